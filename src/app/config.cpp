@@ -1,0 +1,108 @@
+#include "app/config.hpp"
+
+#include <charconv>
+#include <tuple>
+
+namespace eventd::app {
+
+namespace {
+
+std::size_t parse_count(const std::string& text, const char* variable, std::size_t min, std::size_t max) {
+  std::size_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value < min || value > max) {
+    throw ConfigError(std::string(variable) + ": '" + text + "' is not a whole number from " + std::to_string(min) +
+                      " to " + std::to_string(max));
+  }
+  return value;
+}
+
+// An origin is scheme://host[:port], nothing after.
+bool is_origin(const std::string& text) {
+  std::string_view rest;
+  if (text.starts_with("http://")) {
+    rest = std::string_view(text).substr(7);
+  } else if (text.starts_with("https://")) {
+    rest = std::string_view(text).substr(8);
+  } else {
+    return false;
+  }
+  return !rest.empty() && rest.find_first_of("/?# ") == std::string_view::npos;
+}
+
+std::vector<std::string> parse_origins(const std::string& text) {
+  std::vector<std::string> origins;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    std::string item(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    auto first = item.find_first_not_of(' ');
+    auto last = item.find_last_not_of(' ');
+    if (first == std::string::npos) continue;
+    item = item.substr(first, last - first + 1);
+    if (!is_origin(item)) {
+      throw ConfigError("EVENTD_CORS_ORIGINS: '" + item + "' is not an origin like https://events.example.org");
+    }
+    origins.push_back(item);
+  }
+  return origins;
+}
+
+}  // namespace
+
+std::pair<std::string, unsigned short> parse_listen(const std::string& text) {
+  auto fail = [&] { return ConfigError("EVENTD_LISTEN: '" + text + "' is not host:port (e.g. 127.0.0.1:8080)"); };
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) throw fail();
+  std::string host = text.substr(0, colon);
+  if (host.front() == '[') {
+    if (host.back() != ']') throw fail();
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host.empty()) throw fail();
+  std::string port_text = text.substr(colon + 1);
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (port_text.empty() || ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535) {
+    throw fail();
+  }
+  return {host, static_cast<unsigned short>(port)};
+}
+
+Config parse_config(const RawConfig& raw, unsigned cores) {
+  Config config;
+  if (raw.database_url.empty()) throw ConfigError("EVENTD_DATABASE_URL: must not be empty");
+  config.database_url = raw.database_url;
+  std::tie(config.host, config.port) = parse_listen(raw.listen);
+  if (!raw.public_url.starts_with("http://") && !raw.public_url.starts_with("https://")) {
+    throw ConfigError("EVENTD_PUBLIC_URL: '" + raw.public_url + "' must start with http:// or https://");
+  }
+  config.public_url = raw.public_url;
+  while (config.public_url.ends_with('/')) config.public_url.pop_back();
+  cores = cores == 0 ? 1 : cores;
+  config.threads = raw.threads.empty() ? cores : parse_count(raw.threads, "EVENTD_THREADS", 1, 256);
+  config.db_pool = raw.db_pool.empty() ? 2 * cores : parse_count(raw.db_pool, "EVENTD_DB_POOL", 1, 1000);
+  if (!raw.admin_key.empty()) {
+    if (raw.admin_key.size() < 32) {
+      throw ConfigError("EVENTD_ADMIN_KEY: must be at least 32 characters (e.g. openssl rand -hex 32)");
+    }
+    config.admin_key = raw.admin_key;
+  }
+  config.cors_origins = parse_origins(raw.cors_origins);
+  if (raw.log_format == "text") {
+    config.log_format = log::Format::text;
+  } else if (raw.log_format == "json") {
+    config.log_format = log::Format::json;
+  } else {
+    throw ConfigError("EVENTD_LOG_FORMAT: '" + raw.log_format + "' must be text or json");
+  }
+  config.max_body_bytes = parse_count(raw.max_body_bytes, "EVENTD_MAX_BODY_BYTES", 1024, 64 * 1024 * 1024);
+  config.statement_timeout =
+      std::chrono::milliseconds(parse_count(raw.statement_timeout_ms, "EVENTD_STATEMENT_TIMEOUT_MS", 10, 600000));
+  config.shutdown_grace =
+      std::chrono::seconds(parse_count(raw.shutdown_grace_s, "EVENTD_SHUTDOWN_GRACE_S", 0, 3600));
+  return config;
+}
+
+}  // namespace eventd::app

@@ -1,0 +1,54 @@
+#pragma once
+// The service's configuration: environment variables, each with a --flag twin.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/log.hpp"
+
+namespace eventd::app {
+
+inline constexpr const char* default_database_url = "postgresql://eventd@127.0.0.1:54320/eventd";
+
+struct Config {
+  std::string database_url = default_database_url;
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;
+  std::string public_url = "http://127.0.0.1:8080";
+  std::size_t threads = 2;
+  std::size_t db_pool = 4;
+  std::optional<std::string> admin_key;
+  std::vector<std::string> cors_origins;
+  log::Format log_format = log::Format::text;
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::chrono::milliseconds statement_timeout{5000};
+  std::chrono::milliseconds shutdown_grace{20000};
+};
+
+// The raw texts as given on the command line or in the environment.
+struct RawConfig {
+  std::string database_url = default_database_url;
+  std::string listen = "127.0.0.1:8080";
+  std::string public_url = "http://127.0.0.1:8080";
+  std::string threads;  // empty: number of cores
+  std::string db_pool;  // empty: 2 x cores
+  std::string admin_key;
+  std::string cors_origins;
+  std::string log_format = "text";
+  std::string max_body_bytes = "1048576";
+  std::string statement_timeout_ms = "5000";
+  std::string shutdown_grace_s = "20";
+};
+
+// Throws ConfigError naming the variable and what is wrong, in one line.
+Config parse_config(const RawConfig& raw, unsigned cores);
+
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// "127.0.0.1:8080", "[::1]:8080" -> host and port.
+std::pair<std::string, unsigned short> parse_listen(const std::string& text);
+
+}  // namespace eventd::app

@@ -1,0 +1,18 @@
+#pragma once
+// Files compiled into the binary (see cmake/embed.cmake).
+#include <string_view>
+#include <vector>
+
+namespace eventd {
+
+struct EmbeddedFile {
+  std::string_view name;
+  std::string_view content;
+};
+
+namespace embedded {
+std::vector<EmbeddedFile> migrations();  // schema/*.sql
+std::vector<EmbeddedFile> contract();    // openapi.yaml
+}  // namespace embedded
+
+}  // namespace eventd

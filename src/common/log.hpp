@@ -1,0 +1,27 @@
+#pragma once
+// One line per event on stderr: text for people, JSON lines for log collectors
+// (EVENTD_LOG_FORMAT=json). Never pass a key or token as a field.
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace eventd::log {
+
+enum class Format { text, json };
+void set_format(Format format);
+
+using Field = std::pair<std::string_view, std::string>;
+void write(std::string_view level, std::string_view message, std::initializer_list<Field> fields = {});
+
+inline void info(std::string_view message, std::initializer_list<Field> fields = {}) {
+  write("info", message, fields);
+}
+inline void warn(std::string_view message, std::initializer_list<Field> fields = {}) {
+  write("warn", message, fields);
+}
+inline void error(std::string_view message, std::initializer_list<Field> fields = {}) {
+  write("error", message, fields);
+}
+
+}  // namespace eventd::log

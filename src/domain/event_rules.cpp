@@ -1,0 +1,196 @@
+#include "domain/event_rules.hpp"
+
+#include <set>
+#include <stdexcept>
+#include <string>
+
+#include "domain/validation.hpp"
+
+namespace eventd::domain {
+
+namespace {
+
+constexpr std::size_t kMaxShortText = 200;
+constexpr std::size_t kMaxPhone = 50;
+constexpr const char* kUnsupportedRange = "must lie between the years 1900 and 2037";
+
+void check_times(Validator& v, const Event& e) {
+  if (!e.all_day) {
+    v.check(!e.starts_on, "starts_on", "must be absent unless all_day is true");
+    v.check(!e.ends_on, "ends_on", "must be absent unless all_day is true");
+    const bool has_start = v.check(e.starts_at.has_value(), "starts_at", "is required unless all_day is true");
+    const bool has_end = v.check(e.ends_at.has_value(), "ends_at", "is required unless all_day is true");
+    const bool start_ok = has_start && v.check(is_supported_instant(*e.starts_at), "starts_at", kUnsupportedRange);
+    const bool end_ok = has_end && v.check(is_supported_instant(*e.ends_at), "ends_at", kUnsupportedRange);
+    if (start_ok && end_ok) v.check(*e.starts_at < *e.ends_at, "ends_at", "must be after starts_at");
+  } else {
+    v.check(!e.starts_at, "starts_at", "must be absent when all_day is true (use starts_on)");
+    v.check(!e.ends_at, "ends_at", "must be absent when all_day is true (use ends_on)");
+    const bool has_start = v.check(e.starts_on.has_value(), "starts_on", "is required when all_day is true");
+    const bool has_end = v.check(e.ends_on.has_value(), "ends_on", "is required when all_day is true");
+    const bool start_ok = has_start && v.check(is_supported_date(*e.starts_on), "starts_on", kUnsupportedRange);
+    const bool end_ok = has_end && v.check(is_supported_date(*e.ends_on), "ends_on", kUnsupportedRange);
+    // ends_on is inclusive, so a one-day event has starts_on == ends_on.
+    if (start_ok && end_ok) v.check(*e.starts_on <= *e.ends_on, "ends_on", "must not be before starts_on");
+  }
+}
+
+void check_venue(Validator& v, const Venue& venue) {
+  v.optional_text("venue.name", venue.name, kMaxShortText);
+  v.optional_text("venue.street", venue.street, kMaxShortText);
+  v.optional_text("venue.postal_code", venue.postal_code, 20);
+  v.text("venue.city", venue.city, 1, kMaxShortText);
+  v.optional_text("venue.region", venue.region, kMaxShortText);
+  if (venue.country) v.country("venue.country", *venue.country);
+  // A point needs both coordinates; NaN fails both comparisons and so is refused too.
+  if (venue.latitude) {
+    v.check(*venue.latitude >= -90.0 && *venue.latitude <= 90.0, "venue.latitude", "must be between -90 and 90");
+  }
+  if (venue.longitude) {
+    v.check(*venue.longitude >= -180.0 && *venue.longitude <= 180.0, "venue.longitude",
+            "must be between -180 and 180");
+  }
+  if (venue.latitude.has_value() != venue.longitude.has_value()) {
+    v.add(venue.latitude ? "venue.longitude" : "venue.latitude", "latitude and longitude go together");
+  }
+}
+
+void check_online(Validator& v, const Online& online) {
+  v.optional_text("online.platform", online.platform, kMaxShortText);
+  if (online.stream_url) v.http_url("online.stream_url", *online.stream_url);
+}
+
+void check_people(Validator& v, const Event& e) {
+  v.check(!e.organiser_id.empty(), "organiser_id", "is required");
+  std::set<std::string> seen;
+  for (const std::string& partner : e.partner_ids) {
+    if (partner == e.organiser_id) {
+      v.add("partner_ids", "must not include the organiser");
+      break;
+    }
+    if (!seen.insert(partner).second) {
+      v.add("partner_ids", "must not repeat an organisation");
+      break;
+    }
+  }
+  v.check(e.contacts.size() <= kMaxContacts, "contacts", "must have at most " + std::to_string(kMaxContacts) + " entries");
+  for (std::size_t i = 0; i < e.contacts.size() && i < kMaxContacts; ++i) {
+    const Contact& c = e.contacts[i];
+    v.text(indexed_field("contacts", i, "name"), c.name, 1, kMaxShortText);
+    v.optional_text(indexed_field("contacts", i, "role"), c.role, kMaxShortText);
+    if (c.email) v.email(indexed_field("contacts", i, "email"), *c.email);
+    v.optional_text(indexed_field("contacts", i, "phone"), c.phone, kMaxPhone);
+  }
+}
+
+void check_tags(Validator& v, const std::vector<std::string>& tags) {
+  v.check(tags.size() <= kMaxTags, "tags", "must have at most " + std::to_string(kMaxTags) + " entries");
+  for (std::size_t i = 0; i < tags.size() && i < kMaxTags; ++i) {
+    v.text(indexed_field("tags", i), tags[i], 1, kMaxTagLength);
+  }
+}
+
+Date next_day(Date d) { return Date{std::chrono::sys_days{d} + std::chrono::days{1}}; }
+
+std::optional<std::pair<Instant, Instant>> try_event_interval(const Event& e) {
+  const bool has_times = e.all_day ? (e.starts_on && e.ends_on) : (e.starts_at && e.ends_at);
+  if (!has_times || (e.all_day && !is_valid_timezone(e.timezone))) return std::nullopt;
+  return event_interval(e);
+}
+
+}  // namespace
+
+std::vector<FieldError> check_event(const Event& e) {
+  Validator v;
+  v.slug("slug", e.slug);
+  v.text("title", e.title, 1, kMaxTitleLength);
+  v.optional_text("summary", e.summary, kMaxSummaryLength);
+  v.optional_text("description", e.description, kMaxEventDescriptionLength);
+  v.language("language", e.language);
+  v.timezone("timezone", e.timezone);
+  check_times(v, e);
+
+  if (e.format != EventFormat::online) {
+    v.check(e.venue.has_value(), "venue", "is required unless format is online");
+  }
+  if (e.venue) check_venue(v, *e.venue);
+  if (e.format == EventFormat::online || e.format == EventFormat::hybrid) {
+    v.check(e.online.has_value(), "online", "is required when format is online or hybrid");
+  }
+  if (e.online) check_online(v, *e.online);
+
+  check_people(v, e);
+  if (e.series) v.slug("series", *e.series);
+  if (e.project) {
+    v.text("project.name", e.project->name, 1, kMaxTitleLength);
+    v.optional_text("project.funder", e.project->funder, kMaxShortText);
+  }
+  v.optional_text("audience", e.audience, kMaxSummaryLength);
+  check_tags(v, e.tags);
+
+  if (e.capacity) v.check(*e.capacity >= 0, "capacity", "must be 0 or more (null means unlimited)");
+  if (e.registration_opens_at && e.registration_closes_at) {
+    v.check(*e.registration_opens_at < *e.registration_closes_at, "registration_closes_at",
+            "must be after registration_opens_at");
+  }
+  return v.take();
+}
+
+bool is_visible_to(const Event& e, const Caller& caller) {
+  return is_public_status(e.status) || caller.can_manage(e.organiser_id);
+}
+
+bool is_subscriber_visible_change(const Event& before, const Event& after) {
+  return before.title != after.title || before.status != after.status || before.timezone != after.timezone ||
+         before.all_day != after.all_day || before.starts_at != after.starts_at || before.ends_at != after.ends_at ||
+         before.starts_on != after.starts_on || before.ends_on != after.ends_on || before.format != after.format ||
+         before.venue != after.venue || before.online != after.online;
+}
+
+int next_sequence(const Event& before, const Event& after) {
+  return is_subscriber_visible_change(before, after) ? before.sequence + 1 : before.sequence;
+}
+
+std::pair<Instant, Instant> event_interval(const Event& e) {
+  if (!e.all_day) {
+    if (!e.starts_at || !e.ends_at) throw std::invalid_argument("event_interval: a timed event without starts_at/ends_at");
+    return {*e.starts_at, *e.ends_at};
+  }
+  if (!e.starts_on || !e.ends_on) throw std::invalid_argument("event_interval: an all-day event without starts_on/ends_on");
+  // ends_on is inclusive: the interval ends where the following day begins.
+  return {start_of_day(*e.starts_on, e.timezone), start_of_day(next_day(*e.ends_on), e.timezone)};
+}
+
+std::vector<FieldError> check_session(const Session& s, const Event& e) {
+  Validator v;
+  v.text("title", s.title, 1, kMaxTitleLength);
+  v.optional_text("description", s.description, kMaxEventDescriptionLength);
+  v.optional_text("location", s.location, kMaxTitleLength);
+
+  std::set<std::string> seen;
+  for (const std::string& speaker : s.speaker_ids) {
+    if (!seen.insert(speaker).second) {
+      v.add("speaker_ids", "must not repeat a speaker");
+      break;
+    }
+  }
+
+  if (!v.check(s.starts_at < s.ends_at, "ends_at", "must be after starts_at")) return v.take();
+  // An event stored without usable times cannot pass check_event; there is then nothing
+  // to compare with, and the session's own checks are all that can be said.
+  if (const auto interval = try_event_interval(e)) {
+    if (v.check(s.starts_at >= interval->first, "starts_at", "must not be before the event starts")) {
+      v.check(s.starts_at < interval->second, "starts_at", "must be before the event ends");
+    }
+    v.check(s.ends_at <= interval->second, "ends_at", "must not be after the event ends");
+  }
+  return v.take();
+}
+
+RegistrationWindow registration_window(const Event& e, Instant now) {
+  if (e.registration_opens_at && now < *e.registration_opens_at) return RegistrationWindow::not_yet_open;
+  if (e.registration_closes_at && now >= *e.registration_closes_at) return RegistrationWindow::closed;
+  return RegistrationWindow::open;
+}
+
+}  // namespace eventd::domain

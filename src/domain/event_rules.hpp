@@ -1,0 +1,78 @@
+#pragma once
+// Rules about events and their sessions that need no I/O. Rules that need the database
+// (slug uniqueness, an organiser that exists, speaker clashes across sessions, capacity
+// under concurrency) live in services/ and db/, which use the helpers here.
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "domain/api_key.hpp"
+#include "domain/error.hpp"
+#include "domain/event.hpp"
+#include "domain/session.hpp"
+#include "domain/time.hpp"
+
+namespace eventd::domain {
+
+inline constexpr std::size_t kMaxTitleLength = 300;
+inline constexpr std::size_t kMaxSummaryLength = 1000;
+inline constexpr std::size_t kMaxEventDescriptionLength = 20000;
+inline constexpr std::size_t kMaxTags = 50;
+inline constexpr std::size_t kMaxTagLength = 100;
+inline constexpr std::size_t kMaxContacts = 20;
+
+// Every field rule of an event, as FieldErrors (empty = valid). Run it on the complete
+// event, after defaults are applied (a slug made from the title, language "sv") and, for a
+// PATCH, after the merge: several rules relate fields to each other.
+std::vector<FieldError> check_event(const Event& e);
+
+// Statuses everybody may see; a draft only its organiser (and admins) may see.
+constexpr bool is_public_status(EventStatus s) { return s != EventStatus::draft; }
+
+// Whether the caller may see the event at all. When not, answer 404, not 403.
+bool is_visible_to(const Event& e, const Caller& caller);
+
+// Only drafts are deleted; a published event is cancelled instead and stays in the feeds,
+// because deleting it would silently remove it from subscribers' calendars.
+constexpr bool can_delete(const Event& e) { return e.status == EventStatus::draft; }
+
+// Status changes: a draft may become anything; a public event may move between the public
+// statuses but never back to draft (that too would drop it from feeds without a word).
+constexpr bool can_change_status(EventStatus from, EventStatus to) {
+  return from == to || from == EventStatus::draft || to != EventStatus::draft;
+}
+
+// Whether calendar subscribers must see the change (time, place, status, title — and the
+// zone and format, which change the times and place shown): then SEQUENCE must grow.
+bool is_subscriber_visible_change(const Event& before, const Event& after);
+
+// The SEQUENCE `after` should carry when it replaces `before`.
+int next_sequence(const Event& before, const Event& after);
+
+// The half-open instant interval [start, end) the event covers. For an all-day event that
+// is from the start of starts_on to the start of the day after ends_on, in the event's
+// zone: the 2019-09-04..05 study visit in Östersund covers 2019-09-03T22:00Z to
+// 2019-09-05T22:00Z. Precondition: check_event found no time errors (throws
+// std::invalid_argument when the needed fields are missing or the zone is unknown).
+std::pair<Instant, Instant> event_interval(const Event& e);
+
+// Half-open intervals [a_start, a_end) and [b_start, b_end) share an instant.
+constexpr bool overlaps(Instant a_start, Instant a_end, Instant b_start, Instant b_end) {
+  return a_start < b_end && b_start < a_end;
+}
+
+// A session: title, starts_at < ends_at, and lying inside the event's interval.
+std::vector<FieldError> check_session(const Session& s, const Event& e);
+
+// Seats left, or nullopt when capacity is unlimited; never negative.
+constexpr std::optional<int> capacity_left(std::optional<int> capacity, int confirmed) {
+  if (!capacity) return std::nullopt;
+  return *capacity > confirmed ? *capacity - confirmed : 0;
+}
+
+// Where `now` lies relative to the registration window [opens_at, closes_at); a missing
+// bound is open-ended.
+enum class RegistrationWindow { not_yet_open, open, closed };
+RegistrationWindow registration_window(const Event& e, Instant now);
+
+}  // namespace eventd::domain

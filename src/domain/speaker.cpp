@@ -1,0 +1,20 @@
+#include "domain/speaker.hpp"
+
+#include "domain/organisation.hpp"
+#include "domain/validation.hpp"
+
+namespace eventd::domain {
+
+std::vector<FieldError> check_speaker(const Speaker& s) {
+  Validator v;
+  v.slug("slug", s.slug);
+  v.text("name", s.name, 1, kMaxNameLength);
+  v.optional_text("title", s.title, kMaxNameLength);
+  v.optional_text("affiliation", s.affiliation, kMaxNameLength);
+  v.optional_text("bio", s.bio, kMaxDescriptionLength);
+  if (s.email) v.email("email", *s.email);
+  v.optional_text("phone", s.phone, kMaxPhoneLength);
+  return v.take();
+}
+
+}  // namespace eventd::domain

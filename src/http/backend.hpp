@@ -1,0 +1,29 @@
+#pragma once
+// Everything a handler may use besides its request: the database, the services, settings.
+// Built once by app/ and shared by every request.
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "db/migrations.hpp"
+
+namespace eventd::services {
+class Database;
+}
+
+namespace eventd::http {
+
+class Metrics;
+
+struct Backend {
+  services::Database& db;
+  Metrics& metrics;
+  std::vector<db::Migration> migrations;
+  std::string_view openapi_yaml;
+  std::string public_url;  // e.g. http://127.0.0.1:8080, no trailing slash
+  std::function<std::size_t()> open_connections;
+};
+
+}  // namespace eventd::http

@@ -1,0 +1,47 @@
+#include "http/cors.hpp"
+
+#include <algorithm>
+
+#include "http/problem.hpp"
+#include "http/router.hpp"
+
+namespace eventd::http {
+
+namespace {
+constexpr const char* allowed_request_headers =
+    "Authorization, Content-Type, If-Match, If-None-Match, If-Modified-Since, Idempotency-Key, X-Request-Id";
+constexpr const char* exposed_headers = "ETag, Location, Link, Last-Modified, Retry-After, X-Request-Id";
+}  // namespace
+
+bool CorsPolicy::allows(std::string_view origin) const {
+  return std::find(origins_.begin(), origins_.end(), origin) != origins_.end();
+}
+
+void CorsPolicy::decorate(const Request& request, Response& response) const {
+  auto origin = request.headers.get("Origin");
+  response.headers.add("Vary", "Origin");
+  if (!origin || !allows(*origin)) return;
+  response.headers.set("Access-Control-Allow-Origin", std::string(*origin));
+  response.headers.set("Access-Control-Expose-Headers", exposed_headers);
+}
+
+Response CorsPolicy::options(const Request& request, const std::vector<Method>& methods) const {
+  auto origin = request.headers.get("Origin");
+  bool preflight = origin && request.headers.get("Access-Control-Request-Method");
+  if (preflight && !allows(*origin)) {
+    return problem(403, "The origin " + std::string(*origin) + " is not allowed to call this API.");
+  }
+  Response response;
+  response.status = 204;
+  response.headers.set("Allow", allow_header(methods));
+  if (preflight) {
+    response.headers.set("Access-Control-Allow-Origin", std::string(*origin));
+    response.headers.set("Access-Control-Allow-Methods", allow_header(methods));
+    response.headers.set("Access-Control-Allow-Headers", allowed_request_headers);
+    response.headers.set("Access-Control-Max-Age", "600");
+    response.headers.add("Vary", "Origin");
+  }
+  return response;
+}
+
+}  // namespace eventd::http

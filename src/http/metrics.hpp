@@ -1,0 +1,41 @@
+#pragma once
+// Prometheus counters for requests: by route and status, a latency histogram, in flight.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace eventd::http {
+
+class Metrics {
+ public:
+  void request_started() { ++in_flight_; }
+  // route is the pattern (bounded cardinality), never the raw path.
+  void request_finished(const std::string& method, const std::string& route, int status,
+                        std::chrono::steady_clock::duration elapsed);
+
+  struct Gauges {
+    std::size_t pool_size;
+    std::size_t pool_in_use;
+    std::size_t pool_waiting;
+    std::size_t open_connections;
+  };
+  std::string render(const Gauges& gauges) const;
+
+ private:
+  static constexpr std::array<double, 12> bounds_{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                  0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+  struct Histogram {
+    std::array<std::uint64_t, bounds_.size()> buckets{};
+    std::uint64_t count = 0;
+    double sum = 0;
+  };
+  std::atomic<long> in_flight_{0};
+  mutable std::mutex mutex_;
+  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
+  std::map<std::string, Histogram> latency_;  // by route
+};
+
+}  // namespace eventd::http

@@ -1,0 +1,17 @@
+#pragma once
+// RFC 9457 problem+json: the one place errors become responses.
+#include <string>
+#include <vector>
+
+#include "domain/error.hpp"
+#include "http/message.hpp"
+
+namespace eventd::http {
+
+int status_for(domain::ErrorCode code);
+std::string reason_phrase(int status);
+
+Response problem(int status, std::string detail, const std::vector<domain::FieldError>& errors = {});
+Response problem(const domain::Error& error);
+
+}  // namespace eventd::http

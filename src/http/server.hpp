@@ -1,0 +1,53 @@
+#pragma once
+// The HTTP/1.1 server: one coroutine per connection, requests answered in order, limits and
+// deadlines on everything a client controls. Beast stays inside server.cpp.
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace eventd::http {
+
+class Router;
+class Metrics;
+struct Backend;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;
+  std::size_t threads = 2;
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::chrono::milliseconds header_timeout{10'000};  // from a request's first byte to its full header
+  std::chrono::milliseconds body_timeout{30'000};
+  std::chrono::milliseconds idle_timeout{60'000};  // keep-alive connection with no request
+  std::chrono::milliseconds write_timeout{30'000};
+  std::chrono::milliseconds shutdown_grace{20'000};
+  std::vector<std::string> cors_origins;
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, const Router& router, Backend& backend, Metrics& metrics);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens; throws std::runtime_error with a clear message on failure.
+  void listen();
+  unsigned short port() const;
+  // Runs the I/O threads until the server has drained after shutdown(); with
+  // handle_signals, SIGTERM and SIGINT call shutdown().
+  void run(bool handle_signals);
+  // Thread- and signal-safe to call: stops accepting, closes idle connections, lets requests
+  // in flight finish within the grace period.
+  void shutdown();
+  std::size_t open_connections() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace eventd::http

@@ -1,0 +1,71 @@
+// What only a real process shows: signals, and the database going away and coming back.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+
+#include <cstdlib>
+#include <random>
+#include <thread>
+
+#include "support/http_client.hpp"
+#include "support/process.hpp"
+#include "support/test_database.hpp"
+
+using namespace eventd::test;
+using namespace std::chrono_literals;
+
+TEST_CASE("SIGTERM lets the request in flight finish, refuses new ones, exits 0") {
+  TestDatabase database;
+  ServeProcess eventd(database.url());
+  HttpClient in_flight(eventd.port);
+  // A request whose body is still arriving when the signal comes.
+  in_flight.send_raw("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n");
+  std::this_thread::sleep_for(200ms);
+  HttpClient idle(eventd.port);  // connected, nothing sent: closed at once
+  std::this_thread::sleep_for(100ms);
+  eventd.process.signal(SIGTERM);
+  CHECK_FALSE(eventd.process.wait_for_line("shutting down", 5s).empty());
+  std::this_thread::sleep_for(300ms);
+  in_flight.send_raw("{}");
+  auto response = in_flight.read_response();
+  CHECK(response.status == 405);  // answered, not dropped
+  CHECK_FALSE(response.keep_alive);
+  CHECK(idle.closed_within(5s));
+  CHECK(eventd.process.wait(15s) == 0);
+  CHECK_THROWS(HttpClient(eventd.port).get("/healthz"));
+}
+
+TEST_CASE("the database stopped and restarted under a running server: 503 at once, then 200 by itself") {
+  const char* pgctl = std::getenv("EVENTD_TEST_PG_SCRIPT");
+  REQUIRE_MESSAGE(pgctl != nullptr, "EVENTD_TEST_PG_SCRIPT is set by scripts/test");
+  std::string dir = "/tmp/eventd-pg-restart-" + std::to_string(std::random_device{}());
+  std::string port = std::to_string(56000 + std::random_device{}() % 2000);
+  auto pg = [&](const std::string& action) {
+    std::string command = std::string(pgctl) + " " + action + " " + dir + " " + port + " >/dev/null";
+    REQUIRE(std::system(command.c_str()) == 0);
+  };
+  pg("start");
+  std::string url = "postgresql://postgres@127.0.0.1:" + port + "/postgres";
+  {
+    ServeProcess eventd(url);
+    CHECK(http_request(eventd.port, "GET", "/readyz").status == 200);
+
+    pg("stop");
+    auto started = std::chrono::steady_clock::now();
+    auto down = http_request(eventd.port, "GET", "/readyz");
+    CHECK(down.status == 503);
+    CHECK(down.header("Content-Type") == "application/problem+json");
+    CHECK(std::chrono::steady_clock::now() - started < 5s);
+    CHECK(http_request(eventd.port, "GET", "/healthz").status == 200);  // the process itself is up
+
+    pg("start");
+    int status = 0;
+    for (int i = 0; i < 100 && status != 200; ++i) {
+      status = http_request(eventd.port, "GET", "/readyz").status;
+      if (status != 200) std::this_thread::sleep_for(100ms);
+    }
+    CHECK(status == 200);
+  }
+  pg("stop");
+  std::system(("rm -rf " + dir).c_str());
+}

@@ -1,0 +1,149 @@
+// The HTTP server itself, over real sockets: keep-alive, pipelining, limits, deadlines.
+#include <doctest/doctest.h>
+
+#include <thread>
+
+#include "support/test_server.hpp"
+
+using namespace eventd::test;
+using namespace std::chrono_literals;
+
+TEST_CASE("operations endpoints") {
+  TestServer server;
+  auto health = server.get("/healthz");
+  CHECK(health.status == 200);
+  CHECK(health.json()["status"] == "ok");
+
+  auto ready = server.get("/readyz");
+  CHECK(ready.status == 200);
+
+  auto metrics = server.get("/metrics");
+  CHECK(metrics.status == 200);
+  CHECK(metrics.header("Content-Type").starts_with("text/plain"));
+  CHECK(metrics.body.find("eventd_http_requests_total{method=\"GET\",route=\"/readyz\",status=\"200\"} 1") !=
+        std::string::npos);
+  CHECK(metrics.body.find("eventd_http_request_duration_seconds_bucket{route=\"/healthz\"") != std::string::npos);
+  CHECK(metrics.body.find("eventd_http_requests_in_flight 1") != std::string::npos);  // this very request
+  CHECK(metrics.body.find("eventd_db_pool_connections 4") != std::string::npos);
+
+  auto contract = server.get("/openapi.yaml");
+  CHECK(contract.status == 200);
+  CHECK(contract.body.starts_with("openapi: 3."));
+}
+
+TEST_CASE("every answer carries a request id, the client's own when it is plain") {
+  TestServer server;
+  auto generated = server.get("/healthz");
+  CHECK(generated.header("X-Request-Id").size() == 32);
+  auto given = server.get("/healthz", {{"X-Request-Id", "trace-42"}});
+  CHECK(given.header("X-Request-Id") == "trace-42");
+  auto hostile = server.get("/healthz", {{"X-Request-Id", "a b\"c"}});
+  CHECK(hostile.header("X-Request-Id") != "a b\"c");
+  CHECK(generated.header("X-Content-Type-Options") == "nosniff");
+  CHECK(generated.header("Server").empty());
+}
+
+TEST_CASE("404 and 405 are problem+json; 405 lists what is allowed") {
+  TestServer server;
+  auto missing = server.get("/v1/no-such-thing");
+  CHECK(missing.status == 404);
+  CHECK(missing.header("Content-Type") == "application/problem+json");
+  CHECK(missing.json()["status"] == 404);
+
+  auto wrong = server.request("DELETE", "/healthz");
+  CHECK(wrong.status == 405);
+  CHECK(wrong.header("Content-Type") == "application/problem+json");
+  CHECK(wrong.header("Allow") == "GET, HEAD, OPTIONS");
+
+  auto head = server.request("HEAD", "/healthz");
+  CHECK(head.status == 200);
+  CHECK(head.body.empty());
+  CHECK(head.header("Content-Length") == std::to_string(std::string(R"({"status":"ok"})").size()));
+}
+
+TEST_CASE("keep-alive: many requests on one connection") {
+  TestServer server;
+  HttpClient client(server.port());
+  for (int i = 0; i < 20; ++i) {
+    auto response = client.get("/healthz");
+    CHECK(response.status == 200);
+    CHECK(response.keep_alive);
+  }
+}
+
+TEST_CASE("50 pipelined requests are answered in order") {
+  TestServer server;
+  HttpClient client(server.port());
+  std::string burst;
+  for (int i = 0; i < 50; ++i) {
+    // alternate two routes so that an out-of-order answer would show
+    std::string path = i % 2 ? "/healthz" : "/nope";
+    burst += "GET " + path + " HTTP/1.1\r\nHost: x\r\nX-Request-Id: req-" + std::to_string(i) + "\r\n\r\n";
+  }
+  client.send_raw(burst);
+  for (int i = 0; i < 50; ++i) {
+    auto response = client.read_response();
+    CHECK(response.header("X-Request-Id") == "req-" + std::to_string(i));
+    CHECK(response.status == (i % 2 ? 200 : 404));
+  }
+}
+
+TEST_CASE("an announced oversized body is refused with 413 before it is sent") {
+  ServerSettings settings;
+  settings.max_body_bytes = 4096;
+  TestServer server(settings);
+  HttpClient client(server.port());
+  client.send_raw("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n");
+  auto response = client.read_response();
+  CHECK(response.status == 413);
+  CHECK(response.header("Content-Type") == "application/problem+json");
+  CHECK(client.closed_within(2s));
+}
+
+TEST_CASE("a chunked body that grows past the limit is refused with 413") {
+  ServerSettings settings;
+  settings.max_body_bytes = 4096;
+  TestServer server(settings);
+  HttpClient client(server.port());
+  std::string chunk(3000, 'x');
+  client.send_raw("POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nbb8\r\n" + chunk +
+                  "\r\nbb8\r\n" + chunk + "\r\n0\r\n\r\n");
+  auto response = client.read_response();
+  CHECK(response.status == 413);
+}
+
+TEST_CASE("huge headers are refused with 431") {
+  TestServer server;
+  HttpClient client(server.port());
+  client.send_raw("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'a') + "\r\n\r\n");
+  auto response = client.read_response();
+  CHECK(response.status == 431);
+}
+
+TEST_CASE("garbage is a 400, not a crash") {
+  TestServer server;
+  HttpClient client(server.port());
+  client.send_raw("HELLO WORLD\r\n\r\n");
+  auto response = client.read_response();
+  CHECK(response.status == 400);
+  CHECK(server.get("/healthz").status == 200);
+}
+
+TEST_CASE("a client that sends half a header and stalls is cut off, and others are served meanwhile") {
+  TestServer server;
+  HttpClient stalled(server.port());
+  stalled.send_raw("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Half: ");
+  auto started = std::chrono::steady_clock::now();
+  // others are not held up while it stalls
+  for (int i = 0; i < 5; ++i) CHECK(server.get("/healthz").status == 200);
+  CHECK(stalled.closed_within(30s));
+  auto waited = std::chrono::steady_clock::now() - started;
+  CHECK(waited < 30s);
+}
+
+TEST_CASE("a malformed escape in the query is a 400") {
+  TestServer server;
+  auto response = server.get("/healthz?x=%zz");
+  CHECK(response.status == 400);
+  CHECK(response.header("Content-Type") == "application/problem+json");
+}

@@ -1,0 +1,26 @@
+#include "support/test_server.hpp"
+
+namespace eventd::test {
+
+TestServer::TestServer(ServerSettings settings) : settings_(std::move(settings)) {
+  app::RawConfig raw;
+  raw.database_url = database_.url();
+  raw.listen = "127.0.0.1:0";
+  raw.admin_key = settings_.admin_key;
+  raw.cors_origins = settings_.cors_origins;
+  raw.threads = std::to_string(settings_.threads);
+  raw.db_pool = std::to_string(settings_.db_pool);
+  raw.max_body_bytes = std::to_string(settings_.max_body_bytes);
+  auto config = app::parse_config(raw, 2);
+  app_ = std::make_unique<app::App>(config);
+  app_->start();
+  port_ = app_->port();
+  thread_ = std::thread([this] { app_->run(false); });
+}
+
+TestServer::~TestServer() {
+  app_->shutdown();
+  thread_.join();
+}
+
+}  // namespace eventd::test

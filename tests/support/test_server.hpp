@@ -1,0 +1,46 @@
+#pragma once
+// The real service, in this process, on a free port, over a fresh database.
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "app/app.hpp"
+#include "support/http_client.hpp"
+#include "support/test_database.hpp"
+
+namespace eventd::test {
+
+struct ServerSettings {
+  std::string admin_key = "test-admin-key-0123456789abcdef0123456789";
+  std::string cors_origins;
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t threads = 2;
+  std::size_t db_pool = 4;
+};
+
+class TestServer {
+ public:
+  explicit TestServer(ServerSettings settings = {});
+  ~TestServer();
+
+  unsigned short port() const { return port_; }
+  TestDatabase& database() { return database_; }
+  const ServerSettings& settings() const { return settings_; }
+
+  HttpResponse request(const std::string& method, const std::string& target, const std::string& body = "",
+                       const HeaderList& headers = {}) {
+    return http_request(port_, method, target, body, headers);
+  }
+  HttpResponse get(const std::string& target, const HeaderList& headers = {}) {
+    return request("GET", target, "", headers);
+  }
+
+ private:
+  ServerSettings settings_;
+  TestDatabase database_;
+  std::unique_ptr<app::App> app_;
+  std::thread thread_;
+  unsigned short port_ = 0;
+};
+
+}  // namespace eventd::test

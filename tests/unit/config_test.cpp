@@ -1,0 +1,51 @@
+#include <doctest/doctest.h>
+
+#include "app/config.hpp"
+
+using namespace eventd::app;
+
+TEST_CASE("defaults follow the number of cores") {
+  Config config = parse_config(RawConfig{}, 2);
+  CHECK(config.host == "127.0.0.1");
+  CHECK(config.port == 8080);
+  CHECK(config.threads == 2);
+  CHECK(config.db_pool == 4);
+  CHECK(config.cors_origins.empty());
+  CHECK_FALSE(config.admin_key.has_value());
+}
+
+TEST_CASE("listen addresses") {
+  CHECK(parse_listen("0.0.0.0:80") == std::pair<std::string, unsigned short>{"0.0.0.0", 80});
+  CHECK(parse_listen("[::1]:8081") == std::pair<std::string, unsigned short>{"::1", 8081});
+  CHECK_THROWS_AS(parse_listen("localhost"), ConfigError);
+  CHECK_THROWS_AS(parse_listen("127.0.0.1:99999"), ConfigError);
+  CHECK_THROWS_AS(parse_listen("127.0.0.1:"), ConfigError);
+  CHECK_THROWS_AS(parse_listen(":8080"), ConfigError);
+}
+
+TEST_CASE("invalid values stop the start with a message naming the variable") {
+  RawConfig raw;
+  raw.threads = "zero";
+  CHECK_THROWS_WITH_AS(parse_config(raw, 2), doctest::Contains("EVENTD_THREADS"), ConfigError);
+  raw = {};
+  raw.log_format = "xml";
+  CHECK_THROWS_WITH_AS(parse_config(raw, 2), doctest::Contains("EVENTD_LOG_FORMAT"), ConfigError);
+  raw = {};
+  raw.cors_origins = "https://frontend.example, ftp://nope";
+  CHECK_THROWS_WITH_AS(parse_config(raw, 2), doctest::Contains("ftp://nope"), ConfigError);
+  raw = {};
+  raw.admin_key = "short";
+  CHECK_THROWS_WITH_AS(parse_config(raw, 2), doctest::Contains("EVENTD_ADMIN_KEY"), ConfigError);
+  raw = {};
+  raw.public_url = "127.0.0.1:8080";
+  CHECK_THROWS_WITH_AS(parse_config(raw, 2), doctest::Contains("EVENTD_PUBLIC_URL"), ConfigError);
+}
+
+TEST_CASE("origins are trimmed and the public URL loses its trailing slash") {
+  RawConfig raw;
+  raw.cors_origins = " https://frontend.example , http://127.0.0.1:5173";
+  raw.public_url = "https://events.example.org/";
+  Config config = parse_config(raw, 2);
+  CHECK(config.cors_origins == std::vector<std::string>{"https://frontend.example", "http://127.0.0.1:5173"});
+  CHECK(config.public_url == "https://events.example.org");
+}
