@@ -9,6 +9,7 @@
 #include "http/metrics.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
+#include "services/auth.hpp"
 #include "services/database.hpp"
 
 namespace eventd::app {
@@ -31,7 +32,8 @@ struct App::Parts {
       : config(std::move(c)),
         db(db::PoolOptions{config.database_url, config.db_pool, config.statement_timeout},
            /*max_waiting=*/config.db_pool * 64),
-        backend{db, metrics, bundled_migrations(), bundled_contract(), config.public_url, {}},
+        auth(config.admin_key),
+        backend{db, auth, metrics, bundled_migrations(), bundled_contract(), config.public_url, {}},
         router(http::make_router()),
         server(server_options(config), router, backend, metrics) {
     backend.open_connections = [this] { return server.open_connections(); };
@@ -51,6 +53,7 @@ struct App::Parts {
   Config config;
   http::Metrics metrics;
   services::Database db;
+  services::Authenticator auth;
   http::Backend backend;
   http::Router router;
   http::Server server;

@@ -149,6 +149,7 @@ struct Event {
   std::vector<Contact> contacts{};
   MediaPolicy media_policy = MediaPolicy::open;
   Counts counts{};
+  long long version = 1;  // bumped by the database on every visible change; the ETag
   int sequence = 0;  // iCalendar SEQUENCE: only ever grows
   Instant created_at{};
   Instant updated_at{};

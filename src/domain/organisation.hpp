@@ -34,6 +34,7 @@ struct Organisation {
   OrganisationKind kind = OrganisationKind::other;
   std::optional<std::string> website{};
   std::optional<std::string> description{};
+  long long version = 1;  // bumped by the database on every visible change; the ETag
   Instant created_at{};
   Instant updated_at{};
 };

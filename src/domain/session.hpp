@@ -35,6 +35,7 @@ struct Session {
   std::optional<std::string> location{};  // room or place, e.g. a visit to the municipality
   std::vector<std::string> speaker_ids{};
   // Not in the field table of api.md, but needed for ETag/Last-Modified like every resource.
+  long long version = 1;  // bumped by the database on every visible change; the ETag
   Instant created_at{};
   Instant updated_at{};
 };

@@ -21,6 +21,7 @@ struct Speaker {
   std::optional<std::string> email{};  // private
   std::optional<std::string> phone{};  // private
   // Not in the field table of api.md, but needed for ETag/Last-Modified like every resource.
+  long long version = 1;  // bumped by the database on every visible change; the ETag
   Instant created_at{};
   Instant updated_at{};
 };

@@ -11,6 +11,7 @@
 
 namespace eventd::services {
 class Database;
+class Authenticator;
 }
 
 namespace eventd::http {
@@ -19,6 +20,7 @@ class Metrics;
 
 struct Backend {
   services::Database& db;
+  const services::Authenticator& auth;
   Metrics& metrics;
   std::vector<db::Migration> migrations;
   std::string_view openapi_yaml;

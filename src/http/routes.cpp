@@ -1,6 +1,11 @@
 #include "http/routes.hpp"
 
+#include "http/handlers/api_keys.hpp"
+#include "http/handlers/events.hpp"
 #include "http/handlers/operations.hpp"
+#include "http/handlers/organisations.hpp"
+#include "http/handlers/sessions.hpp"
+#include "http/handlers/speakers.hpp"
 
 namespace eventd::http {
 
@@ -13,6 +18,40 @@ Router make_router() {
   router.add(get, "/readyz", h::readyz);
   router.add(get, "/metrics", h::metrics);
   router.add(get, "/openapi.yaml", h::openapi);
+
+  // API keys (admin)
+  router.add(post, "/v1/api-keys", h::create_api_key);
+  router.add(get, "/v1/api-keys", h::list_api_keys);
+  router.add(delete_, "/v1/api-keys/{id}", h::revoke_api_key);
+
+  // Organisations
+  router.add(post, "/v1/organisations", h::create_organisation);
+  router.add(get, "/v1/organisations", h::list_organisations);
+  router.add(get, "/v1/organisations/{id}", h::get_organisation);
+  router.add(patch, "/v1/organisations/{id}", h::patch_organisation);
+  router.add(delete_, "/v1/organisations/{id}", h::delete_organisation);
+
+  // Events
+  router.add(post, "/v1/events", h::create_event);
+  router.add(get, "/v1/events", h::list_events);
+  router.add(get, "/v1/events/{id}", h::get_event);
+  router.add(patch, "/v1/events/{id}", h::patch_event);
+  router.add(delete_, "/v1/events/{id}", h::delete_event);
+
+  // Sessions (programme items)
+  router.add(post, "/v1/events/{id}/sessions", h::create_session);
+  router.add(get, "/v1/events/{id}/sessions", h::list_sessions);
+  router.add(get, "/v1/events/{id}/sessions/{session_id}", h::get_session);
+  router.add(patch, "/v1/events/{id}/sessions/{session_id}", h::patch_session);
+  router.add(delete_, "/v1/events/{id}/sessions/{session_id}", h::delete_session);
+
+  // Speakers
+  router.add(post, "/v1/speakers", h::create_speaker);
+  router.add(get, "/v1/speakers", h::list_speakers);
+  router.add(get, "/v1/speakers/{id}", h::get_speaker);
+  router.add(patch, "/v1/speakers/{id}", h::patch_speaker);
+  router.add(delete_, "/v1/speakers/{id}", h::delete_speaker);
+  router.add(get, "/v1/events/{id}/speakers", h::list_event_speakers);
   return router;
 }
 

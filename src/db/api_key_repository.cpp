@@ -1,0 +1,68 @@
+#include "db/api_key_repository.hpp"
+
+#include <soci/soci.h>
+
+#include "db/support.hpp"
+
+namespace eventd::db {
+
+namespace {
+
+constexpr const char* key_columns =
+    "id::text, name, role, COALESCE(organisation_id::text, ''), eventd_us(created_at), "
+    "COALESCE(eventd_us(revoked_at), -1)";
+
+domain::ApiKey key_from_row(const soci::row& row) {
+  domain::ApiKey key;
+  key.id = row.get<std::string>(0);
+  key.name = row.get<std::string>(1);
+  key.role = domain::parse_role(row.get<std::string>(2)).value_or(domain::Role::organiser);
+  if (auto organisation = row.get<std::string>(3); !organisation.empty()) key.organisation_id = organisation;
+  key.created_at = from_us(row.get<long long>(4));
+  if (auto revoked = row.get<long long>(5); revoked >= 0) key.revoked_at = from_us(revoked);
+  return key;
+}
+
+}  // namespace
+
+std::optional<domain::ApiKey> find_api_key_by_hash(soci::session& session, const std::string& key_hash) {
+  soci::row row;
+  session << std::string("SELECT ") + key_columns + " FROM api_keys WHERE key_hash = decode(:hash, 'hex')",
+      soci::use(key_hash), soci::into(row);
+  if (!session.got_data()) return std::nullopt;
+  return key_from_row(row);
+}
+
+domain::ApiKey insert_api_key(soci::session& session, const domain::ApiKey& key, const std::string& key_hash,
+                              const std::string& key_prefix) {
+  std::string role(domain::to_string(key.role));
+  std::string organisation = key.organisation_id.value_or("");
+  soci::row row;
+  session << std::string("INSERT INTO api_keys (name, key_hash, key_prefix, role, organisation_id) "
+                         "VALUES (:name, decode(:hash, 'hex'), :prefix, :role, CAST(NULLIF(:organisation, '') AS uuid)) "
+                         "RETURNING ") +
+                 key_columns,
+      soci::use(key.name), soci::use(key_hash), soci::use(key_prefix), soci::use(role), soci::use(organisation),
+      soci::into(row);
+  return key_from_row(row);
+}
+
+std::vector<domain::ApiKey> list_api_keys(soci::session& session) {
+  std::vector<domain::ApiKey> keys;
+  soci::rowset<soci::row> rows = (session.prepare << std::string("SELECT ") + key_columns +
+                                                         " FROM api_keys ORDER BY created_at, id");
+  for (const auto& row : rows) keys.push_back(key_from_row(row));
+  return keys;
+}
+
+bool revoke_api_key(soci::session& session, const std::string& id) {
+  if (!is_uuid(id)) return false;
+  std::string found;
+  soci::indicator indicator = soci::i_null;
+  session << "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = CAST(:id AS uuid) "
+             "RETURNING id::text",
+      soci::use(id), soci::into(found, indicator);
+  return session.got_data();
+}
+
+}  // namespace eventd::db

@@ -1,0 +1,58 @@
+#include "db/support.hpp"
+
+#include <cctype>
+
+#include "db/sql_error.hpp"
+
+namespace eventd::db {
+
+long long to_us(domain::Instant t) { return t.time_since_epoch().count(); }
+
+domain::Instant from_us(long long us) { return domain::Instant(std::chrono::microseconds(us)); }
+
+bool is_uuid(std::string_view text) {
+  if (text.size() != 36) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
+  }
+  return true;
+}
+
+std::string id_or_slug_condition(std::string_view id_or_slug, std::string_view table_alias) {
+  return std::string(table_alias) + (is_uuid(id_or_slug) ? "id = CAST(:key AS uuid)" : "slug = :key");
+}
+
+void throw_if_constraint(const std::exception& error, std::initializer_list<ConstraintRule> rules) {
+  auto sql = sql_error(error);
+  if (!sql || sql->constraint.empty()) return;
+  for (const auto& rule : rules) {
+    if (rule.constraint != sql->constraint) continue;
+    if (rule.field.empty()) throw domain::Error(rule.code, rule.message);
+    throw domain::Error(rule.code, rule.message, {{rule.field, rule.message}});
+  }
+}
+
+std::string join_list(const std::vector<std::string>& items) {
+  std::string joined;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) joined += '\x1f';
+    joined += items[i];
+  }
+  return joined;
+}
+
+std::vector<std::string> split_list(const std::string& joined) {
+  std::vector<std::string> items;
+  if (joined.empty()) return items;
+  std::size_t start = 0;
+  while (true) {
+    auto end = joined.find('\x1f', start);
+    items.push_back(joined.substr(start, end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return items;
+}
+
+}  // namespace eventd::db

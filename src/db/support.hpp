@@ -1,0 +1,46 @@
+#pragma once
+// Small things every repository needs: ids, instants, and turning a named constraint into
+// the right domain error.
+#include <exception>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/error.hpp"
+#include "domain/time.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace eventd::db {
+
+// Instants travel as int8 microseconds: SQL uses eventd_ts(:us) and eventd_us(column)
+// (schema/002_time_helpers.sql).
+long long to_us(domain::Instant t);
+domain::Instant from_us(long long us);
+
+bool is_uuid(std::string_view text);
+
+// A path segment may be an id or a slug: this gives the SQL condition for `column_prefix`
+// ("e." for events) and the value to bind, so lookups by either use an index.
+std::string id_or_slug_condition(std::string_view id_or_slug, std::string_view table_alias);
+
+struct ConstraintRule {
+  std::string_view constraint;
+  domain::ErrorCode code;
+  std::string field;    // empty: not a field error
+  std::string message;  // detail (or the field's message)
+};
+
+// When `error` is a PostgreSQL constraint violation named in `rules`, throws the mapped
+// domain::Error; otherwise returns, and the caller rethrows the original.
+void throw_if_constraint(const std::exception& error, std::initializer_list<ConstraintRule> rules);
+
+// Lists of text travel as one string joined by the unit separator (0x1F), which no
+// validated text contains: array_to_string(tags, chr(31)) / string_to_array(:tags, chr(31)).
+std::string join_list(const std::vector<std::string>& items);
+std::vector<std::string> split_list(const std::string& joined);
+
+}  // namespace eventd::db

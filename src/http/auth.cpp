@@ -1,0 +1,45 @@
+#include "http/auth.hpp"
+
+#include "domain/error.hpp"
+#include "http/backend.hpp"
+#include "http/context.hpp"
+#include "services/auth.hpp"
+
+namespace eventd::http {
+
+std::optional<std::string> bearer_token(const Request& request) {
+  auto header = request.headers.get("Authorization");
+  if (!header) return std::nullopt;
+  constexpr std::string_view scheme = "Bearer ";
+  if (header->size() <= scheme.size() || !iequals(header->substr(0, scheme.size()), scheme)) {
+    throw domain::Error(domain::ErrorCode::unauthorized, "Use Authorization: Bearer <key>.");
+  }
+  auto token = header->substr(scheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  if (token.empty() || token.size() > 512) {
+    throw domain::Error(domain::ErrorCode::unauthorized, "Use Authorization: Bearer <key>.");
+  }
+  return std::string(token);
+}
+
+boost::asio::awaitable<domain::Caller> authenticate(RequestContext& context) {
+  co_return co_await context.backend.auth.authenticate(context.backend.db, bearer_token(context.request));
+}
+
+void require_authenticated(const domain::Caller& caller) {
+  if (caller.is_anonymous()) throw domain::Error(domain::ErrorCode::unauthorized, "This needs an API key.");
+}
+
+void require_admin(const domain::Caller& caller) {
+  require_authenticated(caller);
+  if (!caller.is_admin()) throw domain::Error(domain::ErrorCode::forbidden, "This needs an admin key.");
+}
+
+void require_manager_of(const domain::Caller& caller, std::string_view organisation_id) {
+  require_authenticated(caller);
+  if (!caller.can_manage(organisation_id)) {
+    throw domain::Error(domain::ErrorCode::forbidden, "Your key does not act for this organisation.");
+  }
+}
+
+}  // namespace eventd::http

@@ -1,0 +1,107 @@
+#include "http/conditional.hpp"
+
+#include <array>
+#include <cstdio>
+
+#include "domain/error.hpp"
+
+namespace eventd::http {
+
+namespace {
+
+// Compares entity tags from a header list ("a", W/"b", *) with `etag`. Weak comparison,
+// which RFC 9110 prescribes for If-None-Match; If-Match wants strong, and ours are strong.
+bool list_matches(std::string_view header, const std::string& etag) {
+  std::string_view bare = etag;
+  while (!header.empty()) {
+    auto comma = header.find(',');
+    auto item = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item == "*") return true;
+    if (item.starts_with("W/")) item.remove_prefix(2);
+    if (item == bare) return true;
+  }
+  return false;
+}
+
+constexpr std::array<const char*, 7> day_names{"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+constexpr std::array<const char*, 12> month_names{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+}  // namespace
+
+std::string etag_for(std::string_view id, long long version) {
+  // The id keeps tags of different records apart; the version changes on every visible edit.
+  return "\"" + std::string(id.substr(0, 8)) + "-" + std::to_string(version) + "\"";
+}
+
+void check_if_match(const Request& request, const std::string& current_etag) {
+  auto header = request.headers.get("If-Match");
+  if (!header) return;
+  if (!list_matches(*header, current_etag)) {
+    throw domain::Error(domain::ErrorCode::precondition_failed,
+                        "The resource has changed since you read it (ETag " + current_etag +
+                            "); read it again and reapply your change.");
+  }
+}
+
+bool is_not_modified(const Request& request, const std::string& etag,
+                     std::optional<domain::Instant> last_modified) {
+  if (auto header = request.headers.get("If-None-Match")) return list_matches(*header, etag);
+  if (auto header = request.headers.get("If-Modified-Since"); header && last_modified) {
+    auto since = parse_http_date(*header);
+    auto modified = std::chrono::floor<std::chrono::seconds>(*last_modified);
+    return since && modified <= *since;
+  }
+  return false;
+}
+
+std::string http_date(domain::Instant t) {
+  using namespace std::chrono;
+  auto seconds = floor<std::chrono::seconds>(t);
+  auto days = floor<std::chrono::days>(seconds);
+  year_month_day ymd{days};
+  hh_mm_ss time{seconds - days};
+  auto weekday_index = static_cast<std::size_t>((days.time_since_epoch().count() % 7 + 7) % 7);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%s, %02u %s %04d %02ld:%02ld:%02ld GMT", day_names[weekday_index],
+                static_cast<unsigned>(ymd.day()), month_names[static_cast<unsigned>(ymd.month()) - 1],
+                static_cast<int>(ymd.year()), static_cast<long>(time.hours().count()),
+                static_cast<long>(time.minutes().count()), static_cast<long>(time.seconds().count()));
+  return buffer;
+}
+
+std::optional<domain::Instant> parse_http_date(std::string_view text) {
+  // IMF-fixdate only ("Sun, 06 Nov 1994 08:49:37 GMT"), which is what clients send today.
+  if (text.size() != 29 || text.substr(25) != " GMT") return std::nullopt;
+  int day = 0, year = 0, hour = 0, minute = 0, second = 0;
+  char month_text[4] = {};
+  std::string copy(text);
+  if (std::sscanf(copy.c_str() + 5, "%2d %3s %4d %2d:%2d:%2d", &day, month_text, &year, &hour, &minute, &second) != 6) {
+    return std::nullopt;
+  }
+  unsigned month = 0;
+  for (unsigned i = 0; i < month_names.size(); ++i) {
+    if (std::string_view(month_text) == month_names[i]) month = i + 1;
+  }
+  std::chrono::year_month_day ymd{std::chrono::year(year), std::chrono::month(month), std::chrono::day(day)};
+  if (month == 0 || !ymd.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  return std::chrono::sys_days(ymd) + std::chrono::hours(hour) + std::chrono::minutes(minute) +
+         std::chrono::seconds(second);
+}
+
+Response not_modified(const std::string& etag, std::optional<domain::Instant> last_modified) {
+  Response response;
+  response.status = 304;
+  set_validators(response, etag, last_modified);
+  return response;
+}
+
+void set_validators(Response& response, const std::string& etag, std::optional<domain::Instant> last_modified) {
+  response.headers.set("ETag", etag);
+  if (last_modified) response.headers.set("Last-Modified", http_date(*last_modified));
+}
+
+}  // namespace eventd::http

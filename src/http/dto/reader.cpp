@@ -1,0 +1,161 @@
+#include "http/dto/reader.hpp"
+
+#include <cmath>
+
+#include "domain/error.hpp"
+
+namespace eventd::http::dto {
+
+ObjectReader::ObjectReader(const nlohmann::json& object, domain::Validator& errors, std::string path)
+    : object_(object), errors_(errors), path_(std::move(path)) {}
+
+std::string ObjectReader::field(std::string_view name) const {
+  return path_.empty() ? std::string(name) : path_ + "." + std::string(name);
+}
+
+const nlohmann::json* ObjectReader::value(std::string_view name) {
+  read_.emplace(name);
+  auto it = object_.find(name);
+  if (it == object_.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+bool ObjectReader::present(std::string_view name) const { return object_.contains(name); }
+
+void ObjectReader::required(std::string_view name) {
+  read_.emplace(name);
+  auto it = object_.find(name);
+  if (it == object_.end() || it->is_null()) errors_.add(field(name), "is required");
+}
+
+std::optional<std::string> ObjectReader::string(std::string_view name) {
+  auto* v = value(name);
+  if (!v) return std::nullopt;
+  if (!v->is_string()) {
+    errors_.add(field(name), "must be a string");
+    return std::nullopt;
+  }
+  return v->get<std::string>();
+}
+
+std::optional<bool> ObjectReader::boolean(std::string_view name) {
+  auto* v = value(name);
+  if (!v) return std::nullopt;
+  if (!v->is_boolean()) {
+    errors_.add(field(name), "must be true or false");
+    return std::nullopt;
+  }
+  return v->get<bool>();
+}
+
+std::optional<long long> ObjectReader::integer(std::string_view name) {
+  auto* v = value(name);
+  if (!v) return std::nullopt;
+  if (v->is_number_unsigned() && v->get<unsigned long long>() > 1'000'000'000ULL) {
+    errors_.add(field(name), "is too large");
+    return std::nullopt;
+  }
+  if (!v->is_number_integer()) {
+    errors_.add(field(name), "must be a whole number");
+    return std::nullopt;
+  }
+  long long n = v->get<long long>();
+  if (n > 1'000'000'000LL || n < -1'000'000'000LL) {
+    errors_.add(field(name), "is out of range");
+    return std::nullopt;
+  }
+  return n;
+}
+
+std::optional<double> ObjectReader::number(std::string_view name) {
+  auto* v = value(name);
+  if (!v) return std::nullopt;
+  if (!v->is_number() || !std::isfinite(v->get<double>())) {
+    errors_.add(field(name), "must be a number");
+    return std::nullopt;
+  }
+  return v->get<double>();
+}
+
+std::optional<domain::Instant> ObjectReader::instant(std::string_view name) {
+  auto text = string(name);
+  if (!text) return std::nullopt;
+  auto parsed = domain::parse_rfc3339(*text);
+  if (!parsed) {
+    errors_.add(field(name), "must be an RFC 3339 date-time with an offset, e.g. 2020-11-26T09:00:00+01:00");
+  }
+  return parsed;
+}
+
+std::optional<domain::Date> ObjectReader::date(std::string_view name) {
+  auto text = string(name);
+  if (!text) return std::nullopt;
+  auto parsed = domain::parse_date(*text);
+  if (!parsed) errors_.add(field(name), "must be a date, e.g. 2019-09-04");
+  return parsed;
+}
+
+std::optional<std::vector<std::string>> ObjectReader::strings(std::string_view name) {
+  auto* v = value(name);
+  if (!v) return std::nullopt;
+  if (!v->is_array()) {
+    errors_.add(field(name), "must be an array of strings");
+    return std::nullopt;
+  }
+  std::vector<std::string> values;
+  for (std::size_t i = 0; i < v->size(); ++i) {
+    const auto& item = (*v)[i];
+    if (!item.is_string()) {
+      errors_.add(domain::indexed_field(field(name), i), "must be a string");
+      continue;
+    }
+    values.push_back(item.get<std::string>());
+  }
+  return values;
+}
+
+bool ObjectReader::object(std::string_view name, const std::function<void(ObjectReader&)>& read) {
+  auto* v = value(name);
+  if (!v) return false;
+  if (!v->is_object()) {
+    errors_.add(field(name), "must be an object");
+    return false;
+  }
+  ObjectReader nested(*v, errors_, field(name));
+  read(nested);
+  nested.reject_unknown();
+  return true;
+}
+
+bool ObjectReader::objects(std::string_view name, const std::function<void(ObjectReader&, std::size_t)>& read) {
+  auto* v = value(name);
+  if (!v) return false;
+  if (!v->is_array()) {
+    errors_.add(field(name), "must be an array");
+    return false;
+  }
+  for (std::size_t i = 0; i < v->size(); ++i) {
+    const auto& item = (*v)[i];
+    std::string item_path = domain::indexed_field(field(name), i);
+    if (!item.is_object()) {
+      errors_.add(item_path, "must be an object");
+      continue;
+    }
+    ObjectReader nested(item, errors_, item_path);
+    read(nested, i);
+    nested.reject_unknown();
+  }
+  return true;
+}
+
+void ObjectReader::reject_unknown() {
+  for (auto it = object_.begin(); it != object_.end(); ++it) {
+    if (!read_.contains(it.key())) errors_.add(field(it.key()), "is not a known field");
+  }
+}
+
+void require_object(const nlohmann::json& body) {
+  if (!body.is_object()) throw domain::validation({{"", "the body must be a JSON object"}});
+}
+
+}  // namespace eventd::http::dto

@@ -1,0 +1,19 @@
+#include "http/handlers/sessions.hpp"
+
+#include "domain/error.hpp"
+#include "http/context.hpp"
+
+namespace eventd::http::handlers {
+
+// Placeholder until the resource lands: every route answers 503 problem+json.
+namespace {
+domain::Error pending() { return domain::Error(domain::ErrorCode::unavailable, "Not implemented yet."); }
+}  // namespace
+
+boost::asio::awaitable<Response> create_session(RequestContext&) { throw pending(); co_return Response{}; }
+boost::asio::awaitable<Response> list_sessions(RequestContext&) { throw pending(); co_return Response{}; }
+boost::asio::awaitable<Response> get_session(RequestContext&) { throw pending(); co_return Response{}; }
+boost::asio::awaitable<Response> patch_session(RequestContext&) { throw pending(); co_return Response{}; }
+boost::asio::awaitable<Response> delete_session(RequestContext&) { throw pending(); co_return Response{}; }
+
+}  // namespace eventd::http::handlers

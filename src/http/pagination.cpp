@@ -1,0 +1,63 @@
+#include "http/pagination.hpp"
+
+#include <charconv>
+#include <sodium.h>
+
+#include "domain/error.hpp"
+
+namespace eventd::http {
+
+namespace {
+constexpr int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+
+domain::Error bad_cursor() {
+  return domain::Error(domain::ErrorCode::bad_request, "The cursor is not one this service gave out.");
+}
+}  // namespace
+
+std::string encode_cursor(const std::vector<std::string>& sort_key) {
+  std::string joined;
+  for (std::size_t i = 0; i < sort_key.size(); ++i) {
+    if (i) joined += '\n';
+    joined += sort_key[i];
+  }
+  std::string encoded(sodium_base64_encoded_len(joined.size(), variant), '\0');
+  sodium_bin2base64(encoded.data(), encoded.size(), reinterpret_cast<const unsigned char*>(joined.data()),
+                    joined.size(), variant);
+  encoded.resize(std::char_traits<char>::length(encoded.c_str()));
+  return encoded;
+}
+
+Page read_page(const Query& query) {
+  Page page;
+  if (auto limit = query.get("limit")) {
+    std::size_t value = 0;
+    auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
+    if (ec != std::errc{} || end != limit->data() + limit->size() || value < 1 || value > 200) {
+      throw domain::Error(domain::ErrorCode::bad_request, "limit must be a whole number from 1 to 200.");
+    }
+    page.limit = value;
+  }
+  if (auto cursor = query.get("cursor")) {
+    if (cursor->empty() || cursor->size() > 512) throw bad_cursor();
+    std::string decoded(cursor->size(), '\0');
+    std::size_t length = 0;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(decoded.data()), decoded.size(), cursor->data(),
+                          cursor->size(), nullptr, &length, nullptr, variant) != 0) {
+      throw bad_cursor();
+    }
+    decoded.resize(length);
+    std::vector<std::string> key;
+    std::size_t start = 0;
+    while (true) {
+      auto end = decoded.find('\n', start);
+      key.push_back(decoded.substr(start, end - start));
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+    page.after = std::move(key);
+  }
+  return page;
+}
+
+}  // namespace eventd::http
