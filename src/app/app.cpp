@@ -1,11 +1,16 @@
 #include "app/app.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "app/embedded.hpp"
 #include "common/log.hpp"
 #include "domain/error.hpp"
 #include "http/backend.hpp"
+#include "http/cors.hpp"
+#include "http/dispatch.hpp"
 #include "http/metrics.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
@@ -35,6 +40,7 @@ struct App::Parts {
         auth(config.admin_key),
         backend{db, auth, metrics, bundled_migrations(), bundled_contract(), config.public_url, {}},
         router(http::make_router()),
+        cors(config.cors_origins),
         server(server_options(config), router, backend, metrics) {
     backend.open_connections = [this] { return server.open_connections(); };
   }
@@ -56,6 +62,7 @@ struct App::Parts {
   services::Authenticator auth;
   http::Backend backend;
   http::Router router;
+  http::CorsPolicy cors;
   http::Server server;
 };
 
@@ -66,6 +73,13 @@ App::~App() = default;
 services::Database& App::database() { return parts_->db; }
 
 void App::start(std::chrono::seconds wait) {
+  migrate(wait);
+  parts_->server.listen();
+  log::info("listening", {{"address", parts_->config.host + ":" + std::to_string(port())},
+                          {"public_url", parts_->config.public_url}});
+}
+
+void App::migrate(std::chrono::seconds wait) {
   auto deadline = std::chrono::steady_clock::now() + wait;
   for (;;) {
     try {
@@ -81,9 +95,6 @@ void App::start(std::chrono::seconds wait) {
       std::this_thread::sleep_for(std::chrono::seconds(1));
     }
   }
-  parts_->server.listen();
-  log::info("listening", {{"address", parts_->config.host + ":" + std::to_string(port())},
-                          {"public_url", parts_->config.public_url}});
 }
 
 unsigned short App::port() const { return parts_->server.port(); }
@@ -92,6 +103,85 @@ void App::run(bool handle_signals) {
   parts_->server.run(handle_signals);
   parts_->db.shutdown();
   log::info("stopped");
+}
+
+namespace {
+
+struct DemoFile {
+  std::string name;
+  nlohmann::json body;
+};
+
+std::vector<DemoFile> demo_files() {
+  std::vector<DemoFile> files;
+  for (const auto& file : embedded::examples()) {
+    files.push_back({std::string(file.name), nlohmann::json::parse(file.content)});
+  }
+  return files;
+}
+
+const nlohmann::json& demo_file(const std::vector<DemoFile>& files, std::string_view name) {
+  for (const auto& file : files) {
+    if (file.name == name) return file.body;
+  }
+  throw std::runtime_error("demo data file missing from the binary: " + std::string(name));
+}
+
+}  // namespace
+
+DemoReport App::load_demo() {
+  if (!parts_->config.admin_key) throw std::runtime_error("the demo needs an admin key");
+  DemoReport report;
+  auto files = demo_files();
+  boost::asio::io_context io;
+  auto call = [&](http::Method method, std::string path, const nlohmann::json* body) -> boost::asio::awaitable<http::Response> {
+    http::Request request;
+    request.method = method;
+    request.target = path;
+    request.path = path;
+    request.headers.set("Authorization", "Bearer " + *parts_->config.admin_key);
+    if (body) {
+      request.headers.set("Content-Type", "application/json");
+      request.body = body->dump();
+    }
+    auto dispatched = co_await http::dispatch(parts_->router, parts_->cors, parts_->backend, request, "demo");
+    co_return dispatched.response;
+  };
+  // Creates `body` at `collection` unless `collection/slug` exists; true when created.
+  auto ensure = [&](std::string collection, const nlohmann::json& body) -> boost::asio::awaitable<bool> {
+    std::string slug = body.value("slug", "");
+    if (!slug.empty() && (co_await call(http::Method::get, collection + "/" + slug, nullptr)).status == 200) {
+      ++report.existing;
+      co_return false;
+    }
+    auto response = co_await call(http::Method::post, collection, &body);
+    if (response.status != 201) {
+      report.failures.push_back("POST " + collection + " " + slug + ": " + std::to_string(response.status) + " " +
+                                response.body);
+      co_return false;
+    }
+    ++report.created;
+    co_return true;
+  };
+  auto load = [&]() -> boost::asio::awaitable<void> {
+    for (const auto& organisation : demo_file(files, "organisations.json")) {
+      co_await ensure("/v1/organisations", organisation);
+    }
+    for (const auto& speaker : demo_file(files, "speakers.json")) co_await ensure("/v1/speakers", speaker);
+    for (const auto& file : files) {
+      if (!file.body.is_object() || !file.body.contains("event")) continue;
+      const auto& event = file.body["event"];
+      if (!co_await ensure("/v1/events", event)) continue;
+      for (const auto& session : file.body.value("sessions", nlohmann::json::array())) {
+        co_await ensure("/v1/events/" + event.value("slug", "") + "/sessions", session);
+      }
+    }
+  };
+  boost::asio::co_spawn(io, load(), [](std::exception_ptr error) {
+    if (error) std::rethrow_exception(error);
+  });
+  io.run();
+  return report;
 }
 
 void App::shutdown() { parts_->server.shutdown(); }

@@ -10,6 +10,9 @@
 #include "app/config.hpp"
 #include "common/log.hpp"
 #include "domain/error.hpp"
+#include "db/migrations.hpp"
+#include "domain/api_key.hpp"
+#include "services/api_key_service.hpp"
 #include "services/database.hpp"
 
 namespace {
@@ -59,6 +62,45 @@ int migrate(const Config& config, bool status_only) {
   return 0;
 }
 
+struct KeysCreateOptions {
+  std::string role;
+  std::string organisation;  // slug or id; empty for an admin key
+  std::string name = "created with eventd keys create";
+};
+
+// Prints the new key, alone on one line of stdout, so a script can capture it; what it is
+// goes to stderr. Needs a migrated database: it never migrates by itself.
+int keys_create(const Config& config, const KeysCreateOptions& options) {
+  eventd::services::Database db({config.database_url, 1, config.statement_timeout}, 1);
+  auto migrations = eventd::app::bundled_migrations();
+  bool migrated =
+      db.run_blocking([&](soci::session& session) { return eventd::db::is_fully_migrated(session, migrations); });
+  if (!migrated) {
+    std::fprintf(stderr, "eventd: the database is not migrated (or not fully); run `eventd migrate` first\n");
+    return 1;
+  }
+  eventd::services::NewApiKey request;
+  request.name = options.name;
+  request.role = eventd::domain::parse_role(options.role).value_or(eventd::domain::Role::organiser);
+  if (!options.organisation.empty()) request.organisation = options.organisation;
+  auto created = eventd::services::create_api_key_blocking(db, request);
+  std::printf("%s\n", created.key.c_str());
+  std::fflush(stdout);
+  std::fprintf(stderr, "created %s key %s (%s)%s%s\n", options.role.c_str(), created.record.id.c_str(),
+               created.record.key_prefix.c_str(), created.record.organisation_id ? " for organisation " : "",
+               created.record.organisation_id.value_or("").c_str());
+  return 0;
+}
+
+// A 422 from the use case, as one line per field, in the command line's terms.
+void print_error(const eventd::domain::Error& error) {
+  std::fprintf(stderr, "eventd: %s\n", error.detail().c_str());
+  for (const auto& field : error.fields()) {
+    std::string name = field.field == "organisation_id" ? "--organisation" : field.field == "name" ? "--name" : field.field;
+    std::fprintf(stderr, "  %s: %s\n", name.c_str(), field.message.c_str());
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -74,6 +116,17 @@ int main(int argc, char** argv) {
   bool status_only = false;
   migrate_cmd->add_flag("--status", status_only, "list migrations and whether they are applied");
 
+  auto* keys_cmd = cli.add_subcommand("keys", "manage API keys (needs a migrated database)");
+  keys_cmd->require_subcommand(1);
+  auto* keys_create_cmd = keys_cmd->add_subcommand("create", "create an API key and print it once, on stdout");
+  KeysCreateOptions keys_options;
+  keys_create_cmd->add_option("--role", keys_options.role, "admin or organiser")
+      ->required()
+      ->check(CLI::IsMember({"admin", "organiser"}));
+  keys_create_cmd->add_option("--organisation", keys_options.organisation,
+                              "the organisation (slug or id) an organiser key acts for");
+  keys_create_cmd->add_option("--name", keys_options.name, "who or what the key is for")->capture_default_str();
+
   CLI11_PARSE(cli, argc, argv);
 
   Config config;
@@ -88,8 +141,9 @@ int main(int argc, char** argv) {
   try {
     if (serve_cmd->parsed()) return serve(config);
     if (migrate_cmd->parsed()) return migrate(config, status_only);
+    if (keys_create_cmd->parsed()) return keys_create(config, keys_options);
   } catch (const eventd::domain::Error& error) {
-    std::fprintf(stderr, "eventd: %s\n", error.detail().c_str());
+    print_error(error);
     return 1;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "eventd: %s\n", error.what());

@@ -23,6 +23,7 @@
 #include "http/backend.hpp"
 #include "http/context.hpp"
 #include "http/cors.hpp"
+#include "http/dispatch.hpp"
 #include "http/metrics.hpp"
 #include "http/problem.hpp"
 #include "http/router.hpp"
@@ -102,7 +103,6 @@ struct Server::Impl {
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve(std::shared_ptr<Connection> connection);
-  asio::awaitable<Response> dispatch(const Request& request, const std::string& request_id, std::string& route);
   asio::awaitable<bool> write(Connection& connection, Response response, bool head, bool keep_alive,
                               const std::string& request_id);
   asio::awaitable<void> drain();
@@ -281,8 +281,7 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection
     request_id = request_id_for(request);
     auto started = std::chrono::steady_clock::now();
     metrics.request_started();
-    std::string route = "unmatched";
-    Response response = co_await dispatch(request, request_id, route);
+    auto [response, route] = co_await dispatch(router, cors, backend, request, request_id);
     cors.decorate(request, response);
     auto elapsed = std::chrono::steady_clock::now() - started;
     metrics.request_finished(std::string(to_string(request.method)), route, response.status, elapsed);
@@ -302,33 +301,6 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection
   stream.close();
   std::lock_guard lock(connections_mutex);
   connections.erase(connection);
-}
-
-asio::awaitable<Response> Server::Impl::dispatch(const Request& request, const std::string& request_id,
-                                                 std::string& route) {
-  RouteMatch match = router.match(request.method, request.path);
-  if (match.bad_path) co_return problem(400, "The path has a malformed percent-escape.");
-  if (request.method == Method::options) {
-    if (match.allowed.empty()) co_return problem(404, "There is nothing at " + request.path + ".");
-    route = "OPTIONS";
-    co_return cors.options(request, match.allowed);
-  }
-  if (!match.route) {
-    if (match.allowed.empty()) co_return problem(404, "There is nothing at " + request.path + ".");
-    Response response = problem(405, "This resource does not support " + std::string(to_string(request.method)) + ".");
-    response.headers.set("Allow", allow_header(match.allowed));
-    co_return response;
-  }
-  route = match.route->pattern;
-  try {
-    RequestContext context{request, backend, request_id, std::move(match.params), Query::parse(request.query)};
-    co_return co_await match.route->handler(context);
-  } catch (const domain::Error& error) {
-    co_return problem(error);
-  } catch (const std::exception& error) {
-    log::error("unexpected error", {{"request_id", request_id}, {"route", route}, {"error", error.what()}});
-    co_return problem(500, "An unexpected error occurred. It has been logged with request id " + request_id + ".");
-  }
 }
 
 asio::awaitable<bool> Server::Impl::write(Connection& connection, Response response, bool head, bool keep_alive,

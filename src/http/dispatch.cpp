@@ -1,0 +1,38 @@
+#include "http/dispatch.hpp"
+
+#include "common/log.hpp"
+#include "domain/error.hpp"
+#include "http/context.hpp"
+#include "http/cors.hpp"
+#include "http/problem.hpp"
+#include "http/router.hpp"
+
+namespace eventd::http {
+
+boost::asio::awaitable<Dispatched> dispatch(const Router& router, const CorsPolicy& cors, Backend& backend,
+                                            const Request& request, const std::string& request_id) {
+  RouteMatch match = router.match(request.method, request.path);
+  if (match.bad_path) co_return Dispatched{problem(400, "The path has a malformed percent-escape."), "unmatched"};
+  if (match.allowed.empty()) {
+    co_return Dispatched{problem(404, "There is nothing at " + request.path + "."), "unmatched"};
+  }
+  if (request.method == Method::options) co_return Dispatched{cors.options(request, match.allowed), "OPTIONS"};
+  if (!match.route) {
+    Response response = problem(405, "This resource does not support " + std::string(to_string(request.method)) + ".");
+    response.headers.set("Allow", allow_header(match.allowed));
+    co_return Dispatched{std::move(response), "unmatched"};
+  }
+  std::string route = match.route->pattern;
+  try {
+    RequestContext context{request, backend, request_id, std::move(match.params), Query::parse(request.query)};
+    co_return Dispatched{co_await match.route->handler(context), route};
+  } catch (const domain::Error& error) {
+    co_return Dispatched{problem(error), route};
+  } catch (const std::exception& error) {
+    log::error("unexpected error", {{"request_id", request_id}, {"route", route}, {"error", error.what()}});
+    co_return Dispatched{
+        problem(500, "An unexpected error occurred. It has been logged with request id " + request_id + "."), route};
+  }
+}
+
+}  // namespace eventd::http
