@@ -25,7 +25,11 @@ boost::asio::awaitable<Dispatched> dispatch(const Router& router, const CorsPoli
   std::string route = match.route->pattern;
   try {
     RequestContext context{request, backend, request_id, std::move(match.params), Query::parse(request.query)};
-    co_return Dispatched{co_await match.route->handler(context), route};
+    // Awaited into a named variable first: g++ 12 destroys the temporary of a co_await
+    // inside an aggregate initialiser twice (`Dispatched{co_await ..., route}`), which
+    // freed the response's headers before they were written.
+    Response response = co_await match.route->handler(context);
+    co_return Dispatched{std::move(response), route};
   } catch (const domain::Error& error) {
     co_return Dispatched{problem(error), route};
   } catch (const std::exception& error) {

@@ -189,7 +189,6 @@ std::string location_text(const Event& e) {
     if (v.street && !v.street->empty()) parts.push_back(*v.street);
     std::string place = v.postal_code && !v.postal_code->empty() ? *v.postal_code + " " + v.city : v.city;
     if (!place.empty()) parts.push_back(place);
-    if (v.region && !v.region->empty() && *v.region != v.city) parts.push_back(*v.region);
     if (v.country && !v.country->empty()) parts.push_back(*v.country);
     std::string out;
     for (const auto& p : parts) {
@@ -308,7 +307,6 @@ void add_common_tail(icalcomponent* v, const FeedEvent& fe, const FeedInfo& feed
   add(v, icalproperty_new_status(p.status));
   add(v, icalproperty_new_sequence(p.sequence));
   add(v, icalproperty_new_lastmodified(utc_time(stamp)));
-  (void)stamp;
 }
 
 Instant holder_stamp(const FeedEvent& fe, Instant record) {

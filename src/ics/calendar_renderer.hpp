@@ -1,6 +1,6 @@
 #pragma once
 // Domain objects → iCalendar text (RFC 5545, RFC 7986, iTIP RFC 5546). The rules are in
-// docs/design ical.md; in short: CRLF, lines of at most 75 octets folded on UTF-8
+// the design notes (ical.md); in short: CRLF, lines of at most 75 octets folded on UTF-8
 // boundaries, TZID=<plain IANA name> with a compact VTIMEZONE, all-day as VALUE=DATE with an
 // exclusive DTEND, permanent UIDs, SEQUENCE from the record, DTSTAMP/LAST-MODIFIED from the
 // record (same data → same bytes), cancelled events kept as STATUS:CANCELLED, the stream

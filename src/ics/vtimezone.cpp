@@ -3,6 +3,7 @@
 #include <date/tz.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <optional>
 #include <stdexcept>
@@ -88,12 +89,11 @@ std::optional<icalrecurrencetype> yearly_rule(const std::vector<Transition>& ts,
     all_same_nth = all_same_nth && n == nth;
   }
   if (!all_last && !all_same_nth) return std::nullopt;
-  icalrecurrencetype r;
-  icalrecurrencetype_clear(&r);
-  r.freq = ICAL_YEARLY_RECURRENCE;
-  r.by_month[0] = static_cast<short>(month);
-  // libical weekdays: SUNDAY = 1 ... SATURDAY = 7; c_encoding: Sunday = 0.
-  r.by_day[0] = icalrecurrencetype_encode_day(static_cast<icalrecurrencetype_weekday>(weekday + 1), all_last ? -1 : nth);
+  static constexpr std::array<const char*, 7> kDays{"SU", "MO", "TU", "WE", "TH", "FR", "SA"};
+  const std::string rule = "FREQ=YEARLY;BYMONTH=" + std::to_string(month) + ";BYDAY=" +
+                           std::to_string(all_last ? -1 : nth) + kDays[static_cast<std::size_t>(weekday)];
+  const icalrecurrencetype r = icalrecurrencetype_from_string(rule.c_str());
+  if (r.freq != ICAL_YEARLY_RECURRENCE) return std::nullopt;
   return r;
 }
 

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
@@ -68,4 +69,19 @@ TEST_CASE("the database stopped and restarted under a running server: 503 at onc
   }
   pg("stop");
   std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("EVENTD_LOG_FORMAT=json: one JSON object a line, with the request id") {
+  TestDatabase database;
+  ServeProcess eventd(database.url(), {{"EVENTD_LOG_FORMAT", "json"}});
+  auto response = http_request(eventd.port, "GET", "/healthz", "", {{"X-Request-Id", "json-log-1"}});
+  CHECK(response.status == 200);
+  std::string line = eventd.process.wait_for_line("json-log-1", 5s);
+  REQUIRE_FALSE(line.empty());
+  auto entry = nlohmann::json::parse(line);
+  CHECK(entry["request_id"] == "json-log-1");
+  CHECK(entry["route"] == "/healthz");
+  CHECK(entry["status"] == "200");
+  CHECK(entry.contains("duration_ms"));
+  CHECK(entry.contains("time"));
 }

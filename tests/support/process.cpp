@@ -99,11 +99,13 @@ ServeProcess::ServeProcess(const std::string& database_url, std::map<std::string
         return env;
       }()) {
   std::string line = process.wait_for_line("listening", std::chrono::seconds(30));
-  auto at = line.find("address=127.0.0.1:");
+  // text: address=127.0.0.1:PORT; json: "address":"127.0.0.1:PORT"
+  auto at = line.find("address");
+  at = at == std::string::npos ? at : line.find("127.0.0.1:", at);
   if (at == std::string::npos) {
     throw std::runtime_error("eventd did not start; its output:\n" + process.output());
   }
-  port = static_cast<unsigned short>(std::stoi(line.substr(at + std::strlen("address=127.0.0.1:"))));
+  port = static_cast<unsigned short>(std::stoi(line.substr(at + std::strlen("127.0.0.1:"))));
 }
 
 }  // namespace eventd::test

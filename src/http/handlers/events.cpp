@@ -1,19 +1,182 @@
 #include "http/handlers/events.hpp"
 
+#include <charconv>
+
+#include "db/support.hpp"
 #include "domain/error.hpp"
+#include "domain/event_rules.hpp"
+#include "domain/validation.hpp"
+#include "http/auth.hpp"
+#include "http/backend.hpp"
+#include "http/conditional.hpp"
 #include "http/context.hpp"
+#include "http/dto/event.hpp"
+#include "http/dto/reader.hpp"
+#include "http/json.hpp"
+#include "http/pagination.hpp"
+#include "services/event_service.hpp"
 
 namespace eventd::http::handlers {
 
-// Placeholder until the resource lands: every route answers 503 problem+json.
 namespace {
-domain::Error pending() { return domain::Error(domain::ErrorCode::unavailable, "Not implemented yet."); }
+
+using domain::Error;
+using domain::ErrorCode;
+
+Error bad_parameter(std::string_view name, std::string_view message) {
+  return Error(ErrorCode::bad_request, "Query parameter " + std::string(name) + ": " + std::string(message));
+}
+
+// Text from the query that reaches SQL: valid UTF-8, no NUL, bounded.
+std::optional<std::string> text_parameter(const Query& query, std::string_view name, std::size_t max_bytes = 1000) {
+  auto value = query.get(name);
+  if (!value) return std::nullopt;
+  if (!domain::is_valid_utf8(*value) || value->find('\0') != std::string::npos || value->size() > max_bytes) {
+    throw bad_parameter(name, "must be valid UTF-8 text without NUL, at most " + std::to_string(max_bytes) + " bytes");
+  }
+  return value;
+}
+
+std::optional<domain::Instant> instant_parameter(const Query& query, std::string_view name) {
+  auto value = query.get(name);
+  if (!value) return std::nullopt;
+  auto parsed = domain::parse_rfc3339(*value);
+  if (!parsed) {
+    throw bad_parameter(name, "must be an RFC 3339 date-time with an offset, e.g. 2020-11-01T00:00:00Z "
+                              "(write + as %2B)");
+  }
+  return parsed;
+}
+
+template <class E>
+std::optional<E> enum_parameter(const Query& query, std::string_view name, std::optional<E> (*parse)(std::string_view)) {
+  auto value = query.get(name);
+  if (!value) return std::nullopt;
+  auto parsed = parse(*value);
+  if (!parsed) throw bad_parameter(name, "'" + *value + "' is not an allowed value");
+  return parsed;
+}
+
+services::EventListQuery read_list_query(const Query& query) {
+  services::EventListQuery q;
+  q.from = instant_parameter(query, "from");
+  q.to = instant_parameter(query, "to");
+  if (q.from && q.to && !(*q.from < *q.to)) throw bad_parameter("to", "must be after from");
+  q.kind = enum_parameter(query, "kind", domain::parse_event_kind);
+  q.format = enum_parameter(query, "format", domain::parse_event_format);
+  q.status = enum_parameter(query, "status", domain::parse_event_status);
+  if (auto organiser = query.get("organiser")) {
+    if (!db::is_uuid(*organiser) && !domain::is_valid_slug(*organiser)) {
+      throw bad_parameter("organiser", "must be an organisation's id or slug");
+    }
+    q.organiser = organiser;
+  }
+  if (auto series = query.get("series")) {
+    if (!domain::is_valid_slug(*series)) throw bad_parameter("series", "must be a slug, e.g. integrationsforum");
+    q.series = series;
+  }
+  if (auto tag = text_parameter(query, "tag", 400)) {
+    if (tag->empty() || domain::code_point_count(*tag) > domain::kMaxTagLength) {
+      throw bad_parameter("tag", "must be 1 to 100 characters");
+    }
+    q.tag = tag;
+  }
+  q.q = text_parameter(query, "q", 4000);  // the SQL uses the first 500 characters
+
+  Page page = read_page(query);
+  q.limit = page.limit;
+  if (page.after) {
+    const auto& key = *page.after;
+    long long start = 0;
+    bool ok = key.size() == 2 && db::is_uuid(key[1]);
+    if (ok) {
+      auto [end, ec] = std::from_chars(key[0].data(), key[0].data() + key[0].size(), start);
+      ok = ec == std::errc{} && end == key[0].data() + key[0].size();
+    }
+    if (!ok) throw Error(ErrorCode::bad_request, "The cursor is not one this service gave out.");
+    q.after = std::pair{start, key[1]};
+  }
+  return q;
+}
+
+bool may_see_stream_url(const domain::Event& e, const domain::Caller& caller) {
+  return (e.online && e.online->access == domain::OnlineAccess::public_) || caller.can_manage(e.organiser_id);
+}
+
+Response event_response(int status, const domain::Event& e, const domain::Caller& caller, const RequestContext& context) {
+  Response response = json_response(status, dto::event_json(e, may_see_stream_url(e, caller), context.backend.public_url));
+  set_validators(response, etag_for(e.id, e.version), e.updated_at);
+  // The representation depends on the caller (online.stream_url).
+  response.headers.set("Vary", "Authorization");
+  return response;
+}
+
+services::EventPrecondition if_match(const Request& request) {
+  return [&request](const domain::Event& current) { check_if_match(request, etag_for(current.id, current.version)); };
+}
+
 }  // namespace
 
-boost::asio::awaitable<Response> create_event(RequestContext&) { throw pending(); co_return Response{}; }
-boost::asio::awaitable<Response> list_events(RequestContext&) { throw pending(); co_return Response{}; }
-boost::asio::awaitable<Response> get_event(RequestContext&) { throw pending(); co_return Response{}; }
-boost::asio::awaitable<Response> patch_event(RequestContext&) { throw pending(); co_return Response{}; }
-boost::asio::awaitable<Response> delete_event(RequestContext&) { throw pending(); co_return Response{}; }
+boost::asio::awaitable<Response> create_event(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  require_authenticated(caller);
+  auto body = parse_json_body(context.request);
+  auto draft = dto::read_event(body);
+  auto created = co_await services::create_event(context.backend.db, caller, std::move(draft));
+  auto response = event_response(201, created, caller, context);
+  response.headers.set("Location", context.backend.public_url + "/v1/events/" + created.id);
+  co_return response;
+}
+
+boost::asio::awaitable<Response> list_events(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  auto query = read_list_query(context.query);
+  auto page = co_await services::list_events(context.backend.db, caller, std::move(query));
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& e : page.items) {
+    items.push_back(dto::event_json(e, may_see_stream_url(e, caller), context.backend.public_url));
+  }
+  nlohmann::json body = {{"items", std::move(items)}, {"next_cursor", nullptr}};
+  if (page.next) body["next_cursor"] = encode_cursor({std::to_string(page.next->first), page.next->second});
+  auto response = json_response(200, body);
+  response.headers.set("Vary", "Authorization");
+  co_return response;
+}
+
+boost::asio::awaitable<Response> get_event(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  auto event = co_await services::get_event(context.backend.db, caller, context.param("id"));
+  const std::string etag = etag_for(event.id, event.version);
+  if (is_not_modified(context.request, etag, event.updated_at)) {
+    auto response = not_modified(etag, event.updated_at);
+    response.headers.set("Vary", "Authorization");
+    co_return response;
+  }
+  co_return event_response(200, event, caller, context);
+}
+
+boost::asio::awaitable<Response> patch_event(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  require_authenticated(caller);
+  auto patch = parse_json_body(context.request, /*merge_patch=*/true);
+  dto::require_object(patch);
+  auto change = [&patch](const domain::Event& current) {
+    nlohmann::json document = dto::event_request_json(current);
+    document.merge_patch(patch);
+    return dto::read_event(document);
+  };
+  auto updated = co_await services::update_event(context.backend.db, caller, context.param("id"),
+                                                 if_match(context.request), change);
+  co_return event_response(200, updated, caller, context);
+}
+
+boost::asio::awaitable<Response> delete_event(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  require_authenticated(caller);
+  co_await services::delete_event(context.backend.db, caller, context.param("id"), if_match(context.request));
+  Response response;
+  response.status = 204;
+  co_return response;
+}
 
 }  // namespace eventd::http::handlers

@@ -1,0 +1,69 @@
+#pragma once
+// SQL for events and event_partners (schema/001_catalogue.sql).
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "domain/event.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace eventd::db {
+
+// An event with the start of its `during` (lower(during), microseconds): the list order and
+// the keyset cursor. For all-day events that is computed by PostgreSQL from starts_on and the
+// zone, so the cursor always matches the ORDER BY exactly.
+struct EventRow {
+  domain::Event event;
+  long long start_us = 0;
+};
+
+// GET /v1/events, as the comment at the end of 001_catalogue.sql describes it: only the
+// fragments of the filters that are set are added to the WHERE clause.
+struct EventFilter {
+  enum class Visibility { public_only, organiser, all };
+  Visibility visibility = Visibility::public_only;
+  std::string own_organisation_id;  // for Visibility::organiser: its drafts are visible too
+
+  std::optional<domain::Instant> from;  // events overlapping [from, to)
+  std::optional<domain::Instant> to;
+  std::optional<std::string> kind;
+  std::optional<std::string> format;
+  std::optional<std::string> status;
+  std::optional<std::string> series;
+  std::optional<std::string> tag;
+  std::optional<std::string> organiser_id;  // a resolved organisation id: as organiser or partner
+  std::optional<std::string> q;
+  std::optional<std::pair<long long, std::string>> after;  // (lower(during) µs, id) of the last row seen
+  std::size_t limit = 50;                                  // rows to return (the caller asks for one more)
+};
+
+std::vector<EventRow> list_events(soci::session& session, const EventFilter& filter);
+
+// By id (when `id_or_slug` is a UUID) or slug; FOR UPDATE locks the row for the transaction.
+std::optional<domain::Event> find_event(soci::session& session, std::string_view id_or_slug, bool for_update = false);
+
+// Inserts the event and its partners; returns the stored event (id, version, timestamps).
+// Constraint violations become domain errors (slug taken → 409, unknown zone → 422, ...).
+domain::Event insert_event(soci::session& session, const domain::Event& event);
+
+// Writes every API field of `event` (by id) and replaces its partners; `updated_at` moves
+// only when the row's version did (nothing changed, nothing moves). Returns the stored event.
+domain::Event update_event(soci::session& session, const domain::Event& event);
+
+void delete_event(soci::session& session, const std::string& id);
+
+// The id of the organisation with this id or slug, if there is one.
+std::optional<std::string> find_organisation_id(soci::session& session, std::string_view id_or_slug);
+
+// The first of the event's sessions (by start) that does not lie inside the event's stored
+// `during`: (id, title). Run after update_event, in the same transaction.
+std::optional<std::pair<std::string, std::string>> find_session_outside_event(soci::session& session,
+                                                                              const std::string& event_id);
+
+}  // namespace eventd::db

@@ -1,0 +1,300 @@
+#include "http/dto/event.hpp"
+
+#include <string>
+
+#include "domain/error.hpp"
+#include "domain/validation.hpp"
+#include "http/dto/reader.hpp"
+
+namespace eventd::http::dto {
+
+namespace {
+
+using nlohmann::json;
+
+template <class E, std::size_t N>
+std::string allowed(const domain::EnumNames<E, N>& names) {
+  std::string out;
+  for (const auto& [value, name] : names) {
+    if (!out.empty()) out += ", ";
+    out += name;
+  }
+  return out;
+}
+
+std::string format_offset(std::chrono::seconds offset) {
+  const long total = static_cast<long>(offset.count()) / 60;
+  const long magnitude = total < 0 ? -total : total;
+  const long hours = magnitude / 60 % 100, minutes = magnitude % 60;
+  std::string out(1, total < 0 ? '-' : '+');
+  out += static_cast<char>('0' + hours / 10);
+  out += static_cast<char>('0' + hours % 10);
+  out += ':';
+  out += static_cast<char>('0' + minutes / 10);
+  out += static_cast<char>('0' + minutes % 10);
+  return out;
+}
+
+// An instant member whose offset must agree with the event's zone (see event.hpp).
+struct ZonedInstant {
+  std::string field;
+  std::string text;
+};
+
+std::optional<domain::Instant> read_instant(ObjectReader& r, std::string_view name, std::vector<ZonedInstant>& zoned) {
+  auto text = r.string(name);
+  if (!text) return std::nullopt;
+  auto parsed = domain::parse_rfc3339_with_offset(*text);
+  if (!parsed) {
+    r.errors().add(r.field(name), "must be an RFC 3339 date-time with an offset, e.g. 2020-11-26T09:00:00+01:00");
+    return std::nullopt;
+  }
+  zoned.push_back({r.field(name), *text});
+  return parsed->instant;
+}
+
+template <class T>
+json nullable(const std::optional<T>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+json nullable_instant(const std::optional<domain::Instant>& t, std::string_view zone) {
+  return t ? json(domain::format_in_zone(*t, zone)) : json(nullptr);
+}
+
+json nullable_date(const std::optional<domain::Date>& d) { return d ? json(domain::format_date(*d)) : json(nullptr); }
+
+}  // namespace
+
+domain::Event read_event(const json& body) {
+  require_object(body);
+  domain::Validator errors;
+  ObjectReader r(body, errors);
+  domain::Event e;
+  std::vector<ZonedInstant> zoned;
+
+  if (auto v = r.string("slug")) e.slug = *v;
+  r.required("title");
+  if (auto v = r.string("title")) e.title = *v;
+  e.summary = r.string("summary");
+  e.description = r.string("description");
+  if (auto v = r.string("language")) e.language = *v;
+  r.required("kind");
+  if (auto v = r.enumeration("kind", domain::parse_event_kind, allowed(domain::kEventKindNames))) e.kind = *v;
+  r.required("format");
+  if (auto v = r.enumeration("format", domain::parse_event_format, allowed(domain::kEventFormatNames))) e.format = *v;
+  if (auto v = r.enumeration("status", domain::parse_event_status, allowed(domain::kEventStatusNames))) e.status = *v;
+  r.required("timezone");
+  if (auto v = r.string("timezone")) e.timezone = *v;
+  if (auto v = r.boolean("all_day")) e.all_day = *v;
+  e.starts_at = read_instant(r, "starts_at", zoned);
+  e.ends_at = read_instant(r, "ends_at", zoned);
+  e.starts_on = r.date("starts_on");
+  e.ends_on = r.date("ends_on");
+
+  r.object("venue", [&](ObjectReader& v) {
+    domain::Venue venue;
+    venue.name = v.string("name");
+    venue.street = v.string("street");
+    venue.postal_code = v.string("postal_code");
+    v.required("city");
+    venue.city = v.string("city").value_or("");
+    venue.region = v.string("region");
+    venue.country = v.string("country");
+    venue.latitude = v.number("latitude");
+    venue.longitude = v.number("longitude");
+    e.venue = std::move(venue);
+  });
+  r.object("online", [&](ObjectReader& o) {
+    domain::Online online;
+    online.platform = o.string("platform");
+    online.stream_url = o.string("stream_url");
+    if (auto a = o.enumeration("access", domain::parse_online_access, allowed(domain::kOnlineAccessNames))) {
+      online.access = *a;
+    }
+    e.online = std::move(online);
+  });
+
+  r.required("organiser_id");
+  if (auto v = r.string("organiser_id")) e.organiser_id = *v;
+  if (auto v = r.strings("partner_ids")) e.partner_ids = std::move(*v);
+  e.series = r.string("series");
+  r.object("project", [&](ObjectReader& p) {
+    domain::Project project;
+    p.required("name");
+    project.name = p.string("name").value_or("");
+    project.funder = p.string("funder");
+    e.project = std::move(project);
+  });
+  e.audience = r.string("audience");
+  if (auto v = r.strings("tags")) e.tags = std::move(*v);
+  if (auto v = r.integer("capacity")) {
+    if (*v < 0) {
+      errors.add("capacity", "must be 0 or more (null means unlimited)");
+    } else {
+      e.capacity = static_cast<int>(*v);
+    }
+  }
+  if (auto v = r.boolean("waitlist")) e.waitlist = *v;
+  e.registration_opens_at = read_instant(r, "registration_opens_at", zoned);
+  e.registration_closes_at = read_instant(r, "registration_closes_at", zoned);
+  r.objects("contacts", [&](ObjectReader& c, std::size_t) {
+    domain::Contact contact;
+    c.required("name");
+    contact.name = c.string("name").value_or("");
+    contact.role = c.string("role");
+    contact.email = c.string("email");
+    contact.phone = c.string("phone");
+    e.contacts.push_back(std::move(contact));
+  });
+  if (auto v = r.enumeration("media_policy", domain::parse_media_policy, allowed(domain::kMediaPolicyNames))) {
+    e.media_policy = *v;
+  }
+  r.reject_unknown();
+
+  // The offsets against the zone (an unknown zone is reported by check_event).
+  if (domain::is_valid_timezone(e.timezone)) {
+    for (const auto& [field, text] : zoned) {
+      if (domain::is_consistent_with_zone(text, e.timezone)) continue;
+      auto parsed = domain::parse_rfc3339_with_offset(text);
+      std::string written = format_offset(parsed->offset);
+      std::string actual = format_offset(domain::utc_offset(parsed->instant, e.timezone));
+      errors.add(field, text + ": " + written + " is not " + e.timezone + "'s offset on that date (it is " + actual +
+                            " at that instant" +
+                            (domain::resolve_local(parsed->local, e.timezone).result ==
+                                     domain::LocalResult::nonexistent
+                                 ? ", and that local time does not exist there"
+                                 : "") +
+                            "); write the time in the zone's offset or in UTC with Z");
+    }
+  }
+  errors.throw_if_any();
+  return e;
+}
+
+json event_request_json(const domain::Event& e) {
+  json out = json::object();
+  out["slug"] = e.slug;
+  out["title"] = e.title;
+  if (e.summary) out["summary"] = *e.summary;
+  if (e.description) out["description"] = *e.description;
+  out["language"] = e.language;
+  out["kind"] = domain::to_string(e.kind);
+  out["format"] = domain::to_string(e.format);
+  out["status"] = domain::to_string(e.status);
+  out["timezone"] = e.timezone;
+  out["all_day"] = e.all_day;
+  if (e.starts_at) out["starts_at"] = domain::format_utc(*e.starts_at);
+  if (e.ends_at) out["ends_at"] = domain::format_utc(*e.ends_at);
+  if (e.starts_on) out["starts_on"] = domain::format_date(*e.starts_on);
+  if (e.ends_on) out["ends_on"] = domain::format_date(*e.ends_on);
+  if (e.venue) {
+    json v = {{"city", e.venue->city}};
+    if (e.venue->name) v["name"] = *e.venue->name;
+    if (e.venue->street) v["street"] = *e.venue->street;
+    if (e.venue->postal_code) v["postal_code"] = *e.venue->postal_code;
+    if (e.venue->region) v["region"] = *e.venue->region;
+    if (e.venue->country) v["country"] = *e.venue->country;
+    if (e.venue->latitude) v["latitude"] = *e.venue->latitude;
+    if (e.venue->longitude) v["longitude"] = *e.venue->longitude;
+    out["venue"] = std::move(v);
+  }
+  if (e.online) {
+    json o = {{"access", domain::to_string(e.online->access)}};
+    if (e.online->platform) o["platform"] = *e.online->platform;
+    if (e.online->stream_url) o["stream_url"] = *e.online->stream_url;
+    out["online"] = std::move(o);
+  }
+  out["organiser_id"] = e.organiser_id;
+  out["partner_ids"] = e.partner_ids;
+  if (e.series) out["series"] = *e.series;
+  if (e.project) {
+    json p = {{"name", e.project->name}};
+    if (e.project->funder) p["funder"] = *e.project->funder;
+    out["project"] = std::move(p);
+  }
+  if (e.audience) out["audience"] = *e.audience;
+  out["tags"] = e.tags;
+  if (e.capacity) out["capacity"] = *e.capacity;
+  out["waitlist"] = e.waitlist;
+  if (e.registration_opens_at) out["registration_opens_at"] = domain::format_utc(*e.registration_opens_at);
+  if (e.registration_closes_at) out["registration_closes_at"] = domain::format_utc(*e.registration_closes_at);
+  json contacts = json::array();
+  for (const auto& c : e.contacts) {
+    json item = {{"name", c.name}};
+    if (c.role) item["role"] = *c.role;
+    if (c.email) item["email"] = *c.email;
+    if (c.phone) item["phone"] = *c.phone;
+    contacts.push_back(std::move(item));
+  }
+  out["contacts"] = std::move(contacts);
+  out["media_policy"] = domain::to_string(e.media_policy);
+  return out;
+}
+
+json event_json(const domain::Event& e, bool show_stream_url, std::string_view public_url) {
+  const std::string_view zone = e.timezone;
+  json out = json::object();
+  out["id"] = e.id;
+  out["slug"] = e.slug;
+  out["title"] = e.title;
+  out["summary"] = nullable(e.summary);
+  out["description"] = nullable(e.description);
+  out["language"] = e.language;
+  out["kind"] = domain::to_string(e.kind);
+  out["format"] = domain::to_string(e.format);
+  out["status"] = domain::to_string(e.status);
+  out["timezone"] = e.timezone;
+  out["all_day"] = e.all_day;
+  out["starts_at"] = nullable_instant(e.starts_at, zone);
+  out["ends_at"] = nullable_instant(e.ends_at, zone);
+  out["starts_on"] = nullable_date(e.starts_on);
+  out["ends_on"] = nullable_date(e.ends_on);
+  if (e.venue) {
+    const domain::Venue& v = *e.venue;
+    out["venue"] = {{"name", nullable(v.name)},         {"street", nullable(v.street)},
+                    {"postal_code", nullable(v.postal_code)}, {"city", v.city},
+                    {"region", nullable(v.region)},     {"country", nullable(v.country)},
+                    {"latitude", nullable(v.latitude)}, {"longitude", nullable(v.longitude)}};
+  } else {
+    out["venue"] = nullptr;
+  }
+  if (e.online) {
+    const domain::Online& o = *e.online;
+    out["online"] = {{"platform", nullable(o.platform)},
+                     {"stream_url", show_stream_url ? nullable(o.stream_url) : json(nullptr)},
+                     {"access", domain::to_string(o.access)}};
+  } else {
+    out["online"] = nullptr;
+  }
+  out["organiser_id"] = e.organiser_id;
+  out["partner_ids"] = e.partner_ids;
+  out["series"] = nullable(e.series);
+  out["project"] = e.project ? json{{"name", e.project->name}, {"funder", nullable(e.project->funder)}} : json(nullptr);
+  out["audience"] = nullable(e.audience);
+  out["tags"] = e.tags;
+  out["capacity"] = nullable(e.capacity);
+  out["waitlist"] = e.waitlist;
+  out["registration_opens_at"] = nullable_instant(e.registration_opens_at, zone);
+  out["registration_closes_at"] = nullable_instant(e.registration_closes_at, zone);
+  json contacts = json::array();
+  for (const auto& c : e.contacts) {
+    contacts.push_back(
+        {{"name", c.name}, {"role", nullable(c.role)}, {"email", nullable(c.email)}, {"phone", nullable(c.phone)}});
+  }
+  out["contacts"] = std::move(contacts);
+  out["media_policy"] = domain::to_string(e.media_policy);
+  out["counts"] = {{"confirmed", e.counts.confirmed},
+                   {"waitlisted", e.counts.waitlisted},
+                   {"capacity_left", nullable(e.counts.capacity_left)}};
+  std::string feed = std::string(public_url) + "/v1/events/" + e.id + "/calendar.ics";
+  out["calendar_url"] = feed;
+  auto scheme_end = feed.find("://");
+  out["webcal_url"] = "webcal" + feed.substr(scheme_end);
+  out["sequence"] = e.sequence;
+  out["created_at"] = domain::format_utc(e.created_at);
+  out["updated_at"] = domain::format_utc(e.updated_at);
+  return out;
+}
+
+}  // namespace eventd::http::dto

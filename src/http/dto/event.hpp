@@ -1,0 +1,39 @@
+#pragma once
+// JSON ↔ domain::Event (openapi.yaml: EventCreate, EventPatch, Event).
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "domain/event.hpp"
+
+namespace eventd::http::dto {
+
+// Reads a create body, or a merged PATCH document, into an Event with the defaults of
+// EventCreate applied (status draft, language sv, access public, ...). `organiser_id` and
+// `partner_ids` are kept as given (ids or slugs): the service resolves them. The slug is
+// left empty when not given (the service makes it from the title).
+//
+// Event times and zones: instants may be written with 'Z' or with an offset, but an offset
+// must be the one the event's `timezone` has at that instant
+// (domain::is_consistent_with_zone). 2020-11-26T09:00:00+02:00 is refused for
+// Europe/Stockholm (it is +01:00 in November), and so is 2021-03-28T02:30:00+01:00: 02:30
+// does not exist in Stockholm that night (clocks jump from 02:00 to 03:00), and reading it
+// as 01:30Z would silently show 03:30+02:00. An ambiguous autumn time stays expressible: its
+// two readings differ by their offsets (2021-10-31T02:30:00+02:00 and ...+01:00), and each
+// is the zone's real offset at its own instant. The rule applies to starts_at, ends_at and
+// the registration window.
+//
+// Throws domain::validation listing every type error, unknown member and inconsistent
+// offset. Cross-field rules are domain::check_event's, run by the service.
+domain::Event read_event(const nlohmann::json& body);
+
+// The writable members of `e` as a client would send them: the document a JSON Merge Patch
+// is applied to. Instants are written in UTC ('Z'), so a patch that changes only the
+// `timezone` keeps the instants (and is not refused for offsets of the old zone).
+nlohmann::json event_request_json(const domain::Event& e);
+
+// The representation (openapi `Event`): every member present, null when not set; times in
+// the zone's offset at that instant, created_at/updated_at in UTC. `show_stream_url` says
+// whether the caller is entitled to `online.stream_url` (otherwise it is null).
+nlohmann::json event_json(const domain::Event& e, bool show_stream_url, std::string_view public_url);
+
+}  // namespace eventd::http::dto

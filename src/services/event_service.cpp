@@ -1,0 +1,194 @@
+#include "services/event_service.hpp"
+
+#include <soci/soci.h>
+
+#include "db/event_repository.hpp"
+#include "domain/error.hpp"
+#include "domain/event_rules.hpp"
+#include "domain/validation.hpp"
+#include "services/database.hpp"
+
+namespace eventd::services {
+
+namespace {
+
+using domain::Error;
+using domain::ErrorCode;
+
+void require_authenticated(const domain::Caller& caller) {
+  if (caller.is_anonymous()) throw Error(ErrorCode::unauthorized, "This needs an API key.");
+}
+
+domain::Error event_not_found() { return domain::not_found("Event"); }
+
+// organiser_id and partner_ids (ids or slugs) → ids; unknown ones become field errors.
+void resolve_organisations(soci::session& s, domain::Event& e, domain::Validator& errors) {
+  if (!e.organiser_id.empty()) {
+    if (auto id = db::find_organisation_id(s, e.organiser_id)) {
+      e.organiser_id = *id;
+    } else {
+      errors.add("organiser_id", "names no organisation: '" + e.organiser_id + "'");
+    }
+  }
+  for (std::size_t i = 0; i < e.partner_ids.size(); ++i) {
+    if (auto id = db::find_organisation_id(s, e.partner_ids[i])) {
+      e.partner_ids[i] = *id;
+    } else {
+      errors.add(domain::indexed_field("partner_ids", i), "names no organisation: '" + e.partner_ids[i] + "'");
+    }
+  }
+}
+
+void default_slug(domain::Event& e) {
+  if (e.slug.empty()) e.slug = domain::slugify(e.title);
+}
+
+// check_event plus the reference errors, in one 422.
+void validate(const domain::Event& e, domain::Validator& errors) {
+  auto rule_errors = domain::check_event(e);
+  if (e.slug.empty()) {
+    // slugify found nothing usable in the title (e.g. another script): say what to do.
+    std::erase_if(rule_errors, [](const domain::FieldError& f) { return f.field == "slug"; });
+    errors.add("slug", "is required when the title gives no usable slug (use a-z, 0-9 and -)");
+  }
+  errors.append(std::move(rule_errors));
+  errors.throw_if_any();
+}
+
+void require_may_see(const domain::Event& e, const domain::Caller& caller) {
+  if (!domain::is_visible_to(e, caller)) throw event_not_found();
+}
+
+void require_may_manage(const domain::Event& e, const domain::Caller& caller) {
+  require_may_see(e, caller);  // another organisation's draft: 404, not 403
+  if (!caller.can_manage(e.organiser_id)) {
+    throw Error(ErrorCode::forbidden, "Your key may only change events of its own organisation.");
+  }
+}
+
+}  // namespace
+
+boost::asio::awaitable<domain::Event> create_event(Database& db, const domain::Caller& caller, domain::Event draft) {
+  require_authenticated(caller);
+  co_return co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    domain::Validator errors;
+    resolve_organisations(s, draft, errors);
+    // A known organisation that the key does not act for: 403 before any other 422.
+    if (errors.ok() && !caller.can_manage(draft.organiser_id)) {
+      throw Error(ErrorCode::forbidden, "Your key may only create events of its own organisation.");
+    }
+    default_slug(draft);
+    draft.sequence = 0;
+    validate(draft, errors);
+    domain::Event stored = db::insert_event(s, draft);
+    tx.commit();
+    return stored;
+  });
+}
+
+boost::asio::awaitable<domain::Event> get_event(Database& db, const domain::Caller& caller, std::string id_or_slug) {
+  auto event = co_await db.run([&](soci::session& s) { return db::find_event(s, id_or_slug); });
+  if (!event) throw event_not_found();
+  require_may_see(*event, caller);
+  co_return *event;
+}
+
+boost::asio::awaitable<EventPage> list_events(Database& db, const domain::Caller& caller, EventListQuery query) {
+  co_return co_await db.run([&](soci::session& s) {
+    EventPage page;
+    db::EventFilter f;
+    if (caller.is_admin()) {
+      f.visibility = db::EventFilter::Visibility::all;
+    } else if (caller.is_organiser() && caller.organisation_id()) {
+      f.visibility = db::EventFilter::Visibility::organiser;
+      f.own_organisation_id = *caller.organisation_id();
+    }
+    if (query.organiser) {
+      auto id = db::find_organisation_id(s, *query.organiser);
+      if (!id) return page;  // an unknown organisation organises nothing
+      f.organiser_id = *id;
+    }
+    f.from = query.from;
+    f.to = query.to;
+    if (query.kind) f.kind = std::string(domain::to_string(*query.kind));
+    if (query.format) f.format = std::string(domain::to_string(*query.format));
+    if (query.status) f.status = std::string(domain::to_string(*query.status));
+    f.series = query.series;
+    f.tag = query.tag;
+    f.q = query.q;
+    f.after = query.after;
+    f.limit = query.limit + 1;  // one more tells whether there is a next page
+    auto rows = db::list_events(s, f);
+    if (rows.size() > query.limit) {
+      rows.resize(query.limit);
+      page.next = std::pair{rows.back().start_us, rows.back().event.id};
+    }
+    page.items.reserve(rows.size());
+    for (auto& row : rows) page.items.push_back(std::move(row.event));
+    return page;
+  });
+}
+
+boost::asio::awaitable<domain::Event> update_event(Database& db, const domain::Caller& caller, std::string id_or_slug,
+                                                   EventPrecondition precondition, EventChange change) {
+  require_authenticated(caller);
+  co_return co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    auto current = db::find_event(s, id_or_slug, /*for_update=*/true);
+    if (!current) throw event_not_found();
+    require_may_manage(*current, caller);
+    precondition(*current);
+
+    domain::Event next = change(*current);
+    domain::Validator errors;
+    resolve_organisations(s, next, errors);
+    if (errors.ok() && next.organiser_id != current->organiser_id && !caller.is_admin()) {
+      throw Error(ErrorCode::forbidden, "Only an admin may move an event to another organiser.");
+    }
+    if (!domain::can_change_status(current->status, next.status)) {
+      throw domain::conflict("A " + std::string(domain::to_string(current->status)) +
+                             " event cannot go back to draft: subscribers would lose it without a word. "
+                             "Cancel it with {\"status\": \"cancelled\"} instead.");
+    }
+    default_slug(next);
+    validate(next, errors);
+
+    next.id = current->id;
+    next.version = current->version;
+    next.sequence = domain::next_sequence(*current, next);
+    domain::Event stored = db::update_event(s, next);
+
+    // The sessions trigger checks a session only when the session is written; when the
+    // event moves, its sessions are checked here, against the stored `during`.
+    if (auto outside = db::find_session_outside_event(s, stored.id)) {
+      throw domain::conflict("The session '" + outside->second + "' (" + outside->first +
+                             ") would lie outside the event's new times; move or delete it first.");
+    }
+    tx.commit();
+    return stored;
+  });
+}
+
+boost::asio::awaitable<void> delete_event(Database& db, const domain::Caller& caller, std::string id_or_slug,
+                                          EventPrecondition precondition) {
+  require_authenticated(caller);
+  co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    auto current = db::find_event(s, id_or_slug, /*for_update=*/true);
+    if (!current) throw event_not_found();
+    require_may_manage(*current, caller);
+    precondition(*current);
+    if (!domain::can_delete(*current)) {
+      throw domain::conflict(
+          "Only draft events can be deleted; cancel a published event with PATCH {\"status\": \"cancelled\"} "
+          "instead.");
+    }
+    db::delete_event(s, current->id);
+    tx.commit();
+    return 0;
+  });
+  co_return;
+}
+
+}  // namespace eventd::services

@@ -1,0 +1,61 @@
+#pragma once
+// Use cases of /v1/events: create, list, read, change (JSON Merge Patch), delete.
+#include <boost/asio/awaitable.hpp>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/api_key.hpp"
+#include "domain/event.hpp"
+
+namespace eventd::services {
+
+class Database;
+
+// The list filters as the HTTP layer parsed them (invalid values were a 400 there).
+struct EventListQuery {
+  std::optional<domain::Instant> from;
+  std::optional<domain::Instant> to;
+  std::optional<domain::EventKind> kind;
+  std::optional<domain::EventFormat> format;
+  std::optional<domain::EventStatus> status;
+  std::optional<std::string> organiser;  // id or slug; unknown → empty list
+  std::optional<std::string> series;
+  std::optional<std::string> tag;
+  std::optional<std::string> q;
+  std::size_t limit = 50;
+  std::optional<std::pair<long long, std::string>> after;  // from the cursor
+};
+
+struct EventPage {
+  std::vector<domain::Event> items;
+  std::optional<std::pair<long long, std::string>> next;  // the last item's sort key, when there is more
+};
+
+// `draft.organiser_id` and `partner_ids` may be ids or slugs; the slug is made from the title
+// when empty. 401/403/409/422 as openapi.yaml says.
+boost::asio::awaitable<domain::Event> create_event(Database& db, const domain::Caller& caller, domain::Event draft);
+
+// 404 also for a draft the caller may not see.
+boost::asio::awaitable<domain::Event> get_event(Database& db, const domain::Caller& caller, std::string id_or_slug);
+
+boost::asio::awaitable<EventPage> list_events(Database& db, const domain::Caller& caller, EventListQuery query);
+
+// Called inside the transaction with the row read FOR UPDATE: throws (412) when the
+// client's If-Match no longer matches.
+using EventPrecondition = std::function<void(const domain::Event& current)>;
+// Called inside the transaction: the current event → the changed one (the HTTP layer's
+// JSON Merge Patch); throws domain::validation for type errors.
+using EventChange = std::function<domain::Event(const domain::Event& current)>;
+
+boost::asio::awaitable<domain::Event> update_event(Database& db, const domain::Caller& caller, std::string id_or_slug,
+                                                   EventPrecondition precondition, EventChange change);
+
+// Drafts only (409 otherwise).
+boost::asio::awaitable<void> delete_event(Database& db, const domain::Caller& caller, std::string id_or_slug,
+                                          EventPrecondition precondition);
+
+}  // namespace eventd::services

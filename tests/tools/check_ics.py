@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Independent check of an iCalendar file (a second and third opinion besides libical).
+
+Parses the file with python3-icalendar and with python3-vobject (validate=True), checks the
+two agree, and prints one line per VEVENT:
+
+    <UID> <DTSTART> <DTEND>
+
+with date-times converted to UTC (20201126T080000Z) and dates as they are (20190904).
+Exit status 0 when both parsers accept the file and agree; 1 otherwise (the reason on stderr).
+
+Usage: check_ics.py FILE
+"""
+import datetime
+import sys
+
+
+def utc_text(value):
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            raise ValueError("floating date-time %s (no TZID)" % value)
+        return value.astimezone(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    if isinstance(value, datetime.date):
+        return value.strftime("%Y%m%d")
+    raise ValueError("unexpected value %r" % (value,))
+
+
+def with_icalendar(data):
+    import icalendar
+
+    cal = icalendar.Calendar.from_ical(data)
+    rows = []
+    for comp in cal.walk("VEVENT"):
+        start = comp.decoded("DTSTART")
+        end = comp.decoded("DTEND") if "DTEND" in comp else None
+        rows.append((str(comp["UID"]), utc_text(start), utc_text(end) if end is not None else "-"))
+    return rows
+
+
+def with_vobject(data):
+    import vobject
+
+    cal = vobject.readOne(data.decode("utf-8"), validate=True)
+    rows = []
+    for ev in getattr(cal, "vevent_list", []):
+        start = ev.dtstart.value
+        end = ev.dtend.value if hasattr(ev, "dtend") else None
+        rows.append((ev.uid.value, utc_text(start), utc_text(end) if end is not None else "-"))
+    return rows
+
+
+def main(argv):
+    if len(argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    with open(argv[1], "rb") as f:
+        data = f.read()
+    try:
+        a = with_icalendar(data)
+    except Exception as e:  # noqa: BLE001 - any failure is a finding
+        print("icalendar: %s: %s" % (type(e).__name__, e), file=sys.stderr)
+        return 1
+    try:
+        b = with_vobject(data)
+    except Exception as e:  # noqa: BLE001
+        print("vobject: %s: %s" % (type(e).__name__, e), file=sys.stderr)
+        return 1
+    if a != b:
+        print("the parsers disagree:\n icalendar %r\n vobject   %r" % (a, b), file=sys.stderr)
+        return 1
+    for row in a:
+        print(" ".join(row))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
