@@ -7,7 +7,7 @@ namespace eventd::domain {
 
 std::vector<FieldError> check_api_key(const ApiKey& k) {
   Validator v;
-  v.text("name", k.name, 1, kMaxNameLength);
+  v.text("name", k.name, 1, kMaxApiKeyNameLength);
   if (k.role == Role::organiser) {
     v.check(k.organisation_id.has_value() && !k.organisation_id->empty(), "organisation_id",
             "is required for an organiser key");

@@ -28,13 +28,17 @@ struct ApiKey {
   std::string name{};
   Role role = Role::organiser;
   std::optional<std::string> organisation_id{};  // set exactly when role == organiser
+  std::string key_prefix{};  // the first characters of the key, to recognise it in lists
   Instant created_at{};
+  std::optional<Instant> last_used_at{};
   std::optional<Instant> revoked_at{};
 
   bool is_revoked() const noexcept { return revoked_at.has_value(); }
 };
 
-// name 1-300; an organiser key needs organisation_id, an admin key must not have one.
+inline constexpr std::size_t kMaxApiKeyNameLength = 200;  // openapi ApiKeyCreate.name, api_keys_name_check
+
+// name 1-200; an organiser key needs organisation_id, an admin key must not have one.
 std::vector<FieldError> check_api_key(const ApiKey& k);
 
 // Who is calling, as established from the bearer key. Participants and journalists holding

@@ -348,6 +348,19 @@ TEST_CASE("events: merge patch, If-Match, sequence, status rules and rights") {
   CHECK(stale.status == 412);
   CHECK(f.server.get("/v1/events/integrationsforum-2020").json()["title"] == "Integrationsforum 2020");
 
+  // partners live in their own table, yet they are part of the event: changing only them
+  // moves the ETag as well, so a stale If-Match is still caught
+  std::string before_partners = f.server.get("/v1/events/integrationsforum-2020").header("ETag");
+  auto partners = f.patch("integrationsforum-2020", {{"partner_ids", {"migrationsverket"}}}, f.lansstyrelsen_key,
+                          {{"If-Match", before_partners}});
+  REQUIRE_MESSAGE(partners.status == 200, partners.body);
+  CHECK(partners.json()["partner_ids"].size() == 1);
+  CHECK(partners.header("ETag") != before_partners);
+  CHECK(f.patch("integrationsforum-2020", {{"audience", "Alla."}}, f.lansstyrelsen_key, {{"If-Match", before_partners}})
+            .status == 412);
+  REQUIRE(f.patch("integrationsforum-2020", {{"partner_ids", created["partner_ids"]}}, f.lansstyrelsen_key).status ==
+          200);
+
   // nested objects merge member by member: the stream URL survives a platform change
   auto online = f.patch("integrationsforum-2020", {{"online", {{"platform", "Zoom"}}}}, f.lansstyrelsen_key);
   REQUIRE(online.status == 200);

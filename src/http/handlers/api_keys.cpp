@@ -1,17 +1,76 @@
 #include "http/handlers/api_keys.hpp"
 
+#include <charconv>
+
+#include "db/support.hpp"
 #include "domain/error.hpp"
+#include "http/auth.hpp"
+#include "http/backend.hpp"
 #include "http/context.hpp"
+#include "http/dto/api_key.hpp"
+#include "http/json.hpp"
+#include "http/pagination.hpp"
+#include "services/api_key_service.hpp"
 
 namespace eventd::http::handlers {
 
-// Placeholder until the resource lands: every route answers 503 problem+json.
 namespace {
-domain::Error pending() { return domain::Error(domain::ErrorCode::unavailable, "Not implemented yet."); }
+
+// The cursor is (created_at in microseconds, id) of the last key on the page.
+std::optional<db::ApiKeyCursor> api_key_cursor(const Page& page) {
+  if (!page.after) return std::nullopt;
+  const auto& key = *page.after;
+  db::ApiKeyCursor cursor;
+  bool ok = key.size() == 2 && db::is_uuid(key[1]);
+  if (ok) {
+    const auto& us = key[0];
+    auto [end, ec] = std::from_chars(us.data(), us.data() + us.size(), cursor.created_at_us);
+    ok = ec == std::errc{} && end == us.data() + us.size();
+  }
+  if (!ok) throw domain::Error(domain::ErrorCode::bad_request, "The cursor is not one this service gave out.");
+  cursor.id = key[1];
+  return cursor;
+}
+
 }  // namespace
 
-boost::asio::awaitable<Response> create_api_key(RequestContext&) { throw pending(); co_return Response{}; }
-boost::asio::awaitable<Response> list_api_keys(RequestContext&) { throw pending(); co_return Response{}; }
-boost::asio::awaitable<Response> revoke_api_key(RequestContext&) { throw pending(); co_return Response{}; }
+boost::asio::awaitable<Response> create_api_key(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  require_admin(caller);
+  auto body = parse_json_body(context.request);
+  auto request = dto::read_api_key_create(body);
+  auto created = co_await services::create_api_key(context.backend.db, request);
+  auto response = json_response(201, dto::created_api_key_json(created));
+  // The key is in this answer only: no cache on the way may keep it.
+  response.headers.set("Cache-Control", "no-store");
+  co_return response;
+}
+
+boost::asio::awaitable<Response> list_api_keys(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  require_admin(caller);
+  auto page = read_page(context.query);
+  auto after = api_key_cursor(page);
+  auto result = co_await services::list_api_keys(context.backend.db, page.limit, after);
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& key : result.items) items.push_back(dto::api_key_json(key));
+  nlohmann::json next = nullptr;
+  if (result.has_more) {
+    const auto& last = result.items.back();
+    next = encode_cursor({std::to_string(db::to_us(last.created_at)), last.id});
+  }
+  auto response = json_response(200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
+  response.headers.set("Cache-Control", "no-store");
+  co_return response;
+}
+
+boost::asio::awaitable<Response> revoke_api_key(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  require_admin(caller);
+  co_await services::revoke_api_key(context.backend.db, context.param("id"));
+  Response response;
+  response.status = 204;
+  co_return response;
+}
 
 }  // namespace eventd::http::handlers

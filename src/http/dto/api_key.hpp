@@ -1,0 +1,22 @@
+#pragma once
+// JSON <-> API keys (openapi: ApiKeyCreate, ApiKey, ApiKeyCreated).
+#include <nlohmann/json.hpp>
+
+#include "domain/api_key.hpp"
+#include "services/api_key_service.hpp"
+
+namespace eventd::http::dto {
+
+// Reads {"name", "role", "organisation_id"}; wrong types, unknown members and missing
+// fields are thrown together as one domain::validation. The organisation is resolved (and
+// the role rules checked) by the service.
+services::NewApiKey read_api_key_create(const nlohmann::json& body);
+
+// The record, never the key: id, name, role, organisation_id, key_prefix, created_at,
+// last_used_at, revoked_at.
+nlohmann::json api_key_json(const domain::ApiKey& key);
+
+// The record and, this once, the key in clear.
+nlohmann::json created_api_key_json(const services::CreatedApiKey& created);
+
+}  // namespace eventd::http::dto

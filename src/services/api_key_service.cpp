@@ -1,0 +1,70 @@
+#include "services/api_key_service.hpp"
+
+#include <soci/soci.h>
+
+#include "db/organisation_repository.hpp"
+#include "domain/error.hpp"
+#include "services/database.hpp"
+#include "services/secrets.hpp"
+
+namespace eventd::services {
+
+namespace {
+// "evk_" and 4 characters of the random part: enough to tell keys apart in a list, far
+// too little to help guess one (24 of 256 bits).
+constexpr std::size_t key_prefix_length = 8;
+}  // namespace
+
+CreatedApiKey create_api_key(soci::session& session, const NewApiKey& request) {
+  domain::ApiKey key;
+  key.name = request.name;
+  key.role = request.role;
+  soci::transaction tx(session);
+  if (request.organisation) {
+    if (request.role == domain::Role::organiser) {
+      auto organisation = db::find_organisation(session, *request.organisation);
+      if (!organisation) {
+        throw domain::validation({{"organisation_id", "names no organisation: \"" + *request.organisation + "\""}});
+      }
+      key.organisation_id = organisation->id;
+    } else {
+      key.organisation_id = *request.organisation;  // check_api_key refuses it for an admin key
+    }
+  }
+  auto errors = domain::check_api_key(key);
+  if (!errors.empty()) throw domain::validation(std::move(errors));
+
+  CreatedApiKey created;
+  created.key = new_secret("evk_");
+  created.record = db::insert_api_key(session, key, secret_hash(created.key), created.key.substr(0, key_prefix_length));
+  tx.commit();
+  return created;
+}
+
+boost::asio::awaitable<CreatedApiKey> create_api_key(Database& db, const NewApiKey& request) {
+  co_return co_await db.run([&request](soci::session& session) { return create_api_key(session, request); });
+}
+
+CreatedApiKey create_api_key_blocking(Database& db, const NewApiKey& request) {
+  return db.run_blocking([&request](soci::session& session) { return create_api_key(session, request); });
+}
+
+boost::asio::awaitable<ApiKeyPage> list_api_keys(Database& db, std::size_t limit,
+                                                 const std::optional<db::ApiKeyCursor>& after) {
+  // One row more than asked tells whether there is a next page.
+  auto rows = co_await db.run([limit, &after](soci::session& session) {
+    return db::list_api_keys(session, limit + 1, after);
+  });
+  ApiKeyPage page;
+  page.has_more = rows.size() > limit;
+  if (page.has_more) rows.resize(limit);
+  page.items = std::move(rows);
+  co_return page;
+}
+
+boost::asio::awaitable<void> revoke_api_key(Database& db, const std::string& id) {
+  bool found = co_await db.run([&id](soci::session& session) { return db::revoke_api_key(session, id); });
+  if (!found) throw domain::not_found("API key");
+}
+
+}  // namespace eventd::services
