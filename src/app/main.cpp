@@ -14,6 +14,7 @@
 #include "domain/api_key.hpp"
 #include "services/api_key_service.hpp"
 #include "services/database.hpp"
+#include "services/secrets.hpp"
 
 namespace {
 
@@ -92,6 +93,19 @@ int keys_create(const Config& config, const KeysCreateOptions& options) {
   return 0;
 }
 
+// Loads the demo events through the route table with a key that exists only for this run.
+// Idempotent: what exists (by slug) is left alone.
+int demo(Config config) {
+  config.admin_key = eventd::services::new_secret("evk_demo_");
+  eventd::app::App app(config);
+  app.migrate(std::chrono::seconds(30));
+  auto report = app.load_demo();
+  for (const auto& failure : report.failures) std::fprintf(stderr, "eventd demo: %s\n", failure.c_str());
+  std::printf("demo data: %d created, %d already there%s\n", report.created, report.existing,
+              report.failures.empty() ? "" : ", some failed (see above)");
+  return report.failures.empty() ? 0 : 1;
+}
+
 // A 422 from the use case, as one line per field, in the command line's terms.
 void print_error(const eventd::domain::Error& error) {
   std::fprintf(stderr, "eventd: %s\n", error.detail().c_str());
@@ -127,6 +141,8 @@ int main(int argc, char** argv) {
                               "the organisation (slug or id) an organiser key acts for");
   keys_create_cmd->add_option("--name", keys_options.name, "who or what the key is for")->capture_default_str();
 
+  auto* demo_cmd = cli.add_subcommand("demo", "load the demo events (idempotent)");
+
   CLI11_PARSE(cli, argc, argv);
 
   Config config;
@@ -142,6 +158,7 @@ int main(int argc, char** argv) {
     if (serve_cmd->parsed()) return serve(config);
     if (migrate_cmd->parsed()) return migrate(config, status_only);
     if (keys_create_cmd->parsed()) return keys_create(config, keys_options);
+    if (demo_cmd->parsed()) return demo(config);
   } catch (const eventd::domain::Error& error) {
     print_error(error);
     return 1;

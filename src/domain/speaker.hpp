@@ -3,6 +3,7 @@
 // hiding them is the job of whoever renders a speaker, not of this type.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/error.hpp"
@@ -28,7 +29,10 @@ struct Speaker {
 
 inline constexpr std::size_t kMaxPhoneLength = 50;
 
-// Rules that need no I/O: slug, name (1-300), short texts, e-mail syntax.
+// ^\+?[0-9][0-9 ()-]{3,30}$, as the database's speakers_phone_check: "+46 70 996 54 25".
+bool is_valid_speaker_phone(std::string_view phone);
+
+// Rules that need no I/O: slug, name (1-300), short texts, e-mail and phone syntax.
 std::vector<FieldError> check_speaker(const Speaker& s);
 
 }  // namespace eventd::domain

@@ -1,19 +1,110 @@
 #include "http/handlers/sessions.hpp"
 
+#include <charconv>
+
+#include "db/support.hpp"
 #include "domain/error.hpp"
+#include "http/auth.hpp"
+#include "http/backend.hpp"
+#include "http/conditional.hpp"
 #include "http/context.hpp"
+#include "http/dto/reader.hpp"
+#include "http/dto/session.hpp"
+#include "http/json.hpp"
+#include "http/pagination.hpp"
+#include "services/session_service.hpp"
 
 namespace eventd::http::handlers {
 
-// Placeholder until the resource lands: every route answers 503 problem+json.
 namespace {
-domain::Error pending() { return domain::Error(domain::ErrorCode::unavailable, "Not implemented yet."); }
+
+Response session_response(int status, const services::SessionInEvent& found) {
+  Response response = json_response(status, dto::session_json(found.session, found.timezone));
+  set_validators(response, etag_for(found.session.id, found.session.version), found.session.updated_at);
+  return response;
+}
+
+// The cursor is the last row's (starts_at in microseconds, id).
+std::optional<db::SessionCursor> read_cursor(const Page& page) {
+  if (!page.after) return std::nullopt;
+  const auto& key = *page.after;
+  db::SessionCursor cursor;
+  bool ok = key.size() == 2 && db::is_uuid(key[1]);
+  if (ok) {
+    auto [end, ec] = std::from_chars(key[0].data(), key[0].data() + key[0].size(), cursor.starts_us);
+    ok = ec == std::errc{} && end == key[0].data() + key[0].size();
+  }
+  if (!ok) throw domain::Error(domain::ErrorCode::bad_request, "The cursor is not one this service gave out.");
+  cursor.id = key[1];
+  return cursor;
+}
+
 }  // namespace
 
-boost::asio::awaitable<Response> create_session(RequestContext&) { throw pending(); co_return Response{}; }
-boost::asio::awaitable<Response> list_sessions(RequestContext&) { throw pending(); co_return Response{}; }
-boost::asio::awaitable<Response> get_session(RequestContext&) { throw pending(); co_return Response{}; }
-boost::asio::awaitable<Response> patch_session(RequestContext&) { throw pending(); co_return Response{}; }
-boost::asio::awaitable<Response> delete_session(RequestContext&) { throw pending(); co_return Response{}; }
+boost::asio::awaitable<Response> create_session(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  require_authenticated(caller);
+  auto draft = dto::read_session(parse_json_body(context.request));
+  auto created = co_await services::create_session(context.backend.db, caller, context.param("id"), std::move(draft));
+  auto response = session_response(201, created);
+  response.headers.set("Location", context.backend.public_url + "/v1/events/" + created.session.event_id +
+                                       "/sessions/" + created.session.id);
+  co_return response;
+}
+
+boost::asio::awaitable<Response> list_sessions(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  auto page = read_page(context.query);
+  auto found =
+      co_await services::list_sessions(context.backend.db, caller, context.param("id"), read_cursor(page), page.limit);
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& s : found.items) items.push_back(dto::session_json(s, found.timezone));
+  nlohmann::json body = {{"items", std::move(items)}, {"next_cursor", nullptr}};
+  if (found.has_more) {
+    const auto& last = found.items.back();
+    body["next_cursor"] = encode_cursor({std::to_string(db::to_us(last.starts_at)), last.id});
+  }
+  co_return json_response(200, body);
+}
+
+boost::asio::awaitable<Response> get_session(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  auto found =
+      co_await services::get_session(context.backend.db, caller, context.param("id"), context.param("session_id"));
+  const std::string etag = etag_for(found.session.id, found.session.version);
+  if (is_not_modified(context.request, etag, found.session.updated_at)) {
+    co_return not_modified(etag, found.session.updated_at);
+  }
+  co_return session_response(200, found);
+}
+
+boost::asio::awaitable<Response> patch_session(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  require_authenticated(caller);
+  auto patch = parse_json_body(context.request, /*merge_patch=*/true);
+  dto::require_object(patch);
+  const Request& request = context.request;
+  auto change = [&patch, &request](const domain::Session& current, const std::string&) {
+    check_if_match(request, etag_for(current.id, current.version));
+    nlohmann::json document = dto::session_request_json(current);
+    document.merge_patch(patch);
+    return dto::read_session(document);
+  };
+  auto updated = co_await services::patch_session(context.backend.db, caller, context.param("id"),
+                                                  context.param("session_id"), change);
+  co_return session_response(200, updated);
+}
+
+boost::asio::awaitable<Response> delete_session(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  require_authenticated(caller);
+  const Request& request = context.request;
+  co_await services::delete_session(
+      context.backend.db, caller, context.param("id"), context.param("session_id"),
+      [&request](const domain::Session& current) { check_if_match(request, etag_for(current.id, current.version)); });
+  Response response;
+  response.status = 204;
+  co_return response;
+}
 
 }  // namespace eventd::http::handlers

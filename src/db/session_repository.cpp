@@ -1,0 +1,230 @@
+#include "db/session_repository.hpp"
+
+#include <soci/soci.h>
+#include <deque>
+
+#include "db/sql_error.hpp"
+#include "db/support.hpp"
+
+namespace eventd::db {
+
+namespace {
+
+// Parameters bound by name (:p1, :p2, ...: each placeholder once), so a query can be
+// assembled from fragments in any evaluation order.
+class Params {
+ public:
+  std::string add(std::string value) {
+    values_.push_back({std::move(value), soci::i_ok});
+    return ":p" + std::to_string(values_.size());
+  }
+  std::string add(const std::optional<std::string>& value) {
+    values_.push_back({value.value_or(""), value ? soci::i_ok : soci::i_null});
+    return ":p" + std::to_string(values_.size());
+  }
+  std::string add_us(domain::Instant t) { return "eventd_ts(CAST(" + add(std::to_string(to_us(t))) + " AS bigint))"; }
+  std::string add_uuid(std::string value) { return "CAST(" + add(std::move(value)) + " AS uuid)"; }
+  void bind(soci::details::prepare_temp_type& prep) {
+    std::size_t n = 0;
+    for (auto& v : values_) static_cast<void>((prep, soci::use(v.value, v.indicator, "p" + std::to_string(++n))));
+  }
+
+ private:
+  struct Value {
+    std::string value;
+    soci::indicator indicator;
+  };
+  std::deque<Value> values_;  // stable addresses: SOCI keeps references until execution
+};
+
+template <class F>
+void for_each_row(soci::session& session, const std::string& sql, Params& params, F&& f) {
+  soci::details::prepare_temp_type prep = (session.prepare << sql);
+  params.bind(prep);
+  soci::rowset<soci::row> rows(prep);
+  for (const soci::row& row : rows) f(row);
+}
+
+void execute(soci::session& session, const std::string& sql, Params& params) {
+  soci::details::prepare_temp_type prep = (session.prepare << sql);
+  params.bind(prep);
+  soci::statement st(prep);
+  st.execute(true);
+}
+
+std::optional<std::string> opt_text(const soci::row& row, std::size_t i) {
+  if (row.get_indicator(i) == soci::i_null) return std::nullopt;
+  return row.get<std::string>(i);
+}
+
+constexpr const char* session_columns =
+    "s.id::text, s.event_id::text, s.title, s.description, s.kind, eventd_us(s.starts_at), eventd_us(s.ends_at), "
+    "s.location, s.version, eventd_us(s.created_at), eventd_us(s.updated_at), "
+    "COALESCE((SELECT string_agg(ss.speaker_id::text, chr(31) ORDER BY ss.position, ss.speaker_id) "
+    "FROM session_speakers ss WHERE ss.session_id = s.id), '')";
+
+domain::Session session_from_row(const soci::row& row) {
+  domain::Session s;
+  s.id = row.get<std::string>(0);
+  s.event_id = row.get<std::string>(1);
+  s.title = row.get<std::string>(2);
+  s.description = opt_text(row, 3);
+  s.kind = domain::parse_session_kind(row.get<std::string>(4)).value_or(domain::SessionKind::other);
+  s.starts_at = from_us(row.get<long long>(5));
+  s.ends_at = from_us(row.get<long long>(6));
+  s.location = opt_text(row, 7);
+  s.version = row.get<long long>(8);
+  s.created_at = from_us(row.get<long long>(9));
+  s.updated_at = from_us(row.get<long long>(10));
+  s.speaker_ids = split_list(row.get<std::string>(11));
+  return s;
+}
+
+}  // namespace
+
+std::optional<domain::Event> find_event_for_sessions(soci::session& session, const std::string& id_or_slug, bool lock) {
+  Params p;
+  std::string sql =
+      "SELECT e.id::text, e.slug, e.title, e.organiser_id::text, e.status, e.timezone, "
+      "CASE WHEN e.all_day THEN 1 ELSE 0 END, eventd_us(e.starts_at), eventd_us(e.ends_at), "
+      "to_char(e.starts_on, 'YYYY-MM-DD'), to_char(e.ends_on, 'YYYY-MM-DD') FROM events e WHERE ";
+  sql += is_uuid(id_or_slug) ? "e.id = " + p.add_uuid(id_or_slug) : "e.slug = " + p.add(id_or_slug);
+  if (lock) sql += " FOR NO KEY UPDATE";
+  std::optional<domain::Event> found;
+  for_each_row(session, sql, p, [&](const soci::row& row) {
+    domain::Event e;
+    e.id = row.get<std::string>(0);
+    e.slug = row.get<std::string>(1);
+    e.title = row.get<std::string>(2);
+    e.organiser_id = row.get<std::string>(3);
+    e.status = domain::parse_event_status(row.get<std::string>(4)).value_or(domain::EventStatus::draft);
+    e.timezone = row.get<std::string>(5);
+    e.all_day = row.get<int>(6) != 0;
+    if (row.get_indicator(7) != soci::i_null) e.starts_at = from_us(row.get<long long>(7));
+    if (row.get_indicator(8) != soci::i_null) e.ends_at = from_us(row.get<long long>(8));
+    if (auto d = opt_text(row, 9)) e.starts_on = domain::parse_date(*d);
+    if (auto d = opt_text(row, 10)) e.ends_on = domain::parse_date(*d);
+    found = std::move(e);
+  });
+  return found;
+}
+
+std::vector<domain::Session> list_sessions(soci::session& session, const std::string& event_id,
+                                           const std::optional<SessionCursor>& after, std::size_t limit) {
+  Params p;
+  std::string sql =
+      std::string("SELECT ") + session_columns + " FROM sessions s WHERE s.event_id = " + p.add_uuid(event_id);
+  if (after) {
+    sql += " AND (s.starts_at, s.id) > (" + p.add_us(from_us(after->starts_us)) + ", " + p.add_uuid(after->id) + ")";
+  }
+  sql += " ORDER BY s.starts_at, s.id LIMIT CAST(" + p.add(std::to_string(limit)) + " AS integer)";
+  std::vector<domain::Session> out;
+  for_each_row(session, sql, p, [&](const soci::row& row) { out.push_back(session_from_row(row)); });
+  return out;
+}
+
+std::optional<domain::Session> find_session(soci::session& session, const std::string& event_id,
+                                            const std::string& session_id, bool for_update) {
+  if (!is_uuid(session_id)) return std::nullopt;
+  Params p;
+  std::string sql = std::string("SELECT ") + session_columns +
+                    " FROM sessions s WHERE s.id = " + p.add_uuid(session_id) +
+                    " AND s.event_id = " + p.add_uuid(event_id);
+  if (for_update) sql += " FOR UPDATE";
+  std::optional<domain::Session> found;
+  for_each_row(session, sql, p, [&](const soci::row& row) { found = session_from_row(row); });
+  return found;
+}
+
+std::string insert_session(soci::session& session, const domain::Session& s) {
+  Params p;
+  std::string sql = "INSERT INTO sessions (event_id, title, description, kind, starts_at, ends_at, location) VALUES (" +
+                    p.add_uuid(s.event_id) + ", " + p.add(s.title) + ", " + p.add(s.description) + ", " +
+                    p.add(std::string(domain::to_string(s.kind))) + ", " + p.add_us(s.starts_at) + ", " +
+                    p.add_us(s.ends_at) + ", " + p.add(s.location) + ") RETURNING id::text";
+  std::string id;
+  for_each_row(session, sql, p, [&](const soci::row& row) { id = row.get<std::string>(0); });
+  return id;
+}
+
+void update_session(soci::session& session, const domain::Session& s, bool bump_sequence) {
+  Params p;
+  std::string sql = "UPDATE sessions SET title = " + p.add(s.title) + ", description = " + p.add(s.description) +
+                    ", kind = " + p.add(std::string(domain::to_string(s.kind))) +
+                    ", starts_at = " + p.add_us(s.starts_at) + ", ends_at = " + p.add_us(s.ends_at) +
+                    ", location = " + p.add(s.location) + (bump_sequence ? ", sequence = sequence + 1" : "") +
+                    ", updated_at = now() WHERE id = " + p.add_uuid(s.id);
+  execute(session, sql, p);
+}
+
+bool delete_session(soci::session& session, const std::string& event_id, const std::string& session_id) {
+  if (!is_uuid(session_id)) return false;
+  std::string sid = session_id, eid = event_id;
+  soci::statement st =
+      (session.prepare << "DELETE FROM sessions WHERE id = CAST(:id AS uuid) AND event_id = CAST(:e AS uuid)",
+       soci::use(sid), soci::use(eid));
+  st.execute(true);
+  return st.get_affected_rows() > 0;
+}
+
+void clear_session_speakers(soci::session& session, const std::string& session_id) {
+  Params p;
+  execute(session, "DELETE FROM session_speakers WHERE session_id = " + p.add_uuid(session_id), p);
+}
+
+void add_session_speakers(soci::session& session, const std::string& session_id,
+                          const std::vector<std::string>& speaker_ids) {
+  if (speaker_ids.empty()) return;
+  // `during` is filled by the session_speakers_during trigger from the session's times.
+  Params p;
+  std::string sql = "INSERT INTO session_speakers (session_id, speaker_id, position) SELECT " + p.add_uuid(session_id) +
+                    ", CAST(x.ref AS uuid), CAST(x.ord - 1 AS integer) FROM unnest(string_to_array(" +
+                    p.add(join_list(speaker_ids)) + ", chr(31))) WITH ORDINALITY AS x(ref, ord)";
+  execute(session, sql, p);
+}
+
+bool is_speaker_clash(const std::exception& error) {
+  auto sql = sql_error(error);
+  return sql && sql->sqlstate == exclusion_violation && sql->constraint == "session_speakers_no_overlap";
+}
+
+bool is_retryable(const std::exception& error) {
+  auto sql = sql_error(error);
+  return sql && (sql->sqlstate == deadlock_detected || sql->sqlstate == serialization_failure);
+}
+
+void throw_if_session_constraint(const std::exception& error) {
+  using enum domain::ErrorCode;
+  throw_if_constraint(error, {
+                                 {"sessions_within_event_check", validation, "starts_at", "must lie within the event"},
+                                 {"sessions_time_check", validation, "ends_at", "must be after starts_at"},
+                                 {"sessions_title_check", validation, "title", "must be 1 to 300 characters"},
+                                 {"sessions_description_check", validation, "description", "is too long"},
+                                 {"sessions_kind_check", validation, "kind", "is not a session kind"},
+                                 {"sessions_location_check", validation, "location", "must be at most 300 characters"},
+                                 {"session_speakers_speaker_id_fkey", validation, "speaker_ids", "names no speaker"},
+                             });
+}
+
+std::optional<SpeakerClash> find_speaker_clash(soci::session& session, const std::string& speaker_id,
+                                               domain::Instant starts, domain::Instant ends,
+                                               const std::string& exclude_session_id) {
+  Params p;
+  std::string sql =
+      "SELECT sp.name, s.id::text, s.title, e.title, e.slug, e.timezone, eventd_us(s.starts_at), eventd_us(s.ends_at) "
+      "FROM session_speakers ss JOIN sessions s ON s.id = ss.session_id JOIN events e ON e.id = s.event_id "
+      "JOIN speakers sp ON sp.id = ss.speaker_id WHERE ss.speaker_id = " +
+      p.add_uuid(speaker_id) + " AND ss.during && tstzrange(" + p.add_us(starts) + ", " + p.add_us(ends) +
+      ", '[)') AND s.id <> " +
+      p.add_uuid(exclude_session_id.empty() ? "00000000-0000-0000-0000-000000000000" : exclude_session_id) +
+      " ORDER BY s.starts_at, s.id LIMIT 1";
+  std::optional<SpeakerClash> clash;
+  for_each_row(session, sql, p, [&](const soci::row& row) {
+    clash = SpeakerClash{row.get<std::string>(0),        row.get<std::string>(1),       row.get<std::string>(2),
+                         row.get<std::string>(3),        row.get<std::string>(4),       row.get<std::string>(5),
+                         from_us(row.get<long long>(6)), from_us(row.get<long long>(7))};
+  });
+  return clash;
+}
+
+}  // namespace eventd::db

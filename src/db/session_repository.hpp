@@ -1,0 +1,81 @@
+#pragma once
+// SQL for sessions (programme items) and who speaks in them (session_speakers).
+#include <cstddef>
+#include <exception>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/event.hpp"
+#include "domain/session.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace eventd::db {
+
+// The event a session belongs to, as far as sessions need it: id, slug, title, organiser_id,
+// status, timezone, all_day and the times (the other members keep their defaults).
+// `lock` takes FOR NO KEY UPDATE: the event's times cannot change under a session being
+// written, and the session writes of one event queue here. (Not FOR SHARE: the search
+// triggers UPDATE the event row on every session write, so two share-lockers would deadlock.)
+// TODO(lead): a minimal stand-in until db/event_repository.hpp's find-by-id-or-slug lands;
+// point the callers (session_service, speaker_service) at that and delete this.
+std::optional<domain::Event> find_event_for_sessions(soci::session& session, const std::string& id_or_slug,
+                                                     bool lock = false);
+
+// Keyset position in the (starts_at, id) order.
+struct SessionCursor {
+  long long starts_us = 0;
+  std::string id;
+};
+
+// The event's sessions in time order (starts_at, id); at most `limit` rows.
+std::vector<domain::Session> list_sessions(soci::session& session, const std::string& event_id,
+                                           const std::optional<SessionCursor>& after, std::size_t limit);
+
+// A session of that event (nullopt for another event's session or a malformed id);
+// `for_update` locks the row.
+std::optional<domain::Session> find_session(soci::session& session, const std::string& event_id,
+                                            const std::string& session_id, bool for_update = false);
+
+// Inserts the session row (not its speakers); returns the new id.
+std::string insert_session(soci::session& session, const domain::Session& s);
+// Writes the session's own columns; `bump_sequence` for changes calendar subscribers must see.
+void update_session(soci::session& session, const domain::Session& s, bool bump_sequence);
+bool delete_session(soci::session& session, const std::string& event_id, const std::string& session_id);
+
+// session_speakers: remove all rows of a session / add `speaker_ids` (UUIDs) in display order.
+// Adding may raise the exclusion constraint session_speakers_no_overlap (see is_speaker_clash).
+void clear_session_speakers(soci::session& session, const std::string& session_id);
+void add_session_speakers(soci::session& session, const std::string& session_id,
+                          const std::vector<std::string>& speaker_ids);
+
+// Whether `error` is session_speakers_no_overlap firing (one speaker in two overlapping sessions).
+bool is_speaker_clash(const std::exception& error);
+
+// A deadlock (possible between session writes of different events whose speakers clash
+// with each other's uncommitted rows) or a serialization failure: worth one more try.
+bool is_retryable(const std::exception& error);
+
+// Maps the sessions table's named constraints (e.g. sessions_within_event_check, raised by a
+// trigger) to 422 field errors; returns when `error` is none of them.
+void throw_if_session_constraint(const std::exception& error);
+
+// The session a speaker already speaks in that overlaps [starts, ends), other than `exclude_session_id`.
+struct SpeakerClash {
+  std::string speaker_name;
+  std::string session_id;
+  std::string session_title;
+  std::string event_title;
+  std::string event_slug;
+  std::string event_timezone;
+  domain::Instant starts_at{};
+  domain::Instant ends_at{};
+};
+std::optional<SpeakerClash> find_speaker_clash(soci::session& session, const std::string& speaker_id,
+                                               domain::Instant starts, domain::Instant ends,
+                                               const std::string& exclude_session_id);
+
+}  // namespace eventd::db

@@ -1,0 +1,54 @@
+#pragma once
+// SQL for speakers (api.md, "Speakers").
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/speaker.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace eventd::db {
+
+// The speaker with this id or slug; `for_update` locks the row (PATCH, DELETE).
+std::optional<domain::Speaker> find_speaker(soci::session& session, const std::string& id_or_slug,
+                                            bool for_update = false);
+
+// Throws domain::Error conflict (409, field slug) when the slug is taken.
+domain::Speaker insert_speaker(soci::session& session, const domain::Speaker& speaker);
+domain::Speaker update_speaker(soci::session& session, const domain::Speaker& speaker);
+// Throws domain::Error conflict (409) while the speaker is still in a session.
+bool delete_speaker(soci::session& session, const domain::Speaker& speaker);
+
+// Keyset position in the (name, id) order.
+struct SpeakerCursor {
+  std::string name;
+  std::string id;
+};
+
+struct SpeakerFilter {
+  std::optional<std::string> q;             // part of the name, or similar to it
+  std::optional<std::string> organisation;  // id or slug; unknown → nothing matches
+  std::optional<SpeakerCursor> after;
+  std::size_t limit = 50;  // rows to fetch (callers ask for one extra)
+};
+
+// Ordered by (name, id).
+std::vector<domain::Speaker> list_speakers(soci::session& session, const SpeakerFilter& filter);
+
+// Everyone speaking in at least one session of the event, once each, ordered by (name, id).
+std::vector<domain::Speaker> list_event_speakers(soci::session& session, const std::string& event_id,
+                                                 const std::optional<SpeakerCursor>& after, std::size_t limit);
+
+// ids or slugs → ids, in order; nullopt where no speaker matches.
+std::vector<std::optional<std::string>> resolve_speaker_refs(soci::session& session,
+                                                             const std::vector<std::string>& refs);
+
+// An organisation's id from its id or slug, for speakers' organisation_id.
+// (Minimal lookup of our own; the organisations slice's repository may replace it.)
+std::optional<std::string> speaker_organisation_id(soci::session& session, const std::string& id_or_slug);
+
+}  // namespace eventd::db

@@ -1,0 +1,237 @@
+#include "services/session_service.hpp"
+
+#include <soci/soci.h>
+#include <set>
+#include <tuple>
+
+#include "db/session_repository.hpp"
+#include "db/speaker_repository.hpp"
+#include "domain/error.hpp"
+#include "domain/event_rules.hpp"
+#include "domain/validation.hpp"
+#include "services/database.hpp"
+
+namespace eventd::services {
+
+namespace {
+
+// The event, if the caller may see it (404 otherwise: another organisation's draft is not
+// disclosed); for writes also that the caller may change it (403).
+domain::Event load_event(soci::session& s, const domain::Caller& caller, const std::string& event_ref, bool write) {
+  auto event = db::find_event_for_sessions(s, event_ref, write);
+  if (!event || !domain::is_visible_to(*event, caller)) throw domain::not_found("event");
+  if (write && !caller.can_manage(event->organiser_id)) {
+    throw domain::Error(domain::ErrorCode::forbidden, "Your key does not act for the organiser of this event.");
+  }
+  return *event;
+}
+
+std::string offset_text(domain::Instant t, const std::string& zone) {
+  const long long seconds = domain::utc_offset(t, zone).count();
+  const long long minutes = (seconds < 0 ? -seconds : seconds) / 60;
+  auto two = [](long long n) { return std::string(n < 10 ? "0" : "") + std::to_string(n); };
+  return std::string(seconds < 0 ? "-" : "+") + two(minutes / 60 % 100) + ":" + two(minutes % 60);
+}
+
+void check_offset(domain::Validator& v, std::string_view field, const std::string& text, domain::Instant t,
+                  const std::string& zone) {
+  if (text.empty() || domain::is_consistent_with_zone(text, zone)) return;
+  v.add(std::string(field), "must use the offset " + zone + " has at that time (" + offset_text(t, zone) + "), or Z");
+}
+
+bool reported(const std::vector<domain::FieldError>& errors, const std::string& field) {
+  for (const auto& e : errors) {
+    if (e.field == field) return true;
+  }
+  return false;
+}
+
+// Everything about a session that needs its event or the database: the offsets against
+// the event's zone, the speakers (ids or slugs → ids) and domain::check_session.
+domain::Session validated(soci::session& s, const domain::Event& event, const SessionDraft& draft) {
+  domain::Session session = draft.session;
+  session.event_id = event.id;
+  domain::Validator v;
+  v.append(draft.errors);
+  check_offset(v, "starts_at", draft.starts_at_text, session.starts_at, event.timezone);
+  check_offset(v, "ends_at", draft.ends_at_text, session.ends_at, event.timezone);
+
+  auto resolved = db::resolve_speaker_refs(s, session.speaker_ids);
+  std::vector<std::string> ids;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < resolved.size(); ++i) {
+    const auto field = domain::indexed_field("speaker_ids", i);
+    if (!resolved[i]) {
+      v.add(field, "names no speaker");
+    } else if (!seen.insert(*resolved[i]).second) {
+      v.add(field, "repeats a speaker");
+    } else {
+      ids.push_back(*resolved[i]);
+    }
+  }
+  // check_session's own repeat check is covered above, per index (a slug and an id can
+  // name the same speaker), so it sees the session without speakers.
+  domain::Session probe = session;
+  probe.speaker_ids.clear();
+  // Times that could not be read are reported already; the event's own interval stands in
+  // for them, so the remaining rules can still be checked without spurious time errors.
+  if (draft.starts_at_text.empty() || draft.ends_at_text.empty()) {
+    std::tie(probe.starts_at, probe.ends_at) = domain::event_interval(event);
+  }
+  for (auto& e : domain::check_session(probe, event)) {
+    if (!reported(draft.errors, e.field)) v.add(std::move(e.field), std::move(e.message));
+  }
+  v.throw_if_any();
+  session.speaker_ids = std::move(ids);
+  return session;
+}
+
+// The exclusion constraint fired: the transaction is void, so roll back and find out, from
+// what is committed now, which speaker clashes with which session.
+[[noreturn]] void throw_clash(soci::session& s, soci::transaction& tx, const domain::Session& session,
+                              const std::string& exclude_session_id) {
+  tx.rollback();
+  for (std::size_t i = 0; i < session.speaker_ids.size(); ++i) {
+    auto clash =
+        db::find_speaker_clash(s, session.speaker_ids[i], session.starts_at, session.ends_at, exclude_session_id);
+    if (!clash) continue;
+    const std::string starts = domain::format_in_zone(clash->starts_at, clash->event_timezone);
+    const std::string ends = domain::format_in_zone(clash->ends_at, clash->event_timezone);
+    throw domain::Error(domain::ErrorCode::conflict,
+                        clash->speaker_name + " already speaks at that time in \"" + clash->session_title + "\" (" +
+                            clash->event_title + ", " + starts + " – " + ends + ").",
+                        {{domain::indexed_field("speaker_ids", i),
+                          clash->speaker_name + " already speaks in \"" + clash->session_title + "\" (session " +
+                              clash->session_id + " of " + clash->event_slug + "), which overlaps this session"}});
+  }
+  // The other session went away in the meantime; a retry may well succeed.
+  throw domain::Error(domain::ErrorCode::conflict,
+                      "A speaker of this session already speaks in another session at that time.",
+                      {{"speaker_ids", "a speaker is already in an overlapping session"}});
+}
+
+// Runs one write transaction, again when PostgreSQL broke a deadlock by aborting it.
+template <class Work>
+auto with_retry(soci::session& s, Work work) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return work(s);
+    } catch (const domain::Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      if (attempt >= 3 || !db::is_retryable(e)) throw;
+    }
+  }
+}
+
+bool is_calendar_visible_change(const domain::Session& a, const domain::Session& b) {
+  return a.title != b.title || a.kind != b.kind || a.starts_at != b.starts_at || a.ends_at != b.ends_at ||
+         a.location != b.location || a.speaker_ids != b.speaker_ids;
+}
+
+}  // namespace
+
+boost::asio::awaitable<SessionInEvent> create_session(Database& db, const domain::Caller& caller, std::string event_ref,
+                                                      SessionDraft draft) {
+  co_return co_await db.run([&](soci::session& connection) {
+    return with_retry(connection, [&](soci::session& s) -> SessionInEvent {
+      soci::transaction tx(s);
+      const domain::Event event = load_event(s, caller, event_ref, true);
+      const domain::Session session = validated(s, event, draft);
+      std::optional<domain::Session> stored;
+      try {
+        const std::string id = db::insert_session(s, session);
+        db::add_session_speakers(s, id, session.speaker_ids);
+        stored = db::find_session(s, event.id, id);
+      } catch (const std::exception& e) {
+        if (db::is_speaker_clash(e)) throw_clash(s, tx, session, "");
+        db::throw_if_session_constraint(e);
+        throw;
+      }
+      tx.commit();
+      return {*stored, event.timezone};
+    });
+  });
+}
+
+boost::asio::awaitable<SessionPage> list_sessions(Database& db, const domain::Caller& caller, std::string event_ref,
+                                                  std::optional<db::SessionCursor> after, std::size_t limit) {
+  co_return co_await db.run([&](soci::session& s) -> SessionPage {
+    soci::transaction tx(s);  // one snapshot for the event and its sessions
+    const domain::Event event = load_event(s, caller, event_ref, false);
+    SessionPage page;
+    page.timezone = event.timezone;
+    page.items = db::list_sessions(s, event.id, after, limit + 1);
+    if (page.items.size() > limit) {
+      page.items.resize(limit);
+      page.has_more = true;
+    }
+    tx.commit();
+    return page;
+  });
+}
+
+boost::asio::awaitable<SessionInEvent> get_session(Database& db, const domain::Caller& caller, std::string event_ref,
+                                                   std::string session_id) {
+  co_return co_await db.run([&](soci::session& s) -> SessionInEvent {
+    soci::transaction tx(s);
+    const domain::Event event = load_event(s, caller, event_ref, false);
+    auto session = db::find_session(s, event.id, session_id);
+    if (!session) throw domain::not_found("session");
+    tx.commit();
+    return {*session, event.timezone};
+  });
+}
+
+boost::asio::awaitable<SessionInEvent> patch_session(Database& db, const domain::Caller& caller, std::string event_ref,
+                                                     std::string session_id, SessionPatcher patch) {
+  co_return co_await db.run([&](soci::session& connection) {
+    return with_retry(connection, [&](soci::session& s) -> SessionInEvent {
+      soci::transaction tx(s);
+      const domain::Event event = load_event(s, caller, event_ref, true);
+      const auto current = db::find_session(s, event.id, session_id, true);
+      if (!current) throw domain::not_found("session");
+      domain::Session session = validated(s, event, patch(*current, event.timezone));
+      session.id = current->id;
+
+      const bool speakers_changed = session.speaker_ids != current->speaker_ids;
+      const bool visible = is_calendar_visible_change(*current, session);
+      if (!visible && session.description == current->description) {
+        tx.commit();
+        return {*current, event.timezone};
+      }
+      std::optional<domain::Session> stored;
+      try {
+        // Speakers leave before the session moves, so nobody clashes with an old line-up.
+        if (speakers_changed) db::clear_session_speakers(s, session.id);
+        // A calendar-visible change bumps `sequence`, which also bumps `version` (the ETag)
+        // when only speaker_ids changed and no column of the session itself did.
+        db::update_session(s, session, visible);
+        if (speakers_changed) db::add_session_speakers(s, session.id, session.speaker_ids);
+        stored = db::find_session(s, event.id, session.id);
+      } catch (const std::exception& e) {
+        if (db::is_speaker_clash(e)) throw_clash(s, tx, session, session.id);
+        db::throw_if_session_constraint(e);
+        throw;
+      }
+      tx.commit();
+      return {*stored, event.timezone};
+    });
+  });
+}
+
+boost::asio::awaitable<void> delete_session(Database& db, const domain::Caller& caller, std::string event_ref,
+                                            std::string session_id, SessionPrecondition precondition) {
+  co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    const domain::Event event = load_event(s, caller, event_ref, true);
+    const auto current = db::find_session(s, event.id, session_id, true);
+    if (!current) throw domain::not_found("session");
+    precondition(*current);
+    db::delete_session(s, event.id, current->id);
+    tx.commit();
+    return 0;
+  });
+}
+
+}  // namespace eventd::services

@@ -1,0 +1,61 @@
+#pragma once
+// Use cases of sessions (programme items): /v1/events/{id}/sessions.
+#include <boost/asio/awaitable.hpp>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/session_repository.hpp"
+#include "domain/api_key.hpp"
+#include "domain/session.hpp"
+
+namespace eventd::services {
+
+class Database;
+
+// A session as the client sent it, read and type-checked (http/dto) but not yet checked
+// against its event: speaker_ids as given (ids or slugs), and the times as written, so
+// their offsets can be checked against the event's zone.
+struct SessionDraft {
+  domain::Session session;
+  std::string starts_at_text;
+  std::string ends_at_text;
+  // What reading found (wrong types, unknown members): reported together with the
+  // service's own findings in one 422.
+  std::vector<domain::FieldError> errors;
+};
+
+// A session with the zone its times are shown in (the event's).
+struct SessionInEvent {
+  domain::Session session;
+  std::string timezone;
+};
+
+struct SessionPage {
+  std::vector<domain::Session> items;
+  std::string timezone;
+  bool has_more = false;
+};
+
+// Called inside the PATCH transaction with the locked current session and the event's zone:
+// checks If-Match, merges the patch and reads the result like a create.
+using SessionPatcher = std::function<SessionDraft(const domain::Session& current, const std::string& timezone)>;
+// Called inside the DELETE transaction with the locked current session (If-Match).
+using SessionPrecondition = std::function<void(const domain::Session& current)>;
+
+// Event's organiser or admin; 404 when the caller may not see the event, 403 when it may but
+// not change it; 422 for invalid fields or times outside the event; 409 for a speaker clash.
+boost::asio::awaitable<SessionInEvent> create_session(Database& db, const domain::Caller& caller, std::string event_ref,
+                                                      SessionDraft draft);
+boost::asio::awaitable<SessionPage> list_sessions(Database& db, const domain::Caller& caller, std::string event_ref,
+                                                  std::optional<db::SessionCursor> after, std::size_t limit);
+boost::asio::awaitable<SessionInEvent> get_session(Database& db, const domain::Caller& caller, std::string event_ref,
+                                                   std::string session_id);
+boost::asio::awaitable<SessionInEvent> patch_session(Database& db, const domain::Caller& caller, std::string event_ref,
+                                                     std::string session_id, SessionPatcher patch);
+boost::asio::awaitable<void> delete_session(Database& db, const domain::Caller& caller, std::string event_ref,
+                                            std::string session_id, SessionPrecondition precondition);
+
+}  // namespace eventd::services

@@ -1,0 +1,209 @@
+// /v1/speakers and /v1/events/{id}/speakers over real HTTP and PostgreSQL: the seed speakers
+// with their Swedish text, private fields, slugs, filters, pagination, conditional requests.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <set>
+#include <vector>
+
+#include "speaker_session_fixture.hpp"
+
+using namespace eventd::test;
+using namespace eventd::test::programme;
+
+TEST_CASE("speakers: the seed speakers round-trip with their Swedish text") {
+  Programme p;
+  p.seed_speakers();
+  auto seeds = read_json_file(EVENTD_SOURCE_DIR "/api/examples/speakers.json");
+  for (const auto& seed : seeds) {
+    auto got = p.server.get("/v1/speakers/" + seed["slug"].get<std::string>(), bearer(p.admin));
+    REQUIRE(got.status == 200);
+    auto body = got.json();
+    CHECK(body["id"] == p.speaker_ids[seed["slug"]]);
+    for (const char* field : {"slug", "name", "title", "affiliation", "bio", "phone", "email"}) {
+      CHECK_MESSAGE(body[field] == seed.value(field, json()), field);
+    }
+    CHECK(body["organisation_id"] == p.organisation_id(seed["organisation_id"]));
+    CHECK(got.header("ETag").size() > 2);
+    CHECK(!got.header("Last-Modified").empty());
+  }
+  // by id, too
+  auto petren = p.server.get("/v1/speakers/" + p.speaker_ids["alice-petren"]);
+  CHECK(petren.status == 200);
+  CHECK(petren.json()["name"] == "Alice Petrén");
+  CHECK(petren.json()["bio"] ==
+        "Utrikeskorrespondent vid Sveriges Radio med uppdrag att bevaka migrations- och flyktingfrågor.");
+  CHECK(p.server.get("/v1/speakers/nobody-at-all").status == 404);
+}
+
+TEST_CASE("speakers: email and phone only for organisers and admins") {
+  Programme p;
+  p.seed_speakers();
+  auto patched =
+      p.patch("/v1/speakers/goran-pettersson", {{"email", "goran.pettersson@socialforum.se"}}, bearer(p.forum_key));
+  REQUIRE_MESSAGE(patched.status == 200, patched.body);
+
+  auto anonymous = p.server.get("/v1/speakers/goran-pettersson");
+  REQUIRE(anonymous.status == 200);
+  CHECK(!anonymous.json().contains("email"));
+  CHECK(!anonymous.json().contains("phone"));
+  CHECK(anonymous.body.find("996 54 25") == std::string::npos);
+  CHECK(anonymous.header("Vary").find("Authorization") != std::string::npos);
+
+  auto organiser = p.server.get("/v1/speakers/goran-pettersson", bearer(p.lansstyrelsen_key));
+  CHECK(organiser.json()["phone"] == "+46 70 996 54 25");
+  CHECK(organiser.json()["email"] == "goran.pettersson@socialforum.se");
+  auto petren = p.server.get("/v1/speakers/alice-petren", bearer(p.admin)).json();
+  CHECK(petren.contains("email"));
+  CHECK(petren["email"].is_null());
+
+  auto list = p.server.get("/v1/speakers?limit=200").json();
+  for (const auto& s : list["items"]) {
+    CHECK(!s.contains("email"));
+    CHECK(!s.contains("phone"));
+  }
+  auto organiser_list = p.server.get("/v1/speakers?q=Pettersson", bearer(p.forum_key)).json();
+  REQUIRE(organiser_list["items"].size() == 1);
+  CHECK(organiser_list["items"][0]["phone"] == "+46 70 996 54 25");
+}
+
+TEST_CASE("speakers: create rules, slugs, merge patch, conditional requests, delete") {
+  Programme p;
+  // anonymous: 401; an unknown key: 401
+  CHECK(p.server.request("POST", "/v1/speakers", R"({"name":"X"})").status == 401);
+  CHECK(p.post("/v1/speakers", {{"name", "X"}}, "no-such-key").status == 401);
+
+  auto created = p.post("/v1/speakers", {{"name", "Åsa Öberg-Ström"}, {"affiliation", "Sensus"}}, p.forum_key);
+  REQUIRE_MESSAGE(created.status == 201, created.body);
+  auto asa = created.json();
+  CHECK(asa["slug"] == "asa-oberg-strom");
+  CHECK(asa["title"].is_null());
+  CHECK(created.header("Location").ends_with("/v1/speakers/" + asa["id"].get<std::string>()));
+  CHECK(!created.header("ETag").empty());
+
+  auto taken = p.post("/v1/speakers", {{"name", "Åsa Öberg Ström"}}, p.forum_key);
+  CHECK(taken.status == 409);
+  CHECK(taken.json()["errors"][0]["field"] == "slug");
+
+  auto invalid = p.post("/v1/speakers",
+                        {{"name", ""},
+                         {"email", "not-an-address"},
+                         {"phone", "ring mig"},
+                         {"nickname", "x"},
+                         {"organisation_id", "no-such-organisation"}},
+                        p.forum_key);
+  CHECK_MESSAGE(invalid.status == 422, invalid.body);
+  std::set<std::string> fields;
+  const json problem = invalid.json();
+  for (const auto& e : problem["errors"]) fields.insert(e["field"]);
+  CHECK(fields.count("name"));
+  CHECK(fields.count("email"));
+  CHECK(fields.count("phone"));
+  CHECK(fields.count("nickname"));
+  CHECK(fields.count("organisation_id"));
+  CHECK(p.post("/v1/speakers", {{"name", "Y"}, {"id", "x"}}, p.forum_key).status == 422);  // read-only member
+
+  // GET: 304 on the tag or the date
+  const std::string path = "/v1/speakers/asa-oberg-strom";
+  auto first = p.server.get(path);
+  const std::string etag = first.header("ETag");
+  CHECK(p.server.get(path, {{"If-None-Match", etag}}).status == 304);
+  CHECK(p.server.get(path, {{"If-Modified-Since", first.header("Last-Modified")}}).status == 304);
+
+  // PATCH: merge, null removes, stale tag 412
+  auto patched =
+      p.patch(path, {{"title", "studieförbundschef"}, {"affiliation", nullptr}, {"organisation_id", "sensus"}},
+              with(bearer(p.forum_key), "If-Match", etag));
+  REQUIRE_MESSAGE(patched.status == 200, patched.body);
+  CHECK(patched.json()["title"] == "studieförbundschef");
+  CHECK(patched.json()["affiliation"].is_null());
+  CHECK(patched.json()["name"] == "Åsa Öberg-Ström");
+  CHECK(patched.json()["organisation_id"] == p.organisation_id("sensus"));
+  CHECK(patched.header("ETag") != etag);
+  CHECK(p.server.get(path, {{"If-None-Match", etag}}).status == 200);
+  auto stale = p.patch(path, {{"title", "x"}}, with(bearer(p.forum_key), "If-Match", etag));
+  CHECK(stale.status == 412);
+  CHECK(p.patch(path, {{"name", nullptr}}, bearer(p.forum_key)).status == 422);
+  CHECK(p.patch(path, {{"shoe_size", 44}}, bearer(p.forum_key)).status == 422);
+  CHECK(p.patch(path, {{"title", "x"}}, {}).status == 401);
+
+  // DELETE: stale tag 412, then 204, then 404
+  CHECK(p.server.request("DELETE", path, "", with(bearer(p.forum_key), "If-Match", etag)).status == 412);
+  CHECK(p.server.request("DELETE", path, "", bearer(p.forum_key)).status == 204);
+  CHECK(p.server.get(path).status == 404);
+}
+
+TEST_CASE("speakers: list by name with q and organisation filters, cursor pages") {
+  Programme p;
+  p.seed_speakers();
+  // all eight, in name order, three at a time
+  std::vector<std::string> names;
+  std::string target = "/v1/speakers?limit=3";
+  for (int pages = 0; pages < 10; ++pages) {
+    auto page = p.server.get(target);
+    REQUIRE_MESSAGE(page.status == 200, page.body);
+    auto body = page.json();
+    for (const auto& s : body["items"]) names.push_back(s["name"]);
+    if (body["next_cursor"].is_null()) break;
+    target = "/v1/speakers?limit=3&cursor=" + body["next_cursor"].get<std::string>();
+  }
+  REQUIRE(names.size() == 8);
+  CHECK(std::is_sorted(names.begin(), names.end()));
+  CHECK(names.front() == "Alice Petrén");
+
+  auto names_of = [&](const std::string& query) {
+    std::vector<std::string> out;
+    auto response = p.server.get("/v1/speakers?" + query);
+    REQUIRE_MESSAGE(response.status == 200, response.body);
+    const json body = response.json();
+    for (const auto& s : body["items"]) out.push_back(s["name"]);
+    return out;
+  };
+  CHECK(names_of("q=Petr%C3%A9n") == std::vector<std::string>{"Alice Petrén"});
+  CHECK(names_of("q=petren") == std::vector<std::string>{"Alice Petrén"});
+  CHECK(names_of("q=PETTERS") == std::vector<std::string>{"Göran Pettersson"});
+  CHECK(names_of("q=%25").empty());  // LIKE wildcards are literal
+  CHECK(names_of("organisation=svenska-kyrkan") == std::vector<std::string>{"Lasse Berndes", "Maria Bryntesson"});
+  CHECK(names_of("organisation=" + p.organisation_id("sveriges-radio")) == std::vector<std::string>{"Alice Petrén"});
+  CHECK(names_of("organisation=no-such-organisation").empty());
+  CHECK(names_of("organisation=svenska-kyrkan&q=maria") == std::vector<std::string>{"Maria Bryntesson"});
+  CHECK(p.server.get("/v1/speakers?limit=0").status == 400);
+  CHECK(p.server.get("/v1/speakers?cursor=bm9wZQ").status == 400);
+}
+
+TEST_CASE("speakers: of an event, through its sessions; in a session they cannot be deleted") {
+  Programme p;
+  p.seed_speakers();
+  p.seed_sessions("integrationsforum-2020", "integrationsforum-2020", p.lansstyrelsen_key);
+  // Alice Petrén twice: she gets a second session the same day
+  auto second = p.post("/v1/events/integrationsforum-2020/sessions",
+                       {{"title", "Frågestund"},
+                        {"starts_at", "2020-11-26T15:45:00+01:00"},
+                        {"ends_at", "2020-11-26T16:00:00+01:00"},
+                        {"speaker_ids", {"alice-petren"}}},
+                       p.lansstyrelsen_key);
+  REQUIRE_MESSAGE(second.status == 201, second.body);
+
+  auto list = p.server.get("/v1/events/integrationsforum-2020/speakers");
+  REQUIRE_MESSAGE(list.status == 200, list.body);
+  auto items = list.json()["items"];
+  REQUIRE(items.size() == 2);
+  CHECK(items[0]["name"] == "Alice Petrén");
+  CHECK(items[1]["name"] == "Företrädare för Statskontoret");
+  CHECK(!items[0].contains("email"));
+  auto paged = p.server.get("/v1/events/" + p.event_id("integrationsforum-2020") + "/speakers?limit=1").json();
+  CHECK(paged["items"].size() == 1);
+  CHECK(paged["next_cursor"].is_string());
+  CHECK(p.server.get("/v1/events/ostersund-2019/speakers").json()["items"].empty());
+  // another organisation's draft: 404, for the public and for another organiser
+  CHECK(p.server.get("/v1/events/forum-utkast/speakers").status == 404);
+  CHECK(p.server.get("/v1/events/forum-utkast/speakers", bearer(p.lansstyrelsen_key)).status == 404);
+  CHECK(p.server.get("/v1/events/forum-utkast/speakers", bearer(p.forum_key)).status == 200);
+  CHECK(p.server.get("/v1/events/no-such-event/speakers").status == 404);
+
+  auto busy = p.server.request("DELETE", "/v1/speakers/alice-petren", "", bearer(p.admin));
+  CHECK(busy.status == 409);
+  CHECK(busy.json()["detail"].get<std::string>().find("Alice Petrén") != std::string::npos);
+  CHECK(p.server.get("/v1/speakers/alice-petren").status == 200);
+  CHECK(p.server.request("DELETE", "/v1/speakers/lisa-jonsson", "", bearer(p.admin)).status == 204);
+}
