@@ -2,6 +2,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -14,6 +15,7 @@
 #include "http/metrics.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
+#include "ics/calendar_renderer.hpp"
 #include "services/auth.hpp"
 #include "services/database.hpp"
 
@@ -66,7 +68,13 @@ struct App::Parts {
   http::Server server;
 };
 
-App::App(Config config) : parts_(std::make_unique<Parts>(std::move(config))) {}
+App::App(Config config) : parts_(std::make_unique<Parts>(std::move(config))) {
+  // libical's and the tz database's lazily initialised state is not thread-safe on first
+  // use: set it up once, here, before the server's I/O threads run (start()/run()); the
+  // calendar feeds render on them.
+  static std::once_flag once;
+  std::call_once(once, [] { ics::initialise(); });
+}
 
 App::~App() = default;
 
@@ -134,7 +142,8 @@ DemoReport App::load_demo() {
   DemoReport report;
   auto files = demo_files();
   boost::asio::io_context io;
-  auto call = [&](http::Method method, std::string path, const nlohmann::json* body) -> boost::asio::awaitable<http::Response> {
+  auto call = [&](http::Method method, std::string path,
+                  const nlohmann::json* body) -> boost::asio::awaitable<http::Response> {
     http::Request request;
     request.method = method;
     request.target = path;

@@ -9,9 +9,9 @@
 #include "app/app.hpp"
 #include "app/config.hpp"
 #include "common/log.hpp"
-#include "domain/error.hpp"
 #include "db/migrations.hpp"
 #include "domain/api_key.hpp"
+#include "domain/error.hpp"
 #include "services/api_key_service.hpp"
 #include "services/database.hpp"
 #include "services/secrets.hpp"
@@ -50,8 +50,8 @@ int migrate(const Config& config, bool status_only) {
   eventd::services::Database db({config.database_url, 1, config.statement_timeout}, 1);
   auto migrations = eventd::app::bundled_migrations();
   if (status_only) {
-    auto status = db.run_blocking(
-        [&](soci::session& session) { return eventd::db::migration_status(session, migrations); });
+    auto status =
+        db.run_blocking([&](soci::session& session) { return eventd::db::migration_status(session, migrations); });
     for (const auto& m : status) {
       std::printf("%-40s %s\n", m.name.c_str(), m.applied ? ("applied " + m.applied_at).c_str() : "pending");
     }
@@ -110,7 +110,9 @@ int demo(Config config) {
 void print_error(const eventd::domain::Error& error) {
   std::fprintf(stderr, "eventd: %s\n", error.detail().c_str());
   for (const auto& field : error.fields()) {
-    std::string name = field.field == "organisation_id" ? "--organisation" : field.field == "name" ? "--name" : field.field;
+    std::string name = field.field == "organisation_id" ? "--organisation"
+                       : field.field == "name"          ? "--name"
+                                                        : field.field;
     std::fprintf(stderr, "  %s: %s\n", name.c_str(), field.message.c_str());
   }
 }

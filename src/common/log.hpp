@@ -14,12 +14,8 @@ void set_format(Format format);
 using Field = std::pair<std::string_view, std::string>;
 void write(std::string_view level, std::string_view message, std::initializer_list<Field> fields = {});
 
-inline void info(std::string_view message, std::initializer_list<Field> fields = {}) {
-  write("info", message, fields);
-}
-inline void warn(std::string_view message, std::initializer_list<Field> fields = {}) {
-  write("warn", message, fields);
-}
+inline void info(std::string_view message, std::initializer_list<Field> fields = {}) { write("info", message, fields); }
+inline void warn(std::string_view message, std::initializer_list<Field> fields = {}) { write("warn", message, fields); }
 inline void error(std::string_view message, std::initializer_list<Field> fields = {}) {
   write("error", message, fields);
 }

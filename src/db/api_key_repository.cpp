@@ -41,22 +41,24 @@ domain::ApiKey insert_api_key(soci::session& session, const domain::ApiKey& key,
   std::string organisation = key.organisation_id.value_or("");
   soci::row row;
   try {
-    session << std::string("INSERT INTO api_keys (name, key_hash, key_prefix, role, organisation_id) "
-                           "VALUES (:name, decode(:hash, 'hex'), :prefix, :role, CAST(NULLIF(:organisation, '') AS uuid)) "
-                           "RETURNING ") +
+    session << std::string(
+                   "INSERT INTO api_keys (name, key_hash, key_prefix, role, organisation_id) "
+                   "VALUES (:name, decode(:hash, 'hex'), :prefix, :role, CAST(NULLIF(:organisation, '') AS uuid)) "
+                   "RETURNING ") +
                    key_columns,
         soci::use(key.name), soci::use(key_hash), soci::use(key_prefix), soci::use(role), soci::use(organisation),
         soci::into(row);
   } catch (const std::exception& e) {
     using domain::ErrorCode;
-    throw_if_constraint(e, {
-        {"api_keys_key_hash_key", ErrorCode::conflict, "", "A key with this hash exists already; try again."},
-        {"api_keys_organisation_id_fkey", ErrorCode::validation, "organisation_id", "names no organisation"},
-        {"api_keys_organisation_check", ErrorCode::validation, "organisation_id",
-         "is required for an organiser key and must be absent for an admin key"},
-        {"api_keys_name_check", ErrorCode::validation, "name", "must be at most 200 characters"},
-        {"api_keys_role_check", ErrorCode::validation, "role", "must be one of: admin, organiser"},
-    });
+    throw_if_constraint(
+        e, {
+               {"api_keys_key_hash_key", ErrorCode::conflict, "", "A key with this hash exists already; try again."},
+               {"api_keys_organisation_id_fkey", ErrorCode::validation, "organisation_id", "names no organisation"},
+               {"api_keys_organisation_check", ErrorCode::validation, "organisation_id",
+                "is required for an organiser key and must be absent for an admin key"},
+               {"api_keys_name_check", ErrorCode::validation, "name", "must be at most 200 characters"},
+               {"api_keys_role_check", ErrorCode::validation, "role", "must be one of: admin, organiser"},
+           });
     throw;
   }
   return key_from_row(row);
@@ -70,9 +72,10 @@ std::vector<domain::ApiKey> list_api_keys(soci::session& session, std::size_t li
   long long row_limit = static_cast<long long>(limit);
   if (after) {
     soci::rowset<soci::row> rows =
-        (session.prepare << std::string("SELECT ") + key_columns +
-                                " FROM api_keys WHERE (created_at, id) > (eventd_ts(:after_us), CAST(:after_id AS uuid)) "
-                                "ORDER BY created_at, id LIMIT :limit",
+        (session.prepare
+             << std::string("SELECT ") + key_columns +
+                    " FROM api_keys WHERE (created_at, id) > (eventd_ts(:after_us), CAST(:after_id AS uuid)) "
+                    "ORDER BY created_at, id LIMIT :limit",
          soci::use(after->created_at_us), soci::use(after->id), soci::use(row_limit));
     for (const auto& row : rows) keys.push_back(key_from_row(row));
   } else {

@@ -1,7 +1,7 @@
 #include "db/event_repository.hpp"
 
-#include <nlohmann/json.hpp>
 #include <soci/soci.h>
+#include <nlohmann/json.hpp>
 
 #include "db/support.hpp"
 #include "domain/event_rules.hpp"
@@ -280,42 +280,40 @@ void bind_event(soci::details::prepare_temp_type& st, EventParams& p) {
       use(p.project_funder, p.i_project_funder, "project_funder"), use(p.audience, p.i_audience, "audience"),
       use(p.tags, "tags"), use(p.capacity, p.i_capacity, "capacity"), use(p.waitlist, "waitlist"),
       use(p.registration_opens_at, p.i_registration_opens_at, "registration_opens_at"),
-      use(p.registration_closes_at, p.i_registration_closes_at, "registration_closes_at"),
-      use(p.contacts, "contacts"), use(p.media_policy, "media_policy"), use(p.sequence, "sequence");
+      use(p.registration_closes_at, p.i_registration_closes_at, "registration_closes_at"), use(p.contacts, "contacts"),
+      use(p.media_policy, "media_policy"), use(p.sequence, "sequence");
 }
 
 // Constraint names → domain errors. A check that fires here means a rule check_event does
 // not cover (or a race, for the unique slug): each names its field.
 [[noreturn]] void rethrow_mapped(const std::exception& error, const domain::Event& e) {
   using domain::ErrorCode;
-  throw_if_constraint(error,
-                      {
-                          {"events_slug_key", ErrorCode::conflict, "slug",
-                           "The slug '" + e.slug + "' is taken by another event; choose another slug."},
-                          {"events_slug_check", ErrorCode::validation, "slug", "is not a valid slug"},
-                          {"events_timezone_check", ErrorCode::validation, "timezone", "is not a known IANA time zone"},
-                          {"events_time_check", ErrorCode::validation, "ends_at", "must be after starts_at"},
-                          {"events_all_day_check", ErrorCode::validation, "all_day",
-                           "starts_at/ends_at or (all_day) starts_on/ends_on must be given"},
-                          {"events_venue_check", ErrorCode::validation, "venue", "is required unless format is online"},
-                          {"events_summary_check", ErrorCode::validation, "summary", "is too long"},
-                          {"events_description_check", ErrorCode::validation, "description", "is too long"},
-                          {"events_venue_country_check", ErrorCode::validation, "venue.country",
-                           "must be an ISO 3166-1 alpha-2 code"},
-                          {"events_venue_text_check", ErrorCode::validation, "venue", "has a member that is too long"},
-                          {"events_online_stream_url_check", ErrorCode::validation, "online.stream_url",
-                           "must be an http:// or https:// URL"},
-                          {"events_project_check", ErrorCode::validation, "project", "is not valid"},
-                          {"events_audience_check", ErrorCode::validation, "audience", "is too long"},
-                          {"events_tags_check", ErrorCode::validation, "tags", "are not valid"},
-                          {"events_capacity_check", ErrorCode::validation, "capacity", "must be 0 or more"},
-                          {"events_registration_window_check", ErrorCode::validation, "registration_closes_at",
-                           "must be after registration_opens_at"},
-                          {"events_organiser_id_fkey", ErrorCode::validation, "organiser_id",
-                           "names no organisation"},
-                          {"event_partners_organisation_id_fkey", ErrorCode::validation, "partner_ids",
-                           "names no organisation"},
-                      });
+  throw_if_constraint(
+      error,
+      {
+          {"events_slug_key", ErrorCode::conflict, "slug",
+           "The slug '" + e.slug + "' is taken by another event; choose another slug."},
+          {"events_slug_check", ErrorCode::validation, "slug", "is not a valid slug"},
+          {"events_timezone_check", ErrorCode::validation, "timezone", "is not a known IANA time zone"},
+          {"events_time_check", ErrorCode::validation, "ends_at", "must be after starts_at"},
+          {"events_all_day_check", ErrorCode::validation, "all_day",
+           "starts_at/ends_at or (all_day) starts_on/ends_on must be given"},
+          {"events_venue_check", ErrorCode::validation, "venue", "is required unless format is online"},
+          {"events_summary_check", ErrorCode::validation, "summary", "is too long"},
+          {"events_description_check", ErrorCode::validation, "description", "is too long"},
+          {"events_venue_country_check", ErrorCode::validation, "venue.country", "must be an ISO 3166-1 alpha-2 code"},
+          {"events_venue_text_check", ErrorCode::validation, "venue", "has a member that is too long"},
+          {"events_online_stream_url_check", ErrorCode::validation, "online.stream_url",
+           "must be an http:// or https:// URL"},
+          {"events_project_check", ErrorCode::validation, "project", "is not valid"},
+          {"events_audience_check", ErrorCode::validation, "audience", "is too long"},
+          {"events_tags_check", ErrorCode::validation, "tags", "are not valid"},
+          {"events_capacity_check", ErrorCode::validation, "capacity", "must be 0 or more"},
+          {"events_registration_window_check", ErrorCode::validation, "registration_closes_at",
+           "must be after registration_opens_at"},
+          {"events_organiser_id_fkey", ErrorCode::validation, "organiser_id", "names no organisation"},
+          {"event_partners_organisation_id_fkey", ErrorCode::validation, "partner_ids", "names no organisation"},
+      });
   throw;
 }
 
@@ -340,6 +338,20 @@ std::optional<domain::Event> find_event(soci::session& session, std::string_view
       soci::use(key, "key"), soci::into(row);
   if (!session.got_data()) return std::nullopt;
   return event_from_row(row).event;
+}
+
+std::vector<domain::Event> find_events(soci::session& session, const std::vector<std::string>& ids) {
+  std::vector<domain::Event> out;
+  if (ids.empty()) return out;
+  std::string joined = join_list(ids);
+  soci::row row;
+  soci::statement st = (session.prepare << std::string("SELECT ") + event_columns +
+                                               " FROM events e WHERE e.id = ANY (CAST(string_to_array(:ids, chr(31)) "
+                                               "AS uuid[])) ORDER BY lower(e.during), e.id",
+                        soci::use(joined, "ids"), soci::into(row));
+  st.execute();
+  while (st.fetch()) out.push_back(event_from_row(row).event);
+  return out;
 }
 
 std::vector<EventRow> list_events(soci::session& session, const EventFilter& f) {
@@ -376,9 +388,15 @@ std::vector<EventRow> list_events(soci::session& session, const EventFilter& f) 
                     "CAST(:q AS text) AS q, CAST(:own AS uuid) AS own, "
                     "eventd_ts(CAST(:after_us AS bigint)) AS after_ts, CAST(:after_id AS uuid) AS after_id) p WHERE ";
   switch (f.visibility) {
-    case EventFilter::Visibility::public_only: sql += "e.status <> 'draft'"; break;
-    case EventFilter::Visibility::organiser: sql += "(e.status <> 'draft' OR e.organiser_id = p.own)"; break;
-    case EventFilter::Visibility::all: sql += "TRUE"; break;
+    case EventFilter::Visibility::public_only:
+      sql += "e.status <> 'draft'";
+      break;
+    case EventFilter::Visibility::organiser:
+      sql += "(e.status <> 'draft' OR e.organiser_id = p.own)";
+      break;
+    case EventFilter::Visibility::all:
+      sql += "TRUE";
+      break;
   }
   if (f.from || f.to) sql += " AND e.during && tstzrange(p.from_ts, p.to_ts, '[)')";
   if (f.kind) sql += " AND e.kind = p.kind";
@@ -387,12 +405,14 @@ std::vector<EventRow> list_events(soci::session& session, const EventFilter& f) 
   if (f.series) sql += " AND e.series = p.series";
   if (f.tag) sql += " AND e.tags @> ARRAY[p.tag]::text[]";
   if (f.organiser_id) {
-    sql += " AND e.id IN (SELECT x.id FROM events x WHERE x.organiser_id = p.org "
-           "UNION ALL SELECT pp.event_id FROM event_partners pp WHERE pp.organisation_id = p.org)";
+    sql +=
+        " AND e.id IN (SELECT x.id FROM events x WHERE x.organiser_id = p.org "
+        "UNION ALL SELECT pp.event_id FROM event_partners pp WHERE pp.organisation_id = p.org)";
   }
   if (f.q) {
-    sql += " AND eventd_search_tsquery(p.q) IS NOT NULL"
-           " AND (e.search_vector @@ eventd_search_tsquery(p.q) OR p.q <% e.search_text)";
+    sql +=
+        " AND eventd_search_tsquery(p.q) IS NOT NULL"
+        " AND (e.search_vector @@ eventd_search_tsquery(p.q) OR p.q <% e.search_text)";
   }
   if (f.after) sql += " AND (lower(e.during), e.id) > (p.after_ts, p.after_id)";
   sql += " ORDER BY lower(e.during), e.id LIMIT :lim";

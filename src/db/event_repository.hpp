@@ -48,6 +48,9 @@ std::vector<EventRow> list_events(soci::session& session, const EventFilter& fil
 // By id (when `id_or_slug` is a UUID) or slug; FOR UPDATE locks the row for the transaction.
 std::optional<domain::Event> find_event(soci::session& session, std::string_view id_or_slug, bool for_update = false);
 
+// The events with these ids (UUIDs), in (lower(during), id) order; unknown ids are skipped.
+std::vector<domain::Event> find_events(soci::session& session, const std::vector<std::string>& ids);
+
 // Inserts the event and its partners; returns the stored event (id, version, timestamps).
 // Constraint violations become domain errors (slug taken → 409, unknown zone → 422, ...).
 domain::Event insert_event(soci::session& session, const domain::Event& event);

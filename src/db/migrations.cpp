@@ -1,9 +1,9 @@
 #include "db/migrations.hpp"
 
 #include <libpq-fe.h>
-#include <sodium.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <charconv>

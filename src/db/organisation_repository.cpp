@@ -37,14 +37,15 @@ void map_write_error(const std::exception& e, const domain::Organisation& o) {
                         {{"slug", "is already taken"}});
   }
   throw_if_constraint(e, {
-      {"organisations_slug_check", ErrorCode::validation, "slug",
-       "must be 1-100 characters of lower-case letters a-z, digits and single hyphens"},
-      {"organisations_name_check", ErrorCode::validation, "name", "must be 1-300 characters"},
-      {"organisations_kind_check", ErrorCode::validation, "kind", "is not a known kind"},
-      {"organisations_website_check", ErrorCode::validation, "website",
-       "must be an http:// or https:// URL of at most 2000 characters"},
-      {"organisations_description_check", ErrorCode::validation, "description", "must be at most 20000 characters"},
-  });
+                             {"organisations_slug_check", ErrorCode::validation, "slug",
+                              "must be 1-100 characters of lower-case letters a-z, digits and single hyphens"},
+                             {"organisations_name_check", ErrorCode::validation, "name", "must be 1-300 characters"},
+                             {"organisations_kind_check", ErrorCode::validation, "kind", "is not a known kind"},
+                             {"organisations_website_check", ErrorCode::validation, "website",
+                              "must be an http:// or https:// URL of at most 2000 characters"},
+                             {"organisations_description_check", ErrorCode::validation, "description",
+                              "must be at most 20000 characters"},
+                         });
 }
 
 struct NullableText {
@@ -66,8 +67,9 @@ domain::Organisation insert_organisation(soci::session& session, const domain::O
   NullableText description(organisation.description);
   soci::row row;
   try {
-    session << std::string("INSERT INTO organisations (slug, name, kind, website, description) "
-                           "VALUES (:slug, :name, :kind, :website, :description) RETURNING ") +
+    session << std::string(
+                   "INSERT INTO organisations (slug, name, kind, website, description) "
+                   "VALUES (:slug, :name, :kind, :website, :description) RETURNING ") +
                    organisation_columns,
         soci::use(organisation.slug), soci::use(organisation.name), soci::use(kind),
         soci::use(website.value, website.indicator), soci::use(description.value, description.indicator),
@@ -88,6 +90,18 @@ std::optional<domain::Organisation> find_organisation(soci::session& session, st
       soci::use(key, "key"), soci::into(row);
   if (!session.got_data()) return std::nullopt;
   return organisation_from_row(row);
+}
+
+std::vector<domain::Organisation> find_organisations(soci::session& session, const std::vector<std::string>& ids) {
+  std::vector<domain::Organisation> organisations;
+  if (ids.empty()) return organisations;
+  std::string joined = join_list(ids);
+  soci::rowset<soci::row> rows = (session.prepare << std::string("SELECT ") + organisation_columns +
+                                                         " FROM organisations WHERE id = ANY (CAST(string_to_array("
+                                                         ":ids, chr(31)) AS uuid[]))",
+                                  soci::use(joined, "ids"));
+  for (const auto& row : rows) organisations.push_back(organisation_from_row(row));
+  return organisations;
 }
 
 std::vector<domain::Organisation> list_organisations(soci::session& session, std::size_t limit,
@@ -118,8 +132,9 @@ domain::Organisation update_organisation(soci::session& session, const domain::O
   NullableText description(organisation.description);
   soci::row row;
   try {
-    session << std::string("UPDATE organisations SET slug = :slug, name = :name, kind = :kind, website = :website, "
-                           "description = :description, updated_at = now() WHERE id = CAST(:id AS uuid) RETURNING ") +
+    session << std::string(
+                   "UPDATE organisations SET slug = :slug, name = :name, kind = :kind, website = :website, "
+                   "description = :description, updated_at = now() WHERE id = CAST(:id AS uuid) RETURNING ") +
                    organisation_columns,
         soci::use(organisation.slug), soci::use(organisation.name), soci::use(kind),
         soci::use(website.value, website.indicator), soci::use(description.value, description.indicator),
@@ -159,11 +174,11 @@ bool delete_organisation(soci::session& session, const std::string& id) {
   } catch (const std::exception& e) {
     // The service counts the referring events first; this covers an event added meanwhile.
     throw_if_constraint(e, {
-        {"events_organiser_id_fkey", domain::ErrorCode::conflict, "",
-         "The organisation still organises events; delete or move those events first."},
-        {"event_partners_organisation_id_fkey", domain::ErrorCode::conflict, "",
-         "The organisation is still a partner of events; remove it from those events first."},
-    });
+                               {"events_organiser_id_fkey", domain::ErrorCode::conflict, "",
+                                "The organisation still organises events; delete or move those events first."},
+                               {"event_partners_organisation_id_fkey", domain::ErrorCode::conflict, "",
+                                "The organisation is still a partner of events; remove it from those events first."},
+                           });
     throw;
   }
   return session.got_data();

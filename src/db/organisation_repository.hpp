@@ -23,6 +23,9 @@ domain::Organisation insert_organisation(soci::session& session, const domain::O
 std::optional<domain::Organisation> find_organisation(soci::session& session, std::string_view id_or_slug,
                                                       bool for_update = false);
 
+// Several organisations by id (UUIDs) in one query, in no particular order; unknown ids are skipped.
+std::vector<domain::Organisation> find_organisations(soci::session& session, const std::vector<std::string>& ids);
+
 // The keyset position of a list page: the last row's (name, id).
 struct OrganisationCursor {
   std::string name;

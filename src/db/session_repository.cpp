@@ -123,6 +123,32 @@ std::vector<domain::Session> list_sessions(soci::session& session, const std::st
   return out;
 }
 
+std::vector<domain::Session> list_sessions_of_events(soci::session& session,
+                                                     const std::vector<std::string>& event_ids) {
+  std::vector<domain::Session> out;
+  if (event_ids.empty()) return out;
+  Params p;
+  const std::string sql = std::string("SELECT ") + session_columns +
+                          " FROM sessions s WHERE s.event_id = ANY (CAST(string_to_array(" +
+                          p.add(join_list(event_ids)) + ", chr(31)) AS uuid[])) ORDER BY s.event_id, s.starts_at, s.id";
+  for_each_row(session, sql, p, [&](const soci::row& row) { out.push_back(session_from_row(row)); });
+  return out;
+}
+
+std::vector<domain::Session> list_speaker_sessions(soci::session& session, const std::string& speaker_id,
+                                                   std::size_t limit) {
+  std::vector<domain::Session> out;
+  if (!is_uuid(speaker_id)) return out;
+  Params p;
+  const std::string sql = std::string("SELECT ") + session_columns +
+                          " FROM sessions s WHERE s.id IN (SELECT ss.session_id FROM session_speakers ss "
+                          "WHERE ss.speaker_id = " +
+                          p.add_uuid(speaker_id) + ") ORDER BY s.starts_at, s.id LIMIT CAST(" +
+                          p.add(std::to_string(limit)) + " AS integer)";
+  for_each_row(session, sql, p, [&](const soci::row& row) { out.push_back(session_from_row(row)); });
+  return out;
+}
+
 std::optional<domain::Session> find_session(soci::session& session, const std::string& event_id,
                                             const std::string& session_id, bool for_update) {
   if (!is_uuid(session_id)) return std::nullopt;

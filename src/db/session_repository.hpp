@@ -35,6 +35,15 @@ struct SessionCursor {
 std::vector<domain::Session> list_sessions(soci::session& session, const std::string& event_id,
                                            const std::optional<SessionCursor>& after, std::size_t limit);
 
+// The sessions of several events at once (calendar feeds: one query, not one per event), in
+// (event_id, starts_at, id) order. `event_ids` are UUIDs.
+std::vector<domain::Session> list_sessions_of_events(soci::session& session, const std::vector<std::string>& event_ids);
+
+// The sessions a speaker appears in (any event, drafts included: the caller filters by the
+// event's visibility), in (starts_at, id) order, at most `limit`.
+std::vector<domain::Session> list_speaker_sessions(soci::session& session, const std::string& speaker_id,
+                                                   std::size_t limit);
+
 // A session of that event (nullopt for another event's session or a malformed id);
 // `for_update` locks the row.
 std::optional<domain::Session> find_session(soci::session& session, const std::string& event_id,

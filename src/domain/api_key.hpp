@@ -28,7 +28,7 @@ struct ApiKey {
   std::string name{};
   Role role = Role::organiser;
   std::optional<std::string> organisation_id{};  // set exactly when role == organiser
-  std::string key_prefix{};  // the first characters of the key, to recognise it in lists
+  std::string key_prefix{};                      // the first characters of the key, to recognise it in lists
   Instant created_at{};
   std::optional<Instant> last_used_at{};
   std::optional<Instant> revoked_at{};

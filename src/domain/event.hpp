@@ -90,7 +90,7 @@ struct Online {
 };
 
 struct Project {
-  std::string name{};  // e.g. "Snapshots from the Borders"
+  std::string name{};                   // e.g. "Snapshots from the Borders"
   std::optional<std::string> funder{};  // e.g. "EU"
 
   friend bool operator==(const Project&, const Project&) = default;
@@ -134,9 +134,9 @@ struct Event {
   std::optional<Date> starts_on{};
   std::optional<Date> ends_on{};
 
-  std::optional<Venue> venue{};    // required unless format is online
-  std::optional<Online> online{};  // required when format is online or hybrid
-  std::string organiser_id{};      // organisation UUID
+  std::optional<Venue> venue{};            // required unless format is online
+  std::optional<Online> online{};          // required when format is online or hybrid
+  std::string organiser_id{};              // organisation UUID
   std::vector<std::string> partner_ids{};  // co-hosts: shown, no rights
   std::optional<std::string> series{};     // e.g. "integrationsforum"
   std::optional<Project> project{};
@@ -150,7 +150,7 @@ struct Event {
   MediaPolicy media_policy = MediaPolicy::open;
   Counts counts{};
   long long version = 1;  // bumped by the database on every visible change; the ETag
-  int sequence = 0;  // iCalendar SEQUENCE: only ever grows
+  int sequence = 0;       // iCalendar SEQUENCE: only ever grows
   Instant created_at{};
   Instant updated_at{};
 };

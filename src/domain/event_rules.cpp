@@ -47,8 +47,7 @@ void check_venue(Validator& v, const Venue& venue) {
     v.check(*venue.latitude >= -90.0 && *venue.latitude <= 90.0, "venue.latitude", "must be between -90 and 90");
   }
   if (venue.longitude) {
-    v.check(*venue.longitude >= -180.0 && *venue.longitude <= 180.0, "venue.longitude",
-            "must be between -180 and 180");
+    v.check(*venue.longitude >= -180.0 && *venue.longitude <= 180.0, "venue.longitude", "must be between -180 and 180");
   }
   if (venue.latitude.has_value() != venue.longitude.has_value()) {
     v.add(venue.latitude ? "venue.longitude" : "venue.latitude", "latitude and longitude go together");
@@ -73,7 +72,8 @@ void check_people(Validator& v, const Event& e) {
       break;
     }
   }
-  v.check(e.contacts.size() <= kMaxContacts, "contacts", "must have at most " + std::to_string(kMaxContacts) + " entries");
+  v.check(e.contacts.size() <= kMaxContacts, "contacts",
+          "must have at most " + std::to_string(kMaxContacts) + " entries");
   for (std::size_t i = 0; i < e.contacts.size() && i < kMaxContacts; ++i) {
     const Contact& c = e.contacts[i];
     v.text(indexed_field("contacts", i, "name"), c.name, 1, kMaxShortText);
@@ -153,10 +153,12 @@ int next_sequence(const Event& before, const Event& after) {
 
 std::pair<Instant, Instant> event_interval(const Event& e) {
   if (!e.all_day) {
-    if (!e.starts_at || !e.ends_at) throw std::invalid_argument("event_interval: a timed event without starts_at/ends_at");
+    if (!e.starts_at || !e.ends_at)
+      throw std::invalid_argument("event_interval: a timed event without starts_at/ends_at");
     return {*e.starts_at, *e.ends_at};
   }
-  if (!e.starts_on || !e.ends_on) throw std::invalid_argument("event_interval: an all-day event without starts_on/ends_on");
+  if (!e.starts_on || !e.ends_on)
+    throw std::invalid_argument("event_interval: an all-day event without starts_on/ends_on");
   // ends_on is inclusive: the interval ends where the following day begins.
   return {start_of_day(*e.starts_on, e.timezone), start_of_day(next_day(*e.ends_on), e.timezone)};
 }

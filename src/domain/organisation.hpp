@@ -11,7 +11,15 @@
 
 namespace eventd::domain {
 
-enum class OrganisationKind { civil_society, public_agency, municipality, region, study_association, faith_community, other };
+enum class OrganisationKind {
+  civil_society,
+  public_agency,
+  municipality,
+  region,
+  study_association,
+  faith_community,
+  other
+};
 
 inline constexpr EnumNames<OrganisationKind, 7> kOrganisationKindNames{{
     {OrganisationKind::civil_society, "civil_society"},

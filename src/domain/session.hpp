@@ -22,7 +22,9 @@ inline constexpr EnumNames<SessionKind, 6> kSessionKindNames{{
     {SessionKind::other, "other"},
 }};
 constexpr std::string_view to_string(SessionKind k) { return detail::name_of(kSessionKindNames, k); }
-constexpr std::optional<SessionKind> parse_session_kind(std::string_view s) { return detail::value_of(kSessionKindNames, s); }
+constexpr std::optional<SessionKind> parse_session_kind(std::string_view s) {
+  return detail::value_of(kSessionKindNames, s);
+}
 
 struct Session {
   std::string id{};  // UUID

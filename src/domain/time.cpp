@@ -99,8 +99,8 @@ std::optional<LocalDateTime> read_wall_time(std::string_view s, std::size_t& end
     if (digits == 0 || digits > 9) return std::nullopt;
   }
   end = pos;
-  return std::chrono::local_days{*date} + std::chrono::hours{hh} + std::chrono::minutes{mm} +
-         std::chrono::seconds{ss} + microseconds{micros};
+  return std::chrono::local_days{*date} + std::chrono::hours{hh} + std::chrono::minutes{mm} + std::chrono::seconds{ss} +
+         microseconds{micros};
 }
 
 // ".5", ".123456" or "" — RFC 3339 allows any number of digits, so trailing zeros go.
@@ -250,10 +250,10 @@ Instant start_of_day(Date d, std::string_view iana) {
   return resolve_local(LocalDateTime{std::chrono::local_days{d}}, iana).earliest;
 }
 
-bool is_supported_date(Date d) { return d.ok() && d.year() >= std::chrono::year{1900} && d.year() <= std::chrono::year{2037}; }
-
-bool is_supported_instant(Instant t) {
-  return is_supported_date(Date{std::chrono::floor<std::chrono::days>(t)});
+bool is_supported_date(Date d) {
+  return d.ok() && d.year() >= std::chrono::year{1900} && d.year() <= std::chrono::year{2037};
 }
+
+bool is_supported_instant(Instant t) { return is_supported_date(Date{std::chrono::floor<std::chrono::days>(t)}); }
 
 }  // namespace eventd::domain

@@ -12,7 +12,7 @@
 namespace eventd::services {
 class Database;
 class Authenticator;
-}
+}  // namespace eventd::services
 
 namespace eventd::http {
 

@@ -41,14 +41,13 @@ void check_if_match(const Request& request, const std::string& current_etag) {
   auto header = request.headers.get("If-Match");
   if (!header) return;
   if (!list_matches(*header, current_etag)) {
-    throw domain::Error(domain::ErrorCode::precondition_failed,
-                        "The resource has changed since you read it (ETag " + current_etag +
-                            "); read it again and reapply your change.");
+    throw domain::Error(domain::ErrorCode::precondition_failed, "The resource has changed since you read it (ETag " +
+                                                                    current_etag +
+                                                                    "); read it again and reapply your change.");
   }
 }
 
-bool is_not_modified(const Request& request, const std::string& etag,
-                     std::optional<domain::Instant> last_modified) {
+bool is_not_modified(const Request& request, const std::string& etag, std::optional<domain::Instant> last_modified) {
   if (auto header = request.headers.get("If-None-Match")) return list_matches(*header, etag);
   if (auto header = request.headers.get("If-Modified-Since"); header && last_modified) {
     auto since = parse_http_date(*header);

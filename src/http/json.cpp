@@ -29,9 +29,9 @@ nlohmann::json parse_json_body(const Request& request, bool merge_patch) {
   auto type = media_type(request.headers.get("Content-Type").value_or(""));
   bool accepted = iequals(type, "application/json") || (merge_patch && iequals(type, "application/merge-patch+json"));
   if (!accepted) {
-    throw Error(ErrorCode::unsupported_media_type,
-                merge_patch ? "Send application/merge-patch+json or application/json."
-                            : "Send the body as application/json.");
+    throw Error(ErrorCode::unsupported_media_type, merge_patch
+                                                       ? "Send application/merge-patch+json or application/json."
+                                                       : "Send the body as application/json.");
   }
   int depth = 0;
   bool too_deep = false;

@@ -7,21 +7,29 @@ namespace eventd::http {
 
 std::string_view to_string(Method method) {
   switch (method) {
-    case Method::get: return "GET";
-    case Method::head: return "HEAD";
-    case Method::post: return "POST";
-    case Method::put: return "PUT";
-    case Method::patch: return "PATCH";
-    case Method::delete_: return "DELETE";
-    case Method::options: return "OPTIONS";
-    case Method::other: break;
+    case Method::get:
+      return "GET";
+    case Method::head:
+      return "HEAD";
+    case Method::post:
+      return "POST";
+    case Method::put:
+      return "PUT";
+    case Method::patch:
+      return "PATCH";
+    case Method::delete_:
+      return "DELETE";
+    case Method::options:
+      return "OPTIONS";
+    case Method::other:
+      break;
   }
   return "OTHER";
 }
 
 Method parse_method(std::string_view name) {
-  for (Method m : {Method::get, Method::head, Method::post, Method::put, Method::patch, Method::delete_,
-                   Method::options}) {
+  for (Method m :
+       {Method::get, Method::head, Method::post, Method::put, Method::patch, Method::delete_, Method::options}) {
     if (name == to_string(m)) return m;
   }
   return Method::other;

@@ -1,7 +1,7 @@
 #include "http/pagination.hpp"
 
-#include <charconv>
 #include <sodium.h>
+#include <charconv>
 
 #include "domain/error.hpp"
 

@@ -7,40 +7,68 @@ namespace eventd::http {
 int status_for(domain::ErrorCode code) {
   using enum domain::ErrorCode;
   switch (code) {
-    case bad_request: return 400;
-    case unauthorized: return 401;
-    case forbidden: return 403;
-    case not_found: return 404;
-    case conflict: return 409;
-    case precondition_failed: return 412;
-    case payload_too_large: return 413;
-    case unsupported_media_type: return 415;
-    case validation: return 422;
-    case too_many_requests: return 429;
-    case unavailable: return 503;
+    case bad_request:
+      return 400;
+    case unauthorized:
+      return 401;
+    case forbidden:
+      return 403;
+    case not_found:
+      return 404;
+    case conflict:
+      return 409;
+    case precondition_failed:
+      return 412;
+    case payload_too_large:
+      return 413;
+    case unsupported_media_type:
+      return 415;
+    case validation:
+      return 422;
+    case too_many_requests:
+      return 429;
+    case unavailable:
+      return 503;
   }
   return 500;
 }
 
 std::string reason_phrase(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 412: return "Precondition Failed";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Content";
-    case 428: return "Precondition Required";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 406:
+      return "Not Acceptable";
+    case 409:
+      return "Conflict";
+    case 410:
+      return "Gone";
+    case 412:
+      return "Precondition Failed";
+    case 413:
+      return "Content Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Content";
+    case 428:
+      return "Precondition Required";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
   }
   return "Error";
 }

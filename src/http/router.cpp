@@ -26,8 +26,8 @@ bool is_param(const std::string& segment) { return segment.size() > 2 && segment
 
 // Literal segments score higher, so /v1/events/import wins over /v1/events/{id}.
 int literal_count(const Route& route) {
-  return static_cast<int>(std::count_if(route.segments.begin(), route.segments.end(),
-                                        [](const std::string& s) { return !is_param(s); }));
+  return static_cast<int>(
+      std::count_if(route.segments.begin(), route.segments.end(), [](const std::string& s) { return !is_param(s); }));
 }
 
 }  // namespace

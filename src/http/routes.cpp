@@ -2,6 +2,7 @@
 
 #include "http/handlers/api_keys.hpp"
 #include "http/handlers/events.hpp"
+#include "http/handlers/feeds.hpp"
 #include "http/handlers/operations.hpp"
 #include "http/handlers/organisations.hpp"
 #include "http/handlers/sessions.hpp"
@@ -52,6 +53,12 @@ Router make_router() {
   router.add(patch, "/v1/speakers/{id}", h::patch_speaker);
   router.add(delete_, "/v1/speakers/{id}", h::delete_speaker);
   router.add(get, "/v1/events/{id}/speakers", h::list_event_speakers);
+
+  // Calendar feeds (text/calendar; HEAD is answered by the GET route)
+  router.add(get, "/v1/calendar.ics", h::public_calendar);
+  router.add(get, "/v1/events/{id}/calendar.ics", h::event_calendar);
+  router.add(get, "/v1/organisations/{id}/calendar.ics", h::organisation_calendar);
+  router.add(get, "/v1/speakers/{id}/calendar.ics", h::speaker_calendar);
   return router;
 }
 

@@ -81,14 +81,21 @@ Request to_request(bhttp::request<bhttp::string_body>&& message) {
   return request;
 }
 
-bool is_parse_error(const beast::error_code& ec) { return ec.category() == beast::error_code(bhttp::error::end_of_stream).category(); }
+bool is_parse_error(const beast::error_code& ec) {
+  return ec.category() == beast::error_code(bhttp::error::end_of_stream).category();
+}
 
 }  // namespace
 
 struct Server::Impl {
   Impl(ServerOptions o, const Router& r, Backend& b, Metrics& m)
-      : options(std::move(o)), router(r), backend(b), metrics(m), cors(options.cors_origins),
-        io(static_cast<int>(options.threads)), acceptor(asio::make_strand(io)) {}
+      : options(std::move(o)),
+        router(r),
+        backend(b),
+        metrics(m),
+        cors(options.cors_origins),
+        io(static_cast<int>(options.threads)),
+        acceptor(asio::make_strand(io)) {}
 
   ServerOptions options;
   const Router& router;
@@ -261,8 +268,8 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection
       stream.expires_after(options.body_timeout);
       auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
       if (body_ec == bhttp::error::body_limit) {
-        co_await write(*connection, problem(413, "The request body is larger than this server accepts."), false,
-                       false, request_id);
+        co_await write(*connection, problem(413, "The request body is larger than this server accepts."), false, false,
+                       request_id);
         break;
       }
       if (body_ec) {

@@ -150,19 +150,26 @@ std::string_view host_name(std::string_view host) {
     return close == std::string_view::npos ? host : host.substr(1, close - 1);
   }
   const auto colon = host.find(':');
-  if (colon != std::string_view::npos && host.find(':', colon + 1) == std::string_view::npos) return host.substr(0, colon);
+  if (colon != std::string_view::npos && host.find(':', colon + 1) == std::string_view::npos)
+    return host.substr(0, colon);
   return host;
 }
 
 std::string kind_label(domain::EventKind k, bool sv) {
   using domain::EventKind;
   switch (k) {
-    case EventKind::seminar: return sv ? "Seminarium" : "Seminar";
-    case EventKind::webinar: return sv ? "Webbinarium" : "Webinar";
-    case EventKind::conference: return sv ? "Konferens" : "Conference";
-    case EventKind::study_visit: return sv ? "Studiebesök" : "Study visit";
-    case EventKind::workshop: return "Workshop";
-    case EventKind::meeting: return sv ? "Möte" : "Meeting";
+    case EventKind::seminar:
+      return sv ? "Seminarium" : "Seminar";
+    case EventKind::webinar:
+      return sv ? "Webbinarium" : "Webinar";
+    case EventKind::conference:
+      return sv ? "Konferens" : "Conference";
+    case EventKind::study_visit:
+      return sv ? "Studiebesök" : "Study visit";
+    case EventKind::workshop:
+      return "Workshop";
+    case EventKind::meeting:
+      return sv ? "Möte" : "Meeting";
   }
   return std::string(domain::to_string(k));
 }
@@ -170,12 +177,18 @@ std::string kind_label(domain::EventKind k, bool sv) {
 std::string session_kind_label(domain::SessionKind k, bool sv) {
   using domain::SessionKind;
   switch (k) {
-    case SessionKind::talk: return sv ? "Föredrag" : "Talk";
-    case SessionKind::panel: return sv ? "Panelsamtal" : "Panel";
-    case SessionKind::workshop: return "Workshop";
-    case SessionKind::site_visit: return sv ? "Studiebesök" : "Site visit";
-    case SessionKind::break_: return sv ? "Paus" : "Break";
-    case SessionKind::other: return sv ? "Programpunkt" : "Programme item";
+    case SessionKind::talk:
+      return sv ? "Föredrag" : "Talk";
+    case SessionKind::panel:
+      return sv ? "Panelsamtal" : "Panel";
+    case SessionKind::workshop:
+      return "Workshop";
+    case SessionKind::site_visit:
+      return sv ? "Studiebesök" : "Site visit";
+    case SessionKind::break_:
+      return sv ? "Paus" : "Break";
+    case SessionKind::other:
+      return sv ? "Programpunkt" : "Programme item";
   }
   return std::string(domain::to_string(k));
 }
@@ -285,7 +298,8 @@ void add_organizer(icalcomponent* c, const FeedEvent& fe, const FeedInfo& feed) 
                             ? *fe.organiser_email
                             : "noreply@" + std::string(host_name(feed.host));
   icalproperty* p = icalproperty_new_organizer(("mailto:" + clean_param(address)).c_str());
-  if (!fe.organiser_name.empty()) icalproperty_add_parameter(p, icalparameter_new_cn(clean_param(fe.organiser_name).c_str()));
+  if (!fe.organiser_name.empty())
+    icalproperty_add_parameter(p, icalparameter_new_cn(clean_param(fe.organiser_name).c_str()));
   add(c, p);
 }
 
@@ -302,7 +316,8 @@ void add_conference(icalcomponent* c, const FeedEvent& fe, const std::string& ur
   add(c, p);
 }
 
-void add_common_tail(icalcomponent* v, const FeedEvent& fe, const FeedInfo& feed, const Presentation& p, Instant stamp) {
+void add_common_tail(icalcomponent* v, const FeedEvent& fe, const FeedInfo& feed, const Presentation& p,
+                     Instant stamp) {
   add_organizer(v, fe, feed);
   add(v, icalproperty_new_status(p.status));
   add(v, icalproperty_new_sequence(p.sequence));
@@ -457,7 +472,8 @@ std::string render_invitation(const FeedInfo& feed, const FeedEvent& fe, const I
   ZoneUse zones;
   ComponentPtr v = event_component(feed, fe, p, zones);
   icalproperty* attendee = icalproperty_new_attendee(("mailto:" + clean_param(invitee.email)).c_str());
-  if (!invitee.name.empty()) icalproperty_add_parameter(attendee, icalparameter_new_cn(clean_param(invitee.name).c_str()));
+  if (!invitee.name.empty())
+    icalproperty_add_parameter(attendee, icalparameter_new_cn(clean_param(invitee.name).c_str()));
   icalproperty_add_parameter(attendee, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
   icalproperty_add_parameter(attendee, icalparameter_new_partstat(ICAL_PARTSTAT_NEEDSACTION));
   icalproperty_add_parameter(attendee, icalparameter_new_rsvp(ICAL_RSVP_TRUE));

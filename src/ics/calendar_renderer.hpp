@@ -52,9 +52,9 @@ struct FeedEvent {
   // feed the speaker's ones (with include_event = false).
   std::vector<const domain::Session*> sessions{};
   bool include_event = true;
-  std::string organiser_name{};                 // ORGANIZER;CN=
+  std::string organiser_name{};                  // ORGANIZER;CN=
   std::optional<std::string> organiser_email{};  // ORGANIZER value; otherwise mailto:noreply@<host>
-  std::string url{};                            // the event's page (URL); may be empty
+  std::string url{};                             // the event's page (URL); may be empty
   // Set only when the feed's holder is entitled to the link (a confirmed registrant, an
   // approved journalist). A public stream (online.access public) is shown without it.
   std::optional<std::string> entitled_stream_url{};

@@ -165,7 +165,8 @@ domain::LocalDateTime to_local(const icaltimetype& t) {
 }
 
 bool valid_fields(const icaltimetype& t) {
-  if (icaltime_is_null_time(t) || t.year < 1 || t.year > 9999 || t.month < 1 || t.month > 12 || t.day < 1 || t.day > 31) {
+  if (icaltime_is_null_time(t) || t.year < 1 || t.year > 9999 || t.month < 1 || t.month > 12 || t.day < 1 ||
+      t.day > 31) {
     return false;
   }
   const std::chrono::year_month_day d{std::chrono::year{t.year}, std::chrono::month{static_cast<unsigned>(t.month)},
@@ -190,7 +191,8 @@ struct Resolved {
 
 class Context {
  public:
-  Context(icalcomponent* calendar, std::string default_zone) : calendar_(calendar), default_zone_(std::move(default_zone)) {
+  Context(icalcomponent* calendar, std::string default_zone)
+      : calendar_(calendar), default_zone_(std::move(default_zone)) {
     // The calendar's own zone (X-WR-TIMEZONE) reads floating times, when it is a real one.
     for (icalproperty* p = icalcomponent_get_first_property(calendar, ICAL_X_PROPERTY); p != nullptr;
          p = icalcomponent_get_next_property(calendar, ICAL_X_PROPERTY)) {
@@ -275,13 +277,26 @@ std::string text_of(icalcomponent* v, icalproperty_kind kind) {
   if (value == nullptr) return {};
   const char* text = nullptr;
   switch (kind) {
-    case ICAL_SUMMARY_PROPERTY: text = icalproperty_get_summary(p); break;
-    case ICAL_DESCRIPTION_PROPERTY: text = icalproperty_get_description(p); break;
-    case ICAL_LOCATION_PROPERTY: text = icalproperty_get_location(p); break;
-    case ICAL_UID_PROPERTY: text = icalproperty_get_uid(p); break;
-    case ICAL_URL_PROPERTY: text = icalproperty_get_url(p); break;
-    case ICAL_CONFERENCE_PROPERTY: text = icalproperty_get_conference(p); break;
-    default: break;
+    case ICAL_SUMMARY_PROPERTY:
+      text = icalproperty_get_summary(p);
+      break;
+    case ICAL_DESCRIPTION_PROPERTY:
+      text = icalproperty_get_description(p);
+      break;
+    case ICAL_LOCATION_PROPERTY:
+      text = icalproperty_get_location(p);
+      break;
+    case ICAL_UID_PROPERTY:
+      text = icalproperty_get_uid(p);
+      break;
+    case ICAL_URL_PROPERTY:
+      text = icalproperty_get_url(p);
+      break;
+    case ICAL_CONFERENCE_PROPERTY:
+      text = icalproperty_get_conference(p);
+      break;
+    default:
+      break;
   }
   return text == nullptr ? std::string{} : clean_text(text);
 }

@@ -26,9 +26,9 @@ namespace eventd::ics {
 
 struct ImportLimits {
   std::size_t max_bytes = 2 * 1024 * 1024;
-  std::size_t max_components = 2000;   // BEGIN lines in all
-  std::size_t max_events = 500;        // VEVENTs
-  std::size_t max_depth = 5;           // VCALENDAR > VEVENT > VALARM is 3
+  std::size_t max_components = 2000;     // BEGIN lines in all
+  std::size_t max_events = 500;          // VEVENTs
+  std::size_t max_depth = 5;             // VCALENDAR > VEVENT > VALARM is 3
   std::size_t max_line_octets = 100000;  // one unfolded content line
   std::string default_timezone = "Europe/Stockholm";
 };

@@ -85,11 +85,20 @@ std::string escape_text(std::string_view s) {
   out.reserve(s.size() + s.size() / 8);
   for (char c : s) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case ';': out += "\\;"; break;
-      case ',': out += "\\,"; break;
-      case '\n': out += "\\n"; break;
-      default: out += c;
+      case '\\':
+        out += "\\\\";
+        break;
+      case ';':
+        out += "\\;";
+        break;
+      case ',':
+        out += "\\,";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -106,10 +115,14 @@ std::string unescape_text(std::string_view s) {
     const char next = s[++i];
     switch (next) {
       case 'n':
-      case 'N': out += '\n'; break;
+      case 'N':
+        out += '\n';
+        break;
       case '\\':
       case ';':
-      case ',': out += next; break;
+      case ',':
+        out += next;
+        break;
       default:
         out += '\\';
         out += next;

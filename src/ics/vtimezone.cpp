@@ -90,8 +90,8 @@ std::optional<icalrecurrencetype> yearly_rule(const std::vector<Transition>& ts,
   }
   if (!all_last && !all_same_nth) return std::nullopt;
   static constexpr std::array<const char*, 7> kDays{"SU", "MO", "TU", "WE", "TH", "FR", "SA"};
-  const std::string rule = "FREQ=YEARLY;BYMONTH=" + std::to_string(month) + ";BYDAY=" +
-                           std::to_string(all_last ? -1 : nth) + kDays[static_cast<std::size_t>(weekday)];
+  const std::string rule = "FREQ=YEARLY;BYMONTH=" + std::to_string(month) +
+                           ";BYDAY=" + std::to_string(all_last ? -1 : nth) + kDays[static_cast<std::size_t>(weekday)];
   const icalrecurrencetype r = icalrecurrencetype_from_string(rule.c_str());
   if (r.freq != ICAL_YEARLY_RECURRENCE) return std::nullopt;
   return r;
@@ -117,7 +117,8 @@ ComponentPtr make_vtimezone(const std::string& iana, int first_year, int last_ye
   for (sys_seconds t = initial.end; t < range_end;) {
     const date::sys_info info = zone->get_info(t);
     if (info.offset != previous.offset || info.save != previous.save || info.abbrev != previous.abbrev) {
-      transitions.push_back({info.begin, previous.offset, info.offset, info.save != std::chrono::minutes{0}, info.abbrev});
+      transitions.push_back(
+          {info.begin, previous.offset, info.offset, info.save != std::chrono::minutes{0}, info.abbrev});
     }
     previous = info;
     if (info.end <= t) break;  // defensive: never loop forever
@@ -149,8 +150,8 @@ ComponentPtr make_vtimezone(const std::string& iana, int first_year, int last_ye
   // No yearly rule: the observance in force at the start, then each transition.
   const sys_seconds epoch{std::chrono::sys_days{std::chrono::year{1970} / 1 / 1}};
   const sys_seconds initial_start = std::max(initial.begin, std::min(epoch, range_start));
-  icalcomponent_add_component(tz.get(), observance(initial.save != std::chrono::minutes{0}, initial_start, initial.offset,
-                                                   initial.offset, initial.abbrev));
+  icalcomponent_add_component(tz.get(), observance(initial.save != std::chrono::minutes{0}, initial_start,
+                                                   initial.offset, initial.offset, initial.abbrev));
   for (const auto& t : transitions) {
     icalcomponent_add_component(tz.get(), observance(t.daylight, t.at, t.from, t.to, t.abbrev));
   }

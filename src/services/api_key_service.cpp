@@ -52,9 +52,8 @@ CreatedApiKey create_api_key_blocking(Database& db, const NewApiKey& request) {
 boost::asio::awaitable<ApiKeyPage> list_api_keys(Database& db, std::size_t limit,
                                                  const std::optional<db::ApiKeyCursor>& after) {
   // One row more than asked tells whether there is a next page.
-  auto rows = co_await db.run([limit, &after](soci::session& session) {
-    return db::list_api_keys(session, limit + 1, after);
-  });
+  auto rows =
+      co_await db.run([limit, &after](soci::session& session) { return db::list_api_keys(session, limit + 1, after); });
   ApiKeyPage page;
   page.has_more = rows.size() > limit;
   if (page.has_more) rows.resize(limit);

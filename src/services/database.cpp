@@ -12,9 +12,7 @@ Database::Database(db::PoolOptions options, std::size_t max_waiting)
 
 Database::~Database() { shutdown(); }
 
-void Database::shutdown() {
-  threads_.join();
-}
+void Database::shutdown() { threads_.join(); }
 
 Database::Admission::Admission(Database& db) : db_(db) {
   if (++db_.waiting_ > db_.max_waiting_) {

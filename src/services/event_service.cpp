@@ -7,6 +7,7 @@
 #include "domain/event_rules.hpp"
 #include "domain/validation.hpp"
 #include "services/database.hpp"
+#include "services/event_filter.hpp"
 
 namespace eventd::services {
 
@@ -94,30 +95,38 @@ boost::asio::awaitable<domain::Event> get_event(Database& db, const domain::Call
   co_return *event;
 }
 
+std::optional<db::EventFilter> event_filter(soci::session& s, const domain::Caller& caller,
+                                            const EventListQuery& query) {
+  db::EventFilter f;
+  if (caller.is_admin()) {
+    f.visibility = db::EventFilter::Visibility::all;
+  } else if (caller.is_organiser() && caller.organisation_id()) {
+    f.visibility = db::EventFilter::Visibility::organiser;
+    f.own_organisation_id = *caller.organisation_id();
+  }
+  if (query.organiser) {
+    auto id = db::find_organisation_id(s, *query.organiser);
+    if (!id) return std::nullopt;  // an unknown organisation organises nothing
+    f.organiser_id = *id;
+  }
+  f.from = query.from;
+  f.to = query.to;
+  if (query.kind) f.kind = std::string(domain::to_string(*query.kind));
+  if (query.format) f.format = std::string(domain::to_string(*query.format));
+  if (query.status) f.status = std::string(domain::to_string(*query.status));
+  f.series = query.series;
+  f.tag = query.tag;
+  f.q = query.q;
+  f.after = query.after;
+  return f;
+}
+
 boost::asio::awaitable<EventPage> list_events(Database& db, const domain::Caller& caller, EventListQuery query) {
   co_return co_await db.run([&](soci::session& s) {
     EventPage page;
-    db::EventFilter f;
-    if (caller.is_admin()) {
-      f.visibility = db::EventFilter::Visibility::all;
-    } else if (caller.is_organiser() && caller.organisation_id()) {
-      f.visibility = db::EventFilter::Visibility::organiser;
-      f.own_organisation_id = *caller.organisation_id();
-    }
-    if (query.organiser) {
-      auto id = db::find_organisation_id(s, *query.organiser);
-      if (!id) return page;  // an unknown organisation organises nothing
-      f.organiser_id = *id;
-    }
-    f.from = query.from;
-    f.to = query.to;
-    if (query.kind) f.kind = std::string(domain::to_string(*query.kind));
-    if (query.format) f.format = std::string(domain::to_string(*query.format));
-    if (query.status) f.status = std::string(domain::to_string(*query.status));
-    f.series = query.series;
-    f.tag = query.tag;
-    f.q = query.q;
-    f.after = query.after;
+    auto filter = event_filter(s, caller, query);
+    if (!filter) return page;
+    db::EventFilter& f = *filter;
     f.limit = query.limit + 1;  // one more tells whether there is a next page
     auto rows = db::list_events(s, f);
     if (rows.size() > query.limit) {

@@ -25,13 +25,14 @@ struct OrganisationPage {
 };
 
 // Validates (check_organisation) and inserts. 409 on a taken slug.
-boost::asio::awaitable<domain::Organisation> create_organisation(Database& db, const domain::Organisation& organisation);
+boost::asio::awaitable<domain::Organisation> create_organisation(Database& db,
+                                                                 const domain::Organisation& organisation);
 
 // 404 when there is no organisation with this id or slug.
 boost::asio::awaitable<domain::Organisation> get_organisation(Database& db, const std::string& id_or_slug);
 
 boost::asio::awaitable<OrganisationPage> list_organisations(Database& db, std::size_t limit,
-                                                           const std::optional<db::OrganisationCursor>& after);
+                                                            const std::optional<db::OrganisationCursor>& after);
 
 // Runs on the database thread, inside the transaction, with the row locked: checks
 // preconditions (If-Match) and returns the changed organisation (merge patch + reading),

@@ -57,9 +57,9 @@ TEST_CASE("api keys: created by an admin, shown once, stored only as a hash") {
   create_forum(server);
   auto forum_id = server.get("/v1/organisations/forum").json()["id"];
 
-  auto created = create_key(server, {{"name", "Forum – evenemangsredaktionen"}, {"role", "organiser"},
-                                     {"organisation_id", "forum"}},
-                            admin(server));
+  auto created = create_key(
+      server, {{"name", "Forum – evenemangsredaktionen"}, {"role", "organiser"}, {"organisation_id", "forum"}},
+      admin(server));
   REQUIRE_MESSAGE(created.status == 201, created.body);
   CHECK(created.header("Cache-Control") == "no-store");
   auto body = created.json();
@@ -92,8 +92,8 @@ TEST_CASE("api keys: created by an admin, shown once, stored only as a hash") {
   CHECK(server.request("DELETE", "/v1/api-keys/" + body["id"].get<std::string>(), "", organiser).status == 403);
 
   // An admin key made through the API is a full admin.
-  auto second_admin = create_key(server, {{"name", "ops"}, {"role", "admin"}, {"organisation_id", nullptr}},
-                                 admin(server));
+  auto second_admin =
+      create_key(server, {{"name", "ops"}, {"role", "admin"}, {"organisation_id", nullptr}}, admin(server));
   REQUIRE(second_admin.status == 201);
   CHECK(second_admin.json()["organisation_id"].is_null());
   std::string admin_key = second_admin.json()["key"];
@@ -172,7 +172,8 @@ TEST_CASE("api keys: invalid requests are 422 naming the fields, 415, 400") {
       create_key(server, {{"name", "x"}, {"role", "organiser"}, {"organisation_id", "nobody"}}, admin(server));
   CHECK(unknown_organisation.status == 422);
   CHECK(error_fields(unknown_organisation) == std::set<std::string>{"organisation_id"});
-  CHECK(create_key(server, {{"name", "x"}, {"role", "organiser"}, {"organisation_id", "00000000-0000-4000-8000-000000000000"}},
+  CHECK(create_key(server,
+                   {{"name", "x"}, {"role", "organiser"}, {"organisation_id", "00000000-0000-4000-8000-000000000000"}},
                    admin(server))
             .status == 422);
 
@@ -191,8 +192,9 @@ TEST_CASE("api keys: invalid requests are 422 naming the fields, 415, 400") {
   CHECK(error_fields(create_key(server, {{"name", ""}, {"role", "admin"}}, admin(server))) ==
         std::set<std::string>{"name"});
 
-  CHECK(server.request("POST", "/v1/api-keys", R"({"name":"x","role":"admin"})",
-                       {{"Authorization", "Bearer " + server.settings().admin_key}, {"Content-Type", "text/plain"}})
+  CHECK(server
+            .request("POST", "/v1/api-keys", R"({"name":"x","role":"admin"})",
+                     {{"Authorization", "Bearer " + server.settings().admin_key}, {"Content-Type", "text/plain"}})
             .status == 415);
   CHECK(server.request("POST", "/v1/api-keys", R"({"name":"x",)", admin(server)).status == 400);
   CHECK(server.database().scalar("SELECT count(*) FROM api_keys") == "1");
@@ -257,9 +259,9 @@ TEST_CASE("eventd keys create: prints a working key once, needs a migrated datab
   auto list = http_request(eventd.port, "GET", "/v1/api-keys", "", bearer(admin_key));
   REQUIRE(list.status == 200);
   CHECK(list.json()["items"].size() == 1);
-  auto forum = http_request(eventd.port, "POST", "/v1/organisations",
-                            json{{"slug", "forum"}, {"name", "Forum"}, {"kind", "civil_society"}}.dump(),
-                            bearer(admin_key));
+  auto forum =
+      http_request(eventd.port, "POST", "/v1/organisations",
+                   json{{"slug", "forum"}, {"name", "Forum"}, {"kind", "civil_society"}}.dump(), bearer(admin_key));
   REQUIRE(forum.status == 201);
 
   Process unknown({EVENTD_BINARY, "keys", "create", "--role", "organiser", "--organisation", "nobody"}, env);

@@ -117,7 +117,8 @@ bool contains(const std::vector<std::string>& list, const std::string& value) {
 
 TEST_CASE("events: the four seed events round-trip with their Swedish text intact") {
   Fixture f;
-  for (std::string name : {"ostersund-2019", "integrationsforum-2020", "fyrbodal-webinar-2022", "fyrbodal-seminar-2022"}) {
+  for (std::string name :
+       {"ostersund-2019", "integrationsforum-2020", "fyrbodal-webinar-2022", "fyrbodal-seminar-2022"}) {
     CAPTURE(name);
     json sent = seed_event(name);
     auto created = f.post(sent, f.admin);
@@ -177,9 +178,14 @@ TEST_CASE("events: the four seed events round-trip with their Swedish text intac
   CHECK(ostersund["ends_on"] == "2019-09-05");
   CHECK(ostersund["starts_at"].is_null());
   CHECK(ostersund["ends_at"].is_null());
-  CHECK(ostersund["venue"] == json{{"name", nullptr},    {"street", nullptr},   {"postal_code", nullptr},
-                                   {"city", "Östersund"}, {"region", "Jämtland"}, {"country", "SE"},
-                                   {"latitude", nullptr}, {"longitude", nullptr}});
+  CHECK(ostersund["venue"] == json{{"name", nullptr},
+                                   {"street", nullptr},
+                                   {"postal_code", nullptr},
+                                   {"city", "Östersund"},
+                                   {"region", "Jämtland"},
+                                   {"country", "SE"},
+                                   {"latitude", nullptr},
+                                   {"longitude", nullptr}});
   CHECK(ostersund["project"] == json{{"name", "Snapshots from the Borders"}, {"funder", "EU"}});
   CHECK(ostersund["contacts"][0]["name"] == "Göran Pettersson");
 
@@ -384,8 +390,9 @@ TEST_CASE("events: merge patch, If-Match, sequence, status rules and rights") {
   // read-only and unknown members are a 422; so is a patch that is not an object
   CHECK(f.patch("integrationsforum-2020", {{"sequence", 7}}, f.lansstyrelsen_key).status == 422);
   CHECK(f.patch("integrationsforum-2020", json::array(), f.lansstyrelsen_key).status == 422);
-  CHECK(f.server.request("PATCH", "/v1/events/integrationsforum-2020", "{}",
-                         with(bearer(f.lansstyrelsen_key), "Content-Type", "text/plain"))
+  CHECK(f.server
+            .request("PATCH", "/v1/events/integrationsforum-2020", "{}",
+                     with(bearer(f.lansstyrelsen_key), "Content-Type", "text/plain"))
             .status == 415);
 
   // another organisation may read the published event but not change it
@@ -419,9 +426,9 @@ TEST_CASE("events: merge patch, If-Match, sequence, status rules and rights") {
 TEST_CASE("events: new times may not leave a session outside the event") {
   Fixture f;
   auto created = f.create_seed("integrationsforum-2020");
-  f.server.database().exec(
-      "INSERT INTO sessions (event_id, title, starts_at, ends_at) VALUES ('" + created["id"].get<std::string>() +
-      "', 'Lunch', '2020-11-26T11:30:00+01:00', '2020-11-26T13:00:00+01:00')");
+  f.server.database().exec("INSERT INTO sessions (event_id, title, starts_at, ends_at) VALUES ('" +
+                           created["id"].get<std::string>() +
+                           "', 'Lunch', '2020-11-26T11:30:00+01:00', '2020-11-26T13:00:00+01:00')");
   auto shrink = f.patch("integrationsforum-2020", {{"ends_at", "2020-11-26T12:00:00+01:00"}}, f.lansstyrelsen_key);
   CHECK(shrink.status == 409);
   CHECK(shrink.json()["detail"].get<std::string>().find("Lunch") != std::string::npos);
@@ -473,8 +480,9 @@ TEST_CASE("events: delete only drafts, honouring If-Match") {
   draft_body["status"] = "draft";
   f.create(draft_body, f.forum_key);
   CHECK(f.server.request("DELETE", "/v1/events/bort", "", bearer(f.lansstyrelsen_key)).status == 404);
-  CHECK(f.server.request("DELETE", "/v1/events/bort", "", with(bearer(f.forum_key), "If-Match", "\"stale-1\""))
-            .status == 412);
+  CHECK(
+      f.server.request("DELETE", "/v1/events/bort", "", with(bearer(f.forum_key), "If-Match", "\"stale-1\"")).status ==
+      412);
   std::string etag = f.server.get("/v1/events/bort", bearer(f.forum_key)).header("ETag");
   CHECK(f.server.request("DELETE", "/v1/events/bort", "", with(bearer(f.forum_key), "If-Match", etag)).status == 204);
   CHECK(f.server.get("/v1/events/bort", bearer(f.forum_key)).status == 404);
@@ -482,7 +490,8 @@ TEST_CASE("events: delete only drafts, honouring If-Match") {
 
 TEST_CASE("events: list filters and search") {
   Fixture f;
-  for (std::string name : {"ostersund-2019", "integrationsforum-2020", "fyrbodal-webinar-2022", "fyrbodal-seminar-2022"}) {
+  for (std::string name :
+       {"ostersund-2019", "integrationsforum-2020", "fyrbodal-webinar-2022", "fyrbodal-seminar-2022"}) {
     f.create_seed(name);
   }
   auto partnerskapet = simple_event("iop-seminarium", "2021-05-04T08:00:00Z", "2021-05-04T10:00:00Z");
@@ -505,7 +514,8 @@ TEST_CASE("events: list filters and search") {
   CHECK(list("from=2020-11-26T15:59:00%2B01:00&to=2020-11-26T17:00:00%2B01:00") ==
         std::vector<std::string>{"integrationsforum-2020"});
   CHECK(list("from=2020-11-26T06:00:00Z&to=2020-11-26T08:00:00Z").empty());
-  CHECK(list("from=2022-01-01T00:00:00Z") == std::vector<std::string>{"fyrbodal-webinar-2022", "fyrbodal-seminar-2022"});
+  CHECK(list("from=2022-01-01T00:00:00Z") ==
+        std::vector<std::string>{"fyrbodal-webinar-2022", "fyrbodal-seminar-2022"});
   CHECK(list("to=2020-01-01T00:00:00Z") == std::vector<std::string>{"ostersund-2019"});
   CHECK(list("kind=webinar") == std::vector<std::string>{"fyrbodal-webinar-2022"});
   CHECK(list("format=online") == std::vector<std::string>{"integrationsforum-2020", "fyrbodal-webinar-2022"});
@@ -518,8 +528,7 @@ TEST_CASE("events: list filters and search") {
   CHECK(list("organiser=migrationsverket") == std::vector<std::string>{"integrationsforum-2020"});
   CHECK(list("organiser=" + organisation_id(f.server.database(), "lansstyrelsen-vastra-gotaland")) ==
         std::vector<std::string>{"integrationsforum-2020"});
-  CHECK(list("organiser=fyrbodals-kommunalforbund&kind=seminar") ==
-        std::vector<std::string>{"fyrbodal-seminar-2022"});
+  CHECK(list("organiser=fyrbodals-kommunalforbund&kind=seminar") == std::vector<std::string>{"fyrbodal-seminar-2022"});
   CHECK(list("organiser=finns-inte").empty());
   // Swedish-aware search: "partnerskap" finds "partnerskapet" and "offentligt partnerskap"
   CHECK(list("q=partnerskap") == std::vector<std::string>{"ostersund-2019", "iop-seminarium"});
@@ -530,9 +539,8 @@ TEST_CASE("events: list filters and search") {
 
   // invalid filter values are a 400
   for (std::string bad : {"kind=party", "format=paper", "status=gone", "from=yesterday", "to=2020-11-26T09:00:00",
-                          "from=2021-01-01T00:00:00Z&to=2020-01-01T00:00:00Z", "series=Not%20a%20slug",
-                          "organiser=%00", "tag=", "limit=0", "limit=201", "limit=ten", "cursor=bm9wZQ",
-                          "cursor=%%%"}) {
+                          "from=2021-01-01T00:00:00Z&to=2020-01-01T00:00:00Z", "series=Not%20a%20slug", "organiser=%00",
+                          "tag=", "limit=0", "limit=201", "limit=ten", "cursor=bm9wZQ", "cursor=%%%"}) {
     CAPTURE(bad);
     CHECK(f.server.get("/v1/events?" + bad).status == 400);
   }

@@ -48,8 +48,7 @@ TEST_CASE("an applied migration that was edited stops the start with a clear mes
   soci::session session(*soci::factory_postgresql(), db::keyword_conninfo(database.url()));
   db::apply_migrations(session, migrations);
   database.exec("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1");
-  CHECK_THROWS_WITH(db::apply_migrations(session, migrations),
-                    doctest::Contains("was changed after it was applied"));
+  CHECK_THROWS_WITH(db::apply_migrations(session, migrations), doctest::Contains("was changed after it was applied"));
 
   test::Process eventd({EVENTD_BINARY, "migrate"}, {{"EVENTD_DATABASE_URL", database.url()}});
   CHECK(eventd.wait(30s) == 1);
@@ -63,8 +62,7 @@ TEST_CASE("eventd migrate --status lists the migrations") {
   test::Process apply({EVENTD_BINARY, "migrate"}, {{"EVENTD_DATABASE_URL", database.url()}});
   CHECK(apply.wait(30s) == 0);
   CHECK(before.output().find("pending") != std::string::npos);
-  CHECK(database.scalar("SELECT count(*) FROM schema_migrations") ==
-        std::to_string(app::bundled_migrations().size()));
+  CHECK(database.scalar("SELECT count(*) FROM schema_migrations") == std::to_string(app::bundled_migrations().size()));
 }
 
 TEST_CASE("bad configuration stops the program at start with one clear line") {

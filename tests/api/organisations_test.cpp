@@ -49,13 +49,18 @@ std::set<std::string> error_fields(const HttpResponse& response) {
 // Adds an event organised by `organiser` (and partnered by `partner`) directly in SQL:
 // events have their own API, which these tests do not depend on.
 void add_event(TestDatabase& db, const std::string& slug, const std::string& organiser, const std::string& partner) {
-  db.exec("INSERT INTO events (slug, title, kind, format, timezone, starts_at, ends_at, organiser_id) "
-          "SELECT '" + slug + "', 'Integrationsforum 2020', 'conference', 'online', 'Europe/Stockholm', "
-          "'2020-11-26T09:00:00+01:00', '2020-11-26T16:00:00+01:00', id FROM organisations WHERE slug = '" +
-          organiser + "'");
+  db.exec(
+      "INSERT INTO events (slug, title, kind, format, timezone, starts_at, ends_at, organiser_id) "
+      "SELECT '" +
+      slug +
+      "', 'Integrationsforum 2020', 'conference', 'online', 'Europe/Stockholm', "
+      "'2020-11-26T09:00:00+01:00', '2020-11-26T16:00:00+01:00', id FROM organisations WHERE slug = '" +
+      organiser + "'");
   if (!partner.empty()) {
-    db.exec("INSERT INTO event_partners (event_id, organisation_id) SELECT e.id, o.id FROM events e, organisations o "
-            "WHERE e.slug = '" + slug + "' AND o.slug = '" + partner + "'");
+    db.exec(
+        "INSERT INTO event_partners (event_id, organisation_id) SELECT e.id, o.id FROM events e, organisations o "
+        "WHERE e.slug = '" +
+        slug + "' AND o.slug = '" + partner + "'");
   }
 }
 
@@ -115,8 +120,8 @@ TEST_CASE("organisations: slug made from the name, duplicates are 409 naming the
   CHECK(again.json()["detail"].get<std::string>().find("\"ostersunds-foreningsrad-jamtland\"") != std::string::npos);
   CHECK(error_fields(again) == std::set<std::string>{"slug"});
 
-  auto given = post(server, {{"slug", "ostersunds-foreningsrad-jamtland"}, {"name", "Other"}, {"kind", "other"}},
-                    admin(server));
+  auto given =
+      post(server, {{"slug", "ostersunds-foreningsrad-jamtland"}, {"name", "Other"}, {"kind", "other"}}, admin(server));
   CHECK(given.status == 409);
 
   auto unsluggable = post(server, {{"name", "Форум"}, {"kind", "other"}}, admin(server));
@@ -174,8 +179,8 @@ TEST_CASE("organisations: ETag, 304 on If-None-Match and If-Modified-Since") {
   CHECK(server.get("/v1/organisations/forum", {{"If-Modified-Since", "Sun, 06 Nov 1994 08:49:37 GMT"}}).status == 200);
 
   // A change gives a new tag; the old one no longer matches.
-  auto patched = server.request("PATCH", "/v1/organisations/forum", R"({"website":"https://www.socialforum.se/"})",
-                                admin(server));
+  auto patched =
+      server.request("PATCH", "/v1/organisations/forum", R"({"website":"https://www.socialforum.se/"})", admin(server));
   REQUIRE(patched.status == 200);
   CHECK(patched.header("ETag") != etag);
   CHECK(server.get("/v1/organisations/forum", {{"If-None-Match", etag}}).status == 200);
@@ -189,9 +194,9 @@ TEST_CASE("organisations: PATCH is a merge patch, If-Match guards it, all or not
   auto etag = before.header("ETag");
 
   // merge-patch+json with the current tag: only the named members change
-  auto patched = server.request("PATCH", "/v1/organisations/forum", R"({"website":null,"kind":"other"})",
-                                with(with(admin(server), "Content-Type", "application/merge-patch+json"), "If-Match",
-                                     etag));
+  auto patched =
+      server.request("PATCH", "/v1/organisations/forum", R"({"website":null,"kind":"other"})",
+                     with(with(admin(server), "Content-Type", "application/merge-patch+json"), "If-Match", etag));
   REQUIRE_MESSAGE(patched.status == 200, patched.body);
   auto body = patched.json();
   CHECK(body["website"].is_null());
@@ -210,28 +215,28 @@ TEST_CASE("organisations: PATCH is a merge patch, If-Match guards it, all or not
   CHECK(stale.status == 412);
   CHECK(stale.header("Content-Type") == "application/problem+json");
   CHECK(server.get("/v1/organisations/forum").json()["name"] == before.json()["name"]);
-  CHECK(server.request("PATCH", "/v1/organisations/forum", R"({"name":"Changed"})",
-                       with(admin(server), "If-Match", "*"))
-            .status == 200);
+  CHECK(
+      server.request("PATCH", "/v1/organisations/forum", R"({"name":"Changed"})", with(admin(server), "If-Match", "*"))
+          .status == 200);
 
   // A new slug: the old one is gone, the new one answers; a taken one is a 409.
   auto renamed = server.request("PATCH", "/v1/organisations/forum", R"({"slug":"socialforum"})", admin(server));
   REQUIRE(renamed.status == 200);
   CHECK(server.get("/v1/organisations/forum").status == 404);
   CHECK(server.get("/v1/organisations/socialforum").status == 200);
-  auto taken = server.request("PATCH", "/v1/organisations/socialforum", R"({"slug":"migrationsverket"})",
-                              admin(server));
+  auto taken =
+      server.request("PATCH", "/v1/organisations/socialforum", R"({"slug":"migrationsverket"})", admin(server));
   CHECK(taken.status == 409);
   CHECK(error_fields(taken) == std::set<std::string>{"slug"});
 
   // Invalid merged results are 422 and change nothing.
-  auto invalid = server.request("PATCH", "/v1/organisations/socialforum",
-                                R"({"name":"","website":"ftp://x","colour":"red","slug":null,"id":"x"})",
-                                admin(server));
+  auto invalid =
+      server.request("PATCH", "/v1/organisations/socialforum",
+                     R"({"name":"","website":"ftp://x","colour":"red","slug":null,"id":"x"})", admin(server));
   CHECK(invalid.status == 422);
   CHECK(error_fields(invalid) == std::set<std::string>{"name", "website", "colour", "slug", "id"});
-  auto wrong_types = server.request("PATCH", "/v1/organisations/socialforum", R"({"name":{"sv":"x"},"kind":3})",
-                                    admin(server));
+  auto wrong_types =
+      server.request("PATCH", "/v1/organisations/socialforum", R"({"name":{"sv":"x"},"kind":3})", admin(server));
   CHECK(wrong_types.status == 422);
   CHECK(error_fields(wrong_types) == std::set<std::string>{"name", "kind"});
   CHECK(server.get("/v1/organisations/socialforum").json()["name"] == "Changed");
@@ -244,8 +249,9 @@ TEST_CASE("organisations: PATCH is a merge patch, If-Match guards it, all or not
   CHECK(same.json()["updated_at"] == current.json()["updated_at"]);
 
   CHECK(server.request("PATCH", "/v1/organisations/nobody", R"({"name":"x"})", admin(server)).status == 404);
-  CHECK(server.request("PATCH", "/v1/organisations/socialforum", R"({"name":"x"})",
-                       with(admin(server), "Content-Type", "text/plain"))
+  CHECK(server
+            .request("PATCH", "/v1/organisations/socialforum", R"({"name":"x"})",
+                     with(admin(server), "Content-Type", "text/plain"))
             .status == 415);
   CHECK(server.request("PATCH", "/v1/organisations/socialforum", R"({"name":)", admin(server)).status == 400);
   CHECK(server.request("PATCH", "/v1/organisations/socialforum", R"(["name"])", admin(server)).status == 422);
@@ -273,8 +279,9 @@ TEST_CASE("organisations: DELETE honours If-Match, refuses while events refer to
                             admin(server));
   REQUIRE(key.status == 201);
   auto sensus = server.get("/v1/organisations/sensus");
-  CHECK(server.request("DELETE", "/v1/organisations/sensus", "", with(admin(server), "If-Match", "\"stale-1\""))
-            .status == 412);
+  CHECK(
+      server.request("DELETE", "/v1/organisations/sensus", "", with(admin(server), "If-Match", "\"stale-1\"")).status ==
+      412);
   CHECK(server.get("/v1/organisations/sensus").status == 200);
   CHECK(server.request("DELETE", "/v1/organisations/sensus", "", with(admin(server), "If-Match", sensus.header("ETag")))
             .status == 204);
@@ -297,8 +304,9 @@ TEST_CASE("organisations: bad bodies are 400, 415 and 422 naming the fields") {
   CHECK(read_only.status == 422);
   CHECK(error_fields(read_only) == std::set<std::string>{"id", "created_at"});
 
-  auto types = post(server, {{"name", 5}, {"kind", "club"}, {"website", 7}, {"slug", "Not A Slug"}, {"description", true}},
-                    admin(server));
+  auto types =
+      post(server, {{"name", 5}, {"kind", "club"}, {"website", 7}, {"slug", "Not A Slug"}, {"description", true}},
+           admin(server));
   CHECK(types.status == 422);
   CHECK(error_fields(types) == std::set<std::string>{"name", "kind", "website", "slug", "description"});
 
@@ -312,13 +320,15 @@ TEST_CASE("organisations: bad bodies are 400, 415 and 422 naming the fields") {
 
   CHECK(post(server, json::array(), admin(server)).status == 422);
   CHECK(server.request("POST", "/v1/organisations", R"({"name": "Forum",)", admin(server)).status == 400);
-  CHECK(server.request("POST", "/v1/organisations", "{\"name\":\"\xC3\x28\",\"kind\":\"other\"}", admin(server))
-            .status == 400);
+  CHECK(
+      server.request("POST", "/v1/organisations", "{\"name\":\"\xC3\x28\",\"kind\":\"other\"}", admin(server)).status ==
+      400);
   auto text = server.request("POST", "/v1/organisations", R"({"name":"F","kind":"other"})",
                              with(admin(server), "Content-Type", "text/plain"));
   CHECK(text.status == 415);
-  CHECK(server.request("POST", "/v1/organisations", R"({"name":"F","kind":"other"})",
-                       with(admin(server), "Content-Type", "application/merge-patch+json"))
+  CHECK(server
+            .request("POST", "/v1/organisations", R"({"name":"F","kind":"other"})",
+                     with(admin(server), "Content-Type", "application/merge-patch+json"))
             .status == 415);
   CHECK(server.database().scalar("SELECT count(*) FROM organisations") == "0");
 }
@@ -327,9 +337,10 @@ TEST_CASE("organisations: pagination over 120 with inserts between pages, no rep
   TestServer server;
   auto& db = server.database();
   // 120 organisations; names with Swedish letters and shared prefixes, some equal names.
-  db.exec("INSERT INTO organisations (slug, name, kind) SELECT 'org-' || n, "
-          "CASE WHEN n % 10 = 0 THEN 'Förening samma namn' ELSE 'Förening ' || lpad(n::text, 3, '0') END, "
-          "'civil_society' FROM generate_series(1, 120) AS n");
+  db.exec(
+      "INSERT INTO organisations (slug, name, kind) SELECT 'org-' || n, "
+      "CASE WHEN n % 10 = 0 THEN 'Förening samma namn' ELSE 'Förening ' || lpad(n::text, 3, '0') END, "
+      "'civil_society' FROM generate_series(1, 120) AS n");
   std::set<std::string> original;
   for (int n = 1; n <= 120; ++n) original.insert("org-" + std::to_string(n));
 
@@ -345,14 +356,14 @@ TEST_CASE("organisations: pagination over 120 with inserts between pages, no rep
     ++pages;
     // Rows inserted between pages: one sorting first (already passed), one last (still to come).
     db.exec("INSERT INTO organisations (slug, name, kind) VALUES ('early-" + std::to_string(pages) + "', 'A " +
-            std::to_string(pages) + "', 'other'), ('late-" + std::to_string(pages) + "', 'Ö " +
-            std::to_string(pages) + "', 'other')");
+            std::to_string(pages) + "', 'other'), ('late-" + std::to_string(pages) + "', 'Ö " + std::to_string(pages) +
+            "', 'other')");
     if (body["next_cursor"].is_null()) break;
     cursor = body["next_cursor"].get<std::string>();
     REQUIRE(pages < 20);
   }
   std::set<std::string> unique(seen.begin(), seen.end());
-  CHECK(unique.size() == seen.size());  // no repeats
+  CHECK(unique.size() == seen.size());                                           // no repeats
   for (const auto& slug : original) CHECK_MESSAGE(unique.contains(slug), slug);  // no skips
   CHECK_FALSE(unique.contains("early-1"));
   CHECK(unique.contains("late-1"));

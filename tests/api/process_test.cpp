@@ -20,7 +20,8 @@ TEST_CASE("SIGTERM lets the request in flight finish, refuses new ones, exits 0"
   ServeProcess eventd(database.url());
   HttpClient in_flight(eventd.port);
   // A request whose body is still arriving when the signal comes.
-  in_flight.send_raw("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n");
+  in_flight.send_raw(
+      "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n");
   std::this_thread::sleep_for(200ms);
   HttpClient idle(eventd.port);  // connected, nothing sent: closed at once
   std::this_thread::sleep_for(100ms);

@@ -93,7 +93,8 @@ TEST_CASE("an announced oversized body is refused with 413 before it is sent") {
   settings.max_body_bytes = 4096;
   TestServer server(settings);
   HttpClient client(server.port());
-  client.send_raw("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n");
+  client.send_raw(
+      "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n");
   auto response = client.read_response();
   CHECK(response.status == 413);
   CHECK(response.header("Content-Type") == "application/problem+json");
@@ -146,4 +147,43 @@ TEST_CASE("a malformed escape in the query is a 400") {
   auto response = server.get("/healthz?x=%zz");
   CHECK(response.status == 400);
   CHECK(response.header("Content-Type") == "application/problem+json");
+}
+
+TEST_CASE("CORS: the configured frontend origin is allowed, others are refused") {
+  ServerSettings settings;
+  settings.cors_origins = "http://frontend.example:5173";
+  TestServer server(settings);
+  const HeaderList allowed_origin{{"Origin", "http://frontend.example:5173"}};
+
+  auto preflight = server.request("OPTIONS", "/v1/events/integrationsforum-2020", "",
+                                  {{"Origin", "http://frontend.example:5173"},
+                                   {"Access-Control-Request-Method", "PATCH"},
+                                   {"Access-Control-Request-Headers", "authorization, content-type, if-match"}});
+  CHECK(preflight.status == 204);
+  CHECK(preflight.header("Access-Control-Allow-Origin") == "http://frontend.example:5173");
+  CHECK(preflight.header("Access-Control-Allow-Methods").find("PATCH") != std::string::npos);
+  CHECK(preflight.header("Access-Control-Allow-Headers").find("If-Match") != std::string::npos);
+  CHECK(preflight.header("Access-Control-Allow-Headers").find("Idempotency-Key") != std::string::npos);
+
+  auto refused = server.request("OPTIONS", "/v1/events", "",
+                                {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "POST"}});
+  CHECK(refused.status == 403);
+  CHECK(refused.header("Access-Control-Allow-Origin").empty());
+
+  auto actual = server.get("/healthz", allowed_origin);
+  CHECK(actual.header("Access-Control-Allow-Origin") == "http://frontend.example:5173");
+  for (const char* exposed : {"ETag", "Location", "Link"}) {
+    CHECK(actual.header("Access-Control-Expose-Headers").find(exposed) != std::string::npos);
+  }
+  CHECK(actual.header("Vary").find("Origin") != std::string::npos);
+
+  auto other = server.get("/healthz", {{"Origin", "https://evil.example"}});
+  CHECK(other.status == 200);
+  CHECK(other.header("Access-Control-Allow-Origin").empty());
+
+  auto plain_options = server.request("OPTIONS", "/v1/events");
+  CHECK(plain_options.status == 204);
+  for (const char* method : {"GET", "POST", "HEAD", "OPTIONS"}) {
+    CHECK(plain_options.header("Allow").find(method) != std::string::npos);
+  }
 }

@@ -1,5 +1,6 @@
 #include "support/http_client.hpp"
 
+#include <poll.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -8,7 +9,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
-#include <poll.h>
 
 namespace eventd::test {
 
@@ -51,8 +51,7 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
   return read_response(method == "HEAD");
 }
 
-HttpResponse HttpClient::post_json(const std::string& target, const nlohmann::json& body,
-                                   const HeaderList& headers) {
+HttpResponse HttpClient::post_json(const std::string& target, const nlohmann::json& body, const HeaderList& headers) {
   return request("POST", target, body.dump(), headers);
 }
 

@@ -1,10 +1,10 @@
 #pragma once
 // The eventd binary as a child process, for what only a process shows: signals, restarts.
+#include <sys/types.h>
 #include <chrono>
 #include <map>
 #include <string>
 #include <vector>
-#include <sys/types.h>
 
 namespace eventd::test {
 

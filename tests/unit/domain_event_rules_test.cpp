@@ -35,8 +35,14 @@ Event ostersund_visit() {
   e.all_day = true;
   e.starts_on = 2019y / 9 / 4;
   e.ends_on = 2019y / 9 / 5;
-  e.venue = Venue{.name = std::nullopt, .street = std::nullopt, .postal_code = std::nullopt, .city = "Östersund",
-                  .region = "Jämtland", .country = "SE", .latitude = 63.1792, .longitude = 14.6357};
+  e.venue = Venue{.name = std::nullopt,
+                  .street = std::nullopt,
+                  .postal_code = std::nullopt,
+                  .city = "Östersund",
+                  .region = "Jämtland",
+                  .country = "SE",
+                  .latitude = 63.1792,
+                  .longitude = 14.6357};
   e.organiser_id = "org-forum";
   e.project = Project{"Snapshots from the Borders", "EU"};
   e.contacts = {Contact{"Göran Pettersson", "generalsekreterare", "goran.pettersson@forumideburen.se", std::nullopt}};
@@ -267,7 +273,8 @@ TEST_CASE("callers") {
   CHECK(broken.is_organiser());
   CHECK_FALSE(broken.can_manage(""));
   CHECK(has_error(check_api_key(ApiKey{.id = "key-9", .name = "broken", .role = Role::organiser}), "organisation_id"));
-  CHECK(check_api_key(ApiKey{.id = "k", .name = "Forum", .role = Role::organiser, .organisation_id = "org-forum"}).empty());
+  CHECK(check_api_key(ApiKey{.id = "k", .name = "Forum", .role = Role::organiser, .organisation_id = "org-forum"})
+            .empty());
   CHECK(has_error(check_api_key(ApiKey{.id = "k", .name = "root", .role = Role::admin, .organisation_id = "org-forum"}),
                   "organisation_id"));
 }
@@ -388,8 +395,11 @@ TEST_CASE("capacity and registration window helpers") {
 }
 
 TEST_CASE("organisations and speakers") {
-  Organisation forum{.id = "org-forum", .slug = "forum", .name = "Forum – idéburna organisationer med social inriktning",
-                     .kind = OrganisationKind::civil_society, .website = "https://www.forumideburen.se"};
+  Organisation forum{.id = "org-forum",
+                     .slug = "forum",
+                     .name = "Forum – idéburna organisationer med social inriktning",
+                     .kind = OrganisationKind::civil_society,
+                     .website = "https://www.forumideburen.se"};
   CHECK(check_organisation(forum).empty());
   forum.website = "forumideburen.se";
   forum.name = "";
@@ -397,8 +407,8 @@ TEST_CASE("organisations and speakers") {
   CHECK(has_error(org_errors, "website"));
   CHECK(has_error(org_errors, "name"));
 
-  Speaker alice{.slug = "alice-petren", .name = "Alice Petrén", .title = "utrikeskorrespondent",
-                .affiliation = "Sveriges Radio"};
+  Speaker alice{
+      .slug = "alice-petren", .name = "Alice Petrén", .title = "utrikeskorrespondent", .affiliation = "Sveriges Radio"};
   CHECK(check_speaker(alice).empty());
   alice.email = "alice.petren(at)sr.se";
   CHECK(has_error(check_speaker(alice), "email"));

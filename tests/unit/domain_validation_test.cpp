@@ -10,15 +10,15 @@ TEST_CASE("UTF-8 validation") {
   CHECK(is_valid_utf8(""));
   CHECK(is_valid_utf8("Östersund, Jämtland"));
   CHECK(is_valid_utf8("INSTÄLLT: Integrationsforum 2020 \xF0\x9F\x93\x85"));  // U+1F4C5 calendar
-  CHECK(is_valid_utf8("\xF4\x8F\xBF\xBF"));                                    // U+10FFFF, the last
-  CHECK_FALSE(is_valid_utf8("\xC0\xAF"));                  // overlong '/'
-  CHECK_FALSE(is_valid_utf8("\xE0\x80\xAF"));              // overlong '/' in three bytes
-  CHECK_FALSE(is_valid_utf8("\xF0\x80\x80\xAF"));          // overlong '/' in four bytes
-  CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));              // surrogate U+D800
-  CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));          // U+110000
-  CHECK_FALSE(is_valid_utf8("\xC3"));                      // truncated "Ö"
-  CHECK_FALSE(is_valid_utf8("\x80"));                      // lone continuation byte
-  CHECK_FALSE(is_valid_utf8("\xD6stersund"));              // Latin-1, not UTF-8
+  CHECK(is_valid_utf8("\xF4\x8F\xBF\xBF"));                                   // U+10FFFF, the last
+  CHECK_FALSE(is_valid_utf8("\xC0\xAF"));                                     // overlong '/'
+  CHECK_FALSE(is_valid_utf8("\xE0\x80\xAF"));                                 // overlong '/' in three bytes
+  CHECK_FALSE(is_valid_utf8("\xF0\x80\x80\xAF"));                             // overlong '/' in four bytes
+  CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));                                 // surrogate U+D800
+  CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));                             // U+110000
+  CHECK_FALSE(is_valid_utf8("\xC3"));                                         // truncated "Ö"
+  CHECK_FALSE(is_valid_utf8("\x80"));                                         // lone continuation byte
+  CHECK_FALSE(is_valid_utf8("\xD6stersund"));                                 // Latin-1, not UTF-8
   CHECK_FALSE(is_valid_utf8("\xFF"));
 }
 

@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 #include <libical/ical.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -15,7 +16,6 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "domain/event.hpp"
@@ -24,6 +24,7 @@
 #include "ics/calendar_renderer.hpp"
 #include "ics/import.hpp"
 #include "ics/lint.hpp"
+#include "support/ics_check.hpp"
 
 namespace {
 
@@ -52,8 +53,21 @@ Seed seed_ostersund() {
   e.id = "00000000-0000-4000-8000-000000000001";
   e.slug = "ostersund-2019";
   e.title = "Svenskt migrationsarbete på agendan på internationellt möte i Östersund";
-  e.summary = "Studieresa till Östersund för utbytesaktörer från Cypern och Österrike inom det EU-finansierade projektet ”Snapshots from the Borders”, med särskilt fokus på modellen idéburet offentligt partnerskap (IOP).";
-  e.description = "Intresseorganisationen Forum – idéburna organisationer med social inriktning arrangerar studieresan till Östersund som en del i ett EU-projekt om migrations- och asylfrågor i EU. Under utbytesresan får grupperna möta representanter från civilsamhällets organisationer, liksom företrädare från kommunen. Särskilt fokus ligger på att förmedla svenska erfarenheter av modellen Idéburet offentligt partnerskap (IOP), som runt om i Sverige ofta är den samverkansform som används på migrations- och integrationsområdet.\n\nÖstersund blev en riksnyhet med initiativ som Hej Främling! och The Rocking Pots, och har vid flertal tillfällen uppmärksammats för sitt inkluderingsarbete.\n\nOm projektet ”Snapshots from the Borders”: för att öka samverkan mellan länderna och skapa bättre förutsättningar för migrationen i Europa samarbetar ett stort antal parter i Europa i det EU-finansierade tre-åriga gränsöverskridande projektet ”Snapshots from the Borders”. I Sverige är det intresseorganisationen Forum – idéburna organisationer med social inriktning som medverkar i projektet. Fokus i projektet är att sprida röster, praxis och erfarenheter mellan länderna.";
+  e.summary =
+      "Studieresa till Östersund för utbytesaktörer från Cypern och Österrike inom det EU-finansierade projektet "
+      "”Snapshots from the Borders”, med särskilt fokus på modellen idéburet offentligt partnerskap (IOP).";
+  e.description =
+      "Intresseorganisationen Forum – idéburna organisationer med social inriktning arrangerar studieresan till "
+      "Östersund som en del i ett EU-projekt om migrations- och asylfrågor i EU. Under utbytesresan får grupperna möta "
+      "representanter från civilsamhällets organisationer, liksom företrädare från kommunen. Särskilt fokus ligger på "
+      "att förmedla svenska erfarenheter av modellen Idéburet offentligt partnerskap (IOP), som runt om i Sverige ofta "
+      "är den samverkansform som används på migrations- och integrationsområdet.\n\nÖstersund blev en riksnyhet med "
+      "initiativ som Hej Främling! och The Rocking Pots, och har vid flertal tillfällen uppmärksammats för sitt "
+      "inkluderingsarbete.\n\nOm projektet ”Snapshots from the Borders”: för att öka samverkan mellan länderna och "
+      "skapa bättre förutsättningar för migrationen i Europa samarbetar ett stort antal parter i Europa i det "
+      "EU-finansierade tre-åriga gränsöverskridande projektet ”Snapshots from the Borders”. I Sverige är det "
+      "intresseorganisationen Forum – idéburna organisationer med social inriktning som medverkar i projektet. Fokus i "
+      "projektet är att sprida röster, praxis och erfarenheter mellan länderna.";
   e.language = "sv";
   e.kind = *domain::parse_event_kind("study_visit");
   e.format = *domain::parse_event_format("in_person");
@@ -68,7 +82,8 @@ Seed seed_ostersund() {
   e.venue->country = "SE";
   e.organiser_id = "forum";
   e.tags = {"migration", "asyl", "iop", "idéburet offentligt partnerskap", "civilsamhälle", "eu-projekt"};
-  e.contacts.push_back(domain::Contact{"Göran Pettersson", "generalsekreterare, Forum", std::nullopt, "+46 70 996 54 25"});
+  e.contacts.push_back(
+      domain::Contact{"Göran Pettersson", "generalsekreterare, Forum", std::nullopt, "+46 70 996 54 25"});
   e.media_policy = *domain::parse_media_policy("open");
   e.sequence = 0;
   e.created_at = at("2019-09-02T08:00:00Z");
@@ -79,7 +94,9 @@ Seed seed_ostersund() {
     x.id = "00000000-0000-4000-9000-000000000101";
     x.event_id = e.id;
     x.title = "Välkomna: Forum och projektet Snapshots from the Borders";
-    x.description = "Forum berättar om svenska erfarenheter av migrationsarbetet och om vilken roll civilsamhället spelar i Sverige.";
+    x.description =
+        "Forum berättar om svenska erfarenheter av migrationsarbetet och om vilken roll civilsamhället spelar i "
+        "Sverige.";
     x.kind = *domain::parse_session_kind("talk");
     x.starts_at = at("2019-09-04T09:00:00+02:00");
     x.ends_at = at("2019-09-04T09:30:00+02:00");
@@ -93,7 +110,9 @@ Seed seed_ostersund() {
     x.id = "00000000-0000-4000-9000-000000000102";
     x.event_id = e.id;
     x.title = "Möte med civilsamhällets organisationer";
-    x.description = "Hur engagerar sig civilsamhället i Sverige i migrationsfrågor och hur samarbetar den ideella sektorn med den offentliga? Utbytesdeltagarna möter representanter från civilsamhällets organisationer i Östersund.";
+    x.description =
+        "Hur engagerar sig civilsamhället i Sverige i migrationsfrågor och hur samarbetar den ideella sektorn med den "
+        "offentliga? Utbytesdeltagarna möter representanter från civilsamhällets organisationer i Östersund.";
     x.kind = *domain::parse_session_kind("other");
     x.starts_at = at("2019-09-04T09:30:00+02:00");
     x.ends_at = at("2019-09-04T12:00:00+02:00");
@@ -107,7 +126,9 @@ Seed seed_ostersund() {
     x.id = "00000000-0000-4000-9000-000000000103";
     x.event_id = e.id;
     x.title = "Besök hos Östersunds kommun: idéburet offentligt partnerskap (IOP)";
-    x.description = "Möte med företrädare från kommunen om hur civilsamhället och det offentliga i Östersund arbetat gemensamt med de utmaningar som följde av 2015 års flyktingkris, bland annat genom idéburet offentligt partnerskap (IOP).";
+    x.description =
+        "Möte med företrädare från kommunen om hur civilsamhället och det offentliga i Östersund arbetat gemensamt med "
+        "de utmaningar som följde av 2015 års flyktingkris, bland annat genom idéburet offentligt partnerskap (IOP).";
     x.kind = *domain::parse_session_kind("site_visit");
     x.starts_at = at("2019-09-04T13:00:00+02:00");
     x.ends_at = at("2019-09-04T16:00:00+02:00");
@@ -153,8 +174,20 @@ Seed seed_integrationsforum() {
   e.id = "00000000-0000-4000-8000-000000000002";
   e.slug = "integrationsforum-2020";
   e.title = "Integrationsforum 2020";
-  e.summary = "Hur har migrationen påverkats av pandemin? Digital konferens som även tar upp bostadsförsörjning för nyanlända och hur deras kompetens kan tas till vara på bästa sätt.";
-  e.description = "Hur har migrationen påverkats av pandemin? Det är en av frågorna som diskuteras på årets Integrationsforum den 26 november. I denna digitala konferens tar vi även upp frågor om bostadsförsörjning för nyanlända och hur deras kompetens kan tas till vara på bästa sätt.\n\nMycket har hänt inom integrations- och migrationsområdet de senaste åren, bland annat en bosättningslag som innebär att kommuner får dela på ansvaret för mottagning av nyanlända. Länsstyrelsens roll handlar mycket om att främja, stödja och informera när det gäller integrationsarbetet. Och att analysera och återrapportera till regeringen.\n\nIntegrationsforum har anordnats varje år sedan 2013, oftast i samverkan med andra aktörer. Årets Integrationsforum genomförs som en digital konferens i samverkan med Arbetsförmedlingen, Migrationsverket och Västra Götalandsregionen.\n\nTill media som vill följa konferensen: hör av er via e-post till anita.nilsson@lansstyrelsen.se för att få länk till konferensen som sänds via Länsstyrelsens Youtube-kanal.";
+  e.summary =
+      "Hur har migrationen påverkats av pandemin? Digital konferens som även tar upp bostadsförsörjning för nyanlända "
+      "och hur deras kompetens kan tas till vara på bästa sätt.";
+  e.description =
+      "Hur har migrationen påverkats av pandemin? Det är en av frågorna som diskuteras på årets Integrationsforum den "
+      "26 november. I denna digitala konferens tar vi även upp frågor om bostadsförsörjning för nyanlända och hur "
+      "deras kompetens kan tas till vara på bästa sätt.\n\nMycket har hänt inom integrations- och migrationsområdet de "
+      "senaste åren, bland annat en bosättningslag som innebär att kommuner får dela på ansvaret för mottagning av "
+      "nyanlända. Länsstyrelsens roll handlar mycket om att främja, stödja och informera när det gäller "
+      "integrationsarbetet. Och att analysera och återrapportera till regeringen.\n\nIntegrationsforum har anordnats "
+      "varje år sedan 2013, oftast i samverkan med andra aktörer. Årets Integrationsforum genomförs som en digital "
+      "konferens i samverkan med Arbetsförmedlingen, Migrationsverket och Västra Götalandsregionen.\n\nTill media som "
+      "vill följa konferensen: hör av er via e-post till anita.nilsson@lansstyrelsen.se för att få länk till "
+      "konferensen som sänds via Länsstyrelsens Youtube-kanal.";
   e.language = "sv";
   e.kind = *domain::parse_event_kind("conference");
   e.format = *domain::parse_event_format("online");
@@ -169,7 +202,8 @@ Seed seed_integrationsforum() {
   e.organiser_id = "lansstyrelsen-vastra-gotaland";
   e.series = "integrationsforum";
   e.tags = {"integration", "migration", "nyanlända", "bosättning", "pandemin"};
-  e.contacts.push_back(domain::Contact{"Anita Nilsson", "pressansvarig", "anita.nilsson@lansstyrelsen.se", std::nullopt});
+  e.contacts.push_back(
+      domain::Contact{"Anita Nilsson", "pressansvarig", "anita.nilsson@lansstyrelsen.se", std::nullopt});
   e.media_policy = *domain::parse_media_policy("on_request");
   e.sequence = 0;
   e.created_at = at("2020-11-10T12:30:00Z");
@@ -180,7 +214,9 @@ Seed seed_integrationsforum() {
     x.id = "00000000-0000-4000-9000-000000000201";
     x.event_id = e.id;
     x.title = "Välkommen till Integrationsforum 2020";
-    x.description = "Länsstyrelsen i Västra Götalands län inleder dagen, som genomförs i samverkan med Arbetsförmedlingen, Migrationsverket och Västra Götalandsregionen.";
+    x.description =
+        "Länsstyrelsen i Västra Götalands län inleder dagen, som genomförs i samverkan med Arbetsförmedlingen, "
+        "Migrationsverket och Västra Götalandsregionen.";
     x.kind = *domain::parse_session_kind("other");
     x.starts_at = at("2020-11-26T09:00:00+01:00");
     x.ends_at = at("2020-11-26T09:15:00+01:00");
@@ -193,7 +229,11 @@ Seed seed_integrationsforum() {
     x.id = "00000000-0000-4000-9000-000000000202";
     x.event_id = e.id;
     x.title = "Global migration i coronatider";
-    x.description = "Trots att flyktingströmmarna till Sverige minskat betydligt under senaste åren är det fortsatt ett mycket stort antal människor på flykt i världen – nära 80 miljoner i slutet av 2019. Alice Petrén, utrikeskorrespondent vid Sveriges Radio med uppdrag att bevaka migrations- och flyktingfrågor, pratar om global migration i coronatider.";
+    x.description =
+        "Trots att flyktingströmmarna till Sverige minskat betydligt under senaste åren är det fortsatt ett mycket "
+        "stort antal människor på flykt i världen – nära 80 miljoner i slutet av 2019. Alice Petrén, "
+        "utrikeskorrespondent vid Sveriges Radio med uppdrag att bevaka migrations- och flyktingfrågor, pratar om "
+        "global migration i coronatider.";
     x.kind = *domain::parse_session_kind("talk");
     x.starts_at = at("2020-11-26T09:15:00+01:00");
     x.ends_at = at("2020-11-26T10:15:00+01:00");
@@ -206,7 +246,9 @@ Seed seed_integrationsforum() {
     x.id = "00000000-0000-4000-9000-000000000203";
     x.event_id = e.id;
     x.title = "Aktiv medverkan till bosättning i annan kommun";
-    x.description = "För att nyanlända ska kunna bidra på ett bra sätt är det viktigt med fungerande boenden. Representanter från Statskontoret belyser frågan utifrån kartläggningen ”Aktiv medverkan till bosättning i annan kommun”.";
+    x.description =
+        "För att nyanlända ska kunna bidra på ett bra sätt är det viktigt med fungerande boenden. Representanter från "
+        "Statskontoret belyser frågan utifrån kartläggningen ”Aktiv medverkan till bosättning i annan kommun”.";
     x.kind = *domain::parse_session_kind("talk");
     x.starts_at = at("2020-11-26T10:30:00+01:00");
     x.ends_at = at("2020-11-26T11:30:00+01:00");
@@ -231,7 +273,10 @@ Seed seed_integrationsforum() {
     x.id = "00000000-0000-4000-9000-000000000205";
     x.event_id = e.id;
     x.title = "Hur kan nyanländas kompetens tas till vara på bästa sätt?";
-    x.description = "Ett övergripande mål för svensk integrationspolitik är lika rättigheter, skyldigheter och möjligheter för alla oavsett etnisk och kulturell bakgrund. 20 procent av befolkningen är födda utomlands och bidrar på olika sätt till vårt gemensamma samhälle.";
+    x.description =
+        "Ett övergripande mål för svensk integrationspolitik är lika rättigheter, skyldigheter och möjligheter för "
+        "alla oavsett etnisk och kulturell bakgrund. 20 procent av befolkningen är födda utomlands och bidrar på olika "
+        "sätt till vårt gemensamma samhälle.";
     x.kind = *domain::parse_session_kind("panel");
     x.starts_at = at("2020-11-26T13:00:00+01:00");
     x.ends_at = at("2020-11-26T15:45:00+01:00");
@@ -249,7 +294,9 @@ Seed seed_fyrbodal_seminar() {
   e.slug = "fyrbodal-seminar-2022";
   e.title = "Seminarium om kartan över det civila samhället i Fyrbodal";
   e.summary = "Presentation och samtal utifrån resultat av kartläggning av det civila samhället i Fyrbodal.";
-  e.description = "Presentation och samtal utifrån resultat av kartläggning av det civila samhället i Fyrbodal. Seminariet följer upp webbinariet den 9 oktober om civilsamhällets roll i integrationsarbetet.";
+  e.description =
+      "Presentation och samtal utifrån resultat av kartläggning av det civila samhället i Fyrbodal. Seminariet följer "
+      "upp webbinariet den 9 oktober om civilsamhällets roll i integrationsarbetet.";
   e.language = "sv";
   e.kind = *domain::parse_event_kind("seminar");
   e.format = *domain::parse_event_format("in_person");
@@ -303,9 +350,9 @@ const std::filesystem::path& tests_dir() {
 }
 
 const ics::FeedInfo& feed_info() {
-  static const ics::FeedInfo info{
-      "eventd – seminarier, konferenser och studieresor", "events.example.org",
-      "https://events.example.org/v1/calendar.ics", std::chrono::minutes{720}, "Europe/Stockholm"};
+  static const ics::FeedInfo info{"eventd – seminarier, konferenser och studieresor", "events.example.org",
+                                  "https://events.example.org/v1/calendar.ics", std::chrono::minutes{720},
+                                  "Europe/Stockholm"};
   return info;
 }
 
@@ -372,8 +419,8 @@ void check_golden(const std::string& name, const std::string& rendered) {
     MESSAGE("updated " << path.string());
     return;
   }
-  REQUIRE_MESSAGE(std::filesystem::exists(path), "missing golden file " << path.string()
-                                                                        << " (EVENTD_UPDATE_GOLDEN=1 writes it)");
+  REQUIRE_MESSAGE(std::filesystem::exists(path),
+                  "missing golden file " << path.string() << " (EVENTD_UPDATE_GOLDEN=1 writes it)");
   const std::string expected = read_file(path);
   if (expected != rendered) {
     const auto a = lines_of(expected), b = lines_of(rendered);
@@ -384,36 +431,9 @@ void check_golden(const std::string& name, const std::string& rendered) {
   }
 }
 
-struct CheckerRun {
-  int status = -1;
-  std::string output;
-};
-
-// The interpreter with Debian's python3-icalendar and python3-vobject: EVENTD_PYTHON, else
-// /usr/bin/python3 (a pyenv or venv python3 earlier in PATH usually lacks them).
-std::string python() {
-  if (const char* p = std::getenv("EVENTD_PYTHON"); p != nullptr && *p != '\0') return p;
-  if (std::filesystem::exists("/usr/bin/python3")) return "/usr/bin/python3";
-  return "python3";
-}
-
-// Writes the calendar to a temp file and runs tests/tools/check_ics.py over it.
-CheckerRun run_checker(const std::string& text) {
-  const auto dir = std::filesystem::temp_directory_path();
-  const std::string stem = "eventd-ics-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand());
-  const auto ics_path = dir / (stem + ".ics");
-  const auto out_path = dir / (stem + ".out");
-  write_file(ics_path, text);
-  const std::string cmd = python() + " '" + (tests_dir() / "tools" / "check_ics.py").string() + "' '" + ics_path.string() +
-                          "' > '" + out_path.string() + "' 2>&1";
-  CheckerRun run;
-  const int rc = std::system(cmd.c_str());
-  run.status = rc == -1 ? -1 : WEXITSTATUS(rc);
-  run.output = read_file(out_path);
-  std::filesystem::remove(ics_path);
-  std::filesystem::remove(out_path);
-  return run;
-}
+// tests/tools/check_ics.py, shared with the API tests (tests/support/ics_check.hpp).
+using eventd::test::run_ics_checker;
+eventd::test::IcsCheck run_checker(const std::string& text) { return run_ics_checker(text); }
 
 int libical_errors(const std::string& text) {
   icalcomponent* c = icalparser_parse_string(text.c_str());
@@ -498,8 +518,8 @@ TEST_CASE_FIXTURE(Fixture, "ics: an independent parser reads the times in UTC, a
   CHECK(run.output.find("event-00000000-0000-4000-8000-000000000002" + host + " 20201126T080000Z 20201126T150000Z") !=
         std::string::npos);
   // Östersund session: 09:00-09:30 +02:00 (summer time) on 4 September 2019.
-  CHECK(run.output.find("session-00000000-0000-4000-9000-000000000101" + host +
-                        " 20190904T070000Z 20190904T073000Z") != std::string::npos);
+  CHECK(run.output.find("session-00000000-0000-4000-9000-000000000101" + host + " 20190904T070000Z 20190904T073000Z") !=
+        std::string::npos);
   // Östersund: all day on 4-5 September, DTEND exclusive.
   CHECK(run.output.find("event-00000000-0000-4000-8000-000000000001" + host + " 20190904 20190906") !=
         std::string::npos);
@@ -509,10 +529,10 @@ TEST_CASE_FIXTURE(Fixture, "ics: calendar and event properties follow ical.md") 
   const auto text = ics::render_feed(feed_info(), {feed_event(ostersund), feed_event(integrationsforum)});
   CHECK(text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:"));
   CHECK(text.ends_with("END:VCALENDAR\r\n"));
-  for (const char* line : {"CALSCALE:GREGORIAN", "METHOD:PUBLISH", "REFRESH-INTERVAL;VALUE=DURATION:PT12H",
-                           "X-PUBLISHED-TTL:PT12H", "X-WR-TIMEZONE:Europe/Stockholm",
-                           "NAME:eventd – seminarier\\, konferenser och studieresor",
-                           "X-WR-CALNAME:eventd – seminarier\\, konferenser och studieresor"}) {
+  for (const char* line :
+       {"CALSCALE:GREGORIAN", "METHOD:PUBLISH", "REFRESH-INTERVAL;VALUE=DURATION:PT12H", "X-PUBLISHED-TTL:PT12H",
+        "X-WR-TIMEZONE:Europe/Stockholm", "NAME:eventd – seminarier\\, konferenser och studieresor",
+        "X-WR-CALNAME:eventd – seminarier\\, konferenser och studieresor"}) {
     CHECK_MESSAGE(has_line(text, line), line);
   }
   // One compact VTIMEZONE: two observances with yearly rules, the plain IANA name.
@@ -644,8 +664,9 @@ TEST_CASE_FIXTURE(Fixture, "ics: iTIP REQUEST and CANCEL") {
   CHECK(has_line(request, "METHOD:REQUEST"));
   CHECK(count_prefix(request, "ORGANIZER") == 1);
   CHECK(count_prefix(request, "BEGIN:VEVENT") == 1);  // one UID per iTIP message: no sessions
-  CHECK(has_line(request, "ATTENDEE;CN=Anna Åström;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:"
-                          "anna.astrom@example.se"));
+  CHECK(has_line(request,
+                 "ATTENDEE;CN=Anna Åström;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:"
+                 "anna.astrom@example.se"));
   CHECK(has_line(request, uid));
   CHECK(has_line(request, "SEQUENCE:0"));
   CHECK(count_prefix(request, "DTSTAMP:") == 1);

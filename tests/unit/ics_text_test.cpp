@@ -119,7 +119,7 @@ TEST_CASE("ics text: folding keeps lines within 75 octets and UTF-8 whole") {
     check_folding(s);
     std::string t = "SUMMARY:" + std::string(shift, 'x');
     for (int i = 0; i < 40; ++i) t += "”€";  // 3 octets each
-    t += "😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀";  // 4 octets each
+    t += "😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀";        // 4 octets each
     check_folding(t);
   }
 }
@@ -211,10 +211,10 @@ TEST_CASE("ics text: a compact VTIMEZONE for zones without a yearly rule") {
 TEST_CASE("ics lint: finds what is wrong") {
   const std::string ok = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n";
   CHECK(ics::lint_ics(ok).empty());
-  CHECK_FALSE(ics::lint_ics("BEGIN:VCALENDAR\nVERSION:2.0\r\nEND:VCALENDAR\r\n").empty());        // bare LF
-  CHECK_FALSE(ics::lint_ics("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR").empty());          // no final CRLF
-  CHECK_FALSE(ics::lint_ics("BEGIN:VCALENDAR\r\nX:a\r\r\n \nEND:VCALENDAR\r\n").empty());         // CR CR LF SP LF
-  CHECK_FALSE(ics::lint_ics("BEGIN:VCALENDAR\r\nX:a\r\n \r\nEND:VCALENDAR\r\n").empty());         // CR LF SP CR LF
+  CHECK_FALSE(ics::lint_ics("BEGIN:VCALENDAR\nVERSION:2.0\r\nEND:VCALENDAR\r\n").empty());  // bare LF
+  CHECK_FALSE(ics::lint_ics("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR").empty());    // no final CRLF
+  CHECK_FALSE(ics::lint_ics("BEGIN:VCALENDAR\r\nX:a\r\r\n \nEND:VCALENDAR\r\n").empty());   // CR CR LF SP LF
+  CHECK_FALSE(ics::lint_ics("BEGIN:VCALENDAR\r\nX:a\r\n \r\nEND:VCALENDAR\r\n").empty());   // CR LF SP CR LF
   CHECK_FALSE(ics::lint_ics("BEGIN:VCALENDAR\r\nX:" + std::string(74, 'a') + "\r\nEND:VCALENDAR\r\n").empty());
   CHECK(ics::lint_ics("BEGIN:VCALENDAR\r\nX:" + std::string(73, 'a') + "\r\nEND:VCALENDAR\r\n").empty());
   CHECK_FALSE(ics::lint_ics("BEGIN:VCALENDAR\r\nX:\xc3\r\n \xa5\r\nEND:VCALENDAR\r\n").empty());  // split å
@@ -226,12 +226,14 @@ TEST_CASE("ics import: times, zones and places") {
   ics::initialise();
   SUBCASE("TZID with libical's prefix, UTC and floating") {
     const auto text = calendar(
-        vevent("a", "SUMMARY:Prefixed\r\nDTSTART;TZID=/freeassociation.sourceforge.net/Europe/Stockholm:20201126T090000\r\n"
-                    "DTEND;TZID=/freeassociation.sourceforge.net/Europe/Stockholm:20201126T160000\r\n") +
+        vevent("a",
+               "SUMMARY:Prefixed\r\nDTSTART;TZID=/freeassociation.sourceforge.net/Europe/Stockholm:20201126T090000\r\n"
+               "DTEND;TZID=/freeassociation.sourceforge.net/Europe/Stockholm:20201126T160000\r\n") +
         vevent("b", "SUMMARY:Utc\r\nDTSTART:20201126T080000Z\r\nDURATION:PT7H\r\n") +
         vevent("c", "SUMMARY:Floating\r\nDTSTART:20190904T090000\r\nDTEND:20190904T093000\r\n") +
-        vevent("d", "SUMMARY:Windows\r\nDTSTART;TZID=W. Europe Standard Time:20201126T090000\r\n"
-                    "DTEND;TZID=W. Europe Standard Time:20201126T100000\r\n"));
+        vevent("d",
+               "SUMMARY:Windows\r\nDTSTART;TZID=W. Europe Standard Time:20201126T090000\r\n"
+               "DTEND;TZID=W. Europe Standard Time:20201126T100000\r\n"));
     const auto r = ics::parse_import(text);
     REQUIRE(r.ok());
     REQUIRE(r.events.size() == 4);
@@ -246,9 +248,10 @@ TEST_CASE("ics import: times, zones and places") {
   }
   SUBCASE("all-day: ends_on is DTEND - 1 day") {
     const auto r = ics::parse_import(
-        calendar(vevent("x", "SUMMARY:Studieresa\r\nDTSTART;VALUE=DATE:20190904\r\nDTEND;VALUE=DATE:20190906\r\n"
-                             "LOCATION:Stadsbiblioteket\\, Kungsgatan 1\\, 831 82 Östersund\\, Sverige\r\n"
-                             "GEO:63.1792;14.6357\r\nCATEGORIES:studiebesök,iop\r\n") +
+        calendar(vevent("x",
+                        "SUMMARY:Studieresa\r\nDTSTART;VALUE=DATE:20190904\r\nDTEND;VALUE=DATE:20190906\r\n"
+                        "LOCATION:Stadsbiblioteket\\, Kungsgatan 1\\, 831 82 Östersund\\, Sverige\r\n"
+                        "GEO:63.1792;14.6357\r\nCATEGORIES:studiebesök,iop\r\n") +
                  vevent("y", "SUMMARY:En dag\r\nDTSTART;VALUE=DATE:20190910\r\n")));
     REQUIRE(r.ok());
     REQUIRE(r.events.size() == 2);
@@ -268,9 +271,10 @@ TEST_CASE("ics import: times, zones and places") {
     CHECK(r.events[1].event.ends_on == domain::parse_date("2019-09-10"));
   }
   SUBCASE("online: a link is kept, never public") {
-    const auto r = ics::parse_import(calendar(vevent(
-        "z", "SUMMARY:Webbinarium\r\nDTSTART:20221009T070000Z\r\nDTEND:20221009T100000Z\r\n"
-             "LOCATION:https://zoom.us/j/123\r\n")));
+    const auto r = ics::parse_import(
+        calendar(vevent("z",
+                        "SUMMARY:Webbinarium\r\nDTSTART:20221009T070000Z\r\nDTEND:20221009T100000Z\r\n"
+                        "LOCATION:https://zoom.us/j/123\r\n")));
     REQUIRE(r.events.size() == 1);
     const auto& e = r.events[0].event;
     CHECK(e.format == domain::EventFormat::online);
@@ -283,15 +287,20 @@ TEST_CASE("ics import: times, zones and places") {
 TEST_CASE("ics import: what is skipped, with a reason") {
   ics::initialise();
   const auto text = calendar(
-      vevent("rec", "SUMMARY:Varje vecka\r\nDTSTART:20200101T090000Z\r\nDTEND:20200101T100000Z\r\nRRULE:FREQ=WEEKLY\r\n") +
+      vevent("rec",
+             "SUMMARY:Varje vecka\r\nDTSTART:20200101T090000Z\r\nDTEND:20200101T100000Z\r\nRRULE:FREQ=WEEKLY\r\n") +
       vevent("nostart", "SUMMARY:Ingen start\r\n") +
       vevent("notitle", "DTSTART:20200101T090000Z\r\nDTEND:20200101T100000Z\r\n") +
-      vevent("gap", "SUMMARY:Finns inte\r\nDTSTART;TZID=Europe/Stockholm:20210328T023000\r\n"
-                    "DTEND;TZID=Europe/Stockholm:20210328T040000\r\n") +
-      vevent("twice", "SUMMARY:Två gånger\r\nDTSTART;TZID=Europe/Stockholm:20211031T023000\r\n"
-                      "DTEND;TZID=Europe/Stockholm:20211031T040000\r\n") +
+      vevent("gap",
+             "SUMMARY:Finns inte\r\nDTSTART;TZID=Europe/Stockholm:20210328T023000\r\n"
+             "DTEND;TZID=Europe/Stockholm:20210328T040000\r\n") +
+      vevent("twice",
+             "SUMMARY:Två gånger\r\nDTSTART;TZID=Europe/Stockholm:20211031T023000\r\n"
+             "DTEND;TZID=Europe/Stockholm:20211031T040000\r\n") +
       vevent("backwards", "SUMMARY:Baklänges\r\nDTSTART:20200101T100000Z\r\nDTEND:20200101T090000Z\r\n") +
-      vevent("mars", "SUMMARY:Okänd zon\r\nDTSTART;TZID=Mars/Olympus:20200101T100000\r\nDTEND;TZID=Mars/Olympus:20200101T110000\r\n") +
+      vevent("mars",
+             "SUMMARY:Okänd "
+             "zon\r\nDTSTART;TZID=Mars/Olympus:20200101T100000\r\nDTEND;TZID=Mars/Olympus:20200101T110000\r\n") +
       vevent("noend", "SUMMARY:Inget slut\r\nDTSTART:20200101T100000Z\r\n") +
       vevent("good", "SUMMARY:Bra\r\nDTSTART:20200101T100000Z\r\nDTEND:20200101T110000Z\r\n"));
   const auto r = ics::parse_import(text);
@@ -317,7 +326,8 @@ TEST_CASE("ics import: what is skipped, with a reason") {
 
 TEST_CASE("ics import: hostile uploads are refused, never a crash") {
   ics::initialise();
-  const std::string good = calendar(vevent("g", "SUMMARY:Bra\r\nDTSTART:20200101T100000Z\r\nDTEND:20200101T110000Z\r\n"));
+  const std::string good =
+      calendar(vevent("g", "SUMMARY:Bra\r\nDTSTART:20200101T100000Z\r\nDTEND:20200101T110000Z\r\n"));
   REQUIRE(ics::parse_import(good).ok());
 
   SUBCASE("truncated at every length") {
@@ -380,8 +390,9 @@ TEST_CASE("ics import: hostile uploads are refused, never a crash") {
     for (std::size_t p; (p = lf.find("\r\n")) != std::string::npos;) lf.replace(p, 2, "\n");
     CHECK(ics::parse_import(lf).events.size() == 1);
     CHECK(ics::parse_import("\xEF\xBB\xBF" + good).events.size() == 1);
-    const auto r = ics::parse_import(calendar(vevent("v", "SUMMARY:X\r\nDTSTART:2020-01-01\r\nDTEND:garbage\r\n") +
-                                              vevent("w", "SUMMARY:Y\r\nDTSTART:99999999T999999Z\r\nDTEND:20200101T110000Z\r\n")));
+    const auto r =
+        ics::parse_import(calendar(vevent("v", "SUMMARY:X\r\nDTSTART:2020-01-01\r\nDTEND:garbage\r\n") +
+                                   vevent("w", "SUMMARY:Y\r\nDTSTART:99999999T999999Z\r\nDTEND:20200101T110000Z\r\n")));
     REQUIRE(r.ok());
     CHECK(r.events.empty());
     REQUIRE(r.skipped.size() == 2);

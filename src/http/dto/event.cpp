@@ -161,8 +161,7 @@ domain::Event read_event(const json& body) {
       std::string actual = format_offset(domain::utc_offset(parsed->instant, e.timezone));
       errors.add(field, text + ": " + written + " is not " + e.timezone + "'s offset on that date (it is " + actual +
                             " at that instant" +
-                            (domain::resolve_local(parsed->local, e.timezone).result ==
-                                     domain::LocalResult::nonexistent
+                            (domain::resolve_local(parsed->local, e.timezone).result == domain::LocalResult::nonexistent
                                  ? ", and that local time does not exist there"
                                  : "") +
                             "); write the time in the zone's offset or in UTC with Z");
@@ -252,10 +251,14 @@ json event_json(const domain::Event& e, bool show_stream_url, std::string_view p
   out["ends_on"] = nullable_date(e.ends_on);
   if (e.venue) {
     const domain::Venue& v = *e.venue;
-    out["venue"] = {{"name", nullable(v.name)},         {"street", nullable(v.street)},
-                    {"postal_code", nullable(v.postal_code)}, {"city", v.city},
-                    {"region", nullable(v.region)},     {"country", nullable(v.country)},
-                    {"latitude", nullable(v.latitude)}, {"longitude", nullable(v.longitude)}};
+    out["venue"] = {{"name", nullable(v.name)},
+                    {"street", nullable(v.street)},
+                    {"postal_code", nullable(v.postal_code)},
+                    {"city", v.city},
+                    {"region", nullable(v.region)},
+                    {"country", nullable(v.country)},
+                    {"latitude", nullable(v.latitude)},
+                    {"longitude", nullable(v.longitude)}};
   } else {
     out["venue"] = nullptr;
   }

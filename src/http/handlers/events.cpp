@@ -12,6 +12,7 @@
 #include "http/context.hpp"
 #include "http/dto/event.hpp"
 #include "http/dto/reader.hpp"
+#include "http/handlers/event_query.hpp"
 #include "http/json.hpp"
 #include "http/pagination.hpp"
 #include "services/event_service.hpp"
@@ -42,14 +43,16 @@ std::optional<domain::Instant> instant_parameter(const Query& query, std::string
   if (!value) return std::nullopt;
   auto parsed = domain::parse_rfc3339(*value);
   if (!parsed) {
-    throw bad_parameter(name, "must be an RFC 3339 date-time with an offset, e.g. 2020-11-01T00:00:00Z "
-                              "(write + as %2B)");
+    throw bad_parameter(name,
+                        "must be an RFC 3339 date-time with an offset, e.g. 2020-11-01T00:00:00Z "
+                        "(write + as %2B)");
   }
   return parsed;
 }
 
 template <class E>
-std::optional<E> enum_parameter(const Query& query, std::string_view name, std::optional<E> (*parse)(std::string_view)) {
+std::optional<E> enum_parameter(const Query& query, std::string_view name,
+                                std::optional<E> (*parse)(std::string_view)) {
   auto value = query.get(name);
   if (!value) return std::nullopt;
   auto parsed = parse(*value);
@@ -57,7 +60,9 @@ std::optional<E> enum_parameter(const Query& query, std::string_view name, std::
   return parsed;
 }
 
-services::EventListQuery read_list_query(const Query& query) {
+}  // namespace
+
+services::EventListQuery read_event_list_filters(const Query& query) {
   services::EventListQuery q;
   q.from = instant_parameter(query, "from");
   q.to = instant_parameter(query, "to");
@@ -82,7 +87,13 @@ services::EventListQuery read_list_query(const Query& query) {
     q.tag = tag;
   }
   q.q = text_parameter(query, "q", 4000);  // the SQL uses the first 500 characters
+  return q;
+}
 
+namespace {
+
+services::EventListQuery read_list_query(const Query& query) {
+  services::EventListQuery q = read_event_list_filters(query);
   Page page = read_page(query);
   q.limit = page.limit;
   if (page.after) {
@@ -103,8 +114,10 @@ bool may_see_stream_url(const domain::Event& e, const domain::Caller& caller) {
   return (e.online && e.online->access == domain::OnlineAccess::public_) || caller.can_manage(e.organiser_id);
 }
 
-Response event_response(int status, const domain::Event& e, const domain::Caller& caller, const RequestContext& context) {
-  Response response = json_response(status, dto::event_json(e, may_see_stream_url(e, caller), context.backend.public_url));
+Response event_response(int status, const domain::Event& e, const domain::Caller& caller,
+                        const RequestContext& context) {
+  Response response =
+      json_response(status, dto::event_json(e, may_see_stream_url(e, caller), context.backend.public_url));
   set_validators(response, etag_for(e.id, e.version), e.updated_at);
   // The representation depends on the caller (online.stream_url).
   response.headers.set("Vary", "Authorization");

@@ -28,8 +28,8 @@ boost::asio::awaitable<Response> metrics(RequestContext& context) {
   auto& backend = context.backend;
   Response response;
   response.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-  response.body = backend.metrics.render({backend.db.pool_size(), backend.db.connections_in_use(),
-                                          backend.db.waiting(), backend.open_connections()});
+  response.body = backend.metrics.render(
+      {backend.db.pool_size(), backend.db.connections_in_use(), backend.db.waiting(), backend.open_connections()});
   co_return response;
 }
 

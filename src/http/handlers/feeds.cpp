@@ -1,0 +1,80 @@
+#include "http/handlers/feeds.hpp"
+
+#include "db/migrations.hpp"
+#include "http/auth.hpp"
+#include "http/backend.hpp"
+#include "http/conditional.hpp"
+#include "http/context.hpp"
+#include "http/handlers/event_query.hpp"
+#include "services/feed_service.hpp"
+
+namespace eventd::http::handlers {
+
+namespace {
+
+// Where this feed is served: the public base URL and the request's path (and, for the
+// filtered feed, its query).
+services::FeedLocation location_of(const RequestContext& context, bool with_query) {
+  services::FeedLocation location;
+  location.public_url = context.backend.public_url;
+  location.feed_url = context.backend.public_url + context.request.path;
+  if (with_query && !context.request.query.empty()) location.feed_url += "?" + context.request.query;
+  return location;
+}
+
+// A strong tag from the body's bytes: the same data renders to the same bytes (DTSTAMP and
+// LAST-MODIFIED come from the records, never the clock), so it gives the same tag.
+std::string body_etag(const std::string& body) { return "\"" + db::sha256_hex(body) + "\""; }
+
+Response feed_response(const RequestContext& context, const services::Feed& feed) {
+  const std::string etag = body_etag(feed.body);
+  Response response;
+  if (is_not_modified(context.request, etag, feed.last_modified)) {
+    response = not_modified(etag, feed.last_modified);
+  } else {
+    response.status = 200;
+    response.body = feed.body;
+    set_validators(response, etag, feed.last_modified);
+    response.headers.set("Content-Type", "text/calendar; charset=utf-8");
+    response.headers.set("Content-Disposition", "inline; filename=\"" + feed.slug + ".ics\"");
+  }
+  if (feed.is_public) {
+    response.headers.set("Cache-Control", "public, max-age=300");
+  } else {
+    // A draft, seen with its organiser's key: no shared cache may keep it.
+    response.headers.set("Cache-Control", "private, no-cache");
+    response.headers.set("Vary", "Authorization");
+  }
+  return response;
+}
+
+}  // namespace
+
+boost::asio::awaitable<Response> event_calendar(RequestContext& context) {
+  // The only feed that looks at the caller: an organiser may fetch its own draft's feed.
+  auto caller = co_await authenticate(context);
+  auto location = location_of(context, false);
+  auto feed = co_await services::event_feed(context.backend.db, caller, context.param("id"), std::move(location));
+  co_return feed_response(context, feed);
+}
+
+boost::asio::awaitable<Response> public_calendar(RequestContext& context) {
+  auto query = read_event_list_filters(context.query);
+  auto location = location_of(context, true);
+  auto feed = co_await services::public_feed(context.backend.db, std::move(query), std::move(location));
+  co_return feed_response(context, feed);
+}
+
+boost::asio::awaitable<Response> organisation_calendar(RequestContext& context) {
+  auto location = location_of(context, false);
+  auto feed = co_await services::organisation_feed(context.backend.db, context.param("id"), std::move(location));
+  co_return feed_response(context, feed);
+}
+
+boost::asio::awaitable<Response> speaker_calendar(RequestContext& context) {
+  auto location = location_of(context, false);
+  auto feed = co_await services::speaker_feed(context.backend.db, context.param("id"), std::move(location));
+  co_return feed_response(context, feed);
+}
+
+}  // namespace eventd::http::handlers

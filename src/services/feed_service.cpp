@@ -1,0 +1,214 @@
+#include "services/feed_service.hpp"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "db/event_repository.hpp"
+#include "db/organisation_repository.hpp"
+#include "db/session_repository.hpp"
+#include "db/speaker_repository.hpp"
+#include "domain/error.hpp"
+#include "domain/event_rules.hpp"
+#include "domain/session.hpp"
+#include "ics/calendar_renderer.hpp"
+#include "services/database.hpp"
+#include "services/event_filter.hpp"
+
+namespace eventd::services {
+
+namespace {
+
+constexpr const char* kServiceName = "eventd";
+
+// Everything one feed shows, read in one transaction; rendered after the connection is back.
+struct FeedData {
+  std::vector<domain::Event> events;                   // in feed order
+  std::vector<domain::Session> sessions;               // the sessions shown (of those events)
+  bool include_events = true;                          // false: a speaker feed (sessions only)
+  std::map<std::string, std::string> organiser_names;  // organisation id → name
+  std::string name;                                    // the calendar's name, after "eventd – "
+  std::string slug;
+  std::string canonical_path;                        // the feed's path by id (so the bytes do not depend on id vs slug)
+  std::optional<domain::Instant> holder_updated_at;  // the organisation's or speaker's record
+  bool is_public = true;
+};
+
+// One consistent snapshot for the few queries of a feed.
+void begin_snapshot(soci::session& s) { s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"; }
+
+void load_organiser_names(soci::session& s, FeedData& data) {
+  std::set<std::string> ids;
+  for (const auto& e : data.events) ids.insert(e.organiser_id);
+  const std::vector<std::string> id_list(ids.begin(), ids.end());
+  const auto organisations = db::find_organisations(s, id_list);
+  for (const auto& o : organisations) data.organiser_names[o.id] = o.name;
+}
+
+bool is_public_event(const domain::Event& e) { return domain::is_visible_to(e, domain::Caller::anonymous()); }
+
+std::optional<domain::Instant> newest(const FeedData& data) {
+  std::optional<domain::Instant> out = data.holder_updated_at;
+  auto note = [&out](domain::Instant t) {
+    if (!out || *out < t) out = t;
+  };
+  for (const auto& e : data.events) note(e.updated_at);
+  for (const auto& x : data.sessions) note(x.updated_at);
+  return out;
+}
+
+Feed render(const FeedData& data, const FeedLocation& location) {
+  ics::FeedInfo info;
+  info.name = std::string(kServiceName) + " – " + data.name;
+  info.host = host_of(location.public_url);
+  info.public_url = data.canonical_path.empty() ? location.feed_url : location.public_url + data.canonical_path;
+
+  std::map<std::string, std::vector<const domain::Session*>> by_event;
+  for (const auto& x : data.sessions) by_event[x.event_id].push_back(&x);
+
+  std::vector<ics::FeedEvent> feed_events;
+  feed_events.reserve(data.events.size());
+  for (const auto& e : data.events) {
+    ics::FeedEvent fe{.event = e};
+    if (auto it = by_event.find(e.id); it != by_event.end()) fe.sessions = it->second;
+    fe.include_event = data.include_events;
+    if (!fe.include_event && fe.sessions.empty()) continue;
+    if (auto it = data.organiser_names.find(e.organiser_id); it != data.organiser_names.end()) {
+      fe.organiser_name = it->second;
+    }
+    fe.url = location.public_url + "/v1/events/" + e.id;
+    // No entitled_stream_url: these feeds are public; the renderer shows a stream only when
+    // online.access is public.
+    feed_events.push_back(std::move(fe));
+  }
+
+  Feed feed;
+  feed.body = ics::render_feed(info, feed_events);
+  feed.last_modified = newest(data);
+  feed.slug = data.slug;
+  feed.is_public = data.is_public;
+  return feed;
+}
+
+}  // namespace
+
+std::string host_of(std::string_view url) {
+  if (auto scheme = url.find("://"); scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
+  if (auto slash = url.find('/'); slash != std::string_view::npos) url = url.substr(0, slash);
+  if (auto at = url.rfind('@'); at != std::string_view::npos) url.remove_prefix(at + 1);
+  return std::string(url.empty() ? std::string_view("localhost") : url);
+}
+
+boost::asio::awaitable<Feed> event_feed(Database& db, const domain::Caller& caller, std::string id_or_slug,
+                                        FeedLocation location) {
+  FeedData data = co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    begin_snapshot(s);
+    FeedData d;
+    auto event = db::find_event(s, id_or_slug);
+    if (!event || !domain::is_visible_to(*event, caller)) throw domain::not_found("Event");
+    d.is_public = is_public_event(*event);
+    d.name = event->title;
+    d.slug = event->slug;
+    d.canonical_path = "/v1/events/" + event->id + "/calendar.ics";
+    d.events.push_back(std::move(*event));
+    const std::vector<std::string> ids{d.events.front().id};
+    d.sessions = db::list_sessions_of_events(s, ids);
+    load_organiser_names(s, d);
+    tx.commit();
+    return d;
+  });
+  Feed feed = render(data, location);
+  co_return feed;
+}
+
+boost::asio::awaitable<Feed> public_feed(Database& db, EventListQuery query, FeedLocation location) {
+  FeedData data = co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    begin_snapshot(s);
+    FeedData d;
+    d.name = "seminarier, konferenser och studieresor";
+    d.slug = kServiceName;
+    query.after.reset();
+    // The same filter code as GET /v1/events, as an anonymous caller: public events only.
+    auto filter = event_filter(s, domain::Caller::anonymous(), query);
+    if (filter) {
+      filter->limit = kFeedEventLimit;
+      auto rows = db::list_events(s, *filter);
+      d.events.reserve(rows.size());
+      for (auto& row : rows) d.events.push_back(std::move(row.event));
+      load_organiser_names(s, d);
+    }
+    tx.commit();
+    return d;
+  });
+  Feed feed = render(data, location);
+  co_return feed;
+}
+
+boost::asio::awaitable<Feed> organisation_feed(Database& db, std::string id_or_slug, FeedLocation location) {
+  FeedData data = co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    begin_snapshot(s);
+    FeedData d;
+    auto organisation = db::find_organisation(s, id_or_slug);
+    if (!organisation) throw domain::not_found("Organisation");
+    d.name = organisation->name;
+    d.slug = organisation->slug;
+    d.canonical_path = "/v1/organisations/" + organisation->id + "/calendar.ics";
+    d.holder_updated_at = organisation->updated_at;
+    EventListQuery query;
+    query.organiser = organisation->id;  // as organiser or partner
+    auto filter = event_filter(s, domain::Caller::anonymous(), query);
+    if (filter) {
+      filter->limit = kFeedEventLimit;
+      auto rows = db::list_events(s, *filter);
+      d.events.reserve(rows.size());
+      for (auto& row : rows) d.events.push_back(std::move(row.event));
+      load_organiser_names(s, d);
+    }
+    tx.commit();
+    return d;
+  });
+  Feed feed = render(data, location);
+  co_return feed;
+}
+
+boost::asio::awaitable<Feed> speaker_feed(Database& db, std::string id_or_slug, FeedLocation location) {
+  FeedData data = co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    begin_snapshot(s);
+    FeedData d;
+    d.include_events = false;
+    auto speaker = db::find_speaker(s, id_or_slug);
+    if (!speaker) throw domain::not_found("Speaker");
+    d.name = speaker->name;
+    d.slug = speaker->slug;
+    d.canonical_path = "/v1/speakers/" + speaker->id + "/calendar.ics";
+    d.holder_updated_at = speaker->updated_at;
+    auto sessions = db::list_speaker_sessions(s, speaker->id, kFeedEventLimit);
+    std::set<std::string> event_ids;
+    for (const auto& x : sessions) event_ids.insert(x.event_id);
+    const std::vector<std::string> id_list(event_ids.begin(), event_ids.end());
+    auto events = db::find_events(s, id_list);
+    std::set<std::string> shown;
+    for (auto& e : events) {
+      if (!is_public_event(e)) continue;  // a draft's programme is not public
+      shown.insert(e.id);
+      d.events.push_back(std::move(e));
+    }
+    for (auto& x : sessions) {
+      if (shown.contains(x.event_id)) d.sessions.push_back(std::move(x));
+    }
+    load_organiser_names(s, d);
+    tx.commit();
+    return d;
+  });
+  Feed feed = render(data, location);
+  co_return feed;
+}
+
+}  // namespace eventd::services

@@ -1,0 +1,20 @@
+#pragma once
+// The independent iCalendar check shared by unit and API tests: tests/tools/check_ics.py
+// (python3-icalendar and python3-vobject with validate=True) over a calendar text.
+#include <string>
+
+namespace eventd::test {
+
+struct IcsCheck {
+  int status = -1;     // 0: both parsers accept the text and agree
+  std::string output;  // stdout and stderr: one "<UID> <DTSTART> <DTEND>" line per VEVENT (UTC), or why not
+};
+
+// The interpreter with Debian's python3-icalendar and python3-vobject: EVENTD_PYTHON, else
+// /usr/bin/python3 (a pyenv or venv python3 earlier in PATH usually lacks them).
+std::string checker_python();
+
+// Writes the calendar to a temp file and runs tests/tools/check_ics.py over it.
+IcsCheck run_ics_checker(const std::string& text);
+
+}  // namespace eventd::test
