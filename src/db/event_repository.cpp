@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 #include <nlohmann/json.hpp>
 
+#include "db/statement.hpp"
 #include "db/support.hpp"
 #include "domain/event_rules.hpp"
 #include "domain/validation.hpp"
@@ -28,10 +29,6 @@ constexpr const char* event_columns =
 
 bool is_null(const soci::row& row, std::size_t i) { return row.get_indicator(i) == soci::i_null; }
 
-std::optional<std::string> opt_text(const soci::row& row, std::size_t i) {
-  if (is_null(row, i)) return std::nullopt;
-  return row.get<std::string>(i);
-}
 std::optional<domain::Instant> opt_instant(const soci::row& row, std::size_t i) {
   if (is_null(row, i)) return std::nullopt;
   return from_us(row.get<long long>(i));
