@@ -143,7 +143,12 @@ bool delete_session(soci::session& session, const std::string& event_id, const s
       (session.prepare << "DELETE FROM sessions WHERE id = CAST(:id AS uuid) AND event_id = CAST(:e AS uuid)",
        soci::use(sid), soci::use(eid));
   st.execute(true);
-  return st.get_affected_rows() > 0;
+  if (st.get_affected_rows() == 0) return false;
+  // A feed's Last-Modified is the newest updated_at of its rows; a deleted programme item
+  // leaves no row behind, so its event carries the change (calendar clients that only send
+  // If-Modified-Since would otherwise keep the item).
+  session << "UPDATE events SET updated_at = now() WHERE id = CAST(:e AS uuid)", soci::use(eid);
+  return true;
 }
 
 void clear_session_speakers(soci::session& session, const std::string& session_id) {

@@ -4,6 +4,8 @@
 // independent parsers of tests/tools/check_ics.py.
 #include <doctest/doctest.h>
 
+#include <thread>
+
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -294,6 +296,16 @@ TEST_CASE_FIXTURE(Feeds, "feeds: conditional requests, Last-Modified from the re
   CHECK(count_lines(after.body, "NAME:eventd – Integrationsforum 2020 – digitalt") == 1);
   CHECK(after.header("ETag") != etag);
   CHECK(server.get(target, {{"If-None-Match", etag}}).status == 200);
+
+  // Deleting a programme item moves Last-Modified too: If-Modified-Since alone must see it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // HTTP dates have whole seconds
+  auto before_delete = feed(target);
+  auto deleted = server.request(
+      "DELETE", "/v1/events/integrationsforum-2020/sessions/" + session_ids.at("Global migration i coronatider"), "",
+      bearer(admin));
+  REQUIRE_MESSAGE(deleted.status == 204, deleted.body);
+  CHECK(server.get(target, {{"If-Modified-Since", before_delete.header("Last-Modified")}}).status == 200);
+  after = feed(target);
 
   // HEAD: the headers of a GET, no body.
   auto head = server.request("HEAD", target);
