@@ -20,8 +20,8 @@ namespace eventd::db {
 // `lock` takes FOR NO KEY UPDATE: the event's times cannot change under a session being
 // written, and the session writes of one event queue here. (Not FOR SHARE: the search
 // triggers UPDATE the event row on every session write, so two share-lockers would deadlock.)
-// TODO(lead): a minimal stand-in until db/event_repository.hpp's find-by-id-or-slug lands;
-// point the callers (session_service, speaker_service) at that and delete this.
+// Known overlap: db::find_event reads the same row fully but locks FOR UPDATE; giving it a
+// lock-mode parameter would let this function go.
 std::optional<domain::Event> find_event_for_sessions(soci::session& session, const std::string& id_or_slug,
                                                      bool lock = false);
 

@@ -93,6 +93,18 @@ Feed render(const FeedData& data, const FeedLocation& location) {
   return feed;
 }
 
+// The events of a list feed: GET /v1/events's own filter code, as an anonymous caller
+// (public events only), at most kFeedEventLimit of them.
+void load_public_events(soci::session& s, const EventListQuery& query, FeedData& data) {
+  auto filter = event_filter(s, domain::Caller::anonymous(), query);
+  if (!filter) return;  // a filter that can match nothing, e.g. an unknown organiser
+  filter->limit = kFeedEventLimit;
+  auto rows = db::list_events(s, *filter);
+  data.events.reserve(rows.size());
+  for (auto& row : rows) data.events.push_back(std::move(row.event));
+  load_organiser_names(s, data);
+}
+
 }  // namespace
 
 std::string host_of(std::string_view url) {
@@ -133,15 +145,7 @@ boost::asio::awaitable<Feed> public_feed(Database& db, EventListQuery query, Fee
     d.name = "seminarier, konferenser och studieresor";
     d.slug = kServiceName;
     query.after.reset();
-    // The same filter code as GET /v1/events, as an anonymous caller: public events only.
-    auto filter = event_filter(s, domain::Caller::anonymous(), query);
-    if (filter) {
-      filter->limit = kFeedEventLimit;
-      auto rows = db::list_events(s, *filter);
-      d.events.reserve(rows.size());
-      for (auto& row : rows) d.events.push_back(std::move(row.event));
-      load_organiser_names(s, d);
-    }
+    load_public_events(s, query, d);
     tx.commit();
     return d;
   });
@@ -162,14 +166,7 @@ boost::asio::awaitable<Feed> organisation_feed(Database& db, std::string id_or_s
     d.holder_updated_at = organisation->updated_at;
     EventListQuery query;
     query.organiser = organisation->id;  // as organiser or partner
-    auto filter = event_filter(s, domain::Caller::anonymous(), query);
-    if (filter) {
-      filter->limit = kFeedEventLimit;
-      auto rows = db::list_events(s, *filter);
-      d.events.reserve(rows.size());
-      for (auto& row : rows) d.events.push_back(std::move(row.event));
-      load_organiser_names(s, d);
-    }
+    load_public_events(s, query, d);
     tx.commit();
     return d;
   });

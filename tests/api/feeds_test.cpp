@@ -38,27 +38,8 @@ json read_example(const std::string& relative) {
 
 HeaderList bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
 
-std::string unfold(const std::string& text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text.compare(i, 3, "\r\n ") == 0) {
-      i += 2;
-      continue;
-    }
-    out += text[i];
-  }
-  return out;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(unfold(text));
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    out.push_back(line);
-  }
-  return out;
-}
+using eventd::test::lines_of;
+using eventd::test::unfold;
 
 std::size_t count_lines(const std::string& text, const std::string& prefix) {
   std::size_t n = 0;

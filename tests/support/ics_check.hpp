@@ -2,6 +2,7 @@
 // The independent iCalendar check shared by unit and API tests: tests/tools/check_ics.py
 // (python3-icalendar and python3-vobject with validate=True) over a calendar text.
 #include <string>
+#include <vector>
 
 namespace eventd::test {
 
@@ -16,5 +17,10 @@ std::string checker_python();
 
 // Writes the calendar to a temp file and runs tests/tools/check_ics.py over it.
 IcsCheck run_ics_checker(const std::string& text);
+
+// Undoes line folding (CRLF followed by a space).
+std::string unfold(const std::string& text);
+// The content lines of a calendar, unfolded, without their CRLF.
+std::vector<std::string> lines_of(const std::string& text);
 
 }  // namespace eventd::test

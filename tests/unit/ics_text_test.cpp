@@ -12,6 +12,7 @@
 #include "ics/import.hpp"
 #include "ics/lint.hpp"
 #include "ics/text.hpp"
+#include "support/ics_check.hpp"
 
 namespace {
 
@@ -24,17 +25,7 @@ domain::Instant at(const char* text) {
   return *t;
 }
 
-std::string unfold(const std::string& text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text.compare(i, 3, "\r\n ") == 0) {
-      i += 2;
-      continue;
-    }
-    out += text[i];
-  }
-  return out;
-}
+using eventd::test::unfold;
 
 // Each physical line of a folded text: at most 75 octets, whole UTF-8, CRLF, no empty
 // continuation; and unfolding gives the input back.
