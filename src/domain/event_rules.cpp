@@ -72,6 +72,8 @@ void check_people(Validator& v, const Event& e) {
       break;
     }
   }
+  v.check(e.partner_ids.size() <= kMaxPartners, "partner_ids",
+          "must have at most " + std::to_string(kMaxPartners) + " entries");
   v.check(e.contacts.size() <= kMaxContacts, "contacts",
           "must have at most " + std::to_string(kMaxContacts) + " entries");
   for (std::size_t i = 0; i < e.contacts.size() && i < kMaxContacts; ++i) {
@@ -169,6 +171,8 @@ std::vector<FieldError> check_session(const Session& s, const Event& e) {
   v.optional_text("description", s.description, kMaxEventDescriptionLength);
   v.optional_text("location", s.location, kMaxTitleLength);
 
+  v.check(s.speaker_ids.size() <= kMaxSessionSpeakers, "speaker_ids",
+          "must have at most " + std::to_string(kMaxSessionSpeakers) + " entries");
   std::set<std::string> seen;
   for (const std::string& speaker : s.speaker_ids) {
     if (!seen.insert(speaker).second) {

@@ -20,6 +20,8 @@ inline constexpr std::size_t kMaxEventDescriptionLength = 20000;
 inline constexpr std::size_t kMaxTags = 50;
 inline constexpr std::size_t kMaxTagLength = 100;
 inline constexpr std::size_t kMaxContacts = 20;
+inline constexpr std::size_t kMaxPartners = 20;         // partner_ids of one event
+inline constexpr std::size_t kMaxSessionSpeakers = 50;  // speaker_ids of one session
 
 // Every field rule of an event, as FieldErrors (empty = valid). Run it on the complete
 // event, after defaults are applied (a slug made from the title, language "sv") and, for a

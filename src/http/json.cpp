@@ -1,11 +1,14 @@
 #include "http/json.hpp"
 
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "domain/error.hpp"
 
 namespace eventd::http {
 
 namespace {
-constexpr int max_depth = 32;
 
 std::string_view media_type(std::string_view content_type) {
   auto semicolon = content_type.find(';');
@@ -13,6 +16,74 @@ std::string_view media_type(std::string_view content_type) {
   while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
   return type;
 }
+
+// Follows the parser's events with a stack of the open containers and records the first
+// limit that is exceeded. From then on every value is discarded, so the parser only scans
+// the rest of the body without building anything.
+class LimitGuard {
+ public:
+  explicit LimitGuard(const JsonLimits& limits) : limits_(limits) {}
+
+  bool operator()(int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using enum nlohmann::json::parse_event_t;
+    if (problem_) return false;
+    switch (event) {
+      case object_start:
+      case array_start:
+        count_array_element();
+        if (open_.size() >= limits_.max_depth) {
+          fail("The JSON body is nested more than " + std::to_string(limits_.max_depth) + " levels deep.");
+        }
+        open_.push_back({event == array_start, 0});
+        break;
+      case object_end:
+      case array_end:
+        if (!open_.empty()) open_.pop_back();
+        break;
+      case key:
+        if (parsed.is_string() && parsed.get_ref<const std::string&>().size() > limits_.max_key_bytes) {
+          fail("A member name in the JSON body is longer than " + std::to_string(limits_.max_key_bytes) + " bytes.");
+        }
+        count_member();
+        break;
+      case value:
+        if (parsed.is_string() && parsed.get_ref<const std::string&>().size() > limits_.max_string_bytes) {
+          fail("A string in the JSON body is longer than " + std::to_string(limits_.max_string_bytes) + " bytes.");
+        }
+        count_array_element();
+        break;
+    }
+    return !problem_;
+  }
+
+  const std::optional<std::string>& problem() const { return problem_; }
+
+ private:
+  struct Open {
+    bool is_array;
+    std::size_t count;
+  };
+
+  void count_array_element() {
+    if (!open_.empty() && open_.back().is_array) count_item();
+  }
+  void count_member() {
+    if (!open_.empty() && !open_.back().is_array) count_item();
+  }
+  void count_item() {
+    if (++open_.back().count > limits_.max_items) {
+      fail("An array or object in the JSON body has more than " + std::to_string(limits_.max_items) + " entries.");
+    }
+  }
+  void fail(std::string message) {
+    if (!problem_) problem_ = std::move(message);
+  }
+
+  const JsonLimits& limits_;
+  std::vector<Open> open_;
+  std::optional<std::string> problem_;
+};
+
 }  // namespace
 
 Response json_response(int status, const nlohmann::json& body) {
@@ -21,6 +92,20 @@ Response json_response(int status, const nlohmann::json& body) {
   response.headers.set("Content-Type", "application/json");
   response.body = body.dump();
   return response;
+}
+
+nlohmann::json parse_json_text(std::string_view text, const JsonLimits& limits) {
+  using domain::Error;
+  using domain::ErrorCode;
+  LimitGuard guard(limits);
+  try {
+    auto body = nlohmann::json::parse(text, std::ref(guard));
+    if (guard.problem()) throw Error(ErrorCode::bad_request, *guard.problem());
+    return body;
+  } catch (const nlohmann::json::parse_error& e) {
+    if (guard.problem()) throw Error(ErrorCode::bad_request, *guard.problem());
+    throw Error(ErrorCode::bad_request, std::string("The body is not valid JSON (or not valid UTF-8): ") + e.what());
+  }
 }
 
 nlohmann::json parse_json_body(const Request& request, bool merge_patch) {
@@ -33,25 +118,7 @@ nlohmann::json parse_json_body(const Request& request, bool merge_patch) {
                                                        ? "Send application/merge-patch+json or application/json."
                                                        : "Send the body as application/json.");
   }
-  int depth = 0;
-  bool too_deep = false;
-  // The callback sees each nesting level as it opens, so a hostile body is stopped early.
-  auto guard = [&](int level, nlohmann::json::parse_event_t event, nlohmann::json&) {
-    if (event == nlohmann::json::parse_event_t::object_start || event == nlohmann::json::parse_event_t::array_start) {
-      depth = level;
-      if (level > max_depth) too_deep = true;
-    }
-    return !too_deep;
-  };
-  try {
-    auto body = nlohmann::json::parse(request.body, guard);
-    if (too_deep) throw Error(ErrorCode::bad_request, "The JSON body is nested too deeply.");
-    return body;
-  } catch (const nlohmann::json::parse_error& e) {
-    if (too_deep) throw Error(ErrorCode::bad_request, "The JSON body is nested too deeply.");
-    throw Error(ErrorCode::bad_request, std::string("The body is not valid JSON (or not valid UTF-8): ") + e.what());
-  }
-  (void)depth;
+  return parse_json_text(request.body);
 }
 
 }  // namespace eventd::http

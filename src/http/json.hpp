@@ -1,15 +1,31 @@
 #pragma once
 // JSON in and out of handlers.
+#include <cstddef>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "http/message.hpp"
 
 namespace eventd::http {
 
+// What a request body may hold, checked while it is parsed so that a hostile body is
+// stopped early. Generous for every real request: the longest field (a description) is
+// 20,000 characters, at most 80,000 bytes of UTF-8; the longest list (tags) has 50 items.
+struct JsonLimits {
+  std::size_t max_depth = 32;              // nested objects and arrays
+  std::size_t max_string_bytes = 100'000;  // one string value
+  std::size_t max_key_bytes = 256;         // one member name (unknown ones are quoted in errors)
+  std::size_t max_items = 1'000;           // elements of one array, members of one object
+};
+
 Response json_response(int status, const nlohmann::json& body);
 
-// Checks the content type (application/json, or merge-patch for PATCH), UTF-8 and nesting,
-// then parses. Throws domain::Error: 415 for another content type, 400 for malformed JSON.
+// Parses a request body within `limits`. Throws domain::Error(bad_request) for malformed
+// JSON, invalid UTF-8 or a body beyond the limits.
+nlohmann::json parse_json_text(std::string_view text, const JsonLimits& limits = {});
+
+// Checks the content type (application/json, or merge-patch for PATCH), then parses with
+// parse_json_text. Throws domain::Error: 415 for another content type, 400 as above.
 nlohmann::json parse_json_body(const Request& request, bool merge_patch = false);
 
 }  // namespace eventd::http

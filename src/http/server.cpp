@@ -24,6 +24,7 @@
 #include "http/context.hpp"
 #include "http/cors.hpp"
 #include "http/dispatch.hpp"
+#include "http/log_redaction.hpp"
 #include "http/metrics.hpp"
 #include "http/problem.hpp"
 #include "http/router.hpp"
@@ -294,7 +295,7 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection
     metrics.request_finished(std::string(to_string(request.method)), route, response.status, elapsed);
     log::info("request", {{"request_id", request_id},
                           {"method", std::string(to_string(request.method))},
-                          {"path", request.path},
+                          {"path", loggable_path(request.path)},
                           {"route", route},
                           {"status", std::to_string(response.status)},
                           {"duration_ms", std::to_string(std::chrono::duration<double, std::milli>(elapsed).count())}});

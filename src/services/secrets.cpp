@@ -2,11 +2,23 @@
 
 #include <sodium.h>
 
+#include <stdexcept>
+
 #include "db/migrations.hpp"
 
 namespace eventd::services {
 
+namespace {
+// sodium_init picks the random source once; without it the first calls on two threads at
+// once would both set it up (a data race). A function-local static runs it exactly once.
+void ensure_sodium() {
+  static const bool ready = sodium_init() >= 0;
+  if (!ready) throw std::runtime_error("libsodium could not be initialised");
+}
+}  // namespace
+
 std::string new_secret(std::string_view prefix) {
+  ensure_sodium();
   unsigned char bytes[32];
   randombytes_buf(bytes, sizeof bytes);
   constexpr int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;

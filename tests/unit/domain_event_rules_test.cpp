@@ -229,6 +229,12 @@ TEST_CASE("capacity, registration window, contacts, partners, series") {
   e = integrationsforum_2020();
   e.capacity = 0;  // zero seats (waitlist only) is allowed; null is unlimited
   CHECK(check_event(e).empty());
+
+  e.partner_ids.clear();
+  for (std::size_t i = 0; i < kMaxPartners; ++i) e.partner_ids.push_back("partner-" + std::to_string(i));
+  CHECK(check_event(e).empty());
+  e.partner_ids.push_back("one-more");
+  CHECK(has_error(check_event(e), "partner_ids"));
 }
 
 TEST_CASE("visibility, deletion and status changes") {
@@ -363,6 +369,13 @@ TEST_CASE("sessions lie inside their event") {
   Session repeated = talk;
   repeated.speaker_ids.push_back("speaker-alice-petren");
   CHECK(has_error(check_session(repeated, forum), "speaker_ids"));
+
+  Session crowded = talk;
+  crowded.speaker_ids.clear();
+  for (std::size_t i = 0; i < kMaxSessionSpeakers; ++i) crowded.speaker_ids.push_back("speaker-" + std::to_string(i));
+  CHECK(check_session(crowded, forum).empty());
+  crowded.speaker_ids.push_back("one-more");
+  CHECK(has_error(check_session(crowded, forum), "speaker_ids"));
 
   // In the all-day study visit, a municipality visit on 5 September at 14:00 local is inside,
   // one on 6 September is not.

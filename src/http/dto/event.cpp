@@ -3,6 +3,7 @@
 #include <string>
 
 #include "domain/error.hpp"
+#include "domain/event_rules.hpp"
 #include "domain/validation.hpp"
 #include "http/dto/reader.hpp"
 
@@ -117,7 +118,7 @@ domain::Event read_event(const json& body) {
 
   r.required("organiser_id");
   if (auto v = r.string("organiser_id")) e.organiser_id = *v;
-  if (auto v = r.strings("partner_ids")) e.partner_ids = std::move(*v);
+  if (auto v = r.strings("partner_ids", domain::kMaxPartners)) e.partner_ids = std::move(*v);
   e.series = r.string("series");
   r.object("project", [&](ObjectReader& p) {
     domain::Project project;

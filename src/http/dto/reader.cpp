@@ -95,11 +95,15 @@ std::optional<domain::Date> ObjectReader::date(std::string_view name) {
   return parsed;
 }
 
-std::optional<std::vector<std::string>> ObjectReader::strings(std::string_view name) {
+std::optional<std::vector<std::string>> ObjectReader::strings(std::string_view name, std::size_t max_items) {
   auto* v = value(name);
   if (!v) return std::nullopt;
   if (!v->is_array()) {
     errors_.add(field(name), "must be an array of strings");
+    return std::nullopt;
+  }
+  if (v->size() > max_items) {
+    errors_.add(field(name), "must have at most " + std::to_string(max_items) + " entries");
     return std::nullopt;
   }
   std::vector<std::string> values;

@@ -1,6 +1,7 @@
 #include "http/dto/session.hpp"
 
 #include "domain/error.hpp"
+#include "domain/event_rules.hpp"
 #include "http/dto/reader.hpp"
 
 namespace eventd::http::dto {
@@ -43,7 +44,7 @@ services::SessionDraft read_session(const nlohmann::json& body) {
   if (auto t = read_time(r, "starts_at", draft.starts_at_text)) s.starts_at = *t;
   if (auto t = read_time(r, "ends_at", draft.ends_at_text)) s.ends_at = *t;
   s.location = r.string("location");
-  if (auto ids = r.strings("speaker_ids")) s.speaker_ids = std::move(*ids);
+  if (auto ids = r.strings("speaker_ids", domain::kMaxSessionSpeakers)) s.speaker_ids = std::move(*ids);
   r.reject_unknown();
   draft.errors = errors.take();
   return draft;

@@ -59,6 +59,8 @@ boost::asio::awaitable<Response> event_calendar(RequestContext& context) {
 }
 
 boost::asio::awaitable<Response> public_calendar(RequestContext& context) {
+  // Public, and the same for every caller; but a bad key is still a 401 (openapi: on any /v1 request).
+  co_await authenticate(context);
   auto query = read_event_list_filters(context.query);
   auto location = location_of(context, true);
   auto feed = co_await services::public_feed(context.backend.db, std::move(query), std::move(location));
@@ -66,12 +68,16 @@ boost::asio::awaitable<Response> public_calendar(RequestContext& context) {
 }
 
 boost::asio::awaitable<Response> organisation_calendar(RequestContext& context) {
+  // Public, and the same for every caller; but a bad key is still a 401 (openapi: on any /v1 request).
+  co_await authenticate(context);
   auto location = location_of(context, false);
   auto feed = co_await services::organisation_feed(context.backend.db, context.param("id"), std::move(location));
   co_return feed_response(context, feed);
 }
 
 boost::asio::awaitable<Response> speaker_calendar(RequestContext& context) {
+  // Public, and the same for every caller; but a bad key is still a 401 (openapi: on any /v1 request).
+  co_await authenticate(context);
   auto location = location_of(context, false);
   auto feed = co_await services::speaker_feed(context.backend.db, context.param("id"), std::move(location));
   co_return feed_response(context, feed);

@@ -1,0 +1,120 @@
+#pragma once
+// The people and records the authorization matrix (and the security tests) work with, all
+// made through the API with the bootstrap admin key: organisations with an organiser key and
+// a revoked one, a stored admin key, events (draft and published), sessions, speakers.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "support/test_server.hpp"
+
+namespace eventd::test::authz {
+
+using nlohmann::json;
+
+inline HeaderList bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
+
+// An organisation and the keys that act for it.
+struct Owner {
+  std::string id;  // organisation UUID
+  std::string slug;
+  std::string key;          // a live organiser key
+  std::string revoked_key;  // an organiser key of the same organisation, revoked
+};
+
+class World {
+ public:
+  static constexpr const char* kStreamUrl = "https://stream.example/secret-room";
+  static constexpr const char* kSpeakerEmail = "talare@example.org";
+  static constexpr const char* kSpeakerPhone = "+46 70 000 00 00";
+
+  explicit World(TestServer& server) : server_(server), bootstrap_(server.settings().admin_key) {
+    admin_key_ = create_key({{"name", "matrix admin"}, {"role", "admin"}})["key"];
+    owner_ = make_owner();
+    other_ = make_owner();
+  }
+
+  TestServer& server() { return server_; }
+  const std::string& admin_key() const { return admin_key_; }
+  const Owner& owner() const { return owner_; }  // the organisation the shared records belong to
+  const Owner& other() const { return other_; }  // an organisation that owns none of them
+
+  // A fresh organisation with a live and a revoked organiser key.
+  Owner make_owner() {
+    Owner owner;
+    owner.slug = unique("org");
+    auto created = send("POST", "/v1/organisations",
+                        {{"slug", owner.slug}, {"name", "Organisation " + owner.slug}, {"kind", "civil_society"}});
+    owner.id = created["id"];
+    owner.key = make_organiser_key(owner).first;
+    auto [revoked, revoked_id] = make_organiser_key(owner);
+    send("DELETE", "/v1/api-keys/" + revoked_id, nullptr, 204);
+    owner.revoked_key = revoked;
+    return owner;
+  }
+
+  // {key, key id}
+  std::pair<std::string, std::string> make_organiser_key(const Owner& owner) {
+    auto created = create_key({{"name", "key of " + owner.slug}, {"role", "organiser"}, {"organisation_id", owner.id}});
+    return {created["key"], created["id"]};
+  }
+
+  json event_body(const Owner& owner, const std::string& status) {
+    return {{"slug", unique("event")},
+            {"title", "Seminarium om behörigheter"},
+            {"kind", "seminar"},
+            {"format", "hybrid"},
+            {"status", status},
+            {"timezone", "Europe/Stockholm"},
+            {"starts_at", "2030-05-20T09:00:00+02:00"},
+            {"ends_at", "2030-05-20T16:00:00+02:00"},
+            {"venue", {{"name", "Folkets hus"}, {"city", "Östersund"}, {"country", "SE"}}},
+            // A stream link that is not public: only the organiser may see it.
+            {"online", {{"platform", "Zoom"}, {"stream_url", kStreamUrl}, {"access", "registered"}}},
+            {"organiser_id", owner.id}};
+  }
+  std::string make_event(const Owner& owner, const std::string& status) {
+    return send("POST", "/v1/events", event_body(owner, status))["id"];
+  }
+
+  json session_body() {
+    return {{"title", "Samtal"},
+            {"kind", "talk"},
+            {"starts_at", "2030-05-20T10:00:00+02:00"},
+            {"ends_at", "2030-05-20T11:00:00+02:00"}};
+  }
+  std::string make_session(const std::string& event_id) {
+    return send("POST", "/v1/events/" + event_id + "/sessions", session_body())["id"];
+  }
+
+  json speaker_body(const Owner& owner) {
+    return {{"slug", unique("speaker")},
+            {"name", "Talare Exempelsson"},
+            {"organisation_id", owner.id},
+            {"email", kSpeakerEmail},
+            {"phone", kSpeakerPhone}};
+  }
+  std::string make_speaker(const Owner& owner) { return send("POST", "/v1/speakers", speaker_body(owner))["id"]; }
+
+  std::string unique(const std::string& prefix) { return prefix + "-" + std::to_string(++counter_); }
+
+ private:
+  json create_key(const json& body) { return send("POST", "/v1/api-keys", body); }
+
+  // A set-up request as the bootstrap admin; anything but the expected status stops the test.
+  json send(const std::string& method, const std::string& target, const json& body, int expected = 0) {
+    auto response = server_.request(method, target, body.is_null() ? "" : body.dump(), bearer(bootstrap_));
+    const int wanted = expected ? expected : (method == "POST" ? 201 : 200);
+    REQUIRE_MESSAGE(response.status == wanted, method << " " << target << ": " << response.body);
+    return response.body.empty() ? json() : response.json();
+  }
+
+  TestServer& server_;
+  std::string bootstrap_;
+  std::string admin_key_;
+  Owner owner_;
+  Owner other_;
+  int counter_ = 0;
+};
+
+}  // namespace eventd::test::authz
