@@ -14,6 +14,7 @@ PACKAGES=(
   libsodium-dev libcli11-dev libhowardhinnant-date-dev tzdata
   postgresql-15 postgresql-client-15
   python3 python3-vobject python3-icalendar curl
+  clang-14 libclang-rt-14-dev llvm-14   # scripts/fuzz: libFuzzer, sanitizers, llvm-symbolizer
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

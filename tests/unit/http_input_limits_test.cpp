@@ -92,6 +92,9 @@ TEST_CASE("JSON bodies: other limits can be set, and malformed input is still a 
   CHECK(refusal("{\"a\":").find("not valid JSON") != std::string::npos);
   CHECK(refusal("{\"a\":\"\xC3\"}").find("not valid JSON") != std::string::npos);  // truncated UTF-8
   CHECK(refusal("").find("not valid JSON") != std::string::npos);
+  // A number beyond double's range is malformed input too, not an unexpected error (fuzzing).
+  CHECK(refusal("{\"capacity\":1e400}").find("not valid JSON") != std::string::npos);
+  CHECK(refusal("[-222222.2e415]").find("not valid JSON") != std::string::npos);
 }
 
 TEST_CASE("lists of ids: more than the rule allows is one error, before any id is looked at") {

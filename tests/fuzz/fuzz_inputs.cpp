@@ -1,0 +1,364 @@
+#include "fuzz/fuzz_inputs.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+
+#include "domain/api_key.hpp"
+#include "domain/error.hpp"
+#include "domain/event_rules.hpp"
+#include "domain/organisation.hpp"
+#include "domain/speaker.hpp"
+#include "domain/validation.hpp"
+#include "http/conditional.hpp"
+#include "http/cors.hpp"
+#include "http/dto/api_key.hpp"
+#include "http/dto/event.hpp"
+#include "http/dto/organisation.hpp"
+#include "http/dto/reader.hpp"
+#include "http/dto/session.hpp"
+#include "http/dto/speaker.hpp"
+#include "http/json.hpp"
+#include "http/log_redaction.hpp"
+#include "http/pagination.hpp"
+#include "http/query.hpp"
+#include "http/router.hpp"
+#include "ics/calendar_renderer.hpp"
+#include "ics/import.hpp"
+#include "ics/lint.hpp"
+
+namespace eventd::fuzz {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kPublicUrl = "https://events.example";
+
+// A property of valid input does not hold: stop here, so that libFuzzer keeps the input
+// and the regression test fails on it.
+[[noreturn]] void violated(const std::string& what) {
+  std::fprintf(stderr, "fuzz property violated: %s\n", what.c_str());
+  std::abort();
+}
+
+// The body as a handler sees it; nullopt when parse_json_body would answer 400.
+std::optional<json> parse_body(std::string_view input) {
+  try {
+    return http::parse_json_text(input);
+  } catch (const domain::Error&) {
+    return std::nullopt;
+  }
+}
+
+// Runs one step of the request path; a domain::Error is the 4xx the client gets.
+template <class Step>
+void as_request(Step step) {
+  try {
+    step();
+  } catch (const domain::Error&) {
+  }
+}
+
+// ---- events ---------------------------------------------------------------------------------
+
+const domain::Event& stored_event() {
+  static const domain::Event event = [] {
+    domain::Event e = http::dto::read_event(json{{"slug", "integrationsforum-2020"},
+                                                 {"title", "Integrationsforum 2020"},
+                                                 {"kind", "conference"},
+                                                 {"format", "hybrid"},
+                                                 {"status", "published"},
+                                                 {"timezone", "Europe/Stockholm"},
+                                                 {"starts_at", "2020-11-26T09:00:00+01:00"},
+                                                 {"ends_at", "2020-11-26T16:00:00+01:00"},
+                                                 {"venue", {{"city", "Göteborg"}, {"country", "SE"}}},
+                                                 {"online", {{"platform", "YouTube"}, {"access", "on_request"}}},
+                                                 {"organiser_id", "lansstyrelsen-vastra-gotaland"},
+                                                 {"tags", {"integration"}}});
+    e.id = "6f1c4a52-8a8e-4d1e-9a57-0d6f3c2b9a10";
+    return e;
+  }();
+  return event;
+}
+
+// What the service does to a read event before storing it, and what must then hold: the
+// representation can be written, the event's request JSON reads back as a valid event,
+// and its feed passes the iCalendar lint.
+void check_valid_event(domain::Event e) {
+  if (e.slug.empty()) e.slug = domain::slugify(e.title);
+  if (!domain::check_event(e).empty()) return;
+  e.id = "0b0f6a64-3c57-4b1c-9c44-2f1b0c2d9a11";
+  (void)http::dto::event_json(e, true, kPublicUrl).dump();
+  try {
+    domain::Event again = http::dto::read_event(http::dto::event_request_json(e));
+    if (again.slug.empty()) again.slug = domain::slugify(again.title);
+    auto errors = domain::check_event(again);
+    if (!errors.empty()) violated("a valid event's request JSON is invalid: " + errors[0].field);
+  } catch (const domain::Error& error) {
+    violated("a valid event's request JSON is refused: " + error.detail());
+  }
+  ics::FeedInfo info{"Fuzz", "events.example", std::string(kPublicUrl) + "/v1/calendar.ics"};
+  std::vector<ics::FeedEvent> events;
+  events.push_back(ics::FeedEvent{e});
+  const std::string feed = ics::render_feed(info, events);
+  auto problems = ics::lint_ics(feed);
+  if (!problems.empty()) violated("the feed of a valid event fails the lint: " + problems[0]);
+}
+
+// ---- sessions -------------------------------------------------------------------------------
+
+domain::Session stored_session() {
+  domain::Session s;
+  s.id = "3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
+  s.event_id = stored_event().id;
+  s.title = "Global migration i coronatider";
+  s.starts_at = *domain::parse_rfc3339("2020-11-26T09:15:00+01:00");
+  s.ends_at = *domain::parse_rfc3339("2020-11-26T10:00:00+01:00");
+  s.speaker_ids = {"alice-petren"};
+  return s;
+}
+
+void check_session_draft(const services::SessionDraft& draft) {
+  if (!draft.errors.empty()) return;
+  if (!domain::check_session(draft.session, stored_event()).empty()) return;
+  (void)http::dto::session_json(draft.session, stored_event().timezone).dump();
+}
+
+// ---- speakers and organisations --------------------------------------------------------------
+
+const domain::Speaker& stored_speaker() {
+  static const domain::Speaker speaker = [] {
+    auto draft = http::dto::read_speaker(json{{"slug", "alice-petren"},
+                                              {"name", "Alice Petrén"},
+                                              {"title", "utrikeskorrespondent"},
+                                              {"email", "alice@example.org"}});
+    if (!draft.errors.empty()) violated("the stored speaker is invalid");
+    return draft.speaker;
+  }();
+  return speaker;
+}
+
+void check_speaker_draft(const services::SpeakerDraft& draft) {
+  if (!draft.errors.empty() || !domain::check_speaker(draft.speaker).empty()) return;
+  (void)http::dto::speaker_json(draft.speaker, true).dump();
+  (void)http::dto::speaker_json(draft.speaker, false).dump();
+}
+
+const domain::Organisation& stored_organisation() {
+  static const domain::Organisation organisation =
+      http::dto::read_organisation(json{{"slug", "forum"},
+                                        {"name", "Forum – idéburna organisationer med social inriktning"},
+                                        {"kind", "civil_society"}},
+                                   true);
+  return organisation;
+}
+
+// ---- routes ---------------------------------------------------------------------------------
+
+const http::Router& router() {
+  static const http::Router table = [] {
+    http::Router r;
+    for (const auto& [method, pattern] : route_table()) r.add(http::parse_method(method), pattern, nullptr);
+    return r;
+  }();
+  return table;
+}
+
+std::vector<std::string_view> split_lines(std::string_view text, std::size_t count) {
+  std::vector<std::string_view> lines;
+  while (lines.size() + 1 < count) {
+    auto newline = text.find('\n');
+    if (newline == std::string_view::npos) break;
+    lines.push_back(text.substr(0, newline));
+    text.remove_prefix(newline + 1);
+  }
+  lines.push_back(text);
+  lines.resize(count);
+  return lines;
+}
+
+}  // namespace
+
+void initialise() { ics::initialise(); }
+
+const std::map<std::string, Target>& targets() {
+  static const std::map<std::string, Target> table = {
+      {"organisation_body", organisation_body}, {"event_body", event_body},     {"session_body", session_body},
+      {"speaker_body", speaker_body},           {"api_key_body", api_key_body}, {"request_line", request_line},
+      {"calendar_import", calendar_import},
+  };
+  return table;
+}
+
+const std::vector<std::pair<std::string, std::string>>& route_table() {
+  static const std::vector<std::pair<std::string, std::string>> routes = {
+      {"GET", "/healthz"},
+      {"GET", "/readyz"},
+      {"GET", "/metrics"},
+      {"GET", "/openapi.yaml"},
+      {"POST", "/v1/api-keys"},
+      {"GET", "/v1/api-keys"},
+      {"DELETE", "/v1/api-keys/{id}"},
+      {"POST", "/v1/organisations"},
+      {"GET", "/v1/organisations"},
+      {"GET", "/v1/organisations/{id}"},
+      {"PATCH", "/v1/organisations/{id}"},
+      {"DELETE", "/v1/organisations/{id}"},
+      {"POST", "/v1/events"},
+      {"GET", "/v1/events"},
+      {"GET", "/v1/events/{id}"},
+      {"PATCH", "/v1/events/{id}"},
+      {"DELETE", "/v1/events/{id}"},
+      {"POST", "/v1/events/{id}/sessions"},
+      {"GET", "/v1/events/{id}/sessions"},
+      {"GET", "/v1/events/{id}/sessions/{session_id}"},
+      {"PATCH", "/v1/events/{id}/sessions/{session_id}"},
+      {"DELETE", "/v1/events/{id}/sessions/{session_id}"},
+      {"POST", "/v1/speakers"},
+      {"GET", "/v1/speakers"},
+      {"GET", "/v1/speakers/{id}"},
+      {"PATCH", "/v1/speakers/{id}"},
+      {"DELETE", "/v1/speakers/{id}"},
+      {"GET", "/v1/events/{id}/speakers"},
+      {"GET", "/v1/calendar.ics"},
+      {"GET", "/v1/events/{id}/calendar.ics"},
+      {"GET", "/v1/organisations/{id}/calendar.ics"},
+      {"GET", "/v1/speakers/{id}/calendar.ics"},
+  };
+  return routes;
+}
+
+void organisation_body(std::string_view input) {
+  auto body = parse_body(input);
+  if (!body) return;
+  as_request([&] { (void)http::dto::organisation_json(http::dto::read_organisation(*body, true)).dump(); });
+  as_request([&] {
+    http::dto::require_object(*body);
+    json document = http::dto::organisation_request_json(stored_organisation());
+    document.merge_patch(*body);
+    (void)http::dto::organisation_json(http::dto::read_organisation(document, false)).dump();
+  });
+}
+
+void event_body(std::string_view input) {
+  auto body = parse_body(input);
+  if (!body) return;
+  as_request([&] { check_valid_event(http::dto::read_event(*body)); });
+  as_request([&] {
+    http::dto::require_object(*body);
+    json document = http::dto::event_request_json(stored_event());
+    document.merge_patch(*body);
+    check_valid_event(http::dto::read_event(document));
+  });
+}
+
+void session_body(std::string_view input) {
+  auto body = parse_body(input);
+  if (!body) return;
+  as_request([&] { check_session_draft(http::dto::read_session(*body)); });
+  as_request([&] {
+    http::dto::require_object(*body);
+    json document = http::dto::session_request_json(stored_session());
+    document.merge_patch(*body);
+    check_session_draft(http::dto::read_session(document));
+  });
+}
+
+void speaker_body(std::string_view input) {
+  auto body = parse_body(input);
+  if (!body) return;
+  as_request([&] { check_speaker_draft(http::dto::read_speaker(*body)); });
+  as_request([&] {
+    http::dto::require_object(*body);
+    json document = http::dto::speaker_request_json(stored_speaker());
+    document.merge_patch(*body);
+    check_speaker_draft(http::dto::read_speaker(document));
+  });
+}
+
+void api_key_body(std::string_view input) {
+  auto body = parse_body(input);
+  if (!body) return;
+  as_request([&] {
+    auto request = http::dto::read_api_key_create(*body);
+    domain::ApiKey key;
+    key.name = request.name;
+    key.role = request.role;
+    key.organisation_id = request.organisation;
+    if (domain::check_api_key(key).empty()) (void)http::dto::api_key_json(key).dump();
+  });
+}
+
+void request_line(std::string_view input) {
+  static constexpr http::Method methods[] = {http::Method::get,     http::Method::head,  http::Method::post,
+                                             http::Method::put,     http::Method::patch, http::Method::delete_,
+                                             http::Method::options, http::Method::other};
+  if (input.empty()) return;
+  http::Request request;
+  request.method = methods[static_cast<unsigned char>(input[0]) % 8];
+  auto lines = split_lines(input.substr(1), 5);
+  request.target = std::string(lines[0]);
+  // As the server splits it.
+  auto question = request.target.find('?');
+  request.path = request.target.substr(0, question);
+  if (question != std::string::npos) request.query = request.target.substr(question + 1);
+  if (!lines[1].empty()) request.headers.set("If-Match", std::string(lines[1]));
+  if (!lines[2].empty()) request.headers.set("If-None-Match", std::string(lines[2]));
+  if (!lines[3].empty()) request.headers.set("If-Modified-Since", std::string(lines[3]));
+  if (!lines[4].empty()) {
+    request.headers.set("Origin", std::string(lines[4]));
+    request.headers.set("Access-Control-Request-Method", "PATCH");
+  }
+
+  auto match = router().match(request.method, request.path);
+  if (match.route) {
+    for (const auto& [name, value] : match.params) {
+      if (value.empty()) violated("an empty path parameter matched: " + name);
+      if (match.route->pattern.find("{" + name + "}") == std::string::npos) violated("a parameter not in the pattern");
+    }
+  }
+  if (!match.allowed.empty()) {
+    http::CorsPolicy cors({"https://frontend.example"});
+    http::Response response = cors.options(request, match.allowed);
+    cors.decorate(request, response);
+  }
+
+  as_request([&] {
+    auto query = http::Query::parse(request.query);
+    for (const auto& [name, value] : query.items()) (void)domain::is_valid_utf8(name + value);
+    auto page = http::read_page(query);
+    if (page.limit < 1 || page.limit > 200) violated("limit out of range");
+    if (page.after) {
+      // A cursor that decodes is one this server could have made: encoding its key again
+      // gives a cursor that decodes to the same key.
+      auto again = http::read_page(http::Query::parse("cursor=" + http::encode_cursor(*page.after)));
+      if (!again.after || *again.after != *page.after) violated("a cursor does not round-trip");
+    }
+  });
+
+  const std::string etag = http::etag_for(stored_event().id, 7);
+  as_request([&] { http::check_if_match(request, etag); });
+  (void)http::is_not_modified(request, etag, stored_event().starts_at);
+  if (auto date = http::parse_http_date(lines[3])) {
+    auto again = http::parse_http_date(http::http_date(*date));
+    if (!again || *again != *date) violated("an HTTP date does not round-trip");
+  }
+
+  const std::string logged = http::loggable_path(request.path);
+  if (http::loggable_path(logged) != logged) violated("log redaction is not stable");
+}
+
+void calendar_import(std::string_view input) {
+  auto result = ics::parse_import(input);
+  if (!result.ok()) return;
+  for (auto& imported : result.events) {
+    domain::Event& e = imported.event;
+    // As the service does: the caller's organisation, a slug from the title.
+    e.organiser_id = "forum";
+    if (e.slug.empty()) e.slug = domain::slugify(e.title);
+    check_valid_event(e);
+  }
+}
+
+}  // namespace eventd::fuzz
