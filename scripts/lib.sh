@@ -35,11 +35,20 @@ install_packages() {
     -o Dpkg::Options::=--force-confold "${missing[@]}"
 }
 
+# build_in DIR TYPE [CMAKE ARGS...]: configures and builds one build directory.
+build_in() {
+  local dir=$1 type=$2
+  shift 2
+  echo "==> building ($type${*:+ $*}) in $dir"
+  cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+  cmake --build "$dir" -j"$(nproc)"
+}
+
+# build [TYPE [CMAKE ARGS...]]: the build the service runs from and the tests use.
 build() {
   local type=${1:-RelWithDebInfo}
-  echo "==> building ($type) in $BUILD_DIR"
-  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="$type" >/dev/null
-  cmake --build "$BUILD_DIR" -j"$(nproc)"
+  [ $# -gt 0 ] && shift
+  build_in "$BUILD_DIR" "$type" "$@"
 }
 
 # Runs a command as the postgres user when we are root (PostgreSQL refuses to run as root).

@@ -67,7 +67,9 @@ void ConnectionPool::open(soci::session& session) {
     session.close();
     session.open(*soci::factory_postgresql(), options_.url);
     // A running query cannot be cancelled from the I/O side, so every query is bounded here.
-    session << "SET statement_timeout = " + std::to_string(options_.statement_timeout.count());
+    // set_config, not SET: SET takes no bound parameters.
+    const std::string timeout_ms = std::to_string(options_.statement_timeout.count());
+    session << "SELECT set_config('statement_timeout', :ms, false)", soci::use(timeout_ms);
     session << "SET TIME ZONE 'UTC'";
     session << "SET client_min_messages = warning";
   } catch (const soci::soci_error& e) {

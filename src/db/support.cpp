@@ -20,7 +20,8 @@ bool is_uuid(std::string_view text) {
 }
 
 std::string id_or_slug_condition(std::string_view id_or_slug, std::string_view table_alias) {
-  return std::string(table_alias) + (is_uuid(id_or_slug) ? "id = CAST(:key AS uuid)" : "slug = :key");
+  return std::string(table_alias) +  // sql-safe: a literal alias ("e.", "o." or "") at every call site
+         (is_uuid(id_or_slug) ? "id = CAST(:key AS uuid)" : "slug = :key");
 }
 
 void throw_if_constraint(const std::exception& error, std::initializer_list<ConstraintRule> rules) {

@@ -4,6 +4,7 @@
 // a revoked one, a stored admin key, events (draft and published), sessions, speakers.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <string>
 
 #include "support/test_server.hpp"
@@ -114,7 +115,7 @@ class World {
   std::string admin_key_;
   Owner owner_;
   Owner other_;
-  int counter_ = 0;
+  std::atomic<int> counter_{0};  // bodies are also made on client threads (concurrency_test)
 };
 
 }  // namespace eventd::test::authz

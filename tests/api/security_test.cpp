@@ -6,7 +6,10 @@
 
 #include <string>
 
+#include <soci/soci.h>
+
 #include "authorization_world.hpp"
+#include "db/pool.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
 
@@ -169,4 +172,16 @@ TEST_CASE("secrets are never written to the log") {
     CHECK_MESSAGE(log.find(secret) == std::string::npos, "the log holds " << secret);
     CHECK_MESSAGE(log.find(secret.substr(4, 20)) == std::string::npos, "the log holds part of " << secret);
   }
+}
+
+TEST_CASE("every pooled connection bounds its queries (statement_timeout, set with a bound parameter)") {
+  TestDatabase database;
+  eventd::db::ConnectionPool pool({database.url(), 1, std::chrono::milliseconds(1234)});
+  auto lease = pool.acquire();
+  std::string timeout;
+  lease.session() << "SHOW statement_timeout", soci::into(timeout);
+  CHECK(timeout == "1234ms");
+  std::string zone;
+  lease.session() << "SHOW TimeZone", soci::into(zone);
+  CHECK(zone == "UTC");
 }
