@@ -149,8 +149,9 @@ class RetentionSweeper {
   void sweep() {
     try {
       auto report = services::apply_retention(db_, retention_days_);
-      if (report.anonymised > 0) {
+      if (report.anonymised > 0 || report.media_requests_anonymised > 0) {
         log::info("retention", {{"anonymised_registrations", std::to_string(report.anonymised)},
+                                {"anonymised_media_requests", std::to_string(report.media_requests_anonymised)},
                                 {"retention_days", std::to_string(retention_days_)}});
       }
     } catch (const std::exception& error) {

@@ -1,5 +1,5 @@
 #pragma once
-// SQL for registrations, their counts and idempotent answers (schema/004_registrations.sql).
+// SQL for registrations and their counts (schema/004_registrations.sql).
 // Callers that change who holds a seat lock the event row first (lock_event_for_seats).
 #include <cstddef>
 #include <optional>
@@ -93,21 +93,5 @@ std::vector<PersonalRecord> registrations_of_email(soci::session& session, const
 // Anonymises (erased_reason 'retention') the registrations of events that ended before
 // `cutoff`; the number of registrations anonymised.
 long long anonymise_registrations_of_ended_events(soci::session& session, domain::Instant cutoff);
-
-// --- Idempotency-Key answers ---------------------------------------------------------------
-
-struct StoredAnswer {
-  std::string request_hash;  // hex
-  int status = 0;            // 0 while the first request is still in flight (not committed)
-  std::string sealed;        // the encrypted answer (binary)
-};
-// Claims (scope, key) for this transaction. nullopt: claimed, go on and store_answer later.
-// A value: an earlier request, committed, already answered. A concurrent first request
-// makes this wait until it commits or rolls back (the primary key's insertion lock).
-std::optional<StoredAnswer> claim_idempotency_key(soci::session& session, const std::string& scope,
-                                                  const std::string& key_hash, const std::string& request_hash);
-void store_answer(soci::session& session, const std::string& scope, const std::string& key_hash, int status,
-                  const std::string& sealed);
-long long delete_idempotency_keys_before(soci::session& session, domain::Instant cutoff);
 
 }  // namespace eventd::db

@@ -60,4 +60,15 @@ Page read_page(const Query& query) {
   return page;
 }
 
+std::optional<long long> sequence_after(const Page& page) {
+  if (!page.after) return std::nullopt;
+  const auto& key = *page.after;
+  if (key.size() != 1 || key[0].empty()) throw bad_cursor();
+  long long seq = 0;
+  const char* end = key[0].data() + key[0].size();
+  auto [stop, ec] = std::from_chars(key[0].data(), end, seq);
+  if (ec != std::errc{} || stop != end || seq < 0) throw bad_cursor();
+  return seq;
+}
+
 }  // namespace eventd::http

@@ -3,6 +3,7 @@
 #include "http/handlers/api_keys.hpp"
 #include "http/handlers/events.hpp"
 #include "http/handlers/feeds.hpp"
+#include "http/handlers/media_requests.hpp"
 #include "http/handlers/operations.hpp"
 #include "http/handlers/organisations.hpp"
 #include "http/handlers/registrations.hpp"
@@ -63,6 +64,15 @@ Router make_router() {
   router.add(delete_, "/v1/registrations/{id}", h::delete_registration);
   router.add(post, "/v1/registrations/{id}/feed-token", h::rotate_feed_link);
   router.add(post, "/v1/personal-data/export", h::export_personal_data);
+
+  // Media-access requests (public POST; the requester with its status token, or the organiser)
+  router.add(post, "/v1/events/{id}/media-requests", h::create_media_request);
+  router.add(get, "/v1/events/{id}/media-requests", h::list_event_media_requests);
+  router.add(get, "/v1/media-requests", h::list_media_requests);
+  router.add(get, "/v1/media-requests/{id}", h::get_media_request);
+  router.add(patch, "/v1/media-requests/{id}", h::decide_media_request);
+  router.add(delete_, "/v1/media-requests/{id}", h::withdraw_media_request);
+  router.add(get, "/v1/media-requests/{id}/history", h::media_request_history);
 
   // Calendar feeds (text/calendar; HEAD is answered by the GET route)
   router.add(get, "/v1/calendar.ics", h::public_calendar);

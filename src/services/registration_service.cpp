@@ -3,14 +3,16 @@
 #include <soci/soci.h>
 
 #include <chrono>
-#include <nlohmann/json.hpp>
 
 #include "db/event_repository.hpp"
+#include "db/idempotency_repository.hpp"
+#include "db/media_request_repository.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
 #include "domain/validation.hpp"
 #include "services/database.hpp"
 #include "services/secrets.hpp"
+#include "services/token_access.hpp"
 
 namespace eventd::services {
 
@@ -51,43 +53,23 @@ void validate(soci::session& s, const std::string& event_id, const RegistrationD
   v.throw_if_any();
 }
 
-Error unauthorized_token() {
-  return Error(ErrorCode::unauthorized, "The token is unknown, or the registration it belonged to is gone.");
+TokenRecordKind registration_kind(soci::session& s) {
+  return TokenRecordKind{"registration", "Registration", "manage token", [&s](const std::string& hash) {
+                           return db::find_registration_id_by_manage_hash(s, hash).has_value();
+                         }};
 }
 
 // Whether the access may see and act on this registration; throws 401/403 otherwise.
 // Returns true when it is the participant (manage token), false for an organiser/admin.
 bool authorise(soci::session& s, const db::RegistrationRecord& record, const RegistrationAccess& access) {
-  if (access.manage_token) {
-    if (constant_time_equal(secret_hash(*access.manage_token), record.manage_token_hash)) return true;
-    if (db::find_registration_id_by_manage_hash(s, secret_hash(*access.manage_token))) {
-      throw Error(ErrorCode::forbidden, "This token belongs to another registration.");
-    }
-    throw unauthorized_token();
-  }
-  if (access.caller.is_anonymous()) {
-    throw Error(ErrorCode::unauthorized, "Use the registration's manage token or an organiser's API key.");
-  }
-  if (!access.caller.can_manage(record.organiser_id)) {
-    throw Error(ErrorCode::forbidden, "Your key does not act for the organisation of this event.");
-  }
-  return false;
+  return authorise_holder_or_manager({access.caller, access.manage_token}, record.manage_token_hash,
+                                     record.organiser_id, registration_kind(s));
 }
 
-// A token that matches no registration is a 401 even when the id is unknown (so a token
-// holder cannot probe ids); otherwise an unknown id is a 404.
 db::RegistrationRecord load(soci::session& s, const std::string& id, const RegistrationAccess& access,
                             bool for_update) {
   auto record = db::find_registration(s, id, for_update);
-  if (!record) {
-    if (access.manage_token && !db::find_registration_id_by_manage_hash(s, secret_hash(*access.manage_token))) {
-      throw unauthorized_token();
-    }
-    if (!access.manage_token && access.caller.is_anonymous()) {
-      throw Error(ErrorCode::unauthorized, "Use the registration's manage token or an organiser's API key.");
-    }
-    throw domain::not_found("Registration");
-  }
+  if (!record) throw_missing_record({access.caller, access.manage_token}, registration_kind(s));
   return std::move(*record);
 }
 
@@ -95,33 +77,6 @@ domain::Event lock_event(soci::session& s, const std::string& event_id) {
   auto event = db::lock_event_for_seats(s, event_id);
   if (!event) throw domain::not_found("Event");
   return std::move(*event);
-}
-
-std::string answer_key_material(const IdempotencyRequest& r) {
-  // Only the client knows both; the database alone cannot open the stored answer.
-  return r.key + '\0' + r.request_body;
-}
-
-std::string stored_plaintext(const StoredResponse& r) {
-  return nlohmann::json{{"status", r.status}, {"location", r.location}, {"body", r.body}}.dump();
-}
-
-StoredResponse stored_from_plaintext(const std::string& text) {
-  auto j = nlohmann::json::parse(text);
-  return StoredResponse{j.at("status").get<int>(), j.at("location").get<std::string>(),
-                        j.at("body").get<std::string>()};
-}
-
-// The earlier answer for this key, or a 422 when the body differs.
-StoredResponse replay(const db::StoredAnswer& stored, const IdempotencyRequest& r, const std::string& request_hash) {
-  if (!constant_time_equal(stored.request_hash, request_hash)) {
-    throw Error(ErrorCode::validation,
-                "This Idempotency-Key was used with a different request body; use a new key for a new request.",
-                {{"Idempotency-Key", "was used before with a different body"}});
-  }
-  auto plain = unseal(stored.sealed, answer_key_material(r));
-  if (!plain) throw Error(ErrorCode::conflict, "The first answer to this Idempotency-Key cannot be read back.");
-  return stored_from_plaintext(*plain);
 }
 
 }  // namespace
@@ -143,12 +98,9 @@ boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, st
     domain::Event event = lock_event(s, event_ref);
     if (!domain::is_visible_to(event, domain::Caller::anonymous())) throw domain::not_found("Event");
 
-    std::string key_hash, request_hash;
     if (idempotency) {
-      key_hash = secret_hash(idempotency->key);
-      request_hash = secret_hash(idempotency->request_body);
-      if (auto stored = db::claim_idempotency_key(s, idempotency->scope, key_hash, request_hash)) {
-        out.response = replay(*stored, *idempotency, request_hash);
+      if (auto earlier = replay_or_claim(s, *idempotency)) {
+        out.response = std::move(*earlier);
         out.replayed = true;
         tx.commit();
         return out;
@@ -174,10 +126,7 @@ boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, st
     row.feed_token_hash = secret_hash(feed_token);
     NewRegistrationResult created{db::insert_registration(s, row), manage_token, feed_token};
     out.response = render(created);
-    if (idempotency) {
-      db::store_answer(s, idempotency->scope, key_hash, out.response.status,
-                       seal(stored_plaintext(out.response), answer_key_material(*idempotency)));
-    }
+    if (idempotency) remember_answer(s, *idempotency, out.response);
     tx.commit();
     return out;
   });
@@ -305,7 +254,9 @@ RetentionReport apply_retention(Database& db, int retention_days) {
   return db.run_blocking([&](soci::session& s) {
     RetentionReport report;
     const auto t = now();
-    report.anonymised = db::anonymise_registrations_of_ended_events(s, t - std::chrono::days(retention_days));
+    const auto cutoff = t - std::chrono::days(retention_days);
+    report.anonymised = db::anonymise_registrations_of_ended_events(s, cutoff);
+    report.media_requests_anonymised = db::anonymise_media_requests_of_ended_events(s, cutoff);
     report.idempotency_keys_dropped = db::delete_idempotency_keys_before(s, t - std::chrono::hours(24));
     return report;
   });

@@ -12,6 +12,7 @@
 #include "db/registration_repository.hpp"
 #include "domain/api_key.hpp"
 #include "domain/registration.hpp"
+#include "services/idempotency.hpp"
 
 namespace eventd::services {
 
@@ -30,19 +31,6 @@ struct NewRegistrationResult {
   domain::Registration registration;
   std::string manage_token;
   std::string feed_token;
-};
-
-// An HTTP answer as stored for Idempotency-Key retries.
-struct StoredResponse {
-  int status = 0;
-  std::string location;
-  std::string body;
-};
-
-struct IdempotencyRequest {
-  std::string scope;         // method and canonical path, e.g. "POST /v1/events/<id>/registrations"
-  std::string key;           // the client's Idempotency-Key
-  std::string request_body;  // as received
 };
 
 // Renders the 201 answer of a new registration (in the transaction, so a retry gets the same).
@@ -112,10 +100,11 @@ boost::asio::awaitable<RegistrationPage> list_registrations(Database& db, const 
 boost::asio::awaitable<std::vector<db::PersonalRecord>> personal_data(Database& db, const domain::Caller& caller,
                                                                       std::string email);
 
-// Anonymises the registrations of events that ended more than `retention_days` ago and drops
-// idempotent answers older than a day; what it did, for the log.
+// Anonymises the registrations and media requests of events that ended more than
+// `retention_days` ago and drops idempotent answers older than a day; what it did, for the log.
 struct RetentionReport {
   long long anonymised = 0;
+  long long media_requests_anonymised = 0;
   long long idempotency_keys_dropped = 0;
 };
 RetentionReport apply_retention(Database& db, int retention_days);

@@ -5,11 +5,13 @@
 #include "http/backend.hpp"
 #include "http/conditional.hpp"
 #include "http/context.hpp"
+#include "http/dto/media_request.hpp"
 #include "http/dto/reader.hpp"
 #include "http/dto/registration.hpp"
 #include "http/json.hpp"
 #include "http/pagination.hpp"
-#include "services/rate_limiter.hpp"
+#include "http/public_writes.hpp"
+#include "services/media_request_service.hpp"
 #include "services/registration_service.hpp"
 
 // g++ 12 inlines Asio's coroutine-frame allocation (aligned_alloc) and its matching
@@ -25,14 +27,7 @@ using domain::Error;
 using domain::ErrorCode;
 
 constexpr std::string_view kManageTokenPrefix = "evm_";
-constexpr std::size_t kMaxIdempotencyKeyLength = 200;
 constexpr std::size_t kMaxCsvRows = 100000;
-
-// Personal data: no cache anywhere may keep it.
-void mark_personal(Response& response) {
-  response.headers.set("Cache-Control", "no-store");
-  response.headers.set("Vary", "Authorization");
-}
 
 // The waitlist position moves without the row changing, so it is part of the tag.
 std::string registration_etag(const domain::Registration& r) {
@@ -47,9 +42,9 @@ dto::RegistrationLinks links_for(const RequestContext& context, const domain::Re
   links.self = base + "/v1/registrations/" + r.id;
   links.invite = links.self + "/invite.ics";
   if (feed_token && !r.is_erased()) {
-    links.feed = base + "/v1/feeds/" + *feed_token + "/calendar.ics";
-    auto scheme = links.feed.find("://");
-    links.webcal = "webcal" + links.feed.substr(scheme);
+    auto feed = personal_feed_links(base, *feed_token);
+    links.feed = std::move(feed.https);
+    links.webcal = std::move(feed.webcal);
   }
   return links;
 }
@@ -60,27 +55,6 @@ Response registration_response(const RequestContext& context, int status, const 
   response.headers.set("ETag", registration_etag(r));
   mark_personal(response);
   return response;
-}
-
-// Public writes are limited per client address (429 with Retry-After).
-void check_rate(const RequestContext& context) {
-  const std::string client = context.backend.trusted_proxies.client_address(context.request);
-  auto wait = context.backend.public_writes.take(client);
-  if (!wait) return;
-  throw Error(ErrorCode::too_many_requests,
-              "Too many requests from your address; try again in " + std::to_string(wait->count()) + " s.")
-      .with_retry_after(wait->count());
-}
-
-std::optional<std::string> idempotency_key(const Request& request) {
-  auto key = request.headers.get("Idempotency-Key");
-  if (!key) return std::nullopt;
-  bool printable = !key->empty() && key->size() <= kMaxIdempotencyKeyLength;
-  for (char c : *key) printable = printable && c > 0x20 && c < 0x7f;
-  if (!printable) {
-    throw Error(ErrorCode::bad_request, "Idempotency-Key must be 1-200 visible ASCII characters, e.g. a UUID.");
-  }
-  return std::string(*key);
 }
 
 // A manage token (evm_...) is the participant; anything else must be an API key.
@@ -101,19 +75,6 @@ std::optional<std::string> feed_token_of(const services::RegistrationAccess& acc
   return services::feed_token_for(*access.manage_token, r.feed_generation);
 }
 
-std::optional<long long> read_seq_cursor(const Page& page) {
-  if (!page.after) return std::nullopt;
-  const auto& key = *page.after;
-  long long seq = 0;
-  bool ok = key.size() == 1 && !key[0].empty() && key[0].size() < 19;
-  for (char c : ok ? key[0] : std::string{}) {
-    ok = ok && c >= '0' && c <= '9';
-    seq = seq * 10 + (c - '0');
-  }
-  if (!ok) throw Error(ErrorCode::bad_request, "The cursor is not one this service gave out.");
-  return seq;
-}
-
 bool wants_csv(const Request& request) {
   auto accept = request.headers.get("Accept");
   return accept && accept->find("text/csv") != std::string_view::npos;
@@ -122,8 +83,8 @@ bool wants_csv(const Request& request) {
 }  // namespace
 
 boost::asio::awaitable<Response> create_registration(RequestContext& context) {
-  check_rate(context);
-  auto key = idempotency_key(context.request);
+  check_public_write_rate(context);
+  auto key = idempotency_key_of(context.request);
   auto draft = dto::read_registration(parse_json_body(context.request));
   std::optional<services::IdempotencyRequest> idempotency;
   if (key) {
@@ -170,7 +131,7 @@ boost::asio::awaitable<Response> list_registrations(RequestContext& context) {
     }
   }
   auto page = read_page(context.query);
-  query.after_seq = read_seq_cursor(page);
+  query.after_seq = sequence_after(page);
   // A spreadsheet wants the whole list at once.
   query.limit = csv ? kMaxCsvRows : page.limit;
   auto found = co_await services::list_registrations(context.backend.db, caller, context.param("id"), query);
@@ -264,7 +225,17 @@ boost::asio::awaitable<Response> export_personal_data(RequestContext& context) {
     item["event"] = {{"id", record.registration.event_id}, {"slug", record.event_slug}, {"title", record.event_title}};
     registrations.push_back(std::move(item));
   }
-  Response response = json_response(200, {{"email", *email}, {"registrations", std::move(registrations)}});
+  // Journalists' media requests hold personal data too.
+  auto media = co_await services::media_personal_data(context.backend.db, caller, *email);
+  nlohmann::json media_requests = nlohmann::json::array();
+  for (const auto& record : media) {
+    nlohmann::json item = dto::media_request_json(record.request, {});
+    item["event"] = {{"id", record.request.event_id}, {"slug", record.event_slug}, {"title", record.event_title}};
+    media_requests.push_back(std::move(item));
+  }
+  Response response = json_response(
+      200,
+      {{"email", *email}, {"registrations", std::move(registrations)}, {"media_requests", std::move(media_requests)}});
   mark_personal(response);
   co_return response;
 }
