@@ -62,6 +62,7 @@ Router make_router() {
   router.add(patch, "/v1/registrations/{id}", h::patch_registration);
   router.add(delete_, "/v1/registrations/{id}", h::delete_registration);
   router.add(post, "/v1/registrations/{id}/feed-token", h::rotate_feed_link);
+  router.add(get, "/v1/registrations/{id}/invite.ics", h::registration_invite);
   router.add(post, "/v1/personal-data/export", h::export_personal_data);
 
   // Calendar feeds (text/calendar; HEAD is answered by the GET route)
@@ -69,6 +70,7 @@ Router make_router() {
   router.add(get, "/v1/events/{id}/calendar.ics", h::event_calendar);
   router.add(get, "/v1/organisations/{id}/calendar.ics", h::organisation_calendar);
   router.add(get, "/v1/speakers/{id}/calendar.ics", h::speaker_calendar);
+  router.add(get, "/v1/feeds/{token}/calendar.ics", h::personal_calendar);
   return router;
 }
 
