@@ -32,6 +32,14 @@ std::string_view bundled_contract() {
   auto files = embedded::contract();
   return files.empty() ? std::string_view{} : files.front().content;
 }
+
+std::string_view bundled_reference(std::string_view name) {
+  auto files = embedded::reference();
+  for (const auto& file : files) {
+    if (file.name == name) return file.content;
+  }
+  return {};
+}
 }  // namespace
 
 struct App::Parts {
@@ -40,7 +48,15 @@ struct App::Parts {
         db(db::PoolOptions{config.database_url, config.db_pool, config.statement_timeout},
            /*max_waiting=*/config.db_pool * 64),
         auth(config.admin_key),
-        backend{db, auth, metrics, bundled_migrations(), bundled_contract(), config.public_url, {}},
+        backend{db,
+                auth,
+                metrics,
+                bundled_migrations(),
+                bundled_contract(),
+                bundled_reference("index.html"),
+                bundled_reference("redoc.standalone.js"),
+                config.public_url,
+                {}},
         router(http::make_router()),
         cors(config.cors_origins),
         server(server_options(config), router, backend, metrics) {

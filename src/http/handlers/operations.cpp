@@ -41,4 +41,25 @@ boost::asio::awaitable<Response> openapi(RequestContext& context) {
   co_return response;
 }
 
+boost::asio::awaitable<Response> docs(RequestContext& context) {
+  Response response;
+  response.headers.set("Content-Type", "text/html; charset=utf-8");
+  response.headers.set("Cache-Control", "public, max-age=300");
+  // Only this origin: the browser itself refuses anything a CDN could serve. Redoc styles
+  // with inline <style> elements and draws its logo-less icons as data: images.
+  response.headers.set("Content-Security-Policy",
+                       "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                       "worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+  response.body = std::string(context.backend.reference_page);
+  co_return response;
+}
+
+boost::asio::awaitable<Response> docs_script(RequestContext& context) {
+  Response response;
+  response.headers.set("Content-Type", "text/javascript; charset=utf-8");
+  response.headers.set("Cache-Control", "public, max-age=86400");
+  response.body = std::string(context.backend.reference_script);
+  co_return response;
+}
+
 }  // namespace eventd::http::handlers
