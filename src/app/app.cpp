@@ -2,6 +2,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <condition_variable>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -18,6 +19,8 @@
 #include "ics/calendar_renderer.hpp"
 #include "services/auth.hpp"
 #include "services/database.hpp"
+#include "services/rate_limiter.hpp"
+#include "services/registration_service.hpp"
 
 namespace eventd::app {
 
@@ -48,6 +51,7 @@ struct App::Parts {
         db(db::PoolOptions{config.database_url, config.db_pool, config.statement_timeout},
            /*max_waiting=*/config.db_pool * 64),
         auth(config.admin_key),
+        public_writes({config.rate_limit_per_minute, config.rate_limit_burst}),
         backend{db,
                 auth,
                 metrics,
@@ -56,7 +60,9 @@ struct App::Parts {
                 bundled_reference("index.html"),
                 bundled_reference("redoc.standalone.js"),
                 config.public_url,
-                {}},
+                {},
+                public_writes,
+                http::TrustedProxies(config.trusted_proxies)},
         router(http::make_router()),
         cors(config.cors_origins),
         server(server_options(config), router, backend, metrics) {
@@ -78,6 +84,7 @@ struct App::Parts {
   http::Metrics metrics;
   services::Database db;
   services::Authenticator auth;
+  services::RateLimiter public_writes;
   http::Backend backend;
   http::Router router;
   http::CorsPolicy cors;
@@ -123,8 +130,60 @@ void App::migrate(std::chrono::seconds wait) {
 
 unsigned short App::port() const { return parts_->server.port(); }
 
+namespace {
+
+// Anonymises registrations past their retention, every `interval`, on a thread of its own
+// (the work is a few UPDATEs; several instances doing it at once is harmless).
+class RetentionSweeper {
+ public:
+  RetentionSweeper(services::Database& db, int retention_days, std::chrono::seconds interval)
+      : db_(db), retention_days_(retention_days), interval_(interval), thread_([this] { loop(); }) {}
+  ~RetentionSweeper() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void loop() {
+    std::unique_lock lock(mutex_);
+    do {
+      lock.unlock();
+      sweep();
+      lock.lock();
+    } while (!wake_.wait_for(lock, interval_, [this] { return stopping_; }));
+  }
+  void sweep() {
+    try {
+      auto report = services::apply_retention(db_, retention_days_);
+      if (report.anonymised > 0) {
+        log::info("retention", {{"anonymised_registrations", std::to_string(report.anonymised)},
+                                {"retention_days", std::to_string(retention_days_)}});
+      }
+    } catch (const std::exception& error) {
+      log::warn("retention sweep failed", {{"reason", error.what()}});  // the next one retries
+    }
+  }
+
+  services::Database& db_;
+  int retention_days_;
+  std::chrono::seconds interval_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
 void App::run(bool handle_signals) {
-  parts_->server.run(handle_signals);
+  {
+    RetentionSweeper sweeper(parts_->db, parts_->config.retention_days, parts_->config.retention_sweep);
+    parts_->server.run(handle_signals);
+  }
   parts_->db.shutdown();
   log::info("stopped");
 }

@@ -96,7 +96,9 @@ Response problem(int status, std::string detail, const std::vector<domain::Field
 }
 
 Response problem(const domain::Error& error) {
-  return problem(status_for(error.code()), error.detail(), error.fields());
+  Response response = problem(status_for(error.code()), error.detail(), error.fields());
+  if (auto seconds = error.retry_after_s()) response.headers.set("Retry-After", std::to_string(*seconds));
+  return response;
 }
 
 }  // namespace eventd::http

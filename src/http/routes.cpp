@@ -5,6 +5,7 @@
 #include "http/handlers/feeds.hpp"
 #include "http/handlers/operations.hpp"
 #include "http/handlers/organisations.hpp"
+#include "http/handlers/registrations.hpp"
 #include "http/handlers/sessions.hpp"
 #include "http/handlers/speakers.hpp"
 
@@ -55,6 +56,15 @@ Router make_router() {
   router.add(patch, "/v1/speakers/{id}", h::patch_speaker);
   router.add(delete_, "/v1/speakers/{id}", h::delete_speaker);
   router.add(get, "/v1/events/{id}/speakers", h::list_event_speakers);
+
+  // Registrations (public POST; the participant with its manage token, or the organiser)
+  router.add(post, "/v1/events/{id}/registrations", h::create_registration);
+  router.add(get, "/v1/events/{id}/registrations", h::list_registrations);
+  router.add(get, "/v1/registrations/{id}", h::get_registration);
+  router.add(patch, "/v1/registrations/{id}", h::patch_registration);
+  router.add(delete_, "/v1/registrations/{id}", h::delete_registration);
+  router.add(post, "/v1/registrations/{id}/feed-token", h::rotate_feed_link);
+  router.add(post, "/v1/personal-data/export", h::export_personal_data);
 
   // Calendar feeds (text/calendar; HEAD is answered by the GET route)
   router.add(get, "/v1/calendar.ics", h::public_calendar);

@@ -114,18 +114,24 @@ bool may_see_stream_url(const domain::Event& e, const domain::Caller& caller) {
   return (e.online && e.online->access == domain::OnlineAccess::public_) || caller.can_manage(e.organiser_id);
 }
 
+// The counts move with registrations, not with the event's own version.
+std::string event_etag(const domain::Event& e) { return etag_for(e.id, e.version, "c" + std::to_string(e.counts.version)); }
+domain::Instant event_last_modified(const domain::Event& e) {
+  return e.counts.changed_at && *e.counts.changed_at > e.updated_at ? *e.counts.changed_at : e.updated_at;
+}
+
 Response event_response(int status, const domain::Event& e, const domain::Caller& caller,
                         const RequestContext& context) {
   Response response =
       json_response(status, dto::event_json(e, may_see_stream_url(e, caller), context.backend.public_url));
-  set_validators(response, etag_for(e.id, e.version), e.updated_at);
+  set_validators(response, event_etag(e), event_last_modified(e));
   // The representation depends on the caller (online.stream_url).
   response.headers.set("Vary", "Authorization");
   return response;
 }
 
 services::EventPrecondition if_match(const Request& request) {
-  return [&request](const domain::Event& current) { check_if_match(request, etag_for(current.id, current.version)); };
+  return [&request](const domain::Event& current) { check_if_match(request, event_etag(current)); };
 }
 
 }  // namespace
@@ -159,9 +165,9 @@ boost::asio::awaitable<Response> list_events(RequestContext& context) {
 boost::asio::awaitable<Response> get_event(RequestContext& context) {
   auto caller = co_await authenticate(context);
   auto event = co_await services::get_event(context.backend.db, caller, context.param("id"));
-  const std::string etag = etag_for(event.id, event.version);
-  if (is_not_modified(context.request, etag, event.updated_at)) {
-    auto response = not_modified(etag, event.updated_at);
+  const std::string etag = event_etag(event);
+  if (is_not_modified(context.request, etag, event_last_modified(event))) {
+    auto response = not_modified(etag, event_last_modified(event));
     response.headers.set("Vary", "Authorization");
     co_return response;
   }
