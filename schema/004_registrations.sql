@@ -116,13 +116,24 @@ BEGIN
     d_confirmed := d_confirmed + (NEW.status = 'confirmed')::int;
     d_waitlisted := d_waitlisted + (NEW.status = 'waitlisted')::int;
   END IF;
-  INSERT INTO event_registration_counts AS c (event_id, confirmed, waitlisted, version, changed_at)
-  VALUES (event, d_confirmed, d_waitlisted, 1, now())
-  ON CONFLICT (event_id) DO UPDATE
-    SET confirmed = c.confirmed + d_confirmed,
-        waitlisted = c.waitlisted + d_waitlisted,
-        version = c.version + 1,
-        changed_at = now();
+  -- UPDATE first: an INSERT's proposed row is checked before ON CONFLICT, and a negative
+  -- delta (a row leaving the waitlist) would fail the check there.
+  UPDATE event_registration_counts
+     SET confirmed = confirmed + d_confirmed,
+         waitlisted = waitlisted + d_waitlisted,
+         version = version + 1,
+         changed_at = now()
+   WHERE event_id = event;
+  IF NOT FOUND THEN
+    -- The event's first registration (an INSERT: non-negative deltas).
+    INSERT INTO event_registration_counts AS c (event_id, confirmed, waitlisted, version, changed_at)
+    VALUES (event, d_confirmed, d_waitlisted, 1, now())
+    ON CONFLICT (event_id) DO UPDATE
+      SET confirmed = c.confirmed + d_confirmed,
+          waitlisted = c.waitlisted + d_waitlisted,
+          version = c.version + 1,
+          changed_at = now();
+  END IF;
   RETURN NULL;
 END
 $$;

@@ -226,7 +226,14 @@ boost::asio::awaitable<void> cancel_registration(Database& db, std::string id, R
     auto record = load(s, id, access, true);
     const domain::Registration& current = record.registration;
     precondition(current);
-    if (current.is_active()) {
+    // After the event, a registration is history (who came): it is no longer cancelled, and
+    // erasing it leaves the counts as they were.
+    const bool over = domain::event_interval(event).second <= now();
+    if (over && !erase) {
+      throw domain::conflict("The event is over; its registrations are history. Use ?erase=true to remove the "
+                             "personal data.");
+    }
+    if (current.is_active() && !over) {
       db::cancel_registration(s, current.id);
       if (current.status == domain::RegistrationStatus::confirmed) {
         const auto counts = db::seat_counts(s, event.id);
