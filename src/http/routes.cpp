@@ -20,6 +20,8 @@ Router make_router() {
   router.add(get, "/readyz", h::readyz);
   router.add(get, "/metrics", h::metrics);
   router.add(get, "/openapi.yaml", h::openapi);
+  router.add(get, "/docs", h::docs);
+  router.add(get, "/docs/redoc.standalone.js", h::docs_script);
 
   // API keys (admin)
   router.add(post, "/v1/api-keys", h::create_api_key);
