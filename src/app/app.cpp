@@ -35,6 +35,14 @@ std::string_view bundled_contract() {
   auto files = embedded::contract();
   return files.empty() ? std::string_view{} : files.front().content;
 }
+
+std::string_view bundled_reference(std::string_view name) {
+  auto files = embedded::reference();
+  for (const auto& file : files) {
+    if (file.name == name) return file.content;
+  }
+  return {};
+}
 }  // namespace
 
 struct App::Parts {
@@ -49,6 +57,8 @@ struct App::Parts {
                 metrics,
                 bundled_migrations(),
                 bundled_contract(),
+                bundled_reference("index.html"),
+                bundled_reference("redoc.standalone.js"),
                 config.public_url,
                 {},
                 public_writes,

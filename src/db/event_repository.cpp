@@ -29,8 +29,7 @@ constexpr const char* event_columns =
     "COALESCE(c.confirmed, 0)::int8, COALESCE(c.waitlisted, 0)::int8, COALESCE(c.version, 0), eventd_us(c.changed_at)";
 
 // Every SELECT of event_columns reads FROM this: the event and its registration counts.
-constexpr const char* event_from =
-    " FROM events e LEFT JOIN event_registration_counts c ON c.event_id = e.id";
+constexpr const char* event_from = " FROM events e LEFT JOIN event_registration_counts c ON c.event_id = e.id";
 
 bool is_null(const soci::row& row, std::size_t i) { return row.get_indicator(i) == soci::i_null; }
 
@@ -360,8 +359,8 @@ std::vector<domain::Event> find_events(soci::session& session, const std::vector
   if (ids.empty()) return out;
   std::string joined = join_list(ids);
   soci::row row;
-  soci::statement st = (session.prepare << std::string("SELECT ") + event_columns +
-                                               std::string(event_from) + " WHERE e.id = ANY (CAST(string_to_array(:ids, chr(31)) "
+  soci::statement st = (session.prepare << std::string("SELECT ") + event_columns + std::string(event_from) +
+                                               " WHERE e.id = ANY (CAST(string_to_array(:ids, chr(31)) "
                                                "AS uuid[])) ORDER BY lower(e.during), e.id",
                         soci::use(joined, "ids"), soci::into(row));
   st.execute();
@@ -395,8 +394,8 @@ std::vector<EventRow> list_events(soci::session& session, const EventFilter& f) 
   text_or_null(f.after ? std::optional(f.after->second) : std::nullopt, after_id, i_after_id);
   int limit = static_cast<int>(f.limit);
 
-  std::string sql = std::string("SELECT ") + event_columns +
-                    std::string(event_from) + ", (SELECT eventd_ts(CAST(:from_us AS bigint)) AS from_ts, "
+  std::string sql = std::string("SELECT ") + event_columns + std::string(event_from) +
+                    ", (SELECT eventd_ts(CAST(:from_us AS bigint)) AS from_ts, "
                     "eventd_ts(CAST(:to_us AS bigint)) AS to_ts, CAST(:kind AS text) AS kind, "
                     "CAST(:format AS text) AS format, CAST(:status AS text) AS status, "
                     "CAST(:series AS text) AS series, CAST(:tag AS text) AS tag, CAST(:org AS uuid) AS org, "

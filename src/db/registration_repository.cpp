@@ -78,18 +78,18 @@ std::optional<Row> find_one(soci::session& session, const std::string& condition
 void throw_if_registration_constraint(const std::exception& e) {
   using domain::ErrorCode;
   throw_if_constraint(
-      e, {
-             {"registrations_email_key", ErrorCode::conflict, "",
-              "This e-mail address is registered for the event already; use that registration's manage link."},
-             {"registration_sessions_session_id_fkey", ErrorCode::validation, "session_ids",
-              "names a programme item that does not exist"},
-             {"registrations_name_check", ErrorCode::validation, "name", "must be 1-200 characters"},
-             {"registrations_email_check", ErrorCode::validation, "email", "must be 3-254 characters"},
-             {"registrations_organisation_check", ErrorCode::validation, "organisation",
-              "must be at most 200 characters"},
-             {"registrations_country_check", ErrorCode::validation, "country", "must be an ISO 3166-1 alpha-2 code"},
-             {"registrations_needs_check", ErrorCode::validation, "needs", "must be at most 2000 characters"},
-         });
+      e,
+      {
+          {"registrations_email_key", ErrorCode::conflict, "",
+           "This e-mail address is registered for the event already; use that registration's manage link."},
+          {"registration_sessions_session_id_fkey", ErrorCode::validation, "session_ids",
+           "names a programme item that does not exist"},
+          {"registrations_name_check", ErrorCode::validation, "name", "must be 1-200 characters"},
+          {"registrations_email_check", ErrorCode::validation, "email", "must be 3-254 characters"},
+          {"registrations_organisation_check", ErrorCode::validation, "organisation", "must be at most 200 characters"},
+          {"registrations_country_check", ErrorCode::validation, "country", "must be an ISO 3166-1 alpha-2 code"},
+          {"registrations_needs_check", ErrorCode::validation, "needs", "must be at most 2000 characters"},
+      });
 }
 
 void replace_sessions(soci::session& session, const std::string& id, const std::vector<std::string>& session_ids) {
@@ -102,8 +102,10 @@ void replace_sessions(soci::session& session, const std::string& id, const std::
   const std::string ids = q.add(join_list(session_ids));
   execute(session,
           "INSERT INTO registration_sessions (registration_id, session_id) "
-          "SELECT " + reg + ", CAST(x AS uuid) FROM unnest(string_to_array(" + ids + ", chr(31))) AS x "
-          "ON CONFLICT DO NOTHING",
+          "SELECT " +
+              reg + ", CAST(x AS uuid) FROM unnest(string_to_array(" + ids +
+              ", chr(31))) AS x "
+              "ON CONFLICT DO NOTHING",
           q);
 }
 
@@ -132,8 +134,8 @@ domain::Registration insert_registration(soci::session& session, const NewRegist
       "INSERT INTO registrations (event_id, status, name, email, organisation, country, needs, consent_at, "
       "manage_token_hash, feed_token_hash, confirmed_at) VALUES (" +
       p.add_uuid(r.event_id) + ", " + p.add(std::string(domain::to_string(r.status))) + ", " +
-      p.add(r.participant.name) + ", " + p.add(r.participant.email) + ", " + p.add(r.participant.organisation) +
-      ", " + p.add(r.participant.country) + ", " + p.add(r.participant.needs) + ", now(), decode(" +
+      p.add(r.participant.name) + ", " + p.add(r.participant.email) + ", " + p.add(r.participant.organisation) + ", " +
+      p.add(r.participant.country) + ", " + p.add(r.participant.needs) + ", now(), decode(" +
       p.add(r.manage_token_hash) + ", 'hex'), decode(" + p.add(r.feed_token_hash) + ", 'hex'), " +
       (confirmed ? "now()" : "NULL") + ") RETURNING id::text";
   std::string id;
@@ -158,8 +160,9 @@ std::optional<RegistrationRecord> find_registration(soci::session& session, cons
 std::optional<std::string> find_registration_id_by_manage_hash(soci::session& session, const std::string& hash) {
   Params p;
   std::optional<std::string> id;
-  for_each_row(session, "SELECT id::text FROM registrations WHERE manage_token_hash = decode(" + p.add(hash) + ", 'hex')",
-               p, [&](const soci::row& row) { id = row.get<std::string>(0); });
+  for_each_row(session,
+               "SELECT id::text FROM registrations WHERE manage_token_hash = decode(" + p.add(hash) + ", 'hex')", p,
+               [&](const soci::row& row) { id = row.get<std::string>(0); });
   return id;
 }
 
@@ -188,10 +191,10 @@ std::vector<std::string> foreign_session_ids(soci::session& session, const std::
 void update_participant(soci::session& session, const std::string& id, const domain::Participant& participant,
                         const std::vector<std::string>& session_ids) {
   Params p;
-  const std::string sql = "UPDATE registrations SET name = " + p.add(participant.name) +
-                          ", email = " + p.add(participant.email) + ", organisation = " +
-                          p.add(participant.organisation) + ", country = " + p.add(participant.country) +
-                          ", needs = " + p.add(participant.needs) + ", updated_at = now() WHERE id = " + p.add_uuid(id);
+  const std::string sql =
+      "UPDATE registrations SET name = " + p.add(participant.name) + ", email = " + p.add(participant.email) +
+      ", organisation = " + p.add(participant.organisation) + ", country = " + p.add(participant.country) +
+      ", needs = " + p.add(participant.needs) + ", updated_at = now() WHERE id = " + p.add_uuid(id);
   try {
     execute(session, sql, p);
     replace_sessions(session, id, session_ids);
@@ -239,8 +242,8 @@ void rotate_feed_token(soci::session& session, const std::string& id, int genera
   Params p;
   execute(session,
           "UPDATE registrations SET feed_generation = CAST(" + p.add(std::to_string(generation)) +
-              " AS int), feed_token_hash = decode(" + p.add(feed_hash) + ", 'hex'), updated_at = now() WHERE id = " +
-              p.add_uuid(id),
+              " AS int), feed_token_hash = decode(" + p.add(feed_hash) +
+              ", 'hex'), updated_at = now() WHERE id = " + p.add_uuid(id),
           p);
 }
 
@@ -252,9 +255,10 @@ std::vector<RegistrationListRow> list_registrations(soci::session& session, cons
   if (f.q) {
     const std::string q = p.add(*f.q);
     // registrations_search_trgm_idx serves the ILIKE over the same expression.
-    sql += " AND (coalesce(r.name, '') || ' ' || coalesce(r.email, '') || ' ' || coalesce(r.organisation, '')) "
-           "ILIKE '%' || eventd_like_escape(" +
-           q + ") || '%'";
+    sql +=
+        " AND (coalesce(r.name, '') || ' ' || coalesce(r.email, '') || ' ' || coalesce(r.organisation, '')) "
+        "ILIKE '%' || eventd_like_escape(" +
+        q + ") || '%'";
   }
   if (f.after_seq) sql += " AND r.seq > CAST(" + p.add(std::to_string(*f.after_seq)) + " AS bigint)";
   sql += " ORDER BY r.seq LIMIT CAST(" + p.add(std::to_string(f.limit)) + " AS int)";

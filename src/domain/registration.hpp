@@ -41,7 +41,7 @@ struct Registration {
   std::string id{};  // UUID
   std::string event_id{};
   RegistrationStatus status = RegistrationStatus::confirmed;
-  std::optional<int> waitlist_position{};  // 1-based, while waitlisted
+  std::optional<int> waitlist_position{};    // 1-based, while waitlisted
   std::optional<Participant> participant{};  // nullopt once erased
   std::vector<std::string> session_ids{};    // chosen programme items; empty = the whole event
   Instant consent_at{};

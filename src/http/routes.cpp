@@ -21,6 +21,8 @@ Router make_router() {
   router.add(get, "/readyz", h::readyz);
   router.add(get, "/metrics", h::metrics);
   router.add(get, "/openapi.yaml", h::openapi);
+  router.add(get, "/docs", h::docs);
+  router.add(get, "/docs/redoc.standalone.js", h::docs_script);
 
   // API keys (admin)
   router.add(post, "/v1/api-keys", h::create_api_key);
@@ -63,6 +65,7 @@ Router make_router() {
   router.add(patch, "/v1/registrations/{id}", h::patch_registration);
   router.add(delete_, "/v1/registrations/{id}", h::delete_registration);
   router.add(post, "/v1/registrations/{id}/feed-token", h::rotate_feed_link);
+  router.add(get, "/v1/registrations/{id}/invite.ics", h::registration_invite);
   router.add(post, "/v1/personal-data/export", h::export_personal_data);
 
   // Media-access requests (public POST; the requester with its status token, or the organiser)
@@ -79,6 +82,7 @@ Router make_router() {
   router.add(get, "/v1/events/{id}/calendar.ics", h::event_calendar);
   router.add(get, "/v1/organisations/{id}/calendar.ics", h::organisation_calendar);
   router.add(get, "/v1/speakers/{id}/calendar.ics", h::speaker_calendar);
+  router.add(get, "/v1/feeds/{token}/calendar.ics", h::personal_calendar);
   return router;
 }
 

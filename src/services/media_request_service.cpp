@@ -61,7 +61,7 @@ MediaRequestView view_of(soci::session& s, domain::MediaRequest request,
   domain::Event event = event_of(s, request.event_id);
   MediaRequestView view{std::move(request), std::move(event), status_token.has_value(), std::nullopt};
   if (view.by_requester && view.request.grants_access()) {
-    view.access = MediaAccess{stream_url_of(view.event), media_feed_token_for(*status_token)};
+    view.access = MediaAccess{entitled_stream_url(view.request, view.event), media_feed_token_for(*status_token)};
   }
   return view;
 }
@@ -263,13 +263,9 @@ boost::asio::awaitable<std::vector<db::MediaPersonalRecord>> media_personal_data
   co_return records;
 }
 
-std::optional<MediaFeedEntry> media_feed_entry(soci::session& s, std::string_view feed_token) {
-  auto record = db::find_media_request_by_feed_hash(s, secret_hash(feed_token));
-  if (!record) return std::nullopt;
-  domain::Event event = event_of(s, record->request.event_id);
-  MediaFeedEntry entry{std::move(record->request), std::move(event), std::nullopt};
-  if (entry.request.grants_access()) entry.entitled_stream_url = stream_url_of(entry.event);
-  return entry;
+std::optional<std::string> entitled_stream_url(const domain::MediaRequest& request, const domain::Event& event) {
+  if (!request.grants_access()) return std::nullopt;
+  return stream_url_of(event);
 }
 
 }  // namespace eventd::services

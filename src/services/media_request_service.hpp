@@ -18,10 +18,6 @@
 #include "services/idempotency.hpp"
 #include "services/token_access.hpp"
 
-namespace soci {
-class session;
-}
-
 namespace eventd::services {
 
 class Database;
@@ -123,14 +119,9 @@ boost::asio::awaitable<std::vector<db::MediaPersonalRecord>> media_personal_data
                                                                                  const domain::Caller& caller,
                                                                                  std::string email);
 
-// What a personal feed shows for a media request's feed token: the event, with the stream
-// link only while the request is approved. nullopt when the token is no request's.
-struct MediaFeedEntry {
-  domain::MediaRequest request;
-  domain::Event event;
-  std::optional<std::string> entitled_stream_url;
-};
-std::optional<MediaFeedEntry> media_feed_entry(soci::session& s, std::string_view feed_token);
+// The stream link the request's holder is entitled to: the event's, while the request is
+// approved; nothing otherwise. The one rule behind `access` and the personal feed.
+std::optional<std::string> entitled_stream_url(const domain::MediaRequest& request, const domain::Event& event);
 
 // Media feed tokens start with this; they are derived from the status token (secrets.hpp).
 inline constexpr std::string_view kMediaFeedTokenPrefix = "evp_";

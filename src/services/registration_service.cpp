@@ -119,7 +119,7 @@ boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, st
     db::NewRegistration row;
     row.event_id = event.id;
     row.status = admission == domain::Admission::confirmed ? domain::RegistrationStatus::confirmed
-                                                            : domain::RegistrationStatus::waitlisted;
+                                                           : domain::RegistrationStatus::waitlisted;
     row.participant = draft.participant;
     row.session_ids = draft.session_ids;
     row.manage_token_hash = secret_hash(manage_token);
@@ -179,8 +179,9 @@ boost::asio::awaitable<void> cancel_registration(Database& db, std::string id, R
     // erasing it leaves the counts as they were.
     const bool over = domain::event_interval(event).second <= now();
     if (over && !erase) {
-      throw domain::conflict("The event is over; its registrations are history. Use ?erase=true to remove the "
-                             "personal data.");
+      throw domain::conflict(
+          "The event is over; its registrations are history. Use ?erase=true to remove the "
+          "personal data.");
     }
     if (current.is_active() && !over) {
       db::cancel_registration(s, current.id);

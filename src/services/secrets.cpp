@@ -83,9 +83,9 @@ std::optional<std::string> unseal(std::string_view sealed_hex, std::string_view 
   std::string plain(length - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
   unsigned char key[crypto_secretbox_KEYBYTES];
   box_key(key_material, key);
-  const int failed = crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()),
-                                                in + crypto_secretbox_NONCEBYTES, length - crypto_secretbox_NONCEBYTES,
-                                                in, key);
+  const int failed =
+      crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()), in + crypto_secretbox_NONCEBYTES,
+                                 length - crypto_secretbox_NONCEBYTES, in, key);
   sodium_memzero(key, sizeof key);
   if (failed != 0) return std::nullopt;
   return plain;

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "db/migrations.hpp"
+#include "services/media_request_service.hpp"
+#include "support/ics_check.hpp"
 #include "support/test_server.hpp"
 
 using namespace eventd::test;
@@ -26,6 +28,13 @@ HeaderList with(HeaderList headers, std::string name, std::string value) {
 }
 std::string quoted(const std::string& text) { return "$q$" + text + "$q$"; }
 bool mentions(const std::string& body, const std::string& text) { return body.find(text) != std::string::npos; }
+std::string path_of(const std::string& url) { return url.substr(url.find("/v1/")); }
+bool has_line(const std::string& calendar, const std::string& line) {
+  for (const auto& l : lines_of(calendar)) {
+    if (l == line) return true;
+  }
+  return false;
+}
 
 // A server with the County Administrative Board and Forum as organisations, an organiser key
 // each, and Integrationsforum streamed in a year to come: its stream is not public, the press
@@ -97,6 +106,12 @@ struct Conference {
     return server.get("/v1/media-requests/" + id, bearer(credential));
   }
 
+  // The requester's personal feed. Only an approved requester is told its URL; the tests
+  // derive it from the status token as the service does, to look at it in every state.
+  HttpResponse feed_of(const std::string& status_token) {
+    return server.get("/v1/feeds/" + eventd::services::media_feed_token_for(status_token) + "/calendar.ics");
+  }
+
   std::string sql(const std::string& query) { return server.database().scalar(query); }
 };
 
@@ -142,6 +157,10 @@ TEST_CASE("media requests: pending → approved → link visible → revoked →
   CHECK_FALSE(pending.json().contains("access"));
   CHECK_FALSE(mentions(pending.body, kStreamUrl));
   CHECK(pending.header("Cache-Control") == "no-store");
+  auto pending_feed = c.feed_of(karin.token);
+  REQUIRE_MESSAGE(pending_feed.status == 200, pending_feed.body);
+  CHECK(has_line(pending_feed.body, "UID:event-" + c.event_id + "@127.0.0.1:8080"));
+  CHECK_FALSE(mentions(unfold(pending_feed.body), kStreamUrl));
 
   // The organiser approves, with a note and the ETag it saw.
   auto seen = c.view(karin.id, c.lansstyrelsen_key);
@@ -164,6 +183,19 @@ TEST_CASE("media requests: pending → approved → link visible → revoked →
   const std::string feed_url = access["feed_url"];
   CHECK(mentions(feed_url, "/v1/feeds/evp_"));
   CHECK(access["webcal_url"].get<std::string>().starts_with("webcal://"));
+  CHECK(path_of(feed_url) == "/v1/feeds/" + eventd::services::media_feed_token_for(karin.token) + "/calendar.ics");
+  // The personal feed carries the stream now.
+  auto feed = c.server.get(path_of(feed_url));
+  REQUIRE_MESSAGE(feed.status == 200, feed.body);
+  CHECK(feed.header("Content-Type") == "text/calendar; charset=utf-8");
+  CHECK(feed.header("Cache-Control") == "no-store");
+  const auto check = run_ics_checker(feed.body);
+  CHECK_MESSAGE(check.status == 0, check.output);
+  CHECK(has_line(feed.body, "UID:event-" + c.event_id + "@127.0.0.1:8080"));
+  CHECK(mentions(unfold(feed.body), kStreamUrl));
+  CHECK(feed.header("ETag") != pending_feed.header("ETag"));
+  // The public feed of the event does not.
+  CHECK_FALSE(mentions(unfold(c.server.get("/v1/events/integrationsforum/calendar.ics").body), kStreamUrl));
   CHECK(granted.json()["note"] == "Välkommen! Presskonferens kl. 12.");
   CHECK_FALSE(granted.json()["decided_at"].is_null());
   // The stream stays hidden from the public event, and from a second journalist's request.
@@ -185,6 +217,13 @@ TEST_CASE("media requests: pending → approved → link visible → revoked →
   CHECK_FALSE(mentions(gone.body, kStreamUrl));
   CHECK_FALSE(mentions(gone.body, "evp_"));
   CHECK(gone.json()["note"] == "Sändningen är stängd.");
+  // ...and from the feed, which still answers (the event stays) so calendar clients replace
+  // the copy that had the link.
+  auto revoked_feed = c.server.get(path_of(feed_url), {{"If-None-Match", feed.header("ETag")}});
+  REQUIRE_MESSAGE(revoked_feed.status == 200, revoked_feed.body);
+  CHECK(has_line(revoked_feed.body, "UID:event-" + c.event_id + "@127.0.0.1:8080"));
+  CHECK_FALSE(mentions(unfold(revoked_feed.body), kStreamUrl));
+  CHECK(run_ics_checker(revoked_feed.body).status == 0);
 
   // The history: every change, who made it (which key), from which status to which.
   auto history = c.server.get("/v1/media-requests/" + karin.id + "/history", bearer(c.lansstyrelsen_key));
@@ -215,6 +254,15 @@ TEST_CASE("media requests: pending → approved → link visible → revoked →
   REQUIRE_MESSAGE(again.status == 200, again.body);
   CHECK(c.view(karin.id, karin.token).json()["access"]["stream_url"] == kStreamUrl);
   CHECK(c.view(karin.id, karin.token).json()["note"].is_null());
+  CHECK(mentions(unfold(c.server.get(path_of(feed_url)).body), kStreamUrl));
+  // Withdrawn by the journalist: gone again; erased: the feed link is dead.
+  REQUIRE(c.server.request("DELETE", "/v1/media-requests/" + karin.id, "", bearer(karin.token)).status == 204);
+  CHECK_FALSE(mentions(unfold(c.server.get(path_of(feed_url)).body), kStreamUrl));
+  REQUIRE(
+      c.server.request("DELETE", "/v1/media-requests/" + karin.id + "?erase=true", "", bearer(karin.token)).status ==
+      204);
+  CHECK(c.server.get(path_of(feed_url)).status == 404);
+  CHECK(c.server.get("/v1/feeds/evp_unknown/calendar.ics").status == 404);
 }
 
 TEST_CASE("media requests: rejected and pending requests never show the link") {
@@ -230,6 +278,10 @@ TEST_CASE("media requests: rejected and pending requests never show the link") {
   CHECK_FALSE(view.json().contains("access"));
   CHECK_FALSE(mentions(view.body, kStreamUrl));
   CHECK_FALSE(mentions(view.body, "/v1/feeds/"));
+  auto feed = c.feed_of(karin.token);
+  REQUIRE_MESSAGE(feed.status == 200, feed.body);
+  CHECK(has_line(feed.body, "UID:event-" + c.event_id + "@127.0.0.1:8080"));
+  CHECK_FALSE(mentions(unfold(feed.body), kStreamUrl));
   // A rejection is final for that request: it cannot then be revoked or rejected again.
   CHECK(c.decide(karin.id, c.lansstyrelsen_key, {{"status", "revoked"}}).status == 409);
   CHECK(c.decide(karin.id, c.lansstyrelsen_key, {{"status", "rejected"}}).status == 409);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "db/migrations.hpp"
+#include "support/ics_check.hpp"
 #include "support/test_server.hpp"
 
 using namespace eventd::test;
@@ -36,9 +37,9 @@ struct Seminar {
   explicit Seminar(ServerSettings settings = {}, int capacity = 10, bool waitlist = true)
       : server(std::move(settings)) {
     auto& db = server.database();
-    db.exec("INSERT INTO organisations (slug, name, kind) VALUES ('fyrbodal', " +
-            quoted("Fyrbodals kommunalförbund") + ", 'region'), ('forum', " +
-            quoted("Forum – idéburna organisationer med social inriktning") + ", 'civil_society')");
+    db.exec("INSERT INTO organisations (slug, name, kind) VALUES ('fyrbodal', " + quoted("Fyrbodals kommunalförbund") +
+            ", 'region'), ('forum', " + quoted("Forum – idéburna organisationer med social inriktning") +
+            ", 'civil_society')");
     fyrbodal_key = organiser_key("fyrbodal");
     forum_key = organiser_key("forum");
     event_id = create_event("fyrbodal-seminarium", "fyrbodal", capacity, waitlist);
@@ -181,9 +182,9 @@ TEST_CASE("registrations: raising the capacity confirms as many as fit; lowering
   Seminar s({}, 1, true);
   for (int i = 0; i < 5; ++i) must_register(s, "Person " + std::to_string(i), "p" + std::to_string(i) + "@example.se");
   auto etag = s.server.get("/v1/events/fyrbodal-seminarium").header("ETag");
-  auto raise = s.server.request("PATCH", "/v1/events/fyrbodal-seminarium", R"({"capacity": 3})",
-                                with(with(bearer(s.fyrbodal_key), "Content-Type", "application/merge-patch+json"),
-                                     "If-Match", etag));
+  auto raise = s.server.request(
+      "PATCH", "/v1/events/fyrbodal-seminarium", R"({"capacity": 3})",
+      with(with(bearer(s.fyrbodal_key), "Content-Type", "application/merge-patch+json"), "If-Match", etag));
   REQUIRE_MESSAGE(raise.status == 200, raise.body);
   CHECK(raise.json()["counts"] == json({{"confirmed", 3}, {"waitlisted", 2}, {"capacity_left", 0}}));
   // The first two in line were confirmed, in order.
@@ -253,8 +254,9 @@ TEST_CASE("registrations: full, window, consent, duplicates and sessions") {
                                {{"Content-Type", "application/json"}});
     CHECK(no.status == 422);
     CHECK(error_fields(no) == std::set<std::string>{"name", "email", "consent"});
-    auto unknown = s.server.request("POST", s.path, R"({"name": "X", "email": "x@example.se", "consent": true, "vip": 1})",
-                                    {{"Content-Type", "application/json"}});
+    auto unknown =
+        s.server.request("POST", s.path, R"({"name": "X", "email": "x@example.se", "consent": true, "vip": 1})",
+                         {{"Content-Type", "application/json"}});
     CHECK(unknown.status == 422);
     CHECK(error_fields(unknown) == std::set<std::string>{"vip"});
     CHECK(s.sql("SELECT count(*) FROM registrations") == "1");
@@ -312,8 +314,9 @@ TEST_CASE("registrations: a participant's token reaches its own registration and
   CHECK_FALSE(own.json().contains("manage_token"));
 
   CHECK(s.server.get(bo_url, bearer(anna_token)).status == 403);
-  CHECK(s.server.request("PATCH", bo_url, R"({"needs": "x"})",
-                         with(bearer(anna_token), "Content-Type", "application/merge-patch+json"))
+  CHECK(s.server
+            .request("PATCH", bo_url, R"({"needs": "x"})",
+                     with(bearer(anna_token), "Content-Type", "application/merge-patch+json"))
             .status == 403);
   CHECK(s.server.request("DELETE", bo_url, "", bearer(anna_token)).status == 403);
   CHECK(s.server.get(bo_url).status == 401);
@@ -340,11 +343,13 @@ TEST_CASE("registrations: a participant's token reaches its own registration and
       with(with(bearer(anna_token), "Content-Type", "application/merge-patch+json"), "If-Match", own.header("ETag")));
   CHECK(stale.status == 412);
   // Taking Bo's address is a 409; withdrawing consent by PATCH is a 422.
-  CHECK(s.server.request("PATCH", anna_url, R"({"email": "BO@example.se"})",
-                         with(bearer(anna_token), "Content-Type", "application/merge-patch+json"))
+  CHECK(s.server
+            .request("PATCH", anna_url, R"({"email": "BO@example.se"})",
+                     with(bearer(anna_token), "Content-Type", "application/merge-patch+json"))
             .status == 409);
-  CHECK(s.server.request("PATCH", anna_url, R"({"consent": false})",
-                         with(bearer(anna_token), "Content-Type", "application/merge-patch+json"))
+  CHECK(s.server
+            .request("PATCH", anna_url, R"({"consent": false})",
+                     with(bearer(anna_token), "Content-Type", "application/merge-patch+json"))
             .status == 422);
 
   // A new feed link replaces the old one.
@@ -382,7 +387,8 @@ TEST_CASE("registrations: an Idempotency-Key retry returns the first answer, nev
   const std::string bo = json({{"name", "Bo Berg"}, {"email", "bo@example.se"}, {"consent", true}}).dump();
   std::vector<HttpResponse> answers(8);
   std::vector<std::thread> threads;
-  for (int i = 0; i < 8; ++i) threads.emplace_back([&, i] { answers[i] = s.server.request("POST", s.path, bo, racing); });
+  for (int i = 0; i < 8; ++i)
+    threads.emplace_back([&, i] { answers[i] = s.server.request("POST", s.path, bo, racing); });
   for (auto& t : threads) t.join();
   std::set<std::string> ids;
   for (const auto& a : answers) {
@@ -395,21 +401,23 @@ TEST_CASE("registrations: an Idempotency-Key retry returns the first answer, nev
 
 TEST_CASE("registrations: erasure leaves no personal data in the database") {
   Seminar s({}, 1, true);
-  auto anna = s.server.request("POST", s.path,
-                               json({{"name", "Anna Andersson"},
-                                     {"email", "anna@example.se"},
-                                     {"organisation", "Trollhättans stad"},
-                                     {"country", "SE"},
-                                     {"needs", "Glutenfri kost"},
-                                     {"consent", true}})
-                                   .dump(),
-                               {{"Content-Type", "application/json"}})
+  auto anna = s.server
+                  .request("POST", s.path,
+                           json({{"name", "Anna Andersson"},
+                                 {"email", "anna@example.se"},
+                                 {"organisation", "Trollhättans stad"},
+                                 {"country", "SE"},
+                                 {"needs", "Glutenfri kost"},
+                                 {"consent", true}})
+                               .dump(),
+                           {{"Content-Type", "application/json"}})
                   .json();
   auto bo = must_register(s, "Bo Berg", "bo@example.se");
   const std::string id = anna["id"];
 
   SUBCASE("before the event: the seat goes to the next in line, the record stays anonymised") {
-    auto erase = s.server.request("DELETE", "/v1/registrations/" + id + "?erase=true", "", bearer(anna["manage_token"]));
+    auto erase =
+        s.server.request("DELETE", "/v1/registrations/" + id + "?erase=true", "", bearer(anna["manage_token"]));
     REQUIRE_MESSAGE(erase.status == 204, erase.body);
     CHECK(s.sql("SELECT count(*) FROM registrations WHERE id = '" + id +
                 "' AND name IS NULL AND email IS NULL AND organisation IS NULL AND country IS NULL AND needs IS NULL "
@@ -434,7 +442,8 @@ TEST_CASE("registrations: erasure leaves no personal data in the database") {
     REQUIRE_MESSAGE(erase.status == 204, erase.body);
     CHECK(s.event()["counts"] == counts);
     CHECK(s.sql("SELECT status || ' ' || (name IS NULL)::text || ' ' || (email IS NULL)::text FROM registrations "
-                "WHERE id = '" + id + "'") == "confirmed true true");
+                "WHERE id = '" +
+                id + "'") == "confirmed true true");
     CHECK(s.sql("SELECT count(*) FROM registrations WHERE email = 'bo@example.se'") == "1");
   }
 }
@@ -459,8 +468,9 @@ TEST_CASE("registrations: the running service anonymises registrations of long-e
   std::string anonymised;
   for (int i = 0; i < 100 && anonymised != "2"; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    anonymised = s.sql("SELECT count(*) FROM registrations WHERE erased_reason = 'retention' AND name IS NULL "
-                       "AND email IS NULL");
+    anonymised = s.sql(
+        "SELECT count(*) FROM registrations WHERE erased_reason = 'retention' AND name IS NULL "
+        "AND email IS NULL");
   }
   CHECK(anonymised == "2");
   CHECK(s.sql("SELECT count(*) FROM registrations WHERE email = 'cecilia@example.se'") == "1");
@@ -570,7 +580,91 @@ TEST_CASE("registrations: an organiser can export everything held about one addr
   CHECK(admin.json()["registrations"].size() == 2);
   CHECK(s.server.request("POST", "/v1/personal-data/export", R"({"email": "anna@example.se"})", json_type).status ==
         401);
-  CHECK(s.server.request("POST", "/v1/personal-data/export", R"({"email": "nope"})",
-                         with(bearer(s.fyrbodal_key), "Content-Type", "application/json"))
+  CHECK(s.server
+            .request("POST", "/v1/personal-data/export", R"({"email": "nope"})",
+                     with(bearer(s.fyrbodal_key), "Content-Type", "application/json"))
             .status == 422);
+}
+
+namespace {
+bool has_line(const std::string& calendar, const std::string& line) {
+  for (const auto& l : lines_of(calendar)) {
+    if (l == line) return true;
+  }
+  return false;
+}
+bool has_line_starting(const std::string& calendar, const std::string& prefix) {
+  for (const auto& l : lines_of(calendar)) {
+    if (l.starts_with(prefix)) return true;
+  }
+  return false;
+}
+std::string path_of(const std::string& url) { return url.substr(url.find("/v1/")); }
+}  // namespace
+
+TEST_CASE("registrations: personal feeds carry the stream for confirmed seats only, and invitations follow") {
+  Seminar s({}, 1, true);
+  // Integrationsforum's stream, for registered participants.
+  s.server.database().exec(
+      "UPDATE events SET format = 'hybrid', online_platform = 'YouTube', online_access = 'registered', "
+      "online_stream_url = 'https://www.youtube.com/watch?v=integrationsforum' WHERE id = '" +
+      s.event_id + "'");
+  auto anna = must_register(s, "Anna Andersson", "anna@example.se");
+  auto bo = must_register(s, "Bo Berg", "bo@example.se");
+  const std::string stream = "https://www.youtube.com/watch?v=integrationsforum";
+
+  auto anna_feed = s.server.get(path_of(anna["feed_url"]));
+  REQUIRE_MESSAGE(anna_feed.status == 200, anna_feed.body);
+  CHECK(anna_feed.header("Content-Type") == "text/calendar; charset=utf-8");
+  CHECK(anna_feed.header("Cache-Control") == "no-store");
+  const auto check = run_ics_checker(anna_feed.body);
+  CHECK_MESSAGE(check.status == 0, check.output);
+  CHECK(unfold(anna_feed.body).find(stream) != std::string::npos);
+  CHECK(has_line(anna_feed.body, "UID:event-" + s.event_id + "@127.0.0.1:8080"));
+  // Revalidation.
+  auto again = s.server.get(path_of(anna["feed_url"]), {{"If-None-Match", anna_feed.header("ETag")}});
+  CHECK(again.status == 304);
+
+  // Bo waits: tentative, and no stream.
+  auto bo_feed = s.server.get(path_of(bo["feed_url"]));
+  REQUIRE(bo_feed.status == 200);
+  CHECK(unfold(bo_feed.body).find(stream) == std::string::npos);
+  CHECK(has_line(bo_feed.body, "STATUS:TENTATIVE"));
+
+  // The invitation: REQUEST to Anna, by her token or the organiser's key.
+  const std::string invite = "/v1/registrations/" + anna["id"].get<std::string>() + "/invite.ics";
+  auto request = s.server.get(invite, bearer(anna["manage_token"]));
+  REQUIRE_MESSAGE(request.status == 200, request.body);
+  CHECK(request.header("Content-Type") == "text/calendar; charset=utf-8; method=REQUEST");
+  CHECK(has_line(request.body, "METHOD:REQUEST"));
+  CHECK(has_line_starting(request.body, "ATTENDEE;CN=Anna Andersson"));
+  CHECK(run_ics_checker(request.body).status == 0);
+  CHECK(s.server.get(invite, bearer(s.fyrbodal_key)).status == 200);
+  CHECK(s.server.get(invite, bearer(bo["manage_token"])).status == 403);
+  CHECK(s.server.get(invite).status == 401);
+
+  // Anna cancels: her feed says so, her invitation becomes a CANCEL, Bo gets the seat and the stream.
+  REQUIRE(
+      s.server.request("DELETE", "/v1/registrations/" + anna["id"].get<std::string>(), "", bearer(anna["manage_token"]))
+          .status == 204);
+  auto cancelled = s.server.get(path_of(anna["feed_url"]));
+  CHECK(has_line(cancelled.body, "STATUS:CANCELLED"));
+  CHECK(unfold(cancelled.body).find(stream) == std::string::npos);
+  auto cancel = s.server.get(invite, bearer(anna["manage_token"]));
+  CHECK(has_line(cancel.body, "METHOD:CANCEL"));
+  CHECK(cancel.header("Content-Type") == "text/calendar; charset=utf-8; method=CANCEL");
+  CHECK(unfold(s.server.get(path_of(bo["feed_url"])).body).find(stream) != std::string::npos);
+
+  // A renewed link ends the old one; an erased registration has no feed.
+  auto rotated = s.server.request("POST", "/v1/registrations/" + bo["id"].get<std::string>() + "/feed-token", "",
+                                  bearer(bo["manage_token"]));
+  REQUIRE(rotated.status == 200);
+  CHECK(s.server.get(path_of(bo["feed_url"])).status == 404);
+  CHECK(s.server.get(path_of(rotated.json()["feed_url"])).status == 200);
+  REQUIRE(s.server
+              .request("DELETE", "/v1/registrations/" + bo["id"].get<std::string>() + "?erase=true", "",
+                       bearer(bo["manage_token"]))
+              .status == 204);
+  CHECK(s.server.get(path_of(rotated.json()["feed_url"])).status == 404);
+  CHECK(s.server.get("/v1/feeds/evf_unknown/calendar.ics").status == 404);
 }

@@ -112,9 +112,9 @@ std::string registrations_csv(const std::vector<domain::Registration>& items, ch
     std::string sessions;
     for (const auto& id : r.session_ids) sessions += (sessions.empty() ? "" : " ") + id;
     row({r.id, std::string(domain::to_string(r.status)),
-         r.waitlist_position ? std::to_string(*r.waitlist_position) : "", p.name, p.email,
-         p.organisation.value_or(""), p.country.value_or(""), p.needs.value_or(""), sessions,
-         domain::format_utc(r.created_at), r.confirmed_at ? domain::format_utc(*r.confirmed_at) : "",
+         r.waitlist_position ? std::to_string(*r.waitlist_position) : "", p.name, p.email, p.organisation.value_or(""),
+         p.country.value_or(""), p.needs.value_or(""), sessions, domain::format_utc(r.created_at),
+         r.confirmed_at ? domain::format_utc(*r.confirmed_at) : "",
          r.cancelled_at ? domain::format_utc(*r.cancelled_at) : "", r.is_erased() ? "yes" : "no"});
   }
   return out;

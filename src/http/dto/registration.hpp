@@ -19,10 +19,10 @@ nlohmann::json registration_request_json(const domain::Registration& r);
 
 // Links a participant may be shown; empty members are left out.
 struct RegistrationLinks {
-  std::string self;       // /v1/registrations/{id}
-  std::string invite;     // /v1/registrations/{id}/invite.ics
-  std::string feed;       // /v1/feeds/{token}/calendar.ics (participant only)
-  std::string webcal;     // the same as webcal://
+  std::string self;    // /v1/registrations/{id}
+  std::string invite;  // /v1/registrations/{id}/invite.ics
+  std::string feed;    // /v1/feeds/{token}/calendar.ics (participant only)
+  std::string webcal;  // the same as webcal://
 };
 
 nlohmann::json registration_json(const domain::Registration& r, const RegistrationLinks& links);

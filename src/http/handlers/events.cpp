@@ -115,7 +115,9 @@ bool may_see_stream_url(const domain::Event& e, const domain::Caller& caller) {
 }
 
 // The counts move with registrations, not with the event's own version.
-std::string event_etag(const domain::Event& e) { return etag_for(e.id, e.version, "c" + std::to_string(e.counts.version)); }
+std::string event_etag(const domain::Event& e) {
+  return etag_for(e.id, e.version, "c" + std::to_string(e.counts.version));
+}
 domain::Instant event_last_modified(const domain::Event& e) {
   return e.counts.changed_at && *e.counts.changed_at > e.updated_at ? *e.counts.changed_at : e.updated_at;
 }

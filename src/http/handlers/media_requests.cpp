@@ -12,11 +12,6 @@
 #include "http/public_writes.hpp"
 #include "services/media_request_service.hpp"
 
-// g++ 12 inlines Asio's coroutine-frame allocation (aligned_alloc) and its matching
-// operator delete and then reports them as mismatched, a known false positive (GCC PR
-// 109224); see handlers/registrations.cpp.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
 namespace eventd::http::handlers {
 
 namespace {

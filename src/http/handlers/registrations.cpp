@@ -8,16 +8,13 @@
 #include "http/dto/media_request.hpp"
 #include "http/dto/reader.hpp"
 #include "http/dto/registration.hpp"
+#include "http/handlers/feeds.hpp"
 #include "http/json.hpp"
 #include "http/pagination.hpp"
 #include "http/public_writes.hpp"
 #include "services/media_request_service.hpp"
+#include "services/personal_feed_service.hpp"
 #include "services/registration_service.hpp"
-
-// g++ 12 inlines Asio's coroutine-frame allocation (aligned_alloc) and its matching
-// operator delete into create_registration and then reports them as mismatched, a known
-// false positive (GCC PR 109224); the pair is Asio's own and correct.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
 namespace eventd::http::handlers {
 
@@ -99,7 +96,7 @@ boost::asio::awaitable<Response> create_registration(RequestContext& context) {
                                     body.dump()};
   };
   auto answer = co_await services::register_participant(context.backend.db, context.param("id"), std::move(draft),
-                                                         std::move(idempotency), render);
+                                                        std::move(idempotency), render);
   Response response;
   response.status = answer.response.status;
   response.body = answer.response.body;
@@ -204,6 +201,14 @@ boost::asio::awaitable<Response> rotate_feed_link(RequestContext& context) {
   auto feed_token = co_await services::rotate_feed_token(context.backend.db, context.param("id"), access);
   auto view = co_await services::get_registration(context.backend.db, context.param("id"), access);
   co_return registration_response(context, 200, view.registration, feed_token);
+}
+
+boost::asio::awaitable<Response> registration_invite(RequestContext& context) {
+  auto access = co_await access_of(context);
+  auto location = location_of(context, false);
+  auto feed = co_await services::registration_invitation(context.backend.db, context.param("id"), std::move(access),
+                                                         std::move(location));
+  co_return feed_response(context, feed);
 }
 
 boost::asio::awaitable<Response> export_personal_data(RequestContext& context) {

@@ -16,6 +16,7 @@ boost::asio::awaitable<Response> get_registration(RequestContext& context);
 boost::asio::awaitable<Response> patch_registration(RequestContext& context);
 boost::asio::awaitable<Response> delete_registration(RequestContext& context);
 boost::asio::awaitable<Response> rotate_feed_link(RequestContext& context);
+boost::asio::awaitable<Response> registration_invite(RequestContext& context);
 boost::asio::awaitable<Response> export_personal_data(RequestContext& context);
 
 }  // namespace eventd::http::handlers
