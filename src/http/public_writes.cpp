@@ -39,6 +39,17 @@ void mark_personal(Response& response) {
   response.headers.set("Vary", "Authorization");
 }
 
+Response created_response(const services::StoredResponse& answer, bool replayed) {
+  Response response;
+  response.status = answer.status;
+  response.body = answer.body;
+  response.headers.set("Content-Type", "application/json");
+  response.headers.set("Location", answer.location);
+  if (replayed) response.headers.set("Idempotent-Replayed", "true");
+  mark_personal(response);
+  return response;
+}
+
 FeedLinks personal_feed_links(const std::string& public_url, const std::string& feed_token) {
   FeedLinks links;
   links.https = public_url + "/v1/feeds/" + feed_token + "/calendar.ics";

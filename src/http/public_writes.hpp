@@ -6,6 +6,7 @@
 #include <string>
 
 #include "http/message.hpp"
+#include "services/idempotency.hpp"
 
 namespace eventd::http {
 
@@ -19,6 +20,10 @@ std::optional<std::string> idempotency_key_of(const Request& request);
 
 // Personal data: no cache anywhere may keep it, and the answer depends on the credentials.
 void mark_personal(Response& response);
+
+// The answer to a public POST as the service rendered (or replayed) it: JSON with Location,
+// Idempotent-Replayed when it is the stored first answer, personal.
+Response created_response(const services::StoredResponse& answer, bool replayed);
 
 // /v1/feeds/{token}/calendar.ics under the service's base URL, and the same as webcal://.
 struct FeedLinks {

@@ -97,14 +97,7 @@ boost::asio::awaitable<Response> create_registration(RequestContext& context) {
   };
   auto answer = co_await services::register_participant(context.backend.db, context.param("id"), std::move(draft),
                                                         std::move(idempotency), render);
-  Response response;
-  response.status = answer.response.status;
-  response.body = answer.response.body;
-  response.headers.set("Content-Type", "application/json");
-  response.headers.set("Location", answer.response.location);
-  if (answer.replayed) response.headers.set("Idempotent-Replayed", "true");
-  mark_personal(response);
-  co_return response;
+  co_return created_response(answer.response, answer.replayed);
 }
 
 boost::asio::awaitable<Response> list_registrations(RequestContext& context) {
