@@ -403,19 +403,31 @@ TEST_CASE("media requests: one open request per address; fields are checked toge
   auto again = c.ask("Karin Ek", "KARIN.EK@sr.se");
   CHECK(again.status == 409);
   CHECK(c.sql("SELECT count(*) FROM media_requests") == "1");
+  // At once from eight clients: one request, seven 409s.
+  std::vector<HttpResponse> answers(8);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) threads.emplace_back([&, i] { answers[i] = c.ask("Omar Said", "omar@tidningen.se"); });
+  for (auto& t : threads) t.join();
+  int accepted = 0;
+  for (const auto& a : answers) {
+    CHECK_MESSAGE((a.status == 202 || a.status == 409), a.body);
+    accepted += a.status == 202 ? 1 : 0;
+  }
+  CHECK(accepted == 1);
+  CHECK(c.sql("SELECT count(*) FROM media_requests WHERE email = 'omar@tidningen.se'") == "1");
 
   auto bad = c.server.request("POST", c.path, R"({"name": "", "email": "karin", "phone": "ring mig", "vip": true})",
                               {{"Content-Type", "application/json"}});
   CHECK(bad.status == 422);
   CHECK(error_fields(bad) == std::set<std::string>{"name", "email", "outlet", "phone", "vip"});
-  auto karin = c.sql("SELECT id::text FROM media_requests");
+  auto karin = c.sql("SELECT id::text FROM media_requests WHERE email = 'karin.ek@sr.se'");
   auto decision = c.decide(karin, c.lansstyrelsen_key, {{"status", "pending"}, {"verdict", "ja"}});
   CHECK(decision.status == 422);
   CHECK(error_fields(decision) == std::set<std::string>{"status", "verdict"});
   CHECK(c.decide(karin, c.lansstyrelsen_key, json::object()).status == 422);
   CHECK(c.decide(karin, c.lansstyrelsen_key, {{"status", "approved"}, {"note", std::string(2001, 'x')}}).status == 422);
-  CHECK(c.sql("SELECT count(*) FROM media_requests") == "1");
-  CHECK(c.sql("SELECT status FROM media_requests") == "pending");
+  CHECK(c.sql("SELECT count(*) FROM media_requests") == "2");
+  CHECK(c.sql("SELECT status FROM media_requests WHERE id = '" + karin + "'") == "pending");
 }
 
 TEST_CASE("media requests: organisers list and filter their own events' requests") {
