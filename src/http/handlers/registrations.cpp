@@ -98,19 +98,6 @@ std::optional<std::string> feed_token_of(const services::RegistrationAccess& acc
   return services::feed_token_for(*access.manage_token, r.feed_generation);
 }
 
-std::optional<long long> read_seq_cursor(const Page& page) {
-  if (!page.after) return std::nullopt;
-  const auto& key = *page.after;
-  long long seq = 0;
-  bool ok = key.size() == 1 && !key[0].empty() && key[0].size() < 19;
-  for (char c : ok ? key[0] : std::string{}) {
-    ok = ok && c >= '0' && c <= '9';
-    seq = seq * 10 + (c - '0');
-  }
-  if (!ok) throw Error(ErrorCode::bad_request, "The cursor is not one this service gave out.");
-  return seq;
-}
-
 bool wants_csv(const Request& request) {
   auto accept = request.headers.get("Accept");
   return accept && accept->find("text/csv") != std::string_view::npos;
@@ -134,8 +121,9 @@ boost::asio::awaitable<Response> create_registration(RequestContext& context) {
     return services::StoredResponse{201, ctx.backend.public_url + "/v1/registrations/" + created.registration.id,
                                     body.dump()};
   };
+  services::MailContext mail{context.backend.public_url};  // named: see services/mail_outbox.hpp
   auto answer = co_await services::register_participant(context.backend.db, context.param("id"), std::move(draft),
-                                                        std::move(idempotency), render);
+                                                        std::move(idempotency), render, mail);
   Response response;
   response.status = answer.response.status;
   response.body = answer.response.body;
@@ -226,9 +214,10 @@ boost::asio::awaitable<Response> delete_registration(RequestContext& context) {
     erase = *value == "true";
   }
   const Request& request = context.request;
+  services::MailContext mail{context.backend.public_url};
   co_await services::cancel_registration(
       context.backend.db, context.param("id"), access, erase,
-      [&request](const domain::Registration& current) { check_if_match(request, registration_etag(current)); });
+      [&request](const domain::Registration& current) { check_if_match(request, registration_etag(current)); }, mail);
   Response response;
   response.status = 204;
   mark_personal(response);
