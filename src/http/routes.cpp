@@ -38,6 +38,7 @@ Router make_router() {
 
   // Events
   router.add(post, "/v1/events", h::create_event);
+  router.add(post, "/v1/events/import", h::import_events);
   router.add(get, "/v1/events", h::list_events);
   router.add(get, "/v1/events/{id}", h::get_event);
   router.add(patch, "/v1/events/{id}", h::patch_event);

@@ -16,6 +16,7 @@
 #include "http/json.hpp"
 #include "http/pagination.hpp"
 #include "services/event_service.hpp"
+#include "services/import_service.hpp"
 
 namespace eventd::http::handlers {
 
@@ -147,6 +148,23 @@ boost::asio::awaitable<Response> create_event(RequestContext& context) {
   auto response = event_response(201, created, caller, context);
   response.headers.set("Location", context.backend.public_url + "/v1/events/" + created.id);
   co_return response;
+}
+
+boost::asio::awaitable<Response> import_events(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  require_authenticated(caller);
+  auto type = context.request.headers.get("Content-Type");
+  if (!type || !iequals(type->substr(0, std::min<std::size_t>(type->size(), 13)), "text/calendar")) {
+    throw domain::Error(domain::ErrorCode::unsupported_media_type, "Send the calendar as text/calendar.");
+  }
+  auto organisation = context.query.get("organisation");
+  auto report = co_await services::import_events(context.backend.db, caller, organisation, context.request.body);
+  nlohmann::json created = nlohmann::json::array(), skipped = nlohmann::json::array();
+  for (const auto& c : report.created) {
+    created.push_back({{"id", c.id}, {"uid", c.uid}, {"url", context.backend.public_url + "/v1/events/" + c.id}});
+  }
+  for (const auto& s : report.skipped) skipped.push_back({{"uid", s.uid}, {"reason", s.reason}});
+  co_return json_response(200, {{"created", std::move(created)}, {"skipped", std::move(skipped)}});
 }
 
 boost::asio::awaitable<Response> list_events(RequestContext& context) {
