@@ -13,7 +13,7 @@ PACKAGES=(
   libboost1.81-all-dev libsoci-dev libpq-dev nlohmann-json3-dev libical-dev doctest-dev
   libsodium-dev libcli11-dev libhowardhinnant-date-dev tzdata
   postgresql-15 postgresql-client-15
-  python3 python3-vobject python3-icalendar curl
+  python3 python3-vobject python3-icalendar python3-aiosmtpd curl libcurl4-openssl-dev
   chromium fonts-dejavu-core
 )
 

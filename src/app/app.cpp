@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "app/embedded.hpp"
@@ -19,6 +20,7 @@
 #include "ics/calendar_renderer.hpp"
 #include "services/auth.hpp"
 #include "services/database.hpp"
+#include "services/mail_outbox.hpp"
 #include "services/rate_limiter.hpp"
 #include "services/registration_service.hpp"
 
@@ -178,11 +180,76 @@ class RetentionSweeper {
   std::thread thread_;
 };
 
+// Delivers the mail outbox over SMTP on a thread of its own (SMTP exchanges block; they must
+// never hold an I/O thread or a database thread). Rounds follow each other at once while
+// there is work, and every `poll` otherwise. Any number of instances may run one each.
+class MailSender {
+ public:
+  MailSender(services::Database& db, services::SenderSettings settings, std::chrono::milliseconds poll)
+      : db_(db), settings_(std::move(settings)), poll_(poll), thread_([this] { loop(); }) {}
+  ~MailSender() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void loop() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      const bool busy = round();
+      lock.lock();
+      if (!busy) wake_.wait_for(lock, poll_, [this] { return stopping_; });
+    }
+  }
+  // True when a full batch was claimed (there may be more due right away).
+  bool round() {
+    try {
+      auto report = services::deliver_due_mail(db_, settings_);
+      return report.sent + report.failed >= settings_.batch && report.failed == 0;
+    } catch (const std::exception& error) {
+      log::warn("mail round failed", {{"reason", error.what()}});  // the next one retries
+      return false;
+    }
+  }
+
+  services::Database& db_;
+  services::SenderSettings settings_;
+  std::chrono::milliseconds poll_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+std::optional<services::SenderSettings> sender_settings(const Config& config) {
+  if (!config.smtp) return std::nullopt;
+  services::SenderSettings settings;
+  settings.smtp = *config.smtp;
+  settings.from = config.mail_from;
+  settings.backoff_base = config.mail_retry;
+  settings.max_backoff = config.mail_retry_max;
+  settings.max_attempts = config.mail_max_attempts;
+  return settings;
+}
+
 }  // namespace
 
 void App::run(bool handle_signals) {
   {
     RetentionSweeper sweeper(parts_->db, parts_->config.retention_days, parts_->config.retention_sweep);
+    std::optional<MailSender> sender;
+    if (auto settings = sender_settings(parts_->config)) {
+      mail::initialise_smtp();
+      sender.emplace(parts_->db, std::move(*settings), parts_->config.mail_poll);
+      log::info("mail sender started", {{"from", parts_->config.mail_from.email}});
+    } else {
+      log::info("no EVENTD_SMTP_URL: messages stay in the outbox");
+    }
     parts_->server.run(handle_signals);
   }
   parts_->db.shutdown();

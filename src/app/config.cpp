@@ -126,6 +126,26 @@ Config parse_config(const RawConfig& raw, unsigned cores) {
   config.rate_limit_burst =
       static_cast<double>(parse_count(raw.rate_limit_burst, "EVENTD_RATE_LIMIT_BURST", 1, 1000000));
   config.trusted_proxies = parse_networks(raw.trusted_proxies);
+  if (!raw.smtp_url.empty()) {
+    try {
+      config.smtp = mail::parse_smtp_url(raw.smtp_url);
+    } catch (const std::invalid_argument& error) {
+      // Not the URL itself: it may hold a password.
+      throw ConfigError(std::string("EVENTD_SMTP_URL: ") + error.what());
+    }
+    auto from = mail::parse_mailbox(raw.mail_from);
+    if (!from) {
+      throw ConfigError(
+          "EVENTD_MAIL_FROM: '" + raw.mail_from +
+          "' must be an address like 'eventd <noreply@events.example.org>' (needed with EVENTD_SMTP_URL)");
+    }
+    config.mail_from = *from;
+  }
+  config.mail_retry = std::chrono::milliseconds(parse_count(raw.mail_retry_ms, "EVENTD_MAIL_RETRY_MS", 10, 86400000));
+  config.mail_retry_max =
+      std::chrono::milliseconds(parse_count(raw.mail_retry_max_ms, "EVENTD_MAIL_RETRY_MAX_MS", 10, 7 * 86400000LL));
+  config.mail_max_attempts = static_cast<int>(parse_count(raw.mail_max_attempts, "EVENTD_MAIL_MAX_ATTEMPTS", 1, 1000));
+  config.mail_poll = std::chrono::milliseconds(parse_count(raw.mail_poll_ms, "EVENTD_MAIL_POLL_MS", 10, 3600000));
   return config;
 }
 

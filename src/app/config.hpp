@@ -7,6 +7,8 @@
 
 #include "common/log.hpp"
 #include "http/client_address.hpp"
+#include "mail/mime.hpp"
+#include "mail/smtp.hpp"
 
 namespace eventd::app {
 
@@ -32,6 +34,13 @@ struct Config {
   double rate_limit_per_minute = 30;  // 0: no limit
   double rate_limit_burst = 10;
   std::vector<http::Network> trusted_proxies;  // whose X-Forwarded-For is believed
+  // E-mail: without an SMTP server the outbox still fills (and can be read through the API).
+  std::optional<mail::SmtpSettings> smtp;
+  mail::Mailbox mail_from;                      // required with smtp
+  std::chrono::milliseconds mail_retry{30000};  // first retry; doubles up to mail_retry_max
+  std::chrono::milliseconds mail_retry_max{3600000};
+  int mail_max_attempts = 50;
+  std::chrono::milliseconds mail_poll{2000};  // how often the sender looks for due messages
 };
 
 // The raw texts as given on the command line or in the environment.
@@ -52,6 +61,12 @@ struct RawConfig {
   std::string rate_limit_per_minute = "30";
   std::string rate_limit_burst = "10";
   std::string trusted_proxies;
+  std::string smtp_url;
+  std::string mail_from;
+  std::string mail_retry_ms = "30000";
+  std::string mail_retry_max_ms = "3600000";
+  std::string mail_max_attempts = "50";
+  std::string mail_poll_ms = "2000";
 };
 
 // Throws ConfigError naming the variable and what is wrong, in one line.

@@ -60,14 +60,16 @@ Page read_page(const Query& query) {
   return page;
 }
 
-std::optional<long long> sequence_after(const Page& page) {
+std::optional<long long> read_seq_cursor(const Page& page) {
   if (!page.after) return std::nullopt;
   const auto& key = *page.after;
-  if (key.size() != 1 || key[0].empty()) throw bad_cursor();
   long long seq = 0;
-  const char* end = key[0].data() + key[0].size();
-  auto [stop, ec] = std::from_chars(key[0].data(), end, seq);
-  if (ec != std::errc{} || stop != end || seq < 0) throw bad_cursor();
+  bool ok = key.size() == 1 && !key[0].empty() && key[0].size() < 19;
+  for (char c : ok ? key[0] : std::string{}) {
+    ok = ok && c >= '0' && c <= '9';
+    seq = seq * 10 + (c - '0');
+  }
+  if (!ok) throw domain::Error(domain::ErrorCode::bad_request, "The cursor is not one this service gave out.");
   return seq;
 }
 

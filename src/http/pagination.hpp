@@ -18,9 +18,7 @@ struct Page {
 Page read_page(const Query& query);
 
 std::string encode_cursor(const std::vector<std::string>& sort_key);
-
-// For lists in arrival order (registrations, media requests): the cursor's key is one
-// sequence number. nullopt without a cursor; 400 for a cursor of another shape.
-std::optional<long long> sequence_after(const Page& page);
+// The cursor of lists in arrival order (one non-negative integer); bad_request otherwise.
+std::optional<long long> read_seq_cursor(const Page& page);
 
 }  // namespace eventd::http

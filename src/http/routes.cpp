@@ -6,6 +6,7 @@
 #include "http/handlers/media_requests.hpp"
 #include "http/handlers/operations.hpp"
 #include "http/handlers/organisations.hpp"
+#include "http/handlers/messages.hpp"
 #include "http/handlers/registrations.hpp"
 #include "http/handlers/sessions.hpp"
 #include "http/handlers/speakers.hpp"
@@ -62,6 +63,7 @@ Router make_router() {
   // Registrations (public POST; the participant with its manage token, or the organiser)
   router.add(post, "/v1/events/{id}/registrations", h::create_registration);
   router.add(get, "/v1/events/{id}/registrations", h::list_registrations);
+  router.add(get, "/v1/events/{id}/messages", h::list_event_messages);
   router.add(get, "/v1/registrations/{id}", h::get_registration);
   router.add(patch, "/v1/registrations/{id}", h::patch_registration);
   router.add(delete_, "/v1/registrations/{id}", h::delete_registration);

@@ -4,9 +4,9 @@
 
 #include "db/event_repository.hpp"
 #include "db/registration_repository.hpp"
-#include "domain/registration.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
+#include "domain/registration.hpp"
 #include "domain/validation.hpp"
 #include "services/database.hpp"
 #include "services/event_filter.hpp"
@@ -142,7 +142,8 @@ boost::asio::awaitable<EventPage> list_events(Database& db, const domain::Caller
 }
 
 boost::asio::awaitable<domain::Event> update_event(Database& db, const domain::Caller& caller, std::string id_or_slug,
-                                                   EventPrecondition precondition, EventChange change) {
+                                                   EventPrecondition precondition, EventChange change,
+                                                   MailContext mail) {
   require_authenticated(caller);
   co_return co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
@@ -179,8 +180,9 @@ boost::asio::awaitable<domain::Event> update_event(Database& db, const domain::C
       promote = domain::seats_to_promote(next.capacity, counts.confirmed, counts.waitlisted);
     }
     domain::Event stored = db::update_event(s, next);
+    std::vector<std::string> promoted;
     if (promote > 0) {
-      db::promote_waitlisted(s, stored.id, promote);
+      promoted = db::promote_waitlisted(s, stored.id, promote);
       stored = *db::find_event(s, stored.id);
     }
 
@@ -189,6 +191,12 @@ boost::asio::awaitable<domain::Event> update_event(Database& db, const domain::C
     if (auto outside = db::find_session_outside_event(s, stored.id)) {
       throw domain::conflict("The session '" + outside->second + "' (" + outside->first +
                              ") would lie outside the event's new times; move or delete it first.");
+    }
+    // Participants hear of it in the same transaction: promotions, and a change their
+    // calendars show (a new SEQUENCE) or the cancellation.
+    for (const auto& id : promoted) enqueue_registration_message(s, mail, MailKind::registration_promoted, id);
+    if (stored.sequence != current->sequence && current->status != domain::EventStatus::draft) {
+      enqueue_event_change_messages(s, mail, stored.id, stored.status == domain::EventStatus::cancelled, promoted);
     }
     tx.commit();
     return stored;

@@ -155,7 +155,25 @@ boost::asio::awaitable<Feed> media_personal_feed(Database& db, const std::string
   co_return feed;
 }
 
+std::string invitation_text(const Holding& h, const FeedLocation& location, ics::InvitationMethod method) {
+  const auto& participant = *h.registration.participant;
+  return ics::render_invitation(feed_info(h.event, location), feed_event(h, location),
+                                ics::Invitee{participant.name, participant.email}, method);
+}
+
 }  // namespace
+
+Invitation invitation_of(soci::session& s, db::RegistrationRecord record, const FeedLocation& location,
+                         ics::InvitationMethod method) {
+  Holding h = load_holding(s, std::move(record));
+  if (!h.registration.participant) throw domain::conflict("This registration's personal data was erased.");
+  Invitation out;
+  out.body = invitation_text(h, location, method);
+  out.event = std::move(h.event);
+  out.organiser_name = std::move(h.organiser_name);
+  out.registration = std::move(h.registration);
+  return out;
+}
 
 boost::asio::awaitable<Feed> personal_feed(Database& db, std::string feed_token, FeedLocation location) {
   if (feed_token.starts_with(kMediaFeedTokenPrefix)) {
@@ -198,11 +216,9 @@ boost::asio::awaitable<Feed> registration_invitation(Database& db, std::string r
     return h;
   });
   if (!holding.registration.participant) throw domain::conflict("This registration's personal data was erased.");
-  const auto& participant = *holding.registration.participant;
   const auto method = holding.registration.is_active() ? ics::InvitationMethod::request : ics::InvitationMethod::cancel;
   Feed feed;
-  feed.body = ics::render_invitation(feed_info(holding.event, location), feed_event(holding, location),
-                                     ics::Invitee{participant.name, participant.email}, method);
+  feed.body = invitation_text(holding, location, method);
   feed.last_modified = newest(holding.event, holding.sessions, holding.registration.updated_at);
   feed.slug = holding.event.slug + "-invitation";
   feed.is_public = false;

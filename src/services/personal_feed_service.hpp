@@ -10,10 +10,22 @@
 #include <boost/asio/awaitable.hpp>
 #include <string>
 
+#include "ics/calendar_renderer.hpp"
 #include "services/feed_service.hpp"
 #include "services/registration_service.hpp"
 
 namespace eventd::services {
+
+// The iTIP invitation of one registration (with the event and organiser it read), rendered
+// inside the caller's transaction: the mail outbox attaches it. 409 once erased.
+struct Invitation {
+  std::string body;
+  domain::Event event;
+  std::string organiser_name;
+  domain::Registration registration;
+};
+Invitation invitation_of(soci::session& s, db::RegistrationRecord record, const FeedLocation& location,
+                         ics::InvitationMethod method);
 
 boost::asio::awaitable<Feed> personal_feed(Database& db, std::string feed_token, FeedLocation location);
 

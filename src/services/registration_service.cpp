@@ -88,7 +88,7 @@ std::string feed_token_for(std::string_view manage_token, int generation) {
 boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, std::string event_ref,
                                                                 RegistrationDraft draft,
                                                                 std::optional<IdempotencyRequest> idempotency,
-                                                                RenderRegistration render) {
+                                                                RenderRegistration render, MailContext mail) {
   const std::string manage_token = new_secret(kManageTokenPrefix);
   const std::string feed_token = feed_token_for(manage_token, 0);
   RegistrationAnswer answer = co_await db.run([&](soci::session& s) {
@@ -125,6 +125,11 @@ boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, st
     row.manage_token_hash = secret_hash(manage_token);
     row.feed_token_hash = secret_hash(feed_token);
     NewRegistrationResult created{db::insert_registration(s, row), manage_token, feed_token};
+    enqueue_registration_message(s, mail,
+                                 row.status == domain::RegistrationStatus::confirmed
+                                     ? MailKind::registration_confirmed
+                                     : MailKind::registration_waitlisted,
+                                 created.registration.id, RegistrationSecrets{manage_token, feed_token});
     out.response = render(created);
     if (idempotency) remember_answer(s, *idempotency, out.response);
     tx.commit();
@@ -165,7 +170,7 @@ boost::asio::awaitable<RegistrationView> patch_registration(Database& db, std::s
 }
 
 boost::asio::awaitable<void> cancel_registration(Database& db, std::string id, RegistrationAccess access, bool erase,
-                                                 RegistrationPrecondition precondition) {
+                                                 RegistrationPrecondition precondition, MailContext mail) {
   co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
     // Authorise before taking the event's lock, so strangers cannot make others wait on it.
@@ -185,13 +190,20 @@ boost::asio::awaitable<void> cancel_registration(Database& db, std::string id, R
     }
     if (current.is_active() && !over) {
       db::cancel_registration(s, current.id);
+      if (!erase) enqueue_registration_message(s, mail, MailKind::registration_cancelled, current.id);
       if (current.status == domain::RegistrationStatus::confirmed) {
         const auto counts = db::seat_counts(s, event.id);
         const int free = event.capacity ? *event.capacity - counts.confirmed : counts.waitlisted;
-        db::promote_waitlisted(s, event.id, std::min(free, counts.waitlisted));
+        const auto promoted = db::promote_waitlisted(s, event.id, std::min(free, counts.waitlisted));
+        for (const auto& promoted_id : promoted) {
+          enqueue_registration_message(s, mail, MailKind::registration_promoted, promoted_id);
+        }
       }
     }
-    if (erase) db::erase_registration(s, current.id, "request");
+    if (erase) {
+      db::erase_registration(s, current.id, "request");
+      erase_registration_mail(s, current.id);
+    }
     tx.commit();
     return 0;
   });
@@ -259,6 +271,7 @@ RetentionReport apply_retention(Database& db, int retention_days) {
     report.anonymised = db::anonymise_registrations_of_ended_events(s, cutoff);
     report.media_requests_anonymised = db::anonymise_media_requests_of_ended_events(s, cutoff);
     report.idempotency_keys_dropped = db::delete_idempotency_keys_before(s, t - std::chrono::hours(24));
+    db::erase_mail_of_erased_registrations(s);
     return report;
   });
 }

@@ -13,6 +13,7 @@
 #include "domain/api_key.hpp"
 #include "domain/registration.hpp"
 #include "services/idempotency.hpp"
+#include "services/mail_outbox.hpp"
 
 namespace eventd::services {
 
@@ -36,7 +37,8 @@ struct NewRegistrationResult {
 // Renders the 201 answer of a new registration (in the transaction, so a retry gets the same).
 using RenderRegistration = std::function<StoredResponse(const NewRegistrationResult&)>;
 
-// Registers for a published event. 404 unknown/invisible event; 409 outside the window,
+// Registers for a published event; the confirmation (or waitlist) message goes to the outbox
+// in the same transaction. 404 unknown/invisible event; 409 outside the window,
 // full without waitlist, or the e-mail already registered; 422 invalid fields, no consent,
 // or a session of another event. With `idempotency`: a retry with the same key and body gets
 // the first answer (`replayed`), the same key with another body is a 422.
@@ -47,7 +49,7 @@ struct RegistrationAnswer {
 boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, std::string event_ref,
                                                                 RegistrationDraft draft,
                                                                 std::optional<IdempotencyRequest> idempotency,
-                                                                RenderRegistration render);
+                                                                RenderRegistration render, MailContext mail);
 
 // Who asks about one registration: an API key's caller, or the holder of a manage token.
 struct RegistrationAccess {
@@ -75,8 +77,10 @@ boost::asio::awaitable<RegistrationView> patch_registration(Database& db, std::s
 
 // Cancels (a confirmed seat goes to the first waitlisted registration, in the same
 // transaction); with `erase`, also removes the personal data. Cancelling twice is fine.
+// Messages: the cancellation (none with `erase`: nothing of the person is kept, not even a
+// letter to them) and each promotion.
 boost::asio::awaitable<void> cancel_registration(Database& db, std::string id, RegistrationAccess access, bool erase,
-                                                 RegistrationPrecondition precondition);
+                                                 RegistrationPrecondition precondition, MailContext mail);
 
 // A new personal feed link (the old one stops working); participant only.
 boost::asio::awaitable<std::string> rotate_feed_token(Database& db, std::string id, RegistrationAccess access);

@@ -23,6 +23,13 @@ struct ServerSettings {
   std::string trusted_proxies;
   std::string retention_days = "90";
   std::string retention_sweep_s = "3600";
+  // Another server's database (two instances on one database); empty: a fresh one.
+  std::string database_url;
+  std::string smtp_url;  // empty: no sender, the outbox only fills
+  std::string mail_from = "Eventd Test <noreply@eventd.test>";
+  std::string mail_retry_ms = "100";
+  std::string mail_retry_max_ms = "400";
+  std::string mail_poll_ms = "50";
 };
 
 class TestServer {

@@ -68,7 +68,7 @@ services::MediaRequestListQuery read_list_query(const RequestContext& context) {
     }
   }
   auto page = read_page(context.query);
-  query.after_seq = sequence_after(page);
+  query.after_seq = read_seq_cursor(page);
   query.limit = page.limit;
   return query;
 }

@@ -95,8 +95,9 @@ boost::asio::awaitable<Response> create_registration(RequestContext& context) {
     return services::StoredResponse{201, ctx.backend.public_url + "/v1/registrations/" + created.registration.id,
                                     body.dump()};
   };
+  services::MailContext mail{context.backend.public_url};  // named: see services/mail_outbox.hpp
   auto answer = co_await services::register_participant(context.backend.db, context.param("id"), std::move(draft),
-                                                        std::move(idempotency), render);
+                                                         std::move(idempotency), render, mail);
   co_return created_response(answer.response, answer.replayed);
 }
 
@@ -121,7 +122,7 @@ boost::asio::awaitable<Response> list_registrations(RequestContext& context) {
     }
   }
   auto page = read_page(context.query);
-  query.after_seq = sequence_after(page);
+  query.after_seq = read_seq_cursor(page);
   // A spreadsheet wants the whole list at once.
   query.limit = csv ? kMaxCsvRows : page.limit;
   auto found = co_await services::list_registrations(context.backend.db, caller, context.param("id"), query);
@@ -180,9 +181,10 @@ boost::asio::awaitable<Response> delete_registration(RequestContext& context) {
     erase = *value == "true";
   }
   const Request& request = context.request;
+  services::MailContext mail{context.backend.public_url};
   co_await services::cancel_registration(
       context.backend.db, context.param("id"), access, erase,
-      [&request](const domain::Registration& current) { check_if_match(request, registration_etag(current)); });
+      [&request](const domain::Registration& current) { check_if_match(request, registration_etag(current)); }, mail);
   Response response;
   response.status = 204;
   mark_personal(response);
