@@ -2,8 +2,10 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <condition_variable>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "app/embedded.hpp"
@@ -18,6 +20,9 @@
 #include "ics/calendar_renderer.hpp"
 #include "services/auth.hpp"
 #include "services/database.hpp"
+#include "services/mail_outbox.hpp"
+#include "services/rate_limiter.hpp"
+#include "services/registration_service.hpp"
 
 namespace eventd::app {
 
@@ -32,6 +37,14 @@ std::string_view bundled_contract() {
   auto files = embedded::contract();
   return files.empty() ? std::string_view{} : files.front().content;
 }
+
+std::string_view bundled_reference(std::string_view name) {
+  auto files = embedded::reference();
+  for (const auto& file : files) {
+    if (file.name == name) return file.content;
+  }
+  return {};
+}
 }  // namespace
 
 struct App::Parts {
@@ -40,7 +53,18 @@ struct App::Parts {
         db(db::PoolOptions{config.database_url, config.db_pool, config.statement_timeout},
            /*max_waiting=*/config.db_pool * 64),
         auth(config.admin_key),
-        backend{db, auth, metrics, bundled_migrations(), bundled_contract(), config.public_url, {}},
+        public_writes({config.rate_limit_per_minute, config.rate_limit_burst}),
+        backend{db,
+                auth,
+                metrics,
+                bundled_migrations(),
+                bundled_contract(),
+                bundled_reference("index.html"),
+                bundled_reference("redoc.standalone.js"),
+                config.public_url,
+                {},
+                public_writes,
+                http::TrustedProxies(config.trusted_proxies)},
         router(http::make_router()),
         cors(config.cors_origins),
         server(server_options(config), router, backend, metrics) {
@@ -62,6 +86,7 @@ struct App::Parts {
   http::Metrics metrics;
   services::Database db;
   services::Authenticator auth;
+  services::RateLimiter public_writes;
   http::Backend backend;
   http::Router router;
   http::CorsPolicy cors;
@@ -107,8 +132,126 @@ void App::migrate(std::chrono::seconds wait) {
 
 unsigned short App::port() const { return parts_->server.port(); }
 
+namespace {
+
+// Anonymises registrations past their retention, every `interval`, on a thread of its own
+// (the work is a few UPDATEs; several instances doing it at once is harmless).
+class RetentionSweeper {
+ public:
+  RetentionSweeper(services::Database& db, int retention_days, std::chrono::seconds interval)
+      : db_(db), retention_days_(retention_days), interval_(interval), thread_([this] { loop(); }) {}
+  ~RetentionSweeper() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void loop() {
+    std::unique_lock lock(mutex_);
+    do {
+      lock.unlock();
+      sweep();
+      lock.lock();
+    } while (!wake_.wait_for(lock, interval_, [this] { return stopping_; }));
+  }
+  void sweep() {
+    try {
+      auto report = services::apply_retention(db_, retention_days_);
+      if (report.anonymised > 0 || report.media_requests_anonymised > 0) {
+        log::info("retention", {{"anonymised_registrations", std::to_string(report.anonymised)},
+                                {"anonymised_media_requests", std::to_string(report.media_requests_anonymised)},
+                                {"retention_days", std::to_string(retention_days_)}});
+      }
+    } catch (const std::exception& error) {
+      log::warn("retention sweep failed", {{"reason", error.what()}});  // the next one retries
+    }
+  }
+
+  services::Database& db_;
+  int retention_days_;
+  std::chrono::seconds interval_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+// Delivers the mail outbox over SMTP on a thread of its own (SMTP exchanges block; they must
+// never hold an I/O thread or a database thread). Rounds follow each other at once while
+// there is work, and every `poll` otherwise. Any number of instances may run one each.
+class MailSender {
+ public:
+  MailSender(services::Database& db, services::SenderSettings settings, std::chrono::milliseconds poll)
+      : db_(db), settings_(std::move(settings)), poll_(poll), thread_([this] { loop(); }) {}
+  ~MailSender() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void loop() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      const bool busy = round();
+      lock.lock();
+      if (!busy) wake_.wait_for(lock, poll_, [this] { return stopping_; });
+    }
+  }
+  // True when a full batch was claimed (there may be more due right away).
+  bool round() {
+    try {
+      auto report = services::deliver_due_mail(db_, settings_);
+      return report.sent + report.failed >= settings_.batch && report.failed == 0;
+    } catch (const std::exception& error) {
+      log::warn("mail round failed", {{"reason", error.what()}});  // the next one retries
+      return false;
+    }
+  }
+
+  services::Database& db_;
+  services::SenderSettings settings_;
+  std::chrono::milliseconds poll_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+std::optional<services::SenderSettings> sender_settings(const Config& config) {
+  if (!config.smtp) return std::nullopt;
+  services::SenderSettings settings;
+  settings.smtp = *config.smtp;
+  settings.from = config.mail_from;
+  settings.backoff_base = config.mail_retry;
+  settings.max_backoff = config.mail_retry_max;
+  settings.max_attempts = config.mail_max_attempts;
+  return settings;
+}
+
+}  // namespace
+
 void App::run(bool handle_signals) {
-  parts_->server.run(handle_signals);
+  {
+    RetentionSweeper sweeper(parts_->db, parts_->config.retention_days, parts_->config.retention_sweep);
+    std::optional<MailSender> sender;
+    if (auto settings = sender_settings(parts_->config)) {
+      mail::initialise_smtp();
+      sender.emplace(parts_->db, std::move(*settings), parts_->config.mail_poll);
+      log::info("mail sender started", {{"from", parts_->config.mail_from.email}});
+    } else {
+      log::info("no EVENTD_SMTP_URL: messages stay in the outbox");
+    }
+    parts_->server.run(handle_signals);
+  }
   parts_->db.shutdown();
   log::info("stopped");
 }

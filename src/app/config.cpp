@@ -49,6 +49,23 @@ std::vector<std::string> parse_origins(const std::string& text) {
   return origins;
 }
 
+std::vector<http::Network> parse_networks(const std::string& text) {
+  std::vector<http::Network> networks;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    std::string item(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    if (item.find_first_not_of(' ') == std::string::npos) continue;
+    auto network = http::Network::parse(item);
+    if (!network) {
+      throw ConfigError("EVENTD_TRUSTED_PROXIES: '" + item + "' is not an address or network like 10.0.0.0/8");
+    }
+    networks.push_back(*network);
+  }
+  return networks;
+}
+
 }  // namespace
 
 std::pair<std::string, unsigned short> parse_listen(const std::string& text) {
@@ -101,6 +118,34 @@ Config parse_config(const RawConfig& raw, unsigned cores) {
   config.statement_timeout =
       std::chrono::milliseconds(parse_count(raw.statement_timeout_ms, "EVENTD_STATEMENT_TIMEOUT_MS", 10, 600000));
   config.shutdown_grace = std::chrono::seconds(parse_count(raw.shutdown_grace_s, "EVENTD_SHUTDOWN_GRACE_S", 0, 3600));
+  config.retention_days = static_cast<int>(parse_count(raw.retention_days, "EVENTD_RETENTION_DAYS", 1, 36500));
+  config.retention_sweep =
+      std::chrono::seconds(parse_count(raw.retention_sweep_s, "EVENTD_RETENTION_SWEEP_S", 1, 86400));
+  config.rate_limit_per_minute =
+      static_cast<double>(parse_count(raw.rate_limit_per_minute, "EVENTD_RATE_LIMIT_PER_MINUTE", 0, 1000000));
+  config.rate_limit_burst =
+      static_cast<double>(parse_count(raw.rate_limit_burst, "EVENTD_RATE_LIMIT_BURST", 1, 1000000));
+  config.trusted_proxies = parse_networks(raw.trusted_proxies);
+  if (!raw.smtp_url.empty()) {
+    try {
+      config.smtp = mail::parse_smtp_url(raw.smtp_url);
+    } catch (const std::invalid_argument& error) {
+      // Not the URL itself: it may hold a password.
+      throw ConfigError(std::string("EVENTD_SMTP_URL: ") + error.what());
+    }
+    auto from = mail::parse_mailbox(raw.mail_from);
+    if (!from) {
+      throw ConfigError(
+          "EVENTD_MAIL_FROM: '" + raw.mail_from +
+          "' must be an address like 'eventd <noreply@events.example.org>' (needed with EVENTD_SMTP_URL)");
+    }
+    config.mail_from = *from;
+  }
+  config.mail_retry = std::chrono::milliseconds(parse_count(raw.mail_retry_ms, "EVENTD_MAIL_RETRY_MS", 10, 86400000));
+  config.mail_retry_max =
+      std::chrono::milliseconds(parse_count(raw.mail_retry_max_ms, "EVENTD_MAIL_RETRY_MAX_MS", 10, 7 * 86400000LL));
+  config.mail_max_attempts = static_cast<int>(parse_count(raw.mail_max_attempts, "EVENTD_MAIL_MAX_ATTEMPTS", 1, 1000));
+  config.mail_poll = std::chrono::milliseconds(parse_count(raw.mail_poll_ms, "EVENTD_MAIL_POLL_MS", 10, 3600000));
   return config;
 }
 

@@ -6,6 +6,9 @@
 #include <vector>
 
 #include "common/log.hpp"
+#include "http/client_address.hpp"
+#include "mail/mime.hpp"
+#include "mail/smtp.hpp"
 
 namespace eventd::app {
 
@@ -24,6 +27,20 @@ struct Config {
   std::size_t max_body_bytes = 1024 * 1024;
   std::chrono::milliseconds statement_timeout{5000};
   std::chrono::milliseconds shutdown_grace{20000};
+  // Registrations of events that ended longer ago than this are anonymised by the service.
+  int retention_days = 90;
+  std::chrono::seconds retention_sweep{3600};
+  // Public writes (registrations, media requests) per client address: a token bucket.
+  double rate_limit_per_minute = 30;  // 0: no limit
+  double rate_limit_burst = 10;
+  std::vector<http::Network> trusted_proxies;  // whose X-Forwarded-For is believed
+  // E-mail: without an SMTP server the outbox still fills (and can be read through the API).
+  std::optional<mail::SmtpSettings> smtp;
+  mail::Mailbox mail_from;                      // required with smtp
+  std::chrono::milliseconds mail_retry{30000};  // first retry; doubles up to mail_retry_max
+  std::chrono::milliseconds mail_retry_max{3600000};
+  int mail_max_attempts = 50;
+  std::chrono::milliseconds mail_poll{2000};  // how often the sender looks for due messages
 };
 
 // The raw texts as given on the command line or in the environment.
@@ -39,6 +56,17 @@ struct RawConfig {
   std::string max_body_bytes = "1048576";
   std::string statement_timeout_ms = "5000";
   std::string shutdown_grace_s = "20";
+  std::string retention_days = "90";
+  std::string retention_sweep_s = "3600";
+  std::string rate_limit_per_minute = "30";
+  std::string rate_limit_burst = "10";
+  std::string trusted_proxies;
+  std::string smtp_url;
+  std::string mail_from;
+  std::string mail_retry_ms = "30000";
+  std::string mail_retry_max_ms = "3600000";
+  std::string mail_max_attempts = "50";
+  std::string mail_poll_ms = "2000";
 };
 
 // Throws ConfigError naming the variable and what is wrong, in one line.

@@ -37,6 +37,32 @@ void add_config_options(CLI::App& cli, RawConfig& raw) {
       ->envname("EVENTD_STATEMENT_TIMEOUT_MS");
   cli.add_option("--shutdown-grace", raw.shutdown_grace_s, "seconds to finish requests in flight on SIGTERM")
       ->envname("EVENTD_SHUTDOWN_GRACE_S");
+  cli.add_option("--retention-days", raw.retention_days, "anonymise registrations this long after their event ended")
+      ->envname("EVENTD_RETENTION_DAYS");
+  cli.add_option("--retention-sweep", raw.retention_sweep_s, "seconds between retention sweeps")
+      ->envname("EVENTD_RETENTION_SWEEP_S");
+  cli.add_option("--rate-limit-per-minute", raw.rate_limit_per_minute,
+                 "public writes per client address and minute (0: no limit)")
+      ->envname("EVENTD_RATE_LIMIT_PER_MINUTE");
+  cli.add_option("--rate-limit-burst", raw.rate_limit_burst, "public writes a client may make at once")
+      ->envname("EVENTD_RATE_LIMIT_BURST");
+  cli.add_option("--trusted-proxies", raw.trusted_proxies,
+                 "comma-separated proxy addresses/networks whose X-Forwarded-For is believed")
+      ->envname("EVENTD_TRUSTED_PROXIES");
+  cli.add_option(
+         "--smtp-url", raw.smtp_url,
+         "smtp://[user:password@]host[:port][?starttls=required] or smtps://...; empty: mail stays in the outbox")
+      ->envname("EVENTD_SMTP_URL");
+  cli.add_option("--mail-from", raw.mail_from, "sender of the messages, e.g. 'eventd <noreply@example.org>'")
+      ->envname("EVENTD_MAIL_FROM");
+  cli.add_option("--mail-retry-ms", raw.mail_retry_ms, "first retry after a failed delivery; doubles each time")
+      ->envname("EVENTD_MAIL_RETRY_MS");
+  cli.add_option("--mail-retry-max-ms", raw.mail_retry_max_ms, "longest wait between delivery attempts")
+      ->envname("EVENTD_MAIL_RETRY_MAX_MS");
+  cli.add_option("--mail-max-attempts", raw.mail_max_attempts, "delivery attempts before a message is given up")
+      ->envname("EVENTD_MAIL_MAX_ATTEMPTS");
+  cli.add_option("--mail-poll-ms", raw.mail_poll_ms, "how often the sender looks for due messages")
+      ->envname("EVENTD_MAIL_POLL_MS");
 }
 
 int serve(const Config& config) {

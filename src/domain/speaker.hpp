@@ -29,9 +29,6 @@ struct Speaker {
 
 inline constexpr std::size_t kMaxPhoneLength = 50;
 
-// ^\+?[0-9][0-9 ()-]{3,30}$, as the database's speakers_phone_check: "+46 70 996 54 25".
-bool is_valid_speaker_phone(std::string_view phone);
-
 // Rules that need no I/O: slug, name (1-300), short texts, e-mail and phone syntax.
 std::vector<FieldError> check_speaker(const Speaker& s);
 

@@ -235,6 +235,20 @@ bool is_http_url(std::string_view url) {
   return is_host_name(authority.substr(0, colon)) && is_port(authority.substr(colon + 1));
 }
 
+bool is_valid_phone(std::string_view phone) {
+  std::size_t i = 0;
+  if (i < phone.size() && phone[i] == '+') ++i;
+  if (i >= phone.size() || phone[i] < '0' || phone[i] > '9') return false;
+  ++i;
+  const std::size_t rest = phone.size() - i;
+  if (rest < 3 || rest > 30) return false;
+  for (; i < phone.size(); ++i) {
+    const char c = phone[i];
+    if (!((c >= '0' && c <= '9') || c == ' ' || c == '(' || c == ')' || c == '-')) return false;
+  }
+  return true;
+}
+
 bool is_valid_email(std::string_view email) {
   if (email.size() > kMaxEmailLength || !is_valid_utf8(email)) return false;
   if (std::any_of(email.begin(), email.end(), [](char c) {
@@ -381,6 +395,12 @@ bool Validator::http_url(std::string_view field, std::string_view value) {
 
 bool Validator::email(std::string_view field, std::string_view value) {
   return check(is_valid_email(value), field, "must be an e-mail address such as name@example.se");
+}
+
+bool Validator::phone(std::string_view field, std::string_view value) {
+  return check(
+      is_valid_phone(value), field,
+      "must be a phone number of digits, spaces, ( ) and -, optionally starting with +, e.g. +46 70 996 54 25");
 }
 
 bool Validator::country(std::string_view field, std::string_view value) {

@@ -36,6 +36,9 @@ bool is_http_url(std::string_view url);
 inline constexpr std::size_t kMaxEmailLength = 254;
 bool is_valid_email(std::string_view email);
 
+// ^\+?[0-9][0-9 ()-]{3,30}$, as the database's *_phone_check constraints: "+46 70 996 54 25".
+bool is_valid_phone(std::string_view phone);
+
 // An assigned ISO 3166-1 alpha-2 code, upper case ("SE", "CY", "AT").
 bool is_country_code(std::string_view code);
 
@@ -70,6 +73,7 @@ class Validator {
   bool slug(std::string_view field, std::string_view value);
   bool http_url(std::string_view field, std::string_view value);
   bool email(std::string_view field, std::string_view value);
+  bool phone(std::string_view field, std::string_view value);
   bool country(std::string_view field, std::string_view value);
   bool language(std::string_view field, std::string_view value);
   bool timezone(std::string_view field, std::string_view value);

@@ -60,4 +60,17 @@ Page read_page(const Query& query) {
   return page;
 }
 
+std::optional<long long> read_seq_cursor(const Page& page) {
+  if (!page.after) return std::nullopt;
+  const auto& key = *page.after;
+  long long seq = 0;
+  bool ok = key.size() == 1 && !key[0].empty() && key[0].size() < 19;
+  for (char c : ok ? key[0] : std::string{}) {
+    ok = ok && c >= '0' && c <= '9';
+    seq = seq * 10 + (c - '0');
+  }
+  if (!ok) throw domain::Error(domain::ErrorCode::bad_request, "The cursor is not one this service gave out.");
+  return seq;
+}
+
 }  // namespace eventd::http

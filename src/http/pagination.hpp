@@ -18,5 +18,7 @@ struct Page {
 Page read_page(const Query& query);
 
 std::string encode_cursor(const std::vector<std::string>& sort_key);
+// The cursor of lists in arrival order (one non-negative integer); bad_request otherwise.
+std::optional<long long> read_seq_cursor(const Page& page);
 
 }  // namespace eventd::http

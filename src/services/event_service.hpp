@@ -10,6 +10,7 @@
 
 #include "domain/api_key.hpp"
 #include "domain/event.hpp"
+#include "services/mail_outbox.hpp"
 
 namespace eventd::services {
 
@@ -52,7 +53,8 @@ using EventPrecondition = std::function<void(const domain::Event& current)>;
 using EventChange = std::function<domain::Event(const domain::Event& current)>;
 
 boost::asio::awaitable<domain::Event> update_event(Database& db, const domain::Caller& caller, std::string id_or_slug,
-                                                   EventPrecondition precondition, EventChange change);
+                                                   EventPrecondition precondition, EventChange change,
+                                                   MailContext mail);
 
 // Drafts only (409 otherwise).
 boost::asio::awaitable<void> delete_event(Database& db, const domain::Caller& caller, std::string id_or_slug,

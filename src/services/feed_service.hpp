@@ -37,6 +37,8 @@ struct Feed {
   std::optional<domain::Instant> last_modified;  // the newest updated_at among the feed's records
   std::string slug;                              // for the file name: <slug>.ics
   bool is_public = true;                         // false: a draft only its organiser (or an admin) may see
+  bool is_personal = false;                      // one person's calendar: no cache may keep it
+  std::string itip_method;                       // "REQUEST"/"CANCEL" for an invitation (Content-Type method=)
 };
 
 // The host part of a base URL: "http://127.0.0.1:8080/x" → "127.0.0.1:8080" (for UIDs).

@@ -4,13 +4,23 @@ namespace eventd::test {
 
 TestServer::TestServer(ServerSettings settings) : settings_(std::move(settings)) {
   app::RawConfig raw;
-  raw.database_url = database_.url();
+  raw.database_url = settings_.database_url.empty() ? database_.url() : settings_.database_url;
   raw.listen = "127.0.0.1:0";
   raw.admin_key = settings_.admin_key;
   raw.cors_origins = settings_.cors_origins;
   raw.threads = std::to_string(settings_.threads);
   raw.db_pool = std::to_string(settings_.db_pool);
   raw.max_body_bytes = std::to_string(settings_.max_body_bytes);
+  raw.rate_limit_per_minute = settings_.rate_limit_per_minute;
+  raw.rate_limit_burst = settings_.rate_limit_burst;
+  raw.trusted_proxies = settings_.trusted_proxies;
+  raw.retention_days = settings_.retention_days;
+  raw.retention_sweep_s = settings_.retention_sweep_s;
+  raw.smtp_url = settings_.smtp_url;
+  raw.mail_from = settings_.mail_from;
+  raw.mail_retry_ms = settings_.mail_retry_ms;
+  raw.mail_retry_max_ms = settings_.mail_retry_max_ms;
+  raw.mail_poll_ms = settings_.mail_poll_ms;
   auto config = app::parse_config(raw, 2);
   app_ = std::make_unique<app::App>(config);
   app_->start();

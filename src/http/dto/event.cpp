@@ -232,6 +232,15 @@ json event_request_json(const domain::Event& e) {
   return out;
 }
 
+json contacts_json(const std::vector<domain::Contact>& contacts) {
+  json out = json::array();
+  for (const auto& c : contacts) {
+    out.push_back(
+        {{"name", c.name}, {"role", nullable(c.role)}, {"email", nullable(c.email)}, {"phone", nullable(c.phone)}});
+  }
+  return out;
+}
+
 json event_json(const domain::Event& e, bool show_stream_url, std::string_view public_url) {
   const std::string_view zone = e.timezone;
   json out = json::object();
@@ -281,12 +290,7 @@ json event_json(const domain::Event& e, bool show_stream_url, std::string_view p
   out["waitlist"] = e.waitlist;
   out["registration_opens_at"] = nullable_instant(e.registration_opens_at, zone);
   out["registration_closes_at"] = nullable_instant(e.registration_closes_at, zone);
-  json contacts = json::array();
-  for (const auto& c : e.contacts) {
-    contacts.push_back(
-        {{"name", c.name}, {"role", nullable(c.role)}, {"email", nullable(c.email)}, {"phone", nullable(c.phone)}});
-  }
-  out["contacts"] = std::move(contacts);
+  out["contacts"] = contacts_json(e.contacts);
   out["media_policy"] = domain::to_string(e.media_policy);
   out["counts"] = {{"confirmed", e.counts.confirmed},
                    {"waitlisted", e.counts.waitlisted},

@@ -2,6 +2,7 @@
 // JSON ↔ domain::Event (openapi.yaml: EventCreate, EventPatch, Event).
 #include <nlohmann/json.hpp>
 #include <string_view>
+#include <vector>
 
 #include "domain/event.hpp"
 
@@ -35,5 +36,8 @@ nlohmann::json event_request_json(const domain::Event& e);
 // the zone's offset at that instant, created_at/updated_at in UTC. `show_stream_url` says
 // whether the caller is entitled to `online.stream_url` (otherwise it is null).
 nlohmann::json event_json(const domain::Event& e, bool show_stream_url, std::string_view public_url);
+
+// The event's contacts (e.g. its press officer), shown to everybody.
+nlohmann::json contacts_json(const std::vector<domain::Contact>& contacts);
 
 }  // namespace eventd::http::dto

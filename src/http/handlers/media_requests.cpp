@@ -1,0 +1,179 @@
+#include "http/handlers/media_requests.hpp"
+
+#include "domain/error.hpp"
+#include "http/auth.hpp"
+#include "http/backend.hpp"
+#include "http/conditional.hpp"
+#include "http/context.hpp"
+#include "http/dto/media_request.hpp"
+#include "http/dto/reader.hpp"
+#include "http/json.hpp"
+#include "http/pagination.hpp"
+#include "http/public_writes.hpp"
+#include "services/media_request_service.hpp"
+
+namespace eventd::http::handlers {
+
+namespace {
+
+using domain::Error;
+using domain::ErrorCode;
+
+std::string self_url(const RequestContext& context, const std::string& id) {
+  return context.backend.public_url + "/v1/media-requests/" + id;
+}
+
+// The representation shows the event's title and contacts, which move with the event.
+std::string media_request_etag(const services::MediaRequestView& view) {
+  return etag_for(view.request.id, view.request.version, "e" + std::to_string(view.event.version));
+}
+
+dto::MediaRequestExtras extras_for(const RequestContext& context, const services::MediaRequestView& view) {
+  dto::MediaRequestExtras extras;
+  extras.self = self_url(context, view.request.id);
+  extras.event = &view.event;
+  extras.event_url = context.backend.public_url + "/v1/events/" + view.event.id;
+  if (view.access) {
+    auto feed = personal_feed_links(context.backend.public_url, view.access->feed_token);
+    extras.access = dto::MediaAccessLinks{view.access->stream_url, std::move(feed.https), std::move(feed.webcal)};
+  }
+  return extras;
+}
+
+Response view_response(const RequestContext& context, int status, const services::MediaRequestView& view) {
+  Response response = json_response(status, dto::media_request_json(view.request, extras_for(context, view)));
+  response.headers.set("ETag", media_request_etag(view));
+  mark_personal(response);
+  return response;
+}
+
+// A status token (evs_...) is the requester; anything else must be an API key.
+boost::asio::awaitable<services::MediaRequestAccess> access_of(RequestContext& context) {
+  services::MediaRequestAccess access;
+  auto token = bearer_token(context.request);
+  if (token && token->starts_with(services::kStatusTokenPrefix)) {
+    access.token = *token;
+  } else {
+    access.caller = co_await authenticate(context);
+  }
+  co_return access;
+}
+
+services::MediaRequestListQuery read_list_query(const RequestContext& context) {
+  services::MediaRequestListQuery query;
+  if (auto status = context.query.get("status"); status && !status->empty()) {
+    query.status = domain::parse_media_request_status(*status);
+    if (!query.status) {
+      throw Error(ErrorCode::bad_request, "status must be one of: pending, approved, rejected, withdrawn, revoked.");
+    }
+  }
+  auto page = read_page(context.query);
+  query.after_seq = read_seq_cursor(page);
+  query.limit = page.limit;
+  return query;
+}
+
+Response list_response(const RequestContext& context, const services::MediaRequestPage& page) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& r : page.items) {
+    dto::MediaRequestExtras extras;
+    extras.self = self_url(context, r.id);
+    items.push_back(dto::media_request_json(r, extras));
+  }
+  nlohmann::json body = {{"items", std::move(items)}, {"next_cursor", nullptr}};
+  if (page.next_seq) body["next_cursor"] = encode_cursor({std::to_string(*page.next_seq)});
+  Response response = json_response(200, body);
+  mark_personal(response);
+  return response;
+}
+
+}  // namespace
+
+boost::asio::awaitable<Response> create_media_request(RequestContext& context) {
+  check_public_write_rate(context);
+  auto key = idempotency_key_of(context.request);
+  auto draft = dto::read_media_request(parse_json_body(context.request));
+  std::optional<services::IdempotencyRequest> idempotency;
+  if (key) {
+    idempotency = services::IdempotencyRequest{"POST " + context.request.path, *key, context.request.body};
+  }
+  const RequestContext& ctx = context;
+  auto render = [&ctx](const services::NewMediaRequestResult& created) {
+    nlohmann::json body = dto::media_request_json(created.view.request, extras_for(ctx, created.view));
+    body["status_token"] = created.status_token;
+    return services::StoredResponse{202, self_url(ctx, created.view.request.id), body.dump()};
+  };
+  auto answer = co_await services::request_media_access(context.backend.db, context.param("id"), std::move(draft),
+                                                        std::move(idempotency), render);
+  co_return created_response(answer.response, answer.replayed);
+}
+
+boost::asio::awaitable<Response> list_event_media_requests(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  auto query = read_list_query(context);
+  query.event_ref = context.param("id");
+  auto page = co_await services::list_media_requests(context.backend.db, caller, std::move(query));
+  co_return list_response(context, page);
+}
+
+boost::asio::awaitable<Response> list_media_requests(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  auto query = read_list_query(context);
+  auto page = co_await services::list_media_requests(context.backend.db, caller, std::move(query));
+  co_return list_response(context, page);
+}
+
+boost::asio::awaitable<Response> get_media_request(RequestContext& context) {
+  auto access = co_await access_of(context);
+  auto view = co_await services::get_media_request(context.backend.db, context.param("id"), access);
+  const std::string etag = media_request_etag(view);
+  if (is_not_modified(context.request, etag, std::nullopt)) {
+    Response response = not_modified(etag, std::nullopt);
+    mark_personal(response);
+    co_return response;
+  }
+  co_return view_response(context, 200, view);
+}
+
+boost::asio::awaitable<Response> decide_media_request(RequestContext& context) {
+  auto access = co_await access_of(context);
+  auto input = dto::read_media_decision(parse_json_body(context.request, /*merge_patch=*/true));
+  const Request& request = context.request;
+  auto precondition = [&request](const domain::MediaRequest& current) {
+    // The tag's event part is ignored by If-Match: a decision does not depend on it.
+    check_if_match(request, etag_for(current.id, current.version));
+  };
+  auto view = co_await services::decide_media_request(context.backend.db, context.param("id"), access, std::move(input),
+                                                      precondition);
+  co_return view_response(context, 200, view);
+}
+
+boost::asio::awaitable<Response> withdraw_media_request(RequestContext& context) {
+  auto access = co_await access_of(context);
+  bool erase = false;
+  if (auto value = context.query.get("erase")) {
+    if (*value != "true" && *value != "false") throw Error(ErrorCode::bad_request, "erase must be true or false.");
+    erase = *value == "true";
+  }
+  const Request& request = context.request;
+  auto precondition = [&request](const domain::MediaRequest& current) {
+    check_if_match(request, etag_for(current.id, current.version));
+  };
+  co_await services::withdraw_media_request(context.backend.db, context.param("id"), access, erase, precondition);
+  Response response;
+  response.status = 204;
+  mark_personal(response);
+  co_return response;
+}
+
+boost::asio::awaitable<Response> media_request_history(RequestContext& context) {
+  auto access = co_await access_of(context);
+  auto history = co_await services::media_request_history(context.backend.db, context.param("id"), access);
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& d : history) items.push_back(dto::media_decision_json(d));
+  Response response = json_response(200, {{"items", std::move(items)}, {"next_cursor", nullptr}});
+  mark_personal(response);
+  co_return response;
+}
+
+}  // namespace eventd::http::handlers

@@ -1,0 +1,52 @@
+#include "services/idempotency.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "db/idempotency_repository.hpp"
+#include "domain/error.hpp"
+#include "services/secrets.hpp"
+
+namespace eventd::services {
+
+namespace {
+
+using domain::Error;
+using domain::ErrorCode;
+
+std::string answer_key_material(const IdempotencyRequest& r) {
+  // Only the client knows both; the database alone cannot open the stored answer.
+  return r.key + '\0' + r.request_body;
+}
+
+std::string stored_plaintext(const StoredResponse& r) {
+  return nlohmann::json{{"status", r.status}, {"location", r.location}, {"body", r.body}}.dump();
+}
+
+StoredResponse stored_from_plaintext(const std::string& text) {
+  auto j = nlohmann::json::parse(text);
+  return StoredResponse{j.at("status").get<int>(), j.at("location").get<std::string>(),
+                        j.at("body").get<std::string>()};
+}
+
+}  // namespace
+
+std::optional<StoredResponse> replay_or_claim(soci::session& s, const IdempotencyRequest& request) {
+  const std::string request_hash = secret_hash(request.request_body);
+  auto stored = db::claim_idempotency_key(s, request.scope, secret_hash(request.key), request_hash);
+  if (!stored) return std::nullopt;
+  if (!constant_time_equal(stored->request_hash, request_hash)) {
+    throw Error(ErrorCode::validation,
+                "This Idempotency-Key was used with a different request body; use a new key for a new request.",
+                {{"Idempotency-Key", "was used before with a different body"}});
+  }
+  auto plain = unseal(stored->sealed, answer_key_material(request));
+  if (!plain) throw Error(ErrorCode::conflict, "The first answer to this Idempotency-Key cannot be read back.");
+  return stored_from_plaintext(*plain);
+}
+
+void remember_answer(soci::session& s, const IdempotencyRequest& request, const StoredResponse& answer) {
+  db::store_answer(s, request.scope, secret_hash(request.key), answer.status,
+                   seal(stored_plaintext(answer), answer_key_material(request)));
+}
+
+}  // namespace eventd::services

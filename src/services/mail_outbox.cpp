@@ -1,0 +1,289 @@
+#include "services/mail_outbox.hpp"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "common/log.hpp"
+#include "db/event_repository.hpp"
+#include "db/registration_repository.hpp"
+#include "domain/error.hpp"
+#include "domain/event_rules.hpp"
+#include "mail/templates.hpp"
+#include "services/database.hpp"
+#include "services/feed_service.hpp"
+#include "services/personal_feed_service.hpp"
+
+namespace eventd::services {
+
+namespace {
+
+// "2019-09-04 09:00–16:00 (Europe/Stockholm)"; all day: "2019-09-04 – 2019-09-05".
+std::string when_of(const domain::Event& e) {
+  if (e.all_day) {
+    if (!e.starts_on || !e.ends_on) return "";
+    const std::string first = domain::format_date(*e.starts_on), last = domain::format_date(*e.ends_on);
+    return first == last ? first : first + " – " + last;
+  }
+  if (!e.starts_at || !e.ends_at) return "";
+  const std::string start = domain::format_in_zone(*e.starts_at, e.timezone);  // 2019-09-04T09:00:00+02:00
+  const std::string end = domain::format_in_zone(*e.ends_at, e.timezone);
+  const std::string day = start.substr(0, 10), end_day = end.substr(0, 10);
+  std::string out = day + " " + start.substr(11, 5) + "–";
+  if (end_day != day) out += end_day + " ";
+  return out + end.substr(11, 5) + " (" + e.timezone + ")";
+}
+
+std::string where_of(const domain::Event& e) {
+  std::vector<std::string> parts;
+  if (e.venue) {
+    std::string place;
+    for (const auto& piece : {e.venue->name, e.venue->street}) {
+      if (piece && !piece->empty()) place += *piece + ", ";
+    }
+    parts.push_back(place + e.venue->city);
+  }
+  if (e.online) parts.push_back("online" + (e.online->platform ? " (" + *e.online->platform + ")" : std::string()));
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : " + ") + p;
+  return out;
+}
+
+mail::Values base_values(const MailContext& context, const domain::Event& e, const std::string& organiser_name) {
+  return mail::Values{
+      {"name", ""},
+      {"event_title", e.title},
+      {"event_when", when_of(e)},
+      {"event_where", where_of(e)},
+      {"event_url", context.public_url + "/v1/events/" + e.slug},
+      {"organiser_name", organiser_name},
+      {"registration_url", ""},
+      {"manage_token", ""},
+      {"feed_url", ""},
+      {"webcal_url", ""},
+      {"position", ""},
+      {"note", ""},
+      {"stream_url", ""},
+      {"outlet", ""},
+      {"journalist_name", ""},
+      {"journalist_email", ""},
+      {"request_url", ""},
+  };
+}
+
+std::string now_date() {
+  const auto now = std::chrono::system_clock::now();
+  return mail::rfc5322_date(std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+}
+
+struct Outgoing {
+  MailKind kind;
+  std::optional<std::string> event_id;
+  std::optional<std::string> registration_id;
+  std::optional<std::string> media_request_id;
+  std::string language;
+  mail::Mailbox to;
+  mail::Values values;
+  std::optional<mail::Attachment> attachment;
+};
+
+void write(soci::session& s, const MailContext& context, const Outgoing& out) {
+  const auto text = mail::render_mail(to_string(out.kind), out.language, out.values);
+  db::NewMail row;
+  row.id = db::new_mail_id(s);
+  row.event_id = out.event_id;
+  row.registration_id = out.registration_id;
+  row.media_request_id = out.media_request_id;
+  row.kind = std::string(to_string(out.kind));
+  row.language = text.language;
+  row.recipient_name = out.to.name;
+  row.recipient_email = out.to.email;
+  row.subject = text.subject;
+  mail::Message message;
+  message.to = out.to;
+  message.subject = text.subject;
+  message.text = text.text;
+  message.html = text.html;
+  message.attachment = out.attachment;
+  message.message_id = row.id + "@" + host_of(context.public_url);
+  message.date = now_date();
+  message.boundary_seed = row.id;
+  row.message = mail::compose(message);
+  db::insert_mail(s, row);
+}
+
+mail::Attachment calendar_attachment(std::string body, ics::InvitationMethod method) {
+  const std::string name = method == ics::InvitationMethod::request ? "REQUEST" : "CANCEL";
+  return mail::Attachment{"text/calendar; charset=UTF-8; method=" + name, "invite.ics", std::move(body)};
+}
+
+}  // namespace
+
+std::string_view to_string(MailKind kind) {
+  switch (kind) {
+    case MailKind::registration_confirmed:
+      return "registration_confirmed";
+    case MailKind::registration_waitlisted:
+      return "registration_waitlisted";
+    case MailKind::registration_promoted:
+      return "registration_promoted";
+    case MailKind::registration_cancelled:
+      return "registration_cancelled";
+    case MailKind::event_changed:
+      return "event_changed";
+    case MailKind::event_cancelled:
+      return "event_cancelled";
+    case MailKind::media_request_received:
+      return "media_request_received";
+    case MailKind::media_request_approved:
+      return "media_request_approved";
+    case MailKind::media_request_rejected:
+      return "media_request_rejected";
+  }
+  return "unknown";
+}
+
+void enqueue_registration_message(soci::session& s, const MailContext& context, MailKind kind,
+                                  const std::string& registration_id,
+                                  const std::optional<RegistrationSecrets>& secrets) {
+  auto record = db::find_registration(s, registration_id);
+  if (!record || record->registration.is_erased() || !record->registration.participant) return;
+  const bool cancel = kind == MailKind::registration_cancelled || kind == MailKind::event_cancelled;
+  const auto method = cancel ? ics::InvitationMethod::cancel : ics::InvitationMethod::request;
+  const std::string registration_url = context.public_url + "/v1/registrations/" + registration_id;
+  Invitation invitation =
+      invitation_of(s, std::move(*record), FeedLocation{context.public_url, registration_url}, method);
+  const auto& participant = *invitation.registration.participant;
+
+  Outgoing out{kind,
+               invitation.event.id,
+               registration_id,
+               std::nullopt,
+               invitation.event.language,
+               mail::Mailbox{participant.name, participant.email},
+               base_values(context, invitation.event, invitation.organiser_name),
+               std::nullopt};
+  out.values["name"] = participant.name;
+  out.values["registration_url"] = registration_url;
+  if (invitation.registration.waitlist_position) {
+    out.values["position"] = std::to_string(*invitation.registration.waitlist_position);
+  }
+  if (secrets) {
+    out.values["manage_token"] = secrets->manage_token;
+    out.values["feed_url"] = context.public_url + "/v1/feeds/" + secrets->feed_token + "/calendar.ics";
+    const auto scheme = out.values["feed_url"].find("://");
+    out.values["webcal_url"] = "webcal" + out.values["feed_url"].substr(scheme);
+  }
+  // A waitlisted participant has no seat to put in a calendar yet.
+  if (kind != MailKind::registration_waitlisted) out.attachment = calendar_attachment(invitation.body, method);
+  write(s, context, out);
+}
+
+void enqueue_event_change_messages(soci::session& s, const MailContext& context, const std::string& event_id,
+                                   bool cancelled, const std::vector<std::string>& skip) {
+  std::vector<std::string> statuses{"confirmed"};
+  if (cancelled) statuses.emplace_back("waitlisted");
+  const auto ids = db::live_registration_ids(s, event_id, statuses);
+  for (const auto& id : ids) {
+    if (std::find(skip.begin(), skip.end(), id) != skip.end()) continue;
+    enqueue_registration_message(s, context, cancelled ? MailKind::event_cancelled : MailKind::event_changed, id);
+  }
+}
+
+void enqueue_media_message(soci::session& s, const MailContext& context, const MediaMail& m) {
+  auto event = db::find_event(s, m.event_id);
+  if (!event) throw domain::not_found("Event");
+  std::string organiser_name;
+  Outgoing out{m.kind,
+               event->id,
+               std::nullopt,
+               m.media_request_id,
+               event->language,
+               mail::Mailbox{m.recipient_name, m.recipient_email},
+               base_values(context, *event, organiser_name),
+               std::nullopt};
+  out.values["name"] = m.recipient_name;
+  out.values["journalist_name"] = m.journalist_name;
+  out.values["journalist_email"] = m.journalist_email;
+  out.values["outlet"] = m.outlet;
+  out.values["note"] = m.note;
+  out.values["stream_url"] = m.stream_url;
+  out.values["feed_url"] = m.feed_url;
+  out.values["request_url"] = m.request_url;
+  write(s, context, out);
+}
+
+void erase_registration_mail(soci::session& s, const std::string& registration_id) {
+  db::erase_mail_of_registration(s, registration_id);
+}
+
+boost::asio::awaitable<MailPage> list_event_mail(Database& db, const domain::Caller& caller, std::string event_ref,
+                                                 MailListQuery query) {
+  if (caller.is_anonymous()) throw domain::Error(domain::ErrorCode::unauthorized, "This needs an organiser's API key.");
+  MailPage page = co_await db.run([&](soci::session& s) {
+    auto event = db::find_event(s, event_ref);
+    if (!event || !domain::is_visible_to(*event, caller)) throw domain::not_found("Event");
+    if (!caller.can_manage(event->organiser_id)) {
+      throw domain::Error(domain::ErrorCode::forbidden, "Only the event's organiser sees its messages.");
+    }
+    db::MailFilter f;
+    f.event_id = event->id;
+    f.state = query.state;
+    f.after_seq = query.after_seq;
+    f.limit = query.limit + 1;
+    MailPage out;
+    out.items = db::list_mail(s, f);
+    if (out.items.size() > query.limit) {
+      out.items.resize(query.limit);
+      out.next_seq = out.items.back().seq;
+    }
+    return out;
+  });
+  co_return page;
+}
+
+std::chrono::milliseconds retry_delay(const SenderSettings& settings, int attempt) {
+  auto delay = settings.backoff_base;
+  for (int i = 1; i < attempt && delay < settings.max_backoff; ++i) delay *= 2;
+  return std::min(delay, settings.max_backoff);
+}
+
+DeliveryReport deliver_due_mail(Database& db, const SenderSettings& settings) {
+  // Longer than the batch's SMTP exchanges can take, so a claim outlives its sending.
+  const auto lease = settings.smtp.timeout * static_cast<long>(settings.batch) + std::chrono::seconds(30);
+  auto claimed = db.run_blocking([&](soci::session& s) { return db::claim_due_mail(s, settings.batch, lease); });
+  DeliveryReport report;
+  const std::string from_header = mail::header_line("From", mail::format_mailbox(settings.from));
+  for (const auto& claim : claimed) {
+    const auto result =
+        mail::send_mail(settings.smtp, settings.from.email, claim.recipient_email, from_header + claim.message);
+    db::AttemptOutcome outcome;
+    outcome.sent = result.ok;
+    outcome.error = result.error;
+    outcome.give_up = !result.ok && claim.attempt >= settings.max_attempts;
+    outcome.retry_after = result.ok ? std::chrono::milliseconds(0) : retry_delay(settings, claim.attempt);
+    bool recorded = false;
+    try {
+      recorded = db.run_blocking([&](soci::session& s) {
+        soci::transaction tx(s);
+        bool matched = db::finish_attempt(s, claim, outcome);
+        tx.commit();
+        return matched;
+      });
+    } catch (const std::exception& error) {
+      log::warn("mail attempt not recorded", {{"message", claim.id}, {"reason", error.what()}});
+    }
+    if (!recorded) log::warn("mail claim lost before its attempt was recorded", {{"message", claim.id}});
+    if (result.ok) {
+      ++report.sent;
+    } else {
+      ++report.failed;
+      log::warn("mail not delivered",
+                {{"message", claim.id}, {"attempt", std::to_string(claim.attempt)}, {"reason", result.error}});
+    }
+  }
+  return report;
+}
+
+}  // namespace eventd::services

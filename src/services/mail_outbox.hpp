@@ -1,0 +1,117 @@
+#pragma once
+// E-mail, written to the outbox in the transaction of the change that causes it (so a
+// message exists exactly when the change does), and delivered later by the MailSender.
+// The texts come from templates/mail/<language>/<kind>.{txt,html} in the event's language.
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/outbox_repository.hpp"
+#include "domain/api_key.hpp"
+#include "mail/mime.hpp"
+#include "mail/smtp.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace eventd::services {
+
+class Database;
+
+// What the messages link to. Pass a named value into the coroutines that take one: g++ 12
+// destroys a temporary argument of a co_await expression twice (docs/DEVELOPING.md).
+struct MailContext {
+  std::string public_url;  // e.g. https://events.example.org, no trailing slash
+};
+
+enum class MailKind {
+  registration_confirmed,   // REQUEST attached, manage token and feed link
+  registration_waitlisted,  // position, manage token and feed link
+  registration_promoted,    // REQUEST attached
+  registration_cancelled,   // CANCEL attached
+  event_changed,            // REQUEST attached (the new SEQUENCE)
+  event_cancelled,          // CANCEL attached
+  media_request_received,   // to the event's press contact
+  media_request_approved,   // stream link and feed link
+  media_request_rejected,   // the organiser's note
+};
+std::string_view to_string(MailKind kind);
+
+// The participant's secrets, known in clear only in the transaction that made them.
+struct RegistrationSecrets {
+  std::string manage_token;
+  std::string feed_token;
+};
+
+// Writes one message about a registration (its event, participant and invitation read in
+// `s`, inside the caller's transaction). Nothing for an erased registration.
+void enqueue_registration_message(soci::session& s, const MailContext& context, MailKind kind,
+                                  const std::string& registration_id,
+                                  const std::optional<RegistrationSecrets>& secrets = std::nullopt);
+
+// After an organiser's change of the event: event_changed (or event_cancelled when it is now
+// cancelled) to every confirmed participant — and to the waitlist too when cancelled —
+// except `skip` (those just promoted, who got their own message).
+void enqueue_event_change_messages(soci::session& s, const MailContext& context, const std::string& event_id,
+                                   bool cancelled, const std::vector<std::string>& skip);
+
+// Media requests (schema/005, built separately) call this from their own transactions:
+// received -> to the press contact; approved/rejected -> to the journalist.
+struct MediaMail {
+  MailKind kind = MailKind::media_request_received;
+  std::string event_id;
+  std::string media_request_id;
+  std::string recipient_name;
+  std::string recipient_email;
+  std::string journalist_name;
+  std::string journalist_email;
+  std::string outlet;
+  std::string note;         // the journalist's message (received) or the organiser's (approved/rejected)
+  std::string stream_url;   // approved
+  std::string feed_url;     // approved: the journalist's personal feed, when there is one
+  std::string request_url;  // received: where the organiser answers it
+};
+void enqueue_media_message(soci::session& s, const MailContext& context, const MediaMail& mail);
+
+// Erases the recipients and texts of the registration's messages (erasure on request).
+void erase_registration_mail(soci::session& s, const std::string& registration_id);
+
+// GET /v1/events/{id}/messages: the organiser of the event or an admin.
+struct MailListQuery {
+  std::optional<std::string> state;
+  std::optional<long long> after_seq;
+  std::size_t limit = 50;
+};
+struct MailPage {
+  std::vector<db::MailRow> items;
+  std::optional<long long> next_seq;
+};
+boost::asio::awaitable<MailPage> list_event_mail(Database& db, const domain::Caller& caller, std::string event_ref,
+                                                 MailListQuery query);
+
+// Delivery. Each round claims due messages (FOR UPDATE SKIP LOCKED with a lease, so several
+// eventd instances never send one twice), sends each over SMTP and records the attempt; a
+// failure is retried after base * 2^(attempt-1), at most `max_backoff`, until `max_attempts`.
+struct SenderSettings {
+  mail::SmtpSettings smtp;
+  mail::Mailbox from;
+  std::chrono::milliseconds backoff_base{30000};
+  std::chrono::milliseconds max_backoff{3600000};
+  int max_attempts = 50;
+  std::size_t batch = 10;
+};
+
+struct DeliveryReport {
+  std::size_t sent = 0;
+  std::size_t failed = 0;
+};
+// One round; blocking (the sender's own thread).
+DeliveryReport deliver_due_mail(Database& db, const SenderSettings& settings);
+
+std::chrono::milliseconds retry_delay(const SenderSettings& settings, int attempt);
+
+}  // namespace eventd::services

@@ -1,0 +1,271 @@
+#include "services/media_request_service.hpp"
+
+#include <soci/soci.h>
+
+#include <chrono>
+
+#include "db/event_repository.hpp"
+#include "db/support.hpp"
+#include "domain/error.hpp"
+#include "domain/event_rules.hpp"
+#include "domain/validation.hpp"
+#include "services/database.hpp"
+#include "services/secrets.hpp"
+
+namespace eventd::services {
+
+namespace {
+
+using domain::Error;
+using domain::ErrorCode;
+using domain::MediaActor;
+using domain::MediaRequestStatus;
+
+domain::Instant now() {
+  return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+}
+
+TokenRecordKind media_request_kind(soci::session& s) {
+  return TokenRecordKind{"media request", "Media request", "status token", [&s](const std::string& hash) {
+                           return db::find_media_request_id_by_status_hash(s, hash).has_value();
+                         }};
+}
+
+db::MediaRequestRecord load(soci::session& s, const std::string& id, const MediaRequestAccess& access,
+                            bool for_update) {
+  auto record = db::find_media_request(s, id, for_update);
+  if (!record) throw_missing_record(access, media_request_kind(s));
+  return std::move(*record);
+}
+
+// True for the requester (the request's own status token), false for an organiser/admin.
+bool authorise(soci::session& s, const db::MediaRequestRecord& record, const MediaRequestAccess& access) {
+  return authorise_holder_or_manager(access, record.status_token_hash, record.organiser_id, media_request_kind(s));
+}
+
+domain::Event event_of(soci::session& s, const std::string& event_id) {
+  auto event = db::find_event(s, event_id);
+  if (!event) throw domain::not_found("Event");
+  return std::move(*event);
+}
+
+std::optional<std::string> stream_url_of(const domain::Event& e) {
+  if (!e.online || !e.online->stream_url || e.online->stream_url->empty()) return std::nullopt;
+  return e.online->stream_url;
+}
+
+// The access part is decided here and only here: the requester's own view of an approved
+// request. `status_token` is the requester's (nullopt for anyone else).
+MediaRequestView view_of(soci::session& s, domain::MediaRequest request,
+                         const std::optional<std::string>& status_token) {
+  domain::Event event = event_of(s, request.event_id);
+  MediaRequestView view{std::move(request), std::move(event), status_token.has_value(), std::nullopt};
+  if (view.by_requester && view.request.grants_access()) {
+    view.access = MediaAccess{entitled_stream_url(view.request, view.event), media_feed_token_for(*status_token)};
+  }
+  return view;
+}
+
+MediaActor actor_of(const MediaRequestAccess& access, bool by_requester) {
+  if (by_requester) return MediaActor::requester;
+  return access.caller.is_admin() ? MediaActor::admin : MediaActor::organiser;
+}
+
+// The key behind an organiser's or admin's decision; the bootstrap admin key has no row.
+std::optional<std::string> deciding_key(const domain::Caller& caller) {
+  if (!db::is_uuid(caller.key_id())) return std::nullopt;
+  return caller.key_id();
+}
+
+void validate(const MediaRequestDraft& draft) {
+  domain::Validator v;
+  v.append(draft.errors);
+  for (auto& e : domain::check_media_requester(draft.requester)) {
+    bool reported = false;
+    for (const auto& r : draft.errors) reported = reported || r.field == e.field;
+    if (!reported) v.add(std::move(e.field), std::move(e.message));
+  }
+  v.throw_if_any();
+}
+
+void validate_note(const std::optional<std::string>& note) {
+  domain::Validator v;
+  v.optional_text("note", note, domain::kMaxMediaNoteLength);
+  v.throw_if_any();
+}
+
+void require_manager(const domain::Caller& caller) {
+  if (caller.is_anonymous()) throw Error(ErrorCode::unauthorized, "This needs an organiser's API key.");
+}
+
+}  // namespace
+
+std::string media_feed_token_for(std::string_view status_token) {
+  return derive_secret(status_token, "media-feed", kMediaFeedTokenPrefix);
+}
+
+boost::asio::awaitable<MediaRequestAnswer> request_media_access(Database& db, std::string event_ref,
+                                                                MediaRequestDraft draft,
+                                                                std::optional<IdempotencyRequest> idempotency,
+                                                                RenderMediaRequest render) {
+  const std::string status_token = new_secret(kStatusTokenPrefix);
+  const std::optional<std::string> requester_token = status_token;
+  MediaRequestAnswer answer = co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    MediaRequestAnswer out;
+    auto event = db::find_event(s, event_ref);
+    if (!event || !domain::is_visible_to(*event, domain::Caller::anonymous())) throw domain::not_found("Event");
+    if (idempotency) {
+      if (auto earlier = replay_or_claim(s, *idempotency)) {
+        out.response = std::move(*earlier);
+        out.replayed = true;
+        tx.commit();
+        return out;
+      }
+    }
+    if (auto refusal = domain::media_request_refusal(*event, now())) throw domain::conflict(*refusal);
+    validate(draft);
+
+    db::NewMediaRequest row;
+    row.event_id = event->id;
+    row.requester = draft.requester;
+    row.status_token_hash = secret_hash(status_token);
+    row.feed_token_hash = secret_hash(media_feed_token_for(status_token));
+    const std::string id = db::insert_media_request(s, row);
+    if (event->media_policy == domain::MediaPolicy::open) {
+      db::transition_media_request(s, {id, MediaRequestStatus::pending, MediaRequestStatus::approved,
+                                       MediaActor::policy, std::nullopt, std::nullopt});
+    }
+    auto stored = db::find_media_request(s, id);
+    NewMediaRequestResult created{view_of(s, std::move(stored->request), requester_token), status_token};
+    out.response = render(created);
+    if (idempotency) remember_answer(s, *idempotency, out.response);
+    tx.commit();
+    return out;
+  });
+  co_return answer;
+}
+
+boost::asio::awaitable<MediaRequestView> get_media_request(Database& db, std::string id, MediaRequestAccess access) {
+  MediaRequestView view = co_await db.run([&](soci::session& s) {
+    auto record = load(s, id, access, false);
+    const bool by_requester = authorise(s, record, access);
+    return view_of(s, std::move(record.request), by_requester ? access.token : std::nullopt);
+  });
+  co_return view;
+}
+
+boost::asio::awaitable<MediaRequestView> decide_media_request(Database& db, std::string id, MediaRequestAccess access,
+                                                              MediaDecisionInput input,
+                                                              MediaRequestPrecondition precondition) {
+  MediaRequestView view = co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    auto record = load(s, id, access, true);
+    const bool by_requester = authorise(s, record, access);
+    const domain::MediaRequest& current = record.request;
+    const MediaActor actor = actor_of(access, by_requester);
+    if (auto refusal = domain::transition_refusal(actor, current.status, input.to)) {
+      throw Error(refusal->code, refusal->detail);
+    }
+    precondition(current);
+    validate_note(input.note);
+    if (by_requester && input.note) {
+      throw Error(ErrorCode::validation, "A note is the organiser's message to the requester.",
+                  {{"note", "only an organiser writes a note"}});
+    }
+    db::MediaTransition change{
+        current.id, current.status, input.to, actor, by_requester ? std::nullopt : deciding_key(access.caller),
+        input.note};
+    // Under the row lock the status cannot have moved; the guard in the statement says so too.
+    if (!db::transition_media_request(s, change)) throw domain::conflict("The request changed meanwhile; try again.");
+    auto stored = db::find_media_request(s, current.id);
+    MediaRequestView out = view_of(s, std::move(stored->request), by_requester ? access.token : std::nullopt);
+    tx.commit();
+    return out;
+  });
+  co_return view;
+}
+
+boost::asio::awaitable<void> withdraw_media_request(Database& db, std::string id, MediaRequestAccess access, bool erase,
+                                                    MediaRequestPrecondition precondition) {
+  co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    auto record = load(s, id, access, true);
+    const bool by_requester = authorise(s, record, access);
+    if (!by_requester && !erase) {
+      throw Error(ErrorCode::forbidden,
+                  "Only the requester withdraws a request; an organiser rejects or revokes it with PATCH (or erases "
+                  "the personal data with ?erase=true).");
+    }
+    const domain::MediaRequest& current = record.request;
+    precondition(current);
+    if (by_requester && domain::may_transition(MediaActor::requester, current.status, MediaRequestStatus::withdrawn)) {
+      db::transition_media_request(s, {current.id, current.status, MediaRequestStatus::withdrawn, MediaActor::requester,
+                                       std::nullopt, std::nullopt});
+    }
+    if (erase) db::erase_media_request(s, current.id, "request");
+    tx.commit();
+    return 0;
+  });
+  co_return;
+}
+
+boost::asio::awaitable<std::vector<domain::MediaDecision>> media_request_history(Database& db, std::string id,
+                                                                                 MediaRequestAccess access) {
+  auto history = co_await db.run([&](soci::session& s) {
+    auto record = load(s, id, access, false);
+    if (authorise(s, record, access)) {
+      throw Error(ErrorCode::forbidden,
+                  "The decision history is for the event's organiser; your request's status "
+                  "and the organiser's note are at GET /v1/media-requests/{id}.");
+    }
+    return db::media_request_history(s, record.request.id);
+  });
+  co_return history;
+}
+
+boost::asio::awaitable<MediaRequestPage> list_media_requests(Database& db, domain::Caller caller,
+                                                             MediaRequestListQuery query) {
+  require_manager(caller);
+  MediaRequestPage page = co_await db.run([&](soci::session& s) {
+    db::MediaRequestFilter f;
+    if (query.event_ref) {
+      auto event = db::find_event(s, *query.event_ref);
+      if (!event || !domain::is_visible_to(*event, caller)) throw domain::not_found("Event");
+      if (!caller.can_manage(event->organiser_id)) {
+        throw Error(ErrorCode::forbidden, "Only the event's organiser sees its media requests.");
+      }
+      f.event_id = event->id;
+    }
+    if (!caller.is_admin()) f.organisation_id = caller.organisation_id();
+    f.status = query.status;
+    f.after_seq = query.after_seq;
+    f.limit = query.limit + 1;
+    auto rows = db::list_media_requests(s, f);
+    MediaRequestPage out;
+    if (rows.size() > query.limit) {
+      rows.resize(query.limit);
+      out.next_seq = rows.back().seq;
+    }
+    for (auto& row : rows) out.items.push_back(std::move(row.request));
+    return out;
+  });
+  co_return page;
+}
+
+boost::asio::awaitable<std::vector<db::MediaPersonalRecord>> media_personal_data(Database& db,
+                                                                                 const domain::Caller& caller,
+                                                                                 std::string email) {
+  require_manager(caller);
+  std::optional<std::string> scope;
+  if (!caller.is_admin()) scope = caller.organisation_id();
+  auto records = co_await db.run([&](soci::session& s) { return db::media_requests_of_email(s, email, scope); });
+  co_return records;
+}
+
+std::optional<std::string> entitled_stream_url(const domain::MediaRequest& request, const domain::Event& event) {
+  if (!request.grants_access()) return std::nullopt;
+  return stream_url_of(event);
+}
+
+}  // namespace eventd::services

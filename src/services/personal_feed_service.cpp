@@ -1,0 +1,230 @@
+#include "services/personal_feed_service.hpp"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+
+#include "db/event_repository.hpp"
+#include "db/media_request_repository.hpp"
+#include "db/organisation_repository.hpp"
+#include "db/registration_repository.hpp"
+#include "db/session_repository.hpp"
+#include "domain/error.hpp"
+#include "ics/calendar_renderer.hpp"
+#include "services/database.hpp"
+#include "services/media_request_service.hpp"
+#include "services/secrets.hpp"
+
+namespace eventd::services {
+
+namespace {
+
+// The event of a personal feed with its whole programme and its organiser's name.
+struct EventParts {
+  domain::Event event;
+  std::vector<domain::Session> sessions;
+  std::string organiser_name;
+};
+
+EventParts load_event_parts(soci::session& s, const std::string& event_id) {
+  EventParts parts;
+  auto event = db::find_event(s, event_id);
+  if (!event) throw domain::not_found("Feed");
+  parts.event = std::move(*event);
+  const std::vector<std::string> ids{parts.event.id};
+  parts.sessions = db::list_sessions_of_events(s, ids);
+  const std::vector<std::string> organiser{parts.event.organiser_id};
+  for (const auto& o : db::find_organisations(s, organiser)) parts.organiser_name = o.name;
+  return parts;
+}
+
+// One registration with what its calendar shows, read in one snapshot.
+struct Holding {
+  domain::Registration registration;
+  domain::Event event;
+  std::vector<domain::Session> sessions;  // the chosen ones, or all
+  std::string organiser_name;
+};
+
+Holding load_holding(soci::session& s, db::RegistrationRecord record) {
+  EventParts parts = load_event_parts(s, record.registration.event_id);
+  Holding h{std::move(record.registration), std::move(parts.event), std::move(parts.sessions),
+            std::move(parts.organiser_name)};
+  const auto& chosen = h.registration.session_ids;
+  if (!chosen.empty()) {
+    std::erase_if(h.sessions, [&chosen](const domain::Session& x) {
+      return std::find(chosen.begin(), chosen.end(), x.id) == chosen.end();
+    });
+  }
+  return h;
+}
+
+// One media request with the event its feed shows (the whole programme: the press covers it all).
+struct MediaHolding {
+  domain::MediaRequest request;
+  EventParts parts;
+};
+
+ics::Attendance attendance_of(const domain::Registration& r) {
+  switch (r.status) {
+    case domain::RegistrationStatus::confirmed:
+      return ics::Attendance::confirmed;
+    case domain::RegistrationStatus::waitlisted:
+      return ics::Attendance::waitlisted;
+    case domain::RegistrationStatus::cancelled:
+      break;
+  }
+  return ics::Attendance::cancelled;
+}
+
+// A registrant's seat entitles them to a stream kept for registered participants; a stream
+// on request is for approved journalists, not for every registrant.
+std::optional<std::string> entitled_stream(const domain::Event& e, const domain::Registration& r) {
+  if (!e.online || !e.online->stream_url || r.status != domain::RegistrationStatus::confirmed) return std::nullopt;
+  if (e.online->access == domain::OnlineAccess::on_request) return std::nullopt;
+  return e.online->stream_url;
+}
+
+// The holder's record counts too: a decision on it changes what the feed shows.
+std::optional<domain::Instant> newest(const domain::Event& event, const std::vector<domain::Session>& sessions,
+                                      domain::Instant holder_updated_at) {
+  domain::Instant out = std::max(event.updated_at, holder_updated_at);
+  for (const auto& x : sessions) out = std::max(out, x.updated_at);
+  return out;
+}
+
+// The event and its sessions as any personal feed shows them, before the holder's standing.
+ics::FeedEvent event_part(const domain::Event& event, const std::vector<domain::Session>& sessions,
+                          const std::string& organiser_name, const FeedLocation& location) {
+  ics::FeedEvent fe{.event = event};
+  for (const auto& x : sessions) fe.sessions.push_back(&x);
+  fe.organiser_name = organiser_name;
+  fe.url = location.public_url + "/v1/events/" + event.id;
+  return fe;
+}
+
+ics::FeedEvent feed_event(const Holding& h, const FeedLocation& location) {
+  ics::FeedEvent fe = event_part(h.event, h.sessions, h.organiser_name, location);
+  fe.entitled_stream_url = entitled_stream(h.event, h.registration);
+  fe.attendance = attendance_of(h.registration);
+  fe.attendance_updated_at = h.registration.updated_at;
+  return fe;
+}
+
+// A journalist's standing is not an attendance: the feed shows the event as it is, with the
+// stream link only while the request is approved.
+ics::FeedEvent media_feed_event(const MediaHolding& h, const FeedLocation& location) {
+  ics::FeedEvent fe = event_part(h.parts.event, h.parts.sessions, h.parts.organiser_name, location);
+  fe.entitled_stream_url = entitled_stream_url(h.request, h.parts.event);
+  fe.attendance_updated_at = h.request.updated_at;
+  return fe;
+}
+
+ics::FeedInfo feed_info(const domain::Event& event, const FeedLocation& location) {
+  ics::FeedInfo info;
+  info.name = "eventd – " + event.title;
+  info.host = host_of(location.public_url);
+  info.public_url = location.feed_url;
+  info.timezone = event.timezone;
+  return info;
+}
+
+// A media request's feed. It keeps answering after a rejection, revocation or withdrawal,
+// showing the event without the stream link: a calendar client whose subscription starts
+// failing keeps showing its last good copy, link included, so only a successful answer
+// without the link takes it away. An erased request's link is dead (404), like a
+// registration's.
+boost::asio::awaitable<Feed> media_personal_feed(Database& db, const std::string& feed_token,
+                                                 const FeedLocation& location) {
+  MediaHolding holding = co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+    auto record = db::find_media_request_by_feed_hash(s, secret_hash(feed_token));
+    if (!record || record->request.is_erased()) throw domain::not_found("Feed");
+    EventParts parts = load_event_parts(s, record->request.event_id);
+    MediaHolding h{std::move(record->request), std::move(parts)};
+    tx.commit();
+    return h;
+  });
+  Feed feed;
+  feed.body = ics::render_feed(feed_info(holding.parts.event, location), {media_feed_event(holding, location)});
+  feed.last_modified = newest(holding.parts.event, holding.parts.sessions, holding.request.updated_at);
+  feed.slug = holding.parts.event.slug;
+  feed.is_public = false;
+  feed.is_personal = true;
+  co_return feed;
+}
+
+std::string invitation_text(const Holding& h, const FeedLocation& location, ics::InvitationMethod method) {
+  const auto& participant = *h.registration.participant;
+  return ics::render_invitation(feed_info(h.event, location), feed_event(h, location),
+                                ics::Invitee{participant.name, participant.email}, method);
+}
+
+}  // namespace
+
+Invitation invitation_of(soci::session& s, db::RegistrationRecord record, const FeedLocation& location,
+                         ics::InvitationMethod method) {
+  Holding h = load_holding(s, std::move(record));
+  if (!h.registration.participant) throw domain::conflict("This registration's personal data was erased.");
+  Invitation out;
+  out.body = invitation_text(h, location, method);
+  out.event = std::move(h.event);
+  out.organiser_name = std::move(h.organiser_name);
+  out.registration = std::move(h.registration);
+  return out;
+}
+
+boost::asio::awaitable<Feed> personal_feed(Database& db, std::string feed_token, FeedLocation location) {
+  if (feed_token.starts_with(kMediaFeedTokenPrefix)) {
+    Feed media = co_await media_personal_feed(db, feed_token, location);
+    co_return media;
+  }
+  Holding holding = co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+    auto record = db::find_registration_by_feed_hash(s, secret_hash(feed_token));
+    // An erased registration's link is dead: its feed would say who registered.
+    if (!record || record->registration.is_erased()) throw domain::not_found("Feed");
+    Holding h = load_holding(s, std::move(*record));
+    tx.commit();
+    return h;
+  });
+  Feed feed;
+  feed.body = ics::render_feed(feed_info(holding.event, location), {feed_event(holding, location)});
+  feed.last_modified = newest(holding.event, holding.sessions, holding.registration.updated_at);
+  feed.slug = holding.event.slug;
+  feed.is_public = false;
+  feed.is_personal = true;
+  co_return feed;
+}
+
+boost::asio::awaitable<Feed> registration_invitation(Database& db, std::string registration_id,
+                                                     RegistrationAccess access, FeedLocation location) {
+  // get_registration authorises (participant or organiser) before anything is read.
+  RegistrationView view = co_await get_registration(db, registration_id, access);
+  if (view.registration.is_erased()) {
+    throw domain::conflict("This registration's personal data was erased; there is nobody to invite.");
+  }
+  Holding holding = co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+    auto record = db::find_registration(s, view.registration.id);
+    if (!record) throw domain::not_found("Registration");
+    Holding h = load_holding(s, std::move(*record));
+    tx.commit();
+    return h;
+  });
+  if (!holding.registration.participant) throw domain::conflict("This registration's personal data was erased.");
+  const auto method = holding.registration.is_active() ? ics::InvitationMethod::request : ics::InvitationMethod::cancel;
+  Feed feed;
+  feed.body = invitation_text(holding, location, method);
+  feed.last_modified = newest(holding.event, holding.sessions, holding.registration.updated_at);
+  feed.slug = holding.event.slug + "-invitation";
+  feed.is_public = false;
+  feed.is_personal = true;
+  feed.itip_method = method == ics::InvitationMethod::request ? "REQUEST" : "CANCEL";
+  co_return feed;
+}
+
+}  // namespace eventd::services

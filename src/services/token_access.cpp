@@ -1,0 +1,48 @@
+#include "services/token_access.hpp"
+
+#include "domain/error.hpp"
+#include "services/secrets.hpp"
+
+namespace eventd::services {
+
+namespace {
+
+using domain::Error;
+using domain::ErrorCode;
+
+Error unknown_token(const TokenRecordKind& kind) {
+  return Error(ErrorCode::unauthorized,
+               "The token is unknown, or the " + std::string(kind.name) + " it belonged to is gone.");
+}
+
+Error no_credentials(const TokenRecordKind& kind) {
+  return Error(ErrorCode::unauthorized, "Use the " + std::string(kind.name) + "'s " + std::string(kind.token_name) +
+                                            " or an organiser's API key.");
+}
+
+}  // namespace
+
+bool authorise_holder_or_manager(const TokenOrKey& who, std::string_view stored_token_hash,
+                                 std::string_view organiser_id, const TokenRecordKind& kind) {
+  if (who.token) {
+    const std::string hash = secret_hash(*who.token);
+    if (constant_time_equal(hash, stored_token_hash)) return true;
+    if (kind.token_exists(hash)) {
+      throw Error(ErrorCode::forbidden, "This token belongs to another " + std::string(kind.name) + ".");
+    }
+    throw unknown_token(kind);
+  }
+  if (who.caller.is_anonymous()) throw no_credentials(kind);
+  if (!who.caller.can_manage(organiser_id)) {
+    throw Error(ErrorCode::forbidden, "Your key does not act for the organisation of this event.");
+  }
+  return false;
+}
+
+void throw_missing_record(const TokenOrKey& who, const TokenRecordKind& kind) {
+  if (who.token && !kind.token_exists(secret_hash(*who.token))) throw unknown_token(kind);
+  if (!who.token && who.caller.is_anonymous()) throw no_credentials(kind);
+  throw domain::not_found(std::string(kind.title));
+}
+
+}  // namespace eventd::services

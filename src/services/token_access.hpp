@@ -1,0 +1,38 @@
+#pragma once
+// Records that their holder reaches with a secret token of their own (a registration's manage
+// token, a media request's status token) and that organisers reach with an API key. One rule
+// for all of them: a token of no record is a 401 (so a holder cannot probe ids), another
+// record's token a 403, another organisation's key a 403, no credentials a 401.
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "domain/api_key.hpp"
+
+namespace eventd::services {
+
+struct TokenRecordKind {
+  std::string_view name;        // "registration", "media request"
+  std::string_view title;       // "Registration", for "Registration not found"
+  std::string_view token_name;  // "manage token", "status token"
+  // Whether some record of this kind has a token with this hash (hex SHA-256).
+  std::function<bool(const std::string& token_hash)> token_exists;
+};
+
+// Who asks: an API key's caller, or the holder of a record's token.
+struct TokenOrKey {
+  domain::Caller caller = domain::Caller::anonymous();
+  std::optional<std::string> token;
+};
+
+// True for the holder of the record's own token, false for an organiser (or admin) of the
+// record's organisation; throws 401/403 for anyone else.
+bool authorise_holder_or_manager(const TokenOrKey& who, std::string_view stored_token_hash,
+                                 std::string_view organiser_id, const TokenRecordKind& kind);
+
+// For a record that is not there: 401 for a token of no record or for no credentials,
+// otherwise 404.
+[[noreturn]] void throw_missing_record(const TokenOrKey& who, const TokenRecordKind& kind);
+
+}  // namespace eventd::services

@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Reads one e-mail (.eml, as the SMTP sink stored it) with Python's own email parser and
+prints what the tests check, as JSON: decoded headers, the MIME structure, the text parts
+and the calendar attachment. Exits 1 when the message does not parse cleanly."""
+import json
+import sys
+from email import policy
+from email.parser import BytesParser
+from email.utils import parseaddr
+
+raw = open(sys.argv[1], "rb").read()
+message = BytesParser(policy=policy.default).parsebytes(raw)
+defects = [str(d) for part in message.walk() for d in part.defects]
+header_block = raw.split(b"\r\n\r\n", 1)[0]
+
+
+def mailbox(value):
+    if value is None:
+        return None
+    address = value.addresses[0]
+    return {"name": address.display_name, "email": address.addr_spec}
+
+
+out = {
+    "envelope_to": message["X-Envelope-To"],
+    "from": mailbox(message["From"]),
+    "to": mailbox(message["To"]),
+    "subject": str(message["Subject"]),
+    "message_id": str(message["Message-ID"]),
+    "date": str(message["Date"]),
+    "mime_version": str(message["MIME-Version"]),
+    "headers_ascii": all(b < 128 for b in header_block),
+    "structure": [part.get_content_type() for part in message.walk()],
+    "defects": defects,
+    "text": None,
+    "html": None,
+    "calendar": None,
+}
+for part in message.walk():
+    kind = part.get_content_type()
+    if kind == "text/plain" and out["text"] is None:
+        out["text"] = part.get_content()
+        out["text_charset"] = part.get_content_charset()
+    elif kind == "text/html" and out["html"] is None:
+        out["html"] = part.get_content()
+    elif kind == "text/calendar":
+        out["calendar"] = {
+            "method": part.get_param("method"),
+            "charset": part.get_content_charset(),
+            "filename": part.get_filename(),
+            "disposition": part.get_content_disposition(),
+            "content": part.get_content(),
+        }
+print(json.dumps(out))
+sys.exit(1 if defects else 0)
