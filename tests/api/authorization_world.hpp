@@ -25,15 +25,31 @@ struct Owner {
 
 class World {
  public:
-  static constexpr const char* kStreamUrl = "https://stream.example/secret-room";
+  // What only some callers may see, made distinct per organisation (`of(owner)`), so that a
+  // check can tell the owner's records from another organisation's own.
+  static constexpr const char* kStreamUrl = "https://stream.example/secret-room/";
   static constexpr const char* kSpeakerEmail = "talare@example.org";
   static constexpr const char* kSpeakerPhone = "+46 70 000 00 00";
+  static constexpr const char* kParticipantEmail = "deltagare@";        // a registrant's, + owner slug
+  static constexpr const char* kJournalistEmail = "reporter@";          // a media requester's, + owner slug
+  static constexpr const char* kParticipantNeeds = "Rullstolsplats, ";  // + owner slug
+  static constexpr const char* kJournalistMessage = "Intervju, ";       // + owner slug
+  static std::string of(const char* marker, const Owner& owner) { return marker + owner.slug + ".example"; }
 
   explicit World(TestServer& server) : server_(server), bootstrap_(server.settings().admin_key) {
     admin_key_ = create_key({{"name", "matrix admin"}, {"role", "admin"}})["key"];
     owner_ = make_owner();
     other_ = make_owner();
   }
+
+  // A participant's registration: its id, the manage token and the personal feed token.
+  struct Registration {
+    std::string id, manage_token, feed_token;
+  };
+  // A journalist's media-access request: its id and status token.
+  struct MediaRequest {
+    std::string id, status_token;
+  };
 
   TestServer& server() { return server_; }
   const std::string& admin_key() const { return admin_key_; }
@@ -71,8 +87,10 @@ class World {
             {"ends_at", "2030-05-20T16:00:00+02:00"},
             {"venue", {{"name", "Folkets hus"}, {"city", "Östersund"}, {"country", "SE"}}},
             // A stream link that is not public: only the organiser may see it.
-            {"online", {{"platform", "Zoom"}, {"stream_url", kStreamUrl}, {"access", "registered"}}},
-            {"organiser_id", owner.id}};
+            {"online", {{"platform", "Zoom"}, {"stream_url", of(kStreamUrl, owner)}, {"access", "registered"}}},
+            {"organiser_id", owner.id},
+            // Media requests wait for the organiser's decision.
+            {"media_policy", "on_request"}};
   }
   std::string make_event(const Owner& owner, const std::string& status) {
     return send("POST", "/v1/events", event_body(owner, status))["id"];
@@ -96,6 +114,38 @@ class World {
             {"phone", kSpeakerPhone}};
   }
   std::string make_speaker(const Owner& owner) { return send("POST", "/v1/speakers", speaker_body(owner))["id"]; }
+
+  json registration_body() {
+    return {{"name", "Deltagare Exempelsson"}, {"email", unique("deltagare") + "@example.org"}, {"consent", true}};
+  }
+  Registration make_registration(const Owner& owner, const std::string& event_id) {
+    auto body = registration_body();
+    body["email"] = of(kParticipantEmail, owner);  // one registration per address and event
+    body["needs"] = of(kParticipantNeeds, owner);
+    auto created = send("POST", "/v1/events/" + event_id + "/registrations", body);
+    const std::string feed_url = created["feed_url"];
+    const auto start = feed_url.find("/v1/feeds/") + std::string("/v1/feeds/").size();
+    return {created["id"], created["manage_token"], feed_url.substr(start, feed_url.find('/', start) - start)};
+  }
+
+  json media_request_body() {
+    return {{"name", "Reporter Exempelsson"}, {"email", unique("reporter") + "@example.org"}, {"outlet", "Radio"}};
+  }
+  MediaRequest make_media_request(const Owner& owner, const std::string& event_id) {
+    auto body = media_request_body();
+    body["email"] = of(kJournalistEmail, owner);
+    body["phone"] = "+46 70 111 11 11";
+    body["message"] = of(kJournalistMessage, owner);
+    auto created = send("POST", "/v1/events/" + event_id + "/media-requests", body, 202);
+    return {created["id"], created["status_token"]};
+  }
+
+  std::string calendar_body() {
+    return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//matrix//matrix//SV\r\nBEGIN:VEVENT\r\nUID:" + unique("import") +
+           "@matrix.example\r\nDTSTAMP:20300101T000000Z\r\nDTSTART;TZID=Europe/Stockholm:20300520T090000\r\n"
+           "DTEND;TZID=Europe/Stockholm:20300520T120000\r\nSUMMARY:Importerat seminarium\r\nLOCATION:Östersund\r\n"
+           "END:VEVENT\r\nEND:VCALENDAR\r\n";
+  }
 
   std::string unique(const std::string& prefix) { return prefix + "-" + std::to_string(++counter_); }
 

@@ -7,15 +7,19 @@
 #include "domain/api_key.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
+#include "domain/media_request.hpp"
 #include "domain/organisation.hpp"
+#include "domain/registration.hpp"
 #include "domain/speaker.hpp"
 #include "domain/validation.hpp"
 #include "http/conditional.hpp"
 #include "http/cors.hpp"
 #include "http/dto/api_key.hpp"
 #include "http/dto/event.hpp"
+#include "http/dto/media_request.hpp"
 #include "http/dto/organisation.hpp"
 #include "http/dto/reader.hpp"
+#include "http/dto/registration.hpp"
 #include "http/dto/session.hpp"
 #include "http/dto/speaker.hpp"
 #include "http/json.hpp"
@@ -154,6 +158,30 @@ const domain::Organisation& stored_organisation() {
   return organisation;
 }
 
+// ---- registrations ----------------------------------------------------------------------------
+
+// Every cell of a CSV export (quoted or not) must not begin with what a spreadsheet runs as a
+// formula: = + - @, tab or carriage return.
+void check_csv_cells(std::string_view csv, char delimiter) {
+  bool in_quotes = false;
+  bool cell_start = true;
+  for (std::size_t i = 0; i < csv.size(); ++i) {
+    const char c = csv[i];
+    if (cell_start) {
+      cell_start = false;
+      const char first = c == '"' && i + 1 < csv.size() ? csv[i + 1] : c;
+      if (std::string_view("=+-@\t\r").find(first) != std::string_view::npos && !(c == '"' && first == '"')) {
+        violated("a CSV cell starts with a formula character");
+      }
+    }
+    if (c == '"') {
+      in_quotes = !in_quotes;  // a doubled quote toggles twice
+    } else if (!in_quotes && (c == delimiter || c == '\n')) {
+      cell_start = true;
+    }
+  }
+}
+
 // ---- routes ---------------------------------------------------------------------------------
 
 const http::Router& router() {
@@ -184,8 +212,14 @@ void initialise() { ics::initialise(); }
 
 const std::map<std::string, Target>& targets() {
   static const std::map<std::string, Target> table = {
-      {"organisation_body", organisation_body}, {"event_body", event_body},     {"session_body", session_body},
-      {"speaker_body", speaker_body},           {"api_key_body", api_key_body}, {"request_line", request_line},
+      {"organisation_body", organisation_body},
+      {"event_body", event_body},
+      {"session_body", session_body},
+      {"speaker_body", speaker_body},
+      {"api_key_body", api_key_body},
+      {"registration_body", registration_body},
+      {"media_request_body", media_request_body},
+      {"request_line", request_line},
       {"calendar_import", calendar_import},
   };
   return table;
@@ -197,6 +231,8 @@ const std::vector<std::pair<std::string, std::string>>& route_table() {
       {"GET", "/readyz"},
       {"GET", "/metrics"},
       {"GET", "/openapi.yaml"},
+      {"GET", "/docs"},
+      {"GET", "/docs/redoc.standalone.js"},
       {"POST", "/v1/api-keys"},
       {"GET", "/v1/api-keys"},
       {"DELETE", "/v1/api-keys/{id}"},
@@ -206,6 +242,7 @@ const std::vector<std::pair<std::string, std::string>>& route_table() {
       {"PATCH", "/v1/organisations/{id}"},
       {"DELETE", "/v1/organisations/{id}"},
       {"POST", "/v1/events"},
+      {"POST", "/v1/events/import"},
       {"GET", "/v1/events"},
       {"GET", "/v1/events/{id}"},
       {"PATCH", "/v1/events/{id}"},
@@ -221,10 +258,27 @@ const std::vector<std::pair<std::string, std::string>>& route_table() {
       {"PATCH", "/v1/speakers/{id}"},
       {"DELETE", "/v1/speakers/{id}"},
       {"GET", "/v1/events/{id}/speakers"},
+      {"POST", "/v1/events/{id}/registrations"},
+      {"GET", "/v1/events/{id}/registrations"},
+      {"GET", "/v1/events/{id}/messages"},
+      {"GET", "/v1/registrations/{id}"},
+      {"PATCH", "/v1/registrations/{id}"},
+      {"DELETE", "/v1/registrations/{id}"},
+      {"POST", "/v1/registrations/{id}/feed-token"},
+      {"GET", "/v1/registrations/{id}/invite.ics"},
+      {"POST", "/v1/personal-data/export"},
+      {"POST", "/v1/events/{id}/media-requests"},
+      {"GET", "/v1/events/{id}/media-requests"},
+      {"GET", "/v1/media-requests"},
+      {"GET", "/v1/media-requests/{id}"},
+      {"PATCH", "/v1/media-requests/{id}"},
+      {"DELETE", "/v1/media-requests/{id}"},
+      {"GET", "/v1/media-requests/{id}/history"},
       {"GET", "/v1/calendar.ics"},
       {"GET", "/v1/events/{id}/calendar.ics"},
       {"GET", "/v1/organisations/{id}/calendar.ics"},
       {"GET", "/v1/speakers/{id}/calendar.ics"},
+      {"GET", "/v1/feeds/{token}/calendar.ics"},
   };
   return routes;
 }
@@ -287,6 +341,50 @@ void api_key_body(std::string_view input) {
     key.role = request.role;
     key.organisation_id = request.organisation;
     if (domain::check_api_key(key).empty()) (void)http::dto::api_key_json(key).dump();
+  });
+}
+
+void registration_body(std::string_view input) {
+  auto body = parse_body(input);
+  if (!body) return;
+  auto check = [](const services::RegistrationDraft& draft) {
+    if (!draft.errors.empty() || !domain::check_participant(draft.participant).empty()) return;
+    domain::Registration r;
+    r.id = "5d0b1a8e-2f4c-4b6a-9e3d-7c1f0a2b3c4d";
+    r.event_id = stored_event().id;
+    r.participant = draft.participant;
+    r.session_ids = draft.session_ids;
+    (void)http::dto::registration_json(r, {}).dump();
+    // The organiser's spreadsheet: no cell may start a formula.
+    check_csv_cells(http::dto::registrations_csv({r}, ';'), ';');
+  };
+  as_request([&] { check(http::dto::read_registration(*body)); });
+  as_request([&] {
+    http::dto::require_object(*body);
+    domain::Registration current;
+    current.participant =
+        domain::Participant{"Karin Ek", "karin.ek@example.org", std::nullopt, std::nullopt, std::nullopt};
+    json document = http::dto::registration_request_json(current);
+    document.merge_patch(*body);
+    check(http::dto::read_registration(document));
+  });
+}
+
+void media_request_body(std::string_view input) {
+  auto body = parse_body(input);
+  if (!body) return;
+  as_request([&] {
+    auto draft = http::dto::read_media_request(*body);
+    if (!draft.errors.empty() || !domain::check_media_requester(draft.requester).empty()) return;
+    domain::MediaRequest r;
+    r.id = "7e2c4a1b-3d5f-4a6b-8c9d-0e1f2a3b4c5d";
+    r.event_id = stored_event().id;
+    r.requester = draft.requester;
+    (void)http::dto::media_request_json(r, {}).dump();
+  });
+  as_request([&] {
+    auto decision = http::dto::read_media_decision(*body);
+    if (decision.to == domain::MediaRequestStatus::pending) violated("a decision may not set pending");
   });
 }
 

@@ -24,6 +24,8 @@ void event_body(std::string_view input);
 void session_body(std::string_view input);
 void speaker_body(std::string_view input);
 void api_key_body(std::string_view input);
+void registration_body(std::string_view input);   // also as a merge patch, and as a CSV row
+void media_request_body(std::string_view input);  // also as a decision (PATCH)
 
 // A request line and conditional headers: the router with the service's route table,
 // percent-decoding, the query string, list paging and cursors, If-Match / If-None-Match /

@@ -8,9 +8,12 @@ SET, ...) and it joins strings with `+` or `+=`. Every piece joined there must b
   * a string literal, or std::string("literal")
   * a placeholder from a Params object: p.add(...), params.add_us(...), p.add_uuid(...)
   * a fragment name: an identifier ending in `columns`, `condition`, `fragment` or `sql`,
-    or one of FRAGMENT_NAMES (accumulators of SQL text, e.g. `values` in insert_event)
-  * a call to one of FRAGMENT_FUNCTIONS (they return SQL text made of literals and
-    placeholders; their own bodies are checked like everything else)
+    one of FRAGMENT_NAMES (accumulators of SQL text, e.g. `values` in insert_event), a
+    kConstant, or a variable the same file declares only from such pieces
+    (`const std::string id = p.add_uuid(x);`, `constexpr const char* from = " FROM t";`)
+  * a call to one of FRAGMENT_FUNCTIONS, or to a function whose name ends like a fragment
+    name (`lock_clause(lock)`): they return SQL text made of literals and placeholders, and
+    their own bodies are checked like everything else
   * `cond ? piece : piece` or `(piece)` of the above
 
 Anything else (a variable, std::to_string(n), a member like e.slug) is a finding, unless
@@ -28,10 +31,18 @@ SQL_KEYWORDS = re.compile(
     r"UNION|HAVING|CAST)\b"
 )
 FRAGMENT_NAMES = {"values", "assignments", "columns", "sql"}
-FRAGMENT_SUFFIXES = ("columns", "condition", "fragment", "sql")
+FRAGMENT_SUFFIXES = ("columns", "condition", "clause", "fragment", "sql")
 FRAGMENT_FUNCTIONS = {"id_or_slug_condition", "folded", "std::string"}
 PLACEHOLDER = re.compile(r"^(\w+(\.|->))?add(_\w+)?\(")  # bare add(): inside Params itself
 SAFE_MARK = "// sql-safe:"
+DECLARATION = re.compile(
+    r"^\s*(?:static\s+)?(?:constexpr\s+|const\s+)*(?:auto|std::string|std::string_view|char\s+const\s*\*|char\s*\*)"
+    r"\s*(?:const\s+)?(\w+)\s*=\s*(.+)$",
+    re.S,
+)
+
+# Variables of the file being checked that hold SQL fragments or placeholders (see declared_fragments).
+file_fragments = set()
 
 
 def strip_comments(text):
@@ -86,7 +97,7 @@ def statements(code):
             depth += 1
         elif c in ")]":
             depth -= 1
-        elif (c == ";" and depth <= 0) or c in "{}":
+        elif (c == ";" or c in "{}") and depth <= 0:  # a lambda's body stays in its call
             yield start_line, code[start:i]
             start = i + 1
             start_line = line
@@ -138,20 +149,32 @@ def allowed(piece):
     if PLACEHOLDER.match(piece):
         return True
     if re.fullmatch(r"[A-Za-z_]\w*", piece):
-        return piece in FRAGMENT_NAMES or piece.endswith(FRAGMENT_SUFFIXES) or re.fullmatch(r"k[A-Z]\w*", piece)
+        return (
+            piece in FRAGMENT_NAMES
+            or piece in file_fragments
+            or piece.endswith(FRAGMENT_SUFFIXES)
+            or re.fullmatch(r"k[A-Z]\w*", piece) is not None
+        )
     if piece.startswith("(") and piece.endswith(")") and balanced(piece[1:-1]):
         return all_allowed(piece[1:-1])
     ternary = split_top(piece, "?")
     if len(ternary) == 2:
-        branches = split_top(ternary[1], ":")
+        branches = split_colon(ternary[1])
         if len(branches) == 2:
             return all(all_allowed(b) for b in branches)
     call = re.match(r"^([\w:]+)\((.*)\)$", piece, re.S)
-    if call and call.group(1) in FRAGMENT_FUNCTIONS and balanced(call.group(2)):
+    fragment_function = call and (call.group(1) in FRAGMENT_FUNCTIONS or call.group(1).endswith(FRAGMENT_SUFFIXES))
+    if fragment_function and balanced(call.group(2)):
         argument = call.group(2)
         # std::string(...) is only a fragment when what it wraps is one.
         return call.group(1) != "std::string" or all_allowed(argument)
     return False
+
+
+def split_colon(text):
+    """Splits the branches of `?:` at a top-level ':' that is not part of '::'."""
+    masked = text.replace("::", "\x01\x01")
+    return [part.replace("\x01\x01", "::") for part in split_top(masked, ":")]
 
 
 def balanced(text):
@@ -169,7 +192,7 @@ def all_allowed(expression):
     # The conditional operator binds loosest: `c ? a + b : d + e` is two concatenations.
     ternary = split_top(expression, "?")
     if len(ternary) == 2:
-        branches = split_top(ternary[1], ":")
+        branches = split_colon(ternary[1])
         if len(branches) == 2:
             return all(all_allowed(b) for b in branches)
     return all(allowed(p) for p in split_top(expression, "+"))
@@ -208,15 +231,44 @@ def sql_expressions(expression):
         arguments = split_top(call.group(1), ",")
         if len(arguments) > 1 or "<<" in call.group(1):
             for argument in arguments:
-                yield from sql_expressions(argument)
+                if not argument.strip().startswith("["):  # a lambda: its body is not SQL text
+                    yield from sql_expressions(argument)
             return
     yield e
+
+
+def declared_fragments(code):
+    """Names the file declares, every time, from literals, placeholders and other fragments.
+    A name also declared from anything else (another function's `q` holding a value) is left
+    out, so it is checked wherever it is used."""
+    declarations = []
+    for _, statement in statements(code):
+        m = DECLARATION.match(statement.strip())
+        if m:
+            # `const std::string s = p.add(a), k = p.add(b);` declares several.
+            first, *more = split_top(m.group(1) + " = " + m.group(2), ",")
+            for declarator in [first, *more]:
+                name, _, value = declarator.partition("=")
+                if re.fullmatch(r"\s*\w+\s*", name) and value:
+                    declarations.append((name.strip(), value))
+    names = set()
+    while True:  # to a fixed point: a fragment may be built from fragments
+        file_fragments.clear()
+        file_fragments.update(names)
+        good = {name for name, value in declarations if all_allowed(value)}
+        bad = {name for name, value in declarations if not all_allowed(value)}
+        found = good - bad
+        if found == names:
+            return names
+        names = found
 
 
 def findings_in(path, text):
     raw_lines = text.split("\n")
     code = strip_comments(text)
     found = []
+    file_fragments.clear()
+    file_fragments.update(declared_fragments(code))
     for line, statement in statements(code):
         literals = re.findall(r'"((?:[^"\\]|\\.)*)"', statement)
         if not any(SQL_KEYWORDS.search(l) for l in literals):
@@ -253,6 +305,10 @@ SELF_TEST_BAD = [
     'auto rows = (session.prepare << "SELECT id FROM t WHERE name = \'" + name + "\'", soci::into(r));',
     'execute(session, "DELETE FROM session_speakers WHERE session_id = " + session_id, p);',
     'sql += cond ? " AND a = " + p.add(a) : " AND b = " + b;',
+    'void f() { const std::string q = p.add(x); } void g() { std::string q = name; sql += " AND n = " + q; }',
+    'for_each_row(session, "SELECT id FROM t WHERE n = " + name, p, [&](const soci::row& row) { f(row); });',
+    'const std::string a = p.add(x), b = name; sql += " WHERE a = " + a + " AND b = " + b;',
+    'const std::string k = x ? p.add_uuid(*x) : std::string(name); sql += " AND k = " + k;',
 ]
 SELF_TEST_GOOD = [
     'session << std::string("SELECT ") + key_columns + " FROM api_keys WHERE key_hash = :h", soci::use(h);',
@@ -262,6 +318,12 @@ SELF_TEST_GOOD = [
     'session << "SET statement_timeout = " + std::to_string(ms);  // sql-safe: an integer from the configuration',
     'throw Error(conflict, "The slug \'" + e.slug + "\' is taken; choose another.");',
     '(session.prepare << "INSERT INTO events (" + columns + ") VALUES (" + values + ") RETURNING id::text");',
+    'const std::string id = p.add_uuid(x); execute(session, "DELETE FROM t WHERE id = " + id, p);',
+    'constexpr const char* t_from = " FROM t"; std::string s2 = std::string("SELECT a") + t_from + " WHERE true";',
+    'for_each_row(session, std::string(kErase) + "WHERE id = " + p.add(x), p, [&](const soci::row& r) { ++n; });',
+    'const std::string a = p.add(x), b = p.add(y); sql += " WHERE a = " + a + " AND b = " + b;',
+    'const std::string k = x ? p.add_uuid(*x) : std::string("NULL::uuid"); sql += " AND k = " + k;',
+    'session << std::string("SELECT ") + event_columns + " FROM e WHERE " + lock_clause(lock), soci::use(k);',
 ]
 
 

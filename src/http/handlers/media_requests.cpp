@@ -91,6 +91,8 @@ Response list_response(const RequestContext& context, const services::MediaReque
 
 boost::asio::awaitable<Response> create_media_request(RequestContext& context) {
   check_public_write_rate(context);
+  // Public, but a bad key is still a 401 (openapi: on any /v1 request).
+  co_await authenticate(context);
   auto key = idempotency_key_of(context.request);
   auto draft = dto::read_media_request(parse_json_body(context.request));
   std::optional<services::IdempotencyRequest> idempotency;

@@ -81,6 +81,8 @@ bool wants_csv(const Request& request) {
 
 boost::asio::awaitable<Response> create_registration(RequestContext& context) {
   check_public_write_rate(context);
+  // Public, but a bad key is still a 401 (openapi: on any /v1 request).
+  co_await authenticate(context);
   auto key = idempotency_key_of(context.request);
   auto draft = dto::read_registration(parse_json_body(context.request));
   std::optional<services::IdempotencyRequest> idempotency;
@@ -97,7 +99,7 @@ boost::asio::awaitable<Response> create_registration(RequestContext& context) {
   };
   services::MailContext mail{context.backend.public_url};  // named: see services/mail_outbox.hpp
   auto answer = co_await services::register_participant(context.backend.db, context.param("id"), std::move(draft),
-                                                         std::move(idempotency), render, mail);
+                                                        std::move(idempotency), render, mail);
   co_return created_response(answer.response, answer.replayed);
 }
 
