@@ -97,7 +97,7 @@ boost::asio::awaitable<Response> create_registration(RequestContext& context) {
   };
   services::MailContext mail{context.backend.public_url};  // named: see services/mail_outbox.hpp
   auto answer = co_await services::register_participant(context.backend.db, context.param("id"), std::move(draft),
-                                                         std::move(idempotency), render, mail);
+                                                        std::move(idempotency), render, mail);
   co_return created_response(answer.response, answer.replayed);
 }
 
