@@ -48,7 +48,7 @@ struct Connection {
   }
   beast::tcp_stream stream;
   std::string peer_address;  // the TCP peer, e.g. 127.0.0.1; the client or a proxy before it
-  bool busy = false;  // between a request's first byte and its answer; touched only on the strand
+  bool busy = false;         // between a request's first byte and its answer; touched only on the strand
 };
 
 std::string new_request_id() {
