@@ -24,6 +24,7 @@ struct Config {
   std::size_t max_body_bytes = 1024 * 1024;
   std::chrono::milliseconds statement_timeout{5000};
   std::chrono::milliseconds shutdown_grace{20000};
+  std::size_t feed_cache_bytes = 64 * 1024 * 1024;  // rendered feeds kept in memory; 0: none
 };
 
 // The raw texts as given on the command line or in the environment.
@@ -39,6 +40,7 @@ struct RawConfig {
   std::string max_body_bytes = "1048576";
   std::string statement_timeout_ms = "5000";
   std::string shutdown_grace_s = "20";
+  std::string feed_cache_mb = "64";
 };
 
 // Throws ConfigError naming the variable and what is wrong, in one line.

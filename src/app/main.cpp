@@ -37,6 +37,8 @@ void add_config_options(CLI::App& cli, RawConfig& raw) {
       ->envname("EVENTD_STATEMENT_TIMEOUT_MS");
   cli.add_option("--shutdown-grace", raw.shutdown_grace_s, "seconds to finish requests in flight on SIGTERM")
       ->envname("EVENTD_SHUTDOWN_GRACE_S");
+  cli.add_option("--feed-cache-mb", raw.feed_cache_mb, "memory for rendered calendar feeds (0: no cache)")
+      ->envname("EVENTD_FEED_CACHE_MB");
 }
 
 int serve(const Config& config) {

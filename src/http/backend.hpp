@@ -12,6 +12,7 @@
 namespace eventd::services {
 class Database;
 class Authenticator;
+class FeedCache;
 }  // namespace eventd::services
 
 namespace eventd::http {
@@ -21,6 +22,7 @@ class Metrics;
 struct Backend {
   services::Database& db;
   const services::Authenticator& auth;
+  services::FeedCache& feeds;
   Metrics& metrics;
   std::vector<db::Migration> migrations;
   std::string_view openapi_yaml;

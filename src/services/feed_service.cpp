@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "db/event_repository.hpp"
+#include "db/migrations.hpp"
 #include "db/organisation_repository.hpp"
 #include "db/session_repository.hpp"
 #include "db/speaker_repository.hpp"
@@ -85,11 +86,28 @@ Feed render(const FeedData& data, const FeedLocation& location) {
     feed_events.push_back(std::move(fe));
   }
 
+  auto content = std::make_shared<RenderedFeed>();
+  content->body = ics::render_feed(info, feed_events);
+  // Strong, from the bytes: the same data render to the same bytes (DTSTAMP and LAST-MODIFIED
+  // come from the records, never the clock), so they give the same tag on every instance.
+  content->etag = "\"" + db::sha256_hex(content->body) + "\"";
+  content->last_modified = newest(data);
+  content->slug = data.slug;
   Feed feed;
-  feed.body = ics::render_feed(info, feed_events);
-  feed.last_modified = newest(data);
-  feed.slug = data.slug;
+  feed.content = std::move(content);
   feed.is_public = data.is_public;
+  return feed;
+}
+
+// What a list feed (all public events, an organisation's, a speaker's) depends on: any event.
+const FeedCache::Tag kListFeed{};
+
+// A cache hit as a Feed (only public renderings are kept).
+std::optional<Feed> cached(FeedCache& cache, const std::string& key) {
+  auto hit = cache.find(key);
+  if (!hit) return std::nullopt;
+  Feed feed;
+  feed.content = std::move(hit);
   return feed;
 }
 
@@ -114,8 +132,11 @@ std::string host_of(std::string_view url) {
   return std::string(url.empty() ? std::string_view("localhost") : url);
 }
 
-boost::asio::awaitable<Feed> event_feed(Database& db, const domain::Caller& caller, std::string id_or_slug,
-                                        FeedLocation location) {
+boost::asio::awaitable<Feed> event_feed(Database& db, FeedCache& cache, const domain::Caller& caller,
+                                        std::string id_or_slug, FeedLocation location) {
+  const std::string key = "event:" + id_or_slug;
+  if (auto hit = cached(cache, key)) co_return std::move(*hit);
+  const FeedCache::Ticket ticket = cache.ticket();
   FeedData data = co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
     begin_snapshot(s);
@@ -134,10 +155,15 @@ boost::asio::awaitable<Feed> event_feed(Database& db, const domain::Caller& call
     return d;
   });
   Feed feed = render(data, location);
+  if (feed.is_public) cache.store(ticket, key, FeedCache::Tag{data.events.front().id}, feed.content);
   co_return feed;
 }
 
-boost::asio::awaitable<Feed> public_feed(Database& db, EventListQuery query, FeedLocation location) {
+boost::asio::awaitable<Feed> public_feed(Database& db, FeedCache& cache, EventListQuery query, std::string cache_key,
+                                         FeedLocation location) {
+  const std::string key = "all:" + cache_key;
+  if (auto hit = cached(cache, key)) co_return std::move(*hit);
+  const FeedCache::Ticket ticket = cache.ticket();
   FeedData data = co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
     begin_snapshot(s);
@@ -150,10 +176,15 @@ boost::asio::awaitable<Feed> public_feed(Database& db, EventListQuery query, Fee
     return d;
   });
   Feed feed = render(data, location);
+  cache.store(ticket, key, kListFeed, feed.content);
   co_return feed;
 }
 
-boost::asio::awaitable<Feed> organisation_feed(Database& db, std::string id_or_slug, FeedLocation location) {
+boost::asio::awaitable<Feed> organisation_feed(Database& db, FeedCache& cache, std::string id_or_slug,
+                                               FeedLocation location) {
+  const std::string key = "organisation:" + id_or_slug;
+  if (auto hit = cached(cache, key)) co_return std::move(*hit);
+  const FeedCache::Ticket ticket = cache.ticket();
   FeedData data = co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
     begin_snapshot(s);
@@ -171,10 +202,15 @@ boost::asio::awaitable<Feed> organisation_feed(Database& db, std::string id_or_s
     return d;
   });
   Feed feed = render(data, location);
+  cache.store(ticket, key, kListFeed, feed.content);
   co_return feed;
 }
 
-boost::asio::awaitable<Feed> speaker_feed(Database& db, std::string id_or_slug, FeedLocation location) {
+boost::asio::awaitable<Feed> speaker_feed(Database& db, FeedCache& cache, std::string id_or_slug,
+                                          FeedLocation location) {
+  const std::string key = "speaker:" + id_or_slug;
+  if (auto hit = cached(cache, key)) co_return std::move(*hit);
+  const FeedCache::Ticket ticket = cache.ticket();
   FeedData data = co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
     begin_snapshot(s);
@@ -205,6 +241,7 @@ boost::asio::awaitable<Feed> speaker_feed(Database& db, std::string id_or_slug, 
     return d;
   });
   Feed feed = render(data, location);
+  cache.store(ticket, key, kListFeed, feed.content);
   co_return feed;
 }
 

@@ -345,7 +345,8 @@ Seed seed_fyrbodal_seminar() {
 }
 
 const std::filesystem::path& tests_dir() {
-  static const std::filesystem::path dir = std::filesystem::path(__FILE__).parent_path().parent_path();
+  // Not __FILE__: with ccache's base_dir it is relative to the build directory.
+  static const std::filesystem::path dir = std::filesystem::path(EVENTD_SOURCE_DIR) / "tests";
   return dir;
 }
 

@@ -1,6 +1,5 @@
 #include "http/handlers/feeds.hpp"
 
-#include "db/migrations.hpp"
 #include "http/auth.hpp"
 #include "http/backend.hpp"
 #include "http/conditional.hpp"
@@ -22,21 +21,17 @@ services::FeedLocation location_of(const RequestContext& context, bool with_quer
   return location;
 }
 
-// A strong tag from the body's bytes: the same data renders to the same bytes (DTSTAMP and
-// LAST-MODIFIED come from the records, never the clock), so it gives the same tag.
-std::string body_etag(const std::string& body) { return "\"" + db::sha256_hex(body) + "\""; }
-
 Response feed_response(const RequestContext& context, const services::Feed& feed) {
-  const std::string etag = body_etag(feed.body);
+  const services::RenderedFeed& content = *feed.content;
   Response response;
-  if (is_not_modified(context.request, etag, feed.last_modified)) {
-    response = not_modified(etag, feed.last_modified);
+  if (is_not_modified(context.request, content.etag, content.last_modified)) {
+    response = not_modified(content.etag, content.last_modified);
   } else {
     response.status = 200;
-    response.body = feed.body;
-    set_validators(response, etag, feed.last_modified);
+    response.body = content.body;
+    set_validators(response, content.etag, content.last_modified);
     response.headers.set("Content-Type", "text/calendar; charset=utf-8");
-    response.headers.set("Content-Disposition", "inline; filename=\"" + feed.slug + ".ics\"");
+    response.headers.set("Content-Disposition", "inline; filename=\"" + content.slug + ".ics\"");
   }
   if (feed.is_public) {
     response.headers.set("Cache-Control", "public, max-age=300");
@@ -54,26 +49,30 @@ boost::asio::awaitable<Response> event_calendar(RequestContext& context) {
   // The only feed that looks at the caller: an organiser may fetch its own draft's feed.
   auto caller = co_await authenticate(context);
   auto location = location_of(context, false);
-  auto feed = co_await services::event_feed(context.backend.db, caller, context.param("id"), std::move(location));
+  auto feed = co_await services::event_feed(context.backend.db, context.backend.feeds, caller, context.param("id"),
+                                            std::move(location));
   co_return feed_response(context, feed);
 }
 
 boost::asio::awaitable<Response> public_calendar(RequestContext& context) {
   auto query = read_event_list_filters(context.query);
   auto location = location_of(context, true);
-  auto feed = co_await services::public_feed(context.backend.db, std::move(query), std::move(location));
+  auto feed = co_await services::public_feed(context.backend.db, context.backend.feeds, std::move(query),
+                                             context.request.query, std::move(location));
   co_return feed_response(context, feed);
 }
 
 boost::asio::awaitable<Response> organisation_calendar(RequestContext& context) {
   auto location = location_of(context, false);
-  auto feed = co_await services::organisation_feed(context.backend.db, context.param("id"), std::move(location));
+  auto feed = co_await services::organisation_feed(context.backend.db, context.backend.feeds, context.param("id"),
+                                                   std::move(location));
   co_return feed_response(context, feed);
 }
 
 boost::asio::awaitable<Response> speaker_calendar(RequestContext& context) {
   auto location = location_of(context, false);
-  auto feed = co_await services::speaker_feed(context.backend.db, context.param("id"), std::move(location));
+  auto feed = co_await services::speaker_feed(context.backend.db, context.backend.feeds, context.param("id"),
+                                              std::move(location));
   co_return feed_response(context, feed);
 }
 
