@@ -14,6 +14,7 @@ PACKAGES=(
   libsodium-dev libcli11-dev libhowardhinnant-date-dev tzdata
   postgresql-15 postgresql-client-15
   python3 python3-vobject python3-icalendar curl
+  chromium fonts-dejavu-core
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -32,6 +33,25 @@ install_packages() {
   as_root apt-get update
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
     -o Dpkg::Options::=--force-confold "${missing[@]}"
+}
+
+# The npm tools of the contract tests (tools/contract: OpenAPI linter, JSON Schema validator,
+# browser driver), exactly as package-lock.json pins them. The machine image brings Node.js
+# 20; Debian's own (18) is the fallback on a machine without any, and is older than the
+# linter asks for.
+install_contract_tools() {
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "==> installing Debian's nodejs and npm"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm
+  fi
+  local dir=$ROOT/tools/contract
+  # npm ci starts from scratch each time: skip it while node_modules matches the lock file.
+  if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json"; then
+    echo "==> npm ci in tools/contract"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json"
+  fi
 }
 
 build() {

@@ -2,6 +2,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <condition_variable>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -19,6 +20,8 @@
 #include "services/auth.hpp"
 #include "services/database.hpp"
 #include "services/feed_cache.hpp"
+#include "services/rate_limiter.hpp"
+#include "services/registration_service.hpp"
 
 namespace eventd::app {
 
@@ -33,6 +36,14 @@ std::string_view bundled_contract() {
   auto files = embedded::contract();
   return files.empty() ? std::string_view{} : files.front().content;
 }
+
+std::string_view bundled_reference(std::string_view name) {
+  auto files = embedded::reference();
+  for (const auto& file : files) {
+    if (file.name == name) return file.content;
+  }
+  return {};
+}
 }  // namespace
 
 struct App::Parts {
@@ -43,7 +54,19 @@ struct App::Parts {
         auth(config.admin_key),
         feeds(config.feed_cache_bytes),
         feed_notifications(feeds, config.database_url),
-        backend{db, auth, feeds, metrics, bundled_migrations(), bundled_contract(), config.public_url, {}},
+        public_writes({config.rate_limit_per_minute, config.rate_limit_burst}),
+        backend{db,
+                auth,
+                feeds,
+                metrics,
+                bundled_migrations(),
+                bundled_contract(),
+                bundled_reference("index.html"),
+                bundled_reference("redoc.standalone.js"),
+                config.public_url,
+                {},
+                public_writes,
+                http::TrustedProxies(config.trusted_proxies)},
         router(http::make_router()),
         cors(config.cors_origins),
         server(server_options(config), router, backend, metrics) {
@@ -70,6 +93,7 @@ struct App::Parts {
   services::Authenticator auth;
   services::FeedCache feeds;
   services::FeedNotifications feed_notifications;  // off until start(): the CLI commands need no cache
+  services::RateLimiter public_writes;
   http::Backend backend;
   http::Router router;
   http::CorsPolicy cors;
@@ -116,8 +140,60 @@ void App::migrate(std::chrono::seconds wait) {
 
 unsigned short App::port() const { return parts_->server.port(); }
 
+namespace {
+
+// Anonymises registrations past their retention, every `interval`, on a thread of its own
+// (the work is a few UPDATEs; several instances doing it at once is harmless).
+class RetentionSweeper {
+ public:
+  RetentionSweeper(services::Database& db, int retention_days, std::chrono::seconds interval)
+      : db_(db), retention_days_(retention_days), interval_(interval), thread_([this] { loop(); }) {}
+  ~RetentionSweeper() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void loop() {
+    std::unique_lock lock(mutex_);
+    do {
+      lock.unlock();
+      sweep();
+      lock.lock();
+    } while (!wake_.wait_for(lock, interval_, [this] { return stopping_; }));
+  }
+  void sweep() {
+    try {
+      auto report = services::apply_retention(db_, retention_days_);
+      if (report.anonymised > 0) {
+        log::info("retention", {{"anonymised_registrations", std::to_string(report.anonymised)},
+                                {"retention_days", std::to_string(retention_days_)}});
+      }
+    } catch (const std::exception& error) {
+      log::warn("retention sweep failed", {{"reason", error.what()}});  // the next one retries
+    }
+  }
+
+  services::Database& db_;
+  int retention_days_;
+  std::chrono::seconds interval_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
 void App::run(bool handle_signals) {
-  parts_->server.run(handle_signals);
+  {
+    RetentionSweeper sweeper(parts_->db, parts_->config.retention_days, parts_->config.retention_sweep);
+    parts_->server.run(handle_signals);
+  }
   parts_->feed_notifications.stop();
   parts_->db.shutdown();
   log::info("stopped");

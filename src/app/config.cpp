@@ -49,6 +49,23 @@ std::vector<std::string> parse_origins(const std::string& text) {
   return origins;
 }
 
+std::vector<http::Network> parse_networks(const std::string& text) {
+  std::vector<http::Network> networks;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    std::string item(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    if (item.find_first_not_of(' ') == std::string::npos) continue;
+    auto network = http::Network::parse(item);
+    if (!network) {
+      throw ConfigError("EVENTD_TRUSTED_PROXIES: '" + item + "' is not an address or network like 10.0.0.0/8");
+    }
+    networks.push_back(*network);
+  }
+  return networks;
+}
+
 }  // namespace
 
 std::pair<std::string, unsigned short> parse_listen(const std::string& text) {
@@ -102,6 +119,14 @@ Config parse_config(const RawConfig& raw, unsigned cores) {
       std::chrono::milliseconds(parse_count(raw.statement_timeout_ms, "EVENTD_STATEMENT_TIMEOUT_MS", 10, 600000));
   config.shutdown_grace = std::chrono::seconds(parse_count(raw.shutdown_grace_s, "EVENTD_SHUTDOWN_GRACE_S", 0, 3600));
   config.feed_cache_bytes = parse_count(raw.feed_cache_mb, "EVENTD_FEED_CACHE_MB", 0, 64 * 1024) * 1024 * 1024;
+  config.retention_days = static_cast<int>(parse_count(raw.retention_days, "EVENTD_RETENTION_DAYS", 1, 36500));
+  config.retention_sweep =
+      std::chrono::seconds(parse_count(raw.retention_sweep_s, "EVENTD_RETENTION_SWEEP_S", 1, 86400));
+  config.rate_limit_per_minute =
+      static_cast<double>(parse_count(raw.rate_limit_per_minute, "EVENTD_RATE_LIMIT_PER_MINUTE", 0, 1000000));
+  config.rate_limit_burst =
+      static_cast<double>(parse_count(raw.rate_limit_burst, "EVENTD_RATE_LIMIT_BURST", 1, 1000000));
+  config.trusted_proxies = parse_networks(raw.trusted_proxies);
   return config;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/log.hpp"
+#include "http/client_address.hpp"
 
 namespace eventd::app {
 
@@ -25,6 +26,13 @@ struct Config {
   std::chrono::milliseconds statement_timeout{5000};
   std::chrono::milliseconds shutdown_grace{20000};
   std::size_t feed_cache_bytes = 64 * 1024 * 1024;  // rendered feeds kept in memory; 0: none
+  // Registrations of events that ended longer ago than this are anonymised by the service.
+  int retention_days = 90;
+  std::chrono::seconds retention_sweep{3600};
+  // Public writes (registrations, media requests) per client address: a token bucket.
+  double rate_limit_per_minute = 30;  // 0: no limit
+  double rate_limit_burst = 10;
+  std::vector<http::Network> trusted_proxies;  // whose X-Forwarded-For is believed
 };
 
 // The raw texts as given on the command line or in the environment.
@@ -41,6 +49,11 @@ struct RawConfig {
   std::string statement_timeout_ms = "5000";
   std::string shutdown_grace_s = "20";
   std::string feed_cache_mb = "64";
+  std::string retention_days = "90";
+  std::string retention_sweep_s = "3600";
+  std::string rate_limit_per_minute = "30";
+  std::string rate_limit_burst = "10";
+  std::string trusted_proxies;
 };
 
 // Throws ConfigError naming the variable and what is wrong, in one line.

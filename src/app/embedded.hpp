@@ -13,6 +13,7 @@ struct EmbeddedFile {
 namespace embedded {
 std::vector<EmbeddedFile> migrations();  // schema/*.sql
 std::vector<EmbeddedFile> contract();    // openapi.yaml
+std::vector<EmbeddedFile> reference();   // api/reference/index.html, third_party/redoc/redoc.standalone.js
 std::vector<EmbeddedFile> examples();    // api/examples/**/*.json, by file name
 }  // namespace embedded
 

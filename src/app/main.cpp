@@ -39,6 +39,18 @@ void add_config_options(CLI::App& cli, RawConfig& raw) {
       ->envname("EVENTD_SHUTDOWN_GRACE_S");
   cli.add_option("--feed-cache-mb", raw.feed_cache_mb, "memory for rendered calendar feeds (0: no cache)")
       ->envname("EVENTD_FEED_CACHE_MB");
+  cli.add_option("--retention-days", raw.retention_days, "anonymise registrations this long after their event ended")
+      ->envname("EVENTD_RETENTION_DAYS");
+  cli.add_option("--retention-sweep", raw.retention_sweep_s, "seconds between retention sweeps")
+      ->envname("EVENTD_RETENTION_SWEEP_S");
+  cli.add_option("--rate-limit-per-minute", raw.rate_limit_per_minute,
+                 "public writes per client address and minute (0: no limit)")
+      ->envname("EVENTD_RATE_LIMIT_PER_MINUTE");
+  cli.add_option("--rate-limit-burst", raw.rate_limit_burst, "public writes a client may make at once")
+      ->envname("EVENTD_RATE_LIMIT_BURST");
+  cli.add_option("--trusted-proxies", raw.trusted_proxies,
+                 "comma-separated proxy addresses/networks whose X-Forwarded-For is believed")
+      ->envname("EVENTD_TRUSTED_PROXIES");
 }
 
 int serve(const Config& config) {

@@ -25,7 +25,11 @@ constexpr const char* event_columns =
     "e.series, e.project_name, e.project_funder, e.audience, array_to_string(e.tags, chr(31)), "
     "e.capacity, e.waitlist::int, eventd_us(e.registration_opens_at), eventd_us(e.registration_closes_at), "
     "e.contacts::text, e.media_policy, e.sequence, e.version, eventd_us(e.created_at), eventd_us(e.updated_at), "
-    "eventd_us(lower(e.during))";
+    "eventd_us(lower(e.during)), "
+    "COALESCE(c.confirmed, 0)::int8, COALESCE(c.waitlisted, 0)::int8, COALESCE(c.version, 0), eventd_us(c.changed_at)";
+
+// Every SELECT of event_columns reads FROM this: the event and its registration counts.
+constexpr const char* event_from = " FROM events e LEFT JOIN event_registration_counts c ON c.event_id = e.id";
 
 bool is_null(const soci::row& row, std::size_t i) { return row.get_indicator(i) == soci::i_null; }
 
@@ -111,11 +115,12 @@ EventRow event_from_row(const soci::row& row) {
   e.version = row.get<long long>(40);
   e.created_at = from_us(row.get<long long>(41));
   e.updated_at = from_us(row.get<long long>(42));
-  // Counts come from registrations, which do not exist yet: no one confirmed or waitlisted,
-  // every seat left. When the registrations table lands, count its rows here (in this
-  // SELECT) instead of deriving them from capacity.
-  e.counts.capacity_left = domain::capacity_left(e.capacity, 0);
   out.start_us = is_null(row, 43) ? 0 : row.get<long long>(43);
+  e.counts.confirmed = static_cast<int>(row.get<long long>(44));
+  e.counts.waitlisted = static_cast<int>(row.get<long long>(45));
+  e.counts.version = row.get<long long>(46);
+  e.counts.changed_at = opt_instant(row, 47);
+  e.counts.capacity_left = domain::capacity_left(e.capacity, e.counts.confirmed);
   return out;
 }
 
@@ -324,14 +329,26 @@ void replace_partners(soci::session& session, const std::string& event_id, const
       soci::use(event_id, "id"), soci::use(joined, "partners");
 }
 
+std::string lock_clause(RowLock lock) {
+  switch (lock) {
+    case RowLock::update:
+      return " FOR UPDATE OF e";
+    case RowLock::no_key_update:
+      return " FOR NO KEY UPDATE OF e";
+    case RowLock::none:
+      break;
+  }
+  return "";
+}
+
 }  // namespace
 
-std::optional<domain::Event> find_event(soci::session& session, std::string_view id_or_slug, bool for_update) {
+std::optional<domain::Event> find_event(soci::session& session, std::string_view id_or_slug, RowLock lock) {
   if (!is_uuid(id_or_slug) && !domain::is_valid_slug(id_or_slug)) return std::nullopt;
   std::string key(id_or_slug);
   soci::row row;
-  session << std::string("SELECT ") + event_columns + " FROM events e WHERE " + id_or_slug_condition(key, "e.") +
-                 (for_update ? " FOR UPDATE OF e" : ""),
+  session << std::string("SELECT ") + event_columns + event_from + " WHERE " + id_or_slug_condition(key, "e.") +
+                 lock_clause(lock),
       soci::use(key, "key"), soci::into(row);
   if (!session.got_data()) return std::nullopt;
   return event_from_row(row).event;
@@ -342,8 +359,8 @@ std::vector<domain::Event> find_events(soci::session& session, const std::vector
   if (ids.empty()) return out;
   std::string joined = join_list(ids);
   soci::row row;
-  soci::statement st = (session.prepare << std::string("SELECT ") + event_columns +
-                                               " FROM events e WHERE e.id = ANY (CAST(string_to_array(:ids, chr(31)) "
+  soci::statement st = (session.prepare << std::string("SELECT ") + event_columns + std::string(event_from) +
+                                               " WHERE e.id = ANY (CAST(string_to_array(:ids, chr(31)) "
                                                "AS uuid[])) ORDER BY lower(e.during), e.id",
                         soci::use(joined, "ids"), soci::into(row));
   st.execute();
@@ -377,8 +394,8 @@ std::vector<EventRow> list_events(soci::session& session, const EventFilter& f) 
   text_or_null(f.after ? std::optional(f.after->second) : std::nullopt, after_id, i_after_id);
   int limit = static_cast<int>(f.limit);
 
-  std::string sql = std::string("SELECT ") + event_columns +
-                    " FROM events e, (SELECT eventd_ts(CAST(:from_us AS bigint)) AS from_ts, "
+  std::string sql = std::string("SELECT ") + event_columns + std::string(event_from) +
+                    ", (SELECT eventd_ts(CAST(:from_us AS bigint)) AS from_ts, "
                     "eventd_ts(CAST(:to_us AS bigint)) AS to_ts, CAST(:kind AS text) AS kind, "
                     "CAST(:format AS text) AS format, CAST(:status AS text) AS status, "
                     "CAST(:series AS text) AS series, CAST(:tag AS text) AS tag, CAST(:org AS uuid) AS org, "

@@ -45,8 +45,14 @@ struct EventFilter {
 
 std::vector<EventRow> list_events(soci::session& session, const EventFilter& filter);
 
-// By id (when `id_or_slug` is a UUID) or slug; FOR UPDATE locks the row for the transaction.
-std::optional<domain::Event> find_event(soci::session& session, std::string_view id_or_slug, bool for_update = false);
+// How a read locks the event row for the rest of the transaction: `update` for changes of the
+// event itself, `no_key_update` for seat decisions (registrations), which must exclude each
+// other and event changes but not the foreign-key checks of sessions and registrations.
+enum class RowLock { none, no_key_update, update };
+
+// By id (when `id_or_slug` is a UUID) or slug.
+std::optional<domain::Event> find_event(soci::session& session, std::string_view id_or_slug,
+                                        RowLock lock = RowLock::none);
 
 // The events with these ids (UUIDs), in (lower(during), id) order; unknown ids are skipped.
 std::vector<domain::Event> find_events(soci::session& session, const std::vector<std::string>& ids);

@@ -1,5 +1,6 @@
 #pragma once
 // The errors a use case can end in. One place in http/ turns them into problem+json.
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -33,11 +34,18 @@ class Error : public std::runtime_error {
   ErrorCode code() const noexcept { return code_; }
   const std::string& detail() const noexcept { return detail_; }
   const std::vector<FieldError>& fields() const noexcept { return fields_; }
+  // For too_many_requests and unavailable: when to try again (Retry-After), in seconds.
+  std::optional<long long> retry_after_s() const noexcept { return retry_after_s_; }
+  Error& with_retry_after(long long seconds) {
+    retry_after_s_ = seconds;
+    return *this;
+  }
 
  private:
   ErrorCode code_;
   std::string detail_;
   std::vector<FieldError> fields_;
+  std::optional<long long> retry_after_s_{};
 };
 
 inline Error not_found(std::string what) { return Error(ErrorCode::not_found, std::move(what) + " not found"); }

@@ -110,6 +110,10 @@ struct Counts {
   int confirmed = 0;
   int waitlisted = 0;
   std::optional<int> capacity_left{};  // nullopt when capacity is unlimited
+  // Move with every change of the counts, so the event's ETag and Last-Modified follow them
+  // without a change of the event record itself.
+  long long version = 0;
+  std::optional<Instant> changed_at{};
 
   friend bool operator==(const Counts&, const Counts&) = default;
 };

@@ -8,11 +8,13 @@
 #include <vector>
 
 #include "db/migrations.hpp"
+#include "http/client_address.hpp"
 
 namespace eventd::services {
 class Database;
 class Authenticator;
 class FeedCache;
+class RateLimiter;
 }  // namespace eventd::services
 
 namespace eventd::http {
@@ -26,8 +28,12 @@ struct Backend {
   Metrics& metrics;
   std::vector<db::Migration> migrations;
   std::string_view openapi_yaml;
-  std::string public_url;  // e.g. http://127.0.0.1:8080, no trailing slash
+  std::string_view reference_page;    // GET /docs
+  std::string_view reference_script;  // GET /docs/redoc.standalone.js
+  std::string public_url;             // e.g. http://127.0.0.1:8080, no trailing slash
   std::function<std::size_t()> open_connections;
+  services::RateLimiter& public_writes;  // registrations and media requests, per client address
+  TrustedProxies trusted_proxies;
 };
 
 }  // namespace eventd::http

@@ -11,8 +11,15 @@ namespace {
 
 // Compares entity tags from a header list ("a", W/"b", *) with `etag`. Weak comparison,
 // which RFC 9110 prescribes for If-None-Match; If-Match wants strong, and ours are strong.
-bool list_matches(std::string_view header, const std::string& etag) {
-  std::string_view bare = etag;
+bool list_matches(std::string_view header, std::string_view etag, bool ignore_derived = false) {
+  // "<id>-<version>.<derived>" → "<id>-<version>" (the part a client's change relies on).
+  auto writable = [ignore_derived](std::string_view tag) -> std::string {
+    if (!ignore_derived) return std::string(tag);
+    auto dot = tag.find('.');
+    if (dot == std::string_view::npos || tag.size() < 2) return std::string(tag);
+    return std::string(tag.substr(0, dot)) + '"';
+  };
+  const std::string bare = writable(etag);
   while (!header.empty()) {
     auto comma = header.find(',');
     auto item = header.substr(0, comma);
@@ -21,7 +28,7 @@ bool list_matches(std::string_view header, const std::string& etag) {
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
     if (item == "*") return true;
     if (item.starts_with("W/")) item.remove_prefix(2);
-    if (item == bare) return true;
+    if (writable(item) == bare) return true;
   }
   return false;
 }
@@ -37,10 +44,14 @@ std::string etag_for(std::string_view id, long long version) {
   return "\"" + std::string(id.substr(0, 8)) + "-" + std::to_string(version) + "\"";
 }
 
+std::string etag_for(std::string_view id, long long version, std::string_view derived) {
+  return "\"" + std::string(id.substr(0, 8)) + "-" + std::to_string(version) + "." + std::string(derived) + "\"";
+}
+
 void check_if_match(const Request& request, const std::string& current_etag) {
   auto header = request.headers.get("If-Match");
   if (!header) return;
-  if (!list_matches(*header, current_etag)) {
+  if (!list_matches(*header, current_etag, /*ignore_derived=*/true)) {
     throw domain::Error(domain::ErrorCode::precondition_failed, "The resource has changed since you read it (ETag " +
                                                                     current_etag +
                                                                     "); read it again and reapply your change.");

@@ -11,6 +11,10 @@ namespace eventd::http {
 
 // A strong tag from the record's id and its version (trigger-maintained in the database).
 std::string etag_for(std::string_view id, long long version);
+// The same with a part derived from other records (an event's registration counts, a
+// waitlist position): it changes the representation, so GET revalidation sees it, but
+// If-Match ignores it, since a client's change does not depend on it.
+std::string etag_for(std::string_view id, long long version, std::string_view derived);
 
 // Throws domain::Error(precondition_failed) when If-Match is present and does not match.
 void check_if_match(const Request& request, const std::string& current_etag);

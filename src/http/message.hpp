@@ -32,6 +32,7 @@ struct Request {
   std::string query;   // raw query string, without '?'
   Headers headers;
   std::string body;
+  std::string peer_address;  // the TCP peer; see client_address.hpp for the client behind a proxy
 };
 
 struct Response {

@@ -90,11 +90,15 @@ Response problem(int status, std::string detail, const std::vector<domain::Field
   // Replacement instead of an exception: a detail quoting invalid UTF-8 must not fail here.
   response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (status == 401) response.headers.set("WWW-Authenticate", "Bearer");
+  // The contract promises clients when to come back (openapi.yaml, ServiceUnavailable).
+  if (status == 503 || status == 429) response.headers.set("Retry-After", std::to_string(retry_after_seconds));
   return response;
 }
 
 Response problem(const domain::Error& error) {
-  return problem(status_for(error.code()), error.detail(), error.fields());
+  Response response = problem(status_for(error.code()), error.detail(), error.fields());
+  if (auto seconds = error.retry_after_s()) response.headers.set("Retry-After", std::to_string(*seconds));
+  return response;
 }
 
 }  // namespace eventd::http

@@ -8,6 +8,10 @@
 
 namespace eventd::http {
 
+// Sent as Retry-After with every 503 and 429 whose error names no time of its own: a
+// saturated pool or a restarting database usually recovers within seconds.
+inline constexpr int retry_after_seconds = 5;
+
 int status_for(domain::ErrorCode code);
 std::string reason_phrase(int status);
 

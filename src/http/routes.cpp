@@ -5,6 +5,7 @@
 #include "http/handlers/feeds.hpp"
 #include "http/handlers/operations.hpp"
 #include "http/handlers/organisations.hpp"
+#include "http/handlers/registrations.hpp"
 #include "http/handlers/sessions.hpp"
 #include "http/handlers/speakers.hpp"
 
@@ -19,6 +20,8 @@ Router make_router() {
   router.add(get, "/readyz", h::readyz);
   router.add(get, "/metrics", h::metrics);
   router.add(get, "/openapi.yaml", h::openapi);
+  router.add(get, "/docs", h::docs);
+  router.add(get, "/docs/redoc.standalone.js", h::docs_script);
 
   // API keys (admin)
   router.add(post, "/v1/api-keys", h::create_api_key);
@@ -34,6 +37,7 @@ Router make_router() {
 
   // Events
   router.add(post, "/v1/events", h::create_event);
+  router.add(post, "/v1/events/import", h::import_events);
   router.add(get, "/v1/events", h::list_events);
   router.add(get, "/v1/events/{id}", h::get_event);
   router.add(patch, "/v1/events/{id}", h::patch_event);
@@ -54,11 +58,22 @@ Router make_router() {
   router.add(delete_, "/v1/speakers/{id}", h::delete_speaker);
   router.add(get, "/v1/events/{id}/speakers", h::list_event_speakers);
 
+  // Registrations (public POST; the participant with its manage token, or the organiser)
+  router.add(post, "/v1/events/{id}/registrations", h::create_registration);
+  router.add(get, "/v1/events/{id}/registrations", h::list_registrations);
+  router.add(get, "/v1/registrations/{id}", h::get_registration);
+  router.add(patch, "/v1/registrations/{id}", h::patch_registration);
+  router.add(delete_, "/v1/registrations/{id}", h::delete_registration);
+  router.add(post, "/v1/registrations/{id}/feed-token", h::rotate_feed_link);
+  router.add(get, "/v1/registrations/{id}/invite.ics", h::registration_invite);
+  router.add(post, "/v1/personal-data/export", h::export_personal_data);
+
   // Calendar feeds (text/calendar; HEAD is answered by the GET route)
   router.add(get, "/v1/calendar.ics", h::public_calendar);
   router.add(get, "/v1/events/{id}/calendar.ics", h::event_calendar);
   router.add(get, "/v1/organisations/{id}/calendar.ics", h::organisation_calendar);
   router.add(get, "/v1/speakers/{id}/calendar.ics", h::speaker_calendar);
+  router.add(get, "/v1/feeds/{token}/calendar.ics", h::personal_calendar);
   return router;
 }
 

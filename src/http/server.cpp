@@ -40,8 +40,13 @@ namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 struct Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {
+    boost::system::error_code ec;
+    auto peer = stream.socket().remote_endpoint(ec);
+    if (!ec) peer_address = peer.address().to_string();
+  }
   beast::tcp_stream stream;
+  std::string peer_address;  // the TCP peer, e.g. 127.0.0.1; the client or a proxy before it
   bool busy = false;  // between a request's first byte and its answer; touched only on the strand
 };
 
@@ -285,6 +290,7 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection
     auto message = parser.release();
     keep_alive = message.keep_alive();
     Request request = to_request(std::move(message));
+    request.peer_address = connection->peer_address;
     request_id = request_id_for(request);
     auto started = std::chrono::steady_clock::now();
     metrics.request_started();

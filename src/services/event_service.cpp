@@ -3,6 +3,8 @@
 #include <soci/soci.h>
 
 #include "db/event_repository.hpp"
+#include "db/registration_repository.hpp"
+#include "domain/registration.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
 #include "domain/validation.hpp"
@@ -144,7 +146,7 @@ boost::asio::awaitable<domain::Event> update_event(Database& db, const domain::C
   require_authenticated(caller);
   co_return co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
-    auto current = db::find_event(s, id_or_slug, /*for_update=*/true);
+    auto current = db::find_event(s, id_or_slug, db::RowLock::update);
     if (!current) throw event_not_found();
     require_may_manage(*current, caller);
     precondition(*current);
@@ -166,7 +168,21 @@ boost::asio::awaitable<domain::Event> update_event(Database& db, const domain::C
     next.id = current->id;
     next.version = current->version;
     next.sequence = domain::next_sequence(*current, next);
+    // The row lock (FOR UPDATE) also holds off registrations, so the counts stay put until
+    // commit: a lower capacity below the confirmed count is refused, a higher one confirms
+    // waitlisted registrations in arrival order.
+    // (The counts are read after the lock, by a statement of their own: those joined into the
+    // locking SELECT may predate a registration it waited for.)
+    int promote = 0;
+    if (next.capacity != current->capacity) {
+      const auto counts = db::seat_counts(s, current->id);
+      promote = domain::seats_to_promote(next.capacity, counts.confirmed, counts.waitlisted);
+    }
     domain::Event stored = db::update_event(s, next);
+    if (promote > 0) {
+      db::promote_waitlisted(s, stored.id, promote);
+      stored = *db::find_event(s, stored.id);
+    }
 
     // The sessions trigger checks a session only when the session is written; when the
     // event moves, its sessions are checked here, against the stored `during`.
@@ -184,7 +200,7 @@ boost::asio::awaitable<void> delete_event(Database& db, const domain::Caller& ca
   require_authenticated(caller);
   co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
-    auto current = db::find_event(s, id_or_slug, /*for_update=*/true);
+    auto current = db::find_event(s, id_or_slug, db::RowLock::update);
     if (!current) throw event_not_found();
     require_may_manage(*current, caller);
     precondition(*current);

@@ -86,15 +86,8 @@ Feed render(const FeedData& data, const FeedLocation& location) {
     feed_events.push_back(std::move(fe));
   }
 
-  auto content = std::make_shared<RenderedFeed>();
-  content->body = ics::render_feed(info, feed_events);
-  // Strong, from the bytes: the same data render to the same bytes (DTSTAMP and LAST-MODIFIED
-  // come from the records, never the clock), so they give the same tag on every instance.
-  content->etag = "\"" + db::sha256_hex(content->body) + "\"";
-  content->last_modified = newest(data);
-  content->slug = data.slug;
   Feed feed;
-  feed.content = std::move(content);
+  feed.content = rendered_feed(ics::render_feed(info, feed_events), newest(data), data.slug);
   feed.is_public = data.is_public;
   return feed;
 }
@@ -124,6 +117,16 @@ void load_public_events(soci::session& s, const EventListQuery& query, FeedData&
 }
 
 }  // namespace
+
+std::shared_ptr<const RenderedFeed> rendered_feed(std::string body, std::optional<domain::Instant> last_modified,
+                                                  std::string slug) {
+  auto content = std::make_shared<RenderedFeed>();
+  content->body = std::move(body);
+  content->etag = "\"" + db::sha256_hex(content->body) + "\"";
+  content->last_modified = last_modified;
+  content->slug = std::move(slug);
+  return content;
+}
 
 std::string host_of(std::string_view url) {
   if (auto scheme = url.find("://"); scheme != std::string_view::npos) url.remove_prefix(scheme + 3);

@@ -40,8 +40,15 @@ struct Feed {
   // body (text/calendar, CRLF, linted), its strong ETag, Last-Modified (the newest updated_at
   // among the feed's records) and the slug for the file name <slug>.ics; shared with the cache
   std::shared_ptr<const RenderedFeed> content;
-  bool is_public = true;  // false: a draft only its organiser (or an admin) may see; never cached
+  bool is_public = true;     // false: a draft only its organiser (or an admin) may see; never cached
+  bool is_personal = false;  // one person's calendar: no cache may keep it
+  std::string itip_method;   // "REQUEST"/"CANCEL" for an invitation (Content-Type method=)
 };
+
+// A rendering with its strong ETag (from the bytes: the same data render to the same bytes,
+// since DTSTAMP and LAST-MODIFIED come from the records, never the clock).
+std::shared_ptr<const RenderedFeed> rendered_feed(std::string body, std::optional<domain::Instant> last_modified,
+                                                  std::string slug);
 
 // The host part of a base URL: "http://127.0.0.1:8080/x" → "127.0.0.1:8080" (for UIDs).
 std::string host_of(std::string_view url);

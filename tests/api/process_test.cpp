@@ -64,6 +64,10 @@ TEST_CASE("the database stopped and restarted under a running server: 503 at onc
     auto down = http_request(eventd.port, "GET", "/readyz");
     CHECK(down.status == 503);
     CHECK(down.header("Content-Type") == "application/problem+json");
+    CHECK(down.header("Retry-After") == "5");
+    auto events = http_request(eventd.port, "GET", "/v1/events");
+    CHECK(events.status == 503);
+    CHECK(events.header("Retry-After") == "5");
     CHECK(std::chrono::steady_clock::now() - stopped_at < 5s);
     CHECK(http_request(eventd.port, "GET", "/healthz").status == 200);  // the process itself is up
 

@@ -1,5 +1,7 @@
 #include "support/http_client.hpp"
 
+#include "support/exchange_log.hpp"
+
 #include <poll.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -48,7 +50,9 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
   }
   request.prepare_payload();
   bhttp::write(impl_->socket, request);
-  return read_response(method == "HEAD");
+  HttpResponse response = read_response(method == "HEAD");
+  record_exchange(method, target, headers, body, response);
+  return response;
 }
 
 HttpResponse HttpClient::post_json(const std::string& target, const nlohmann::json& body, const HeaderList& headers) {

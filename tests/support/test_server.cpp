@@ -21,6 +21,11 @@ void TestServer::start() {
   raw.threads = std::to_string(settings_.threads);
   raw.db_pool = std::to_string(settings_.db_pool);
   raw.max_body_bytes = std::to_string(settings_.max_body_bytes);
+  raw.rate_limit_per_minute = settings_.rate_limit_per_minute;
+  raw.rate_limit_burst = settings_.rate_limit_burst;
+  raw.trusted_proxies = settings_.trusted_proxies;
+  raw.retention_days = settings_.retention_days;
+  raw.retention_sweep_s = settings_.retention_sweep_s;
   auto config = app::parse_config(raw, 2);
   app_ = std::make_unique<app::App>(config);
   app_->start();

@@ -16,6 +16,13 @@ struct ServerSettings {
   std::size_t max_body_bytes = 1024 * 1024;
   std::size_t threads = 2;
   std::size_t db_pool = 4;
+  // Public writes are not limited unless a test says so: most tests register many
+  // participants from one address.
+  std::string rate_limit_per_minute = "0";
+  std::string rate_limit_burst = "10";
+  std::string trusted_proxies;
+  std::string retention_days = "90";
+  std::string retention_sweep_s = "3600";
 };
 
 class TestServer {

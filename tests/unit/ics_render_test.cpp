@@ -345,7 +345,7 @@ Seed seed_fyrbodal_seminar() {
 }
 
 const std::filesystem::path& tests_dir() {
-  // Not __FILE__: with ccache's base_dir it is relative to the build directory.
+  // Not __FILE__: with ccache's base_dir it is relative to the build directory, not to ctest's.
   static const std::filesystem::path dir = std::filesystem::path(EVENTD_SOURCE_DIR) / "tests";
   return dir;
 }

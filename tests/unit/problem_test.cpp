@@ -33,3 +33,9 @@ TEST_CASE("401 asks for a bearer token") {
   auto response = http::problem(domain::Error(domain::ErrorCode::unauthorized, "no key"));
   CHECK(response.headers.get("WWW-Authenticate") == "Bearer");
 }
+
+TEST_CASE("503 and 429 say when to retry") {
+  CHECK(http::problem(domain::Error(domain::ErrorCode::unavailable, "down")).headers.get("Retry-After") == "5");
+  CHECK(http::problem(429, "slow down").headers.get("Retry-After") == "5");
+  CHECK(!http::problem(404, "no").headers.get("Retry-After"));
+}

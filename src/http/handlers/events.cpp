@@ -16,6 +16,7 @@
 #include "http/json.hpp"
 #include "http/pagination.hpp"
 #include "services/event_service.hpp"
+#include "services/import_service.hpp"
 
 namespace eventd::http::handlers {
 
@@ -114,18 +115,26 @@ bool may_see_stream_url(const domain::Event& e, const domain::Caller& caller) {
   return (e.online && e.online->access == domain::OnlineAccess::public_) || caller.can_manage(e.organiser_id);
 }
 
+// The counts move with registrations, not with the event's own version.
+std::string event_etag(const domain::Event& e) {
+  return etag_for(e.id, e.version, "c" + std::to_string(e.counts.version));
+}
+domain::Instant event_last_modified(const domain::Event& e) {
+  return e.counts.changed_at && *e.counts.changed_at > e.updated_at ? *e.counts.changed_at : e.updated_at;
+}
+
 Response event_response(int status, const domain::Event& e, const domain::Caller& caller,
                         const RequestContext& context) {
   Response response =
       json_response(status, dto::event_json(e, may_see_stream_url(e, caller), context.backend.public_url));
-  set_validators(response, etag_for(e.id, e.version), e.updated_at);
+  set_validators(response, event_etag(e), event_last_modified(e));
   // The representation depends on the caller (online.stream_url).
   response.headers.set("Vary", "Authorization");
   return response;
 }
 
 services::EventPrecondition if_match(const Request& request) {
-  return [&request](const domain::Event& current) { check_if_match(request, etag_for(current.id, current.version)); };
+  return [&request](const domain::Event& current) { check_if_match(request, event_etag(current)); };
 }
 
 }  // namespace
@@ -139,6 +148,23 @@ boost::asio::awaitable<Response> create_event(RequestContext& context) {
   auto response = event_response(201, created, caller, context);
   response.headers.set("Location", context.backend.public_url + "/v1/events/" + created.id);
   co_return response;
+}
+
+boost::asio::awaitable<Response> import_events(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  require_authenticated(caller);
+  auto type = context.request.headers.get("Content-Type");
+  if (!type || !iequals(type->substr(0, std::min<std::size_t>(type->size(), 13)), "text/calendar")) {
+    throw domain::Error(domain::ErrorCode::unsupported_media_type, "Send the calendar as text/calendar.");
+  }
+  auto organisation = context.query.get("organisation");
+  auto report = co_await services::import_events(context.backend.db, caller, organisation, context.request.body);
+  nlohmann::json created = nlohmann::json::array(), skipped = nlohmann::json::array();
+  for (const auto& c : report.created) {
+    created.push_back({{"id", c.id}, {"uid", c.uid}, {"url", context.backend.public_url + "/v1/events/" + c.id}});
+  }
+  for (const auto& s : report.skipped) skipped.push_back({{"uid", s.uid}, {"reason", s.reason}});
+  co_return json_response(200, {{"created", std::move(created)}, {"skipped", std::move(skipped)}});
 }
 
 boost::asio::awaitable<Response> list_events(RequestContext& context) {
@@ -159,9 +185,9 @@ boost::asio::awaitable<Response> list_events(RequestContext& context) {
 boost::asio::awaitable<Response> get_event(RequestContext& context) {
   auto caller = co_await authenticate(context);
   auto event = co_await services::get_event(context.backend.db, caller, context.param("id"));
-  const std::string etag = etag_for(event.id, event.version);
-  if (is_not_modified(context.request, etag, event.updated_at)) {
-    auto response = not_modified(etag, event.updated_at);
+  const std::string etag = event_etag(event);
+  if (is_not_modified(context.request, etag, event_last_modified(event))) {
+    auto response = not_modified(etag, event_last_modified(event));
     response.headers.set("Vary", "Authorization");
     co_return response;
   }

@@ -11,6 +11,7 @@ struct RequestContext;
 namespace eventd::http::handlers {
 
 boost::asio::awaitable<Response> create_event(RequestContext& context);
+boost::asio::awaitable<Response> import_events(RequestContext& context);
 boost::asio::awaitable<Response> list_events(RequestContext& context);
 boost::asio::awaitable<Response> get_event(RequestContext& context);
 boost::asio::awaitable<Response> patch_event(RequestContext& context);

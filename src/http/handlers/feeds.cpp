@@ -6,13 +6,10 @@
 #include "http/context.hpp"
 #include "http/handlers/event_query.hpp"
 #include "services/feed_service.hpp"
+#include "services/personal_feed_service.hpp"
 
 namespace eventd::http::handlers {
 
-namespace {
-
-// Where this feed is served: the public base URL and the request's path (and, for the
-// filtered feed, its query).
 services::FeedLocation location_of(const RequestContext& context, bool with_query) {
   services::FeedLocation location;
   location.public_url = context.backend.public_url;
@@ -30,10 +27,16 @@ Response feed_response(const RequestContext& context, const services::Feed& feed
     response.status = 200;
     response.body = content.body;
     set_validators(response, content.etag, content.last_modified);
-    response.headers.set("Content-Type", "text/calendar; charset=utf-8");
+    response.headers.set("Content-Type", feed.itip_method.empty()
+                                             ? "text/calendar; charset=utf-8"
+                                             : "text/calendar; charset=utf-8; method=" + feed.itip_method);
     response.headers.set("Content-Disposition", "inline; filename=\"" + content.slug + ".ics\"");
   }
-  if (feed.is_public) {
+  if (feed.is_personal) {
+    // Its URL is its credential, and it may carry a stream link.
+    response.headers.set("Cache-Control", "no-store");
+    response.headers.set("Referrer-Policy", "no-referrer");
+  } else if (feed.is_public) {
     response.headers.set("Cache-Control", "public, max-age=300");
   } else {
     // A draft, seen with its organiser's key: no shared cache may keep it.
@@ -42,8 +45,6 @@ Response feed_response(const RequestContext& context, const services::Feed& feed
   }
   return response;
 }
-
-}  // namespace
 
 boost::asio::awaitable<Response> event_calendar(RequestContext& context) {
   // The only feed that looks at the caller: an organiser may fetch its own draft's feed.
@@ -73,6 +74,12 @@ boost::asio::awaitable<Response> speaker_calendar(RequestContext& context) {
   auto location = location_of(context, false);
   auto feed = co_await services::speaker_feed(context.backend.db, context.backend.feeds, context.param("id"),
                                               std::move(location));
+  co_return feed_response(context, feed);
+}
+
+boost::asio::awaitable<Response> personal_calendar(RequestContext& context) {
+  auto location = location_of(context, false);
+  auto feed = co_await services::personal_feed(context.backend.db, context.param("token"), std::move(location));
   co_return feed_response(context, feed);
 }
 

@@ -54,12 +54,33 @@ boost::asio::awaitable<Response> metrics(RequestContext& context) {
   co_return response;
 }
 
-boost::asio::awaitable<Response> openapi(RequestContext& context) {
+namespace {
+// A file compiled into the binary, cacheable by anyone.
+Response embedded_file(std::string_view content, const char* content_type, const char* cache_control) {
   Response response;
-  response.headers.set("Content-Type", "application/yaml; charset=utf-8");
-  response.headers.set("Cache-Control", "public, max-age=300");
-  response.body = std::string(context.backend.openapi_yaml);
+  response.headers.set("Content-Type", content_type);
+  response.headers.set("Cache-Control", cache_control);
+  response.body = std::string(content);
+  return response;
+}
+}  // namespace
+
+boost::asio::awaitable<Response> openapi(RequestContext& context) {
+  co_return embedded_file(context.backend.openapi_yaml, "application/yaml; charset=utf-8", "public, max-age=300");
+}
+
+boost::asio::awaitable<Response> docs(RequestContext& context) {
+  Response response = embedded_file(context.backend.reference_page, "text/html; charset=utf-8", "public, max-age=300");
+  // Only this origin: the browser itself refuses anything a CDN could serve. Redoc styles
+  // with inline <style> elements, uses data: images and runs its search in a blob: worker.
+  response.headers.set("Content-Security-Policy",
+                       "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                       "worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
   co_return response;
+}
+
+boost::asio::awaitable<Response> docs_script(RequestContext& context) {
+  co_return embedded_file(context.backend.reference_script, "text/javascript; charset=utf-8", "public, max-age=86400");
 }
 
 }  // namespace eventd::http::handlers

@@ -1,5 +1,5 @@
 #pragma once
-// /healthz, /readyz, /metrics, /openapi.yaml
+// /healthz, /readyz, /metrics, /openapi.yaml, /docs
 #include <boost/asio/awaitable.hpp>
 
 #include "http/message.hpp"
@@ -14,5 +14,8 @@ boost::asio::awaitable<Response> healthz(RequestContext& context);
 boost::asio::awaitable<Response> readyz(RequestContext& context);
 boost::asio::awaitable<Response> metrics(RequestContext& context);
 boost::asio::awaitable<Response> openapi(RequestContext& context);
+// The API reference rendered from openapi.yaml, and the renderer it loads from eventd itself.
+boost::asio::awaitable<Response> docs(RequestContext& context);
+boost::asio::awaitable<Response> docs_script(RequestContext& context);
 
 }  // namespace eventd::http::handlers

@@ -1,0 +1,348 @@
+#include "db/registration_repository.hpp"
+
+#include <soci/soci.h>
+
+#include "db/event_repository.hpp"
+#include "db/statement.hpp"
+#include "db/support.hpp"
+
+namespace eventd::db {
+
+namespace {
+
+// Column order is relied on by registration_from_row. The waitlist position is counted
+// under the same snapshot as the row (registrations_waitlist_idx).
+constexpr const char* registration_columns =
+    "r.id::text, r.event_id::text, r.status, "
+    "CASE WHEN r.status = 'waitlisted' THEN (SELECT count(*) FROM registrations w WHERE w.event_id = r.event_id "
+    "  AND w.status = 'waitlisted' AND w.seq <= r.seq) END, "
+    "r.name, r.email, r.organisation, r.country, r.needs, "
+    "COALESCE((SELECT string_agg(x.session_id::text, chr(31) ORDER BY x.session_id) "
+    "          FROM registration_sessions x WHERE x.registration_id = r.id), ''), "
+    "eventd_us(r.consent_at), eventd_us(r.confirmed_at), eventd_us(r.cancelled_at), eventd_us(r.erased_at), "
+    "r.feed_generation, r.version, eventd_us(r.created_at), eventd_us(r.updated_at), r.seq, "
+    "e.organiser_id::text, encode(r.manage_token_hash, 'hex')";
+
+constexpr const char* registration_from = " FROM registrations r JOIN events e ON e.id = r.event_id";
+
+std::optional<domain::Instant> opt_instant(const soci::row& row, std::size_t i) {
+  if (row.get_indicator(i) == soci::i_null) return std::nullopt;
+  return from_us(row.get<long long>(i));
+}
+
+struct Row {
+  RegistrationRecord record;
+  long long seq = 0;
+};
+
+Row from_row(const soci::row& row) {
+  Row out;
+  domain::Registration& r = out.record.registration;
+  r.id = row.get<std::string>(0);
+  r.event_id = row.get<std::string>(1);
+  r.status = domain::parse_registration_status(row.get<std::string>(2)).value_or(domain::RegistrationStatus::cancelled);
+  if (row.get_indicator(3) != soci::i_null) r.waitlist_position = static_cast<int>(row.get<long long>(3));
+  r.erased_at = opt_instant(row, 13);
+  if (!r.erased_at) {
+    domain::Participant p;
+    p.name = row.get<std::string>(4);
+    p.email = row.get<std::string>(5);
+    p.organisation = opt_text(row, 6);
+    p.country = opt_text(row, 7);
+    p.needs = opt_text(row, 8);
+    r.participant = std::move(p);
+  }
+  r.session_ids = split_list(row.get<std::string>(9));
+  r.consent_at = from_us(row.get<long long>(10));
+  r.confirmed_at = opt_instant(row, 11);
+  r.cancelled_at = opt_instant(row, 12);
+  r.feed_generation = row.get<int>(14);
+  r.version = row.get<long long>(15);
+  r.created_at = from_us(row.get<long long>(16));
+  r.updated_at = from_us(row.get<long long>(17));
+  out.seq = row.get<long long>(18);
+  out.record.organiser_id = row.get<std::string>(19);
+  out.record.manage_token_hash = row.get<std::string>(20);
+  return out;
+}
+
+std::optional<Row> find_one(soci::session& session, const std::string& condition, Params& params,
+                            bool for_update = false) {
+  std::optional<Row> found;
+  std::string sql = std::string("SELECT ") + registration_columns + registration_from + " WHERE " + condition;
+  if (for_update) sql += " FOR UPDATE OF r";
+  for_each_row(session, sql, params, [&](const soci::row& row) { found = from_row(row); });
+  return found;
+}
+
+void throw_if_registration_constraint(const std::exception& e) {
+  using domain::ErrorCode;
+  throw_if_constraint(
+      e,
+      {
+          {"registrations_email_key", ErrorCode::conflict, "",
+           "This e-mail address is registered for the event already; use that registration's manage link."},
+          {"registration_sessions_session_id_fkey", ErrorCode::validation, "session_ids",
+           "names a programme item that does not exist"},
+          {"registrations_name_check", ErrorCode::validation, "name", "must be 1-200 characters"},
+          {"registrations_email_check", ErrorCode::validation, "email", "must be 3-254 characters"},
+          {"registrations_organisation_check", ErrorCode::validation, "organisation", "must be at most 200 characters"},
+          {"registrations_country_check", ErrorCode::validation, "country", "must be an ISO 3166-1 alpha-2 code"},
+          {"registrations_needs_check", ErrorCode::validation, "needs", "must be at most 2000 characters"},
+      });
+}
+
+void replace_sessions(soci::session& session, const std::string& id, const std::vector<std::string>& session_ids) {
+  Params p;
+  const std::string rid = p.add_uuid(id);
+  execute(session, "DELETE FROM registration_sessions WHERE registration_id = " + rid, p);
+  if (session_ids.empty()) return;
+  Params q;
+  const std::string reg = q.add_uuid(id);
+  const std::string ids = q.add(join_list(session_ids));
+  execute(session,
+          "INSERT INTO registration_sessions (registration_id, session_id) "
+          "SELECT " +
+              reg + ", CAST(x AS uuid) FROM unnest(string_to_array(" + ids +
+              ", chr(31))) AS x "
+              "ON CONFLICT DO NOTHING",
+          q);
+}
+
+}  // namespace
+
+std::optional<domain::Event> lock_event_for_seats(soci::session& session, const std::string& event_id_or_slug) {
+  return find_event(session, event_id_or_slug, RowLock::no_key_update);
+}
+
+SeatCounts seat_counts(soci::session& session, const std::string& event_id) {
+  SeatCounts counts;
+  Params p;
+  for_each_row(session,
+               "SELECT confirmed, waitlisted FROM event_registration_counts WHERE event_id = " + p.add_uuid(event_id),
+               p, [&](const soci::row& row) {
+                 counts.confirmed = row.get<int>(0);
+                 counts.waitlisted = row.get<int>(1);
+               });
+  return counts;
+}
+
+domain::Registration insert_registration(soci::session& session, const NewRegistration& r) {
+  Params p;
+  const bool confirmed = r.status == domain::RegistrationStatus::confirmed;
+  const std::string sql =
+      "INSERT INTO registrations (event_id, status, name, email, organisation, country, needs, consent_at, "
+      "manage_token_hash, feed_token_hash, confirmed_at) VALUES (" +
+      p.add_uuid(r.event_id) + ", " + p.add(std::string(domain::to_string(r.status))) + ", " +
+      p.add(r.participant.name) + ", " + p.add(r.participant.email) + ", " + p.add(r.participant.organisation) + ", " +
+      p.add(r.participant.country) + ", " + p.add(r.participant.needs) + ", now(), decode(" +
+      p.add(r.manage_token_hash) + ", 'hex'), decode(" + p.add(r.feed_token_hash) + ", 'hex'), " +
+      (confirmed ? "now()" : "NULL") + ") RETURNING id::text";
+  std::string id;
+  try {
+    for_each_row(session, sql, p, [&](const soci::row& row) { id = row.get<std::string>(0); });
+    replace_sessions(session, id, r.session_ids);
+  } catch (const std::exception& e) {
+    throw_if_registration_constraint(e);
+    throw;
+  }
+  return find_registration(session, id)->registration;
+}
+
+std::optional<RegistrationRecord> find_registration(soci::session& session, const std::string& id, bool for_update) {
+  if (!is_uuid(id)) return std::nullopt;
+  Params p;
+  auto row = find_one(session, "r.id = " + p.add_uuid(id), p, for_update);
+  if (!row) return std::nullopt;
+  return std::move(row->record);
+}
+
+std::optional<std::string> find_registration_id_by_manage_hash(soci::session& session, const std::string& hash) {
+  Params p;
+  std::optional<std::string> id;
+  for_each_row(session,
+               "SELECT id::text FROM registrations WHERE manage_token_hash = decode(" + p.add(hash) + ", 'hex')", p,
+               [&](const soci::row& row) { id = row.get<std::string>(0); });
+  return id;
+}
+
+std::optional<RegistrationRecord> find_registration_by_feed_hash(soci::session& session, const std::string& hash) {
+  Params p;
+  auto row = find_one(session, "r.feed_token_hash = decode(" + p.add(hash) + ", 'hex')", p);
+  if (!row) return std::nullopt;
+  return std::move(row->record);
+}
+
+std::vector<std::string> foreign_session_ids(soci::session& session, const std::string& event_id,
+                                             const std::vector<std::string>& session_ids) {
+  std::vector<std::string> foreign;
+  std::vector<std::string> candidates;
+  for (const auto& id : session_ids) (is_uuid(id) ? candidates : foreign).push_back(id);
+  if (candidates.empty()) return foreign;
+  Params p;
+  const std::string sql = "SELECT x FROM unnest(string_to_array(" + p.add(join_list(candidates)) +
+                          ", chr(31))) AS x WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id = CAST(x AS uuid) "
+                          "AND s.event_id = " +
+                          p.add_uuid(event_id) + ")";
+  for_each_row(session, sql, p, [&](const soci::row& row) { foreign.push_back(row.get<std::string>(0)); });
+  return foreign;
+}
+
+void update_participant(soci::session& session, const std::string& id, const domain::Participant& participant,
+                        const std::vector<std::string>& session_ids) {
+  Params p;
+  const std::string sql =
+      "UPDATE registrations SET name = " + p.add(participant.name) + ", email = " + p.add(participant.email) +
+      ", organisation = " + p.add(participant.organisation) + ", country = " + p.add(participant.country) +
+      ", needs = " + p.add(participant.needs) + ", updated_at = now() WHERE id = " + p.add_uuid(id);
+  try {
+    execute(session, sql, p);
+    replace_sessions(session, id, session_ids);
+  } catch (const std::exception& e) {
+    throw_if_registration_constraint(e);
+    throw;
+  }
+}
+
+void cancel_registration(soci::session& session, const std::string& id) {
+  Params p;
+  execute(session,
+          "UPDATE registrations SET status = 'cancelled', cancelled_at = now(), updated_at = now() "
+          "WHERE status <> 'cancelled' AND id = " +
+              p.add_uuid(id),
+          p);
+}
+
+void erase_registration(soci::session& session, const std::string& id, const std::string& reason) {
+  Params p;
+  const std::string rid = p.add_uuid(id);
+  execute(session,
+          "UPDATE registrations SET name = NULL, email = NULL, organisation = NULL, country = NULL, needs = NULL, "
+          "erased_at = now(), erased_reason = " +
+              p.add(reason) + ", updated_at = now() WHERE erased_at IS NULL AND id = " + rid,
+          p);
+  // The chosen sessions say something about the person too.
+  replace_sessions(session, id, {});
+}
+
+std::vector<std::string> promote_waitlisted(soci::session& session, const std::string& event_id, int n) {
+  std::vector<std::string> ids;
+  if (n <= 0) return ids;
+  Params p;
+  const std::string sql =
+      "UPDATE registrations SET status = 'confirmed', confirmed_at = now(), updated_at = now() "
+      "WHERE id IN (SELECT id FROM registrations WHERE event_id = " +
+      p.add_uuid(event_id) + " AND status = 'waitlisted' ORDER BY seq LIMIT CAST(" + p.add(std::to_string(n)) +
+      " AS int) FOR UPDATE) RETURNING id::text";
+  for_each_row(session, sql, p, [&](const soci::row& row) { ids.push_back(row.get<std::string>(0)); });
+  return ids;
+}
+
+void rotate_feed_token(soci::session& session, const std::string& id, int generation, const std::string& feed_hash) {
+  Params p;
+  execute(session,
+          "UPDATE registrations SET feed_generation = CAST(" + p.add(std::to_string(generation)) +
+              " AS int), feed_token_hash = decode(" + p.add(feed_hash) +
+              ", 'hex'), updated_at = now() WHERE id = " + p.add_uuid(id),
+          p);
+}
+
+std::vector<RegistrationListRow> list_registrations(soci::session& session, const RegistrationFilter& f) {
+  Params p;
+  std::string sql = std::string("SELECT ") + registration_columns + registration_from +
+                    " WHERE r.event_id = " + p.add_uuid(f.event_id);
+  if (f.status) sql += " AND r.status = " + p.add(*f.status);
+  if (f.q) {
+    const std::string q = p.add(*f.q);
+    // registrations_search_trgm_idx serves the ILIKE over the same expression.
+    sql +=
+        " AND (coalesce(r.name, '') || ' ' || coalesce(r.email, '') || ' ' || coalesce(r.organisation, '')) "
+        "ILIKE '%' || eventd_like_escape(" +
+        q + ") || '%'";
+  }
+  if (f.after_seq) sql += " AND r.seq > CAST(" + p.add(std::to_string(*f.after_seq)) + " AS bigint)";
+  sql += " ORDER BY r.seq LIMIT CAST(" + p.add(std::to_string(f.limit)) + " AS int)";
+  std::vector<RegistrationListRow> out;
+  for_each_row(session, sql, p, [&](const soci::row& row) {
+    Row r = from_row(row);
+    out.push_back({std::move(r.record.registration), r.seq});
+  });
+  return out;
+}
+
+std::vector<PersonalRecord> registrations_of_email(soci::session& session, const std::string& email,
+                                                   const std::optional<std::string>& organisation_id) {
+  Params p;
+  std::string sql = std::string("SELECT ") + registration_columns + ", e.slug, e.title" + registration_from +
+                    " WHERE lower(r.email) = lower(" + p.add(email) + ")";
+  if (organisation_id) sql += " AND e.organiser_id = " + p.add_uuid(*organisation_id);
+  sql += " ORDER BY r.created_at, r.id";
+  std::vector<PersonalRecord> out;
+  for_each_row(session, sql, p, [&](const soci::row& row) {
+    Row r = from_row(row);
+    out.push_back({std::move(r.record.registration), row.get<std::string>(21), row.get<std::string>(22)});
+  });
+  return out;
+}
+
+long long anonymise_registrations_of_ended_events(soci::session& session, domain::Instant cutoff) {
+  Params p;
+  long long count = 0;
+  const std::string sql =
+      "WITH erased AS (UPDATE registrations r SET name = NULL, email = NULL, organisation = NULL, country = NULL, "
+      "needs = NULL, erased_at = now(), erased_reason = 'retention', updated_at = now() "
+      "FROM events e WHERE e.id = r.event_id AND r.erased_at IS NULL AND upper(e.during) < " +
+      p.add_us(cutoff) +
+      " RETURNING r.id), "
+      "unchosen AS (DELETE FROM registration_sessions x USING erased WHERE x.registration_id = erased.id) "
+      "SELECT count(*) FROM erased";
+  for_each_row(session, sql, p, [&](const soci::row& row) { count = row.get<long long>(0); });
+  return count;
+}
+
+std::optional<StoredAnswer> claim_idempotency_key(soci::session& session, const std::string& scope,
+                                                  const std::string& key_hash, const std::string& request_hash) {
+  Params p;
+  const std::string s = p.add(scope), k = p.add(key_hash), r = p.add(request_hash);
+  bool claimed = false;
+  for_each_row(session,
+               "INSERT INTO idempotency_keys (scope, key_hash, request_hash, status, response) VALUES (" + s +
+                   ", decode(" + k + ", 'hex'), decode(" + r +
+                   ", 'hex'), 0, ''::bytea) ON CONFLICT DO NOTHING RETURNING 1",
+               p, [&](const soci::row&) { claimed = true; });
+  if (claimed) return std::nullopt;
+  Params q;
+  StoredAnswer answer;
+  for_each_row(
+      session,
+      "SELECT encode(request_hash, 'hex'), status, encode(response, 'hex') FROM idempotency_keys WHERE scope = " +
+          q.add(scope) + " AND key_hash = decode(" + q.add(key_hash) + ", 'hex')",
+      q, [&](const soci::row& row) {
+        answer.request_hash = row.get<std::string>(0);
+        answer.status = row.get<int>(1);
+        answer.sealed = row.get<std::string>(2);
+      });
+  return answer;
+}
+
+void store_answer(soci::session& session, const std::string& scope, const std::string& key_hash, int status,
+                  const std::string& sealed) {
+  Params p;
+  execute(session,
+          "UPDATE idempotency_keys SET status = CAST(" + p.add(std::to_string(status)) +
+              " AS int), response = decode(" + p.add(sealed) + ", 'hex') WHERE scope = " + p.add(scope) +
+              " AND key_hash = decode(" + p.add(key_hash) + ", 'hex')",
+          p);
+}
+
+long long delete_idempotency_keys_before(soci::session& session, domain::Instant cutoff) {
+  Params p;
+  long long count = 0;
+  for_each_row(session,
+               "WITH gone AS (DELETE FROM idempotency_keys WHERE created_at < " + p.add_us(cutoff) +
+                   " RETURNING 1) SELECT count(*) FROM gone",
+               p, [&](const soci::row& row) { count = row.get<long long>(0); });
+  return count;
+}
+
+}  // namespace eventd::db

@@ -1,0 +1,113 @@
+#pragma once
+// SQL for registrations, their counts and idempotent answers (schema/004_registrations.sql).
+// Callers that change who holds a seat lock the event row first (lock_event_for_seats).
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/event.hpp"
+#include "domain/registration.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace eventd::db {
+
+// A registration with what authorisation needs: the owning organisation and the stored
+// manage-token hash (hex), never shown to anyone.
+struct RegistrationRecord {
+  domain::Registration registration;
+  std::string organiser_id;       // of the event
+  std::string manage_token_hash;  // hex SHA-256
+};
+
+// The event row locked FOR NO KEY UPDATE: serialises every seat decision of one event, in
+// any number of eventd instances, without blocking sessions or other registrations' FKs.
+std::optional<domain::Event> lock_event_for_seats(soci::session& session, const std::string& event_id_or_slug);
+
+struct SeatCounts {
+  int confirmed = 0;
+  int waitlisted = 0;
+};
+SeatCounts seat_counts(soci::session& session, const std::string& event_id);
+
+struct NewRegistration {
+  std::string event_id;
+  domain::RegistrationStatus status = domain::RegistrationStatus::confirmed;
+  domain::Participant participant;
+  std::vector<std::string> session_ids;
+  std::string manage_token_hash;  // hex
+  std::string feed_token_hash;    // hex
+};
+
+// 409 when the e-mail address holds a live registration for the event already.
+domain::Registration insert_registration(soci::session& session, const NewRegistration& r);
+
+std::optional<RegistrationRecord> find_registration(soci::session& session, const std::string& id,
+                                                    bool for_update = false);
+// The id of the registration whose manage token has this hash.
+std::optional<std::string> find_registration_id_by_manage_hash(soci::session& session, const std::string& hash);
+std::optional<RegistrationRecord> find_registration_by_feed_hash(soci::session& session, const std::string& hash);
+
+// Those of `session_ids` that are not programme items of the event (for a 422).
+std::vector<std::string> foreign_session_ids(soci::session& session, const std::string& event_id,
+                                             const std::vector<std::string>& session_ids);
+
+// Writes the participant's data and chosen sessions; 409 when the new e-mail address is taken.
+void update_participant(soci::session& session, const std::string& id, const domain::Participant& p,
+                        const std::vector<std::string>& session_ids);
+void cancel_registration(soci::session& session, const std::string& id);
+// Removes the personal data (name, e-mail, organisation, country, needs) and the chosen
+// sessions; the row, its status and times stay so counts and history add up.
+void erase_registration(soci::session& session, const std::string& id, const std::string& reason);
+// Confirms the first `n` waitlisted registrations of the event, in arrival order; their ids.
+std::vector<std::string> promote_waitlisted(soci::session& session, const std::string& event_id, int n);
+// A new feed token hash; bumps feed_generation.
+void rotate_feed_token(soci::session& session, const std::string& id, int generation, const std::string& feed_hash);
+
+struct RegistrationFilter {
+  std::string event_id;
+  std::optional<std::string> status;
+  std::optional<std::string> q;
+  std::optional<long long> after_seq;  // cursor: arrival order
+  std::size_t limit = 50;
+};
+struct RegistrationListRow {
+  domain::Registration registration;
+  long long seq = 0;
+};
+std::vector<RegistrationListRow> list_registrations(soci::session& session, const RegistrationFilter& filter);
+
+// Every registration held for this address (any letter case), of events of the organisation
+// (or all, for nullopt), with the event's id, slug and title.
+struct PersonalRecord {
+  domain::Registration registration;
+  std::string event_slug;
+  std::string event_title;
+};
+std::vector<PersonalRecord> registrations_of_email(soci::session& session, const std::string& email,
+                                                   const std::optional<std::string>& organisation_id);
+
+// Anonymises (erased_reason 'retention') the registrations of events that ended before
+// `cutoff`; the number of registrations anonymised.
+long long anonymise_registrations_of_ended_events(soci::session& session, domain::Instant cutoff);
+
+// --- Idempotency-Key answers ---------------------------------------------------------------
+
+struct StoredAnswer {
+  std::string request_hash;  // hex
+  int status = 0;            // 0 while the first request is still in flight (not committed)
+  std::string sealed;        // the encrypted answer (binary)
+};
+// Claims (scope, key) for this transaction. nullopt: claimed, go on and store_answer later.
+// A value: an earlier request, committed, already answered. A concurrent first request
+// makes this wait until it commits or rolls back (the primary key's insertion lock).
+std::optional<StoredAnswer> claim_idempotency_key(soci::session& session, const std::string& scope,
+                                                  const std::string& key_hash, const std::string& request_hash);
+void store_answer(soci::session& session, const std::string& scope, const std::string& key_hash, int status,
+                  const std::string& sealed);
+long long delete_idempotency_keys_before(soci::session& session, domain::Instant cutoff);
+
+}  // namespace eventd::db

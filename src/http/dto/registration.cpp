@@ -1,0 +1,123 @@
+#include "http/dto/registration.hpp"
+
+#include "http/dto/reader.hpp"
+
+namespace eventd::http::dto {
+
+namespace {
+
+nlohmann::json optional_json(const std::optional<std::string>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+nlohmann::json optional_time(const std::optional<domain::Instant>& t) {
+  return t ? nlohmann::json(domain::format_utc(*t)) : nlohmann::json(nullptr);
+}
+
+// A cell as a spreadsheet should show it, never as a formula to run.
+std::string csv_cell(std::string text, char delimiter) {
+  if (!text.empty() && (text.front() == '=' || text.front() == '+' || text.front() == '-' || text.front() == '@' ||
+                        text.front() == '\t' || text.front() == '\r')) {
+    text.insert(text.begin(), '\'');
+  }
+  if (text.find_first_of(std::string{delimiter, '"', '\r', '\n'}) == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + '"';
+}
+
+}  // namespace
+
+services::RegistrationDraft read_registration(const nlohmann::json& body) {
+  require_object(body);
+  domain::Validator errors;
+  ObjectReader r(body, errors);
+  services::RegistrationDraft draft;
+  domain::Participant& p = draft.participant;
+  r.required("name");
+  if (auto name = r.string("name")) p.name = *name;
+  r.required("email");
+  if (auto email = r.string("email")) p.email = *email;
+  p.organisation = r.string("organisation");
+  p.country = r.string("country");
+  p.needs = r.string("needs");
+  if (auto ids = r.strings("session_ids")) draft.session_ids = *ids;
+  r.required("consent");
+  draft.consent = r.boolean("consent").value_or(false);
+  r.reject_unknown();
+  draft.errors = errors.take();
+  // A consent that is absent or not a boolean is reported once, by the reader.
+  for (const auto& e : draft.errors) {
+    if (e.field == "consent") draft.consent = true;
+  }
+  return draft;
+}
+
+nlohmann::json registration_request_json(const domain::Registration& r) {
+  const domain::Participant p = r.participant.value_or(domain::Participant{});
+  return {
+      {"name", p.name},
+      {"email", p.email},
+      {"organisation", optional_json(p.organisation)},
+      {"country", optional_json(p.country)},
+      {"needs", optional_json(p.needs)},
+      {"session_ids", r.session_ids},
+      {"consent", true},
+  };
+}
+
+nlohmann::json registration_json(const domain::Registration& r, const RegistrationLinks& links) {
+  nlohmann::json body = {
+      {"id", r.id},
+      {"event_id", r.event_id},
+      {"status", std::string(domain::to_string(r.status))},
+      {"waitlist_position", r.waitlist_position ? nlohmann::json(*r.waitlist_position) : nlohmann::json(nullptr)},
+  };
+  const domain::Participant p = r.participant.value_or(domain::Participant{});
+  body["name"] = r.participant ? nlohmann::json(p.name) : nlohmann::json(nullptr);
+  body["email"] = r.participant ? nlohmann::json(p.email) : nlohmann::json(nullptr);
+  body["organisation"] = optional_json(p.organisation);
+  body["country"] = optional_json(p.country);
+  body["needs"] = optional_json(p.needs);
+  body["session_ids"] = r.session_ids;
+  body["consent_at"] = domain::format_utc(r.consent_at);
+  body["erased"] = r.is_erased();
+  body["confirmed_at"] = optional_time(r.confirmed_at);
+  body["cancelled_at"] = optional_time(r.cancelled_at);
+  body["erased_at"] = optional_time(r.erased_at);
+  body["created_at"] = domain::format_utc(r.created_at);
+  body["updated_at"] = domain::format_utc(r.updated_at);
+  if (!links.self.empty()) body["url"] = links.self;
+  if (!links.invite.empty()) body["invite_url"] = links.invite;
+  if (!links.feed.empty()) body["feed_url"] = links.feed;
+  if (!links.webcal.empty()) body["webcal_url"] = links.webcal;
+  return body;
+}
+
+std::string registrations_csv(const std::vector<domain::Registration>& items, char delimiter) {
+  std::string out = "\xEF\xBB\xBF";
+  auto row = [&](const std::vector<std::string>& cells) {
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      if (i > 0) out += delimiter;
+      out += csv_cell(cells[i], delimiter);
+    }
+    out += "\r\n";
+  };
+  row({"id", "status", "waitlist_position", "name", "email", "organisation", "country", "needs", "session_ids",
+       "created_at", "confirmed_at", "cancelled_at", "erased"});
+  for (const auto& r : items) {
+    const domain::Participant p = r.participant.value_or(domain::Participant{});
+    std::string sessions;
+    for (const auto& id : r.session_ids) sessions += (sessions.empty() ? "" : " ") + id;
+    row({r.id, std::string(domain::to_string(r.status)),
+         r.waitlist_position ? std::to_string(*r.waitlist_position) : "", p.name, p.email, p.organisation.value_or(""),
+         p.country.value_or(""), p.needs.value_or(""), sessions, domain::format_utc(r.created_at),
+         r.confirmed_at ? domain::format_utc(*r.confirmed_at) : "",
+         r.cancelled_at ? domain::format_utc(*r.cancelled_at) : "", r.is_erased() ? "yes" : "no"});
+  }
+  return out;
+}
+
+}  // namespace eventd::http::dto

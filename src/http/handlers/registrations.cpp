@@ -1,0 +1,277 @@
+#include "http/handlers/registrations.hpp"
+
+#include "domain/error.hpp"
+#include "http/auth.hpp"
+#include "http/backend.hpp"
+#include "http/conditional.hpp"
+#include "http/context.hpp"
+#include "http/dto/reader.hpp"
+#include "http/dto/registration.hpp"
+#include "http/handlers/feeds.hpp"
+#include "http/json.hpp"
+#include "http/pagination.hpp"
+#include "services/personal_feed_service.hpp"
+#include "services/rate_limiter.hpp"
+#include "services/registration_service.hpp"
+
+namespace eventd::http::handlers {
+
+namespace {
+
+using domain::Error;
+using domain::ErrorCode;
+
+constexpr std::string_view kManageTokenPrefix = "evm_";
+constexpr std::size_t kMaxIdempotencyKeyLength = 200;
+constexpr std::size_t kMaxCsvRows = 100000;
+
+// Personal data: no cache anywhere may keep it.
+void mark_personal(Response& response) {
+  response.headers.set("Cache-Control", "no-store");
+  response.headers.set("Vary", "Authorization");
+}
+
+// The waitlist position moves without the row changing, so it is part of the tag.
+std::string registration_etag(const domain::Registration& r) {
+  if (!r.waitlist_position) return etag_for(r.id, r.version);
+  return etag_for(r.id, r.version, "w" + std::to_string(*r.waitlist_position));
+}
+
+dto::RegistrationLinks links_for(const RequestContext& context, const domain::Registration& r,
+                                 const std::optional<std::string>& feed_token) {
+  const std::string& base = context.backend.public_url;
+  dto::RegistrationLinks links;
+  links.self = base + "/v1/registrations/" + r.id;
+  links.invite = links.self + "/invite.ics";
+  if (feed_token && !r.is_erased()) {
+    links.feed = base + "/v1/feeds/" + *feed_token + "/calendar.ics";
+    auto scheme = links.feed.find("://");
+    links.webcal = "webcal" + links.feed.substr(scheme);
+  }
+  return links;
+}
+
+Response registration_response(const RequestContext& context, int status, const domain::Registration& r,
+                               const std::optional<std::string>& feed_token) {
+  Response response = json_response(status, dto::registration_json(r, links_for(context, r, feed_token)));
+  response.headers.set("ETag", registration_etag(r));
+  mark_personal(response);
+  return response;
+}
+
+// Public writes are limited per client address (429 with Retry-After).
+void check_rate(const RequestContext& context) {
+  const std::string client = context.backend.trusted_proxies.client_address(context.request);
+  auto wait = context.backend.public_writes.take(client);
+  if (!wait) return;
+  throw Error(ErrorCode::too_many_requests,
+              "Too many requests from your address; try again in " + std::to_string(wait->count()) + " s.")
+      .with_retry_after(wait->count());
+}
+
+std::optional<std::string> idempotency_key(const Request& request) {
+  auto key = request.headers.get("Idempotency-Key");
+  if (!key) return std::nullopt;
+  bool printable = !key->empty() && key->size() <= kMaxIdempotencyKeyLength;
+  for (char c : *key) printable = printable && c > 0x20 && c < 0x7f;
+  if (!printable) {
+    throw Error(ErrorCode::bad_request, "Idempotency-Key must be 1-200 visible ASCII characters, e.g. a UUID.");
+  }
+  return std::string(*key);
+}
+
+// A manage token (evm_...) is the participant; anything else must be an API key.
+boost::asio::awaitable<services::RegistrationAccess> access_of(RequestContext& context) {
+  services::RegistrationAccess access;
+  auto token = bearer_token(context.request);
+  if (token && token->starts_with(kManageTokenPrefix)) {
+    access.manage_token = *token;
+  } else {
+    access.caller = co_await authenticate(context);
+  }
+  co_return access;
+}
+
+std::optional<std::string> feed_token_of(const services::RegistrationAccess& access, const domain::Registration& r,
+                                         bool by_participant) {
+  if (!by_participant || !access.manage_token) return std::nullopt;
+  return services::feed_token_for(*access.manage_token, r.feed_generation);
+}
+
+std::optional<long long> read_seq_cursor(const Page& page) {
+  if (!page.after) return std::nullopt;
+  const auto& key = *page.after;
+  long long seq = 0;
+  bool ok = key.size() == 1 && !key[0].empty() && key[0].size() < 19;
+  for (char c : ok ? key[0] : std::string{}) {
+    ok = ok && c >= '0' && c <= '9';
+    seq = seq * 10 + (c - '0');
+  }
+  if (!ok) throw Error(ErrorCode::bad_request, "The cursor is not one this service gave out.");
+  return seq;
+}
+
+bool wants_csv(const Request& request) {
+  auto accept = request.headers.get("Accept");
+  return accept && accept->find("text/csv") != std::string_view::npos;
+}
+
+}  // namespace
+
+boost::asio::awaitable<Response> create_registration(RequestContext& context) {
+  check_rate(context);
+  auto key = idempotency_key(context.request);
+  auto draft = dto::read_registration(parse_json_body(context.request));
+  std::optional<services::IdempotencyRequest> idempotency;
+  if (key) {
+    idempotency = services::IdempotencyRequest{"POST " + context.request.path, *key, context.request.body};
+  }
+  const RequestContext& ctx = context;
+  auto render = [&ctx](const services::NewRegistrationResult& created) {
+    nlohmann::json body =
+        dto::registration_json(created.registration, links_for(ctx, created.registration, created.feed_token));
+    body["manage_token"] = created.manage_token;
+    return services::StoredResponse{201, ctx.backend.public_url + "/v1/registrations/" + created.registration.id,
+                                    body.dump()};
+  };
+  auto answer = co_await services::register_participant(context.backend.db, context.param("id"), std::move(draft),
+                                                        std::move(idempotency), render);
+  Response response;
+  response.status = answer.response.status;
+  response.body = answer.response.body;
+  response.headers.set("Content-Type", "application/json");
+  response.headers.set("Location", answer.response.location);
+  if (answer.replayed) response.headers.set("Idempotent-Replayed", "true");
+  mark_personal(response);
+  co_return response;
+}
+
+boost::asio::awaitable<Response> list_registrations(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  const bool csv = wants_csv(context.request);
+  services::RegistrationListQuery query;
+  if (auto status = context.query.get("status"); status && !status->empty()) {
+    query.status = domain::parse_registration_status(*status);
+    if (!query.status) throw Error(ErrorCode::bad_request, "status must be one of: confirmed, waitlisted, cancelled.");
+  }
+  if (auto q = context.query.get("q"); q && !q->empty()) {
+    if (q->size() > 300) throw Error(ErrorCode::bad_request, "q must be at most 300 characters.");
+    query.q = *q;
+  }
+  char delimiter = ',';
+  if (auto d = context.query.get("delimiter")) {
+    if (*d == "semicolon") {
+      delimiter = ';';
+    } else if (*d != "comma") {
+      throw Error(ErrorCode::bad_request, "delimiter must be comma or semicolon.");
+    }
+  }
+  auto page = read_page(context.query);
+  query.after_seq = read_seq_cursor(page);
+  // A spreadsheet wants the whole list at once.
+  query.limit = csv ? kMaxCsvRows : page.limit;
+  auto found = co_await services::list_registrations(context.backend.db, caller, context.param("id"), query);
+  Response response;
+  if (csv) {
+    response.status = 200;
+    response.body = dto::registrations_csv(found.items, delimiter);
+    response.headers.set("Content-Type", "text/csv; charset=utf-8; header=present");
+    response.headers.set("Content-Disposition", "attachment; filename=\"registrations.csv\"");
+  } else {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& r : found.items) items.push_back(dto::registration_json(r, links_for(context, r, std::nullopt)));
+    nlohmann::json body = {{"items", std::move(items)}, {"next_cursor", nullptr}};
+    if (found.next_seq) body["next_cursor"] = encode_cursor({std::to_string(*found.next_seq)});
+    response = json_response(200, body);
+  }
+  response.headers.set("Vary", "Authorization, Accept");
+  response.headers.set("Cache-Control", "no-store");
+  co_return response;
+}
+
+boost::asio::awaitable<Response> get_registration(RequestContext& context) {
+  auto access = co_await access_of(context);
+  auto view = co_await services::get_registration(context.backend.db, context.param("id"), access);
+  const std::string etag = registration_etag(view.registration);
+  if (is_not_modified(context.request, etag, std::nullopt)) {
+    Response response = not_modified(etag, std::nullopt);
+    mark_personal(response);
+    co_return response;
+  }
+  co_return registration_response(context, 200, view.registration,
+                                  feed_token_of(access, view.registration, view.by_participant));
+}
+
+boost::asio::awaitable<Response> patch_registration(RequestContext& context) {
+  auto access = co_await access_of(context);
+  auto patch = parse_json_body(context.request, /*merge_patch=*/true);
+  dto::require_object(patch);
+  const Request& request = context.request;
+  auto change = [&patch, &request](const domain::Registration& current) {
+    check_if_match(request, registration_etag(current));
+    nlohmann::json document = dto::registration_request_json(current);
+    document.merge_patch(patch);
+    return dto::read_registration(document);
+  };
+  auto view = co_await services::patch_registration(context.backend.db, context.param("id"), access, change);
+  co_return registration_response(context, 200, view.registration,
+                                  feed_token_of(access, view.registration, view.by_participant));
+}
+
+boost::asio::awaitable<Response> delete_registration(RequestContext& context) {
+  auto access = co_await access_of(context);
+  bool erase = false;
+  if (auto value = context.query.get("erase")) {
+    if (*value != "true" && *value != "false") throw Error(ErrorCode::bad_request, "erase must be true or false.");
+    erase = *value == "true";
+  }
+  const Request& request = context.request;
+  co_await services::cancel_registration(
+      context.backend.db, context.param("id"), access, erase,
+      [&request](const domain::Registration& current) { check_if_match(request, registration_etag(current)); });
+  Response response;
+  response.status = 204;
+  mark_personal(response);
+  co_return response;
+}
+
+boost::asio::awaitable<Response> rotate_feed_link(RequestContext& context) {
+  auto access = co_await access_of(context);
+  auto feed_token = co_await services::rotate_feed_token(context.backend.db, context.param("id"), access);
+  auto view = co_await services::get_registration(context.backend.db, context.param("id"), access);
+  co_return registration_response(context, 200, view.registration, feed_token);
+}
+
+boost::asio::awaitable<Response> registration_invite(RequestContext& context) {
+  auto access = co_await access_of(context);
+  auto location = location_of(context, false);
+  auto feed = co_await services::registration_invitation(context.backend.db, context.param("id"), std::move(access),
+                                                         std::move(location));
+  co_return feed_response(context, feed);
+}
+
+boost::asio::awaitable<Response> export_personal_data(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  require_authenticated(caller);
+  auto body = parse_json_body(context.request);
+  dto::require_object(body);
+  domain::Validator errors;
+  dto::ObjectReader reader(body, errors);
+  reader.required("email");
+  auto email = reader.string("email");
+  reader.reject_unknown();
+  if (email) errors.email("email", *email);
+  errors.throw_if_any();
+  auto records = co_await services::personal_data(context.backend.db, caller, *email);
+  nlohmann::json registrations = nlohmann::json::array();
+  for (const auto& record : records) {
+    nlohmann::json item = dto::registration_json(record.registration, {});
+    item["event"] = {{"id", record.registration.event_id}, {"slug", record.event_slug}, {"title", record.event_title}};
+    registrations.push_back(std::move(item));
+  }
+  Response response = json_response(200, {{"email", *email}, {"registrations", std::move(registrations)}});
+  mark_personal(response);
+  co_return response;
+}
+
+}  // namespace eventd::http::handlers

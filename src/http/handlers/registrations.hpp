@@ -1,0 +1,22 @@
+#pragma once
+// /v1/events/{id}/registrations, /v1/registrations/{id}, /v1/personal-data/export
+#include <boost/asio/awaitable.hpp>
+
+#include "http/message.hpp"
+
+namespace eventd::http {
+struct RequestContext;
+}
+
+namespace eventd::http::handlers {
+
+boost::asio::awaitable<Response> create_registration(RequestContext& context);
+boost::asio::awaitable<Response> list_registrations(RequestContext& context);
+boost::asio::awaitable<Response> get_registration(RequestContext& context);
+boost::asio::awaitable<Response> patch_registration(RequestContext& context);
+boost::asio::awaitable<Response> delete_registration(RequestContext& context);
+boost::asio::awaitable<Response> rotate_feed_link(RequestContext& context);
+boost::asio::awaitable<Response> registration_invite(RequestContext& context);
+boost::asio::awaitable<Response> export_personal_data(RequestContext& context);
+
+}  // namespace eventd::http::handlers

@@ -1,0 +1,24 @@
+#pragma once
+// Calendars that belong to one person (api.md, "Calendar feeds"; ical.md):
+//  - /v1/feeds/{token}/calendar.ics: what a registration gives its holder — the event, the
+//    programme items they chose (all when none), their standing (waitlisted: TENTATIVE,
+//    cancelled: CANCELLED), and the stream link when the event's online.access is
+//    `registered` and their seat is confirmed;
+//  - /v1/registrations/{id}/invite.ics: an iTIP REQUEST (CANCEL once cancelled) for the
+//    participant's own calendar.
+// The feed token is the only credential of a feed URL: an unknown one is a 404.
+#include <boost/asio/awaitable.hpp>
+#include <string>
+
+#include "services/feed_service.hpp"
+#include "services/registration_service.hpp"
+
+namespace eventd::services {
+
+boost::asio::awaitable<Feed> personal_feed(Database& db, std::string feed_token, FeedLocation location);
+
+// The participant (manage token) or the event's organiser; 409 once the data is erased.
+boost::asio::awaitable<Feed> registration_invitation(Database& db, std::string registration_id,
+                                                     RegistrationAccess access, FeedLocation location);
+
+}  // namespace eventd::services

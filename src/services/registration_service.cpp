@@ -1,0 +1,315 @@
+#include "services/registration_service.hpp"
+
+#include <soci/soci.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "db/event_repository.hpp"
+#include "domain/error.hpp"
+#include "domain/event_rules.hpp"
+#include "domain/validation.hpp"
+#include "services/database.hpp"
+#include "services/secrets.hpp"
+
+namespace eventd::services {
+
+namespace {
+
+using domain::Error;
+using domain::ErrorCode;
+
+constexpr std::string_view kManageTokenPrefix = "evm_";
+constexpr std::string_view kFeedTokenPrefix = "evf_";
+constexpr std::size_t kMaxSessionIds = domain::kMaxChosenSessions;
+
+domain::Instant now() {
+  return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+}
+
+// Field rules that need the event: consent, and sessions from its own programme.
+void validate(soci::session& s, const std::string& event_id, const RegistrationDraft& draft, bool creating) {
+  domain::Validator v;
+  v.append(draft.errors);
+  for (auto& e : domain::check_participant(draft.participant)) {
+    bool reported = false;
+    for (const auto& r : draft.errors) reported = reported || r.field == e.field;
+    if (!reported) v.add(std::move(e.field), std::move(e.message));
+  }
+  if (creating && !draft.consent) {
+    v.add("consent", "must be true: we keep your name and e-mail address only with your consent");
+  }
+  if (!creating && !draft.consent) {
+    v.add("consent", "cannot be withdrawn by a change; cancel with DELETE ?erase=true to remove your data");
+  }
+  if (draft.session_ids.size() > kMaxSessionIds) {
+    v.add("session_ids", "must name at most " + std::to_string(kMaxSessionIds) + " programme items");
+  } else if (!draft.session_ids.empty()) {
+    const auto foreign = db::foreign_session_ids(s, event_id, draft.session_ids);
+    if (!foreign.empty()) v.add("session_ids", "names a programme item that is not this event's: " + foreign.front());
+  }
+  v.throw_if_any();
+}
+
+Error unauthorized_token() {
+  return Error(ErrorCode::unauthorized, "The token is unknown, or the registration it belonged to is gone.");
+}
+
+// Whether the access may see and act on this registration; throws 401/403 otherwise.
+// Returns true when it is the participant (manage token), false for an organiser/admin.
+bool authorise(soci::session& s, const db::RegistrationRecord& record, const RegistrationAccess& access) {
+  if (access.manage_token) {
+    if (constant_time_equal(secret_hash(*access.manage_token), record.manage_token_hash)) return true;
+    if (db::find_registration_id_by_manage_hash(s, secret_hash(*access.manage_token))) {
+      throw Error(ErrorCode::forbidden, "This token belongs to another registration.");
+    }
+    throw unauthorized_token();
+  }
+  if (access.caller.is_anonymous()) {
+    throw Error(ErrorCode::unauthorized, "Use the registration's manage token or an organiser's API key.");
+  }
+  if (!access.caller.can_manage(record.organiser_id)) {
+    throw Error(ErrorCode::forbidden, "Your key does not act for the organisation of this event.");
+  }
+  return false;
+}
+
+// A token that matches no registration is a 401 even when the id is unknown (so a token
+// holder cannot probe ids); otherwise an unknown id is a 404.
+db::RegistrationRecord load(soci::session& s, const std::string& id, const RegistrationAccess& access,
+                            bool for_update) {
+  auto record = db::find_registration(s, id, for_update);
+  if (!record) {
+    if (access.manage_token && !db::find_registration_id_by_manage_hash(s, secret_hash(*access.manage_token))) {
+      throw unauthorized_token();
+    }
+    if (!access.manage_token && access.caller.is_anonymous()) {
+      throw Error(ErrorCode::unauthorized, "Use the registration's manage token or an organiser's API key.");
+    }
+    throw domain::not_found("Registration");
+  }
+  return std::move(*record);
+}
+
+domain::Event lock_event(soci::session& s, const std::string& event_id) {
+  auto event = db::lock_event_for_seats(s, event_id);
+  if (!event) throw domain::not_found("Event");
+  return std::move(*event);
+}
+
+std::string answer_key_material(const IdempotencyRequest& r) {
+  // Only the client knows both; the database alone cannot open the stored answer.
+  return r.key + '\0' + r.request_body;
+}
+
+std::string stored_plaintext(const StoredResponse& r) {
+  return nlohmann::json{{"status", r.status}, {"location", r.location}, {"body", r.body}}.dump();
+}
+
+StoredResponse stored_from_plaintext(const std::string& text) {
+  auto j = nlohmann::json::parse(text);
+  return StoredResponse{j.at("status").get<int>(), j.at("location").get<std::string>(),
+                        j.at("body").get<std::string>()};
+}
+
+// The earlier answer for this key, or a 422 when the body differs.
+StoredResponse replay(const db::StoredAnswer& stored, const IdempotencyRequest& r, const std::string& request_hash) {
+  if (!constant_time_equal(stored.request_hash, request_hash)) {
+    throw Error(ErrorCode::validation,
+                "This Idempotency-Key was used with a different request body; use a new key for a new request.",
+                {{"Idempotency-Key", "was used before with a different body"}});
+  }
+  auto plain = unseal(stored.sealed, answer_key_material(r));
+  if (!plain) throw Error(ErrorCode::conflict, "The first answer to this Idempotency-Key cannot be read back.");
+  return stored_from_plaintext(*plain);
+}
+
+}  // namespace
+
+std::string feed_token_for(std::string_view manage_token, int generation) {
+  return derive_secret(manage_token, "feed:" + std::to_string(generation), kFeedTokenPrefix);
+}
+
+boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, std::string event_ref,
+                                                                RegistrationDraft draft,
+                                                                std::optional<IdempotencyRequest> idempotency,
+                                                                RenderRegistration render) {
+  const std::string manage_token = new_secret(kManageTokenPrefix);
+  const std::string feed_token = feed_token_for(manage_token, 0);
+  RegistrationAnswer answer = co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    RegistrationAnswer out;
+    // The lock first: every seat decision of this event waits here for the one before.
+    domain::Event event = lock_event(s, event_ref);
+    if (!domain::is_visible_to(event, domain::Caller::anonymous())) throw domain::not_found("Event");
+
+    std::string key_hash, request_hash;
+    if (idempotency) {
+      key_hash = secret_hash(idempotency->key);
+      request_hash = secret_hash(idempotency->request_body);
+      if (auto stored = db::claim_idempotency_key(s, idempotency->scope, key_hash, request_hash)) {
+        out.response = replay(*stored, *idempotency, request_hash);
+        out.replayed = true;
+        tx.commit();
+        return out;
+      }
+    }
+
+    if (auto refusal = domain::registration_refusal(event, now())) throw domain::conflict(*refusal);
+    validate(s, event.id, draft, /*creating=*/true);
+
+    const auto counts = db::seat_counts(s, event.id);
+    const auto admission = domain::admit(event.capacity, event.waitlist, counts.confirmed);
+    if (admission == domain::Admission::full) {
+      throw domain::conflict("The event is full (" + std::to_string(*event.capacity) +
+                             " seats taken) and has no waitlist.");
+    }
+    db::NewRegistration row;
+    row.event_id = event.id;
+    row.status = admission == domain::Admission::confirmed ? domain::RegistrationStatus::confirmed
+                                                           : domain::RegistrationStatus::waitlisted;
+    row.participant = draft.participant;
+    row.session_ids = draft.session_ids;
+    row.manage_token_hash = secret_hash(manage_token);
+    row.feed_token_hash = secret_hash(feed_token);
+    NewRegistrationResult created{db::insert_registration(s, row), manage_token, feed_token};
+    out.response = render(created);
+    if (idempotency) {
+      db::store_answer(s, idempotency->scope, key_hash, out.response.status,
+                       seal(stored_plaintext(out.response), answer_key_material(*idempotency)));
+    }
+    tx.commit();
+    return out;
+  });
+  co_return answer;
+}
+
+boost::asio::awaitable<RegistrationView> get_registration(Database& db, std::string id, RegistrationAccess access) {
+  RegistrationView view = co_await db.run([&](soci::session& s) {
+    auto record = load(s, id, access, false);
+    const bool participant = authorise(s, record, access);
+    return RegistrationView{std::move(record.registration), record.organiser_id, participant};
+  });
+  co_return view;
+}
+
+boost::asio::awaitable<RegistrationView> patch_registration(Database& db, std::string id, RegistrationAccess access,
+                                                            RegistrationPatcher patch) {
+  RegistrationView view = co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    // The event's seat lock is not needed: a change of data moves no seat.
+    auto record = load(s, id, access, true);
+    const bool participant = authorise(s, record, access);
+    const domain::Registration& current = record.registration;
+    if (current.is_erased()) throw domain::conflict("This registration's personal data was erased; nothing to change.");
+    if (!current.is_active()) throw domain::conflict("This registration is cancelled; register again instead.");
+    RegistrationDraft draft = patch(current);
+    validate(s, current.event_id, draft, /*creating=*/false);
+    if (draft.participant != *current.participant || draft.session_ids != current.session_ids) {
+      db::update_participant(s, current.id, draft.participant, draft.session_ids);
+    }
+    auto stored = db::find_registration(s, current.id);
+    tx.commit();
+    return RegistrationView{std::move(stored->registration), stored->organiser_id, participant};
+  });
+  co_return view;
+}
+
+boost::asio::awaitable<void> cancel_registration(Database& db, std::string id, RegistrationAccess access, bool erase,
+                                                 RegistrationPrecondition precondition) {
+  co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    // Authorise before taking the event's lock, so strangers cannot make others wait on it.
+    auto peek = load(s, id, access, false);
+    authorise(s, peek, access);
+    domain::Event event = lock_event(s, peek.registration.event_id);
+    auto record = load(s, id, access, true);
+    const domain::Registration& current = record.registration;
+    precondition(current);
+    // After the event, a registration is history (who came): it is no longer cancelled, and
+    // erasing it leaves the counts as they were.
+    const bool over = domain::event_interval(event).second <= now();
+    if (over && !erase) {
+      throw domain::conflict(
+          "The event is over; its registrations are history. Use ?erase=true to remove the "
+          "personal data.");
+    }
+    if (current.is_active() && !over) {
+      db::cancel_registration(s, current.id);
+      if (current.status == domain::RegistrationStatus::confirmed) {
+        const auto counts = db::seat_counts(s, event.id);
+        const int free = event.capacity ? *event.capacity - counts.confirmed : counts.waitlisted;
+        db::promote_waitlisted(s, event.id, std::min(free, counts.waitlisted));
+      }
+    }
+    if (erase) db::erase_registration(s, current.id, "request");
+    tx.commit();
+    return 0;
+  });
+  co_return;
+}
+
+boost::asio::awaitable<std::string> rotate_feed_token(Database& db, std::string id, RegistrationAccess access) {
+  std::string token = co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    auto record = load(s, id, access, true);
+    if (!authorise(s, record, access)) {
+      throw Error(ErrorCode::forbidden, "Only the participant, with the manage token, can renew the feed link.");
+    }
+    if (record.registration.is_erased()) throw domain::conflict("This registration's data was erased.");
+    const int generation = record.registration.feed_generation + 1;
+    std::string feed = feed_token_for(*access.manage_token, generation);
+    db::rotate_feed_token(s, record.registration.id, generation, secret_hash(feed));
+    tx.commit();
+    return feed;
+  });
+  co_return token;
+}
+
+boost::asio::awaitable<RegistrationPage> list_registrations(Database& db, const domain::Caller& caller,
+                                                            std::string event_ref, RegistrationListQuery query) {
+  if (caller.is_anonymous()) throw Error(ErrorCode::unauthorized, "This needs an organiser's API key.");
+  RegistrationPage page = co_await db.run([&](soci::session& s) {
+    auto event = db::find_event(s, event_ref);
+    if (!event || !domain::is_visible_to(*event, caller)) throw domain::not_found("Event");
+    if (!caller.can_manage(event->organiser_id)) {
+      throw Error(ErrorCode::forbidden, "Only the event's organiser sees its registrations.");
+    }
+    db::RegistrationFilter f;
+    f.event_id = event->id;
+    if (query.status) f.status = std::string(domain::to_string(*query.status));
+    f.q = query.q;
+    f.after_seq = query.after_seq;
+    f.limit = query.limit + 1;
+    auto rows = db::list_registrations(s, f);
+    RegistrationPage out;
+    if (rows.size() > query.limit) {
+      rows.resize(query.limit);
+      out.next_seq = rows.back().seq;
+    }
+    for (auto& row : rows) out.items.push_back(std::move(row.registration));
+    return out;
+  });
+  co_return page;
+}
+
+boost::asio::awaitable<std::vector<db::PersonalRecord>> personal_data(Database& db, const domain::Caller& caller,
+                                                                      std::string email) {
+  if (caller.is_anonymous()) throw Error(ErrorCode::unauthorized, "This needs an organiser's API key.");
+  std::optional<std::string> scope;
+  if (!caller.is_admin()) scope = caller.organisation_id();
+  auto records = co_await db.run([&](soci::session& s) { return db::registrations_of_email(s, email, scope); });
+  co_return records;
+}
+
+RetentionReport apply_retention(Database& db, int retention_days) {
+  return db.run_blocking([&](soci::session& s) {
+    RetentionReport report;
+    const auto t = now();
+    report.anonymised = db::anonymise_registrations_of_ended_events(s, t - std::chrono::days(retention_days));
+    report.idempotency_keys_dropped = db::delete_idempotency_keys_before(s, t - std::chrono::hours(24));
+    return report;
+  });
+}
+
+}  // namespace eventd::services

@@ -1,0 +1,126 @@
+#pragma once
+// Use cases of registrations (api.md, "Registrations"): registering with seats decided under
+// the event's row lock, the participant's own access by manage token, organisers' lists and
+// exports, cancellation with promotion from the waitlist, erasure and retention.
+#include <boost/asio/awaitable.hpp>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/registration_repository.hpp"
+#include "domain/api_key.hpp"
+#include "domain/registration.hpp"
+
+namespace eventd::services {
+
+class Database;
+
+// What the client sent, read and type-checked (http/dto).
+struct RegistrationDraft {
+  domain::Participant participant;
+  std::vector<std::string> session_ids;
+  bool consent = false;
+  std::vector<domain::FieldError> errors;  // found while reading, reported with the service's own
+};
+
+// A new registration with its secrets in clear, shown this once.
+struct NewRegistrationResult {
+  domain::Registration registration;
+  std::string manage_token;
+  std::string feed_token;
+};
+
+// An HTTP answer as stored for Idempotency-Key retries.
+struct StoredResponse {
+  int status = 0;
+  std::string location;
+  std::string body;
+};
+
+struct IdempotencyRequest {
+  std::string scope;         // method and canonical path, e.g. "POST /v1/events/<id>/registrations"
+  std::string key;           // the client's Idempotency-Key
+  std::string request_body;  // as received
+};
+
+// Renders the 201 answer of a new registration (in the transaction, so a retry gets the same).
+using RenderRegistration = std::function<StoredResponse(const NewRegistrationResult&)>;
+
+// Registers for a published event. 404 unknown/invisible event; 409 outside the window,
+// full without waitlist, or the e-mail already registered; 422 invalid fields, no consent,
+// or a session of another event. With `idempotency`: a retry with the same key and body gets
+// the first answer (`replayed`), the same key with another body is a 422.
+struct RegistrationAnswer {
+  StoredResponse response;
+  bool replayed = false;
+};
+boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, std::string event_ref,
+                                                                RegistrationDraft draft,
+                                                                std::optional<IdempotencyRequest> idempotency,
+                                                                RenderRegistration render);
+
+// Who asks about one registration: an API key's caller, or the holder of a manage token.
+struct RegistrationAccess {
+  domain::Caller caller = domain::Caller::anonymous();
+  std::optional<std::string> manage_token;
+};
+
+// With the plain manage token, when the participant asked (to show their feed link).
+struct RegistrationView {
+  domain::Registration registration;
+  std::string organiser_id;
+  bool by_participant = false;
+};
+
+// 401 without credentials or with a token that is no registration's; 403 for another
+// registration's token or an organiser of another organisation; 404 for no such registration.
+boost::asio::awaitable<RegistrationView> get_registration(Database& db, std::string id, RegistrationAccess access);
+
+using RegistrationPatcher = std::function<RegistrationDraft(const domain::Registration& current)>;
+using RegistrationPrecondition = std::function<void(const domain::Registration& current)>;
+
+// Name, e-mail, organisation, country, needs and chosen sessions; 409 once cancelled or erased.
+boost::asio::awaitable<RegistrationView> patch_registration(Database& db, std::string id, RegistrationAccess access,
+                                                            RegistrationPatcher patch);
+
+// Cancels (a confirmed seat goes to the first waitlisted registration, in the same
+// transaction); with `erase`, also removes the personal data. Cancelling twice is fine.
+boost::asio::awaitable<void> cancel_registration(Database& db, std::string id, RegistrationAccess access, bool erase,
+                                                 RegistrationPrecondition precondition);
+
+// A new personal feed link (the old one stops working); participant only.
+boost::asio::awaitable<std::string> rotate_feed_token(Database& db, std::string id, RegistrationAccess access);
+
+struct RegistrationListQuery {
+  std::optional<domain::RegistrationStatus> status;
+  std::optional<std::string> q;
+  std::optional<long long> after_seq;
+  std::size_t limit = 50;
+};
+struct RegistrationPage {
+  std::vector<domain::Registration> items;
+  std::optional<long long> next_seq;
+};
+// The organiser of the event (or an admin); 404 for an event the caller may not see.
+boost::asio::awaitable<RegistrationPage> list_registrations(Database& db, const domain::Caller& caller,
+                                                            std::string event_ref, RegistrationListQuery query);
+
+// Everything held about one e-mail address: an organiser sees its own events' records, an
+// admin all.
+boost::asio::awaitable<std::vector<db::PersonalRecord>> personal_data(Database& db, const domain::Caller& caller,
+                                                                      std::string email);
+
+// Anonymises the registrations of events that ended more than `retention_days` ago and drops
+// idempotent answers older than a day; what it did, for the log.
+struct RetentionReport {
+  long long anonymised = 0;
+  long long idempotency_keys_dropped = 0;
+};
+RetentionReport apply_retention(Database& db, int retention_days);
+
+// The feed token of a registration, from its manage token (see secrets.hpp).
+std::string feed_token_for(std::string_view manage_token, int generation);
+
+}  // namespace eventd::services

@@ -1,0 +1,150 @@
+// I/O-free parts of registrations: seats, the window, the token bucket, client addresses
+// behind proxies, the CSV export and the derived/sealed secrets.
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "domain/registration.hpp"
+#include "http/client_address.hpp"
+#include "http/dto/registration.hpp"
+#include "services/rate_limiter.hpp"
+#include "services/secrets.hpp"
+
+using namespace eventd;
+using namespace std::chrono_literals;
+
+namespace {
+domain::Instant at(const char* text) { return *domain::parse_rfc3339(text); }
+
+domain::Event fyrbodal_seminar() {
+  domain::Event e;
+  e.title = "Migration och integration i Fyrbodal";
+  e.status = domain::EventStatus::published;
+  e.timezone = "Europe/Stockholm";
+  e.starts_at = at("2022-11-08T09:00:00+01:00");
+  e.ends_at = at("2022-11-08T15:30:00+01:00");
+  return e;
+}
+}  // namespace
+
+TEST_CASE("seats: confirmed while seats are left, then the waitlist or full") {
+  using domain::Admission;
+  CHECK(domain::admit(std::nullopt, false, 100000) == Admission::confirmed);
+  CHECK(domain::admit(10, true, 9) == Admission::confirmed);
+  CHECK(domain::admit(10, true, 10) == Admission::waitlisted);
+  CHECK(domain::admit(10, false, 10) == Admission::full);
+  CHECK(domain::admit(0, false, 0) == Admission::full);
+
+  CHECK(domain::seats_to_promote(12, 10, 5) == 2);
+  CHECK(domain::seats_to_promote(20, 10, 5) == 5);
+  CHECK(domain::seats_to_promote(std::nullopt, 10, 5) == 5);
+  CHECK(domain::seats_to_promote(10, 10, 5) == 0);
+  CHECK_THROWS_WITH_AS(domain::seats_to_promote(9, 10, 5), doctest::Contains("10 confirmed"), domain::Error);
+}
+
+TEST_CASE("the registration window, in the event's zone") {
+  auto e = fyrbodal_seminar();
+  e.registration_opens_at = at("2022-09-01T08:00:00Z");
+  e.registration_closes_at = at("2022-11-01T23:00:00Z");
+  CHECK(domain::registration_refusal(e, at("2022-08-31T12:00:00Z")) ==
+        "Registration opens at 2022-09-01T10:00:00+02:00.");
+  CHECK_FALSE(domain::registration_refusal(e, at("2022-10-01T12:00:00Z")).has_value());
+  CHECK(domain::registration_refusal(e, at("2022-11-01T23:00:00Z")) ==
+        "Registration closed at 2022-11-02T00:00:00+01:00.");
+  e.registration_closes_at.reset();
+  CHECK(domain::registration_refusal(e, at("2022-11-08T14:30:00Z")).value().find("over") != std::string::npos);
+  e.status = domain::EventStatus::cancelled;
+  CHECK(domain::registration_refusal(e, at("2022-10-01T12:00:00Z")).value().find("cancelled") != std::string::npos);
+}
+
+TEST_CASE("participants: fields are checked together") {
+  domain::Participant p{"", "not-an-address", std::string(201, 'x'), "se", std::string(2001, 'x')};
+  std::set<std::string> fields;
+  for (const auto& e : domain::check_participant(p)) fields.insert(e.field);
+  CHECK(fields == std::set<std::string>{"name", "email", "organisation", "country", "needs"});
+  CHECK(domain::check_participant({"Göran Pettersson", "goran@example.se", {}, "SE", {}}).empty());
+  CHECK(domain::email_identity("Anna.Andersson@Example.SE") == "anna.andersson@example.se");
+}
+
+TEST_CASE("rate limiter: a burst, then the steady rate, per client") {
+  services::RateLimiter limiter({/*per_minute=*/60, /*burst=*/3, /*max_clients=*/1000});
+  const auto t0 = services::RateLimiter::Clock::time_point{} + 1h;
+  for (int i = 0; i < 3; ++i) CHECK_FALSE(limiter.take("198.51.100.1", t0).has_value());
+  auto wait = limiter.take("198.51.100.1", t0);
+  REQUIRE(wait.has_value());
+  CHECK(*wait == 1s);
+  CHECK_FALSE(limiter.take("198.51.100.2", t0).has_value());       // another client is not affected
+  CHECK_FALSE(limiter.take("198.51.100.1", t0 + 1s).has_value());  // one token a second
+  CHECK(limiter.take("198.51.100.1", t0 + 1s).has_value());
+
+  services::RateLimiter off({0, 1, 10});
+  for (int i = 0; i < 100; ++i) CHECK_FALSE(off.take("x", t0).has_value());
+}
+
+TEST_CASE("rate limiter: memory stays bounded under a flood of addresses") {
+  services::RateLimiter limiter({60, 2, 160});
+  const auto t0 = services::RateLimiter::Clock::time_point{} + 1h;
+  for (int i = 0; i < 100000; ++i) limiter.take("10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256), t0);
+  // A client seen last keeps its bucket: its burst is used up.
+  CHECK_FALSE(limiter.take("203.0.113.9", t0).has_value());
+  CHECK_FALSE(limiter.take("203.0.113.9", t0).has_value());
+  CHECK(limiter.take("203.0.113.9", t0).has_value());
+}
+
+TEST_CASE("client address: X-Forwarded-For only from trusted proxies") {
+  auto request = [](std::string peer, std::string forwarded) {
+    http::Request r;
+    r.peer_address = std::move(peer);
+    if (!forwarded.empty()) r.headers.set("X-Forwarded-For", std::move(forwarded));
+    return r;
+  };
+  http::TrustedProxies none;
+  CHECK(none.client_address(request("192.0.2.10", "203.0.113.7")) == "192.0.2.10");
+
+  http::TrustedProxies proxies(
+      {*http::Network::parse("127.0.0.1"), *http::Network::parse("10.0.0.0/8"), *http::Network::parse("::1/128")});
+  CHECK(proxies.client_address(request("127.0.0.1", "203.0.113.7")) == "203.0.113.7");
+  // The right-most untrusted entry: what the client put on the left is not believed.
+  CHECK(proxies.client_address(request("127.0.0.1", "1.2.3.4, 203.0.113.7, 10.1.2.3")) == "203.0.113.7");
+  CHECK(proxies.client_address(request("::1", "2001:db8::5")) == "2001:db8::5");
+  CHECK(proxies.client_address(request("127.0.0.1", "garbage")) == "127.0.0.1");
+  CHECK(proxies.client_address(request("127.0.0.1", "")) == "127.0.0.1");
+  CHECK(proxies.client_address(request("192.0.2.10", "203.0.113.7")) == "192.0.2.10");
+
+  CHECK(http::Network::parse("10.0.0.0/8")->contains("10.255.0.1"));
+  CHECK_FALSE(http::Network::parse("10.0.0.0/8")->contains("11.0.0.1"));
+  CHECK(http::Network::parse("2001:db8::/32")->contains("2001:db8:1::1"));
+  CHECK_FALSE(http::Network::parse("2001:db8::/32")->contains("10.0.0.1"));
+  CHECK_FALSE(http::Network::parse("10.0.0.0/33").has_value());
+  CHECK_FALSE(http::Network::parse("example.org").has_value());
+}
+
+TEST_CASE("CSV for spreadsheets: BOM, CRLF, quoting, no formulas") {
+  domain::Registration r;
+  r.id = "3b0f5c52-8a7e-4d0b-9f0e-4c2a51d7a001";
+  r.participant = domain::Participant{"Göran \"Gö\" Pettersson", "goran@example.se", "Uddevalla kommun, IFO", "SE",
+                                      "@SUM(A1)\nrad två"};
+  const std::string csv = http::dto::registrations_csv({r}, ',');
+  CHECK(csv.starts_with("\xEF\xBB\xBFid,status,"));
+  CHECK(csv.find("\"Göran \"\"Gö\"\" Pettersson\"") != std::string::npos);
+  CHECK(csv.find("\"Uddevalla kommun, IFO\"") != std::string::npos);
+  CHECK(csv.find("\"'@SUM(A1)\nrad två\"") != std::string::npos);
+  const std::string semicolons = http::dto::registrations_csv({r}, ';');
+  CHECK(semicolons.find(";Uddevalla kommun, IFO;") != std::string::npos);
+}
+
+TEST_CASE("secrets: derived tokens and sealed answers") {
+  const std::string manage = services::new_secret("evm_");
+  CHECK(manage.size() == 4 + 43);
+  CHECK(services::new_secret("evm_") != manage);
+  const auto feed0 = services::derive_secret(manage, "feed:0", "evf_");
+  CHECK(feed0 == services::derive_secret(manage, "feed:0", "evf_"));
+  CHECK(feed0 != services::derive_secret(manage, "feed:1", "evf_"));
+  CHECK(feed0.starts_with("evf_"));
+
+  const auto sealed = services::seal("{\"manage_token\":\"evm_x\"}", "key|body");
+  CHECK(sealed.find("evm_x") == std::string::npos);
+  CHECK(services::unseal(sealed, "key|body") == std::optional<std::string>("{\"manage_token\":\"evm_x\"}"));
+  CHECK_FALSE(services::unseal(sealed, "other key").has_value());
+  CHECK_FALSE(services::unseal("zz", "key").has_value());
+}
