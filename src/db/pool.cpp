@@ -4,6 +4,7 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
+#include "db/statement.hpp"
 #include "domain/error.hpp"
 
 namespace eventd::db {
@@ -42,7 +43,9 @@ ConnectionPool::ConnectionPool(PoolOptions options) : options_(std::move(options
   }
 }
 
-ConnectionPool::~ConnectionPool() = default;
+ConnectionPool::~ConnectionPool() {
+  for (const auto& slot : slots_) forget_prepared(*slot->session);
+}
 
 ConnectionPool::Lease::~Lease() {
   if (pool_) pool_->release(index_);
@@ -89,6 +92,7 @@ ConnectionPool::Lease ConnectionPool::acquire() {
 
 void ConnectionPool::open(Slot& slot) {
   soci::session& session = *slot.session;
+  forget_prepared(session);
   try {
     session.close();
     session.open(*soci::factory_postgresql(), options_.url);
