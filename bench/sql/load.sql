@@ -10,7 +10,8 @@
 -- belongs to organisation (n-1) % 100 + 1 and starts on day slot (n-1)/100: every
 -- organisation has an event every ~3.65 days from January 2019 to late 2028 (about 100 a
 -- year). 1 in 20 events is a draft, 1 in 50 cancelled, 1 in 10 an all-day study visit.
--- Ids are md5('bench-event-' || n)::uuid, so other scripts can compute them.
+-- Ids are md5('bench-event-' || n)::uuid, so other scripts can compute them. Timestamps
+-- (created_at, updated_at) come from n too, never from the clock.
 --
 -- The small set: every event of organisations 1-5 (as organiser or partner) that starts in
 -- 2024 (what the list scenario asks for), plus events 1..400.
@@ -22,7 +23,7 @@
 -- search document would refresh all events once per statement, through
 -- `id = ANY (<100,000 ids>)`, which takes hours; instead this script writes what they would:
 -- programme_text and speaker_names with the event, session_speakers.during from its
--- session. Foreign keys, programme items within their events and speakers in one session at
+-- session, event_partners.during from its event. Foreign keys, programme items within their events and speakers in one session at
 -- a time hold by construction; CHECK and exclusion constraints are still enforced.
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
@@ -80,7 +81,7 @@ SELECT x.n,
 SET session_replication_role = replica;
 
 -- Organisations ---------------------------------------------------------------------------
-INSERT INTO organisations (id, slug, name, kind, website, description)
+INSERT INTO organisations (id, slug, name, kind, website, description, created_at, updated_at)
 SELECT md5('bench-org-' || k)::uuid,
        'bench-org-' || lpad(k::text, 3, '0'),
        (ARRAY['Föreningen', 'Studieförbundet', 'Kommunen', 'Regionen', 'Nätverket'])[k % 5 + 1]
@@ -88,11 +89,12 @@ SELECT md5('bench-org-' || k)::uuid,
          || ' ' || k,
        (ARRAY['civil_society', 'study_association', 'municipality', 'region', 'other'])[k % 5 + 1],
        'https://org' || k || '.example.org',
-       'Organisation nummer ' || k || ' arrangerar seminarier, webbinarier och studieresor om integration.'
+       'Organisation nummer ' || k || ' arrangerar seminarier, webbinarier och studieresor om integration.',
+       TIMESTAMPTZ '2018-06-01 10:00:00+00', TIMESTAMPTZ '2018-06-01 10:00:00+00'
   FROM generate_series(1, 100) AS k;
 
 -- Speakers --------------------------------------------------------------------------------
-INSERT INTO speakers (id, slug, name, title, affiliation, organisation_id, bio, email)
+INSERT INTO speakers (id, slug, name, title, affiliation, organisation_id, bio, email, created_at, updated_at)
 SELECT md5('bench-speaker-' || k)::uuid,
        'bench-speaker-' || lpad(k::text, 4, '0'),
        pg_temp.speaker_name(k),
@@ -100,7 +102,8 @@ SELECT md5('bench-speaker-' || k)::uuid,
        'Organisation ' || (k % 100 + 1),
        md5('bench-org-' || (k % 100 + 1))::uuid,
        'Talare nummer ' || k || ' arbetar med frågor om migration, arbetsmarknad och bosättning.',
-       'talare' || k || '@example.org'
+       'talare' || k || '@example.org',
+       TIMESTAMPTZ '2018-06-01 10:00:00+00', TIMESTAMPTZ '2018-06-01 10:00:00+00'
   FROM generate_series(1, 2000) AS k;
 
 -- Events ----------------------------------------------------------------------------------
@@ -111,7 +114,7 @@ INSERT INTO events (id, slug, title, summary, description, language, kind, forma
                     online_platform, online_stream_url, online_access,
                     organiser_id, series, audience, tags, capacity, waitlist,
                     registration_opens_at, registration_closes_at, contacts, media_policy,
-                    programme_text, speaker_names)
+                    programme_text, speaker_names, created_at, updated_at)
 SELECT b.id,
        'bench-event-' || b.n,
        CASE b.kind WHEN 'seminar' THEN 'Seminarium' WHEN 'webinar' THEN 'Webbinarium'
@@ -159,17 +162,22 @@ SELECT b.id,
                                             'email', 'kontakt' || b.org || '@example.org')),
        (ARRAY['open', 'on_request', 'closed'])[b.n % 3 + 1],
        p.programme_text,
-       p.speaker_names
+       p.speaker_names,
+       (b.day - 90 + TIME '10:00') AT TIME ZONE 'Europe/Stockholm',
+       (b.day - 90 + TIME '10:00') AT TIME ZONE 'Europe/Stockholm'
   FROM bench_events b JOIN bench_programme p ON p.n = b.n;
 
--- Partners: every fifth event, one organisation 37 places further on
-INSERT INTO event_partners (event_id, organisation_id, position)
-SELECT b.id, md5('bench-org-' || ((b.org - 1 + 37) % 100 + 1))::uuid, 0
-  FROM bench_events b
+-- Partners: every fifth event, one organisation 37 places further on (so organisation 2
+-- partners all events of organisation 65). `during` is what event_partners_fill_during()
+-- would copy.
+INSERT INTO event_partners (event_id, organisation_id, position, during)
+SELECT b.id, md5('bench-org-' || ((b.org - 1 + 37) % 100 + 1))::uuid, 0, e.during
+  FROM bench_events b JOIN events e ON e.id = b.id
  WHERE b.n % 5 = 0;
 
-INSERT INTO sessions (id, event_id, title, description, kind, starts_at, ends_at, location)
-SELECT x.id, x.event_id, x.title, x.description, x.kind, x.starts_at, x.ends_at, 'Sal ' || (x.s + 1)
+INSERT INTO sessions (id, event_id, title, description, kind, starts_at, ends_at, location, created_at, updated_at)
+SELECT x.id, x.event_id, x.title, x.description, x.kind, x.starts_at, x.ends_at, 'Sal ' || (x.s + 1),
+       x.starts_at - interval '60 days', x.starts_at - interval '60 days'
   FROM bench_sessions x;
 
 INSERT INTO session_speakers (session_id, speaker_id, position, during)

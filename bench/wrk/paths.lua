@@ -1,7 +1,8 @@
 -- wrk script: each request takes a random line of a file. A line is a path, optionally
 -- followed by a tab and an entity tag to send as If-None-Match.
---   wrk -s bench/wrk/paths.lua <url> -- <file> <result.json>
--- At the end, one JSON object with the totals and latency percentiles goes to <result.json>.
+--   WRK_RESULT=<result.json> wrk -s bench/wrk/paths.lua <url> -- <file>
+-- At the end, one JSON object with the totals and latency percentiles (microseconds) goes
+-- to $WRK_RESULT (stdout when unset).
 local paths, tags = {}, {}
 local result_file
 
@@ -28,7 +29,7 @@ function request()
 end
 
 function done(summary, latency, requests)
-  local out = io.open(wrk_result_file or os.getenv("WRK_RESULT") or "/dev/stdout", "w")
+  local out = io.open(os.getenv("WRK_RESULT") or "/dev/stdout", "w")
   out:write(string.format(
     '{"requests": %d, "duration_us": %d, "bytes": %d, "errors": {"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}, "latency_us": {"p50": %d, "p90": %d, "p99": %d, "max": %d, "mean": %.1f}}\n',
     summary.requests, summary.duration, summary.bytes,
