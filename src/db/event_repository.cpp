@@ -382,22 +382,30 @@ std::vector<EventRow> list_events(soci::session& session, const EventFilter& f) 
       sql += "TRUE";
       break;
   }
-  if (f.from || f.to) {
+  // The window, as a fresh range expression each time it is used (each use binds its own
+  // parameters: every placeholder appears once).
+  auto window = [&]() {
     const std::optional<std::string> from = f.from ? std::optional(std::to_string(to_us(*f.from))) : std::nullopt;
     const std::optional<std::string> to = f.to ? std::optional(std::to_string(to_us(*f.to))) : std::nullopt;
-    sql += " AND e.during && tstzrange(eventd_ts(CAST(" + p.add(from) + " AS bigint)), eventd_ts(CAST(" + p.add(to) +
+    return "tstzrange(eventd_ts(CAST(" + p.add(from) + " AS bigint)), eventd_ts(CAST(" + p.add(to) +
            " AS bigint)), '[)')";
-  }
+  };
+  const bool windowed = f.from || f.to;
+  if (windowed) sql += " AND e.during && " + window();
   if (f.kind) sql += " AND e.kind = " + p.add(*f.kind);
   if (f.format) sql += " AND e.format = " + p.add(*f.format);
   if (f.status) sql += " AND e.status = " + p.add(*f.status);
   if (f.series) sql += " AND e.series = " + p.add(*f.series);
   if (f.tag) sql += " AND e.tags @> ARRAY[CAST(" + p.add(*f.tag) + " AS text)]";
   if (f.organiser_id) {
-    const std::string org = p.add_uuid(*f.organiser_id);
-    const std::string partner = p.add_uuid(*f.organiser_id);
-    sql += " AND e.id IN (SELECT x.id FROM events x WHERE x.organiser_id = " + org +
-           " UNION ALL SELECT pp.event_id FROM event_partners pp WHERE pp.organisation_id = " + partner + ")";
+    // As organiser or partner; with a window, each arm finds only the window's events through
+    // its (organisation, during) index (schema/011_list_indexes.sql).
+    sql += " AND e.id IN (SELECT x.id FROM events x WHERE x.organiser_id = " + p.add_uuid(*f.organiser_id);
+    if (windowed) sql += " AND x.during && " + window();
+    sql += " UNION ALL SELECT pp.event_id FROM event_partners pp WHERE pp.organisation_id = " +
+           p.add_uuid(*f.organiser_id);
+    if (windowed) sql += " AND pp.during && " + window();
+    sql += ")";
   }
   if (f.q) {
     const std::string q1 = p.add(*f.q), q2 = p.add(*f.q), q3 = p.add(*f.q);
