@@ -20,27 +20,33 @@ FeedCache::FeedCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
 
 std::shared_ptr<const RenderedFeed> FeedCache::find(const std::string& key) {
   if (!enabled_.load()) return nullptr;
-  std::lock_guard lock(mutex_);
+  std::shared_lock lock(mutex_);
   auto it = by_key_.find(key);
   if (it == by_key_.end()) {
-    ++misses_;
+    misses_.fetch_add(1, std::memory_order_relaxed);
     return nullptr;
   }
-  ++hits_;
-  lru_.splice(lru_.begin(), lru_, it->second);
-  return it->second->feed;
+  hits_.fetch_add(1, std::memory_order_relaxed);
+  const Entry& entry = *it->second;
+  if (!entry.used.load(std::memory_order_relaxed)) entry.used.store(true, std::memory_order_relaxed);
+  return entry.feed;
 }
 
 void FeedCache::store(Ticket ticket, const std::string& key, Tag tag, std::shared_ptr<const RenderedFeed> feed) {
   const std::size_t cost = cost_of(key, *feed);
   if (max_bytes_ == 0 || cost > max_bytes_ / 8) return;
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   // Checked under the lock that invalidate() also takes: no notification slips in between.
   if (!enabled_.load() || generation_.load() != ticket) return;
   if (auto it = by_key_.find(key); it != by_key_.end()) erase_locked(it->second);
-  while (!lru_.empty() && bytes_ + cost > max_bytes_) erase_locked(std::prev(lru_.end()));
-  lru_.push_front(Entry{key, tag, std::move(feed), cost});
-  by_key_[key] = lru_.begin();
+  while (!entries_.empty() && bytes_ + cost > max_bytes_) evict_one_locked();
+  entries_.emplace_front();
+  Entry& entry = entries_.front();
+  entry.key = key;
+  entry.tag = tag;
+  entry.feed = std::move(feed);
+  entry.cost = cost;
+  by_key_[key] = entries_.begin();
   if (tag.event_id) {
     keys_by_event_[*tag.event_id].insert(key);
   } else {
@@ -49,7 +55,21 @@ void FeedCache::store(Ticket ticket, const std::string& key, Tag tag, std::share
   bytes_ += cost;
 }
 
-void FeedCache::erase_locked(Lru::iterator it) {
+// Second chance: the oldest entry goes unless it was asked for since it was last passed
+// over; then it moves to the front instead, and loses its mark.
+void FeedCache::evict_one_locked() {
+  for (;;) {
+    auto oldest = std::prev(entries_.end());
+    if (oldest->used.exchange(false, std::memory_order_relaxed) && entries_.size() > 1) {
+      entries_.splice(entries_.begin(), entries_, oldest);
+      continue;
+    }
+    erase_locked(oldest);
+    return;
+  }
+}
+
+void FeedCache::erase_locked(Entries::iterator it) {
   if (it->tag.event_id) {
     auto keys = keys_by_event_.find(*it->tag.event_id);
     if (keys != keys_by_event_.end()) {
@@ -61,11 +81,11 @@ void FeedCache::erase_locked(Lru::iterator it) {
   }
   bytes_ -= it->cost;
   by_key_.erase(it->key);
-  lru_.erase(it);
+  entries_.erase(it);
 }
 
 void FeedCache::clear_locked() {
-  lru_.clear();
+  entries_.clear();
   by_key_.clear();
   keys_by_event_.clear();
   list_keys_.clear();
@@ -78,7 +98,7 @@ void FeedCache::invalidate(std::string_view payload) {
     invalidate_all();
     return;
   }
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   ++generation_;
   if (auto keys = keys_by_event_.find(std::string(payload)); keys != keys_by_event_.end()) {
     const std::unordered_set<std::string> doomed = keys->second;
@@ -89,21 +109,21 @@ void FeedCache::invalidate(std::string_view payload) {
 }
 
 void FeedCache::invalidate_all() {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   ++generation_;
   clear_locked();
 }
 
 void FeedCache::set_enabled(bool enabled) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   ++generation_;
   clear_locked();
   enabled_ = enabled && max_bytes_ > 0;
 }
 
 FeedCacheStats FeedCache::stats() const {
-  std::lock_guard lock(mutex_);
-  return {hits_, misses_, by_key_.size(), bytes_, enabled_.load()};
+  std::shared_lock lock(mutex_);
+  return {hits_.load(), misses_.load(), by_key_.size(), bytes_, enabled_.load()};
 }
 
 FeedNotifications::FeedNotifications(FeedCache& cache, const std::string& database_url) : cache_(cache) {

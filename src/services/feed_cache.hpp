@@ -18,8 +18,9 @@
 // the feed's data were read and refuses it if any notification arrived since. (A change
 // committed after the data were read but announced after the store drops the entry then.)
 //
-// Memory is bounded: least recently used entries go first; a feed larger than an eighth of
-// the budget is never kept.
+// Memory is bounded: when full, entries not asked for since they were last passed over go
+// first (second chance, an approximation of least recently used that lets lookups share the
+// lock); a feed larger than an eighth of the budget is never kept.
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -27,6 +28,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -93,23 +95,25 @@ class FeedCache {
     Tag tag;
     std::shared_ptr<const RenderedFeed> feed;
     std::size_t cost = 0;
+    mutable std::atomic<bool> used{false};  // asked for since eviction last passed it
   };
-  using Lru = std::list<Entry>;  // most recently used first
+  using Entries = std::list<Entry>;  // newest (or given a second chance) first
 
-  void erase_locked(Lru::iterator it);
+  void erase_locked(Entries::iterator it);
+  void evict_one_locked();
   void clear_locked();
 
   const std::size_t max_bytes_;
   std::atomic<std::uint64_t> generation_{0};
   std::atomic<bool> enabled_{false};
-  mutable std::mutex mutex_;
-  Lru lru_;
-  std::unordered_map<std::string, Lru::iterator> by_key_;
+  mutable std::shared_mutex mutex_;  // shared: lookups; exclusive: changes
+  Entries entries_;
+  std::unordered_map<std::string, Entries::iterator> by_key_;
   std::unordered_map<std::string, std::unordered_set<std::string>> keys_by_event_;
   std::unordered_set<std::string> list_keys_;
   std::size_t bytes_ = 0;
-  std::uint64_t hits_ = 0;
-  std::uint64_t misses_ = 0;
+  std::atomic<std::uint64_t> hits_{0};
+  std::atomic<std::uint64_t> misses_{0};
 };
 
 }  // namespace eventd::services

@@ -25,7 +25,7 @@ Response feed_response(const RequestContext& context, const services::Feed& feed
     response = not_modified(content.etag, content.last_modified);
   } else {
     response.status = 200;
-    response.body = content.body;
+    response.shared_body = std::shared_ptr<const std::string>(feed.content, &content.body);  // no copy
     set_validators(response, content.etag, content.last_modified);
     response.headers.set("Content-Type", feed.itip_method.empty()
                                              ? "text/calendar; charset=utf-8"
