@@ -70,8 +70,20 @@ void NotificationListener::run() {
     return !stopping_.load();
   };
   while (!stopping_) {
+    // What the server says on its way out ("terminating connection due to administrator
+    // command") arrives as a notice; libpq would print it raw on stderr, in the middle of
+    // the JSON log lines. Kept as the reason of the loss instead (declared before the
+    // connection, which refers to it until it is closed).
+    std::string last_notice;
     Connection connection(PQconnectdb(conninfo_.c_str()));
     std::string failure;
+    PQsetNoticeReceiver(
+        connection.get(),
+        [](void* target, const PGresult* result) {
+          const char* message = PQresultErrorMessage(result);
+          if (message) *static_cast<std::string*>(target) = message;
+        },
+        &last_notice);
     if (PQstatus(connection.get()) != CONNECTION_OK) {
       failure = PQerrorMessage(connection.get());
     } else {
@@ -102,6 +114,7 @@ void NotificationListener::run() {
       }
     }
     if (stopping_) return;
+    if (!last_notice.empty()) failure = last_notice + failure;
     callbacks_.lost(failure.empty() ? "connection lost" : failure);
   }
 }

@@ -360,7 +360,7 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection
     request_id = request_id_for(request);
     auto started = std::chrono::steady_clock::now();
     metrics.request_started();
-    auto [response, route] = co_await dispatch(router, cors, backend, request, request_id);
+    auto [response, route, caller] = co_await dispatch(router, cors, backend, request, request_id);
     cors.decorate(request, response);
     auto elapsed = std::chrono::steady_clock::now() - started;
     metrics.request_finished(to_string(request.method), route, response.status, elapsed);
@@ -370,12 +370,18 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection
         std::to_chars(std::begin(duration_text), std::end(duration_text),
                       std::chrono::duration<double, std::milli>(elapsed).count(), std::chars_format::fixed, 6)
             .ptr;
-    log::info("request", {{"request_id", request_id},
-                          {"method", to_string(request.method)},
-                          {"path", loggable_path(request.path)},
-                          {"route", route},
-                          {"status", std::string_view(status_text, status_end - status_text)},
-                          {"duration_ms", std::string_view(duration_text, duration_end - duration_text)}});
+    const std::string path = loggable_path(request.path);
+    // The caller's key id only when an API key was used: never the key or a token itself.
+    const std::array<log::Field, 8> fields{
+        {{"request_id", request_id},
+         {"method", to_string(request.method)},
+         {"path", path},
+         {"route", route},
+         {"status", std::string_view(status_text, status_end - status_text)},
+         {"duration_ms", std::string_view(duration_text, duration_end - duration_text)},
+         {"credential", caller.credential},
+         {"key_id", caller.key_id}}};
+    log::info("request", std::span<const log::Field>(fields.data(), caller.key_id.empty() ? 7 : 8));
     keep_alive = keep_alive && !draining;
     if (!co_await write(*connection, std::move(response), request.method == Method::head, keep_alive, request_id)) {
       break;
