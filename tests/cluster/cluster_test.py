@@ -6,7 +6,8 @@ It shows, in order:
   seats     300 concurrent registrations for 20 seats, spread over both instances: exactly 20
             confirmed (in the answers and in SQL)
   feeds     a change through instance a is in the feed fetched from instance b within a second,
-            with b's cache warm, also right after the listening connections were cut
+            with b's cache warm, also right after the listening connections were cut, and
+            while their backends hang
   kill -9   of one instance under a steady load of reads and registrations: every 201 is in
             the database, reads keep succeeding (nginx retries them on the other instance),
             registrations are never sent twice
@@ -331,6 +332,27 @@ def scenario_feeds(cluster, world):
         took = change_and_watch(f"Flödet avbrott {round_ + 1}", cut_listeners=True)
         check(took is not None, f"cut {round_ + 1}: with its listener cut, b's feed shows the change within 1 s"
                                 f"{'' if took is None else f' ({took * 1000:.0f} ms)'}")
+    for round_ in range(2):
+        # Worse than a cut: the listeners' backends hang (SIGSTOP). Their connections stay
+        # open and the kernel keeps answering TCP for them, so nothing says they are lost;
+        # b must find out by itself, in time, and stop trusting its cache.
+        check(wait_until(5, lambda: metric(cluster.port_b, "eventd_feed_cache_enabled") == 1),
+              f"hang {round_ + 1}: b's cache is on")
+        warm_b()
+        frozen = [int(p) for p in cluster.sql("SELECT pid FROM pg_stat_activity "
+                                              "WHERE application_name = 'eventd-listener'")]
+        for pid in frozen:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            took = change_and_watch(f"Flödet hängt {round_ + 1}", cut_listeners=False)
+        finally:
+            for pid in frozen:
+                os.kill(pid, signal.SIGCONT)
+            cluster.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid IN (%s)" %
+                        ",".join(str(p) for p in frozen))
+        check(len(frozen) == 2 and took is not None,
+              f"hang {round_ + 1}: with its listener's backend stopped, b's feed shows the change within 1 s"
+              f"{'' if took is None else f' ({took * 1000:.0f} ms)'}")
     check(wait_until(5, lambda: metric(cluster.port_b, "eventd_feed_cache_enabled") == 1),
           "b's cache is on again after the cuts")
     if took_all:
