@@ -449,3 +449,29 @@ TEST_CASE_FIXTURE(Feeds, "feeds: the seed events' feeds import again with their 
   CHECK(again.json()["created_sessions"].empty());
   CHECK(again.json()["skipped"].size() == count_lines(ics, "BEGIN:VEVENT"));
 }
+
+// The sessions still in a speaker's feed cannot tell that one left it: the speaker's
+// programme change moves Last-Modified, so a client revalidating with If-Modified-Since
+// alone gets the new feed.
+TEST_CASE_FIXTURE(Feeds, "feeds: a session leaving a speaker's programme moves the feed's Last-Modified") {
+  const std::string target = "/v1/speakers/alice-petren/calendar.ics";
+  const std::string session = "/v1/events/integrationsforum-2020/sessions/" + session_ids["Global migration i coronatider"];
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // HTTP dates have whole seconds
+  auto before = feed(target);
+  CHECK(count_lines(before.body, "BEGIN:VEVENT") == 1);
+  const json speakers = server.get(session).json()["speaker_ids"];
+  json others = json::array();
+  for (const auto& id : speakers) {
+    if (id != speaker_ids["alice-petren"]) others.push_back(id);
+  }
+  REQUIRE(others.size() + 1 == speakers.size());
+  auto removed = server.request("PATCH", session, json{{"speaker_ids", others}}.dump(),
+                                {{"Authorization", "Bearer " + admin}, {"Content-Type", "application/merge-patch+json"}});
+  REQUIRE_MESSAGE(removed.status == 200, removed.body);
+  auto unchanged_since = server.get(target, {{"If-Modified-Since", before.header("Last-Modified")}});
+  CHECK(unchanged_since.status == 200);
+  CHECK(count_lines(unchanged_since.body, "BEGIN:VEVENT") == 0);
+  auto after = feed(target);
+  CHECK(after.header("Last-Modified") != before.header("Last-Modified"));
+  CHECK(server.get(target, {{"If-Modified-Since", after.header("Last-Modified")}}).status == 304);
+}
