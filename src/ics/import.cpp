@@ -287,7 +287,8 @@ std::string without_eventd_paragraphs(std::string text) {
   for (;;) {
     const auto cut = text.rfind("\n\n");
     const std::string_view last = std::string_view(text).substr(cut == std::string::npos ? 0 : cut + 2);
-    const bool added = std::any_of(kLabels.begin(), kLabels.end(), [&](std::string_view l) { return last.starts_with(l); });
+    const bool added =
+        std::any_of(kLabels.begin(), kLabels.end(), [&](std::string_view l) { return last.starts_with(l); });
     if (!added) return text;
     text.resize(cut == std::string::npos ? 0 : cut);
   }
@@ -403,57 +404,52 @@ domain::Venue venue_from(std::string_view location) {
   return v;
 }
 
-std::optional<domain::EventKind> kind_from_category(std::string_view category) {
+// A CATEGORIES value that names a kind: its wire name, or a label in Swedish or English
+// (lower-cased; to_lower_ascii leaves å, ä, ö alone, so the labels are written in lower case).
+template <typename Kind>
+struct KindLabel {
+  std::string_view text;
+  Kind kind;
+};
+
+template <typename Kind, std::size_t N, typename Parse>
+std::optional<Kind> kind_from_label(std::string_view category, const std::array<KindLabel<Kind>, N>& labels,
+                                    Parse parse_wire_name) {
   const std::string l = to_lower_ascii(category);
-  if (auto k = domain::parse_event_kind(l)) return k;
-  struct Label {
-    std::string_view text;
-    domain::EventKind kind;
-  };
-  static constexpr std::array<Label, 11> kLabels{{
-      {"seminarium", domain::EventKind::seminar},
-      {"webbinarium", domain::EventKind::webinar},
-      {"konferens", domain::EventKind::conference},
-      {"studiebes\xc3\xb6k", domain::EventKind::study_visit},
-      {"studiebesök", domain::EventKind::study_visit},
-      {"study visit", domain::EventKind::study_visit},
-      {"studieresa", domain::EventKind::study_visit},
-      {"m\xc3\xb6te", domain::EventKind::meeting},
-      {"seminar", domain::EventKind::seminar},
-      {"webinar", domain::EventKind::webinar},
-      {"conference", domain::EventKind::conference},
-  }};
-  for (const auto& label : kLabels) {
+  if (auto k = parse_wire_name(l)) return k;
+  for (const auto& label : labels) {
     if (label.text == l) return label.kind;
   }
   return std::nullopt;
 }
 
-std::optional<domain::SessionKind> session_kind_from_category(std::string_view category) {
-  const std::string l = to_lower_ascii(category);
-  if (auto k = domain::parse_session_kind(l)) return k;
-  struct Label {
-    std::string_view text;
-    domain::SessionKind kind;
-  };
-  // The labels calendar_renderer.cpp writes (lower case; to_lower_ascii leaves å, ä, ö alone).
-  static constexpr std::array<Label, 11> kLabels{{
-      {"föredrag", domain::SessionKind::talk},
-      {"talk", domain::SessionKind::talk},
-      {"panelsamtal", domain::SessionKind::panel},
-      {"studiebesök", domain::SessionKind::site_visit},
-      {"site visit", domain::SessionKind::site_visit},
-      {"paus", domain::SessionKind::break_},
-      {"break", domain::SessionKind::break_},
-      {"programpunkt", domain::SessionKind::other},
-      {"programme item", domain::SessionKind::other},
-      {"workshop", domain::SessionKind::workshop},
-      {"panel", domain::SessionKind::panel},
+std::optional<domain::EventKind> kind_from_category(std::string_view category) {
+  using K = domain::EventKind;
+  static constexpr std::array<KindLabel<K>, 7> kLabels{{
+      {"seminarium", K::seminar},
+      {"webbinarium", K::webinar},
+      {"konferens", K::conference},
+      {"studiebesök", K::study_visit},
+      {"study visit", K::study_visit},
+      {"studieresa", K::study_visit},
+      {"möte", K::meeting},
   }};
-  for (const auto& label : kLabels) {
-    if (label.text == l) return label.kind;
-  }
-  return std::nullopt;
+  return kind_from_label(category, kLabels, [](std::string_view l) { return domain::parse_event_kind(l); });
+}
+
+// Also the labels calendar_renderer.cpp writes for sessions.
+std::optional<domain::SessionKind> session_kind_from_category(std::string_view category) {
+  using K = domain::SessionKind;
+  static constexpr std::array<KindLabel<K>, 7> kLabels{{
+      {"föredrag", K::talk},
+      {"panelsamtal", K::panel},
+      {"studiebesök", K::site_visit},
+      {"site visit", K::site_visit},
+      {"paus", K::break_},
+      {"programpunkt", K::other},
+      {"programme item", K::other},
+  }};
+  return kind_from_label(category, kLabels, [](std::string_view l) { return domain::parse_session_kind(l); });
 }
 
 // The UID of the VEVENT of this file that `v` is a programme item of, if any.

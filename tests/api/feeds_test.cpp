@@ -409,8 +409,8 @@ TEST_CASE_FIXTURE(Feeds, "feeds: the seed events' feeds import again with their 
     REQUIRE(copy_response.status == 200);
     const json copy = copy_response.json();
     CHECK(copy["status"] == "draft");
-    CHECK(copy["organiser_id"] == server.database().scalar(
-                                      "SELECT id::text FROM organisations WHERE slug = 'fyrbodals-kommunalforbund'"));
+    CHECK(copy["organiser_id"] ==
+          server.database().scalar("SELECT id::text FROM organisations WHERE slug = 'fyrbodals-kommunalforbund'"));
     for (const std::string field :
          {"title", "kind", "timezone", "all_day", "starts_at", "ends_at", "starts_on", "ends_on"}) {
       CAPTURE(field);
@@ -455,7 +455,8 @@ TEST_CASE_FIXTURE(Feeds, "feeds: the seed events' feeds import again with their 
 // alone gets the new feed.
 TEST_CASE_FIXTURE(Feeds, "feeds: a session leaving a speaker's programme moves the feed's Last-Modified") {
   const std::string target = "/v1/speakers/alice-petren/calendar.ics";
-  const std::string session = "/v1/events/integrationsforum-2020/sessions/" + session_ids["Global migration i coronatider"];
+  const std::string session =
+      "/v1/events/integrationsforum-2020/sessions/" + session_ids["Global migration i coronatider"];
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // HTTP dates have whole seconds
   auto before = feed(target);
   CHECK(count_lines(before.body, "BEGIN:VEVENT") == 1);
@@ -465,8 +466,9 @@ TEST_CASE_FIXTURE(Feeds, "feeds: a session leaving a speaker's programme moves t
     if (id != speaker_ids["alice-petren"]) others.push_back(id);
   }
   REQUIRE(others.size() + 1 == speakers.size());
-  auto removed = server.request("PATCH", session, json{{"speaker_ids", others}}.dump(),
-                                {{"Authorization", "Bearer " + admin}, {"Content-Type", "application/merge-patch+json"}});
+  auto removed =
+      server.request("PATCH", session, json{{"speaker_ids", others}}.dump(),
+                     {{"Authorization", "Bearer " + admin}, {"Content-Type", "application/merge-patch+json"}});
   REQUIRE_MESSAGE(removed.status == 200, removed.body);
   auto unchanged_since = server.get(target, {{"If-Modified-Since", before.header("Last-Modified")}});
   CHECK(unchanged_since.status == 200);

@@ -172,7 +172,8 @@ boost::asio::awaitable<Response> import_events(RequestContext& context) {
   }
   for (const auto& s : report.skipped) skipped.push_back({{"uid", s.uid}, {"reason", s.reason}});
   co_return json_response(
-      200, {{"created", std::move(created)}, {"created_sessions", std::move(sessions)}, {"skipped", std::move(skipped)}});
+      200,
+      {{"created", std::move(created)}, {"created_sessions", std::move(sessions)}, {"skipped", std::move(skipped)}});
 }
 
 boost::asio::awaitable<Response> list_events(RequestContext& context) {
