@@ -222,12 +222,13 @@ class World:
         self.key = r.json()["key"]
         self.key_id = r.json()["id"]
         self.auth = {"Authorization": "Bearer " + self.key}
+        self.event_ids = {}
 
-    def event_slug(self, prefix):
-        """A new event without a seat limit, under a slug of its own."""
+    def event_slug(self, prefix, capacity=None):
+        """A new event (without a seat limit unless given), under a slug of its own."""
         self.made = getattr(self, "made", 0) + 1
         slug = f"{prefix}-{self.made}"
-        self.event(slug, None)
+        self.event_ids[slug] = self.event(slug, capacity)
         return slug
 
     def event(self, slug, capacity):
@@ -247,7 +248,8 @@ def registration_body(email):
 
 def scenario_seats(cluster, world):
     print("seats: 300 concurrent registrations for 20 seats through nginx", flush=True)
-    event_id = world.event("tjugo-platser", 20)
+    slug = world.event_slug("tjugo-platser", capacity=20)
+    event_id = world.event_ids[slug]
     before = {name: sum(1 for line in cluster.log_lines(name) if line.get("method") == "POST"
                         and line.get("route") == "/v1/events/{id}/registrations") for name in "ab"}
     gate = threading.Barrier(300)
@@ -255,7 +257,7 @@ def scenario_seats(cluster, world):
     def register(i):
         client = Client(cluster.port, timeout=60)
         gate.wait()
-        r = client.request("POST", "/v1/events/tjugo-platser/registrations",
+        r = client.request("POST", f"/v1/events/{slug}/registrations",
                            registration_body(f"plats{i}@example.se"))
         client.close()
         return r
@@ -287,8 +289,8 @@ def scenario_seats(cluster, world):
 
 def scenario_feeds(cluster, world):
     print("feeds: a change through instance a, in instance b's cached feed within a second", flush=True)
-    world.event("flodet", None)
-    feed = "/v1/events/flodet/calendar.ics"
+    slug = world.event_slug("flodet")
+    feed = f"/v1/events/{slug}/calendar.ics"
     a = Client(cluster.port_a)
     b = Client(cluster.port_b)
     patch_headers = dict(world.auth, **{"Content-Type": "application/merge-patch+json"})
@@ -308,7 +310,7 @@ def scenario_feeds(cluster, world):
                                 "WHERE application_name = 'eventd-listener'")[0]
             if not check(ended == "2", f"both instances' listening connections were ended ({ended})"):
                 return None
-        r = a.request("PATCH", "/v1/events/flodet", json.dumps({"title": title}), patch_headers)
+        r = a.request("PATCH", f"/v1/events/{slug}", json.dumps({"title": title}), patch_headers)
         assert r.status == 200, r.text
         changed = time.monotonic()
         if not wait_until(1.0, lambda: title in b.request("GET", feed).text, step=0.01):
