@@ -26,6 +26,8 @@ def mailbox(value):
 
 out = {
     "envelope_to": message["X-Envelope-To"],
+    "sink_tls": message["X-Sink-TLS"],
+    "sink_login": message["X-Sink-Login"],
     "from": mailbox(message["From"]),
     "to": mailbox(message["To"]),
     "subject": str(message["Subject"]),
