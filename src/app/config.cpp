@@ -119,6 +119,7 @@ Config parse_config(const RawConfig& raw, unsigned cores) {
   config.statement_timeout =
       std::chrono::milliseconds(parse_count(raw.statement_timeout_ms, "EVENTD_STATEMENT_TIMEOUT_MS", 10, 600000));
   config.shutdown_grace = std::chrono::seconds(parse_count(raw.shutdown_grace_s, "EVENTD_SHUTDOWN_GRACE_S", 0, 3600));
+  config.feed_cache_bytes = parse_count(raw.feed_cache_mb, "EVENTD_FEED_CACHE_MB", 0, 64 * 1024) * 1024 * 1024;
   config.retention_days = static_cast<int>(parse_count(raw.retention_days, "EVENTD_RETENTION_DAYS", 1, 36500));
   config.retention_sweep =
       std::chrono::seconds(parse_count(raw.retention_sweep_s, "EVENTD_RETENTION_SWEEP_S", 1, 86400));

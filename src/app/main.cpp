@@ -37,6 +37,8 @@ void add_config_options(CLI::App& cli, RawConfig& raw) {
       ->envname("EVENTD_STATEMENT_TIMEOUT_MS");
   cli.add_option("--shutdown-grace", raw.shutdown_grace_s, "seconds to finish requests in flight on SIGTERM")
       ->envname("EVENTD_SHUTDOWN_GRACE_S");
+  cli.add_option("--feed-cache-mb", raw.feed_cache_mb, "memory for rendered calendar feeds (0: no cache)")
+      ->envname("EVENTD_FEED_CACHE_MB");
   cli.add_option("--retention-days", raw.retention_days, "anonymise registrations this long after their event ended")
       ->envname("EVENTD_RETENTION_DAYS");
   cli.add_option("--retention-sweep", raw.retention_sweep_s, "seconds between retention sweeps")

@@ -11,7 +11,8 @@ namespace eventd::log {
 enum class Format { text, json };
 void set_format(Format format);
 
-using Field = std::pair<std::string_view, std::string>;
+// The value is a view: a temporary (std::to_string(...)) lives until the call returns.
+using Field = std::pair<std::string_view, std::string_view>;
 void write(std::string_view level, std::string_view message, std::initializer_list<Field> fields = {});
 
 inline void info(std::string_view message, std::initializer_list<Field> fields = {}) { write("info", message, fields); }

@@ -22,7 +22,7 @@ boost::asio::awaitable<Dispatched> dispatch(const Router& router, const CorsPoli
     response.headers.set("Allow", allow_header(match.allowed));
     co_return Dispatched{std::move(response), "unmatched"};
   }
-  std::string route = match.route->pattern;
+  const std::string_view route = match.route->pattern;
   try {
     RequestContext context{request, backend, request_id, std::move(match.params), Query::parse(request.query)};
     // Awaited into a named variable first: g++ 12 destroys the temporary of a co_await
@@ -33,7 +33,8 @@ boost::asio::awaitable<Dispatched> dispatch(const Router& router, const CorsPoli
   } catch (const domain::Error& error) {
     co_return Dispatched{problem(error), route};
   } catch (const std::exception& error) {
-    log::error("unexpected error", {{"request_id", request_id}, {"route", route}, {"error", error.what()}});
+    log::error("unexpected error",
+               {{"request_id", request_id}, {"route", std::string(route)}, {"error", error.what()}});
     co_return Dispatched{
         problem(500, "An unexpected error occurred. It has been logged with request id " + request_id + "."), route};
   }

@@ -2,9 +2,19 @@
 
 namespace eventd::test {
 
-TestServer::TestServer(ServerSettings settings) : settings_(std::move(settings)) {
+TestServer::TestServer(ServerSettings settings)
+    : settings_(std::move(settings)), own_database_(std::make_unique<TestDatabase>()), database_(own_database_.get()) {
+  start();
+}
+
+TestServer::TestServer(TestDatabase& shared, ServerSettings settings)
+    : settings_(std::move(settings)), database_(&shared) {
+  start();
+}
+
+void TestServer::start() {
   app::RawConfig raw;
-  raw.database_url = settings_.database_url.empty() ? database_.url() : settings_.database_url;
+  raw.database_url = settings_.database_url.empty() ? database_->url() : settings_.database_url;
   raw.listen = "127.0.0.1:0";
   raw.admin_key = settings_.admin_key;
   raw.cors_origins = settings_.cors_origins;

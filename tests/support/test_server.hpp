@@ -36,10 +36,12 @@ struct ServerSettings {
 class TestServer {
  public:
   explicit TestServer(ServerSettings settings = {});
+  // A second instance over another server's database (several instances, one database).
+  TestServer(TestDatabase& shared, ServerSettings settings = {});
   ~TestServer();
 
   unsigned short port() const { return port_; }
-  TestDatabase& database() { return database_; }
+  TestDatabase& database() { return *database_; }
   const ServerSettings& settings() const { return settings_; }
 
   HttpResponse request(const std::string& method, const std::string& target, const std::string& body = "",
@@ -51,8 +53,11 @@ class TestServer {
   }
 
  private:
+  void start();
+
   ServerSettings settings_;
-  TestDatabase database_;
+  std::unique_ptr<TestDatabase> own_database_;
+  TestDatabase* database_;
   std::unique_ptr<app::App> app_;
   std::thread thread_;
   unsigned short port_ = 0;
