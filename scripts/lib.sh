@@ -14,6 +14,7 @@ PACKAGES=(
   libsodium-dev libcli11-dev libhowardhinnant-date-dev tzdata
   postgresql-15 postgresql-client-15
   python3 python3-vobject python3-icalendar python3-aiosmtpd curl libcurl4-openssl-dev
+  openssl   # tests: certificates for the SMTP server over TLS, made at test time
   chromium fonts-dejavu-core
   clang-14 libclang-rt-14-dev llvm-14   # scripts/fuzz: libFuzzer, sanitizers, llvm-symbolizer
   nginx-light systemd                   # deploy/cluster and its test; systemd-analyze checks deploy/eventd.service
