@@ -22,6 +22,8 @@ using eventd::app::Config;
 using eventd::app::RawConfig;
 
 void add_config_options(CLI::App& cli, RawConfig& raw) {
+  // --help shows each default: deploy/eventd.env is checked against it (tests/tools/check_env_file.py).
+  cli.option_defaults()->always_capture_default();
   cli.add_option("--database-url", raw.database_url, "libpq connection string or URI")->envname("EVENTD_DATABASE_URL");
   cli.add_option("--listen", raw.listen, "address:port to listen on")->envname("EVENTD_LISTEN");
   cli.add_option("--public-url", raw.public_url, "base of URLs and of iCalendar UIDs")->envname("EVENTD_PUBLIC_URL");

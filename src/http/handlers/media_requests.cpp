@@ -52,6 +52,7 @@ boost::asio::awaitable<services::MediaRequestAccess> access_of(RequestContext& c
   services::MediaRequestAccess access;
   auto token = bearer_token(context.request);
   if (token && token->starts_with(services::kStatusTokenPrefix)) {
+    context.caller_note.credential = "status_token";
     access.token = *token;
   } else {
     access.caller = co_await authenticate(context);
