@@ -1,6 +1,7 @@
 #include "app/config.hpp"
 
 #include <charconv>
+#include <filesystem>
 #include <tuple>
 
 namespace eventd::app {
@@ -133,6 +134,13 @@ Config parse_config(const RawConfig& raw, unsigned cores) {
     } catch (const std::invalid_argument& error) {
       // Not the URL itself: it may hold a password.
       throw ConfigError(std::string("EVENTD_SMTP_URL: ") + error.what());
+    }
+    if (!raw.smtp_ca_file.empty()) {
+      std::error_code error;
+      if (!std::filesystem::is_regular_file(raw.smtp_ca_file, error)) {
+        throw ConfigError("EVENTD_SMTP_CA_FILE: '" + raw.smtp_ca_file + "' is not a file (PEM CA certificates)");
+      }
+      config.smtp->ca_file = raw.smtp_ca_file;
     }
     auto from = mail::parse_mailbox(raw.mail_from);
     if (!from) {

@@ -64,6 +64,7 @@ struct RawConfig {
   std::string rate_limit_burst = "10";
   std::string trusted_proxies;
   std::string smtp_url;
+  std::string smtp_ca_file;
   std::string mail_from;
   std::string mail_retry_ms = "30000";
   std::string mail_retry_max_ms = "3600000";

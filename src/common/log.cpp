@@ -119,7 +119,7 @@ bool needs_quotes(std::string_view value) {
 
 void set_format(Format format) { current_format = format; }
 
-void write(std::string_view level, std::string_view message, std::initializer_list<Field> fields) {
+void write(std::string_view level, std::string_view message, std::span<const Field> fields) {
   thread_local std::string line;  // a line a request: its memory is kept between lines
   line.clear();
   if (current_format == Format::json) {

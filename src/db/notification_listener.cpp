@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 #include "db/pool.hpp"
@@ -31,11 +32,13 @@ std::string listener_conninfo(const std::string& url) {
 }  // namespace
 
 NotificationListener::NotificationListener(std::string url, std::string channel, ListenerCallbacks callbacks,
-                                           std::chrono::milliseconds max_backoff)
+                                           ListenerTiming timing)
     : conninfo_(listener_conninfo(url)),
       channel_(std::move(channel)),
       callbacks_(std::move(callbacks)),
-      max_backoff_(max_backoff) {
+      max_backoff_(timing.max_backoff),
+      heartbeat_(timing.heartbeat),
+      heartbeat_timeout_(timing.heartbeat_timeout) {
   wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wake_fd_ < 0) throw std::runtime_error("eventfd failed");
 }
@@ -70,8 +73,20 @@ void NotificationListener::run() {
     return !stopping_.load();
   };
   while (!stopping_) {
+    // What the server says on its way out ("terminating connection due to administrator
+    // command") arrives as a notice; libpq would print it raw on stderr, in the middle of
+    // the JSON log lines. Kept as the reason of the loss instead (declared before the
+    // connection, which refers to it until it is closed).
+    std::string last_notice;
     Connection connection(PQconnectdb(conninfo_.c_str()));
     std::string failure;
+    PQsetNoticeReceiver(
+        connection.get(),
+        [](void* target, const PGresult* result) {
+          const char* message = PQresultErrorMessage(result);
+          if (message) *static_cast<std::string*>(target) = message;
+        },
+        &last_notice);
     if (PQstatus(connection.get()) != CONNECTION_OK) {
       failure = PQerrorMessage(connection.get());
     } else {
@@ -89,12 +104,45 @@ void NotificationListener::run() {
     backoff = std::chrono::milliseconds(50);
     callbacks_.connected();
 
+    // A connection can die without a word: a hung server, a backend stopped, a network cut
+    // (TCP keepalives take many seconds, and a live kernel under a stopped backend answers
+    // them anyway). Notifications sent meanwhile would be lost while the owner trusts its
+    // cache. So the listener asks a trivial query every heartbeat_ and gives the connection
+    // up when an answer is later than heartbeat_timeout_: a silent loss is noticed within
+    // their sum, and the owner stops trusting what it kept.
     const int socket = PQsocket(connection.get());
+    using Clock = std::chrono::steady_clock;
+    auto last_answer = Clock::now();
+    std::optional<Clock::time_point> asked;  // a heartbeat query waits for its answer since then
     while (!stopping_) {
-      if (!wait(socket, std::chrono::milliseconds(1000))) return;
+      const auto now = Clock::now();
+      if (asked && now - *asked > heartbeat_timeout_) {
+        failure = "no answer to the heartbeat within " + std::to_string(heartbeat_timeout_.count()) + " ms";
+        break;
+      }
+      if (!asked && now - last_answer >= heartbeat_) {
+        if (PQsendQuery(connection.get(), "SELECT 1") == 0) {
+          failure = PQerrorMessage(connection.get());
+          break;
+        }
+        asked = now;
+      }
+      auto until_next = asked ? *asked + heartbeat_timeout_ - now : last_answer + heartbeat_ - now;
+      auto timeout =
+          std::max(std::chrono::duration_cast<std::chrono::milliseconds>(until_next), std::chrono::milliseconds(1));
+      if (!wait(socket, timeout)) return;
       if (PQconsumeInput(connection.get()) == 0 || PQstatus(connection.get()) != CONNECTION_OK) {
         failure = PQerrorMessage(connection.get());
         break;
+      }
+      while (asked && !PQisBusy(connection.get())) {
+        PGresult* result = PQgetResult(connection.get());
+        if (!result) {  // the heartbeat's answer is complete
+          asked.reset();
+          last_answer = Clock::now();
+          break;
+        }
+        PQclear(result);
       }
       while (PGnotify* notification = PQnotifies(connection.get())) {
         callbacks_.notified(notification->extra ? notification->extra : "");
@@ -102,6 +150,7 @@ void NotificationListener::run() {
       }
     }
     if (stopping_) return;
+    if (!last_notice.empty()) failure = last_notice + failure;
     callbacks_.lost(failure.empty() ? "connection lost" : failure);
   }
 }

@@ -34,6 +34,9 @@ std::string keyword_conninfo(const std::string& url) {
 
 ConnectionPool::ConnectionPool(PoolOptions options) : options_(std::move(options)) {
   options_.url = keyword_conninfo(options_.url);
+  // A database host that vanished (no refusal, no answer) would hold a database thread in
+  // connect() for minutes while requests queue behind it: bounded, unless the URL says otherwise.
+  if (options_.url.find("connect_timeout=") == std::string::npos) options_.url += " connect_timeout='5'";
   if (options_.size == 0) options_.size = 1;
   for (std::size_t i = 0; i < options_.size; ++i) {
     auto slot = std::make_unique<Slot>();

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "http/context.hpp"
 #include "http/message.hpp"
 
 namespace eventd::http {
@@ -18,6 +19,7 @@ struct Dispatched {
   // The matched pattern, for metrics and logs ("unmatched" otherwise): a view of the router's
   // own text, valid as long as the router.
   std::string_view route;
+  CallerNote caller{};  // for the request log
 };
 
 boost::asio::awaitable<Dispatched> dispatch(const Router& router, const CorsPolicy& cors, Backend& backend,

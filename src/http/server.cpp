@@ -143,6 +143,7 @@ struct Server::Impl {
   std::unordered_set<std::shared_ptr<Connection>> connections;
 
   asio::awaitable<void> accept_loop();
+  void adopt(tcp::socket socket);
   asio::awaitable<void> sweep();
   void stop();
   asio::awaitable<void> serve(std::shared_ptr<Connection> connection);
@@ -212,14 +213,31 @@ void Server::Impl::stop() {
 void Server::Impl::begin_shutdown() {
   if (draining.exchange(true)) return;
   log::info("shutting down: no new connections, finishing requests in flight");
+  // Connections the kernel completed but nobody accepted yet would be reset by close(), and
+  // their clients (a proxy) may already have sent a request on them: take them first.
   beast::error_code ec;
+  acceptor->non_blocking(true, ec);
+  std::size_t taken = 0;
+  while (!ec) {
+    auto& context = *contexts[next_context++ % contexts.size()];
+    tcp::socket socket(context);
+    acceptor->accept(socket, ec);
+    if (!ec) {
+      adopt(std::move(socket));
+      ++taken;
+    }
+  }
   acceptor->close(ec);
+  if (taken > 0)
+    log::info("shutting down: took the connections waiting to be accepted", {{"connections", std::to_string(taken)}});
+  // Idle connections stay open a moment: a request already on its way on one is answered
+  // (with Connection: close) instead of lost; the sweeper closes them when it has passed.
+  const auto linger = std::min(options.shutdown_idle_linger, options.shutdown_grace);
   {
     std::lock_guard lock(connections_mutex);
     for (const auto& connection : connections) {
-      asio::post(connection->socket.get_executor(), [connection] {
-        beast::error_code ignored;
-        if (!connection->busy) connection->socket.cancel(ignored);
+      asio::post(connection->socket.get_executor(), [connection, linger] {
+        if (!connection->busy) connection->expires_after(linger);
       });
     }
   }
@@ -280,28 +298,36 @@ asio::awaitable<void> Server::Impl::accept_loop() {
       co_await backoff.async_wait(use_tuple);
       continue;
     }
-    socket.set_option(tcp::no_delay(true), ec);
-    auto connection = std::make_shared<Connection>(std::move(socket));
-    {
-      std::lock_guard lock(connections_mutex);
-      connections.insert(connection);
-    }
-    asio::co_spawn(connection->socket.get_executor(), serve(connection), asio::detached);
+    adopt(std::move(socket));
   }
+}
+
+void Server::Impl::adopt(tcp::socket socket) {
+  beast::error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);
+  auto connection = std::make_shared<Connection>(std::move(socket));
+  {
+    std::lock_guard lock(connections_mutex);
+    connections.insert(connection);
+  }
+  asio::co_spawn(connection->socket.get_executor(), serve(connection), asio::detached);
 }
 
 asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection) {
   auto& stream = connection->socket;
   beast::flat_buffer buffer;
   bool keep_alive = true;
-  while (keep_alive && !draining) {
+  // A connection accepted while draining (from the listen queue) serves one request.
+  while (keep_alive) {
     connection->busy = false;
     if (buffer.size() == 0) {
       // Idle keep-alive wait: nothing of the next request has arrived yet. Its first bytes
       // are read straight into the buffer (reused from the last request, so an idle
       // connection holds at most kFirstRead bytes): waiting for readability first
       // (async_wait) cost an epoll_ctl per request on top of the read.
-      connection->expires_after(options.idle_timeout);
+      // While draining, the wait is short (see ServerOptions::shutdown_idle_linger).
+      connection->expires_after(draining ? std::min(options.shutdown_idle_linger, options.shutdown_grace)
+                                         : options.idle_timeout);
       auto [ec, received] = co_await stream.async_read_some(buffer.prepare(kFirstRead), use_tuple);
       if (ec) break;
       buffer.commit(received);
@@ -366,7 +392,7 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection
     request_id = request_id_for(request);
     auto started = std::chrono::steady_clock::now();
     metrics.request_started();
-    auto [response, route] = co_await dispatch(router, cors, backend, request, request_id);
+    auto [response, route, caller] = co_await dispatch(router, cors, backend, request, request_id);
     cors.decorate(request, response);
     auto elapsed = std::chrono::steady_clock::now() - started;
     metrics.request_finished(to_string(request.method), route, response.status, elapsed);
@@ -376,12 +402,18 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection
         std::to_chars(std::begin(duration_text), std::end(duration_text),
                       std::chrono::duration<double, std::milli>(elapsed).count(), std::chars_format::fixed, 6)
             .ptr;
-    log::info("request", {{"request_id", request_id},
-                          {"method", to_string(request.method)},
-                          {"path", loggable_path(request.path)},
-                          {"route", route},
-                          {"status", std::string_view(status_text, status_end - status_text)},
-                          {"duration_ms", std::string_view(duration_text, duration_end - duration_text)}});
+    const std::string path = loggable_path(request.path);
+    // The caller's key id only when an API key was used: never the key or a token itself.
+    const std::array<log::Field, 8> fields{
+        {{"request_id", request_id},
+         {"method", to_string(request.method)},
+         {"path", path},
+         {"route", route},
+         {"status", std::string_view(status_text, status_end - status_text)},
+         {"duration_ms", std::string_view(duration_text, duration_end - duration_text)},
+         {"credential", caller.credential},
+         {"key_id", caller.key_id}}};
+    log::info("request", std::span<const log::Field>(fields.data(), caller.key_id.empty() ? 7 : 8));
     keep_alive = keep_alive && !draining;
     if (!co_await write(*connection, std::move(response), request.method == Method::head, keep_alive, request_id)) {
       break;

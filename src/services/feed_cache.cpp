@@ -131,11 +131,14 @@ FeedNotifications::FeedNotifications(FeedCache& cache, const std::string& databa
   callbacks.connected = [this] {
     // Whatever changed while nobody listened is unknown: start from an empty cache.
     cache_.set_enabled(true);
-    if (was_connected_.exchange(true)) log::info("feed cache: listening for changes again");
+    was_connected_ = true;
+    if (was_lost_.exchange(false)) log::info("feed cache on: listening for changes again");
   };
   callbacks.lost = [this](const std::string& reason) {
     cache_.set_enabled(false);
+    // Logged once per loss, not for every failed attempt to reconnect.
     if (was_connected_.exchange(false)) {
+      was_lost_ = true;
       log::warn("feed cache off: lost the connection that listens for changes", {{"reason", reason}});
     }
   };

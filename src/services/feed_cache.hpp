@@ -140,6 +140,7 @@ class FeedNotifications {
   FeedCache& cache_;
   std::unique_ptr<db::NotificationListener> listener_;
   std::atomic<bool> was_connected_{false};
+  std::atomic<bool> was_lost_{false};  // connected before, then lost: the next connection is a return
 };
 
 }  // namespace eventd::services

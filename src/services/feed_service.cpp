@@ -225,6 +225,10 @@ boost::asio::awaitable<Feed> speaker_feed(Database& db, FeedCache& cache, std::s
     d.slug = speaker->slug;
     d.canonical_path = "/v1/speakers/" + speaker->id + "/calendar.ics";
     d.holder_updated_at = speaker->updated_at;
+    // A session that left the programme is not in the feed any more, but moves its date.
+    if (auto changed = db::speaker_programme_changed_at(s, speaker->id); changed && *changed > speaker->updated_at) {
+      d.holder_updated_at = changed;
+    }
     auto sessions = db::list_speaker_sessions(s, speaker->id, kFeedEventLimit);
     std::set<std::string> event_ids;
     for (const auto& x : sessions) event_ids.insert(x.event_id);

@@ -27,6 +27,7 @@ void TestServer::start() {
   raw.retention_days = settings_.retention_days;
   raw.retention_sweep_s = settings_.retention_sweep_s;
   raw.smtp_url = settings_.smtp_url;
+  raw.smtp_ca_file = settings_.smtp_ca_file;
   raw.mail_from = settings_.mail_from;
   raw.mail_retry_ms = settings_.mail_retry_ms;
   raw.mail_retry_max_ms = settings_.mail_retry_max_ms;

@@ -26,6 +26,7 @@ struct ServerSettings {
   // Another server's database (two instances on one database); empty: a fresh one.
   std::string database_url;
   std::string smtp_url;  // empty: no sender, the outbox only fills
+  std::string smtp_ca_file;
   std::string mail_from = "Eventd Test <noreply@eventd.test>";
   std::string mail_retry_ms = "100";
   std::string mail_retry_max_ms = "400";

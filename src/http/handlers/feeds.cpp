@@ -87,6 +87,7 @@ boost::asio::awaitable<Response> personal_calendar(RequestContext& context) {
   // The token in the path is the credential; a bad key beside it is still a 401 (openapi: on
   // any /v1 request).
   co_await authenticate(context);
+  if (context.caller_note.credential == "none") context.caller_note.credential = "feed_token";
   auto location = location_of(context, false);
   auto feed = co_await services::personal_feed(context.backend.db, context.param("token"), std::move(location));
   co_return feed_response(context, feed);
