@@ -147,10 +147,9 @@ boost::asio::awaitable<Feed> media_personal_feed(Database& db, const std::string
     return h;
   });
   Feed feed;
-  feed.content =
-      rendered_feed(ics::render_feed(feed_info(holding.parts.event, location), {media_feed_event(holding, location)}),
-                    newest(holding.parts.event, holding.parts.sessions, holding.request.updated_at),
-                    holding.parts.event.slug);
+  feed.content = rendered_feed(
+      ics::render_feed(feed_info(holding.parts.event, location), {media_feed_event(holding, location)}),
+      newest(holding.parts.event, holding.parts.sessions, holding.request.updated_at), holding.parts.event.slug);
   feed.is_public = false;
   feed.is_personal = true;
   co_return feed;
@@ -192,9 +191,9 @@ boost::asio::awaitable<Feed> personal_feed(Database& db, std::string feed_token,
     return h;
   });
   Feed feed;
-  feed.content = rendered_feed(ics::render_feed(feed_info(holding.event, location), {feed_event(holding, location)}),
-                               newest(holding.event, holding.sessions, holding.registration.updated_at),
-                               holding.event.slug);
+  feed.content =
+      rendered_feed(ics::render_feed(feed_info(holding.event, location), {feed_event(holding, location)}),
+                    newest(holding.event, holding.sessions, holding.registration.updated_at), holding.event.slug);
   feed.is_public = false;
   feed.is_personal = true;
   co_return feed;
