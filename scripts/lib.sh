@@ -14,8 +14,10 @@ PACKAGES=(
   libsodium-dev libcli11-dev libhowardhinnant-date-dev tzdata
   postgresql-15 postgresql-client-15
   python3 python3-vobject python3-icalendar python3-aiosmtpd curl libcurl4-openssl-dev
+  openssl   # tests: certificates for the SMTP server over TLS, made at test time
   chromium fonts-dejavu-core
   clang-14 libclang-rt-14-dev llvm-14   # scripts/fuzz: libFuzzer, sanitizers, llvm-symbolizer
+  nginx-light systemd                   # deploy/cluster and its test; systemd-analyze checks deploy/eventd.service
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -31,9 +33,26 @@ install_packages() {
   as_root mkdir -p /etc/postgresql-common
   [ -f /etc/postgresql-common/createcluster.conf ] ||
     echo "create_main_cluster = false" | as_root tee /etc/postgresql-common/createcluster.conf >/dev/null
-  as_root apt-get update
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-    -o Dpkg::Options::=--force-confold "${missing[@]}"
+  apt_install_without_services "${missing[@]}"
+}
+
+# apt_install_without_services PACKAGE...: installs with no package's service started, e.g.
+# nginx's package would start a system-wide nginx on port 80; the project starts its own
+# (deploy/cluster, bench/run) on ports of its own. A policy-rc.d that refuses every start
+# does it, and is removed afterwards unless it was there before.
+apt_install_without_services() {
+  local policy=/usr/sbin/policy-rc.d created=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null && as_root chmod +x "$policy" && created=1
+  fi
+  local status=0
+  as_root apt-get update || status=$?
+  if [ "$status" -eq 0 ]; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      -o Dpkg::Options::=--force-confold "$@" || status=$?
+  fi
+  if [ -n "$created" ]; then as_root rm -f "$policy"; fi
+  return "$status"
 }
 
 # The npm tools of the contract tests (tools/contract: OpenAPI linter, JSON Schema validator,

@@ -20,6 +20,7 @@
 #include "ics/calendar_renderer.hpp"
 #include "services/auth.hpp"
 #include "services/database.hpp"
+#include "services/feed_cache.hpp"
 #include "services/mail_outbox.hpp"
 #include "services/rate_limiter.hpp"
 #include "services/registration_service.hpp"
@@ -53,9 +54,12 @@ struct App::Parts {
         db(db::PoolOptions{config.database_url, config.db_pool, config.statement_timeout},
            /*max_waiting=*/config.db_pool * 64),
         auth(config.admin_key),
+        feeds(config.feed_cache_bytes),
+        feed_notifications(feeds, config.database_url),
         public_writes({config.rate_limit_per_minute, config.rate_limit_burst}),
         backend{db,
                 auth,
+                feeds,
                 metrics,
                 bundled_migrations(),
                 bundled_contract(),
@@ -69,6 +73,9 @@ struct App::Parts {
         cors(config.cors_origins),
         server(server_options(config), router, backend, metrics) {
     backend.open_connections = [this] { return server.open_connections(); };
+    // This instance's own changes reach its feed cache before their requests are answered
+    // (the triggers' NOTICEs); other instances' through feed_notifications, within moments.
+    db.capture_notices(services::kFeedNoticeSqlstate, [this](std::string_view detail) { feeds.invalidate(detail); });
   }
 
   static http::ServerOptions server_options(const Config& config) {
@@ -86,6 +93,8 @@ struct App::Parts {
   http::Metrics metrics;
   services::Database db;
   services::Authenticator auth;
+  services::FeedCache feeds;
+  services::FeedNotifications feed_notifications;  // off until start(): the CLI commands need no cache
   services::RateLimiter public_writes;
   http::Backend backend;
   http::Router router;
@@ -107,6 +116,7 @@ services::Database& App::database() { return parts_->db; }
 
 void App::start(std::chrono::seconds wait) {
   migrate(wait);
+  parts_->feed_notifications.start();
   parts_->server.listen();
   log::info("listening", {{"address", parts_->config.host + ":" + std::to_string(port())},
                           {"public_url", parts_->config.public_url}});
@@ -252,6 +262,7 @@ void App::run(bool handle_signals) {
     }
     parts_->server.run(handle_signals);
   }
+  parts_->feed_notifications.stop();
   parts_->db.shutdown();
   log::info("stopped");
 }

@@ -1,6 +1,7 @@
 #include "app/config.hpp"
 
 #include <charconv>
+#include <filesystem>
 #include <tuple>
 
 namespace eventd::app {
@@ -118,6 +119,7 @@ Config parse_config(const RawConfig& raw, unsigned cores) {
   config.statement_timeout =
       std::chrono::milliseconds(parse_count(raw.statement_timeout_ms, "EVENTD_STATEMENT_TIMEOUT_MS", 10, 600000));
   config.shutdown_grace = std::chrono::seconds(parse_count(raw.shutdown_grace_s, "EVENTD_SHUTDOWN_GRACE_S", 0, 3600));
+  config.feed_cache_bytes = parse_count(raw.feed_cache_mb, "EVENTD_FEED_CACHE_MB", 0, 64 * 1024) * 1024 * 1024;
   config.retention_days = static_cast<int>(parse_count(raw.retention_days, "EVENTD_RETENTION_DAYS", 1, 36500));
   config.retention_sweep =
       std::chrono::seconds(parse_count(raw.retention_sweep_s, "EVENTD_RETENTION_SWEEP_S", 1, 86400));
@@ -132,6 +134,13 @@ Config parse_config(const RawConfig& raw, unsigned cores) {
     } catch (const std::invalid_argument& error) {
       // Not the URL itself: it may hold a password.
       throw ConfigError(std::string("EVENTD_SMTP_URL: ") + error.what());
+    }
+    if (!raw.smtp_ca_file.empty()) {
+      std::error_code error;
+      if (!std::filesystem::is_regular_file(raw.smtp_ca_file, error)) {
+        throw ConfigError("EVENTD_SMTP_CA_FILE: '" + raw.smtp_ca_file + "' is not a file (PEM CA certificates)");
+      }
+      config.smtp->ca_file = raw.smtp_ca_file;
     }
     auto from = mail::parse_mailbox(raw.mail_from);
     if (!from) {

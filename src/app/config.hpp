@@ -27,6 +27,7 @@ struct Config {
   std::size_t max_body_bytes = 1024 * 1024;
   std::chrono::milliseconds statement_timeout{5000};
   std::chrono::milliseconds shutdown_grace{20000};
+  std::size_t feed_cache_bytes = 64 * 1024 * 1024;  // rendered feeds kept in memory; 0: none
   // Registrations of events that ended longer ago than this are anonymised by the service.
   int retention_days = 90;
   std::chrono::seconds retention_sweep{3600};
@@ -56,12 +57,14 @@ struct RawConfig {
   std::string max_body_bytes = "1048576";
   std::string statement_timeout_ms = "5000";
   std::string shutdown_grace_s = "20";
+  std::string feed_cache_mb = "64";
   std::string retention_days = "90";
   std::string retention_sweep_s = "3600";
   std::string rate_limit_per_minute = "30";
   std::string rate_limit_burst = "10";
   std::string trusted_proxies;
   std::string smtp_url;
+  std::string smtp_ca_file;
   std::string mail_from;
   std::string mail_retry_ms = "30000";
   std::string mail_retry_max_ms = "3600000";

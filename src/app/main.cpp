@@ -22,6 +22,8 @@ using eventd::app::Config;
 using eventd::app::RawConfig;
 
 void add_config_options(CLI::App& cli, RawConfig& raw) {
+  // --help shows each default: deploy/eventd.env is checked against it (tests/tools/check_env_file.py).
+  cli.option_defaults()->always_capture_default();
   cli.add_option("--database-url", raw.database_url, "libpq connection string or URI")->envname("EVENTD_DATABASE_URL");
   cli.add_option("--listen", raw.listen, "address:port to listen on")->envname("EVENTD_LISTEN");
   cli.add_option("--public-url", raw.public_url, "base of URLs and of iCalendar UIDs")->envname("EVENTD_PUBLIC_URL");
@@ -37,6 +39,8 @@ void add_config_options(CLI::App& cli, RawConfig& raw) {
       ->envname("EVENTD_STATEMENT_TIMEOUT_MS");
   cli.add_option("--shutdown-grace", raw.shutdown_grace_s, "seconds to finish requests in flight on SIGTERM")
       ->envname("EVENTD_SHUTDOWN_GRACE_S");
+  cli.add_option("--feed-cache-mb", raw.feed_cache_mb, "memory for rendered calendar feeds (0: no cache)")
+      ->envname("EVENTD_FEED_CACHE_MB");
   cli.add_option("--retention-days", raw.retention_days, "anonymise registrations this long after their event ended")
       ->envname("EVENTD_RETENTION_DAYS");
   cli.add_option("--retention-sweep", raw.retention_sweep_s, "seconds between retention sweeps")
@@ -53,6 +57,9 @@ void add_config_options(CLI::App& cli, RawConfig& raw) {
          "--smtp-url", raw.smtp_url,
          "smtp://[user:password@]host[:port][?starttls=required] or smtps://...; empty: mail stays in the outbox")
       ->envname("EVENTD_SMTP_URL");
+  cli.add_option("--smtp-ca-file", raw.smtp_ca_file,
+                 "PEM file of the CA certificates to verify the SMTP server's certificate with (default: the system's)")
+      ->envname("EVENTD_SMTP_CA_FILE");
   cli.add_option("--mail-from", raw.mail_from, "sender of the messages, e.g. 'eventd <noreply@example.org>'")
       ->envname("EVENTD_MAIL_FROM");
   cli.add_option("--mail-retry-ms", raw.mail_retry_ms, "first retry after a failed delivery; doubles each time")

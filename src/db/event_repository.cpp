@@ -345,102 +345,81 @@ std::string lock_clause(RowLock lock) {
 
 std::optional<domain::Event> find_event(soci::session& session, std::string_view id_or_slug, RowLock lock) {
   if (!is_uuid(id_or_slug) && !domain::is_valid_slug(id_or_slug)) return std::nullopt;
-  std::string key(id_or_slug);
-  soci::row row;
-  session << std::string("SELECT ") + event_columns + event_from + " WHERE " + id_or_slug_condition(key, "e.") +
-                 lock_clause(lock),
-      soci::use(key, "key"), soci::into(row);
-  if (!session.got_data()) return std::nullopt;
-  return event_from_row(row).event;
+  Params p;
+  const std::string condition = is_uuid(id_or_slug) ? "e.id = " + p.add_uuid(std::string(id_or_slug))
+                                                    : "e.slug = " + p.add(std::string(id_or_slug));
+  std::optional<domain::Event> found;
+  for_each_row(session, std::string("SELECT ") + event_columns + event_from + " WHERE " + condition + lock_clause(lock),
+               p, [&](const soci::row& row) { found = event_from_row(row).event; });
+  return found;
 }
 
 std::vector<domain::Event> find_events(soci::session& session, const std::vector<std::string>& ids) {
   std::vector<domain::Event> out;
   if (ids.empty()) return out;
-  std::string joined = join_list(ids);
-  soci::row row;
-  soci::statement st = (session.prepare << std::string("SELECT ") + event_columns + std::string(event_from) +
-                                               " WHERE e.id = ANY (CAST(string_to_array(:ids, chr(31)) "
-                                               "AS uuid[])) ORDER BY lower(e.during), e.id",
-                        soci::use(joined, "ids"), soci::into(row));
-  st.execute();
-  while (st.fetch()) out.push_back(event_from_row(row).event);
+  Params p;
+  const std::string sql = std::string("SELECT ") + event_columns + event_from +
+                          " WHERE e.id = ANY (CAST(string_to_array(" + p.add(join_list(ids)) +
+                          ", chr(31)) AS uuid[])) ORDER BY lower(e.during), e.id";
+  for_each_row(session, sql, p, [&](const soci::row& row) { out.push_back(event_from_row(row).event); });
   return out;
 }
 
 std::vector<EventRow> list_events(soci::session& session, const EventFilter& f) {
-  // Every value is bound exactly once, in the parameter row `p` (which PostgreSQL pulls up
-  // into the query, so each p.x is a plain parameter); only the fragments of the filters
-  // that are set refer to it. No "$n IS NULL OR ..." catch-alls (see 001_catalogue.sql).
-  long long from_us_v = f.from ? to_us(*f.from) : 0, to_us_v = f.to ? to_us(*f.to) : 0;
-  soci::indicator i_from = f.from ? soci::i_ok : soci::i_null, i_to = f.to ? soci::i_ok : soci::i_null;
-  auto text_or_null = [](const std::optional<std::string>& v, std::string& out, soci::indicator& ind) {
-    out = v.value_or("");
-    ind = v ? soci::i_ok : soci::i_null;
-  };
-  std::string kind, format, status, series, tag, org, q, own, after_id;
-  soci::indicator i_kind{}, i_format{}, i_status{}, i_series{}, i_tag{}, i_org{}, i_q{}, i_own{}, i_after_id{};
-  text_or_null(f.kind, kind, i_kind);
-  text_or_null(f.format, format, i_format);
-  text_or_null(f.status, status, i_status);
-  text_or_null(f.series, series, i_series);
-  text_or_null(f.tag, tag, i_tag);
-  text_or_null(f.organiser_id, org, i_org);
-  text_or_null(f.q, q, i_q);
-  text_or_null(f.visibility == EventFilter::Visibility::organiser ? std::optional(f.own_organisation_id) : std::nullopt,
-               own, i_own);
-  long long after_us = f.after ? f.after->first : 0;
-  soci::indicator i_after_us = f.after ? soci::i_ok : soci::i_null;
-  text_or_null(f.after ? std::optional(f.after->second) : std::nullopt, after_id, i_after_id);
-  int limit = static_cast<int>(f.limit);
-
-  std::string sql = std::string("SELECT ") + event_columns + std::string(event_from) +
-                    ", (SELECT eventd_ts(CAST(:from_us AS bigint)) AS from_ts, "
-                    "eventd_ts(CAST(:to_us AS bigint)) AS to_ts, CAST(:kind AS text) AS kind, "
-                    "CAST(:format AS text) AS format, CAST(:status AS text) AS status, "
-                    "CAST(:series AS text) AS series, CAST(:tag AS text) AS tag, CAST(:org AS uuid) AS org, "
-                    "CAST(:q AS text) AS q, CAST(:own AS uuid) AS own, "
-                    "eventd_ts(CAST(:after_us AS bigint)) AS after_ts, CAST(:after_id AS uuid) AS after_id) p WHERE ";
+  // Only the fragments of the filters that are set are added, each value bound as a
+  // parameter. No "$n IS NULL OR ..." catch-alls (see 001_catalogue.sql): every distinct
+  // combination of filters is its own prepared statement, planned for what it asks.
+  Params p;
+  std::string sql = std::string("SELECT ") + event_columns + event_from + " WHERE ";
   switch (f.visibility) {
     case EventFilter::Visibility::public_only:
       sql += "e.status <> 'draft'";
       break;
     case EventFilter::Visibility::organiser:
-      sql += "(e.status <> 'draft' OR e.organiser_id = p.own)";
+      sql += "(e.status <> 'draft' OR e.organiser_id = " + p.add_uuid(f.own_organisation_id) + ")";
       break;
     case EventFilter::Visibility::all:
       sql += "TRUE";
       break;
   }
-  if (f.from || f.to) sql += " AND e.during && tstzrange(p.from_ts, p.to_ts, '[)')";
-  if (f.kind) sql += " AND e.kind = p.kind";
-  if (f.format) sql += " AND e.format = p.format";
-  if (f.status) sql += " AND e.status = p.status";
-  if (f.series) sql += " AND e.series = p.series";
-  if (f.tag) sql += " AND e.tags @> ARRAY[p.tag]::text[]";
+  // The window, as a fresh range expression each time it is used (each use binds its own
+  // parameters: every placeholder appears once).
+  auto window = [&]() {
+    const std::optional<std::string> from = f.from ? std::optional(std::to_string(to_us(*f.from))) : std::nullopt;
+    const std::optional<std::string> to = f.to ? std::optional(std::to_string(to_us(*f.to))) : std::nullopt;
+    return "tstzrange(eventd_ts(CAST(" + p.add(from) + " AS bigint)), eventd_ts(CAST(" + p.add(to) +
+           " AS bigint)), '[)')";
+  };
+  const bool windowed = f.from || f.to;
+  if (windowed) sql += " AND e.during && " + window();  // sql-safe: window() is placeholders
+  if (f.kind) sql += " AND e.kind = " + p.add(*f.kind);
+  if (f.format) sql += " AND e.format = " + p.add(*f.format);
+  if (f.status) sql += " AND e.status = " + p.add(*f.status);
+  if (f.series) sql += " AND e.series = " + p.add(*f.series);
+  if (f.tag) sql += " AND e.tags @> ARRAY[CAST(" + p.add(*f.tag) + " AS text)]";
   if (f.organiser_id) {
-    sql +=
-        " AND e.id IN (SELECT x.id FROM events x WHERE x.organiser_id = p.org "
-        "UNION ALL SELECT pp.event_id FROM event_partners pp WHERE pp.organisation_id = p.org)";
+    // As organiser or partner; with a window, each arm finds only the window's events through
+    // its (organisation, during) index (schema/011_list_indexes.sql).
+    sql += " AND e.id IN (SELECT x.id FROM events x WHERE x.organiser_id = " + p.add_uuid(*f.organiser_id);
+    if (windowed) sql += " AND x.during && " + window();  // sql-safe: placeholders
+    sql += " UNION ALL SELECT pp.event_id FROM event_partners pp WHERE pp.organisation_id = " +
+           p.add_uuid(*f.organiser_id);
+    if (windowed) sql += " AND pp.during && " + window();  // sql-safe: placeholders
+    sql += ")";
   }
   if (f.q) {
-    sql +=
-        " AND eventd_search_tsquery(p.q) IS NOT NULL"
-        " AND (e.search_vector @@ eventd_search_tsquery(p.q) OR p.q <% e.search_text)";
+    const std::string q1 = p.add(*f.q), q2 = p.add(*f.q), q3 = p.add(*f.q);
+    sql += " AND eventd_search_tsquery(CAST(" + q1 +
+           " AS text)) IS NOT NULL AND (e.search_vector @@ eventd_search_tsquery(CAST(" + q2 + " AS text)) OR CAST(" +
+           q3 + " AS text) <% e.search_text)";
   }
-  if (f.after) sql += " AND (lower(e.during), e.id) > (p.after_ts, p.after_id)";
-  sql += " ORDER BY lower(e.during), e.id LIMIT :lim";
-
-  using soci::use;
-  soci::row row;
-  soci::statement st = (session.prepare << sql, use(from_us_v, i_from, "from_us"), use(to_us_v, i_to, "to_us"),
-                        use(kind, i_kind, "kind"), use(format, i_format, "format"), use(status, i_status, "status"),
-                        use(series, i_series, "series"), use(tag, i_tag, "tag"), use(org, i_org, "org"),
-                        use(q, i_q, "q"), use(own, i_own, "own"), use(after_us, i_after_us, "after_us"),
-                        use(after_id, i_after_id, "after_id"), use(limit, "lim"), soci::into(row));
-  st.execute();
+  if (f.after) {
+    sql += " AND (lower(e.during), e.id) > (eventd_ts(CAST(" + p.add(std::to_string(f.after->first)) +
+           " AS bigint)), " + p.add_uuid(f.after->second) + ")";
+  }
+  sql += " ORDER BY lower(e.during), e.id LIMIT CAST(" + p.add(std::to_string(f.limit)) + " AS integer)";
   std::vector<EventRow> rows;
-  while (st.fetch()) rows.push_back(event_from_row(row));
+  for_each_row(session, sql, p, [&](const soci::row& row) { rows.push_back(event_from_row(row)); });
   return rows;
 }
 

@@ -123,7 +123,22 @@ std::optional<std::string> find_media_request_id_by_status_hash(soci::session& s
 
 std::optional<MediaRequestRecord> find_media_request_by_feed_hash(soci::session& session, const std::string& hash) {
   Params p;
-  return find_one(session, "m.feed_token_hash = decode(" + p.add(hash) + ", 'hex')", p);
+  const std::string feed = p.add(hash);
+  const std::string mail_feed = p.add(hash);
+  return find_one(
+      session,
+      "(m.feed_token_hash = decode(" + feed + ", 'hex') OR m.mail_feed_token_hash = decode(" + mail_feed + ", 'hex'))",
+      p);
+}
+
+bool set_mail_feed_token(soci::session& session, const std::string& id, const std::string& hash) {
+  Params p;
+  bool set = false;
+  for_each_row(session,
+               "UPDATE media_requests SET mail_feed_token_hash = decode(" + p.add(hash) +
+                   ", 'hex') WHERE id = " + p.add_uuid(id) + " AND mail_feed_token_hash IS NULL RETURNING 1",
+               p, [&](const soci::row&) { set = true; });
+  return set;
 }
 
 bool transition_media_request(soci::session& session, const MediaTransition& t) {

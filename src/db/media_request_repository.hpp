@@ -38,7 +38,12 @@ std::optional<MediaRequestRecord> find_media_request(soci::session& session, con
                                                      bool for_update = false);
 // The id of the request whose status token has this hash.
 std::optional<std::string> find_media_request_id_by_status_hash(soci::session& session, const std::string& hash);
+// The request whose feed token (the derived one, or the approval e-mail's) has this hash.
 std::optional<MediaRequestRecord> find_media_request_by_feed_hash(soci::session& session, const std::string& hash);
+
+// Gives the request the feed token of its approval e-mail (schema/008), unless it has one
+// already; false then (the earlier e-mail's link stays the one that works).
+bool set_mail_feed_token(soci::session& session, const std::string& id, const std::string& hash);
 
 struct MediaTransition {
   std::string id;

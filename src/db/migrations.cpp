@@ -110,9 +110,36 @@ std::vector<Migration> order_migrations(std::vector<Migration> migrations) {
   return migrations;
 }
 
+namespace {
+
+// Sets client_min_messages for a while; the session's own level comes back afterwards (pool
+// connections rely on theirs: see db::ConnectionPool::capture_notices).
+class MessageLevel {
+ public:
+  MessageLevel(soci::session& session, const std::string& level) : session_(session) {
+    session_ << "SHOW client_min_messages", soci::into(previous_);
+    session_ << "SELECT set_config('client_min_messages', :level, false)", soci::use(level);
+  }
+  ~MessageLevel() {
+    try {
+      session_ << "SELECT set_config('client_min_messages', :level, false)", soci::use(previous_);
+    } catch (...) {
+      // A broken connection is reopened (with its settings) by the pool.
+    }
+  }
+  MessageLevel(const MessageLevel&) = delete;
+  MessageLevel& operator=(const MessageLevel&) = delete;
+
+ private:
+  soci::session& session_;
+  std::string previous_;
+};
+
+}  // namespace
+
 int apply_migrations(soci::session& session, const std::vector<Migration>& migrations) {
   // Migrations say IF NOT EXISTS often; their NOTICEs are noise on the terminal.
-  session << "SET client_min_messages = warning";
+  MessageLevel quiet(session, "warning");
   AdvisoryLock lock(session);
   session << "CREATE TABLE IF NOT EXISTS schema_migrations ("
              " version integer CONSTRAINT schema_migrations_pkey PRIMARY KEY,"

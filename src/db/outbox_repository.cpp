@@ -28,13 +28,17 @@ std::string new_mail_id(soci::session& session) {
 
 void insert_mail(soci::session& session, const NewMail& m) {
   Params p;
+  const bool sendable = !m.undeliverable;
+  const std::optional<std::string> name = sendable ? std::optional<std::string>(m.recipient_name) : std::nullopt;
+  const std::optional<std::string> email = sendable ? std::optional<std::string>(m.recipient_email) : std::nullopt;
+  const std::optional<std::string> message = sendable ? std::optional<std::string>(m.message) : std::nullopt;
   const std::string sql =
       "INSERT INTO mail_outbox (id, event_id, registration_id, media_request_id, kind, language, recipient_name, "
-      "recipient_email, subject, message) VALUES (" +
+      "recipient_email, subject, message, state, last_error) VALUES (" +
       p.add_uuid(m.id) + ", CAST(" + p.add(m.event_id) + " AS uuid), CAST(" + p.add(m.registration_id) +
       " AS uuid), CAST(" + p.add(m.media_request_id) + " AS uuid), " + p.add(m.kind) + ", " + p.add(m.language) + ", " +
-      p.add(m.recipient_name) + ", " + p.add(m.recipient_email) + ", " + p.add(m.subject) + ", " + p.add(m.message) +
-      ")";
+      p.add(name) + ", " + p.add(email) + ", " + p.add(m.subject) + ", " + p.add(message) + ", " +
+      p.add(std::string(sendable ? "pending" : "failed")) + ", " + p.add(m.undeliverable) + ")";
   execute(session, sql, p);
 }
 
@@ -130,13 +134,19 @@ void erase_mail_of_registration(soci::session& session, const std::string& regis
   execute(session, std::string(kErase) + "WHERE registration_id = " + p.add_uuid(registration_id), p);
 }
 
+void erase_mail_of_media_request(soci::session& session, const std::string& media_request_id) {
+  Params p;
+  execute(session, std::string(kErase) + "WHERE media_request_id = " + p.add_uuid(media_request_id), p);
+}
+
 long long erase_mail_of_erased_registrations(soci::session& session) {
   Params p;
   long long n = 0;
   for_each_row(session,
                std::string(kErase) +
-                   "WHERE recipient_email IS NOT NULL AND registration_id IN "
-                   "(SELECT id FROM registrations WHERE erased_at IS NOT NULL) RETURNING id::text",
+                   "WHERE (recipient_email IS NOT NULL OR message IS NOT NULL) AND (registration_id IN "
+                   "(SELECT id FROM registrations WHERE erased_at IS NOT NULL) OR media_request_id IN "
+                   "(SELECT id FROM media_requests WHERE erased_at IS NOT NULL)) RETURNING id::text",
                p, [&](const soci::row&) { ++n; });
   return n;
 }

@@ -25,6 +25,9 @@ struct NewMail {
   std::string recipient_email;
   std::string subject;
   std::string message;
+  // Nobody to send it to: stored as failed with this as its last error, without recipient
+  // or text.
+  std::optional<std::string> undeliverable;
 };
 
 std::string new_mail_id(soci::session& session);
@@ -82,7 +85,11 @@ std::vector<MailRow> list_mail(soci::session& session, const MailFilter& filter)
 
 // Removes the recipient and text of a registration's messages; pending ones are not sent.
 void erase_mail_of_registration(soci::session& session, const std::string& registration_id);
-// The same for every registration that is erased (by request or retention); how many messages.
+// The same for a media request's messages (the journalist's name, address and message are
+// in them, whoever they were sent to).
+void erase_mail_of_media_request(soci::session& session, const std::string& media_request_id);
+// The same for every registration and media request that is erased (by request or
+// retention); how many messages.
 long long erase_mail_of_erased_registrations(soci::session& session);
 
 }  // namespace eventd::db

@@ -4,9 +4,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace soci {
@@ -52,6 +54,13 @@ class ConnectionPool {
   // Throws domain::Error(unavailable) when the database cannot be reached.
   Lease acquire();
 
+  // Notices with this SQLSTATE that a leased connection receives (a trigger's RAISE NOTICE,
+  // sent while the statement runs) are collected, and their DETAIL handed to `handler` when
+  // the lease ends, after the work and its COMMIT: schema/010_feed_notifications.sql says
+  // so whenever a feed's data change, and this is how an instance sees its own changes
+  // before it answers the request that made them. Call before the pool is used.
+  void capture_notices(std::string sqlstate, std::function<void(std::string_view detail)> handler);
+
   std::size_t size() const { return slots_.size(); }
   std::size_t in_use() const;
 
@@ -59,11 +68,20 @@ class ConnectionPool {
   void check_after_error(soci::session& session);
 
  private:
-  void open(soci::session& session);
+  struct Slot {
+    std::unique_ptr<soci::session> session;
+    std::chrono::steady_clock::time_point returned_at;  // written under mutex_
+    std::vector<std::string> notices;                   // captured during the lease
+    std::string wanted_sqlstate;
+  };
+
+  void open(Slot& slot);
   void release(std::size_t index);
 
   PoolOptions options_;
-  std::vector<std::unique_ptr<soci::session>> slots_;
+  std::string notice_sqlstate_;
+  std::function<void(std::string_view detail)> notice_handler_;
+  std::vector<std::unique_ptr<Slot>> slots_;  // stable addresses: libpq's notice receivers point at them
   std::vector<std::size_t> free_;
   mutable std::mutex mutex_;
   std::condition_variable available_;

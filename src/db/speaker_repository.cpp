@@ -82,6 +82,16 @@ std::optional<domain::Speaker> find_speaker(soci::session& session, const std::s
   return found.front();
 }
 
+std::optional<domain::Instant> speaker_programme_changed_at(soci::session& session, const std::string& speaker_id) {
+  Params p;
+  std::optional<domain::Instant> out;
+  for_each_row(
+      session,
+      "SELECT eventd_us(changed_at) FROM speaker_programme_changes WHERE speaker_id = " + p.add_uuid(speaker_id), p,
+      [&](const soci::row& row) { out = from_us(row.get<long long>(0)); });
+  return out;
+}
+
 domain::Speaker insert_speaker(soci::session& session, const domain::Speaker& speaker) {
   Params p;
   std::string sql =

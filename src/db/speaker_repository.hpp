@@ -23,6 +23,9 @@ domain::Speaker update_speaker(soci::session& session, const domain::Speaker& sp
 // Throws domain::Error conflict (409) while the speaker is still in a session.
 bool delete_speaker(soci::session& session, const domain::Speaker& speaker);
 
+// When a session last joined or left the speaker's programme (schema/012), if ever.
+std::optional<domain::Instant> speaker_programme_changed_at(soci::session& session, const std::string& speaker_id);
+
 // Keyset position in the (name, id) order.
 struct SpeakerCursor {
   std::string name;

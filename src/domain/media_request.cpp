@@ -1,5 +1,8 @@
 #include "domain/media_request.hpp"
 
+#include <cctype>
+#include <string_view>
+
 #include "domain/event_rules.hpp"
 #include "domain/validation.hpp"
 
@@ -13,6 +16,26 @@ std::vector<FieldError> check_media_requester(const MediaRequester& r) {
   if (r.phone) v.phone("phone", *r.phone);
   v.optional_text("message", r.message, kMaxMediaMessageLength);
   return v.take();
+}
+
+std::optional<Contact> press_contact(const Event& e) {
+  auto names_press = [](const std::optional<std::string>& role) {
+    if (!role) return false;
+    std::string lower = *role;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (std::string_view word : {"press", "media", "medie", "kommunikat", "communicat"}) {
+      if (lower.find(word) != std::string::npos) return true;
+    }
+    return false;
+  };
+  auto has_email = [](const Contact& c) { return c.email && !c.email->empty(); };
+  for (const auto& c : e.contacts) {
+    if (has_email(c) && names_press(c.role)) return c;
+  }
+  for (const auto& c : e.contacts) {
+    if (has_email(c)) return c;
+  }
+  return std::nullopt;
 }
 
 std::optional<std::string> media_request_refusal(const Event& e, Instant now) {

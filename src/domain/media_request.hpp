@@ -95,6 +95,13 @@ std::vector<FieldError> check_media_requester(const MediaRequester& r);
 // Published events that have not ended, whose media policy is not closed.
 std::optional<std::string> media_request_refusal(const Event& e, Instant now);
 
+// Who is told of a new media request: the event's press contact (api.md: the event's
+// `contacts`, "e.g. the press officer"), i.e. the first contact with an e-mail address whose
+// role names the press, the media or communications ("pressansvarig", "Press officer",
+// "mediekontakt", "kommunikatör"); else the first contact with an e-mail address. nullopt
+// when no contact has one: organisations have no address of their own to fall back to.
+std::optional<Contact> press_contact(const Event& e);
+
 // Whether `actor` may move a request from `from` to `to` (see schema/005_media_requests.sql).
 // Organisers and admins decide (approve, reject, revoke); the requester only withdraws; the
 // policy only approves a pending request. Same status to same status is not a transition.

@@ -23,7 +23,17 @@ std::optional<std::string> bearer_token(const Request& request) {
 }
 
 boost::asio::awaitable<domain::Caller> authenticate(RequestContext& context) {
-  co_return co_await context.backend.auth.authenticate(context.backend.db, bearer_token(context.request));
+  auto token = bearer_token(context.request);
+  if (!token) co_return domain::Caller::anonymous();
+  context.caller_note.credential = "rejected";  // until the key is found
+  domain::Caller caller = co_await context.backend.auth.authenticate(context.backend.db, token);
+  if (caller.key_id() == services::kEnvironmentAdminKeyId) {
+    context.caller_note.credential = "admin_key_env";
+  } else {
+    context.caller_note.credential = "api_key";
+    context.caller_note.key_id = caller.key_id();
+  }
+  co_return caller;
 }
 
 void require_authenticated(const domain::Caller& caller) {

@@ -13,6 +13,7 @@
 namespace eventd::services {
 class Database;
 class Authenticator;
+class FeedCache;
 class RateLimiter;
 }  // namespace eventd::services
 
@@ -23,6 +24,7 @@ class Metrics;
 struct Backend {
   services::Database& db;
   const services::Authenticator& auth;
+  services::FeedCache& feeds;
   Metrics& metrics;
   std::vector<db::Migration> migrations;
   std::string_view openapi_yaml;

@@ -69,18 +69,32 @@ bool is_not_modified(const Request& request, const std::string& etag, std::optio
 }
 
 std::string http_date(domain::Instant t) {
+  // "Sun, 06 Nov 1994 08:49:37 GMT", without printf: every feed answer carries one.
   using namespace std::chrono;
   auto seconds = floor<std::chrono::seconds>(t);
   auto days = floor<std::chrono::days>(seconds);
   year_month_day ymd{days};
   hh_mm_ss time{seconds - days};
   auto weekday_index = static_cast<std::size_t>((days.time_since_epoch().count() % 7 + 7) % 7);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%s, %02u %s %04d %02ld:%02ld:%02ld GMT", day_names[weekday_index],
-                static_cast<unsigned>(ymd.day()), month_names[static_cast<unsigned>(ymd.month()) - 1],
-                static_cast<int>(ymd.year()), static_cast<long>(time.hours().count()),
-                static_cast<long>(time.minutes().count()), static_cast<long>(time.seconds().count()));
-  return buffer;
+  std::string out;
+  out.reserve(29);
+  auto digits = [&out](long value, int width) {
+    char text[8];
+    for (int i = width - 1; i >= 0; --i, value /= 10) text[i] = static_cast<char>('0' + value % 10);
+    out.append(text, static_cast<std::size_t>(width));
+  };
+  out.append(day_names[weekday_index]).append(", ");
+  digits(static_cast<unsigned>(ymd.day()), 2);
+  out.append(" ").append(month_names[static_cast<unsigned>(ymd.month()) - 1]).append(" ");
+  digits(static_cast<int>(ymd.year()), 4);
+  out += ' ';
+  digits(time.hours().count(), 2);
+  out += ':';
+  digits(time.minutes().count(), 2);
+  out += ':';
+  digits(time.seconds().count(), 2);
+  out.append(" GMT");
+  return out;
 }
 
 std::optional<domain::Instant> parse_http_date(std::string_view text) {

@@ -1,5 +1,6 @@
 #pragma once
 // Our own request and response, so handlers never see Beast (and compile fast).
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,11 @@ struct Response {
   int status = 200;
   Headers headers;
   std::string body;
+  // When set, the body instead of `body`: bytes shared with a cache (a rendered feed), sent
+  // without a copy per response.
+  std::shared_ptr<const std::string> shared_body;
+
+  const std::string& body_bytes() const { return shared_body ? *shared_body : body; }
 };
 
 bool iequals(std::string_view a, std::string_view b);

@@ -4,13 +4,19 @@
 
 namespace eventd::http {
 
-void Metrics::request_finished(const std::string& method, const std::string& route, int status,
+void Metrics::request_finished(std::string_view method, std::string_view route, int status,
                                std::chrono::steady_clock::duration elapsed) {
   --in_flight_;
   double seconds = std::chrono::duration<double>(elapsed).count();
   std::lock_guard lock(mutex_);
-  ++requests_[{method, route, status}];
-  auto& histogram = latency_[route];
+  const std::tuple<std::string_view, std::string_view, int> key{method, route, status};
+  auto count = requests_.find(key);
+  if (count == requests_.end())
+    count = requests_.emplace(std::tuple{std::string(method), std::string(route), status}, 0).first;
+  ++count->second;
+  auto histogram_it = latency_.find(route);
+  if (histogram_it == latency_.end()) histogram_it = latency_.emplace(std::string(route), Histogram{}).first;
+  auto& histogram = histogram_it->second;
   for (std::size_t i = 0; i < bounds_.size(); ++i) {
     if (seconds <= bounds_[i]) ++histogram.buckets[i];
   }

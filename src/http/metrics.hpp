@@ -6,6 +6,8 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <tuple>
 
 namespace eventd::http {
 
@@ -13,7 +15,7 @@ class Metrics {
  public:
   void request_started() { ++in_flight_; }
   // route is the pattern (bounded cardinality), never the raw path.
-  void request_finished(const std::string& method, const std::string& route, int status,
+  void request_finished(std::string_view method, std::string_view route, int status,
                         std::chrono::steady_clock::duration elapsed);
 
   struct Gauges {
@@ -34,8 +36,9 @@ class Metrics {
   };
   std::atomic<long> in_flight_{0};
   mutable std::mutex mutex_;
-  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
-  std::map<std::string, Histogram> latency_;  // by route
+  // std::less<>: looked up by views, so a request allocates nothing once its key exists
+  std::map<std::tuple<std::string, std::string, int>, std::uint64_t, std::less<>> requests_;
+  std::map<std::string, Histogram, std::less<>> latency_;  // by route
 };
 
 }  // namespace eventd::http

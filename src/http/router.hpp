@@ -20,6 +20,7 @@ struct Route {
   std::string pattern;  // e.g. /v1/events/{id}/sessions/{session_id}
   Handler handler;
   std::vector<std::string> segments;
+  int literals = 0;  // literal segments: the more, the better a match (/v1/events/import over /v1/events/{id})
 };
 
 using PathParams = std::map<std::string, std::string, std::less<>>;

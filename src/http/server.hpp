@@ -24,6 +24,11 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60'000};  // keep-alive connection with no request
   std::chrono::milliseconds write_timeout{30'000};
   std::chrono::milliseconds shutdown_grace{20'000};
+  // On shutdown, how long an idle keep-alive connection stays open (bounded by the grace): a
+  // proxy may be sending a request on it at this very moment, and a connection closed under
+  // such a request loses it (a proxy may not resend a POST). A request that arrives is
+  // answered, with Connection: close.
+  std::chrono::milliseconds shutdown_idle_linger{2'000};
   std::vector<std::string> cors_origins;
 };
 
@@ -40,8 +45,10 @@ class Server {
   // Runs the I/O threads until the server has drained after shutdown(); with
   // handle_signals, SIGTERM and SIGINT call shutdown().
   void run(bool handle_signals);
-  // Thread- and signal-safe to call: stops accepting, closes idle connections, lets requests
-  // in flight finish within the grace period.
+  // Thread- and signal-safe to call: stops accepting (after taking the connections already
+  // waiting in the listen queue), answers every request that arrives on an open connection
+  // with Connection: close, closes idle connections after shutdown_idle_linger, and lets
+  // requests in flight finish within the grace period.
   void shutdown();
   std::size_t open_connections() const;
 

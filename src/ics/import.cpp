@@ -6,6 +6,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <set>
 #include <utility>
 #include <variant>
@@ -203,7 +204,14 @@ class Context {
       }
     }
     if (!domain::is_valid_timezone(default_zone_)) default_zone_ = "Europe/Stockholm";
+    if (icalproperty* p = icalcomponent_get_first_property(calendar, ICAL_PRODID_PROPERTY)) {
+      const char* id = icalproperty_get_prodid(p);
+      from_eventd_ = id != nullptr && std::string_view(id).starts_with("-//eventd//");
+    }
   }
+
+  // Written by eventd's own feeds, whose descriptions end in paragraphs it adds.
+  bool from_eventd() const { return from_eventd_; }
 
   const std::string& default_zone() const { return default_zone_; }
 
@@ -268,7 +276,23 @@ class Context {
 
   icalcomponent* calendar_;
   std::string default_zone_;
+  bool from_eventd_ = false;
 };
+
+// The paragraphs calendar_renderer.cpp appends to a description (description_tail and a
+// session's "Part of"), removed from the end so a re-imported event is not described twice.
+std::string without_eventd_paragraphs(std::string text) {
+  static constexpr std::array<std::string_view, 6> kLabels{
+      "Mer information: ", "More information: ", "Länk till sändningen: ", "Stream: ", "Del av: ", "Part of: "};
+  for (;;) {
+    const auto cut = text.rfind("\n\n");
+    const std::string_view last = std::string_view(text).substr(cut == std::string::npos ? 0 : cut + 2);
+    const bool added =
+        std::any_of(kLabels.begin(), kLabels.end(), [&](std::string_view l) { return last.starts_with(l); });
+    if (!added) return text;
+    text.resize(cut == std::string::npos ? 0 : cut);
+  }
+}
 
 std::string text_of(icalcomponent* v, icalproperty_kind kind) {
   icalproperty* p = icalcomponent_get_first_property(v, kind);
@@ -380,28 +404,62 @@ domain::Venue venue_from(std::string_view location) {
   return v;
 }
 
-std::optional<domain::EventKind> kind_from_category(std::string_view category) {
+// A CATEGORIES value that names a kind: its wire name, or a label in Swedish or English
+// (lower-cased; to_lower_ascii leaves å, ä, ö alone, so the labels are written in lower case).
+template <typename Kind>
+struct KindLabel {
+  std::string_view text;
+  Kind kind;
+};
+
+template <typename Kind, std::size_t N, typename Parse>
+std::optional<Kind> kind_from_label(std::string_view category, const std::array<KindLabel<Kind>, N>& labels,
+                                    Parse parse_wire_name) {
   const std::string l = to_lower_ascii(category);
-  if (auto k = domain::parse_event_kind(l)) return k;
-  struct Label {
-    std::string_view text;
-    domain::EventKind kind;
-  };
-  static constexpr std::array<Label, 11> kLabels{{
-      {"seminarium", domain::EventKind::seminar},
-      {"webbinarium", domain::EventKind::webinar},
-      {"konferens", domain::EventKind::conference},
-      {"studiebes\xc3\xb6k", domain::EventKind::study_visit},
-      {"studiebesök", domain::EventKind::study_visit},
-      {"study visit", domain::EventKind::study_visit},
-      {"studieresa", domain::EventKind::study_visit},
-      {"m\xc3\xb6te", domain::EventKind::meeting},
-      {"seminar", domain::EventKind::seminar},
-      {"webinar", domain::EventKind::webinar},
-      {"conference", domain::EventKind::conference},
-  }};
-  for (const auto& label : kLabels) {
+  if (auto k = parse_wire_name(l)) return k;
+  for (const auto& label : labels) {
     if (label.text == l) return label.kind;
+  }
+  return std::nullopt;
+}
+
+std::optional<domain::EventKind> kind_from_category(std::string_view category) {
+  using K = domain::EventKind;
+  static constexpr std::array<KindLabel<K>, 7> kLabels{{
+      {"seminarium", K::seminar},
+      {"webbinarium", K::webinar},
+      {"konferens", K::conference},
+      {"studiebesök", K::study_visit},
+      {"study visit", K::study_visit},
+      {"studieresa", K::study_visit},
+      {"möte", K::meeting},
+  }};
+  return kind_from_label(category, kLabels, [](std::string_view l) { return domain::parse_event_kind(l); });
+}
+
+// Also the labels calendar_renderer.cpp writes for sessions.
+std::optional<domain::SessionKind> session_kind_from_category(std::string_view category) {
+  using K = domain::SessionKind;
+  static constexpr std::array<KindLabel<K>, 7> kLabels{{
+      {"föredrag", K::talk},
+      {"panelsamtal", K::panel},
+      {"studiebesök", K::site_visit},
+      {"site visit", K::site_visit},
+      {"paus", K::break_},
+      {"programpunkt", K::other},
+      {"programme item", K::other},
+  }};
+  return kind_from_label(category, kLabels, [](std::string_view l) { return domain::parse_session_kind(l); });
+}
+
+// The UID of the VEVENT of this file that `v` is a programme item of, if any.
+std::optional<std::string> parent_in_file(icalcomponent* v, const std::set<std::string>& uids) {
+  for (icalproperty* rel = icalcomponent_get_first_property(v, ICAL_RELATEDTO_PROPERTY); rel != nullptr;
+       rel = icalcomponent_get_next_property(v, ICAL_RELATEDTO_PROPERTY)) {
+    icalparameter* type = icalproperty_get_first_parameter(rel, ICAL_RELTYPE_PARAMETER);
+    const bool parent = type == nullptr || icalparameter_get_reltype(type) == ICAL_RELTYPE_PARENT;
+    const char* target = icalproperty_get_relatedto(rel);
+    if (parent && target != nullptr && uids.count(target) != 0) return std::string(target);
   }
   return std::nullopt;
 }
@@ -413,7 +471,7 @@ struct Skip {
 };
 
 // One VEVENT → a draft event, or the reason it is skipped.
-std::variant<Event, Skip> convert(icalcomponent* v, const Context& ctx, const std::set<std::string>& uids) {
+std::variant<Event, Skip> convert(icalcomponent* v, const Context& ctx) {
   if (icalcomponent_get_first_property(v, ICAL_RRULE_PROPERTY) != nullptr) {
     return Skip{"recurring events (RRULE) are not supported"};
   }
@@ -427,17 +485,6 @@ std::variant<Event, Skip> convert(icalcomponent* v, const Context& ctx, const st
       st != nullptr && icalproperty_get_status(st) == ICAL_STATUS_CANCELLED) {
     return Skip{"cancelled events (STATUS:CANCELLED) are not imported"};
   }
-  for (icalproperty* rel = icalcomponent_get_first_property(v, ICAL_RELATEDTO_PROPERTY); rel != nullptr;
-       rel = icalcomponent_get_next_property(v, ICAL_RELATEDTO_PROPERTY)) {
-    icalparameter* type = icalproperty_get_first_parameter(rel, ICAL_RELTYPE_PARAMETER);
-    const bool parent = type == nullptr || icalparameter_get_reltype(type) == ICAL_RELTYPE_PARENT;
-    const char* target = icalproperty_get_relatedto(rel);
-    if (parent && target != nullptr && uids.count(target) != 0) {
-      return Skip{"a programme item of " + clean_text(target, true) +
-                  " in the same file: sessions are not imported as events"};
-    }
-  }
-
   Event e;
   e.status = domain::EventStatus::draft;
   e.title = trim(clean_text(text_of(v, ICAL_SUMMARY_PROPERTY), true));
@@ -448,7 +495,9 @@ std::variant<Event, Skip> convert(icalcomponent* v, const Context& ctx, const st
       if (l != nullptr && *l != '\0' && std::string_view(l).size() <= 35) e.language = clean_text(l, true);
     }
   }
-  if (std::string d = trim(text_of(v, ICAL_DESCRIPTION_PROPERTY)); !d.empty()) e.description = std::move(d);
+  std::string description = trim(text_of(v, ICAL_DESCRIPTION_PROPERTY));
+  if (ctx.from_eventd()) description = without_eventd_paragraphs(std::move(description));
+  if (!description.empty()) e.description = std::move(description);
 
   // Times. A time libical could not read is gone from the component, with an X-LIC-ERROR
   // naming it: refuse rather than guess (a missing DTEND would otherwise mean "one day").
@@ -588,6 +637,32 @@ std::variant<Event, Skip> convert(icalcomponent* v, const Context& ctx, const st
   return e;
 }
 
+// A programme item read as an event first (times, title, description), then narrowed.
+// A session without a place of its own shows its event's LOCATION in a feed: the same text
+// as the parent's is no place of its own.
+std::variant<domain::Session, Skip> as_session(icalcomponent* v, const Event& e, std::string_view parent_location) {
+  if (e.all_day || !e.starts_at || !e.ends_at) return Skip{"an all-day programme item: a session needs times"};
+  domain::Session s;
+  s.title = e.title;
+  s.description = e.description;
+  s.starts_at = *e.starts_at;
+  s.ends_at = *e.ends_at;
+  if (std::string place = trim(clean_text(text_of(v, ICAL_LOCATION_PROPERTY), true));
+      !place.empty() && place != parent_location) {
+    s.location = std::move(place);
+  }
+  for (icalproperty* c = icalcomponent_get_first_property(v, ICAL_CATEGORIES_PROPERTY); c != nullptr;
+       c = icalcomponent_get_next_property(v, ICAL_CATEGORIES_PROPERTY)) {
+    const char* raw = icalproperty_get_categories(c);
+    if (raw == nullptr) continue;
+    if (auto k = session_kind_from_category(trim(clean_text(raw, true)))) {
+      s.kind = *k;
+      break;
+    }
+  }
+  return s;
+}
+
 }  // namespace
 
 std::optional<std::string> iana_for_tzid(std::string_view tzid) {
@@ -628,10 +703,14 @@ ImportResult parse_import(std::string_view ics, const ImportLimits& limits) {
 
   std::vector<icalcomponent*> vevents;
   std::set<std::string> uids;
+  std::map<std::string, std::string> location_of;  // UID → LOCATION, for programme items
   for (icalcomponent* v = icalcomponent_get_first_component(calendar, ICAL_VEVENT_COMPONENT); v != nullptr;
        v = icalcomponent_get_next_component(calendar, ICAL_VEVENT_COMPONENT)) {
     vevents.push_back(v);
-    if (std::string uid = uid_of(v); !uid.empty()) uids.insert(std::move(uid));
+    if (std::string uid = uid_of(v); !uid.empty()) {
+      location_of[uid] = trim(clean_text(text_of(v, ICAL_LOCATION_PROPERTY), true));
+      uids.insert(std::move(uid));
+    }
   }
   if (vevents.empty()) {
     result.error = "the calendar has no events (VEVENT)";
@@ -641,11 +720,21 @@ ImportResult parse_import(std::string_view ics, const ImportLimits& limits) {
   const Context ctx(calendar, limits.default_timezone);
   for (icalcomponent* v : vevents) {
     std::string uid = uid_of(v);
-    auto converted = convert(v, ctx, uids);
+    auto converted = convert(v, ctx);
     if (auto* skip = std::get_if<Skip>(&converted)) {
       result.skipped.push_back({std::move(uid), std::move(skip->reason)});
-    } else {
+      continue;
+    }
+    auto parent = parent_in_file(v, uids);
+    if (!parent) {
       result.events.push_back({std::move(uid), std::move(std::get<Event>(converted))});
+      continue;
+    }
+    auto session = as_session(v, std::get<Event>(converted), location_of[*parent]);
+    if (auto* skip = std::get_if<Skip>(&session)) {
+      result.skipped.push_back({std::move(uid), std::move(skip->reason)});
+    } else {
+      result.sessions.push_back({std::move(uid), std::move(*parent), std::move(std::get<domain::Session>(session))});
     }
   }
   return result;

@@ -13,7 +13,9 @@
 // the calendar's X-WR-TIMEZONE or the default zone). A DATE DTSTART makes an all-day event
 // with the inclusive ends_on = DTEND − 1 day. Local times that do not exist or occur twice
 // in the zone (DST changes) are skipped with a reason, never shifted. Status is always
-// draft; organiser, slug and id are left for the service to fill in.
+// draft; organiser, slug and id are left for the service to fill in. A file written by
+// eventd (PRODID -//eventd//) loses the paragraphs its feeds add to DESCRIPTION (the
+// "More information" link, the stream link, "Part of"), so its events round-trip.
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -21,6 +23,7 @@
 #include <vector>
 
 #include "domain/event.hpp"
+#include "domain/session.hpp"
 
 namespace eventd::ics {
 
@@ -38,6 +41,16 @@ struct ImportedEvent {
   domain::Event event;
 };
 
+// A VEVENT whose RELATED-TO (RELTYPE=PARENT, the default) names another VEVENT of the same
+// file: a programme item of that event, as eventd's own feeds write sessions. Title,
+// description, times, LOCATION (as the room or place) and kind (from CATEGORIES) are read;
+// an all-day item is skipped, since a session has times.
+struct ImportedSession {
+  std::string uid;
+  std::string parent_uid;
+  domain::Session session;  // event_id is left for the service
+};
+
 struct SkippedEvent {
   std::string uid;
   std::string reason;  // e.g. "recurring events (RRULE) are not supported"
@@ -46,6 +59,7 @@ struct SkippedEvent {
 struct ImportResult {
   std::optional<std::string> error;  // set when the upload as a whole is refused
   std::vector<ImportedEvent> events;
+  std::vector<ImportedSession> sessions;
   std::vector<SkippedEvent> skipped;
   bool ok() const { return !error.has_value(); }
 };

@@ -4,7 +4,9 @@
 //   smtp://host:25                       plain
 //   smtp://user:password@host:587?starttls=required   STARTTLS, or fail
 //   smtps://user:password@host:465       TLS from the first byte
-// (user and password percent-encoded, as in any URL).
+// (user and password percent-encoded, as in any URL). With TLS the server's certificate is
+// verified, chain and name, against the system's CAs or EVENTD_SMTP_CA_FILE (PEM) when set:
+// a certificate that does not verify fails the attempt, the message stays pending.
 #include <chrono>
 #include <optional>
 #include <string>
@@ -14,6 +16,7 @@ namespace eventd::mail {
 struct SmtpSettings {
   std::string url;  // smtp[s]://[user[:password]@]host[:port] (no query)
   bool require_starttls = false;
+  std::optional<std::string> ca_file;        // PEM CA certificates to trust instead of the system's
   std::chrono::milliseconds timeout{30000};  // the whole exchange
 };
 

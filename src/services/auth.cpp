@@ -15,7 +15,8 @@ boost::asio::awaitable<domain::Caller> Authenticator::authenticate(Database& db,
                                                                    const std::optional<std::string>& token) const {
   if (!token) co_return domain::Caller::anonymous();
   std::string hash = secret_hash(*token);
-  if (bootstrap_hash_ && constant_time_equal(hash, *bootstrap_hash_)) co_return domain::Caller::admin("bootstrap");
+  if (bootstrap_hash_ && constant_time_equal(hash, *bootstrap_hash_))
+    co_return domain::Caller::admin(kEnvironmentAdminKeyId);
   // Looked up by its hash: timing can reveal nothing about the key itself.
   auto key = co_await db.run([&hash](soci::session& session) { return db::find_api_key_by_hash(session, hash); });
   if (!key || key->is_revoked()) {

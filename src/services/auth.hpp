@@ -10,6 +10,9 @@ namespace eventd::services {
 
 class Database;
 
+// The key id of the caller behind EVENTD_ADMIN_KEY (a key that has no record).
+inline constexpr const char* kEnvironmentAdminKeyId = "bootstrap";
+
 class Authenticator {
  public:
   // `bootstrap_admin_key`: EVENTD_ADMIN_KEY, an admin key that exists while it is configured.

@@ -7,6 +7,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <functional>
+#include <string>
+#include <string_view>
 #include <type_traits>
 
 #include "db/pool.hpp"
@@ -49,6 +52,11 @@ class Database {
     } catch (...) {
       rethrow_as_domain_error(lease.session());
     }
+  }
+
+  // See db::ConnectionPool::capture_notices; `handler` runs on a database thread.
+  void capture_notices(std::string sqlstate, std::function<void(std::string_view detail)> handler) {
+    pool_.capture_notices(std::move(sqlstate), std::move(handler));
   }
 
   std::size_t pool_size() const { return pool_.size(); }

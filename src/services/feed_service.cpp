@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "db/event_repository.hpp"
+#include "db/migrations.hpp"
 #include "db/organisation_repository.hpp"
 #include "db/session_repository.hpp"
 #include "db/speaker_repository.hpp"
@@ -86,10 +87,20 @@ Feed render(const FeedData& data, const FeedLocation& location) {
   }
 
   Feed feed;
-  feed.body = ics::render_feed(info, feed_events);
-  feed.last_modified = newest(data);
-  feed.slug = data.slug;
+  feed.content = rendered_feed(ics::render_feed(info, feed_events), newest(data), data.slug);
   feed.is_public = data.is_public;
+  return feed;
+}
+
+// What a list feed (all public events, an organisation's, a speaker's) depends on: any event.
+const FeedCache::Tag kListFeed{};
+
+// A cache hit as a Feed (only public renderings are kept).
+std::optional<Feed> cached(FeedCache& cache, const std::string& key) {
+  auto hit = cache.find(key);
+  if (!hit) return std::nullopt;
+  Feed feed;
+  feed.content = std::move(hit);
   return feed;
 }
 
@@ -107,6 +118,16 @@ void load_public_events(soci::session& s, const EventListQuery& query, FeedData&
 
 }  // namespace
 
+std::shared_ptr<const RenderedFeed> rendered_feed(std::string body, std::optional<domain::Instant> last_modified,
+                                                  std::string slug) {
+  auto content = std::make_shared<RenderedFeed>();
+  content->body = std::move(body);
+  content->etag = "\"" + db::sha256_hex(content->body) + "\"";
+  content->last_modified = last_modified;
+  content->slug = std::move(slug);
+  return content;
+}
+
 std::string host_of(std::string_view url) {
   if (auto scheme = url.find("://"); scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
   if (auto slash = url.find('/'); slash != std::string_view::npos) url = url.substr(0, slash);
@@ -114,8 +135,11 @@ std::string host_of(std::string_view url) {
   return std::string(url.empty() ? std::string_view("localhost") : url);
 }
 
-boost::asio::awaitable<Feed> event_feed(Database& db, const domain::Caller& caller, std::string id_or_slug,
-                                        FeedLocation location) {
+boost::asio::awaitable<Feed> event_feed(Database& db, FeedCache& cache, const domain::Caller& caller,
+                                        std::string id_or_slug, FeedLocation location) {
+  const std::string key = "event:" + id_or_slug;
+  if (auto hit = cached(cache, key)) co_return std::move(*hit);
+  const FeedCache::Ticket ticket = cache.ticket();
   FeedData data = co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
     begin_snapshot(s);
@@ -134,10 +158,15 @@ boost::asio::awaitable<Feed> event_feed(Database& db, const domain::Caller& call
     return d;
   });
   Feed feed = render(data, location);
+  if (feed.is_public) cache.store(ticket, key, FeedCache::Tag{data.events.front().id}, feed.content);
   co_return feed;
 }
 
-boost::asio::awaitable<Feed> public_feed(Database& db, EventListQuery query, FeedLocation location) {
+boost::asio::awaitable<Feed> public_feed(Database& db, FeedCache& cache, EventListQuery query, std::string cache_key,
+                                         FeedLocation location) {
+  const std::string key = "all:" + cache_key;
+  if (auto hit = cached(cache, key)) co_return std::move(*hit);
+  const FeedCache::Ticket ticket = cache.ticket();
   FeedData data = co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
     begin_snapshot(s);
@@ -150,10 +179,15 @@ boost::asio::awaitable<Feed> public_feed(Database& db, EventListQuery query, Fee
     return d;
   });
   Feed feed = render(data, location);
+  cache.store(ticket, key, kListFeed, feed.content);
   co_return feed;
 }
 
-boost::asio::awaitable<Feed> organisation_feed(Database& db, std::string id_or_slug, FeedLocation location) {
+boost::asio::awaitable<Feed> organisation_feed(Database& db, FeedCache& cache, std::string id_or_slug,
+                                               FeedLocation location) {
+  const std::string key = "organisation:" + id_or_slug;
+  if (auto hit = cached(cache, key)) co_return std::move(*hit);
+  const FeedCache::Ticket ticket = cache.ticket();
   FeedData data = co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
     begin_snapshot(s);
@@ -171,10 +205,15 @@ boost::asio::awaitable<Feed> organisation_feed(Database& db, std::string id_or_s
     return d;
   });
   Feed feed = render(data, location);
+  cache.store(ticket, key, kListFeed, feed.content);
   co_return feed;
 }
 
-boost::asio::awaitable<Feed> speaker_feed(Database& db, std::string id_or_slug, FeedLocation location) {
+boost::asio::awaitable<Feed> speaker_feed(Database& db, FeedCache& cache, std::string id_or_slug,
+                                          FeedLocation location) {
+  const std::string key = "speaker:" + id_or_slug;
+  if (auto hit = cached(cache, key)) co_return std::move(*hit);
+  const FeedCache::Ticket ticket = cache.ticket();
   FeedData data = co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
     begin_snapshot(s);
@@ -186,6 +225,10 @@ boost::asio::awaitable<Feed> speaker_feed(Database& db, std::string id_or_slug, 
     d.slug = speaker->slug;
     d.canonical_path = "/v1/speakers/" + speaker->id + "/calendar.ics";
     d.holder_updated_at = speaker->updated_at;
+    // A session that left the programme is not in the feed any more, but moves its date.
+    if (auto changed = db::speaker_programme_changed_at(s, speaker->id); changed && *changed > speaker->updated_at) {
+      d.holder_updated_at = changed;
+    }
     auto sessions = db::list_speaker_sessions(s, speaker->id, kFeedEventLimit);
     std::set<std::string> event_ids;
     for (const auto& x : sessions) event_ids.insert(x.event_id);
@@ -205,6 +248,7 @@ boost::asio::awaitable<Feed> speaker_feed(Database& db, std::string id_or_slug, 
     return d;
   });
   Feed feed = render(data, location);
+  cache.store(ticket, key, kListFeed, feed.content);
   co_return feed;
 }
 

@@ -7,14 +7,18 @@
 //  - the sessions a speaker appears in (of public events), sessions only.
 // Public feeds never carry a stream link unless the event's online.access is public, and
 // never attendees. Cancelled events stay in, as STATUS:CANCELLED.
+// Public renderings are kept in a FeedCache (services/feed_cache.hpp) and served from it
+// until a change that affects them is announced.
 #include <boost/asio/awaitable.hpp>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "domain/api_key.hpp"
 #include "domain/time.hpp"
 #include "services/event_service.hpp"
+#include "services/feed_cache.hpp"
 
 namespace eventd::services {
 
@@ -33,29 +37,38 @@ struct FeedLocation {
 };
 
 struct Feed {
-  std::string body;                              // text/calendar, CRLF, linted
-  std::optional<domain::Instant> last_modified;  // the newest updated_at among the feed's records
-  std::string slug;                              // for the file name: <slug>.ics
-  bool is_public = true;                         // false: a draft only its organiser (or an admin) may see
-  bool is_personal = false;                      // one person's calendar: no cache may keep it
-  std::string itip_method;                       // "REQUEST"/"CANCEL" for an invitation (Content-Type method=)
+  // body (text/calendar, CRLF, linted), its strong ETag, Last-Modified (the newest updated_at
+  // among the feed's records) and the slug for the file name <slug>.ics; shared with the cache
+  std::shared_ptr<const RenderedFeed> content;
+  bool is_public = true;     // false: a draft only its organiser (or an admin) may see; never cached
+  bool is_personal = false;  // one person's calendar: no cache may keep it
+  std::string itip_method;   // "REQUEST"/"CANCEL" for an invitation (Content-Type method=)
 };
+
+// A rendering with its strong ETag (from the bytes: the same data render to the same bytes,
+// since DTSTAMP and LAST-MODIFIED come from the records, never the clock).
+std::shared_ptr<const RenderedFeed> rendered_feed(std::string body, std::optional<domain::Instant> last_modified,
+                                                  std::string slug);
 
 // The host part of a base URL: "http://127.0.0.1:8080/x" → "127.0.0.1:8080" (for UIDs).
 std::string host_of(std::string_view url);
 
 // 404 when there is no such event or the caller may not see it (a draft of another organisation).
-boost::asio::awaitable<Feed> event_feed(Database& db, const domain::Caller& caller, std::string id_or_slug,
-                                        FeedLocation location);
+boost::asio::awaitable<Feed> event_feed(Database& db, FeedCache& cache, const domain::Caller& caller,
+                                        std::string id_or_slug, FeedLocation location);
 
 // Public events only, whoever asks (the feed is cacheable by anyone); `query.limit` and
 // `query.after` are ignored.
-boost::asio::awaitable<Feed> public_feed(Database& db, EventListQuery query, FeedLocation location);
+// `cache_key` names the query as requested (its raw query string).
+boost::asio::awaitable<Feed> public_feed(Database& db, FeedCache& cache, EventListQuery query, std::string cache_key,
+                                         FeedLocation location);
 
 // 404 for an unknown organisation.
-boost::asio::awaitable<Feed> organisation_feed(Database& db, std::string id_or_slug, FeedLocation location);
+boost::asio::awaitable<Feed> organisation_feed(Database& db, FeedCache& cache, std::string id_or_slug,
+                                               FeedLocation location);
 
 // 404 for an unknown speaker.
-boost::asio::awaitable<Feed> speaker_feed(Database& db, std::string id_or_slug, FeedLocation location);
+boost::asio::awaitable<Feed> speaker_feed(Database& db, FeedCache& cache, std::string id_or_slug,
+                                          FeedLocation location);
 
 }  // namespace eventd::services

@@ -2,7 +2,10 @@
 
 #include <soci/soci.h>
 
+#include <map>
+
 #include "db/event_repository.hpp"
+#include "db/session_repository.hpp"
 #include "db/statement.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
@@ -84,6 +87,7 @@ boost::asio::awaitable<ImportReport> import_events(Database& db, const domain::C
     ImportReport out;
     const std::string organisation_id = organisation_of(s, caller, organisation);
     for (auto& skipped : parsed.skipped) out.skipped.push_back({skipped.uid, skipped.reason});
+    std::map<std::string, domain::Event> created_by_uid;  // for their programme items
     for (auto& imported : parsed.events) {
       if (imported.uid.size() > kMaxUidLength) {
         out.skipped.push_back({imported.uid.substr(0, 100) + "…", "the UID is longer than 1000 characters"});
@@ -115,9 +119,32 @@ boost::asio::awaitable<ImportReport> import_events(Database& db, const domain::C
         if (!imported.uid.empty()) remember_uid(s, stored.id, imported.uid);
         s << "RELEASE SAVEPOINT import_event";
         out.created.push_back({stored.id, imported.uid});
+        if (!imported.uid.empty()) created_by_uid.emplace(imported.uid, std::move(stored));
       } catch (const Error& error) {
         s << "ROLLBACK TO SAVEPOINT import_event";
         out.skipped.push_back({imported.uid, error.fields().empty() ? error.detail() : describe(error.fields())});
+      }
+    }
+    for (auto& item : parsed.sessions) {
+      auto parent = created_by_uid.find(item.parent_uid);
+      if (parent == created_by_uid.end()) {
+        out.skipped.push_back({item.uid, "a programme item of " + item.parent_uid + ", which was not created now"});
+        continue;
+      }
+      domain::Session& session = item.session;
+      session.event_id = parent->second.id;
+      if (auto errors = domain::check_session(session, parent->second); !errors.empty()) {
+        out.skipped.push_back({item.uid, describe(errors)});
+        continue;
+      }
+      s << "SAVEPOINT import_session";
+      try {
+        const std::string id = db::insert_session(s, session);
+        s << "RELEASE SAVEPOINT import_session";
+        out.created_sessions.push_back({id, item.uid, session.event_id});
+      } catch (const Error& error) {
+        s << "ROLLBACK TO SAVEPOINT import_session";
+        out.skipped.push_back({item.uid, error.fields().empty() ? error.detail() : describe(error.fields())});
       }
     }
     tx.commit();

@@ -1,8 +1,9 @@
 #pragma once
 // POST /v1/events/import: each VEVENT of an uploaded calendar becomes a draft event of the
-// caller's organisation (ics/import.hpp reads the file). A VEVENT whose UID was imported
-// before for the organisation, or that breaks an event rule, is skipped with a reason; the
-// rest are created in one transaction.
+// caller's organisation (ics/import.hpp reads the file), and each programme item of such an
+// event (RELATED-TO its UID) a session of it. A VEVENT whose UID was imported before for
+// the organisation, or that breaks an event or session rule, is skipped with a reason (and
+// so are the programme items of a skipped event); the rest are created in one transaction.
 #include <boost/asio/awaitable.hpp>
 #include <optional>
 #include <string>
@@ -19,11 +20,17 @@ struct ImportReport {
     std::string id;
     std::string uid;
   };
+  struct CreatedSession {
+    std::string id;
+    std::string uid;
+    std::string event_id;
+  };
   struct Skipped {
     std::string uid;
     std::string reason;
   };
   std::vector<Created> created;
+  std::vector<CreatedSession> created_sessions;
   std::vector<Skipped> skipped;
 };
 

@@ -7,6 +7,7 @@
 
 #include "common/log.hpp"
 #include "db/event_repository.hpp"
+#include "db/organisation_repository.hpp"
 #include "db/registration_repository.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
@@ -86,6 +87,9 @@ struct Outgoing {
   mail::Mailbox to;
   mail::Values values;
   std::optional<mail::Attachment> attachment;
+  // Set when there is nobody to send it to: kept, as failed with this reason, so the
+  // organiser sees what was not sent.
+  std::optional<std::string> undeliverable{};
 };
 
 void write(soci::session& s, const MailContext& context, const Outgoing& out) {
@@ -109,7 +113,11 @@ void write(soci::session& s, const MailContext& context, const Outgoing& out) {
   message.message_id = row.id + "@" + host_of(context.public_url);
   message.date = now_date();
   message.boundary_seed = row.id;
-  row.message = mail::compose(message);
+  if (out.undeliverable) {
+    row.undeliverable = out.undeliverable;
+  } else {
+    row.message = mail::compose(message);
+  }
   db::insert_mail(s, row);
 }
 
@@ -191,27 +199,50 @@ void enqueue_event_change_messages(soci::session& s, const MailContext& context,
   }
 }
 
-void enqueue_media_message(soci::session& s, const MailContext& context, const MediaMail& m) {
-  auto event = db::find_event(s, m.event_id);
-  if (!event) throw domain::not_found("Event");
+void enqueue_media_message(soci::session& s, const MailContext& context, MailKind kind, const domain::Event& event,
+                           const domain::MediaRequest& request, const MediaMailLinks& links) {
+  if (!request.requester) return;  // erased: nothing to say, nobody to say it to
+  const domain::MediaRequester& journalist = *request.requester;
   std::string organiser_name;
-  Outgoing out{m.kind,
-               event->id,
+  const std::vector<std::string> organiser{event.organiser_id};
+  for (const auto& o : db::find_organisations(s, organiser)) organiser_name = o.name;
+
+  Outgoing out{kind,
+               event.id,
                std::nullopt,
-               m.media_request_id,
-               event->language,
-               mail::Mailbox{m.recipient_name, m.recipient_email},
-               base_values(context, *event, organiser_name),
+               request.id,
+               event.language,
+               mail::Mailbox{},
+               base_values(context, event, organiser_name),
                std::nullopt};
-  out.values["name"] = m.recipient_name;
-  out.values["journalist_name"] = m.journalist_name;
-  out.values["journalist_email"] = m.journalist_email;
-  out.values["outlet"] = m.outlet;
-  out.values["note"] = m.note;
-  out.values["stream_url"] = m.stream_url;
-  out.values["feed_url"] = m.feed_url;
-  out.values["request_url"] = m.request_url;
+  if (kind == MailKind::media_request_received) {
+    auto contact = domain::press_contact(event);
+    if (!contact) {
+      out.undeliverable = "Nobody to send it to: none of the event's contacts has an e-mail address.";
+    } else {
+      out.to = mail::Mailbox{contact->name, *contact->email};
+    }
+    out.values["journalist_name"] = journalist.name;
+    out.values["journalist_email"] = journalist.email;
+    out.values["outlet"] = journalist.outlet;
+    out.values["note"] = journalist.message.value_or("");
+    out.values["request_url"] = context.public_url + "/v1/media-requests/" + request.id;
+  } else {
+    out.to = mail::Mailbox{journalist.name, journalist.email};
+    out.values["note"] = request.note.value_or("");
+    out.values["stream_url"] = links.stream_url.value_or("");
+    if (links.feed_token) {
+      out.values["feed_url"] = context.public_url + "/v1/feeds/" + *links.feed_token + "/calendar.ics";
+      const auto scheme = out.values["feed_url"].find("://");
+      out.values["webcal_url"] = "webcal" + out.values["feed_url"].substr(scheme);
+    }
+  }
+  out.values["name"] = out.to.name;
   write(s, context, out);
+}
+
+void erase_media_request_mail(soci::session& s, const std::string& media_request_id) {
+  db::erase_mail_of_media_request(s, media_request_id);
 }
 
 void erase_registration_mail(soci::session& s, const std::string& registration_id) {

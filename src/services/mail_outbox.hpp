@@ -11,6 +11,8 @@
 
 #include "db/outbox_repository.hpp"
 #include "domain/api_key.hpp"
+#include "domain/event.hpp"
+#include "domain/media_request.hpp"
 #include "mail/mime.hpp"
 #include "mail/smtp.hpp"
 
@@ -59,23 +61,20 @@ void enqueue_registration_message(soci::session& s, const MailContext& context, 
 void enqueue_event_change_messages(soci::session& s, const MailContext& context, const std::string& event_id,
                                    bool cancelled, const std::vector<std::string>& skip);
 
-// Media requests (schema/005, built separately) call this from their own transactions:
-// received -> to the press contact; approved/rejected -> to the journalist.
-struct MediaMail {
-  MailKind kind = MailKind::media_request_received;
-  std::string event_id;
-  std::string media_request_id;
-  std::string recipient_name;
-  std::string recipient_email;
-  std::string journalist_name;
-  std::string journalist_email;
-  std::string outlet;
-  std::string note;         // the journalist's message (received) or the organiser's (approved/rejected)
-  std::string stream_url;   // approved
-  std::string feed_url;     // approved: the journalist's personal feed, when there is one
-  std::string request_url;  // received: where the organiser answers it
+// A media request's message, written in the transaction of its creation or decision:
+// media_request_received to the event's press contact (domain::press_contact; when the event
+// has no contact with an address it is recorded as failed, with the reason, so the organiser
+// sees it in the outbox), media_request_approved (with the stream link and the personal feed)
+// and media_request_rejected (with the organiser's note) to the journalist.
+struct MediaMailLinks {
+  std::optional<std::string> stream_url;  // approved: the link the journalist is entitled to
+  std::optional<std::string> feed_token;  // approved: the journalist's evp_ token, when known in clear
 };
-void enqueue_media_message(soci::session& s, const MailContext& context, const MediaMail& mail);
+void enqueue_media_message(soci::session& s, const MailContext& context, MailKind kind, const domain::Event& event,
+                           const domain::MediaRequest& request, const MediaMailLinks& links = {});
+
+// Erases the recipients and texts of a media request's messages (erasure on request).
+void erase_media_request_mail(soci::session& s, const std::string& media_request_id);
 
 // Erases the recipients and texts of the registration's messages (erasure on request).
 void erase_registration_mail(soci::session& s, const std::string& registration_id);

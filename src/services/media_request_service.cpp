@@ -10,6 +10,7 @@
 #include "domain/event_rules.hpp"
 #include "domain/validation.hpp"
 #include "services/database.hpp"
+#include "services/mail_outbox.hpp"
 #include "services/secrets.hpp"
 
 namespace eventd::services {
@@ -107,7 +108,7 @@ std::string media_feed_token_for(std::string_view status_token) {
 boost::asio::awaitable<MediaRequestAnswer> request_media_access(Database& db, std::string event_ref,
                                                                 MediaRequestDraft draft,
                                                                 std::optional<IdempotencyRequest> idempotency,
-                                                                RenderMediaRequest render) {
+                                                                RenderMediaRequest render, MailContext mail) {
   const std::string status_token = new_secret(kStatusTokenPrefix);
   const std::optional<std::string> requester_token = status_token;
   MediaRequestAnswer answer = co_await db.run([&](soci::session& s) {
@@ -138,6 +139,16 @@ boost::asio::awaitable<MediaRequestAnswer> request_media_access(Database& db, st
     }
     auto stored = db::find_media_request(s, id);
     NewMediaRequestResult created{view_of(s, std::move(stored->request), requester_token), status_token};
+    // Written with the request, so a retry (replayed above) sends nothing twice: the open
+    // policy's approval to the journalist, with the feed link they are shown here; otherwise
+    // the news of the request to the event's press contact.
+    const MediaRequestView& v = created.view;
+    if (v.request.status == MediaRequestStatus::approved) {
+      const MediaMailLinks links{entitled_stream_url(v.request, v.event), media_feed_token_for(status_token)};
+      enqueue_media_message(s, mail, MailKind::media_request_approved, v.event, v.request, links);
+    } else {
+      enqueue_media_message(s, mail, MailKind::media_request_received, v.event, v.request);
+    }
     out.response = render(created);
     if (idempotency) remember_answer(s, *idempotency, out.response);
     tx.commit();
@@ -157,7 +168,7 @@ boost::asio::awaitable<MediaRequestView> get_media_request(Database& db, std::st
 
 boost::asio::awaitable<MediaRequestView> decide_media_request(Database& db, std::string id, MediaRequestAccess access,
                                                               MediaDecisionInput input,
-                                                              MediaRequestPrecondition precondition) {
+                                                              MediaRequestPrecondition precondition, MailContext mail) {
   MediaRequestView view = co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
     auto record = load(s, id, access, true);
@@ -180,6 +191,18 @@ boost::asio::awaitable<MediaRequestView> decide_media_request(Database& db, std:
     if (!db::transition_media_request(s, change)) throw domain::conflict("The request changed meanwhile; try again.");
     auto stored = db::find_media_request(s, current.id);
     MediaRequestView out = view_of(s, std::move(stored->request), by_requester ? access.token : std::nullopt);
+    // The journalist hears of the decision in its transaction. The approval e-mail carries a
+    // personal feed link of its own (schema/008): the derived one needs the status token,
+    // which only the requester holds. A later approval (after a revocation) finds the first
+    // one in place, and that e-mail's link works again.
+    if (input.to == MediaRequestStatus::approved) {
+      MediaMailLinks links{entitled_stream_url(out.request, out.event), std::nullopt};
+      const std::string feed_token = new_secret(kMediaFeedTokenPrefix);
+      if (db::set_mail_feed_token(s, current.id, secret_hash(feed_token))) links.feed_token = feed_token;
+      enqueue_media_message(s, mail, MailKind::media_request_approved, out.event, out.request, links);
+    } else if (input.to == MediaRequestStatus::rejected) {
+      enqueue_media_message(s, mail, MailKind::media_request_rejected, out.event, out.request);
+    }
     tx.commit();
     return out;
   });
@@ -203,7 +226,10 @@ boost::asio::awaitable<void> withdraw_media_request(Database& db, std::string id
       db::transition_media_request(s, {current.id, current.status, MediaRequestStatus::withdrawn, MediaActor::requester,
                                        std::nullopt, std::nullopt});
     }
-    if (erase) db::erase_media_request(s, current.id, "request");
+    if (erase) {
+      db::erase_media_request(s, current.id, "request");
+      erase_media_request_mail(s, current.id);
+    }
     tx.commit();
     return 0;
   });

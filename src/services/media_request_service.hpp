@@ -16,6 +16,7 @@
 #include "domain/event.hpp"
 #include "domain/media_request.hpp"
 #include "services/idempotency.hpp"
+#include "services/mail_outbox.hpp"
 #include "services/token_access.hpp"
 
 namespace eventd::services {
@@ -61,11 +62,12 @@ struct MediaRequestAnswer {
 // media policy is closed, the event is not published or over, or the address has an open
 // request already; 422 invalid fields. The `open` policy approves at once (recorded as the
 // policy's decision). With `idempotency`: a retry with the same key and body gets the first
-// answer (`replayed`).
+// answer (`replayed`). E-mail (services/mail_outbox.hpp) in the same transaction: the news to
+// the event's press contact, or the open policy's approval to the journalist.
 boost::asio::awaitable<MediaRequestAnswer> request_media_access(Database& db, std::string event_ref,
                                                                 MediaRequestDraft draft,
                                                                 std::optional<IdempotencyRequest> idempotency,
-                                                                RenderMediaRequest render);
+                                                                RenderMediaRequest render, MailContext mail);
 
 // The requester (token: the status token) or an organiser/admin (caller).
 using MediaRequestAccess = TokenOrKey;
@@ -82,14 +84,15 @@ using MediaRequestPrecondition = std::function<void(const domain::MediaRequest& 
 
 // Approve, reject or revoke (an organiser or admin), or withdraw (the requester): 403 when the
 // actor may never make this change (a requester approving), 409 when the request's status
-// does not allow it. The change and its history row are written together.
+// does not allow it. The change and its history row are written together, and with them the
+// journalist's e-mail of an approval (stream and feed links) or a rejection (the note).
 boost::asio::awaitable<MediaRequestView> decide_media_request(Database& db, std::string id, MediaRequestAccess access,
                                                               MediaDecisionInput input,
-                                                              MediaRequestPrecondition precondition);
+                                                              MediaRequestPrecondition precondition, MailContext mail);
 
 // The requester withdraws (a pending or approved request; otherwise nothing changes) and,
-// with `erase`, removes their personal data. An organiser may only erase (on the person's
-// request), not withdraw: 403 without `erase`.
+// with `erase`, removes their personal data (in the request and in its e-mail). An organiser may only erase (on the
+// person's request), not withdraw: 403 without `erase`.
 boost::asio::awaitable<void> withdraw_media_request(Database& db, std::string id, MediaRequestAccess access, bool erase,
                                                     MediaRequestPrecondition precondition);
 

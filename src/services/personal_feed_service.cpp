@@ -147,9 +147,9 @@ boost::asio::awaitable<Feed> media_personal_feed(Database& db, const std::string
     return h;
   });
   Feed feed;
-  feed.body = ics::render_feed(feed_info(holding.parts.event, location), {media_feed_event(holding, location)});
-  feed.last_modified = newest(holding.parts.event, holding.parts.sessions, holding.request.updated_at);
-  feed.slug = holding.parts.event.slug;
+  feed.content = rendered_feed(
+      ics::render_feed(feed_info(holding.parts.event, location), {media_feed_event(holding, location)}),
+      newest(holding.parts.event, holding.parts.sessions, holding.request.updated_at), holding.parts.event.slug);
   feed.is_public = false;
   feed.is_personal = true;
   co_return feed;
@@ -191,9 +191,9 @@ boost::asio::awaitable<Feed> personal_feed(Database& db, std::string feed_token,
     return h;
   });
   Feed feed;
-  feed.body = ics::render_feed(feed_info(holding.event, location), {feed_event(holding, location)});
-  feed.last_modified = newest(holding.event, holding.sessions, holding.registration.updated_at);
-  feed.slug = holding.event.slug;
+  feed.content =
+      rendered_feed(ics::render_feed(feed_info(holding.event, location), {feed_event(holding, location)}),
+                    newest(holding.event, holding.sessions, holding.registration.updated_at), holding.event.slug);
   feed.is_public = false;
   feed.is_personal = true;
   co_return feed;
@@ -218,9 +218,9 @@ boost::asio::awaitable<Feed> registration_invitation(Database& db, std::string r
   if (!holding.registration.participant) throw domain::conflict("This registration's personal data was erased.");
   const auto method = holding.registration.is_active() ? ics::InvitationMethod::request : ics::InvitationMethod::cancel;
   Feed feed;
-  feed.body = invitation_text(holding, location, method);
-  feed.last_modified = newest(holding.event, holding.sessions, holding.registration.updated_at);
-  feed.slug = holding.event.slug + "-invitation";
+  feed.content = rendered_feed(invitation_text(holding, location, method),
+                               newest(holding.event, holding.sessions, holding.registration.updated_at),
+                               holding.event.slug + "-invitation");
   feed.is_public = false;
   feed.is_personal = true;
   feed.itip_method = method == ics::InvitationMethod::request ? "REQUEST" : "CANCEL";

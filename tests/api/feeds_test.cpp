@@ -385,3 +385,95 @@ TEST_CASE_FIXTURE(Feeds, "feeds: /v1/calendar.ics takes the filters of GET /v1/e
   CHECK(server.get("/v1/calendar.ics?kind=party").status == 400);
   CHECK(server.get("/v1/calendar.ics?from=yesterday").status == 400);
 }
+
+// A seed event's public feed, imported again: the same event and programme, as a draft of
+// the importer's organisation (the round trip of issue 6). Descriptions lose the paragraphs
+// the feed adds (links, "Del av") but keep the contacts the feed writes into them.
+TEST_CASE_FIXTURE(Feeds, "feeds: the seed events' feeds import again with their programmes") {
+  const HeaderList as_fyrbodal{{"Authorization", "Bearer " + fyrbodal_key},
+                               {"Content-Type", "text/calendar; charset=utf-8"}};
+  for (const std::string slug :
+       {"ostersund-2019", "integrationsforum-2020", "fyrbodal-webinar-2022", "fyrbodal-seminar-2022"}) {
+    CAPTURE(slug);
+    const std::string ics = feed("/v1/events/" + slug + "/calendar.ics").body;
+    auto imported = server.request("POST", "/v1/events/import", ics, as_fyrbodal);
+    REQUIRE_MESSAGE(imported.status == 200, imported.body);
+    const json report = imported.json();
+    CHECK(report["skipped"].empty());
+    REQUIRE(report["created"].size() == 1);
+    CHECK(report["created"][0]["uid"] == event_uid(event_ids[slug]));
+    const std::string copy_id = report["created"][0]["id"];
+
+    const json original = server.get("/v1/events/" + slug, bearer(admin)).json();
+    auto copy_response = server.get("/v1/events/" + copy_id, bearer(fyrbodal_key));
+    REQUIRE(copy_response.status == 200);
+    const json copy = copy_response.json();
+    CHECK(copy["status"] == "draft");
+    CHECK(copy["organiser_id"] ==
+          server.database().scalar("SELECT id::text FROM organisations WHERE slug = 'fyrbodals-kommunalforbund'"));
+    for (const std::string field :
+         {"title", "kind", "timezone", "all_day", "starts_at", "ends_at", "starts_on", "ends_on"}) {
+      CAPTURE(field);
+      CHECK(copy.value(field, json()) == original.value(field, json()));
+    }
+    if (original.contains("venue") && !original["venue"].is_null()) {
+      CHECK(copy["venue"]["city"] == original["venue"]["city"]);
+    }
+    const std::string description = copy.value("description", std::string());
+    CHECK(description.starts_with(original.value("description", original.value("summary", std::string()))));
+    CHECK(description.find("Mer information:") == std::string::npos);
+    CHECK(description.find("More information:") == std::string::npos);
+
+    const json sessions = server.get("/v1/events/" + slug + "/sessions", bearer(admin)).json()["items"];
+    const json copies = server.get("/v1/events/" + copy_id + "/sessions", bearer(fyrbodal_key)).json()["items"];
+    CHECK(report["created_sessions"].size() == sessions.size());
+    REQUIRE(copies.size() == sessions.size());
+    for (std::size_t i = 0; i < sessions.size(); ++i) {
+      CAPTURE(i);
+      for (const std::string field : {"title", "kind", "starts_at", "ends_at", "description", "location"}) {
+        CAPTURE(field);
+        CHECK(copies[i].value(field, json()) == sessions[i].value(field, json()));
+      }
+    }
+    // The copy's own feed has the same instants as the original's.
+    auto again = server.get("/v1/events/" + copy_id + "/calendar.ics", bearer(fyrbodal_key));
+    REQUIRE(again.status == 200);
+    CHECK(count_lines(again.body, "BEGIN:VEVENT") == count_lines(ics, "BEGIN:VEVENT"));
+  }
+  // Importing the same feed again creates nothing: the event is skipped as imported before,
+  // and so are its programme items.
+  const std::string ics = feed("/v1/events/ostersund-2019/calendar.ics").body;
+  auto again = server.request("POST", "/v1/events/import", ics, as_fyrbodal);
+  REQUIRE(again.status == 200);
+  CHECK(again.json()["created"].empty());
+  CHECK(again.json()["created_sessions"].empty());
+  CHECK(again.json()["skipped"].size() == count_lines(ics, "BEGIN:VEVENT"));
+}
+
+// The sessions still in a speaker's feed cannot tell that one left it: the speaker's
+// programme change moves Last-Modified, so a client revalidating with If-Modified-Since
+// alone gets the new feed.
+TEST_CASE_FIXTURE(Feeds, "feeds: a session leaving a speaker's programme moves the feed's Last-Modified") {
+  const std::string target = "/v1/speakers/alice-petren/calendar.ics";
+  const std::string session =
+      "/v1/events/integrationsforum-2020/sessions/" + session_ids["Global migration i coronatider"];
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // HTTP dates have whole seconds
+  auto before = feed(target);
+  CHECK(count_lines(before.body, "BEGIN:VEVENT") == 1);
+  const json speakers = server.get(session).json()["speaker_ids"];
+  json others = json::array();
+  for (const auto& id : speakers) {
+    if (id != speaker_ids["alice-petren"]) others.push_back(id);
+  }
+  REQUIRE(others.size() + 1 == speakers.size());
+  auto removed =
+      server.request("PATCH", session, json{{"speaker_ids", others}}.dump(),
+                     {{"Authorization", "Bearer " + admin}, {"Content-Type", "application/merge-patch+json"}});
+  REQUIRE_MESSAGE(removed.status == 200, removed.body);
+  auto unchanged_since = server.get(target, {{"If-Modified-Since", before.header("Last-Modified")}});
+  CHECK(unchanged_since.status == 200);
+  CHECK(count_lines(unchanged_since.body, "BEGIN:VEVENT") == 0);
+  auto after = feed(target);
+  CHECK(after.header("Last-Modified") != before.header("Last-Modified"));
+  CHECK(server.get(target, {{"If-Modified-Since", after.header("Last-Modified")}}).status == 304);
+}

@@ -1,10 +1,15 @@
 // E-mail over a real SMTP server on loopback (tests/tools/smtp_sink.py): each message kind
-// read back by Python's email parser and its invitation by icalendar+vobject; the outbox
-// listing; an SMTP outage during a burst; two instances sending from one outbox.
+// read back by Python's email parser and its invitation by icalendar+vobject; the organiser's
+// changes to every confirmed participant; media requests to the press contact and the
+// journalist; the outbox listing; an SMTP outage during a burst; two instances sending from
+// one outbox; STARTTLS/smtps with a CA made at test time, and certificates that must fail.
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "db/migrations.hpp"
@@ -23,6 +28,12 @@ HeaderList bearer(const std::string& key) { return {{"Authorization", "Bearer " 
 std::string quoted(const std::string& text) { return "$q$" + text + "$q$"; }
 
 const std::string kTitle = "Migration och integration i Fyrbodal";
+const std::string kStreamUrl = "https://www.youtube.com/watch?v=fyrbodal-2035";
+// Anita, the press officer, after a contact without an address and one with another role.
+const std::string kContacts =
+    "jsonb_build_array(jsonb_build_object('name', 'Kim Lind', 'role', 'moderator', 'phone', '+46 8 123 45'), "
+    "jsonb_build_object('name', 'Ola Berg', 'role', 'projektledare', 'email', 'ola@fyrbodal.se'), "
+    "jsonb_build_object('name', 'Anita Nilsson', 'role', 'pressansvarig', 'email', 'anita@fyrbodal.se'))";
 
 // An organisation with an organiser key, and published events inserted with SQL.
 struct MailFixture {
@@ -55,6 +66,37 @@ struct MailFixture {
         "'2035-11-08T14:30:00Z', " +
         quoted("Vänersborg") + ", 'SE', " + std::to_string(capacity) +
         ", true, (SELECT id FROM organisations WHERE slug = 'fyrbodal'))");
+  }
+
+  // An online event with a stream; `contacts_sql` is a jsonb expression (no JSON literal: the
+  // statement's text must not contain colons, SOCI's placeholders).
+  void create_streamed_event(const std::string& slug, const std::string& language, const std::string& media_policy,
+                             const std::string& contacts_sql) {
+    server.database().exec(
+        "INSERT INTO events (slug, title, language, kind, format, status, timezone, starts_at, ends_at, "
+        "online_platform, online_stream_url, online_access, organiser_id, contacts, media_policy) VALUES ('" +
+        slug + "', " + quoted(kTitle) + ", '" + language +
+        "', 'webinar', 'online', 'published', 'Europe/Stockholm', '2035-11-08T08:00:00Z', '2035-11-08T14:30:00Z', "
+        "'YouTube', '" +
+        kStreamUrl + "', 'on_request', (SELECT id FROM organisations WHERE slug = 'fyrbodal'), " + contacts_sql +
+        ", '" + media_policy + "')");
+  }
+
+  HttpResponse ask_media(const std::string& slug, const std::string& name, const std::string& email,
+                         const HeaderList& extra = {}) {
+    json body = {{"name", name},
+                 {"email", email},
+                 {"outlet", "Sveriges Radio Ekot"},
+                 {"message", "Vi vill göra ett inslag om seminariet."}};
+    HeaderList headers{{"Content-Type", "application/json"}};
+    for (const auto& h : extra) headers.push_back(h);
+    return server.request("POST", "/v1/events/" + slug + "/media-requests", body.dump(), headers);
+  }
+
+  HttpResponse decide_media(const std::string& id, const json& decision) {
+    auto headers = bearer(key);
+    headers.emplace_back("Content-Type", "application/merge-patch+json");
+    return server.request("PATCH", "/v1/media-requests/" + id, decision.dump(), headers);
   }
 
   HttpResponse register_as(const std::string& slug, const std::string& name, const std::string& email) {
@@ -94,6 +136,39 @@ json find_mail(const std::vector<json>& mails, const std::string& email, const s
   return found.front();
 }
 
+// The messages to `email` whose subject starts with `subject`.
+std::vector<json> mails_to(const std::vector<json>& mails, const std::string& email, const std::string& subject) {
+  std::vector<json> found;
+  for (const auto& m : mails) {
+    if (m["envelope_to"] == email && m["subject"].get<std::string>().rfind(subject, 0) == 0) found.push_back(m);
+  }
+  return found;
+}
+
+bool mentions(const json& text, const std::string& what) {
+  return text.is_string() && text.get<std::string>().find(what) != std::string::npos;
+}
+
+// The personal feed link in a message's text (http://host/v1/feeds/evp_.../calendar.ics); "" if none.
+std::string feed_link_in(const std::string& text) {
+  const auto start = text.find("http");
+  for (auto at = start; at != std::string::npos; at = text.find("http", at + 1)) {
+    const auto end = text.find_first_of(" \r\n)", at);
+    const std::string url = text.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    if (url.find("/v1/feeds/evp_") != std::string::npos && url.ends_with("/calendar.ics")) return url;
+  }
+  return "";
+}
+
+std::string path_of(const std::string& url) { return url.substr(url.find("/v1/")); }
+
+std::string file_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
 // What every message must be: parsed without defects, ASCII headers (UTF-8 as encoded
 // words), our sender, plain text and HTML alternatives.
 void check_common(const json& m, const std::string& name, const std::string& email) {
@@ -124,6 +199,19 @@ void check_invitation(const json& m, const std::string& method, const std::strin
   auto checked = run_ics_checker(ics);
   INFO(checked.output);
   CHECK(checked.status == 0);
+  // python3-icalendar's reading (check_mail.py): the calendar's METHOD, one VEVENT for the
+  // recipient.
+  REQUIRE(m["ical"].is_object());
+  CHECK(m["ical"]["method"] == method);
+  REQUIRE(m["ical"]["events"].size() == 1);
+  CHECK(m["ical"]["events"][0]["attendees"] == json::array({"mailto:" + email}));
+}
+
+// The one VEVENT of the attached invitation, as python3-icalendar reads it.
+json invited(const json& m) {
+  REQUIRE(m["ical"].is_object());
+  REQUIRE(m["ical"]["events"].size() == 1);
+  return m["ical"]["events"][0];
 }
 
 }  // namespace
@@ -148,6 +236,11 @@ TEST_CASE("mail: every message of a registration's life and of the organiser's c
   auto confirmed = find_mail(mails, "goran@example.se", "Anmälan bekräftad: " + kTitle);
   check_common(confirmed, "Göran Pettersson", "goran@example.se");
   check_invitation(confirmed, "REQUEST", "goran@example.se");
+  const json first_invite = invited(confirmed);
+  const std::string uid = first_invite["uid"];
+  CHECK(first_invite["dtstart"] == "20351108T080000Z");
+  CHECK(first_invite["dtend"] == "20351108T143000Z");
+  CHECK(first_invite["status"] != "CANCELLED");
   const std::string text = confirmed["text"];
   CHECK(text.find("Hej Göran Pettersson!") != std::string::npos);
   CHECK(text.find(manage_token) != std::string::npos);
@@ -173,9 +266,14 @@ TEST_CASE("mail: every message of a registration's life and of the organiser's c
   auto cancel = find_mail(mails, "goran@example.se", "Avbokad: " + kTitle);
   check_common(cancel, "Göran Pettersson", "goran@example.se");
   check_invitation(cancel, "CANCEL", "goran@example.se");
+  CHECK(invited(cancel)["uid"] == uid);
+  CHECK(invited(cancel)["status"] == "CANCELLED");
+  CHECK(invited(cancel)["sequence"] > first_invite["sequence"]);
   auto promoted = find_mail(mails, "asa@example.se", "Du har fått en plats: " + kTitle);
   check_common(promoted, "Åsa Öberg", "asa@example.se");
   check_invitation(promoted, "REQUEST", "asa@example.se");
+  CHECK(invited(promoted)["uid"] == uid);
+  CHECK(invited(promoted)["sequence"] == first_invite["sequence"]);  // the event itself has not changed
 
   // The organiser moves the event an hour: the confirmed participant gets the new invitation.
   REQUIRE(f.patch_event("seminarium", {{"starts_at", "2035-11-08T09:00:00Z"}, {"ends_at", "2035-11-08T15:30:00Z"}})
@@ -187,6 +285,14 @@ TEST_CASE("mail: every message of a registration's life and of the organiser's c
   check_invitation(changed, "REQUEST", "asa@example.se");
   CHECK(changed["text"].get<std::string>().find("2035-11-08 10:00–16:30") != std::string::npos);
   CHECK(unfold(changed["calendar"]["content"]).find("SEQUENCE:1") != std::string::npos);
+  // The updated invitation, read by python3-icalendar: the same UID, a raised SEQUENCE (so
+  // calendars replace the old one), the new times.
+  const json changed_invite = invited(changed);
+  CHECK(changed_invite["uid"] == uid);
+  CHECK(changed_invite["sequence"] > first_invite["sequence"]);
+  CHECK(changed_invite["dtstart"] == "20351108T090000Z");
+  CHECK(changed_invite["dtend"] == "20351108T153000Z");
+  CHECK(changed_invite["status"] != "CANCELLED");
 
   // ... and cancels it.
   REQUIRE(f.patch_event("seminarium", {{"status", "cancelled"}}).status == 200);
@@ -195,6 +301,9 @@ TEST_CASE("mail: every message of a registration's life and of the organiser's c
   auto called_off = find_mail(mails, "asa@example.se", "Inställt: " + kTitle);
   check_common(called_off, "Åsa Öberg", "asa@example.se");
   check_invitation(called_off, "CANCEL", "asa@example.se");
+  CHECK(invited(called_off)["uid"] == uid);
+  CHECK(invited(called_off)["status"] == "CANCELLED");
+  CHECK(invited(called_off)["sequence"] > changed_invite["sequence"]);
 
   // The organiser's view: six messages of the Swedish event, all sent once, no text kept.
   auto listed = f.server.get("/v1/events/seminarium/messages", bearer(f.key));
@@ -215,6 +324,78 @@ TEST_CASE("mail: every message of a registration's life and of the organiser's c
   CHECK(f.sql("SELECT count(*) FROM mail_attempts WHERE outcome = 'sent'") == "7");
   std::this_thread::sleep_for(300ms);
   CHECK(sink.messages().size() == 7);
+}
+
+TEST_CASE("mail: an organiser's change reaches every confirmed participant with the updated invitation") {
+  SmtpSink sink;
+  ServerSettings settings;
+  settings.smtp_url = sink.url();
+  MailFixture f(settings);
+  f.create_event("kurs", 3, "sv");
+  f.create_event("annat", 10, "sv");
+  std::vector<std::string> ids;
+  for (const auto& [name, email] :
+       std::vector<std::pair<std::string, std::string>>{{"Anna Ek", "anna@example.se"},
+                                                        {"Bo Lund", "bo@example.se"},
+                                                        {"Cecilia Ås", "cecilia@example.se"},
+                                                        {"Dan Öst", "dan@example.se"}}) {
+    auto r = f.register_as("kurs", name, email);
+    REQUIRE(r.status == 201);
+    ids.push_back(r.json()["manage_token"]);
+    ids.push_back(r.json()["id"]);
+  }
+  REQUIRE(f.register_as("annat", "Zoë Smith", "zoe@example.org").status == 201);
+  // Anna cancels (Dan is promoted); Eva joins the waitlist.
+  REQUIRE(f.server.request("DELETE", "/v1/registrations/" + ids[1], "", bearer(ids[0])).status == 204);
+  REQUIRE(f.register_as("kurs", "Eva Berg", "eva@example.se").status == 201);
+  const std::string before = f.sql("SELECT count(*) FROM mail_outbox");
+  CHECK(before == "8");
+
+  // A change no calendar shows (tags) writes no message.
+  REQUIRE(f.patch_event("kurs", {{"tags", {"integration"}}}).status == 200);
+  CHECK(f.sql("SELECT count(*) FROM mail_outbox") == before);
+
+  // The venue moves: Bo, Cecilia and Dan (confirmed) get the new invitation; not Anna
+  // (cancelled), Eva (waitlisted) or the other event's Zoë.
+  REQUIRE(f.patch_event("kurs", {{"venue", {{"city", "Uddevalla"}}}}).status == 200);
+  REQUIRE(sink.wait_for(11, 20s) == 11);
+  // Cancelled: everyone still holding a place or waiting hears of it, with METHOD:CANCEL.
+  REQUIRE(f.patch_event("kurs", {{"status", "cancelled"}}).status == 200);
+  REQUIRE(sink.wait_for(15, 20s) == 15);
+  // (Read once: each reading runs the Python parsers.)
+  const auto mails = read_all(sink);
+  const json first = invited(find_mail(mails, "bo@example.se", "Anmälan bekräftad: " + kTitle));
+  std::set<std::string> changed_to;
+  for (const auto& m : mails) {
+    if (m["subject"] != "Ändrat: " + kTitle) continue;
+    const std::string email = m["envelope_to"];
+    changed_to.insert(email);
+    check_common(m, m["to"]["name"], email);
+    check_invitation(m, "REQUEST", email);
+    const json event = invited(m);
+    CHECK(event["uid"] == first["uid"]);
+    CHECK(event["sequence"] > first["sequence"]);
+    CHECK(mentions(event["location"], "Uddevalla"));
+    CHECK(mentions(m["text"], "Uddevalla"));
+  }
+  CHECK(changed_to == std::set<std::string>{"bo@example.se", "cecilia@example.se", "dan@example.se"});
+
+  std::set<std::string> cancelled_to;
+  for (const auto& m : mails) {
+    if (m["subject"] != "Inställt: " + kTitle) continue;
+    const std::string email = m["envelope_to"];
+    cancelled_to.insert(email);
+    check_common(m, m["to"]["name"], email);
+    check_invitation(m, "CANCEL", email);
+    const json event = invited(m);
+    CHECK(event["uid"] == first["uid"]);
+    CHECK(event["status"] == "CANCELLED");
+    CHECK(event["sequence"].get<int>() > first["sequence"].get<int>() + 1);  // the change, then the cancellation
+  }
+  CHECK(cancelled_to ==
+        std::set<std::string>{"bo@example.se", "cecilia@example.se", "dan@example.se", "eva@example.se"});
+  std::this_thread::sleep_for(300ms);
+  CHECK(sink.messages().size() == 15);
 }
 
 TEST_CASE("mail: without SMTP the outbox fills and the organiser reads it; erasure empties it") {
@@ -331,4 +512,248 @@ TEST_CASE("mail: two instances sending from one outbox send each message once") 
   for (const auto& m : mails) ids.insert(m["message_id"].get<std::string>());
   CHECK(ids.size() == kBurst);
   CHECK(f.sql("SELECT count(*) FROM mail_attempts") == std::to_string(kBurst));
+}
+
+TEST_CASE("mail: media requests — the press contact hears of one, the journalist of the decision, once each") {
+  SmtpSink sink;
+  ServerSettings settings;
+  settings.smtp_url = sink.url();
+  MailFixture f(settings);
+  f.create_streamed_event("webbinarium", "sv", "on_request", kContacts);
+
+  // Göran asks; his client retries with the same Idempotency-Key: one request, one message.
+  const HeaderList retry_key{{"Idempotency-Key", "media-goran-1"}};
+  auto asked = f.ask_media("webbinarium", "Göran Pettersson", "goran@example.se", retry_key);
+  REQUIRE_MESSAGE(asked.status == 202, asked.body);
+  auto again = f.ask_media("webbinarium", "Göran Pettersson", "goran@example.se", retry_key);
+  REQUIRE(again.status == 202);
+  CHECK(again.json()["id"] == asked.json()["id"]);
+  const std::string goran_id = asked.json()["id"];
+  const std::string goran_token = asked.json()["status_token"];
+  REQUIRE(sink.wait_for(1, 15s) == 1);
+
+  // To the press officer, not to the first contact with an address.
+  auto mails = read_all(sink);
+  auto received = find_mail(mails, "anita@fyrbodal.se", "Mediaförfrågan: " + kTitle);
+  check_common(received, "Anita Nilsson", "anita@fyrbodal.se");
+  CHECK(received["structure"] == json::array({"multipart/alternative", "text/plain", "text/html"}));
+  CHECK(mentions(received["text"], "Hej Anita Nilsson!"));
+  CHECK(mentions(received["text"], "Göran Pettersson (Sveriges Radio Ekot, goran@example.se) vill bevaka"));
+  CHECK(mentions(received["text"], "Vi vill göra ett inslag om seminariet."));
+  CHECK(mentions(received["text"], "/v1/media-requests/" + goran_id));
+  CHECK(mentions(received["html"], "Göran Pettersson (Sveriges Radio Ekot, goran@example.se)"));
+  CHECK_FALSE(mentions(received["text"], kStreamUrl));
+
+  // The organiser approves with a note: Göran gets the stream link and a personal feed link.
+  const std::string welcome = "Välkommen! Presskonferensen börjar kl. 12 i sändningen.";
+  REQUIRE(f.decide_media(goran_id, {{"status", "approved"}, {"note", welcome}}).status == 200);
+  // A repeated PATCH changes nothing and sends nothing.
+  CHECK(f.decide_media(goran_id, {{"status", "approved"}, {"note", welcome}}).status == 409);
+  REQUIRE(sink.wait_for(2, 15s) == 2);
+  mails = read_all(sink);
+  auto approved = find_mail(mails, "goran@example.se", "Välkommen att bevaka " + kTitle);
+  check_common(approved, "Göran Pettersson", "goran@example.se");
+  CHECK(approved["structure"] == json::array({"multipart/alternative", "text/plain", "text/html"}));
+  const std::string approved_text = approved["text"];
+  CHECK(mentions(approved["text"], "Hej Göran Pettersson!"));
+  CHECK(mentions(approved["text"], "Sändningen: " + kStreamUrl));
+  CHECK(mentions(approved["text"], welcome));
+  CHECK(mentions(approved["html"], "<a href=\"" + kStreamUrl + "\">"));
+  const std::string feed_url = feed_link_in(approved_text);
+  INFO(approved_text);
+  REQUIRE_FALSE(feed_url.empty());
+  CHECK(mentions(approved["html"], "<a href=\"" + feed_url + "\">"));
+  CHECK(mentions(approved["text"], "webcal" + feed_url.substr(feed_url.find("://"))));
+  // The name travels as an RFC 2047 encoded word (check_common: the header block is ASCII and
+  // Python decodes it back to "Göran Pettersson").
+  bool encoded_to = false;
+  for (const auto& path : sink.messages()) {
+    const std::string raw = file_text(path);
+    if (raw.find("X-Envelope-To: goran@example.se") != std::string::npos) {
+      encoded_to = raw.find("\r\nTo: =?UTF-8?B?") != std::string::npos;
+    }
+  }
+  CHECK(encoded_to);
+
+  // The link in the e-mail is Göran's feed, with the stream link; only its hash is stored.
+  auto feed = f.server.get(path_of(feed_url));
+  REQUIRE_MESSAGE(feed.status == 200, feed.body);
+  CHECK(feed.header("Content-Type").find("text/calendar") != std::string::npos);
+  CHECK(unfold(feed.body).find(kStreamUrl) != std::string::npos);
+  auto checked = run_ics_checker(feed.body);
+  CHECK_MESSAGE(checked.status == 0, checked.output);
+  const std::string mailed_token =
+      feed_url.substr(feed_url.find("evp_"), feed_url.find("/calendar.ics") - feed_url.find("evp_"));
+  CHECK(f.sql("SELECT count(*) FROM media_requests WHERE mail_feed_token_hash = decode('" +
+              eventd::db::sha256_hex(mailed_token) + "', 'hex')") == "1");
+  // The requester's own view still shows the feed derived from the status token; both work.
+  auto view = f.server.get("/v1/media-requests/" + goran_id, bearer(goran_token));
+  REQUIRE(view.status == 200);
+  const std::string shown_feed = view.json()["access"]["feed_url"];
+  CHECK(shown_feed != feed_url);
+  CHECK(f.server.get(path_of(shown_feed)).status == 200);
+
+  // Åsa asks and is turned down with a note.
+  auto asa = f.ask_media("webbinarium", "Åsa Öberg", "asa@example.se");
+  REQUIRE(asa.status == 202);
+  const std::string asa_id = asa.json()["id"];
+  const std::string regret = "Tyvärr är pressplatserna slut – välkommen tillbaka nästa år.";
+  REQUIRE(f.decide_media(asa_id, {{"status", "rejected"}, {"note", regret}}).status == 200);
+  REQUIRE(sink.wait_for(4, 15s) == 4);
+  mails = read_all(sink);
+  auto to_anita = mails_to(mails, "anita@fyrbodal.se", "Mediaförfrågan: " + kTitle);
+  REQUIRE(to_anita.size() == 2);
+  CHECK(mentions(to_anita[0]["text"], "Åsa Öberg") != mentions(to_anita[1]["text"], "Åsa Öberg"));
+  auto rejected = find_mail(mails, "asa@example.se", "Mediaförfrågan avböjd: " + kTitle);
+  check_common(rejected, "Åsa Öberg", "asa@example.se");
+  CHECK(rejected["structure"] == json::array({"multipart/alternative", "text/plain", "text/html"}));
+  CHECK(mentions(rejected["text"], "Hej Åsa Öberg!"));
+  CHECK(mentions(rejected["text"], regret));
+  CHECK(mentions(rejected["html"], regret));
+  CHECK_FALSE(mentions(rejected["text"], kStreamUrl));
+  CHECK_FALSE(mentions(rejected["html"], kStreamUrl));
+  CHECK(feed_link_in(rejected["text"]).empty());
+
+  // Revoked, then approved again: the second approval says the first link works again, and it does.
+  REQUIRE(f.decide_media(goran_id, {{"status", "revoked"}}).status == 200);
+  auto revoked_feed = f.server.get(path_of(feed_url));
+  REQUIRE(revoked_feed.status == 200);
+  CHECK(unfold(revoked_feed.body).find(kStreamUrl) == std::string::npos);
+  REQUIRE(f.decide_media(goran_id, {{"status", "approved"}}).status == 200);
+  REQUIRE(sink.wait_for(5, 15s) == 5);
+  mails = read_all(sink);
+  auto approvals = mails_to(mails, "goran@example.se", "Välkommen att bevaka " + kTitle);
+  REQUIRE(approvals.size() == 2);
+  const auto& second = feed_link_in(approvals[0]["text"]).empty() ? approvals[0] : approvals[1];
+  CHECK(feed_link_in(second["text"]).empty());
+  CHECK(mentions(second["text"], "Din personliga kalenderlänk från det första beskedet gäller igen."));
+  CHECK(mentions(second["text"], kStreamUrl));
+  CHECK(unfold(f.server.get(path_of(feed_url)).body).find(kStreamUrl) != std::string::npos);
+
+  // The organiser's outbox: each message once, sent, tied to its request.
+  std::this_thread::sleep_for(300ms);
+  CHECK(sink.messages().size() == 5);
+  auto listed = f.server.get("/v1/events/webbinarium/messages", bearer(f.key));
+  REQUIRE(listed.status == 200);
+  const json items = listed.json()["items"];
+  std::vector<std::string> kinds;
+  for (const auto& item : items) {
+    kinds.push_back(item["kind"]);
+    CHECK(item["state"] == "sent");
+    CHECK(item["attempts"] == 1);
+    CHECK(item["registration_id"].is_null());
+    CHECK((item["media_request_id"] == goran_id || item["media_request_id"] == asa_id));
+  }
+  CHECK(kinds == std::vector<std::string>{"media_request_received", "media_request_approved", "media_request_received",
+                                          "media_request_rejected", "media_request_approved"});
+
+  // Åsa has her data erased: nothing of her stays in the outbox either.
+  REQUIRE(f.server
+              .request("DELETE", "/v1/media-requests/" + asa_id + "?erase=true", "",
+                       bearer(asa.json()["status_token"].get<std::string>()))
+              .status == 204);
+  CHECK(f.sql("SELECT count(*) FROM mail_outbox WHERE media_request_id = '" + asa_id +
+              "' AND (recipient_email IS NOT NULL OR message IS NOT NULL)") == "0");
+  CHECK(f.sql("SELECT count(*) FROM mail_outbox WHERE media_request_id = '" + asa_id + "'") == "2");
+}
+
+TEST_CASE("mail: an open media policy approves at once, in the event's language; no contact address is recorded") {
+  SmtpSink sink;
+  ServerSettings settings;
+  settings.smtp_url = sink.url();
+  MailFixture f(settings);
+  f.create_streamed_event("webinar-en", "en", "open", kContacts);
+  // No contact with an address: the organiser sees in the outbox that nobody was told.
+  f.create_streamed_event("no-contacts", "sv", "on_request",
+                          "jsonb_build_array(jsonb_build_object('name', 'Kim Lind', 'role', 'pressansvarig'))");
+
+  auto asked = f.ask_media("webinar-en", "Zoë Smith", "zoe@example.org");
+  REQUIRE_MESSAGE(asked.status == 202, asked.body);
+  REQUIRE(asked.json()["status"] == "approved");
+  const std::string shown_feed = asked.json()["access"]["feed_url"];
+  REQUIRE(sink.wait_for(1, 15s) == 1);
+  auto mails = read_all(sink);
+  REQUIRE(mails.size() == 1);  // the journalist only: there is nothing for the press officer to decide
+  auto approved = find_mail(mails, "zoe@example.org", "Welcome to cover " + kTitle);
+  check_common(approved, "Zoë Smith", "zoe@example.org");
+  CHECK(mentions(approved["text"], "Hello Zoë Smith,"));
+  CHECK(mentions(approved["text"], "The stream: " + kStreamUrl));
+  // The same feed link as the answer to the request.
+  CHECK(feed_link_in(approved["text"]) == shown_feed);
+
+  auto unheard = f.ask_media("no-contacts", "Göran Pettersson", "goran@example.se");
+  REQUIRE(unheard.status == 202);
+  auto listed = f.server.get("/v1/events/no-contacts/messages", bearer(f.key));
+  REQUIRE(listed.status == 200);
+  auto items = listed.json()["items"];
+  REQUIRE(items.size() == 1);
+  CHECK(items[0]["kind"] == "media_request_received");
+  CHECK(items[0]["state"] == "failed");
+  CHECK(items[0]["recipient"].is_null());
+  CHECK(items[0]["attempts"] == 0);
+  CHECK(items[0]["media_request_id"] == unheard.json()["id"]);
+  CHECK(mentions(items[0]["last_error"], "none of the event's contacts has an e-mail address"));
+  std::this_thread::sleep_for(300ms);
+  CHECK(sink.messages().size() == 1);
+}
+
+TEST_CASE("mail: STARTTLS and smtps with a certificate eventd is told to trust (EVENTD_SMTP_CA_FILE), with a login") {
+  TestCertificates certs;
+  for (auto tls : {SmtpSinkOptions::Tls::starttls, SmtpSinkOptions::Tls::smtps}) {
+    const bool starttls = tls == SmtpSinkOptions::Tls::starttls;
+    CAPTURE(starttls);
+    SmtpSink sink({tls, certs.server(), "eventd:s3cret"});
+    CHECK(sink.url().starts_with(starttls ? "smtp://eventd:s3cret@" : "smtps://eventd:s3cret@"));
+    ServerSettings settings;
+    settings.smtp_url = sink.url();
+    settings.smtp_ca_file = certs.ca_file();
+    MailFixture f(settings);
+    f.create_event("seminarium", 10, "sv");
+    REQUIRE(f.register_as("seminarium", "Göran Pettersson", "goran@example.se").status == 201);
+    REQUIRE(sink.wait_for(1, 15s) == 1);
+    auto mails = read_all(sink);
+    auto confirmed = find_mail(mails, "goran@example.se", "Anmälan bekräftad: " + kTitle);
+    check_common(confirmed, "Göran Pettersson", "goran@example.se");
+    check_invitation(confirmed, "REQUEST", "goran@example.se");
+    CHECK(confirmed["sink_tls"] == "yes");
+    CHECK(confirmed["sink_login"] == "eventd");
+    CHECK(f.sql("SELECT state FROM mail_outbox") == "sent");
+  }
+}
+
+TEST_CASE("mail: a server certificate that does not verify is not accepted; the message waits, the reason recorded") {
+  TestCertificates certs;
+  struct Case {
+    const char* what;
+    TlsFiles files;
+    bool trust_test_ca;  // EVENTD_SMTP_CA_FILE set; otherwise only the system's CAs
+    const char* reason;  // in curl's words
+  };
+  for (const auto& c :
+       {Case{"a CA eventd does not trust", certs.untrusted(), true, "certificate problem"},
+        Case{"a certificate for another name", certs.other_name(), true, "subject name"},
+        Case{"the test CA without EVENTD_SMTP_CA_FILE", certs.server(), false, "certificate problem"}}) {
+    CAPTURE(c.what);
+    SmtpSink sink({SmtpSinkOptions::Tls::starttls, c.files, ""});
+    ServerSettings settings;
+    settings.smtp_url = sink.url();
+    if (c.trust_test_ca) settings.smtp_ca_file = certs.ca_file();
+    MailFixture f(settings);
+    f.create_event("seminarium", 10, "sv");
+    REQUIRE(f.register_as("seminarium", "Göran Pettersson", "goran@example.se").status == 201);
+    auto failures = [&] { return std::stoi(f.sql("SELECT count(*) FROM mail_attempts WHERE outcome = 'failed'")); };
+    for (int i = 0; i < 200 && failures() < 2; ++i) std::this_thread::sleep_for(50ms);
+    REQUIRE(failures() >= 2);
+    CHECK(f.sql("SELECT count(*) FROM mail_attempts WHERE outcome = 'sent'") == "0");
+    CHECK(sink.messages().empty());
+    auto listed = f.server.get("/v1/events/seminarium/messages", bearer(f.key));
+    REQUIRE(listed.status == 200);
+    const json item = listed.json()["items"][0];
+    CHECK(item["state"] == "pending");  // retried later: the certificate may be fixed
+    CHECK(item["attempts"].get<int>() >= 2);
+    const std::string reason = item["last_error"].is_string() ? item["last_error"].get<std::string>() : "";
+    INFO(reason);
+    CHECK(reason.find(c.reason) != std::string::npos);
+    CHECK(f.sql("SELECT error FROM mail_attempts ORDER BY attempt LIMIT 1") == reason);
+  }
 }

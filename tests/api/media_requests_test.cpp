@@ -524,6 +524,10 @@ TEST_CASE("media requests: erasure, the personal-data export, and retention") {
   auto forum_export = c.server.request("POST", "/v1/personal-data/export", R"({"email": "karin.ek@sr.se"})",
                                        with(bearer(c.forum_key), "Content-Type", "application/json"));
   CHECK(forum_export.json()["media_requests"].empty());
+  // Without a mail server the news to the press officer and Karin's approval wait in the outbox.
+  const std::string karins_mail = "SELECT count(*) FROM mail_outbox WHERE media_request_id = '" + karin.id + "'";
+  CHECK(c.sql(karins_mail + " AND state = 'pending' AND recipient_email IS NOT NULL") == "2");
+  const std::string erased_mail = karins_mail + " AND state = 'erased' AND recipient_email IS NULL AND message IS NULL";
 
   SUBCASE("the requester erases: withdrawn, no personal data, the history of decisions kept") {
     auto erase = c.server.request("DELETE", "/v1/media-requests/" + karin.id + "?erase=true", "", bearer(karin.token));
@@ -533,6 +537,7 @@ TEST_CASE("media requests: erasure, the personal-data export, and retention") {
                 "AND note IS NULL AND erased_at IS NOT NULL AND status = 'withdrawn'") == "1");
     CHECK(c.sql("SELECT count(*) FROM media_request_decisions WHERE note ~* 'karin'") == "0");
     CHECK(c.sql("SELECT count(*) FROM media_request_decisions WHERE media_request_id = '" + karin.id + "'") == "3");
+    CHECK(c.sql(erased_mail) == "2");  // never sent, nothing of her kept
     auto seen = c.view(karin.id, c.lansstyrelsen_key).json();
     CHECK(seen["erased"] == true);
     CHECK(seen["email"].is_null());
@@ -549,6 +554,10 @@ TEST_CASE("media requests: erasure, the personal-data export, and retention") {
           "AND phone IS NULL AND note IS NULL");
     }
     CHECK(anonymised == "1");
+    // The same sweep erases the request's messages (a statement of its own, just after).
+    for (int i = 0; i < 50 && c.sql(erased_mail) != "2"; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(c.sql(erased_mail) == "2");
     CHECK(c.sql("SELECT status FROM media_requests WHERE id = '" + karin.id + "'") == "approved");
   }
 }

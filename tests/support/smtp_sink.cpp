@@ -20,14 +20,62 @@ std::string read_text(const std::filesystem::path& path) {
   out << in.rdbuf();
   return out.str();
 }
+
+std::filesystem::path fresh_directory(const std::string& kind) {
+  static std::atomic<unsigned> counter{0};
+  auto directory = std::filesystem::temp_directory_path() /
+                   ("eventd-" + kind + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+  std::filesystem::create_directories(directory);
+  return directory;
+}
 }  // namespace
 
-SmtpSink::SmtpSink() {
-  static std::atomic<unsigned> counter{0};
-  directory_ = std::filesystem::temp_directory_path() /
-               ("eventd-smtp-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-  std::filesystem::create_directories(directory_);
+TestCertificates::TestCertificates() : directory_(fresh_directory("tls")) {
+  // EC keys: quick to make. Each leaf names its host in subjectAltName, as verifiers require.
+  const std::string script = R"(set -e
+key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out "$1.key"; }
+ca() { key "$1"; openssl req -x509 -new -key "$1.key" -out "$1.pem" -days 2 -subj "/CN=$2"; }
+leaf() {
+  key "$1"
+  openssl req -new -key "$1.key" -out "$1.csr" -subj "/CN=$2"
+  printf 'subjectAltName=%s
+basicConstraints=CA:FALSE
+' "$3" > "$1.ext"
+  openssl x509 -req -in "$1.csr" -CA "$4.pem" -CAkey "$4.key" -CAcreateserial -out "$1.pem" -days 2 -extfile "$1.ext"
+}
+ca ca "eventd test CA"
+ca rogue-ca "somebody else's CA"
+leaf server 127.0.0.1 "IP:127.0.0.1" ca
+leaf untrusted 127.0.0.1 "IP:127.0.0.1" rogue-ca
+leaf other-name mail.example.org "DNS:mail.example.org" ca
+)";
+  const std::string script_path = (directory_ / "make.sh").string();
+  {
+    std::ofstream out(script_path);
+    out << script;
+  }
+  const std::string command = "cd '" + directory_.string() + "' && sh make.sh > make.log 2>&1";
+  if (std::system(command.c_str()) != 0) {
+    throw std::runtime_error("openssl could not make the test certificates: " + read_text(directory_ / "make.log"));
+  }
+}
+
+TestCertificates::~TestCertificates() {
+  std::error_code ignored;
+  std::filesystem::remove_all(directory_, ignored);
+}
+
+SmtpSink::SmtpSink(SmtpSinkOptions options) : options_(std::move(options)), directory_(fresh_directory("smtp")) {
   launch(0);
+}
+
+std::string SmtpSink::url() const {
+  const bool smtps = options_.tls == SmtpSinkOptions::Tls::smtps;
+  std::string url = smtps ? "smtps://" : "smtp://";
+  if (!options_.login.empty()) url += options_.login + "@";
+  url += "127.0.0.1:" + std::to_string(port_);
+  if (options_.tls == SmtpSinkOptions::Tls::starttls) url += "?starttls=required";
+  return url;
 }
 
 SmtpSink::~SmtpSink() {
@@ -37,10 +85,18 @@ SmtpSink::~SmtpSink() {
 }
 
 void SmtpSink::launch(unsigned short port) {
-  process_ = std::make_unique<Process>(
-      std::vector<std::string>{checker_python(), EVENTD_SOURCE_DIR "/tests/tools/smtp_sink.py", std::to_string(port),
-                               directory_.string()},
-      std::map<std::string, std::string>{});
+  std::vector<std::string> command{checker_python(), EVENTD_SOURCE_DIR "/tests/tools/smtp_sink.py",
+                                   std::to_string(port), directory_.string()};
+  if (options_.tls != SmtpSinkOptions::Tls::none) {
+    command.push_back(options_.tls == SmtpSinkOptions::Tls::starttls ? "--starttls" : "--tls");
+    command.push_back(options_.files.cert);
+    command.push_back(options_.files.key);
+  }
+  if (!options_.login.empty()) {
+    command.push_back("--login");
+    command.push_back(options_.login);
+  }
+  process_ = std::make_unique<Process>(command, std::map<std::string, std::string>{});
   const std::string line = process_->wait_for_line("listening on ", std::chrono::seconds(20));
   if (line.empty()) throw std::runtime_error("the SMTP sink did not start: " + process_->output());
   port_ = static_cast<unsigned short>(std::stoi(line.substr(line.find("listening on ") + 13)));

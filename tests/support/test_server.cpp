@@ -2,9 +2,19 @@
 
 namespace eventd::test {
 
-TestServer::TestServer(ServerSettings settings) : settings_(std::move(settings)) {
+TestServer::TestServer(ServerSettings settings)
+    : settings_(std::move(settings)), own_database_(std::make_unique<TestDatabase>()), database_(own_database_.get()) {
+  start();
+}
+
+TestServer::TestServer(TestDatabase& shared, ServerSettings settings)
+    : settings_(std::move(settings)), database_(&shared) {
+  start();
+}
+
+void TestServer::start() {
   app::RawConfig raw;
-  raw.database_url = settings_.database_url.empty() ? database_.url() : settings_.database_url;
+  raw.database_url = settings_.database_url.empty() ? database_->url() : settings_.database_url;
   raw.listen = "127.0.0.1:0";
   raw.admin_key = settings_.admin_key;
   raw.cors_origins = settings_.cors_origins;
@@ -17,6 +27,7 @@ TestServer::TestServer(ServerSettings settings) : settings_(std::move(settings))
   raw.retention_days = settings_.retention_days;
   raw.retention_sweep_s = settings_.retention_sweep_s;
   raw.smtp_url = settings_.smtp_url;
+  raw.smtp_ca_file = settings_.smtp_ca_file;
   raw.mail_from = settings_.mail_from;
   raw.mail_retry_ms = settings_.mail_retry_ms;
   raw.mail_retry_max_ms = settings_.mail_retry_max_ms;

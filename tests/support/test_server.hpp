@@ -26,6 +26,7 @@ struct ServerSettings {
   // Another server's database (two instances on one database); empty: a fresh one.
   std::string database_url;
   std::string smtp_url;  // empty: no sender, the outbox only fills
+  std::string smtp_ca_file;
   std::string mail_from = "Eventd Test <noreply@eventd.test>";
   std::string mail_retry_ms = "100";
   std::string mail_retry_max_ms = "400";
@@ -35,10 +36,12 @@ struct ServerSettings {
 class TestServer {
  public:
   explicit TestServer(ServerSettings settings = {});
+  // A second instance over another server's database (several instances, one database).
+  TestServer(TestDatabase& shared, ServerSettings settings = {});
   ~TestServer();
 
   unsigned short port() const { return port_; }
-  TestDatabase& database() { return database_; }
+  TestDatabase& database() { return *database_; }
   const ServerSettings& settings() const { return settings_; }
 
   HttpResponse request(const std::string& method, const std::string& target, const std::string& body = "",
@@ -50,8 +53,11 @@ class TestServer {
   }
 
  private:
+  void start();
+
   ServerSettings settings_;
-  TestDatabase database_;
+  std::unique_ptr<TestDatabase> own_database_;
+  TestDatabase* database_;
   std::unique_ptr<app::App> app_;
   std::thread thread_;
   unsigned short port_ = 0;

@@ -49,3 +49,27 @@ TEST_CASE("origins are trimmed and the public URL loses its trailing slash") {
   CHECK(config.cors_origins == std::vector<std::string>{"https://frontend.example", "http://127.0.0.1:5173"});
   CHECK(config.public_url == "https://events.example.org");
 }
+
+TEST_CASE("mail: the SMTP server, its CA file and the sender") {
+  RawConfig raw;
+  CHECK_FALSE(parse_config(raw, 2).smtp.has_value());  // no server: the outbox only fills
+  raw.smtp_url = "smtp://user:secret@mail.example.org:587?starttls=required";
+  raw.mail_from = "eventd <noreply@events.example.org>";
+  Config config = parse_config(raw, 2);
+  REQUIRE(config.smtp.has_value());
+  CHECK(config.smtp->require_starttls);
+  CHECK_FALSE(config.smtp->ca_file.has_value());  // the system's CAs
+  CHECK(config.mail_from.email == "noreply@events.example.org");
+
+  raw.smtp_ca_file = EVENTD_SOURCE_DIR "/CMakeLists.txt";  // any existing file: its content is curl's to judge
+  CHECK(parse_config(raw, 2).smtp->ca_file == raw.smtp_ca_file);
+  raw.smtp_ca_file = "/nonexistent/ca.pem";
+  CHECK_THROWS_WITH_AS(parse_config(raw, 2), doctest::Contains("EVENTD_SMTP_CA_FILE"), ConfigError);
+  raw.smtp_ca_file = "";
+  raw.smtp_url = "smtp://mail.example.org?tls=maybe";
+  // The message names the variable, not the URL (which may hold a password).
+  CHECK_THROWS_WITH_AS(parse_config(raw, 2), doctest::Contains("EVENTD_SMTP_URL"), ConfigError);
+  raw.smtp_url = "smtp://user:secret@mail.example.org";
+  raw.mail_from = "not an address";
+  CHECK_THROWS_WITH_AS(parse_config(raw, 2), doctest::Contains("EVENTD_MAIL_FROM"), ConfigError);
+}

@@ -103,6 +103,26 @@ TEST_CASE("which events take media requests") {
   CHECK(media_request_refusal(e, before).has_value());
 }
 
+TEST_CASE("who hears of a new media request: the press contact, else the first contact with an address") {
+  Event e = streamed_conference();
+  CHECK_FALSE(press_contact(e).has_value());
+  e.contacts = {Contact{"Kim Lind", "moderator", std::nullopt, "+46 8 123 45"},
+                Contact{"Ola Berg", "projektledare", "ola@example.se", std::nullopt},
+                Contact{"Eva Ek", "Pressansvarig", std::nullopt, "+46 8 555 55"},
+                Contact{"Anita Nilsson", "pressansvarig", "anita@example.se", std::nullopt}};
+  REQUIRE(press_contact(e).has_value());
+  CHECK(press_contact(e)->name == "Anita Nilsson");  // the press officer with an address, not the first
+  for (const char* role : {"Press officer", "Mediekontakt", "kommunikatör", "Head of Communications"}) {
+    e.contacts[3].role = role;
+    CHECK(press_contact(e)->name == "Anita Nilsson");
+  }
+  e.contacts[3].role = "ordförande";
+  CHECK(press_contact(e)->name == "Ola Berg");  // no press role: the first with an address
+  e.contacts[3].email = "";
+  e.contacts[1].email.reset();
+  CHECK_FALSE(press_contact(e).has_value());
+}
+
 TEST_CASE("a requester's fields") {
   MediaRequester r{"Karin Ek", "karin.ek@sr.se", "Sveriges Radio Ekot", "+46 70 123 45 67", "Vi sänder ett inslag."};
   CHECK(check_media_requester(r).empty());

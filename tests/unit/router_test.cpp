@@ -64,3 +64,16 @@ TEST_CASE("path parameters are percent-decoded, malformed escapes flagged") {
   CHECK(router.match(Method::get, "/v1/events/%G1").bad_path);
   CHECK(router.match(Method::get, "/v1/events/%4").bad_path);
 }
+
+TEST_CASE("a route matches only when all its literals do, wherever its parameters are") {
+  Router router = sample_router();
+  auto other = router.match(Method::get, "/v1/events/x/speakers/y");
+  CHECK(other.route == nullptr);
+  CHECK(other.allowed.empty());
+  CHECK_FALSE(other.bad_path);
+  auto match = router.match(Method::get, "/v1/events/a%20b/sessions/c");
+  REQUIRE(match.route != nullptr);
+  CHECK(match.params.size() == 2);
+  CHECK(match.params.at("id") == "a b");
+  CHECK(router.match(Method::get, "/v1/events/x/sessions/").route == nullptr);  // empty session id
+}

@@ -163,8 +163,17 @@ boost::asio::awaitable<Response> import_events(RequestContext& context) {
   for (const auto& c : report.created) {
     created.push_back({{"id", c.id}, {"uid", c.uid}, {"url", context.backend.public_url + "/v1/events/" + c.id}});
   }
+  nlohmann::json sessions = nlohmann::json::array();
+  for (const auto& c : report.created_sessions) {
+    sessions.push_back({{"id", c.id},
+                        {"uid", c.uid},
+                        {"event_id", c.event_id},
+                        {"url", context.backend.public_url + "/v1/events/" + c.event_id + "/sessions/" + c.id}});
+  }
   for (const auto& s : report.skipped) skipped.push_back({{"uid", s.uid}, {"reason", s.reason}});
-  co_return json_response(200, {{"created", std::move(created)}, {"skipped", std::move(skipped)}});
+  co_return json_response(
+      200,
+      {{"created", std::move(created)}, {"created_sessions", std::move(sessions)}, {"skipped", std::move(skipped)}});
 }
 
 boost::asio::awaitable<Response> list_events(RequestContext& context) {

@@ -1,6 +1,5 @@
 #include "http/handlers/feeds.hpp"
 
-#include "db/migrations.hpp"
 #include "http/auth.hpp"
 #include "http/backend.hpp"
 #include "http/conditional.hpp"
@@ -19,27 +18,19 @@ services::FeedLocation location_of(const RequestContext& context, bool with_quer
   return location;
 }
 
-namespace {
-
-// A strong tag from the body's bytes: the same data renders to the same bytes (DTSTAMP and
-// LAST-MODIFIED come from the records, never the clock), so it gives the same tag.
-std::string body_etag(const std::string& body) { return "\"" + db::sha256_hex(body) + "\""; }
-
-}  // namespace
-
 Response feed_response(const RequestContext& context, const services::Feed& feed) {
-  const std::string etag = body_etag(feed.body);
+  const services::RenderedFeed& content = *feed.content;
   Response response;
-  if (is_not_modified(context.request, etag, feed.last_modified)) {
-    response = not_modified(etag, feed.last_modified);
+  if (is_not_modified(context.request, content.etag, content.last_modified)) {
+    response = not_modified(content.etag, content.last_modified);
   } else {
     response.status = 200;
-    response.body = feed.body;
-    set_validators(response, etag, feed.last_modified);
+    response.shared_body = std::shared_ptr<const std::string>(feed.content, &content.body);  // no copy
+    set_validators(response, content.etag, content.last_modified);
     response.headers.set("Content-Type", feed.itip_method.empty()
                                              ? "text/calendar; charset=utf-8"
                                              : "text/calendar; charset=utf-8; method=" + feed.itip_method);
-    response.headers.set("Content-Disposition", "inline; filename=\"" + feed.slug + ".ics\"");
+    response.headers.set("Content-Disposition", "inline; filename=\"" + content.slug + ".ics\"");
   }
   if (feed.is_personal) {
     // Its URL is its credential, and it may carry a stream link.
@@ -59,7 +50,8 @@ boost::asio::awaitable<Response> event_calendar(RequestContext& context) {
   // The only feed that looks at the caller: an organiser may fetch its own draft's feed.
   auto caller = co_await authenticate(context);
   auto location = location_of(context, false);
-  auto feed = co_await services::event_feed(context.backend.db, caller, context.param("id"), std::move(location));
+  auto feed = co_await services::event_feed(context.backend.db, context.backend.feeds, caller, context.param("id"),
+                                            std::move(location));
   co_return feed_response(context, feed);
 }
 
@@ -68,7 +60,8 @@ boost::asio::awaitable<Response> public_calendar(RequestContext& context) {
   co_await authenticate(context);
   auto query = read_event_list_filters(context.query);
   auto location = location_of(context, true);
-  auto feed = co_await services::public_feed(context.backend.db, std::move(query), std::move(location));
+  auto feed = co_await services::public_feed(context.backend.db, context.backend.feeds, std::move(query),
+                                             context.request.query, std::move(location));
   co_return feed_response(context, feed);
 }
 
@@ -76,7 +69,8 @@ boost::asio::awaitable<Response> organisation_calendar(RequestContext& context) 
   // Public, and the same for every caller; but a bad key is still a 401 (openapi: on any /v1 request).
   co_await authenticate(context);
   auto location = location_of(context, false);
-  auto feed = co_await services::organisation_feed(context.backend.db, context.param("id"), std::move(location));
+  auto feed = co_await services::organisation_feed(context.backend.db, context.backend.feeds, context.param("id"),
+                                                   std::move(location));
   co_return feed_response(context, feed);
 }
 
@@ -84,7 +78,8 @@ boost::asio::awaitable<Response> speaker_calendar(RequestContext& context) {
   // Public, and the same for every caller; but a bad key is still a 401 (openapi: on any /v1 request).
   co_await authenticate(context);
   auto location = location_of(context, false);
-  auto feed = co_await services::speaker_feed(context.backend.db, context.param("id"), std::move(location));
+  auto feed = co_await services::speaker_feed(context.backend.db, context.backend.feeds, context.param("id"),
+                                              std::move(location));
   co_return feed_response(context, feed);
 }
 
@@ -92,6 +87,7 @@ boost::asio::awaitable<Response> personal_calendar(RequestContext& context) {
   // The token in the path is the credential; a bad key beside it is still a 401 (openapi: on
   // any /v1 request).
   co_await authenticate(context);
+  if (context.caller_note.credential == "none") context.caller_note.credential = "feed_token";
   auto location = location_of(context, false);
   auto feed = co_await services::personal_feed(context.backend.db, context.param("token"), std::move(location));
   co_return feed_response(context, feed);

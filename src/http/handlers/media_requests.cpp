@@ -52,6 +52,7 @@ boost::asio::awaitable<services::MediaRequestAccess> access_of(RequestContext& c
   services::MediaRequestAccess access;
   auto token = bearer_token(context.request);
   if (token && token->starts_with(services::kStatusTokenPrefix)) {
+    context.caller_note.credential = "status_token";
     access.token = *token;
   } else {
     access.caller = co_await authenticate(context);
@@ -105,8 +106,9 @@ boost::asio::awaitable<Response> create_media_request(RequestContext& context) {
     body["status_token"] = created.status_token;
     return services::StoredResponse{202, self_url(ctx, created.view.request.id), body.dump()};
   };
+  services::MailContext mail{context.backend.public_url};  // named: see services/mail_outbox.hpp
   auto answer = co_await services::request_media_access(context.backend.db, context.param("id"), std::move(draft),
-                                                        std::move(idempotency), render);
+                                                        std::move(idempotency), render, mail);
   co_return created_response(answer.response, answer.replayed);
 }
 
@@ -145,8 +147,9 @@ boost::asio::awaitable<Response> decide_media_request(RequestContext& context) {
     // The tag's event part is ignored by If-Match: a decision does not depend on it.
     check_if_match(request, etag_for(current.id, current.version));
   };
+  services::MailContext mail{context.backend.public_url};  // named: see services/mail_outbox.hpp
   auto view = co_await services::decide_media_request(context.backend.db, context.param("id"), access, std::move(input),
-                                                      precondition);
+                                                      precondition, mail);
   co_return view_response(context, 200, view);
 }
 

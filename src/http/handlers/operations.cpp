@@ -7,6 +7,7 @@
 #include "http/metrics.hpp"
 #include "http/problem.hpp"
 #include "services/database.hpp"
+#include "services/feed_cache.hpp"
 #include "services/health.hpp"
 
 namespace eventd::http::handlers {
@@ -24,12 +25,32 @@ boost::asio::awaitable<Response> readyz(RequestContext& context) {
   co_return json_response(200, {{"status", "ready"}});
 }
 
+namespace {
+
+std::string feed_cache_metrics(const services::FeedCacheStats& stats) {
+  std::string out;
+  auto metric = [&out](const char* name, const char* type, const char* help, std::uint64_t value) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " +
+           std::to_string(value) + "\n";
+  };
+  metric("eventd_feed_cache_enabled", "gauge", "1 while changes are heard and rendered feeds are kept.",
+         stats.enabled ? 1 : 0);
+  metric("eventd_feed_cache_entries", "gauge", "Rendered feeds kept.", stats.entries);
+  metric("eventd_feed_cache_bytes", "gauge", "Memory the kept feeds take (approximate).", stats.bytes);
+  metric("eventd_feed_cache_hits_total", "counter", "Feed requests answered from the cache.", stats.hits);
+  metric("eventd_feed_cache_misses_total", "counter", "Feed requests rendered while the cache was on.", stats.misses);
+  return out;
+}
+
+}  // namespace
+
 boost::asio::awaitable<Response> metrics(RequestContext& context) {
   auto& backend = context.backend;
   Response response;
   response.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
   response.body = backend.metrics.render(
       {backend.db.pool_size(), backend.db.connections_in_use(), backend.db.waiting(), backend.open_connections()});
+  response.body += feed_cache_metrics(backend.feeds.stats());
   co_return response;
 }
 

@@ -59,6 +59,7 @@ boost::asio::awaitable<services::RegistrationAccess> access_of(RequestContext& c
   services::RegistrationAccess access;
   auto token = bearer_token(context.request);
   if (token && token->starts_with(kManageTokenPrefix)) {
+    context.caller_note.credential = "manage_token";
     access.manage_token = *token;
   } else {
     access.caller = co_await authenticate(context);

@@ -1,0 +1,1180 @@
+#!/usr/bin/python3
+"""eventd's benchmark: every scenario of issue 10 against its reference, in one run.
+
+Started by bench/run (which installs the tools and builds eventd in Release first); see
+bench/README.md. Standard library only; talks to the tools it starts through their own
+command lines. Everything it makes lives under var/bench/ (ignored by git), except the
+results: bench/results/latest.{md,json} and a dated copy of each.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import datetime
+import hashlib
+import http.client
+import json
+import os
+import re
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+VAR = ROOT / "var" / "bench"
+LOGS = VAR / "logs"
+RESULTS = BENCH / "results"
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
+DURATION = env_int("BENCH_DURATION", 10)  # seconds measured, per side and round
+WARMUP = env_int("BENCH_WARMUP", 3)  # seconds of the same load before each measurement
+ROUNDS = env_int("BENCH_ROUNDS", 3)  # A/B alternations
+CONNECTIONS = env_int("BENCH_CONNECTIONS", 64)
+WRK_THREADS = env_int("BENCH_WRK_THREADS", 2)
+EVENTS = env_int("BENCH_EVENTS", 100_000)
+REGISTRATIONS = env_int("BENCH_REGISTRATIONS", 1_000_000)
+FEED_IDS = env_int("BENCH_FEED_IDS", 10_000)  # distinct event feeds requested
+RADICALE_FEEDS = env_int("BENCH_RADICALE_FEEDS", 200)
+IDLE_CONNECTIONS = env_int("BENCH_IDLE_CONNECTIONS", 10_000)
+RUSH_CLIENTS = env_int("BENCH_RUSH_CLIENTS", 64)
+RUSH_SEATS = env_int("BENCH_RUSH_SEATS", 5_000)
+RUSH_FILL_LIMIT = env_int("BENCH_RUSH_FILL_LIMIT", 180)  # seconds to go on until the event is full
+GET_CLIENTS = env_int("BENCH_GET_CLIENTS", 32)
+SLOW_HOLDERS = env_int("BENCH_SLOW_HOLDERS", 12)
+EVENTD_THREADS = env_int("BENCH_EVENTD_THREADS", 2)
+EVENTD_POOL = env_int("BENCH_EVENTD_POOL", 4)
+ONLY = {s.strip() for s in os.environ.get("BENCH_ONLY", "").split(",") if s.strip()}
+
+PG_PORT = env_int("BENCH_PG_PORT", 54330)
+EVENTD_PORT = env_int("BENCH_EVENTD_PORT", 18300)
+EVENTD_SMALL_PORT = EVENTD_PORT + 1
+NGINX_PORT = EVENTD_PORT + 10
+PLATFORMATIC_PORT = EVENTD_PORT + 20
+RADICALE_PORT = EVENTD_PORT + 30
+DB = "eventd_bench"
+DB_SMALL = "eventd_bench_small"
+EVENTD = Path(os.environ.get("BENCH_EVENTD", str(ROOT / "build-release" / "src" / "app" / "eventd")))
+PUBLIC = (EVENTS // 20) * 19 + sum(1 for n in range(EVENTS // 20 * 20 + 1, EVENTS + 1) if n % 20 != 7)
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+# --------------------------------------------------------------------------------------
+# Processes
+# --------------------------------------------------------------------------------------
+
+class Service:
+    """A server the bench started: stopped (process group and all) when the bench ends."""
+
+    running: list["Service"] = []
+
+    def __init__(self, name: str, command: list[str], env: Optional[dict] = None, cwd: Optional[Path] = None):
+        self.name = name
+        LOGS.mkdir(parents=True, exist_ok=True)
+        self.log_path = LOGS / f"{name}.log"
+        self.log_file = open(self.log_path, "wb")
+        self.process = subprocess.Popen(command, stdout=self.log_file, stderr=subprocess.STDOUT,
+                                        env={**os.environ, **(env or {})}, cwd=cwd, start_new_session=True)
+        Service.running.append(self)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                self.process.wait(timeout=20)
+            except (subprocess.TimeoutExpired, ProcessLookupError):
+                try:
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.process.wait()
+        self.log_file.close()
+        if self in Service.running:
+            Service.running.remove(self)
+
+    @classmethod
+    def stop_all(cls) -> None:
+        for service in list(reversed(cls.running)):
+            service.stop()
+
+
+def wait_for_port(port: int, what: str, timeout: float = 60, process: Optional[Service] = None) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process and process.process.poll() is not None:
+            raise RuntimeError(f"{what} exited: see {process.log_path}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{what} did not listen on port {port} within {timeout:.0f} s")
+
+
+def http_get(port: int, path: str, headers: Optional[dict] = None, method: str = "GET",
+             body: Optional[bytes] = None) -> tuple[int, dict, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def process_tree(pid: int) -> list[int]:
+    """pid and all its descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+class Memory:
+    """Peak memory of a server while it is measured, in MiB. A single process (eventd) is
+    read exactly: its high-water mark (VmHWM), reset at the start. A group of processes
+    (nginx, PostgreSQL, ...) is sampled every 100 ms as the sum of their proportional set
+    sizes (Pss), which counts shared memory once."""
+
+    def __init__(self, pids: Callable[[], list[int]], single: bool):
+        self.pids, self.single = pids, single
+        self.peak_kib = 0
+        self._stop = threading.Event()
+        self._thread: Optional[threading.Thread] = None
+
+    def __enter__(self):
+        if self.single:
+            pid = self.pids()[0]
+            try:
+                Path(f"/proc/{pid}/clear_refs").write_text("5")  # resets VmHWM
+            except OSError:
+                pass
+        else:
+            self._thread = threading.Thread(target=self._sample, daemon=True)
+            self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            for pid in self.pids():
+                try:
+                    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                        if line.startswith("Pss:"):
+                            total += int(line.split()[1])
+                except OSError:
+                    continue
+            self.peak_kib = max(self.peak_kib, total)
+            self._stop.wait(0.1)
+
+    def __exit__(self, *exc):
+        if self.single:
+            status = Path(f"/proc/{self.pids()[0]}/status").read_text()
+            self.peak_kib = int(re.search(r"VmHWM:\s+(\d+)", status).group(1))
+        else:
+            self._stop.set()
+            self._thread.join()
+
+    @property
+    def mib(self) -> float:
+        return round(self.peak_kib / 1024, 1)
+
+
+# --------------------------------------------------------------------------------------
+# PostgreSQL and the data set
+# --------------------------------------------------------------------------------------
+
+def as_postgres(command: list[str], **kwargs) -> subprocess.CompletedProcess:
+    if os.getuid() == 0:
+        command = ["runuser", "-u", "postgres", "--"] + command
+    return subprocess.run(command, check=True, **kwargs)
+
+
+def psql(database: str, sql: Optional[str] = None, file: Optional[Path] = None, variables: Optional[dict] = None,
+         quiet: bool = True) -> str:
+    command = ["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-d", database, "-X",
+               "-v", "ON_ERROR_STOP=1", "-At"]
+    for key, value in (variables or {}).items():
+        command += ["-v", f"{key}={value}"]
+    command += ["-c", sql] if sql is not None else ["-f", str(file)]
+    result = subprocess.run(command, check=True, capture_output=True, text=True)
+    return result.stdout.strip()
+
+
+PG_DIR = VAR / "pg"
+
+
+def start_postgres() -> None:
+    data = PG_DIR / "data"
+    PG_DIR.mkdir(parents=True, exist_ok=True)
+    if os.getuid() == 0:
+        shutil.chown(PG_DIR, "postgres")
+    if not (data / "PG_VERSION").exists():
+        log("creating the bench's PostgreSQL cluster")
+        as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--encoding=UTF8",
+                     "--locale=C.UTF-8"], stdout=subprocess.DEVNULL)
+    status = subprocess.run(["runuser", "-u", "postgres", "--", str(PG_BIN / "pg_ctl"), "-D", str(data), "status"]
+                            if os.getuid() == 0 else [str(PG_BIN / "pg_ctl"), "-D", str(data), "status"],
+                            capture_output=True)
+    if status.returncode == 0:
+        as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"], stdout=subprocess.DEVNULL)
+    options = " ".join([
+        f"-p {PG_PORT}", "-c listen_addresses=127.0.0.1", f"-k {PG_DIR}", "-c max_connections=500",
+        "-c shared_buffers=1GB", "-c shared_preload_libraries=pg_stat_statements",
+        "-c pg_stat_statements.track_utility=on", "-c max_wal_size=4GB", "-c checkpoint_timeout=30min",
+    ])
+    as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(PG_DIR / "postgresql.log"), "-w", "-t", "120",
+                 "-o", options, "start"], stdout=subprocess.DEVNULL)
+    log(f"PostgreSQL 15 on 127.0.0.1:{PG_PORT}")
+
+
+def stop_postgres() -> None:
+    try:
+        as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(PG_DIR / "data"), "-m", "fast", "-w", "stop"],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except subprocess.CalledProcessError:
+        pass
+
+
+def postmaster_pid() -> int:
+    return int((PG_DIR / "data" / "postmaster.pid").read_text().split()[0])
+
+
+def data_fingerprint(small: bool) -> str:
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "schema").glob("*.sql")) + [BENCH / "sql" / "load.sql",
+                                                         BENCH / "sql" / "registrations.sql"]:
+        digest.update(path.name.encode() + path.read_bytes())
+    digest.update(f"{EVENTS} {REGISTRATIONS} {small}".encode())
+    return digest.hexdigest()[:16]
+
+
+def load_database(name: str, small: bool) -> None:
+    """Creates and loads `name` unless it holds this very data set already (same schema,
+    same generator, same sizes): loading takes minutes, and a rerun should not."""
+    fingerprint = data_fingerprint(small)
+    exists = psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"
+    if exists:
+        try:
+            if psql(name, "SELECT value FROM bench_meta WHERE key = 'fingerprint'") == fingerprint:
+                log(f"{name}: data set already loaded ({fingerprint})")
+                return
+        except subprocess.CalledProcessError:
+            pass
+        psql("postgres", f"DROP DATABASE {name} WITH (FORCE)")
+    log(f"{name}: loading {'~1,000' if small else f'{EVENTS:,}'} events ...")
+    started = time.time()
+    psql("postgres", f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'")
+    url = f"postgresql://postgres@127.0.0.1:{PG_PORT}/{name}"
+    subprocess.run([str(EVENTD), "migrate", "--database-url", url], check=True, capture_output=True)
+    psql(name, file=BENCH / "sql" / "load.sql", variables={"events": EVENTS, "small": int(small)})
+    if (ROOT / "schema" / "004_registrations.sql").exists():
+        # The same registrations per event in both databases: base or base + 1 each.
+        base, extra = divmod(REGISTRATIONS, PUBLIC)
+        psql(name, file=BENCH / "sql" / "registrations.sql",
+             variables={"base": base, "extra": extra, "public": PUBLIC})
+    psql(name, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; "
+               "CREATE TABLE bench_meta (key text PRIMARY KEY, value text); "
+               f"INSERT INTO bench_meta VALUES ('fingerprint', '{fingerprint}')")
+    psql(name, "VACUUM ANALYZE")
+    counts = psql(name, "SELECT (SELECT count(*) FROM events) || ' events, ' || (SELECT count(*) FROM sessions) "
+                        "|| ' sessions, ' || (SELECT count(*) FROM session_speakers) || ' speaker slots, ' || "
+                        "(SELECT count(*) FROM organisations) || ' organisations, ' || "
+                        "coalesce((SELECT count(*) FROM registrations)::text, 'no') || ' registrations'")
+    log(f"{name}: {counts} in {time.time() - started:.0f} s")
+
+
+def md5_uuid(text: str) -> str:
+    """PostgreSQL's md5(text)::uuid, as bench/sql/load.sql makes ids."""
+    h = hashlib.md5(text.encode()).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def event_id(n: int) -> str:
+    return md5_uuid(f"bench-event-{n}")
+
+
+RUSH_ORGANISER = md5_uuid("bench-org-1")
+
+
+def public_event_numbers() -> list[int]:
+    """The same mapping as bench/sql/get_event.pgbench: k in [0, PUBLIC) → n (skipping drafts)."""
+    out = []
+    for k in range(PUBLIC):
+        r = k % 19
+        out.append((k // 19) * 20 + r + 1 + (1 if r >= 6 else 0))
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# The servers
+# --------------------------------------------------------------------------------------
+
+def start_eventd(name: str, port: int, database: str) -> Service:
+    env = {
+        "EVENTD_DATABASE_URL": f"postgresql://postgres@127.0.0.1:{PG_PORT}/{database}",
+        "EVENTD_LISTEN": f"127.0.0.1:{port}",
+        "EVENTD_THREADS": str(EVENTD_THREADS),
+        "EVENTD_DB_POOL": str(EVENTD_POOL),
+        # one client address registers thousands of times a second here
+        "EVENTD_RATE_LIMIT_PER_MINUTE": "0",
+    }
+    service = Service(name, [str(EVENTD), "serve"], env=env)
+    wait_for_port(port, name, process=service)
+    for _ in range(100):
+        if http_get(port, "/readyz")[0] == 200:
+            break
+        time.sleep(0.2)
+    return service
+
+
+def start_nginx(root: Path) -> Service:
+    prefix = VAR / "nginx"
+    (prefix / "tmp").mkdir(parents=True, exist_ok=True)
+    config = prefix / "nginx.conf"
+    config.write_text(f"""
+user root;
+worker_processes {EVENTD_THREADS};
+pid {prefix}/nginx.pid;
+error_log {LOGS}/nginx-error.log warn;
+events {{ worker_connections 20000; }}
+http {{
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  keepalive_timeout 75s;
+  keepalive_requests 1000000;
+  open_file_cache max=50000 inactive=120s;
+  open_file_cache_valid 120s;
+  types {{ text/calendar ics; }}
+  default_type application/octet-stream;
+  charset utf-8;
+  charset_types text/calendar;
+  client_body_temp_path {prefix}/tmp/body;
+  proxy_temp_path {prefix}/tmp/proxy;
+  fastcgi_temp_path {prefix}/tmp/fastcgi;
+  uwsgi_temp_path {prefix}/tmp/uwsgi;
+  scgi_temp_path {prefix}/tmp/scgi;
+  server {{
+    listen 127.0.0.1:{NGINX_PORT};
+    root {root};
+    location / {{ add_header Cache-Control "public, max-age=300"; }}
+  }}
+}}
+""")
+    service = Service("nginx", ["nginx", "-c", str(config), "-p", str(prefix), "-g", "daemon off;"])
+    wait_for_port(NGINX_PORT, "nginx", process=service)
+    return service
+
+
+def nginx_etag(path: Path) -> str:
+    stat = path.stat()
+    return f'"{int(stat.st_mtime):x}-{stat.st_size:x}"'
+
+
+def start_radicale(feeds: list[tuple[str, Path]]) -> Service:
+    home = VAR / "radicale"
+    shutil.rmtree(home, ignore_errors=True)
+    (home / "collections").mkdir(parents=True)
+    (home / "config").write_text(f"""[server]
+hosts = 127.0.0.1:{RADICALE_PORT}
+max_connections = 256
+[auth]
+type = none
+[rights]
+type = authenticated
+[storage]
+filesystem_folder = {home}/collections
+[web]
+type = none
+[logging]
+level = warning
+""")
+    service = Service("radicale", ["/usr/bin/radicale", "--config", str(home / "config")])
+    wait_for_port(RADICALE_PORT, "Radicale", process=service)
+    status = http_get(RADICALE_PORT, "/bench/", method="MKCOL")[0]
+    if status != 201:
+        raise RuntimeError(f"Radicale: MKCOL /bench/ answered {status}")
+    for identifier, path in feeds:
+        status = http_get(RADICALE_PORT, f"/bench/{identifier}/", method="PUT", body=path.read_bytes(),
+                          headers={"Content-Type": "text/calendar; charset=utf-8"})[0]
+        if status not in (200, 201):
+            raise RuntimeError(f"Radicale: PUT /bench/{identifier}/ answered {status}")
+    return service
+
+
+def start_platformatic() -> Service:
+    home = VAR / "platformatic"
+    home.mkdir(parents=True, exist_ok=True)
+    for name in ("package.json", "package-lock.json"):
+        source = BENCH / "platformatic" / name
+        if not (home / name).exists() or (home / name).read_bytes() != source.read_bytes():
+            shutil.copy(source, home / name)
+            shutil.rmtree(home / "node_modules", ignore_errors=True)
+    if not (home / "node_modules" / "@platformatic" / "db").exists():
+        log("installing @platformatic/db (npm ci) ...")
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=home, check=True,
+                       capture_output=True)
+    (home / "migrations").mkdir(exist_ok=True)
+    (home / "platformatic.json").write_text(json.dumps({
+        "server": {"hostname": "127.0.0.1", "port": PLATFORMATIC_PORT, "logger": {"level": "warn"}},
+        "db": {"connectionString": f"postgres://postgres@127.0.0.1:{PG_PORT}/{DB}", "graphql": False,
+               "openapi": True, "events": False},
+        "migrations": {"dir": "./migrations", "autoApply": False},
+    }, indent=2))
+    service = Service("platformatic", ["node", "node_modules/@platformatic/db/db.mjs", "start", "-c",
+                                       "platformatic.json"], cwd=home)
+    wait_for_port(PLATFORMATIC_PORT, "@platformatic/db", timeout=180, process=service)
+    return service
+
+
+# --------------------------------------------------------------------------------------
+# Load generators
+# --------------------------------------------------------------------------------------
+
+@dataclass
+class Measurement:
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+    peak_rss_mib: Optional[float] = None
+    extra: dict = field(default_factory=dict)
+
+
+def wrk(port: int, path: str, script: str, args: list[str], connections: int, seconds: int) -> Measurement:
+    result = VAR / "wrk-result.json"
+    result.unlink(missing_ok=True)
+    threads = max(1, min(WRK_THREADS, connections))
+    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
+               "-s", str(BENCH / "wrk" / script), f"http://127.0.0.1:{port}{path}", "--", *args]
+    run = subprocess.run(command, env={**os.environ, "WRK_RESULT": str(result)}, capture_output=True, text=True,
+                         timeout=seconds + 120)
+    if run.returncode != 0 or not result.exists():
+        raise RuntimeError(f"wrk failed: {run.stderr or run.stdout}")
+    data = json.loads(result.read_text())
+    errors = sum(data["errors"].values())
+    return Measurement(requests_per_s=data["requests"] / (data["duration_us"] / 1e6),
+                       p50_ms=data["latency_us"]["p50"] / 1000, p99_ms=data["latency_us"]["p99"] / 1000,
+                       requests=data["requests"], errors=errors, extra={"errors": data["errors"]})
+
+
+def pgbench(script: str, clients: int, seconds: int, database: str, variables: dict) -> Measurement:
+    logs = VAR / "pgbench"
+    shutil.rmtree(logs, ignore_errors=True)
+    logs.mkdir(parents=True)
+    command = ["pgbench", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-n", "-M", "prepared",
+               "-c", str(clients), "-j", str(min(2, clients)), "-T", str(seconds), "-f", str(BENCH / "sql" / script),
+               "-l", "--log-prefix", str(logs / "tx")]
+    for key, value in variables.items():
+        command += ["-D", f"{key}={value}"]
+    run = subprocess.run(command + [database], capture_output=True, text=True, timeout=seconds + 120)
+    if run.returncode != 0:
+        raise RuntimeError(f"pgbench failed: {run.stderr}")
+    tps = float(re.search(r"tps = ([\d.]+) \(without initial connection time\)", run.stdout).group(1))
+    failed = re.search(r"number of failed transactions: (\d+)", run.stdout)
+    latencies = []
+    for path in logs.iterdir():
+        for line in path.read_text().splitlines():
+            parts = line.split()
+            if len(parts) >= 3 and parts[2].isdigit():
+                latencies.append(int(parts[2]))
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(len(latencies) * p))] / 1000 if latencies else 0.0
+
+    return Measurement(requests_per_s=tps, p50_ms=pct(0.50), p99_ms=pct(0.99), requests=len(latencies),
+                       errors=int(failed.group(1)) if failed else 0)
+
+
+# --------------------------------------------------------------------------------------
+# Scenarios
+# --------------------------------------------------------------------------------------
+
+@dataclass
+class Side:
+    label: str
+    run: Callable[[int], Measurement]  # seconds → measurement
+    pids: Callable[[], list[int]]
+    single_process: bool = True
+    setup: Optional[Callable[[], None]] = None
+    teardown: Optional[Callable[[Measurement], None]] = None  # may add to measurement.extra
+
+
+@dataclass
+class Scenario:
+    key: str
+    title: str
+    goal: str
+    a: Side
+    b: Side
+    check: Optional[Callable[[dict], tuple[Optional[bool], str]]] = None  # summary → (met, why)
+    notes: list[str] = field(default_factory=list)
+
+
+def measure(side: Side, seconds: int, warmup: int) -> Measurement:
+    if side.setup:
+        side.setup()
+    measurement: Optional[Measurement] = None
+    try:
+        if warmup:
+            side.run(warmup)
+        with Memory(side.pids, side.single_process) as memory:
+            measurement = side.run(seconds)
+        measurement.peak_rss_mib = memory.mib
+        return measurement
+    finally:
+        if side.teardown:
+            side.teardown(measurement if measurement else Measurement(0, 0, 0, 0, 0))
+
+
+def summarise(rounds: list[Measurement]) -> dict:
+    return {
+        "requests_per_s": round(statistics.median(m.requests_per_s for m in rounds), 1),
+        "p50_ms": round(statistics.median(m.p50_ms for m in rounds), 3),
+        "p99_ms": round(statistics.median(m.p99_ms for m in rounds), 3),
+        "peak_rss_mib": max((m.peak_rss_mib or 0) for m in rounds),
+        "errors": sum(m.errors for m in rounds),
+        "rounds": [{"requests_per_s": round(m.requests_per_s, 1), "p50_ms": round(m.p50_ms, 3),
+                    "p99_ms": round(m.p99_ms, 3), "requests": m.requests, "errors": m.errors,
+                    "peak_rss_mib": m.peak_rss_mib, **m.extra} for m in rounds],
+    }
+
+
+def run_scenario(scenario: Scenario) -> dict:
+    log(f"scenario {scenario.key}: {scenario.title}")
+    a_rounds, b_rounds = [], []
+    for round_number in range(1, ROUNDS + 1):
+        for side, rounds in ((scenario.a, a_rounds), (scenario.b, b_rounds)):
+            m = measure(side, DURATION, WARMUP)
+            rounds.append(m)
+            log(f"  round {round_number} {side.label:>22}: {m.requests_per_s:10.1f} req/s  p50 {m.p50_ms:8.3f} ms  "
+                f"p99 {m.p99_ms:8.3f} ms  peak {m.peak_rss_mib} MiB  errors {m.errors}")
+    summary = {"key": scenario.key, "title": scenario.title, "goal": scenario.goal,
+               "eventd_label": scenario.a.label, "reference_label": scenario.b.label,
+               "eventd": summarise(a_rounds), "reference": summarise(b_rounds), "notes": scenario.notes}
+    b = summary["reference"]["requests_per_s"]
+    summary["ratio"] = round(summary["eventd"]["requests_per_s"] / b, 3) if b else None
+    met, why = scenario.check(summary) if scenario.check else (None, "")
+    summary["goal_met"], summary["goal_detail"] = met, why
+    log(f"  → ratio {summary['ratio']}  goal {scenario.goal}: {'met' if met else 'MISSED' if met is False else '—'} "
+        f"{why}")
+    return summary
+
+
+def ratio_at_least(limit: float) -> Callable[[dict], tuple[Optional[bool], str]]:
+    def check(summary: dict) -> tuple[Optional[bool], str]:
+        ratio = summary["ratio"] or 0
+        return ratio >= limit, f"ratio {ratio:.2f} (goal ≥ {limit})"
+    return check
+
+
+def raise_file_limit(wanted: int) -> None:
+    """Open files for eventd (and the idle-connection holder): they inherit this limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(wanted, soft), max(wanted, hard)))
+    except (ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < wanted:
+        log(f"WARNING: only {soft} open files allowed; the idle-connection scenario needs {wanted}")
+
+
+class Bench:
+    def __init__(self):
+        self.eventd: Optional[Service] = None
+        self.small: Optional[Service] = None
+        self.platformatic: Optional[Service] = None
+        self.radicale: Optional[Service] = None
+        self.results: list[dict] = []
+        self.skipped: list[dict] = []
+        self.checks: dict = {}
+
+    # -- data the scenarios use ----------------------------------------------------------
+
+    def prepare_paths(self) -> None:
+        numbers = public_event_numbers()
+        self.events_file = VAR / "events.txt"
+        self.events_file.write_text("".join(f"/v1/events/{event_id(n)}\n" for n in numbers))
+        # A fixed "random" choice of events for the feeds: the same every run.
+        chosen = sorted(numbers, key=lambda n: hashlib.md5(f"feed-{n}".encode()).hexdigest())[:FEED_IDS]
+        self.feed_ids = [event_id(n) for n in chosen]
+        self.feeds_file = VAR / "feeds.txt"
+        self.feeds_file.write_text("".join(f"/v1/events/{i}/calendar.ics\n" for i in self.feed_ids))
+        self.platformatic_file = VAR / "platformatic.txt"
+        self.platformatic_file.write_text("".join(f"/events/{event_id(n)}\n" for n in numbers))
+        lists = []
+        # Seven-month windows within 2024 (which the small database holds whole for these
+        # organisations): about 58 events each, so every list is a full page of 50.
+        for organisation in range(1, 6):
+            for month in range(1, 6):
+                frm = f"2024-{month:02d}-01T00:00:00Z"
+                to = f"2024-{month + 7:02d}-01T00:00:00Z"
+                query = urllib.parse.urlencode({"organiser": f"bench-org-{organisation:03d}", "from": frm, "to": to,
+                                                "limit": 50})
+                lists.append(f"/v1/events?{query}")
+        self.lists = lists
+        self.lists_file = VAR / "lists.txt"
+        self.lists_file.write_text("".join(f"{p}\n" for p in lists))
+
+    def dump_feeds(self) -> None:
+        """Fetches every chosen feed from eventd (which also fills its cache) and keeps the
+        bytes as the static files nginx serves; notes both servers' entity tags."""
+        www = VAR / "www"  # files of an earlier run are overwritten, not removed first (slow)
+        etags: dict[str, str] = {}
+
+        def fetch(identifier: str) -> None:
+            path = f"/v1/events/{identifier}/calendar.ics"
+            status, headers, body = http_get(EVENTD_PORT, path)
+            if status != 200:
+                raise RuntimeError(f"eventd answered {status} for {path}")
+            target = www / path.lstrip("/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(body)
+            etags[path] = headers["etag"]
+
+        log(f"fetching {len(self.feed_ids):,} event feeds from eventd for nginx's files ...")
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            list(pool.map(fetch, self.feed_ids))
+        self.www = www
+        self.revalidate_eventd = VAR / "feeds-304-eventd.txt"
+        self.revalidate_eventd.write_text("".join(f"{p}\t{etags[p]}\n" for p in sorted(etags)))
+        self.revalidate_nginx = VAR / "feeds-304-nginx.txt"
+        self.revalidate_nginx.write_text(
+            "".join(f"{p}\t{nginx_etag(www / p.lstrip('/'))}\n" for p in sorted(etags)))
+        total = sum(f.stat().st_size for f in www.rglob("*.ics"))
+        log(f"  {len(etags):,} feeds, {total / len(etags):,.0f} bytes on average")
+
+    # -- checks that make the comparisons fair --------------------------------------------
+
+    def check_same_bytes(self) -> None:
+        path = f"/v1/events/{self.feed_ids[0]}/calendar.ics"
+        a, b = http_get(EVENTD_PORT, path), http_get(NGINX_PORT, path)
+        same = a[0] == b[0] == 200 and a[2] == b[2]
+        e304 = http_get(EVENTD_PORT, path, {"If-None-Match": a[1]["etag"]})[0]
+        n304 = http_get(NGINX_PORT, path, {"If-None-Match": b[1]["etag"]})[0]
+        self.checks["feed_bytes_identical"] = same
+        self.checks["revalidation_statuses"] = {"eventd": e304, "nginx": n304}
+        if not same or e304 != 304 or n304 != 304:
+            raise RuntimeError(f"feed check failed: same bytes {same}, 304s {e304}/{n304}")
+
+    def statements_per_request(self, database: str, run: Callable[[], None], count: int) -> list[str]:
+        """The statements (as pg_stat_statements normalises them) that `run` executed
+        `count` times or a multiple of it."""
+        psql(database, "SELECT pg_stat_statements_reset()")
+        run()
+        # (BEGIN and COMMIT are left out: pg_stat_statements does not see pgbench's, which it
+        # sends as prepared statements; both sides run their transactions the same way.)
+        rows = psql(database, f"SELECT calls, regexp_replace(query, '\\s+', ' ', 'g') FROM pg_stat_statements "
+                              f"WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                              f"AND calls >= {count} AND query NOT LIKE '%pg_stat_statements%' "
+                              f"AND query NOT IN ('BEGIN', 'COMMIT') ORDER BY query")
+        out = []
+        for line in rows.splitlines():
+            calls, query = line.split("|", 1)
+            out += [query] * round(int(calls) / count)
+        return out
+
+    @staticmethod
+    def shape(query: str) -> str:
+        """A statement with its values taken out: eventd binds values where pgbench computes
+        them in SQL (md5(...), 'x' || :n), and pg_stat_statements keeps the literals of a
+        statement prepared before its counters were reset; so values, literals and
+        expressions made only of them all become one placeholder."""
+        q = re.sub(r"'(?:[^']|'')*'", "?", query)
+        q = re.sub(r"\$\d+", "?", q)
+        q = re.sub(r"(?<![\w.?])\d+(?![\w])", "?", q)
+        q = re.sub(r"\bNULL\b", "?", q)
+        q = re.sub(r"(RETURNING \S+) AS \w+$", r"\1", q)  # pgbench's \gset needs a column name
+        for _ in range(5):
+            q = re.sub(r"md5\(\?\)", "?", q)
+            q = re.sub(r"repeat\(\?, \?\)", "?", q)
+            q = re.sub(r"\? \|\| \?", "?", q)
+        return q.strip()
+
+    def compare_statements(self, key: str, eventd_run: Callable[[], None], pgbench_script: str,
+                           variables: dict, count: int = 50, database: str = DB) -> None:
+        ours = self.statements_per_request(database, eventd_run, count)
+
+        def reference_run() -> None:
+            command = ["pgbench", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-n", "-M", "prepared",
+                       "-c", "1", "-t", str(count), "-f", str(BENCH / "sql" / pgbench_script)]
+            for k, v in variables.items():
+                command += ["-D", f"{k}={v}"]
+            subprocess.run(command + [database], check=True, capture_output=True)
+
+        theirs = self.statements_per_request(database, reference_run, count)
+        same = sorted(map(self.shape, ours)) == sorted(map(self.shape, theirs))
+        self.checks[f"{key}_same_statements"] = {"same": same, "eventd": ours, "pgbench": theirs}
+        log(f"  same statements per request as pgbench: {same} ({len(ours)} vs {len(theirs)})")
+
+    # -- the scenarios --------------------------------------------------------------------
+
+    def eventd_side(self, label: str, path_file: Path, connections: int = CONNECTIONS, port: int = EVENTD_PORT,
+                    service: Optional[Callable[[], Service]] = None, **kwargs) -> Side:
+        service = service or (lambda: self.eventd)
+        return Side(label, lambda s: wrk(port, "/", "paths.lua", [str(path_file)], connections, s),
+                    lambda: [service().pid], True, **kwargs)
+
+    def nginx_side(self, path_file: Path) -> Side:
+        return Side("nginx (static files)", lambda s: wrk(NGINX_PORT, "/", "paths.lua", [str(path_file)],
+                                                           CONNECTIONS, s),
+                    lambda: process_tree(self.nginx.pid), False)
+
+    def scenario_feed(self) -> Scenario:
+        return Scenario("feed", "public event feed, cached (/v1/events/{id}/calendar.ics, random ids)", "≥ 0.7×",
+                        self.eventd_side("eventd", self.feeds_file), self.nginx_side(self.feeds_file),
+                        ratio_at_least(0.7),
+                        [f"{len(self.feed_ids):,} distinct feeds, {CONNECTIONS} connections; nginx serves the bytes "
+                         "eventd rendered, with sendfile and open_file_cache, access log off"])
+
+    def scenario_revalidate(self) -> Scenario:
+        return Scenario("revalidate", "feed revalidation (If-None-Match → 304)", "≥ 0.7×",
+                        self.eventd_side("eventd", self.revalidate_eventd), self.nginx_side(self.revalidate_nginx),
+                        ratio_at_least(0.7), ["each request carries the current entity tag of its server"])
+
+    def scenario_get_event(self) -> Scenario:
+        def eventd_run() -> None:
+            for n in public_event_numbers()[:50]:
+                http_get(EVENTD_PORT, f"/v1/events/{event_id(n)}")
+
+        self.compare_statements("get_event", eventd_run, "get_event.pgbench", {"published": 50}, 50)
+        same = self.checks["get_event_same_statements"]["same"]
+        return Scenario(
+            "get_event", "GET /v1/events/{id} (random ids, not cached)", "≥ 0.5×",
+            self.eventd_side("eventd", self.events_file, GET_CLIENTS),
+            Side(f"pgbench -M prepared", lambda s: pgbench("get_event.pgbench", GET_CLIENTS, s, DB,
+                                                           {"published": PUBLIC}),
+                 lambda: process_tree(postmaster_pid()), False),
+            ratio_at_least(0.5),
+            [f"{GET_CLIENTS} clients on both sides, over all {PUBLIC:,} public events; same statements per "
+             f"request (pg_stat_statements): {same}"])
+
+    def scenario_list(self) -> Optional[Scenario]:
+        small = start_eventd("eventd-small", EVENTD_SMALL_PORT, DB_SMALL)
+        self.small = small
+        different = []
+        for path in self.lists:
+            for attempt in range(3):  # a busy machine may time a request out: ask again
+                a, b = http_get(EVENTD_PORT, path), http_get(EVENTD_SMALL_PORT, path)
+                why = None
+                if a[0] != 200 or b[0] != 200:
+                    why = f"statuses {a[0]} / {b[0]}"
+                elif a[2] != b[2]:
+                    why = f"bodies differ ({len(a[2])} / {len(b[2])} bytes)"
+                elif len(json.loads(a[2])["items"]) != 50:
+                    why = f"{len(json.loads(a[2])['items'])} items, not 50"
+                if why is None:
+                    break
+            if why:
+                different.append({"path": path, "why": why})
+        self.checks["lists_identical_at_both_sizes"] = not different
+        if different:
+            self.checks["lists_different"] = different
+            log(f"  WARNING: {len(different)} lists differ between the two databases, e.g. {different[0]}")
+        small_events = psql(DB_SMALL, "SELECT count(*) FROM events")
+        return Scenario(
+            "list", f"event list, 50 rows, date range + organiser, at {EVENTS:,} events",
+            "≥ 0.8×",
+            self.eventd_side(f"eventd, {EVENTS:,} events", self.lists_file),
+            self.eventd_side(f"eventd, {int(small_events):,} events", self.lists_file, port=EVENTD_SMALL_PORT,
+                             service=lambda: self.small),
+            ratio_at_least(0.8),
+            [f"the reference is the same eventd build over a database of {int(small_events):,} of the same events; "
+             f"the {len(self.lists)} lists (5 organisers × 5 seven-month windows of 2024) are byte-identical at both "
+             f"sizes: {not different}"])
+
+    def new_rush_event(self, tag: str) -> str:
+        identifier = event_id(10_000_000 + int(time.time() * 1000) % 1_000_000_000)
+        psql(DB, f"""
+            INSERT INTO events (id, slug, title, kind, format, status, timezone, starts_at, ends_at, venue_name,
+                                venue_city, organiser_id, capacity, waitlist, registration_opens_at,
+                                registration_closes_at)
+            VALUES ('{identifier}', 'bench-rush-{identifier[:8]}', 'Rusningen {tag}', 'conference', 'in_person',
+                    'published', 'Europe/Stockholm', now() + interval '60 days', now() + interval '60 days 8 hours',
+                    'Svenska mässan', 'Göteborg', '{RUSH_ORGANISER}', {RUSH_SEATS}, true,
+                    now() - interval '1 hour', now() + interval '30 days');
+            INSERT INTO event_registration_counts (event_id) VALUES ('{identifier}');""")
+        return identifier
+
+    def scenario_rush(self) -> Optional[Scenario]:
+        if not (ROOT / "schema" / "004_registrations.sql").exists():
+            self.skipped.append({"key": "rush", "why": "no registrations in this eventd (schema/004_registrations.sql)"})
+            return None
+        state: dict = {}
+
+        def eventd_run(seconds: int) -> Measurement:
+            identifier = self.new_rush_event("eventd")
+            state["event"] = identifier
+            return wrk(EVENTD_PORT, f"/v1/events/{identifier}/registrations", "register.lua", [identifier[:8]],
+                       RUSH_CLIENTS, seconds)
+
+        def pgbench_run(seconds: int) -> Measurement:
+            identifier = self.new_rush_event("pgbench")
+            state["event"] = identifier
+            return pgbench("register.pgbench", RUSH_CLIENTS, seconds, DB, {"event": identifier, "organiser": RUSH_ORGANISER,
+                                                                "seats": RUSH_SEATS})
+
+        def count(m: Measurement) -> None:
+            if not state.get("event"):
+                return
+            row = psql(DB, f"SELECT count(*) FILTER (WHERE status = 'confirmed'), count(*) FROM registrations "
+                           f"WHERE event_id = '{state['event']}'")
+            confirmed, total = map(int, row.split("|"))
+            m.extra["confirmed"], m.extra["registrations"] = confirmed, total
+            m.extra["exactly_capacity"] = confirmed == min(RUSH_SEATS, total)
+
+        def fill_and_count(m: Measurement) -> None:
+            # The measured seconds need not fill the event (the rate depends on the machine's
+            # load): go on registering, unmeasured, until more have registered than there are
+            # seats, so that "exactly as many confirmed as seats" is tested, not assumed.
+            identifier = state.get("event")
+            started, chunk = time.time(), 0
+            while identifier and time.time() - started < RUSH_FILL_LIMIT:
+                total = int(psql(DB, f"SELECT count(*) FROM registrations WHERE event_id = '{identifier}'"))
+                if total >= RUSH_SEATS + RUSH_CLIENTS:
+                    break
+                chunk += 1
+                wrk(EVENTD_PORT, f"/v1/events/{identifier}/registrations", "register.lua",
+                    [f"{identifier[:8]}-fill{chunk}"], RUSH_CLIENTS, 10)
+            m.extra["fill_seconds"] = round(time.time() - started, 1)
+            count(m)
+
+        def eventd_statements() -> None:
+            identifier = self.new_rush_event("statements")
+            for i in range(50):
+                body = json.dumps({"name": f"Kontroll {i}", "email": f"kontroll{i}@example.org", "organisation": "B",
+                                   "country": "SE", "consent": True}).encode()
+                status = http_get(EVENTD_PORT, f"/v1/events/{identifier}/registrations", method="POST", body=body,
+                                  headers={"Content-Type": "application/json"})[0]
+                if status != 201:
+                    raise RuntimeError(f"registering answered {status}")
+
+        self.compare_statements("rush", eventd_statements, "register.pgbench",
+                                {"event": self.new_rush_event("statements-pgbench"), "organiser": RUSH_ORGANISER,
+                                 "seats": RUSH_SEATS})
+
+        def check(summary: dict) -> tuple[Optional[bool], str]:
+            exact = all(r.get("exactly_capacity") for r in summary["eventd"]["rounds"])
+            filled = all(r.get("registrations", 0) > RUSH_SEATS for r in summary["eventd"]["rounds"])
+            ratio = summary["ratio"] or 0
+            return ratio >= 0.5 and exact and filled, (f"ratio {ratio:.2f} (goal ≥ 0.5); confirmed = min(seats, registrations) in "
+                                            f"every round: {exact}; more registrations than {RUSH_SEATS:,} seats in every "
+                                            f"round: {filled}")
+
+        same = self.checks["rush_same_statements"]["same"]
+        return Scenario(
+            "rush", f"registration rush: {RUSH_CLIENTS} clients, one event of {RUSH_SEATS:,} seats", "≥ 0.5×, exactly "
+            f"{RUSH_SEATS:,} confirmed",
+            Side("eventd", eventd_run, lambda: [self.eventd.pid], True, teardown=fill_and_count),
+            Side("pgbench -M prepared", pgbench_run, lambda: process_tree(postmaster_pid()), False, teardown=count),
+            check,
+            [f"a fresh event per run (warm-up included), waitlist on, so every request registers; after the measured "
+             f"seconds eventd's side goes on, unmeasured, until more than {RUSH_SEATS:,} have registered, and the "
+             f"confirmed ones are counted in the database; same statements per request as pgbench "
+             f"(pg_stat_statements): {same}"])
+
+    def scenario_slow_queries(self) -> Scenario:
+        state: dict = {}
+
+        def setup() -> None:
+            # One transaction holds an exclusive lock on events; requests that need the table
+            # (GET /v1/events/{id}) then wait in the database until statement_timeout, holding
+            # every connection of eventd's pool. The feeds are answered from the cache.
+            state["lock"] = subprocess.Popen(
+                ["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-d", DB, "-X", "-q", "-c",
+                 "BEGIN; LOCK TABLE events IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(3600);"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                env={**os.environ, "PGAPPNAME": "eventd-bench-lock"})
+            time.sleep(0.5)
+            stop = threading.Event()
+            state["stop"] = stop
+            numbers = public_event_numbers()
+
+            def hold(i: int) -> None:
+                while not stop.is_set():
+                    try:
+                        http_get(EVENTD_PORT, f"/v1/events/{event_id(numbers[i * 7919 % len(numbers)])}")
+                    except OSError:
+                        time.sleep(0.1)
+
+            state["holders"] = [threading.Thread(target=hold, args=(i,), daemon=True) for i in range(SLOW_HOLDERS)]
+            for t in state["holders"]:
+                t.start()
+            deadline = time.time() + 10
+            while time.time() < deadline:
+                metrics = http_get(EVENTD_PORT, "/metrics")[2].decode()
+                in_use = re.search(r"^eventd_db_pool_connections_in_use (\d+)", metrics, re.M)
+                if in_use and int(in_use.group(1)) >= EVENTD_POOL:
+                    state["held"] = int(in_use.group(1))
+                    return
+                time.sleep(0.1)
+            state["held"] = 0
+
+        def teardown(m: Measurement) -> None:
+            metrics = http_get(EVENTD_PORT, "/metrics")[2].decode()
+            in_use = re.search(r"^eventd_db_pool_connections_in_use (\d+)", metrics, re.M)
+            m.extra["pool_in_use_before"] = state.get("held")
+            m.extra["pool_in_use_after"] = int(in_use.group(1)) if in_use else None
+            # The server goes on sleeping when its client dies: end the transaction there.
+            psql(DB, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'eventd-bench-lock'")
+            state["lock"].wait()
+            state["stop"].set()
+            for t in state["holders"]:
+                t.join(timeout=15)
+
+        def check(summary: dict) -> tuple[Optional[bool], str]:
+            ratio = summary["ratio"] or 0
+            p99 = summary["eventd"]["p99_ms"] / max(summary["reference"]["p99_ms"], 1e-9)
+            held = all(r.get("pool_in_use_before") == EVENTD_POOL and r.get("pool_in_use_after") == EVENTD_POOL
+                       for r in summary["eventd"]["rounds"])
+            return ratio >= 0.8 and p99 <= 2 and held, (f"ratio {ratio:.2f} (goal ≥ 0.8), p99 {p99:.2f}× (goal ≤ 2×); "
+                                                        f"all {EVENTD_POOL} pool connections held throughout: {held}")
+
+        return Scenario(
+            "slow_queries", "cached feed while slow queries hold every pool connection", "≥ 0.8×, p99 ≤ 2×",
+            self.eventd_side("eventd, pool held", self.feeds_file, setup=setup, teardown=teardown),
+            self.eventd_side("eventd, feed alone", self.feeds_file), check,
+            [f"a transaction holds LOCK TABLE events; {SLOW_HOLDERS} clients keep asking GET /v1/events/{{id}}, whose "
+             f"queries wait on it until statement_timeout, so all {EVENTD_POOL} connections stay busy"])
+
+    def scenario_idle(self) -> Scenario:
+        state: dict = {}
+
+        def setup() -> None:
+            holder = subprocess.Popen([sys.executable, str(BENCH / "idle_connections.py"), str(EVENTD_PORT),
+                                       str(IDLE_CONNECTIONS)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      stdin=subprocess.PIPE, text=True, start_new_session=True)
+            line = holder.stdout.readline().strip()
+            if not line.startswith("ready"):
+                holder.kill()
+                raise RuntimeError(f"idle connections: {line} {holder.stderr.read()}")
+            state["holder"], state["ready"] = holder, line
+
+        def teardown(m: Measurement) -> None:
+            metrics = http_get(EVENTD_PORT, "/metrics")[2].decode()
+            open_now = re.search(r"^eventd_http_open_connections (\d+)", metrics, re.M)
+            m.extra["open_connections_at_end"] = int(open_now.group(1)) if open_now else None
+            m.extra["holder"] = state.get("ready")
+            holder = state.get("holder")
+            if holder:
+                holder.stdin.close()
+                try:
+                    holder.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    holder.kill()
+
+        def check(summary: dict) -> tuple[Optional[bool], str]:
+            ratio = summary["ratio"] or 0
+            rss = summary["eventd"]["peak_rss_mib"]
+            held = all((r.get("open_connections_at_end") or 0) >= IDLE_CONNECTIONS for r in summary["eventd"]["rounds"])
+            return ratio >= 0.8 and rss <= 200 and held, (f"ratio {ratio:.2f} (goal ≥ 0.8), peak RSS {rss} MiB "
+                                                          f"(goal ≤ 200); {IDLE_CONNECTIONS:,} connections open "
+                                                          f"throughout: {held}")
+
+        return Scenario(
+            "idle", f"{IDLE_CONNECTIONS:,} idle keep-alive connections held open", "RSS ≤ 200 MiB, ≥ 0.8×",
+            self.eventd_side(f"eventd + {IDLE_CONNECTIONS:,} idle", self.feeds_file, setup=setup, teardown=teardown),
+            self.eventd_side("eventd alone", self.feeds_file), check,
+            [f"each idle connection made one request (GET /healthz) and stays open; the active load is the cached "
+             f"feed scenario's ({CONNECTIONS} connections)"])
+
+    def scenario_platformatic(self) -> Optional[Scenario]:
+        try:
+            self.platformatic = start_platformatic()
+            probe = http_get(PLATFORMATIC_PORT, f"/events/{self.feed_ids[0]}")
+            if probe[0] != 200:
+                raise RuntimeError(f"GET /events/{{id}} answered {probe[0]}")
+        except Exception as error:  # a peer that does not run is reported, not fatal
+            self.skipped.append({"key": "platformatic", "why": f"@platformatic/db did not start: {error}"})
+            return None
+        return Scenario(
+            "platformatic", "peer: GET one event by id, eventd vs @platformatic/db (same events table)", "report",
+            self.eventd_side("eventd", self.events_file, GET_CLIENTS),
+            Side("@platformatic/db 2.61", lambda s: wrk(PLATFORMATIC_PORT, "/", "paths.lua",
+                                                        [str(self.platformatic_file)], GET_CLIENTS, s),
+                 lambda: process_tree(self.platformatic.pid), False),
+            None, [f"{GET_CLIENTS} connections; @platformatic/db's generated REST route /events/{{id}} over the same "
+                   "database (its own default columns and connection pool)"])
+
+    def scenario_radicale(self) -> Optional[Scenario]:
+        chosen = self.feed_ids[:RADICALE_FEEDS]
+        try:
+            self.radicale = start_radicale([(i, self.www / f"v1/events/{i}/calendar.ics") for i in chosen])
+        except Exception as error:
+            self.skipped.append({"key": "radicale", "why": f"Radicale did not start: {error}"})
+            return None
+        ours, theirs = VAR / "radicale-eventd.txt", VAR / "radicale.txt"
+        ours.write_text("".join(f"/v1/events/{i}/calendar.ics\n" for i in chosen))
+        theirs.write_text("".join(f"/bench/{i}/\n" for i in chosen))
+        clients = 16
+        return Scenario(
+            "radicale", "peer: GET one event's calendar, eventd vs Radicale (same calendars)", "report",
+            self.eventd_side("eventd", ours, clients),
+            Side("Radicale 3", lambda s: wrk(RADICALE_PORT, "/", "paths.lua", [str(theirs)], clients, s),
+                 lambda: process_tree(self.radicale.pid), False),
+            None, [f"{len(chosen)} calendars PUT into Radicale from eventd's feeds; {clients} connections (Radicale "
+                   "answers HTTP/1.0 and closes each connection)"])
+
+    # -- the run --------------------------------------------------------------------------
+
+    def run(self) -> None:
+        raise_file_limit(IDLE_CONNECTIONS + 5_000)
+        started = time.time()
+        load_before = os.getloadavg()
+        start_postgres()
+        load_database(DB, small=False)
+        load_database(DB_SMALL, small=True)
+        self.prepare_paths()
+        self.eventd = start_eventd("eventd", EVENTD_PORT, DB)
+        self.dump_feeds()
+        self.nginx = start_nginx(self.www)
+        self.check_same_bytes()
+
+        builders = [
+            ("feed", self.scenario_feed), ("revalidate", self.scenario_revalidate),
+            ("get_event", self.scenario_get_event), ("list", self.scenario_list), ("rush", self.scenario_rush),
+            ("slow_queries", self.scenario_slow_queries), ("idle", self.scenario_idle),
+            ("platformatic", self.scenario_platformatic), ("radicale", self.scenario_radicale),
+        ]
+        for key, build in builders:
+            if ONLY and key not in ONLY:
+                continue
+            scenario = build()
+            if scenario is None:
+                continue
+            try:
+                self.results.append(run_scenario(scenario))
+            except Exception as error:
+                log(f"scenario {key} failed: {error}")
+                self.skipped.append({"key": key, "why": f"failed: {error}"})
+            for name in ("small", "platformatic", "radicale"):
+                service = getattr(self, name, None)
+                if service is not None and key in ("list", "platformatic", "radicale"):
+                    service.stop()
+                    setattr(self, name, None)
+        self.write(started, load_before)
+
+    def write(self, started: float, load_before: tuple) -> None:
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short=12", "HEAD"], capture_output=True,
+                                text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True).stdout.strip()
+        cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+        meta = {
+            "commit": commit + ("+uncommitted" if dirty else ""),
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": f"{os.cpu_count()} cores ({cpu.group(1).strip() if cpu else 'unknown CPU'}), "
+                       f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB",
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+            "minutes": round((time.time() - started) / 60, 1),
+            "settings": {"duration_s": DURATION, "warmup_s": WARMUP, "rounds": ROUNDS, "connections": CONNECTIONS,
+                         "wrk_threads": WRK_THREADS, "events": EVENTS, "registrations": REGISTRATIONS,
+                         "eventd_threads": EVENTD_THREADS, "eventd_db_pool": EVENTD_POOL, "eventd_binary": str(EVENTD)},
+            "checks": self.checks,
+        }
+        document = {"meta": meta, "scenarios": self.results, "skipped": self.skipped}
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M")
+        markdown = render_markdown(document)
+        for name in ("latest", f"{stamp}-{commit}"):
+            (RESULTS / f"{name}.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+            (RESULTS / f"{name}.md").write_text(markdown)
+        print()
+        print(markdown)
+        log(f"results: {RESULTS / 'latest.md'} and {RESULTS / 'latest.json'}")
+
+
+def render_markdown(document: dict) -> str:
+    meta = document["meta"]
+    lines = [
+        "# eventd benchmark",
+        "",
+        f"Commit `{meta['commit']}`, {meta['date']}, {meta['machine']}. "
+        f"{meta['settings']['rounds']} alternating A/B rounds of {meta['settings']['duration_s']} s after "
+        f"{meta['settings']['warmup_s']} s of warm-up each; medians. Load average before/after: "
+        f"{meta['load_average_before'][0]} / {meta['load_average_after'][0]} — the machine is shared (others "
+        "build while this runs), so only ratios within this run mean much. Whole run: "
+        f"{meta['minutes']} min.",
+        "",
+        "| scenario | eventd req/s | reference | reference req/s | ratio | goal | met | eventd p50 / p99 ms | "
+        "reference p50 / p99 ms | peak RSS eventd / reference MiB |",
+        "|---|---:|---|---:|---:|---|---|---|---|---|",
+    ]
+    for s in document["scenarios"]:
+        a, b = s["eventd"], s["reference"]
+        met = {True: "yes", False: "**no**", None: "—"}[s["goal_met"]]
+        lines.append(
+            f"| {s['title']} | {a['requests_per_s']:,.0f} | {s['reference_label']} | {b['requests_per_s']:,.0f} | "
+            f"{s['ratio']:.2f} | {s['goal']} | {met} | {a['p50_ms']:.2f} / {a['p99_ms']:.2f} | "
+            f"{b['p50_ms']:.2f} / {b['p99_ms']:.2f} | {a['peak_rss_mib']:.0f} / {b['peak_rss_mib']:.0f} |")
+    lines += ["", "Details:", ""]
+    for s in document["scenarios"]:
+        detail = f" {s['goal_detail']}." if s["goal_detail"] else ""
+        lines.append(f"- **{s['key']}** ({s['eventd_label']} vs {s['reference_label']}):{detail} "
+                     + " ".join(n.rstrip(".") + "." for n in s["notes"])
+                     + (f" Errors: eventd {s['eventd']['errors']}, reference {s['reference']['errors']}."
+                        if s["eventd"]["errors"] or s["reference"]["errors"] else ""))
+    for skipped in document["skipped"]:
+        lines.append(f"- **{skipped['key']}**: not measured — {skipped['why']}")
+    lines += ["", "Peak RSS: eventd's own high-water mark (VmHWM) during the measured seconds; for a reference made "
+              "of several processes (nginx, PostgreSQL behind pgbench, Node, Radicale) the peak sum of their "
+              "proportional set sizes, sampled every 100 ms. All rounds, the statements compared and the settings: "
+              "the JSON file of the same name.", ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    if not EVENTD.exists():
+        print(f"no eventd binary at {EVENTD}: run bench/run, which builds it", file=sys.stderr)
+        return 2
+    bench = Bench()
+    try:
+        bench.run()
+    finally:
+        Service.stop_all()
+        if os.environ.get("BENCH_KEEP_POSTGRES") != "1":
+            stop_postgres()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
