@@ -84,6 +84,7 @@ struct App::Parts {
     options.port = config.port;
     options.threads = config.threads;
     options.max_body_bytes = config.max_body_bytes;
+    options.max_connections = config.max_connections;
     options.cors_origins = config.cors_origins;
     options.shutdown_grace = config.shutdown_grace;
     return options;

@@ -35,6 +35,8 @@ void add_config_options(CLI::App& cli, RawConfig& raw) {
   cli.add_option("--log-format", raw.log_format, "text or json")->envname("EVENTD_LOG_FORMAT");
   cli.add_option("--max-body-bytes", raw.max_body_bytes, "largest request body accepted")
       ->envname("EVENTD_MAX_BODY_BYTES");
+  cli.add_option("--max-connections", raw.max_connections, "client connections open at once (more are closed)")
+      ->envname("EVENTD_MAX_CONNECTIONS");
   cli.add_option("--statement-timeout-ms", raw.statement_timeout_ms, "bound on every SQL statement")
       ->envname("EVENTD_STATEMENT_TIMEOUT_MS");
   cli.add_option("--shutdown-grace", raw.shutdown_grace_s, "seconds to finish requests in flight on SIGTERM")

@@ -3,6 +3,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
@@ -14,6 +15,7 @@ namespace eventd::http {
 class Metrics {
  public:
   void request_started() { ++in_flight_; }
+  void connection_refused() { ++connections_refused_; }
   // route is the pattern (bounded cardinality), never the raw path.
   void request_finished(std::string_view method, std::string_view route, int status,
                         std::chrono::steady_clock::duration elapsed);
@@ -35,6 +37,7 @@ class Metrics {
     double sum = 0;
   };
   std::atomic<long> in_flight_{0};
+  std::atomic<std::uint64_t> connections_refused_{0};
   mutable std::mutex mutex_;
   // std::less<>: looked up by views, so a request allocates nothing once its key exists
   std::map<std::tuple<std::string, std::string, int>, std::uint64_t, std::less<>> requests_;

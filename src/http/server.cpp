@@ -137,7 +137,9 @@ struct Server::Impl {
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;  // run() returns only on stop
   std::unique_ptr<tcp::acceptor> acceptor;
-  std::size_t next_context = 0;  // round robin, touched by the accept loop only
+  std::size_t next_context = 0;                              // round robin, touched by the accept loop only
+  std::chrono::steady_clock::time_point last_refusal_log{};  // accept loop only
+  std::size_t open_connections() const;
   std::atomic<bool> draining{false};
   mutable std::mutex connections_mutex;
   std::unordered_set<std::shared_ptr<Connection>> connections;
@@ -176,10 +178,12 @@ void Server::listen() {
 
 unsigned short Server::port() const { return impl_->acceptor->local_endpoint().port(); }
 
-std::size_t Server::open_connections() const {
-  std::lock_guard lock(impl_->connections_mutex);
-  return impl_->connections.size();
+std::size_t Server::Impl::open_connections() const {
+  std::lock_guard lock(connections_mutex);
+  return connections.size();
 }
+
+std::size_t Server::open_connections() const { return impl_->open_connections(); }
 
 void Server::run(bool handle_signals) {
   auto& first = *impl_->contexts.front();
@@ -296,6 +300,18 @@ asio::awaitable<void> Server::Impl::accept_loop() {
       log::warn("accept failed", {{"error", ec.message()}});
       backoff.expires_after(std::chrono::milliseconds(50));
       co_await backoff.async_wait(use_tuple);
+      continue;
+    }
+    if (open_connections() >= options.max_connections) {
+      metrics.connection_refused();
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_refusal_log >= std::chrono::seconds(1)) {
+        last_refusal_log = now;
+        log::warn("connection refused: the limit of open connections is reached",
+                  {{"max_connections", std::to_string(options.max_connections)}});
+      }
+      beast::error_code ignored;
+      socket.close(ignored);
       continue;
     }
     adopt(std::move(socket));

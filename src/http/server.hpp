@@ -19,6 +19,10 @@ struct ServerOptions {
   std::size_t threads = 2;
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;
+  // Client connections open at once; one more is closed as soon as it is accepted. File
+  // descriptors are shared with the database pool, the feed listener and the mail sender,
+  // so a flood of idle connections must run into this before it starves them.
+  std::size_t max_connections = 10'000;
   std::chrono::milliseconds header_timeout{10'000};  // from a request's first byte to its full header
   std::chrono::milliseconds body_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};  // keep-alive connection with no request

@@ -1,7 +1,9 @@
 // The HTTP server itself, over real sockets: keep-alive, pipelining, limits, deadlines.
 #include <doctest/doctest.h>
 
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "support/test_server.hpp"
 
@@ -140,6 +142,40 @@ TEST_CASE("a client that sends half a header and stalls is cut off, and others a
   CHECK(stalled.closed_within(30s));
   auto waited = std::chrono::steady_clock::now() - started;
   CHECK(waited < 30s);
+}
+
+TEST_CASE("connections beyond EVENTD_MAX_CONNECTIONS are closed at once; the open ones go on") {
+  ServerSettings settings;
+  settings.max_connections = 3;
+  TestServer server(settings);
+  std::vector<std::unique_ptr<HttpClient>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::make_unique<HttpClient>(server.port()));
+    REQUIRE(held.back()->get("/healthz").status == 200);  // adopted, and kept alive
+  }
+  HttpClient refused(server.port());
+  CHECK(refused.closed_within(5s));
+  for (auto& client : held) CHECK(client->get("/healthz").status == 200);
+
+  // Once one closes, a new client is served again (the server notices the close first).
+  held.pop_back();
+  bool served = false;
+  for (int attempt = 0; attempt < 50 && !served; ++attempt) {
+    try {
+      HttpClient next(server.port());
+      auto metrics = next.get("/metrics");
+      served = metrics.status == 200;
+      if (served) {
+        const std::string name = "\neventd_http_connections_refused_total ";
+        auto at = metrics.body.find(name);
+        REQUIRE(at != std::string::npos);
+        CHECK(std::stoi(metrics.body.substr(at + name.size())) >= 1);
+      }
+    } catch (const std::exception&) {
+      std::this_thread::sleep_for(100ms);
+    }
+  }
+  CHECK(served);
 }
 
 TEST_CASE("a malformed escape in the query is a 400") {

@@ -93,8 +93,9 @@ const eventd = spawn(args.eventd, ['serve'], {
 let eventdLog = '';
 eventd.stderr.on('data', (chunk) => (eventdLog += chunk));
 cleanups.push(() => {
+  if (eventd.exitCode !== null || eventd.signalCode !== null) return undefined;
   eventd.kill('SIGTERM');
-  return new Promise((resolve) => (eventd.exitCode !== null ? resolve() : eventd.on('exit', resolve)));
+  return new Promise((resolve) => eventd.on('exit', resolve));
 });
 for (let i = 0; !eventdLog.includes('listening'); ++i) {
   if (i > 300 || eventd.exitCode !== null) throw new Error(`eventd did not start:\n${eventdLog}`);
@@ -139,7 +140,12 @@ const browser = await chromium.launchPersistentContext(profile, {
     '--disable-sync',
   ],
 });
-cleanups.push(() => browser.close());
+let browserOpen = true;
+const closeBrowser = async () => {
+  if (browserOpen) await browser.close();
+  browserOpen = false;
+};
+cleanups.push(closeBrowser);
 
 // Every request the pages make must stay on this machine: no CDN, no fonts from elsewhere.
 const foreignRequests = [];
@@ -268,4 +274,16 @@ test('every answer the page got from eventd matches openapi.yaml', () => {
 
 test('nothing was fetched from outside this machine', () => {
   assert.deepEqual(foreignRequests, []);
+});
+
+// In the sanitizer build a report aborts eventd: it must stop on its own, cleanly.
+test('eventd stops on SIGTERM with exit code 0', async () => {
+  await closeBrowser();
+  eventd.kill('SIGTERM');
+  const [code, signal] =
+    eventd.exitCode !== null || eventd.signalCode !== null
+      ? [eventd.exitCode, eventd.signalCode]
+      : await new Promise((resolve) => eventd.on('exit', (c, s) => resolve([c, s])));
+  assert.equal(signal, null, eventdLog.slice(-4000));
+  assert.equal(code, 0, eventdLog.slice(-4000));
 });

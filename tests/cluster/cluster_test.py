@@ -554,6 +554,18 @@ def scenario_logs(cluster, world):
     check("evm_" not in text and "evf_" not in text, "no manage or feed token appears in the logs")
 
 
+# What AddressSanitizer, LeakSanitizer and UndefinedBehaviorSanitizer write to stderr (the
+# instance's log) when the binary is a sanitizer build; an ordinary build never writes them.
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
+def check_sanitizer_reports(cluster):
+    for name in ("a", "b"):
+        text = cluster.log_text(name)
+        found = [marker for marker in SANITIZER_MARKERS if marker in text]
+        check(not found, f"instance {name} logged no sanitizer report ({', '.join(found) or 'none'})")
+
+
 SCENARIOS = {"seats": scenario_seats, "feeds": scenario_feeds, "kill": scenario_kill, "sigterm": scenario_sigterm,
              "database": scenario_database_restart, "logs": scenario_logs}
 
@@ -580,6 +592,7 @@ def main():
                 print(f"  ({time.monotonic() - t:.1f} s)", flush=True)
     finally:
         cluster.stop()
+    check_sanitizer_reports(cluster)
     print(f"cluster test: {time.monotonic() - started:.0f} s, "
           f"{'all checks passed' if not FAILURES else f'{len(FAILURES)} failed'}")
     for failure in FAILURES:

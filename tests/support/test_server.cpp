@@ -21,6 +21,7 @@ void TestServer::start() {
   raw.threads = std::to_string(settings_.threads);
   raw.db_pool = std::to_string(settings_.db_pool);
   raw.max_body_bytes = std::to_string(settings_.max_body_bytes);
+  raw.max_connections = std::to_string(settings_.max_connections);
   raw.rate_limit_per_minute = settings_.rate_limit_per_minute;
   raw.rate_limit_burst = settings_.rate_limit_burst;
   raw.trusted_proxies = settings_.trusted_proxies;

@@ -14,6 +14,7 @@ struct ServerSettings {
   std::string admin_key = "test-admin-key-0123456789abcdef0123456789";
   std::string cors_origins;
   std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_connections = 10000;
   std::size_t threads = 2;
   std::size_t db_pool = 4;
   // Public writes are not limited unless a test says so: most tests register many
