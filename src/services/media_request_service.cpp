@@ -202,6 +202,8 @@ boost::asio::awaitable<MediaRequestView> decide_media_request(Database& db, std:
       enqueue_media_message(s, mail, MailKind::media_request_approved, out.event, out.request, links);
     } else if (input.to == MediaRequestStatus::rejected) {
       enqueue_media_message(s, mail, MailKind::media_request_rejected, out.event, out.request);
+    } else if (input.to == MediaRequestStatus::revoked) {
+      enqueue_media_message(s, mail, MailKind::media_request_revoked, out.event, out.request);
     }
     tx.commit();
     return out;
