@@ -13,8 +13,8 @@ namespace {
 constexpr const char* media_request_columns =
     "m.id::text, m.event_id::text, m.status, m.name, m.email, m.outlet, m.phone, m.message, m.note, "
     "eventd_us(m.decided_at), eventd_us(m.erased_at), m.version, eventd_us(m.created_at), eventd_us(m.updated_at), "
-    "m.seq, e.organiser_id::text, encode(m.status_token_hash, 'hex')";
-constexpr std::size_t kColumnCount = 17;
+    "m.seq, e.organiser_id::text, encode(m.status_token_hash, 'hex'), m.feed_generation";
+constexpr std::size_t kColumnCount = 18;
 
 constexpr const char* media_request_from = " FROM media_requests m JOIN events e ON e.id = m.event_id";
 
@@ -53,6 +53,7 @@ Row from_row(const soci::row& row) {
   out.seq = row.get<long long>(14);
   out.record.organiser_id = row.get<std::string>(15);
   out.record.status_token_hash = row.get<std::string>(16);
+  m.feed_generation = row.get<int>(17);
   return out;
 }
 
@@ -139,6 +140,16 @@ bool set_mail_feed_token(soci::session& session, const std::string& id, const st
                    ", 'hex') WHERE id = " + p.add_uuid(id) + " AND mail_feed_token_hash IS NULL RETURNING 1",
                p, [&](const soci::row&) { set = true; });
   return set;
+}
+
+void rotate_media_feed_token(soci::session& session, const std::string& id, int generation,
+                             const std::string& feed_hash) {
+  Params p;
+  execute(session,
+          "UPDATE media_requests SET feed_generation = CAST(" + p.add(std::to_string(generation)) +
+              " AS int), feed_token_hash = decode(" + p.add(feed_hash) +
+              ", 'hex'), mail_feed_token_hash = NULL, updated_at = now() WHERE id = " + p.add_uuid(id),
+          p);
 }
 
 bool transition_media_request(soci::session& session, const MediaTransition& t) {

@@ -43,6 +43,9 @@ std::optional<MediaRequestRecord> find_media_request_by_feed_hash(soci::session&
 
 // Gives the request the feed token of its approval e-mail (schema/008), unless it has one
 // already; false then (the earlier e-mail's link stays the one that works).
+// A renewed personal feed link: the new hash and generation; the e-mailed link stops working.
+void rotate_media_feed_token(soci::session& session, const std::string& id, int generation,
+                             const std::string& feed_hash);
 bool set_mail_feed_token(soci::session& session, const std::string& id, const std::string& hash);
 
 struct MediaTransition {

@@ -65,6 +65,7 @@ struct MediaRequest {
   long long version = 1;
   Instant created_at{};
   Instant updated_at{};
+  int feed_generation = 0;  // grows when the personal feed link is renewed
 
   bool is_erased() const noexcept { return erased_at.has_value(); }
   // Only an approved request carries the stream link.

@@ -79,6 +79,7 @@ Router make_router() {
   router.add(patch, "/v1/media-requests/{id}", h::decide_media_request);
   router.add(delete_, "/v1/media-requests/{id}", h::withdraw_media_request);
   router.add(get, "/v1/media-requests/{id}/history", h::media_request_history);
+  router.add(post, "/v1/media-requests/{id}/feed-token", h::rotate_media_feed_link);
 
   // Calendar feeds (text/calendar; HEAD is answered by the GET route)
   router.add(get, "/v1/calendar.ics", h::public_calendar);

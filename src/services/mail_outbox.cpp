@@ -148,6 +148,8 @@ std::string_view to_string(MailKind kind) {
       return "media_request_approved";
     case MailKind::media_request_rejected:
       return "media_request_rejected";
+    case MailKind::media_request_revoked:
+      return "media_request_revoked";
   }
   return "unknown";
 }

@@ -62,7 +62,8 @@ MediaRequestView view_of(soci::session& s, domain::MediaRequest request,
   domain::Event event = event_of(s, request.event_id);
   MediaRequestView view{std::move(request), std::move(event), status_token.has_value(), std::nullopt};
   if (view.by_requester && view.request.grants_access()) {
-    view.access = MediaAccess{entitled_stream_url(view.request, view.event), media_feed_token_for(*status_token)};
+    view.access = MediaAccess{entitled_stream_url(view.request, view.event),
+                              media_feed_token_for(*status_token, view.request.feed_generation)};
   }
   return view;
 }
@@ -101,8 +102,10 @@ void require_manager(const domain::Caller& caller) {
 
 }  // namespace
 
-std::string media_feed_token_for(std::string_view status_token) {
-  return derive_secret(status_token, "media-feed", kMediaFeedTokenPrefix);
+std::string media_feed_token_for(std::string_view status_token, int generation) {
+  // Generation 0 keeps the derivation the first links were made with.
+  const std::string purpose = generation == 0 ? "media-feed" : "media-feed:" + std::to_string(generation);
+  return derive_secret(status_token, purpose, kMediaFeedTokenPrefix);
 }
 
 boost::asio::awaitable<MediaRequestAnswer> request_media_access(Database& db, std::string event_ref,
@@ -131,7 +134,7 @@ boost::asio::awaitable<MediaRequestAnswer> request_media_access(Database& db, st
     row.event_id = event->id;
     row.requester = draft.requester;
     row.status_token_hash = secret_hash(status_token);
-    row.feed_token_hash = secret_hash(media_feed_token_for(status_token));
+    row.feed_token_hash = secret_hash(media_feed_token_for(status_token, 0));
     const std::string id = db::insert_media_request(s, row);
     if (event->media_policy == domain::MediaPolicy::open) {
       db::transition_media_request(s, {id, MediaRequestStatus::pending, MediaRequestStatus::approved,
@@ -144,7 +147,7 @@ boost::asio::awaitable<MediaRequestAnswer> request_media_access(Database& db, st
     // the news of the request to the event's press contact.
     const MediaRequestView& v = created.view;
     if (v.request.status == MediaRequestStatus::approved) {
-      const MediaMailLinks links{entitled_stream_url(v.request, v.event), media_feed_token_for(status_token)};
+      const MediaMailLinks links{entitled_stream_url(v.request, v.event), media_feed_token_for(status_token, 0)};
       enqueue_media_message(s, mail, MailKind::media_request_approved, v.event, v.request, links);
     } else {
       enqueue_media_message(s, mail, MailKind::media_request_received, v.event, v.request);
@@ -202,6 +205,8 @@ boost::asio::awaitable<MediaRequestView> decide_media_request(Database& db, std:
       enqueue_media_message(s, mail, MailKind::media_request_approved, out.event, out.request, links);
     } else if (input.to == MediaRequestStatus::rejected) {
       enqueue_media_message(s, mail, MailKind::media_request_rejected, out.event, out.request);
+    } else if (input.to == MediaRequestStatus::revoked) {
+      enqueue_media_message(s, mail, MailKind::media_request_revoked, out.event, out.request);
     }
     tx.commit();
     return out;
@@ -234,6 +239,28 @@ boost::asio::awaitable<void> withdraw_media_request(Database& db, std::string id
     return 0;
   });
   co_return;
+}
+
+boost::asio::awaitable<MediaRequestView> rotate_media_feed_token(Database& db, std::string id,
+                                                                 MediaRequestAccess access) {
+  MediaRequestView view = co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    auto record = load(s, id, access, true);
+    if (!authorise(s, record, access)) {
+      throw Error(ErrorCode::forbidden,
+                  "Only the journalist, with the status token, renews the feed link; an organiser revokes the "
+                  "access instead.");
+    }
+    if (record.request.is_erased()) throw domain::conflict("This media request's data was erased.");
+    const int generation = record.request.feed_generation + 1;
+    db::rotate_media_feed_token(s, record.request.id, generation,
+                                secret_hash(media_feed_token_for(*access.token, generation)));
+    auto stored = db::find_media_request(s, record.request.id);
+    MediaRequestView out = view_of(s, std::move(stored->request), access.token);
+    tx.commit();
+    return out;
+  });
+  co_return view;
 }
 
 boost::asio::awaitable<std::vector<domain::MediaDecision>> media_request_history(Database& db, std::string id,

@@ -76,6 +76,11 @@ using MediaRequestAccess = TokenOrKey;
 // token or an organiser of another organisation; 404 for no such request.
 boost::asio::awaitable<MediaRequestView> get_media_request(Database& db, std::string id, MediaRequestAccess access);
 
+// A new personal feed link for the requester (their status token only: 403 for an organiser,
+// 409 once erased). The old link, and the one the approval e-mail carried, stop working.
+boost::asio::awaitable<MediaRequestView> rotate_media_feed_token(Database& db, std::string id,
+                                                                 MediaRequestAccess access);
+
 struct MediaDecisionInput {
   domain::MediaRequestStatus to = domain::MediaRequestStatus::approved;
   std::optional<std::string> note;  // to the requester
@@ -126,9 +131,10 @@ boost::asio::awaitable<std::vector<db::MediaPersonalRecord>> media_personal_data
 // approved; nothing otherwise. The one rule behind `access` and the personal feed.
 std::optional<std::string> entitled_stream_url(const domain::MediaRequest& request, const domain::Event& event);
 
-// Media feed tokens start with this; they are derived from the status token (secrets.hpp).
+// Media feed tokens start with this; they are derived from the status token and the
+// request's feed_generation (secrets.hpp), so renewing one needs no new secret.
 inline constexpr std::string_view kMediaFeedTokenPrefix = "evp_";
 inline constexpr std::string_view kStatusTokenPrefix = "evs_";
-std::string media_feed_token_for(std::string_view status_token);
+std::string media_feed_token_for(std::string_view status_token, int generation);
 
 }  // namespace eventd::services

@@ -276,6 +276,9 @@ const std::vector<Row> kRows = {
     // Withdrawing: the requester; an organiser may only erase (?erase=true), so a 403.
     {"DELETE", "/v1/media-requests/{id}", Target::media_request,
      with(media_request_access(204), {{Caller::organiser_own, 403}, {Caller::admin, 403}})},
+    // A new feed link: the journalist only; an organiser revokes instead (403).
+    {"POST", "/v1/media-requests/{id}/feed-token", Target::media_request,
+     with(media_request_access(200), {{Caller::organiser_own, 403}, {Caller::admin, 403}})},
     {"GET", "/v1/media-requests/{id}/history", Target::media_request,
      with(media_request_access(200), {{Caller::status_token_own, 403}})},
 

@@ -615,12 +615,24 @@ TEST_CASE("mail: media requests — the press contact hears of one, the journali
   CHECK(feed_link_in(rejected["text"]).empty());
 
   // Revoked, then approved again: the second approval says the first link works again, and it does.
-  REQUIRE(f.decide_media(goran_id, {{"status", "revoked"}}).status == 200);
+  const std::string why = "Sändningen är bara för ackrediterad press.";
+  REQUIRE(f.decide_media(goran_id, {{"status", "revoked"}, {"note", why}}).status == 200);
   auto revoked_feed = f.server.get(path_of(feed_url));
   REQUIRE(revoked_feed.status == 200);
   CHECK(unfold(revoked_feed.body).find(kStreamUrl) == std::string::npos);
-  REQUIRE(f.decide_media(goran_id, {{"status", "approved"}}).status == 200);
   REQUIRE(sink.wait_for(5, 15s) == 5);
+  mails = read_all(sink);
+  auto revoked = find_mail(mails, "goran@example.se", "Medieåtkomst återkallad: " + kTitle);
+  check_common(revoked, "Göran Pettersson", "goran@example.se");
+  CHECK(revoked["structure"] == json::array({"multipart/alternative", "text/plain", "text/html"}));
+  CHECK(mentions(revoked["text"], "Hej Göran Pettersson!"));
+  CHECK(mentions(revoked["text"], why));
+  CHECK(mentions(revoked["html"], why));
+  CHECK_FALSE(mentions(revoked["text"], kStreamUrl));
+  CHECK_FALSE(mentions(revoked["html"], kStreamUrl));
+  CHECK(feed_link_in(revoked["text"]).empty());
+  REQUIRE(f.decide_media(goran_id, {{"status", "approved"}}).status == 200);
+  REQUIRE(sink.wait_for(6, 15s) == 6);
   mails = read_all(sink);
   auto approvals = mails_to(mails, "goran@example.se", "Välkommen att bevaka " + kTitle);
   REQUIRE(approvals.size() == 2);
@@ -632,7 +644,7 @@ TEST_CASE("mail: media requests — the press contact hears of one, the journali
 
   // The organiser's outbox: each message once, sent, tied to its request.
   std::this_thread::sleep_for(300ms);
-  CHECK(sink.messages().size() == 5);
+  CHECK(sink.messages().size() == 6);
   auto listed = f.server.get("/v1/events/webbinarium/messages", bearer(f.key));
   REQUIRE(listed.status == 200);
   const json items = listed.json()["items"];
@@ -645,7 +657,7 @@ TEST_CASE("mail: media requests — the press contact hears of one, the journali
     CHECK((item["media_request_id"] == goran_id || item["media_request_id"] == asa_id));
   }
   CHECK(kinds == std::vector<std::string>{"media_request_received", "media_request_approved", "media_request_received",
-                                          "media_request_rejected", "media_request_approved"});
+                                          "media_request_rejected", "media_request_revoked", "media_request_approved"});
 
   // Åsa has her data erased: nothing of her stays in the outbox either.
   REQUIRE(f.server

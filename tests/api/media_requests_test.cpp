@@ -109,7 +109,7 @@ struct Conference {
   // The requester's personal feed. Only an approved requester is told its URL; the tests
   // derive it from the status token as the service does, to look at it in every state.
   HttpResponse feed_of(const std::string& status_token) {
-    return server.get("/v1/feeds/" + eventd::services::media_feed_token_for(status_token) + "/calendar.ics");
+    return server.get("/v1/feeds/" + eventd::services::media_feed_token_for(status_token, 0) + "/calendar.ics");
   }
 
   std::string sql(const std::string& query) { return server.database().scalar(query); }
@@ -183,7 +183,7 @@ TEST_CASE("media requests: pending → approved → link visible → revoked →
   const std::string feed_url = access["feed_url"];
   CHECK(mentions(feed_url, "/v1/feeds/evp_"));
   CHECK(access["webcal_url"].get<std::string>().starts_with("webcal://"));
-  CHECK(path_of(feed_url) == "/v1/feeds/" + eventd::services::media_feed_token_for(karin.token) + "/calendar.ics");
+  CHECK(path_of(feed_url) == "/v1/feeds/" + eventd::services::media_feed_token_for(karin.token, 0) + "/calendar.ics");
   // The personal feed carries the stream now.
   auto feed = c.server.get(path_of(feed_url));
   REQUIRE_MESSAGE(feed.status == 200, feed.body);
@@ -560,4 +560,65 @@ TEST_CASE("media requests: erasure, the personal-data export, and retention") {
     CHECK(c.sql(erased_mail) == "2");
     CHECK(c.sql("SELECT status FROM media_requests WHERE id = '" + karin.id + "'") == "approved");
   }
+}
+
+TEST_CASE("media requests: the journalist renews a leaked feed link; the old one and the e-mailed one stop working") {
+  Conference c;
+  auto karin = must_ask(c, "Karin Ek", "karin.ek@sr.se");
+  REQUIRE(c.decide(karin.id, c.lansstyrelsen_key, {{"status", "approved"}}).status == 200);
+  auto before = c.view(karin.id, karin.token);
+  REQUIRE(before.status == 200);
+  const std::string old_feed = path_of(before.json()["access"]["feed_url"]);
+  REQUIRE(c.server.get(old_feed).status == 200);
+  // The link of the approval e-mail, as the mail service keeps it: its hash only.
+  const std::string mailed_feed = "/v1/feeds/evp_mailedLinkOfTheApprovalEmail0123456789abcdefghij/calendar.ics";
+  c.server.database().exec("UPDATE media_requests SET mail_feed_token_hash = decode('" +
+                           eventd::db::sha256_hex("evp_mailedLinkOfTheApprovalEmail0123456789abcdefghij") +
+                           "', 'hex') WHERE id = '" + karin.id + "'");
+  REQUIRE(c.server.get(mailed_feed).status == 200);
+  const std::string version_before = c.sql("SELECT version FROM media_requests WHERE id = '" + karin.id + "'");
+
+  // Nobody but the journalist renews it.
+  const std::string target = "/v1/media-requests/" + karin.id + "/feed-token";
+  CHECK(c.server.request("POST", target).status == 401);
+  auto by_organiser = c.server.request("POST", target, "", bearer(c.lansstyrelsen_key));
+  CHECK(by_organiser.status == 403);
+  CHECK(by_organiser.header("Content-Type") == "application/problem+json");
+  CHECK(c.server.request("POST", target, "", bearer(c.forum_key)).status == 403);
+  auto other = must_ask(c, "Olle Berg", "olle@tt.se");
+  CHECK(c.server.request("POST", target, "", bearer(other.token)).status == 403);
+  CHECK(c.sql("SELECT version FROM media_requests WHERE id = '" + karin.id + "'") == version_before);
+  CHECK(c.server.get(old_feed).status == 200);
+
+  auto renewed = c.server.request("POST", target, "", bearer(karin.token));
+  REQUIRE_MESSAGE(renewed.status == 200, renewed.body);
+  CHECK(renewed.header("Cache-Control") == "no-store");
+  const json access = renewed.json()["access"];
+  CHECK(access["stream_url"] == kStreamUrl);
+  const std::string new_feed = path_of(access["feed_url"]);
+  CHECK(new_feed != old_feed);
+  CHECK(mentions(new_feed, "/v1/feeds/evp_"));
+  CHECK(access["webcal_url"].get<std::string>().ends_with(new_feed));
+  CHECK(renewed.header("ETag") != before.header("ETag"));
+
+  // The new link carries the stream; the old and the e-mailed ones are gone.
+  auto feed = c.server.get(new_feed);
+  REQUIRE(feed.status == 200);
+  CHECK(mentions(unfold(feed.body), kStreamUrl));
+  CHECK(c.server.get(old_feed).status == 404);
+  CHECK(c.server.get(mailed_feed).status == 404);
+  CHECK(c.sql("SELECT mail_feed_token_hash IS NULL FROM media_requests WHERE id = '" + karin.id + "'") == "t");
+  // GET shows the same new link; renewing again moves on once more.
+  CHECK(path_of(c.view(karin.id, karin.token).json()["access"]["feed_url"]) == new_feed);
+  auto again = c.server.request("POST", target, "", bearer(karin.token));
+  REQUIRE(again.status == 200);
+  CHECK(path_of(again.json()["access"]["feed_url"]) != new_feed);
+  CHECK(c.server.get(new_feed).status == 404);
+
+  // Once erased, there is nothing to renew.
+  REQUIRE(
+      c.server.request("DELETE", "/v1/media-requests/" + karin.id + "?erase=true", "", bearer(karin.token)).status ==
+      204);
+  auto erased = c.server.request("POST", target, "", bearer(karin.token));
+  CHECK(erased.status == 409);
 }

@@ -274,6 +274,7 @@ const std::vector<std::pair<std::string, std::string>>& route_table() {
       {"PATCH", "/v1/media-requests/{id}"},
       {"DELETE", "/v1/media-requests/{id}"},
       {"GET", "/v1/media-requests/{id}/history"},
+      {"POST", "/v1/media-requests/{id}/feed-token"},
       {"GET", "/v1/calendar.ics"},
       {"GET", "/v1/events/{id}/calendar.ics"},
       {"GET", "/v1/organisations/{id}/calendar.ics"},

@@ -139,6 +139,12 @@ boost::asio::awaitable<Response> get_media_request(RequestContext& context) {
   co_return view_response(context, 200, view);
 }
 
+boost::asio::awaitable<Response> rotate_media_feed_link(RequestContext& context) {
+  auto access = co_await access_of(context);
+  auto view = co_await services::rotate_media_feed_token(context.backend.db, context.param("id"), access);
+  co_return view_response(context, 200, view);
+}
+
 boost::asio::awaitable<Response> decide_media_request(RequestContext& context) {
   auto access = co_await access_of(context);
   auto input = dto::read_media_decision(parse_json_body(context.request, /*merge_patch=*/true));
