@@ -1,7 +1,7 @@
 #include "http/conditional.hpp"
 
+#include <algorithm>
 #include <array>
-#include <cstdio>
 
 #include "domain/error.hpp"
 
@@ -97,23 +97,38 @@ std::string http_date(domain::Instant t) {
   return out;
 }
 
+namespace {
+// The digits at text[at, at + count) as a number; nullopt unless every one is 0-9 (no sign,
+// no space: sscanf's %d took "-010" as a year).
+std::optional<int> fixed_digits(std::string_view text, std::size_t at, std::size_t count) {
+  int value = 0;
+  for (char c : text.substr(at, count)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+}  // namespace
+
 std::optional<domain::Instant> parse_http_date(std::string_view text) {
-  // IMF-fixdate only ("Sun, 06 Nov 1994 08:49:37 GMT"), which is what clients send today.
-  if (text.size() != 29 || text.substr(25) != " GMT") return std::nullopt;
-  int day = 0, year = 0, hour = 0, minute = 0, second = 0;
-  char month_text[4] = {};
-  std::string copy(text);
-  if (std::sscanf(copy.c_str() + 5, "%2d %3s %4d %2d:%2d:%2d", &day, month_text, &year, &hour, &minute, &second) != 6) {
+  // IMF-fixdate only ("Sun, 06 Nov 1994 08:49:37 GMT"), which is what clients send today:
+  // every field at its place. The day name must be one, but need not fit the date.
+  if (text.size() != 29 || text.substr(3, 2) != ", " || text[7] != ' ' || text[11] != ' ' || text[16] != ' ' ||
+      text[19] != ':' || text[22] != ':' || text.substr(25) != " GMT") {
     return std::nullopt;
   }
-  unsigned month = 0;
-  for (unsigned i = 0; i < month_names.size(); ++i) {
-    if (std::string_view(month_text) == month_names[i]) month = i + 1;
-  }
-  std::chrono::year_month_day ymd{std::chrono::year(year), std::chrono::month(month), std::chrono::day(day)};
-  if (month == 0 || !ymd.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
-  return std::chrono::sys_days(ymd) + std::chrono::hours(hour) + std::chrono::minutes(minute) +
-         std::chrono::seconds(second);
+  if (std::find(day_names.begin(), day_names.end(), text.substr(0, 3)) == day_names.end()) return std::nullopt;
+  const auto month_at = std::find(month_names.begin(), month_names.end(), text.substr(8, 3));
+  if (month_at == month_names.end()) return std::nullopt;
+  const auto day = fixed_digits(text, 5, 2), year = fixed_digits(text, 12, 4), hour = fixed_digits(text, 17, 2),
+             minute = fixed_digits(text, 20, 2), second = fixed_digits(text, 23, 2);
+  if (!day || !year || !hour || !minute || !second) return std::nullopt;
+  const auto month = static_cast<unsigned>(month_at - month_names.begin()) + 1;
+  std::chrono::year_month_day ymd{std::chrono::year(*year), std::chrono::month(month),
+                                  std::chrono::day(static_cast<unsigned>(*day))};
+  if (!ymd.ok() || *hour > 23 || *minute > 59 || *second > 60) return std::nullopt;
+  return std::chrono::sys_days(ymd) + std::chrono::hours(*hour) + std::chrono::minutes(*minute) +
+         std::chrono::seconds(*second);
 }
 
 Response not_modified(const std::string& etag, std::optional<domain::Instant> last_modified) {
