@@ -150,6 +150,8 @@ std::string_view to_string(MailKind kind) {
       return "media_request_rejected";
     case MailKind::media_request_revoked:
       return "media_request_revoked";
+    case MailKind::media_request_withdrawn:
+      return "media_request_withdrawn";
   }
   return "unknown";
 }
@@ -217,7 +219,7 @@ void enqueue_media_message(soci::session& s, const MailContext& context, MailKin
                mail::Mailbox{},
                base_values(context, event, organiser_name),
                std::nullopt};
-  if (kind == MailKind::media_request_received) {
+  if (kind == MailKind::media_request_received || kind == MailKind::media_request_withdrawn) {
     auto contact = domain::press_contact(event);
     if (!contact) {
       out.undeliverable = "Nobody to send it to: none of the event's contacts has an e-mail address.";

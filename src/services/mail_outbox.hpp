@@ -41,6 +41,7 @@ enum class MailKind {
   media_request_approved,   // stream link and feed link
   media_request_rejected,   // the organiser's note
   media_request_revoked,    // approved access taken back, with the organiser's note
+  media_request_withdrawn,  // to the press contact: the journalist took the request back
 };
 std::string_view to_string(MailKind kind);
 
@@ -65,8 +66,9 @@ void enqueue_event_change_messages(soci::session& s, const MailContext& context,
 // A media request's message, written in the transaction of its creation or decision:
 // media_request_received to the event's press contact (domain::press_contact; when the event
 // has no contact with an address it is recorded as failed, with the reason, so the organiser
-// sees it in the outbox), media_request_approved (with the stream link and the personal feed),
-// media_request_rejected and media_request_revoked (with the organiser's note) to the journalist.
+// sees it in the outbox) and media_request_withdrawn to the same contact; media_request_approved
+// (with the stream link and the personal feed), media_request_rejected and media_request_revoked
+// (with the organiser's note) to the journalist.
 struct MediaMailLinks {
   std::optional<std::string> stream_url;  // approved: the link the journalist is entitled to
   std::optional<std::string> feed_token;  // approved: the journalist's evp_ token, when known in clear

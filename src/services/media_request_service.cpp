@@ -215,7 +215,7 @@ boost::asio::awaitable<MediaRequestView> decide_media_request(Database& db, std:
 }
 
 boost::asio::awaitable<void> withdraw_media_request(Database& db, std::string id, MediaRequestAccess access, bool erase,
-                                                    MediaRequestPrecondition precondition) {
+                                                    MediaRequestPrecondition precondition, MailContext mail) {
   co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
     auto record = load(s, id, access, true);
@@ -230,6 +230,10 @@ boost::asio::awaitable<void> withdraw_media_request(Database& db, std::string id
     if (by_requester && domain::may_transition(MediaActor::requester, current.status, MediaRequestStatus::withdrawn)) {
       db::transition_media_request(s, {current.id, current.status, MediaRequestStatus::withdrawn, MediaActor::requester,
                                        std::nullopt, std::nullopt});
+      // The press contact heard of the request, so they hear it is gone; not when the journalist
+      // also has their data erased, since the message would name them.
+      if (!erase)
+        enqueue_media_message(s, mail, MailKind::media_request_withdrawn, event_of(s, current.event_id), current);
     }
     if (erase) {
       db::erase_media_request(s, current.id, "request");

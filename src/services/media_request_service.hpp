@@ -95,11 +95,12 @@ boost::asio::awaitable<MediaRequestView> decide_media_request(Database& db, std:
                                                               MediaDecisionInput input,
                                                               MediaRequestPrecondition precondition, MailContext mail);
 
-// The requester withdraws (a pending or approved request; otherwise nothing changes) and,
-// with `erase`, removes their personal data (in the request and in its e-mail). An organiser may only erase (on the
-// person's request), not withdraw: 403 without `erase`.
+// The requester withdraws (a pending or approved request; otherwise nothing changes; the press
+// contact is told unless `erase`) and, with `erase`, removes their personal data (in the
+// request and in its e-mail). An organiser may only erase (on the person's request), not
+// withdraw: 403 without `erase`.
 boost::asio::awaitable<void> withdraw_media_request(Database& db, std::string id, MediaRequestAccess access, bool erase,
-                                                    MediaRequestPrecondition precondition);
+                                                    MediaRequestPrecondition precondition, MailContext mail);
 
 // Every decision on the request, oldest first; organisers of the event and admins only (the
 // requester's own token is a 403).

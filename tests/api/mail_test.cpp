@@ -642,9 +642,24 @@ TEST_CASE("mail: media requests — the press contact hears of one, the journali
   CHECK(mentions(second["text"], kStreamUrl));
   CHECK(unfold(f.server.get(path_of(feed_url)).body).find(kStreamUrl) != std::string::npos);
 
+  // Lena asks, then withdraws: the press contact hears of both.
+  auto lena = f.ask_media("webbinarium", "Lena Ström", "lena@example.se");
+  REQUIRE(lena.status == 202);
+  const std::string lena_id = lena.json()["id"];
+  REQUIRE(f.server
+              .request("DELETE", "/v1/media-requests/" + lena_id, "",
+                       bearer(lena.json()["status_token"].get<std::string>()))
+              .status == 204);
+  REQUIRE(sink.wait_for(8, 15s) == 8);
+  mails = read_all(sink);
+  auto withdrawn = find_mail(mails, "anita@fyrbodal.se", "Mediaförfrågan återtagen: " + kTitle);
+  check_common(withdrawn, "Anita Nilsson", "anita@fyrbodal.se");
+  CHECK(mentions(withdrawn["text"], "Lena Ström (Sveriges Radio Ekot, lena@example.se) har återtagit"));
+  CHECK(mentions(withdrawn["html"], "/v1/media-requests/" + lena_id));
+
   // The organiser's outbox: each message once, sent, tied to its request.
   std::this_thread::sleep_for(300ms);
-  CHECK(sink.messages().size() == 6);
+  CHECK(sink.messages().size() == 8);
   auto listed = f.server.get("/v1/events/webbinarium/messages", bearer(f.key));
   REQUIRE(listed.status == 200);
   const json items = listed.json()["items"];
@@ -654,10 +669,12 @@ TEST_CASE("mail: media requests — the press contact hears of one, the journali
     CHECK(item["state"] == "sent");
     CHECK(item["attempts"] == 1);
     CHECK(item["registration_id"].is_null());
-    CHECK((item["media_request_id"] == goran_id || item["media_request_id"] == asa_id));
+    CHECK((item["media_request_id"] == goran_id || item["media_request_id"] == asa_id ||
+           item["media_request_id"] == lena_id));
   }
   CHECK(kinds == std::vector<std::string>{"media_request_received", "media_request_approved", "media_request_received",
-                                          "media_request_rejected", "media_request_revoked", "media_request_approved"});
+                                          "media_request_rejected", "media_request_revoked", "media_request_approved",
+                                          "media_request_received", "media_request_withdrawn"});
 
   // Åsa has her data erased: nothing of her stays in the outbox either.
   REQUIRE(f.server
@@ -667,6 +684,17 @@ TEST_CASE("mail: media requests — the press contact hears of one, the journali
   CHECK(f.sql("SELECT count(*) FROM mail_outbox WHERE media_request_id = '" + asa_id +
               "' AND (recipient_email IS NOT NULL OR message IS NOT NULL)") == "0");
   CHECK(f.sql("SELECT count(*) FROM mail_outbox WHERE media_request_id = '" + asa_id + "'") == "2");
+
+  // Per asks and withdraws with his data erased: the press contact is not sent his name again.
+  auto per = f.ask_media("webbinarium", "Per Holm", "per@example.se");
+  REQUIRE(per.status == 202);
+  const std::string per_id = per.json()["id"];
+  REQUIRE(f.server
+              .request("DELETE", "/v1/media-requests/" + per_id + "?erase=true", "",
+                       bearer(per.json()["status_token"].get<std::string>()))
+              .status == 204);
+  CHECK(f.sql("SELECT count(*) FROM mail_outbox WHERE media_request_id = '" + per_id +
+              "' AND kind = 'media_request_withdrawn'") == "0");
 }
 
 TEST_CASE("mail: an open media policy approves at once, in the event's language; no contact address is recorded") {

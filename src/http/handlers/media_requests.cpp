@@ -170,7 +170,8 @@ boost::asio::awaitable<Response> withdraw_media_request(RequestContext& context)
   auto precondition = [&request](const domain::MediaRequest& current) {
     check_if_match(request, etag_for(current.id, current.version));
   };
-  co_await services::withdraw_media_request(context.backend.db, context.param("id"), access, erase, precondition);
+  services::MailContext mail{context.backend.public_url};  // named: see services/mail_outbox.hpp
+  co_await services::withdraw_media_request(context.backend.db, context.param("id"), access, erase, precondition, mail);
   Response response;
   response.status = 204;
   mark_personal(response);
