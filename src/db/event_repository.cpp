@@ -314,6 +314,13 @@ void bind_event(soci::details::prepare_temp_type& st, EventParams& p) {
           {"events_registration_window_check", ErrorCode::validation, "registration_closes_at",
            "must be after registration_opens_at"},
           {"events_organiser_id_fkey", ErrorCode::validation, "organiser_id", "names no organisation"},
+          // schema/016: a programme's speakers are its organiser's records
+          {"events_speakers_owner_check", ErrorCode::validation, "organiser_id",
+           "cannot change while the programme has speakers of the current organiser; remove them from the "
+           "sessions first"},
+          // schema/016: taken back from cancelled while a speaker of its programme was booked elsewhere
+          {"session_speakers_no_overlap", ErrorCode::conflict, "status",
+           "a speaker of the programme speaks elsewhere at the same time now"},
           {"event_partners_organisation_id_fkey", ErrorCode::validation, "partner_ids", "names no organisation"},
       });
   throw;
