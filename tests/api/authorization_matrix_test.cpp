@@ -153,6 +153,7 @@ enum class Target {
   registration,       // {id}: a registration for a published event of the owner
   media_request,      // {id}: a pending media request for a published event of the owner
   personal_feed,      // {token}: the feed token of a registration for the owner's event
+  partner_invitation,  // {id}, {organisation_id}: the other organisation's draft, inviting the owner as partner
 };
 
 enum class Body {
@@ -172,6 +173,7 @@ enum class Body {
   speaker_patch,
   registration_patch,
   media_decision,  // {"status": "approved"}
+  partner_answer,  // {"status": "accepted"}
 };
 
 enum class Records { by_method, shared };
@@ -220,6 +222,11 @@ const std::vector<Row> kRows = {
     {"PATCH", "/v1/events/{id}", Target::draft_event, manage_draft(200), Body::event_patch},
     {"PATCH", "/v1/events/{id}", Target::published_event, manage_published(200), Body::event_patch},
     {"DELETE", "/v1/events/{id}", Target::draft_event, manage_draft(204)},
+    // Partner invitations: the invited organisation (the owner here) answers; the event's own
+    // organiser (organiser_other) sees its draft but may not answer for the partner.
+    {"PATCH", "/v1/events/{id}/partners/{organisation_id}", Target::partner_invitation, manage_published(200),
+     Body::partner_answer},
+    {"GET", "/v1/organisations/{id}/partner-invitations", Target::organisation, manage_published(200)},
     // Only drafts are deleted: the right is checked first, then the rule (409).
     {"DELETE", "/v1/events/{id}", Target::published_event, manage_published(409)},
     {"GET", "/v1/events/{id}/messages", Target::published_event, manage_published(200)},
@@ -361,6 +368,7 @@ std::string describe(const Row& row) {
       {Target::registration, " [registration]"},
       {Target::media_request, " [media request]"},
       {Target::personal_feed, " [personal feed]"},
+      {Target::partner_invitation, " [partner invitation]"},
   };
   return row.method + " " + row.path + targets.at(row.target);
 }
@@ -401,6 +409,7 @@ class Cells {
     };
     fill_in("id", ids.id);
     fill_in("session_id", ids.session_id);
+    fill_in("organisation_id", ids.organisation_id);
     fill_in("token", ids.token);
     // The tokens of the target's own participant or requester, or else (made only for the
     // token callers, so that a fresh owner has no other records) of a registration and a
@@ -426,7 +435,7 @@ class Cells {
 
  private:
   struct Ids {
-    std::string id, session_id, token, manage_token, status_token;
+    std::string id, session_id, organisation_id, token, manage_token, status_token;
   };
 
   const Ids& shared(Target target, const Owner& owner) {
@@ -469,6 +478,10 @@ class Cells {
         break;
       case Target::public_speaker:
         ids.id = world_.make_public_speaker(owner);
+        break;
+      case Target::partner_invitation:
+        ids.id = world_.make_event_inviting(world_.other(), owner);
+        ids.organisation_id = owner.id;
         break;
       case Target::organiser_key:
         ids.id = world_.make_organiser_key(owner).second;
@@ -525,6 +538,8 @@ class Cells {
         return json{{"organisation", "Ny arbetsgivare"}}.dump();
       case Body::media_decision:
         return json{{"status", "approved"}}.dump();
+      case Body::partner_answer:
+        return json{{"status", "accepted"}}.dump();
     }
     return "";
   }

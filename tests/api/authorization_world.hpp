@@ -95,6 +95,12 @@ class World {
   std::string make_event(const Owner& owner, const std::string& status) {
     return send("POST", "/v1/events", event_body(owner, status))["id"];
   }
+  // A draft of `organiser`'s naming `partner` as its partner: a pending invitation.
+  std::string make_event_inviting(const Owner& organiser, const Owner& partner) {
+    json body = event_body(organiser, "draft");
+    body["partner_ids"] = json::array({partner.id});
+    return send("POST", "/v1/events", body)["id"];
+  }
 
   json session_body() {
     return {{"title", "Samtal"},

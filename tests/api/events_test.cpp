@@ -128,7 +128,7 @@ TEST_CASE("events: the four seed events round-trip with their Swedish text intac
     CHECK(!created.header("ETag").empty());
     CHECK(!created.header("Last-Modified").empty());
 
-    auto read = f.server.get("/v1/events/" + name);
+    auto read = f.server.get("/v1/events/" + name, bearer(f.admin));  // every named partner, answered or not
     REQUIRE(read.status == 200);
     json got = read.json();
     CHECK(got["id"] == body["id"]);
@@ -524,7 +524,11 @@ TEST_CASE("events: list filters and search") {
   CHECK(list("tag=iop") == std::vector<std::string>{"ostersund-2019", "fyrbodal-webinar-2022"});
   CHECK(list("tag=IOP").empty());
   CHECK(list("status=cancelled").empty());
-  // as organiser or as partner, by slug or id
+  // as organiser or as partner, by slug or id: a partner once it has accepted
+  CHECK(list("organiser=migrationsverket").empty());
+  auto accepted = f.server.request("PATCH", "/v1/events/integrationsforum-2020/partners/migrationsverket",
+                                   R"({"status":"accepted"})", bearer(f.admin));
+  REQUIRE_MESSAGE(accepted.status == 200, accepted.body);
   CHECK(list("organiser=migrationsverket") == std::vector<std::string>{"integrationsforum-2020"});
   CHECK(list("organiser=" + organisation_id(f.server.database(), "lansstyrelsen-vastra-gotaland")) ==
         std::vector<std::string>{"integrationsforum-2020"});
