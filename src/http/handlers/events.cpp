@@ -111,8 +111,11 @@ services::EventListQuery read_list_query(const Query& query) {
   return q;
 }
 
+// Through the event's JSON only its organisers, or anyone for a public stream; registrants and
+// journalists get theirs with their own record.
 bool may_see_stream_url(const domain::Event& e, const domain::Caller& caller) {
-  return (e.online && e.online->access == domain::OnlineAccess::public_) || caller.can_manage(e.organiser_id);
+  return domain::may_see_stream(e, caller.can_manage(e.organiser_id) ? domain::StreamAudience::organiser
+                                                                     : domain::StreamAudience::anyone);
 }
 
 // The counts move with registrations, not with the event's own version.
