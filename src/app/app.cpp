@@ -68,7 +68,8 @@ struct App::Parts {
                 config.public_url,
                 {},
                 public_writes,
-                http::TrustedProxies(config.trusted_proxies)},
+                http::TrustedProxies(config.trusted_proxies),
+                config.change_notice_delay},
         router(http::make_router()),
         cors(config.cors_origins),
         server(server_options(config), router, backend, metrics) {
