@@ -78,7 +78,8 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM sessions x JOIN events e ON e.id = x.event_id
                    JOIN speakers sp ON sp.id = NEW.speaker_id
                   WHERE x.id = NEW.session_id AND sp.owner_organisation_id = e.organiser_id) THEN
-    RAISE EXCEPTION 'speaker % is not a speaker of the organisation of session %', NEW.speaker_id, NEW.session_id
+    -- (the constraint's name in the message too: that is where the service reads it from)
+    RAISE EXCEPTION 'new row violates constraint "session_speakers_owner_check": speaker % is not one of the organising organisation''s', NEW.speaker_id
       USING ERRCODE = 'check_violation', CONSTRAINT = 'session_speakers_owner_check',
             TABLE = 'session_speakers';
   END IF;
@@ -95,7 +96,7 @@ CREATE FUNCTION speakers_check_owner_change() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   IF EXISTS (SELECT 1 FROM session_speakers ss WHERE ss.speaker_id = NEW.id) THEN
-    RAISE EXCEPTION 'speaker % speaks in sessions of its owner', NEW.id
+    RAISE EXCEPTION 'update violates constraint "speakers_owner_in_sessions_check": speaker % speaks in sessions of its owner', NEW.id
       USING ERRCODE = 'check_violation', CONSTRAINT = 'speakers_owner_in_sessions_check',
             TABLE = 'speakers';
   END IF;
@@ -112,7 +113,7 @@ LANGUAGE plpgsql AS $$
 BEGIN
   IF EXISTS (SELECT 1 FROM sessions x JOIN session_speakers ss ON ss.session_id = x.id
               WHERE x.event_id = NEW.id) THEN
-    RAISE EXCEPTION 'event % has speakers of its organiser in its programme', NEW.id
+    RAISE EXCEPTION 'update violates constraint "events_speakers_owner_check": event % has speakers of its organiser in its programme', NEW.id
       USING ERRCODE = 'check_violation', CONSTRAINT = 'events_speakers_owner_check',
             TABLE = 'events';
   END IF;
