@@ -68,7 +68,8 @@ struct App::Parts {
                 config.public_url,
                 {},
                 public_writes,
-                http::TrustedProxies(config.trusted_proxies)},
+                http::TrustedProxies(config.trusted_proxies),
+                config.change_notice_delay},
         router(http::make_router()),
         cors(config.cors_origins),
         server(server_options(config), router, backend, metrics) {
@@ -336,6 +337,17 @@ DemoReport App::load_demo() {
       if (!file.body.is_object() || !file.body.contains("event")) continue;
       const auto& event = file.body["event"];
       if (!co_await ensure("/v1/events", event)) continue;
+      // The seed events' partners took part (their announcements say so): the demo answers
+      // their invitations for them, as an admin may.
+      const std::string slug = event.value("slug", "");
+      for (const auto& partner : event.value("partner_ids", nlohmann::json::array())) {
+        const nlohmann::json accepted = {{"status", "accepted"}};
+        const std::string path = "/v1/events/" + slug + "/partners/" + partner.get<std::string>();
+        auto answered = co_await call(http::Method::patch, path, &accepted);
+        if (answered.status != 200) {
+          report.failures.push_back("PATCH " + path + ": " + std::to_string(answered.status) + " " + answered.body);
+        }
+      }
       for (const auto& session : file.body.value("sessions", nlohmann::json::array())) {
         co_await ensure("/v1/events/" + event.value("slug", "") + "/sessions", session);
       }

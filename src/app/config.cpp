@@ -156,6 +156,8 @@ Config parse_config(const RawConfig& raw, unsigned cores) {
       std::chrono::milliseconds(parse_count(raw.mail_retry_max_ms, "EVENTD_MAIL_RETRY_MAX_MS", 10, 7 * 86400000LL));
   config.mail_max_attempts = static_cast<int>(parse_count(raw.mail_max_attempts, "EVENTD_MAIL_MAX_ATTEMPTS", 1, 1000));
   config.mail_poll = std::chrono::milliseconds(parse_count(raw.mail_poll_ms, "EVENTD_MAIL_POLL_MS", 10, 3600000));
+  config.change_notice_delay =
+      std::chrono::seconds(parse_count(raw.change_notice_delay_s, "EVENTD_CHANGE_NOTICE_DELAY_S", 0, 86400));
   return config;
 }
 

@@ -43,6 +43,8 @@ struct Config {
   std::chrono::milliseconds mail_retry_max{3600000};
   int mail_max_attempts = 50;
   std::chrono::milliseconds mail_poll{2000};  // how often the sender looks for due messages
+  // A change notice waits this long for further changes: a burst of edits makes one message.
+  std::chrono::seconds change_notice_delay{300};
 };
 
 // The raw texts as given on the command line or in the environment.
@@ -72,6 +74,7 @@ struct RawConfig {
   std::string mail_retry_max_ms = "3600000";
   std::string mail_max_attempts = "50";
   std::string mail_poll_ms = "2000";
+  std::string change_notice_delay_s = "300";
 };
 
 // Throws ConfigError naming the variable and what is wrong, in one line.

@@ -72,6 +72,9 @@ void add_config_options(CLI::App& cli, RawConfig& raw) {
       ->envname("EVENTD_MAIL_MAX_ATTEMPTS");
   cli.add_option("--mail-poll-ms", raw.mail_poll_ms, "how often the sender looks for due messages")
       ->envname("EVENTD_MAIL_POLL_MS");
+  cli.add_option("--change-notice-delay-s", raw.change_notice_delay_s,
+                 "how long a change notice to participants waits for further changes (0: at once)")
+      ->envname("EVENTD_CHANGE_NOTICE_DELAY_S");
 }
 
 int serve(const Config& config) {

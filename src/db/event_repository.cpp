@@ -26,17 +26,15 @@ constexpr const char* event_columns =
     "e.capacity, e.waitlist::int, eventd_us(e.registration_opens_at), eventd_us(e.registration_closes_at), "
     "e.contacts::text, e.media_policy, e.sequence, e.version, eventd_us(e.created_at), eventd_us(e.updated_at), "
     "eventd_us(lower(e.during)), "
-    "COALESCE(c.confirmed, 0)::int8, COALESCE(c.waitlisted, 0)::int8, COALESCE(c.version, 0), eventd_us(c.changed_at)";
+    "COALESCE(c.confirmed, 0)::int8, COALESCE(c.waitlisted, 0)::int8, COALESCE(c.version, 0), eventd_us(c.changed_at), "
+    "COALESCE((SELECT string_agg(p.status, chr(31) ORDER BY p.position, p.organisation_id) "
+    "          FROM event_partners p WHERE p.event_id = e.id), '')";
 
 // Every SELECT of event_columns reads FROM this: the event and its registration counts.
 constexpr const char* event_from = " FROM events e LEFT JOIN event_registration_counts c ON c.event_id = e.id";
 
 bool is_null(const soci::row& row, std::size_t i) { return row.get_indicator(i) == soci::i_null; }
 
-std::optional<domain::Instant> opt_instant(const soci::row& row, std::size_t i) {
-  if (is_null(row, i)) return std::nullopt;
-  return from_us(row.get<long long>(i));
-}
 std::optional<domain::Date> opt_date(const soci::row& row, std::size_t i) {
   if (is_null(row, i)) return std::nullopt;
   return domain::parse_date(row.get<std::string>(i));
@@ -121,6 +119,9 @@ EventRow event_from_row(const soci::row& row) {
   e.counts.version = row.get<long long>(46);
   e.counts.changed_at = opt_instant(row, 47);
   e.counts.capacity_left = domain::capacity_left(e.capacity, e.counts.confirmed);
+  for (const auto& status : split_list(row.get<std::string>(48))) {
+    e.partner_statuses.push_back(domain::parse_partner_status(status).value_or(domain::PartnerStatus::pending));
+  }
   return out;
 }
 
@@ -314,18 +315,31 @@ void bind_event(soci::details::prepare_temp_type& st, EventParams& p) {
           {"events_registration_window_check", ErrorCode::validation, "registration_closes_at",
            "must be after registration_opens_at"},
           {"events_organiser_id_fkey", ErrorCode::validation, "organiser_id", "names no organisation"},
+          // schema/016: a programme's speakers are its organiser's records
+          {"events_speakers_owner_check", ErrorCode::validation, "organiser_id",
+           "cannot change while the programme has speakers of the current organiser; remove them from the "
+           "sessions first"},
+          // schema/016: taken back from cancelled while a speaker of its programme was booked elsewhere
+          {"session_speakers_no_overlap", ErrorCode::conflict, "status",
+           "a speaker of the programme speaks elsewhere at the same time now"},
           {"event_partners_organisation_id_fkey", ErrorCode::validation, "partner_ids", "names no organisation"},
       });
   throw;
 }
 
+// A partner named again keeps its answer (schema/022: an invitation is answered once); a new
+// one is a pending invitation; one no longer named is gone, with its answer.
 void replace_partners(soci::session& session, const std::string& event_id, const std::vector<std::string>& partners) {
-  session << "DELETE FROM event_partners WHERE event_id = CAST(:id AS uuid)", soci::use(event_id, "id");
-  if (partners.empty()) return;
   std::string joined = join_list(partners);
+  session << "DELETE FROM event_partners WHERE event_id = CAST(:id AS uuid) "
+             "AND NOT (organisation_id = ANY (CAST(string_to_array(:partners, chr(31)) AS uuid[])))",
+      soci::use(event_id, "id"), soci::use(joined, "partners");
+  if (partners.empty()) return;
   session << "INSERT INTO event_partners (event_id, organisation_id, position) "
              "SELECT CAST(:id AS uuid), CAST(t.x AS uuid), (t.n - 1)::int "
-             "FROM unnest(string_to_array(:partners, chr(31))) WITH ORDINALITY AS t(x, n)",
+             "FROM unnest(string_to_array(:partners, chr(31))) WITH ORDINALITY AS t(x, n) "
+             "ON CONFLICT (event_id, organisation_id) DO UPDATE SET position = EXCLUDED.position "
+             "WHERE event_partners.position IS DISTINCT FROM EXCLUDED.position",
       soci::use(event_id, "id"), soci::use(joined, "partners");
 }
 
@@ -402,7 +416,8 @@ std::vector<EventRow> list_events(soci::session& session, const EventFilter& f) 
     // its (organisation, during) index (schema/011_list_indexes.sql).
     sql += " AND e.id IN (SELECT x.id FROM events x WHERE x.organiser_id = " + p.add_uuid(*f.organiser_id);
     if (windowed) sql += " AND x.during && " + window();  // sql-safe: placeholders
-    sql += " UNION ALL SELECT pp.event_id FROM event_partners pp WHERE pp.organisation_id = " +
+    // A partner that has not accepted does not have the event as its own.
+    sql += " UNION ALL SELECT pp.event_id FROM event_partners pp WHERE pp.status = 'accepted' AND pp.organisation_id = " +
            p.add_uuid(*f.organiser_id);
     if (windowed) sql += " AND pp.during && " + window();  // sql-safe: placeholders
     sql += ")";

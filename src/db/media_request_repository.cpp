@@ -18,11 +18,6 @@ constexpr std::size_t kColumnCount = 18;
 
 constexpr const char* media_request_from = " FROM media_requests m JOIN events e ON e.id = m.event_id";
 
-std::optional<domain::Instant> opt_instant(const soci::row& row, std::size_t i) {
-  if (row.get_indicator(i) == soci::i_null) return std::nullopt;
-  return from_us(row.get<long long>(i));
-}
-
 struct Row {
   MediaRequestRecord record;
   long long seq = 0;

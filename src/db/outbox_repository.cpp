@@ -13,7 +13,8 @@ constexpr const char* kErase =
     "UPDATE mail_outbox SET recipient_name = NULL, recipient_email = NULL, message = NULL, "
     "state = CASE WHEN state = 'pending' THEN 'erased' ELSE state END, claimed_until = NULL, claim_token = NULL ";
 
-std::optional<domain::Instant> opt_instant(const soci::row& row, std::size_t i) {
+// Instants this file reads as text (eventd_us(...)::text).
+std::optional<domain::Instant> opt_instant_of_text(const soci::row& row, std::size_t i) {
   if (row.get_indicator(i) == soci::i_null) return std::nullopt;
   return from_us(std::stoll(row.get<std::string>(i)));
 }
@@ -34,11 +35,33 @@ void insert_mail(soci::session& session, const NewMail& m) {
   const std::optional<std::string> message = sendable ? std::optional<std::string>(m.message) : std::nullopt;
   const std::string sql =
       "INSERT INTO mail_outbox (id, event_id, registration_id, media_request_id, kind, language, recipient_name, "
-      "recipient_email, subject, message, state, last_error) VALUES (" +
+      "recipient_email, subject, message, state, last_error, next_attempt_at) VALUES (" +
       p.add_uuid(m.id) + ", CAST(" + p.add(m.event_id) + " AS uuid), CAST(" + p.add(m.registration_id) +
       " AS uuid), CAST(" + p.add(m.media_request_id) + " AS uuid), " + p.add(m.kind) + ", " + p.add(m.language) + ", " +
       p.add(name) + ", " + p.add(email) + ", " + p.add(m.subject) + ", " + p.add(message) + ", " +
-      p.add(std::string(sendable ? "pending" : "failed")) + ", " + p.add(m.undeliverable) + ")";
+      p.add(std::string(sendable ? "pending" : "failed")) + ", " + p.add(m.undeliverable) + ", now() + CAST(" +
+      p.add(std::to_string(m.hold.count())) + " AS bigint) * interval '1 second')";
+  execute(session, sql, p);
+}
+
+std::optional<std::string> find_held_change_notice(soci::session& session, const std::string& registration_id) {
+  // A claimed message is being sent: the next change gets a notice of its own.
+  Params p;
+  const std::string sql =
+      "SELECT id::text FROM mail_outbox WHERE registration_id = " + p.add_uuid(registration_id) +
+      " AND kind IN ('event_changed', 'event_cancelled') AND state = 'pending' AND attempts = 0 "
+      "AND claimed_until IS NULL AND next_attempt_at > now() ORDER BY seq DESC LIMIT 1 FOR UPDATE";
+  std::optional<std::string> id;
+  for_each_row(session, sql, p, [&](const soci::row& row) { id = row.get<std::string>(0); });
+  return id;
+}
+
+void rewrite_held_mail(soci::session& session, const NewMail& m) {
+  Params p;
+  const std::string sql = "UPDATE mail_outbox SET kind = " + p.add(m.kind) + ", language = " + p.add(m.language) +
+                          ", recipient_name = " + p.add(m.recipient_name) + ", recipient_email = " +
+                          p.add(m.recipient_email) + ", subject = " + p.add(m.subject) + ", message = " +
+                          p.add(m.message) + " WHERE id = " + p.add_uuid(m.id) + " AND state = 'pending'";
   execute(session, sql, p);
 }
 
@@ -122,8 +145,8 @@ std::vector<MailRow> list_mail(soci::session& session, const MailFilter& f) {
     m.attempts = std::stoi(row.get<std::string>(10));
     m.last_error = opt_text(row, 11);
     m.created_at = from_us(std::stoll(row.get<std::string>(12)));
-    m.next_attempt_at = opt_instant(row, 13);
-    m.sent_at = opt_instant(row, 14);
+    m.next_attempt_at = opt_instant_of_text(row, 13);
+    m.sent_at = opt_instant_of_text(row, 14);
     out.push_back(std::move(m));
   });
   return out;

@@ -28,10 +28,18 @@ struct NewMail {
   // Nobody to send it to: stored as failed with this as its last error, without recipient
   // or text.
   std::optional<std::string> undeliverable;
+  // Held back this long before its first attempt (a change notice waits for further edits).
+  std::chrono::seconds hold{0};
 };
 
 std::string new_mail_id(soci::session& session);
 void insert_mail(soci::session& session, const NewMail& mail);
+
+// The registration's change notice that is still held back (pending, never tried, not yet
+// due), locked; its id. A later change rewrites it instead of adding another.
+std::optional<std::string> find_held_change_notice(soci::session& session, const std::string& registration_id);
+// Rewrites that message (kind, recipient, subject, text by `mail.id`), keeping when it is due.
+void rewrite_held_mail(soci::session& session, const NewMail& mail);
 
 // A message claimed for one delivery attempt until the lease runs out.
 struct ClaimedMail {

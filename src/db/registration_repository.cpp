@@ -25,11 +25,6 @@ constexpr const char* registration_columns =
 
 constexpr const char* registration_from = " FROM registrations r JOIN events e ON e.id = r.event_id";
 
-std::optional<domain::Instant> opt_instant(const soci::row& row, std::size_t i) {
-  if (row.get_indicator(i) == soci::i_null) return std::nullopt;
-  return from_us(row.get<long long>(i));
-}
-
 struct Row {
   RegistrationRecord record;
   long long seq = 0;

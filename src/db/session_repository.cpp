@@ -187,6 +187,8 @@ void throw_if_session_constraint(const std::exception& error) {
                                  {"sessions_kind_check", validation, "kind", "is not a session kind"},
                                  {"sessions_location_check", validation, "location", "must be at most 300 characters"},
                                  {"session_speakers_speaker_id_fkey", validation, "speaker_ids", "names no speaker"},
+                                 {"session_speakers_owner_check", validation, "speaker_ids",
+                                  "names no speaker of the event's organisation"},
                              });
 }
 
@@ -197,7 +199,7 @@ std::optional<SpeakerClash> find_speaker_clash(soci::session& session, const std
   std::string sql =
       "SELECT sp.name, s.id::text, s.title, e.title, e.slug, e.timezone, eventd_us(s.starts_at), eventd_us(s.ends_at) "
       "FROM session_speakers ss JOIN sessions s ON s.id = ss.session_id JOIN events e ON e.id = s.event_id "
-      "JOIN speakers sp ON sp.id = ss.speaker_id WHERE ss.speaker_id = " +
+      "JOIN speakers sp ON sp.id = ss.speaker_id WHERE ss.active AND ss.speaker_id = " +
       p.add_uuid(speaker_id) + " AND ss.during && tstzrange(" + p.add_us(starts) + ", " + p.add_us(ends) +
       ", '[)') AND s.id <> " +
       p.add_uuid(exclude_session_id.empty() ? "00000000-0000-0000-0000-000000000000" : exclude_session_id) +

@@ -15,7 +15,13 @@ namespace {
 
 constexpr const char* speaker_columns =
     "sp.id::text, sp.slug, sp.name, sp.title, sp.affiliation, sp.organisation_id::text, sp.bio, sp.email, "
-    "sp.phone, sp.version, eventd_us(sp.created_at), eventd_us(sp.updated_at)";
+    "sp.phone, sp.version, eventd_us(sp.created_at), eventd_us(sp.updated_at), sp.owner_organisation_id::text, "
+    "sp.photo_url";
+
+// The speaker appears in an event the public sees (any status but draft).
+constexpr const char* public_appearance =
+    "EXISTS (SELECT 1 FROM session_speakers ss JOIN sessions x ON x.id = ss.session_id JOIN events e ON e.id = "
+    "x.event_id WHERE ss.speaker_id = sp.id AND e.status <> 'draft')";
 
 domain::Speaker speaker_from_row(const soci::row& row) {
   domain::Speaker s;
@@ -31,6 +37,8 @@ domain::Speaker speaker_from_row(const soci::row& row) {
   s.version = row.get<long long>(9);
   s.created_at = from_us(row.get<long long>(10));
   s.updated_at = from_us(row.get<long long>(11));
+  s.owner_organisation_id = opt_text(row, 12);
+  s.photo_url = opt_text(row, 13);
   return s;
 }
 
@@ -64,7 +72,12 @@ std::string folded(const std::string& expression) {
                           {"speakers_bio_check", validation, "bio", "must be at most 20000 characters"},
                           {"speakers_email_check", validation, "email", "must be an e-mail address"},
                           {"speakers_phone_check", validation, "phone", "must be a phone number"},
+                          {"speakers_photo_url_check", validation, "photo_url", "must be an http(s) URL"},
                           {"speakers_organisation_id_fkey", validation, "organisation_id", "names no organisation"},
+                          {"speakers_owner_organisation_id_fkey", validation, "owner_organisation_id",
+                           "names no organisation"},
+                          {"speakers_owner_in_sessions_check", conflict, "owner_organisation_id",
+                           "cannot change while the speaker is in sessions of the current owner's events"},
                       });
   throw;
 }
@@ -95,9 +108,11 @@ std::optional<domain::Instant> speaker_programme_changed_at(soci::session& sessi
 domain::Speaker insert_speaker(soci::session& session, const domain::Speaker& speaker) {
   Params p;
   std::string sql =
-      "INSERT INTO speakers AS sp (slug, name, title, affiliation, organisation_id, bio, email, phone) VALUES (";
+      "INSERT INTO speakers AS sp (slug, name, title, affiliation, organisation_id, owner_organisation_id, bio, "
+      "photo_url, email, phone) VALUES (";
   sql += p.add(speaker.slug) + ", " + p.add(speaker.name) + ", " + p.add(speaker.title) + ", " +
-         p.add(speaker.affiliation) + ", CAST(" + p.add(speaker.organisation_id) + " AS uuid), " + p.add(speaker.bio) +
+         p.add(speaker.affiliation) + ", CAST(" + p.add(speaker.organisation_id) + " AS uuid), CAST(" +
+         p.add(speaker.owner_organisation_id) + " AS uuid), " + p.add(speaker.bio) + ", " + p.add(speaker.photo_url) +
          ", " + p.add(speaker.email) + ", " + p.add(speaker.phone) + ") RETURNING " + speaker_columns;
   try {
     return speakers(session, sql, p).at(0);
@@ -111,7 +126,9 @@ domain::Speaker update_speaker(soci::session& session, const domain::Speaker& sp
   std::string sql = "UPDATE speakers AS sp SET slug = " + p.add(speaker.slug) + ", name = " + p.add(speaker.name) +
                     ", title = " + p.add(speaker.title) + ", affiliation = " + p.add(speaker.affiliation) +
                     ", organisation_id = CAST(" + p.add(speaker.organisation_id) +
-                    " AS uuid), bio = " + p.add(speaker.bio) + ", email = " + p.add(speaker.email) +
+                    " AS uuid), owner_organisation_id = CAST(" + p.add(speaker.owner_organisation_id) +
+                    " AS uuid), bio = " + p.add(speaker.bio) + ", photo_url = " + p.add(speaker.photo_url) +
+                    ", email = " + p.add(speaker.email) +
                     ", phone = " + p.add(speaker.phone) + ", updated_at = now() WHERE sp.id = CAST(" +
                     p.add(speaker.id) + " AS uuid) RETURNING " + speaker_columns;
   try {
@@ -135,9 +152,26 @@ bool delete_speaker(soci::session& session, const domain::Speaker& speaker) {
   }
 }
 
+bool speaker_is_public(soci::session& session, const std::string& speaker_id) {
+  Params p;
+  bool found = false;
+  for_each_row(session,
+               std::string("SELECT 1 FROM speakers sp WHERE sp.id = ") + p.add_uuid(speaker_id) + " AND " +
+                   public_appearance,
+               p, [&](const soci::row&) { found = true; });
+  return found;
+}
+
 std::vector<domain::Speaker> list_speakers(soci::session& session, const SpeakerFilter& filter) {
   Params p;
-  std::string sql = std::string("SELECT ") + speaker_columns + " FROM speakers sp WHERE TRUE";
+  std::string sql = std::string("SELECT ") + speaker_columns + " FROM speakers sp WHERE ";
+  if (filter.all_records) {
+    sql += "TRUE";
+  } else if (filter.owner) {
+    sql += "(sp.owner_organisation_id = " + p.add_uuid(*filter.owner) + " OR " + public_appearance + ")";
+  } else {
+    sql += public_appearance;
+  }
   if (filter.organisation) {
     sql += " AND sp.organisation_id = (SELECT o.id FROM organisations o WHERE ";
     sql += is_uuid(*filter.organisation) ? "o.id = CAST(" + p.add(*filter.organisation) + " AS uuid))"
@@ -170,7 +204,8 @@ std::vector<domain::Speaker> list_event_speakers(soci::session& session, const s
 }
 
 std::vector<std::optional<std::string>> resolve_speaker_refs(soci::session& session,
-                                                             const std::vector<std::string>& refs) {
+                                                             const std::vector<std::string>& refs,
+                                                             const std::string& owner_organisation_id) {
   std::vector<std::optional<std::string>> out(refs.size());
   if (refs.empty()) return out;
   std::vector<std::string> ids, slugs;
@@ -180,9 +215,10 @@ std::vector<std::optional<std::string>> resolve_speaker_refs(soci::session& sess
   };
   for (const auto& ref : refs) (is_uuid(ref) ? ids : slugs).push_back(is_uuid(ref) ? lower(ref) : ref);
   Params p;
-  std::string sql = "SELECT sp.id::text, sp.slug FROM speakers sp WHERE sp.id = ANY (CAST(string_to_array(" +
+  std::string sql = "SELECT sp.id::text, sp.slug FROM speakers sp WHERE sp.owner_organisation_id = " +
+                    p.add_uuid(owner_organisation_id) + " AND (sp.id = ANY (CAST(string_to_array(" +
                     p.add(join_list(ids)) + ", chr(31)) AS uuid[])) OR sp.slug = ANY (string_to_array(" +
-                    p.add(join_list(slugs)) + ", chr(31)))";
+                    p.add(join_list(slugs)) + ", chr(31))))";
   std::map<std::string, std::string> by_id, by_slug;
   for_each_row(session, sql, p, [&](const soci::row& row) {
     auto id = row.get<std::string>(0);

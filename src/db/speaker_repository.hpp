@@ -32,7 +32,15 @@ struct SpeakerCursor {
   std::string id;
 };
 
+// Whether the speaker appears in an event the public sees (any status but draft): only then
+// is the profile public.
+bool speaker_is_public(soci::session& session, const std::string& speaker_id);
+
 struct SpeakerFilter {
+  // Which records: every one (admins), an organisation's own and the public ones (an
+  // organiser), or only the public ones (everyone else).
+  bool all_records = false;
+  std::optional<std::string> owner;  // organisation id
   std::optional<std::string> q;             // part of the name, or similar to it
   std::optional<std::string> organisation;  // id or slug; unknown → nothing matches
   std::optional<SpeakerCursor> after;
@@ -46,9 +54,11 @@ std::vector<domain::Speaker> list_speakers(soci::session& session, const Speaker
 std::vector<domain::Speaker> list_event_speakers(soci::session& session, const std::string& event_id,
                                                  const std::optional<SpeakerCursor>& after, std::size_t limit);
 
-// ids or slugs → ids, in order; nullopt where no speaker matches.
+// ids or slugs → ids, in order; nullopt where no speaker of that organisation matches (one
+// organisation's sessions name only its own speakers, schema/016).
 std::vector<std::optional<std::string>> resolve_speaker_refs(soci::session& session,
-                                                             const std::vector<std::string>& refs);
+                                                             const std::vector<std::string>& refs,
+                                                             const std::string& owner_organisation_id);
 
 // An organisation's id from its id or slug, for speakers' organisation_id.
 // (Minimal lookup of our own; the organisations slice's repository may replace it.)

@@ -101,4 +101,10 @@ inline std::optional<std::string> opt_text(const soci::row& row, std::size_t i) 
   return row.get<std::string>(i);
 }
 
+// An instant read with eventd_us(column) (int8), or nullopt for NULL.
+inline std::optional<domain::Instant> opt_instant(const soci::row& row, std::size_t i) {
+  if (row.get_indicator(i) == soci::i_null) return std::nullopt;
+  return from_us(row.get<long long>(i));
+}
+
 }  // namespace eventd::db

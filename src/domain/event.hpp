@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "domain/enum_names.hpp"
+#include "domain/partner_invitation.hpp"
 #include "domain/time.hpp"
 
 namespace eventd::domain {
@@ -141,7 +142,10 @@ struct Event {
   std::optional<Venue> venue{};            // required unless format is online
   std::optional<Online> online{};          // required when format is online or hybrid
   std::string organiser_id{};              // organisation UUID
-  std::vector<std::string> partner_ids{};  // co-hosts: shown, no rights
+  std::vector<std::string> partner_ids{};  // co-hosts named by the organiser: no rights
+  // As stored, in partner_ids' order: whether each named partner accepted (read only; a
+  // partner is shown to the public only once it has).
+  std::vector<PartnerStatus> partner_statuses{};
   std::optional<std::string> series{};     // e.g. "integrationsforum"
   std::optional<Project> project{};
   std::optional<std::string> audience{};
@@ -151,7 +155,7 @@ struct Event {
   std::optional<Instant> registration_opens_at{};
   std::optional<Instant> registration_closes_at{};
   std::vector<Contact> contacts{};
-  MediaPolicy media_policy = MediaPolicy::open;
+  MediaPolicy media_policy = MediaPolicy::on_request;  // a request waits for a decision unless `open` is chosen
   Counts counts{};
   long long version = 1;  // bumped by the database on every visible change; the ETag
   int sequence = 0;       // iCalendar SEQUENCE: only ever grows

@@ -142,6 +142,26 @@ bool is_visible_to(const Event& e, const Caller& caller) {
   return is_public_status(e.status) || caller.can_manage(e.organiser_id);
 }
 
+bool may_see_stream(const Event& e, StreamAudience audience) {
+  if (!e.online) return false;
+  if (audience == StreamAudience::organiser) return true;
+  if (e.status == EventStatus::cancelled) return false;
+  switch (e.online->access) {
+    case OnlineAccess::public_:
+      return true;
+    case OnlineAccess::registered:
+      return audience == StreamAudience::confirmed_registrant || audience == StreamAudience::approved_journalist;
+    case OnlineAccess::on_request:
+      return audience == StreamAudience::approved_journalist;
+  }
+  return false;
+}
+
+std::optional<std::string> stream_url_for(const Event& e, StreamAudience audience) {
+  if (!may_see_stream(e, audience) || !e.online->stream_url || e.online->stream_url->empty()) return std::nullopt;
+  return e.online->stream_url;
+}
+
 bool is_subscriber_visible_change(const Event& before, const Event& after) {
   return before.title != after.title || before.status != after.status || before.timezone != after.timezone ||
          before.all_day != after.all_day || before.starts_at != after.starts_at || before.ends_at != after.ends_at ||

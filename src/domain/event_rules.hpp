@@ -34,6 +34,29 @@ constexpr bool is_public_status(EventStatus s) { return s != EventStatus::draft;
 // Whether the caller may see the event at all. When not, answer 404, not 403.
 bool is_visible_to(const Event& e, const Caller& caller);
 
+// Who asks for an event's stream link, as far as the link is concerned.
+enum class StreamAudience {
+  anyone,                   // anonymous callers, other organisers, public feeds
+  waitlisted,               // a registrant without a seat (yet)
+  confirmed_registrant,     // a registrant with a seat
+  journalist_not_approved,  // a media request pending, rejected, revoked or withdrawn
+  approved_journalist,      // a media request approved
+  organiser,                // the event's organisers and admins
+};
+
+// The one rule of who sees `online.stream_url` (openapi.yaml, "The stream link"), for every
+// route that can carry it (event JSON, registration and media-request JSON, every feed,
+// invitations, e-mails):
+//   access      anyone  waitlisted  confirmed  journalist(not approved)  approved  organiser
+//   public      yes     yes         yes        yes                       yes       yes
+//   registered  no      no          yes        no                        yes       yes
+//   on_request  no      no          no         no                        yes       yes
+// A cancelled event shows its link to its organisers only.
+bool may_see_stream(const Event& e, StreamAudience audience);
+
+// The link itself when `audience` may see it and the event has one.
+std::optional<std::string> stream_url_for(const Event& e, StreamAudience audience);
+
 // Only drafts are deleted; a published event is cancelled instead and stays in the feeds,
 // because deleting it would silently remove it from subscribers' calendars.
 constexpr bool can_delete(const Event& e) { return e.status == EventStatus::draft; }

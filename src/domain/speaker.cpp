@@ -12,6 +12,9 @@ std::vector<FieldError> check_speaker(const Speaker& s) {
   v.optional_text("title", s.title, kMaxNameLength);
   v.optional_text("affiliation", s.affiliation, kMaxNameLength);
   v.optional_text("bio", s.bio, kMaxDescriptionLength);
+  if (v.optional_text("photo_url", s.photo_url, kMaxPhotoUrlLength) && s.photo_url) {
+    v.http_url("photo_url", *s.photo_url);
+  }
   if (s.email) v.email("email", *s.email);
   if (v.optional_text("phone", s.phone, kMaxPhoneLength) && s.phone) {
     v.phone("phone", *s.phone);

@@ -1,6 +1,8 @@
 #pragma once
-// A speaker (api.md, "Speakers"). email and phone are private: only organisers see them;
-// hiding them is the job of whoever renders a speaker, not of this type.
+// A speaker (api.md, "Speakers"). The record belongs to one organisation
+// (owner_organisation_id), whose organisers manage it and alone see email and phone; the
+// public sees the profile only where the speaker appears in a public event. Hiding fields is
+// the job of whoever renders a speaker, not of this type.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,8 +19,10 @@ struct Speaker {
   std::string name{};
   std::optional<std::string> title{};        // e.g. "utrikeskorrespondent"
   std::optional<std::string> affiliation{};  // free text, e.g. "Sveriges Radio"
-  std::optional<std::string> organisation_id{};
+  std::optional<std::string> organisation_id{};        // the organisation the speaker comes from
+  std::optional<std::string> owner_organisation_id{};  // the organisation managing the record; none: admins only
   std::optional<std::string> bio{};
+  std::optional<std::string> photo_url{};  // public
   std::optional<std::string> email{};  // private
   std::optional<std::string> phone{};  // private
   // Not in the field table of api.md, but needed for ETag/Last-Modified like every resource.
@@ -28,6 +32,7 @@ struct Speaker {
 };
 
 inline constexpr std::size_t kMaxPhoneLength = 50;
+inline constexpr std::size_t kMaxPhotoUrlLength = 2000;  // speakers_photo_url_check
 
 // Rules that need no I/O: slug, name (1-300), short texts, e-mail and phone syntax.
 std::vector<FieldError> check_speaker(const Speaker& s);

@@ -1,6 +1,7 @@
 #pragma once
 // Everything a handler may use besides its request: the database, the services, settings.
 // Built once by app/ and shared by every request.
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -34,6 +35,7 @@ struct Backend {
   std::function<std::size_t()> open_connections;
   services::RateLimiter& public_writes;  // registrations and media requests, per client address
   TrustedProxies trusted_proxies;
+  std::chrono::seconds change_notice_delay{0};  // EVENTD_CHANGE_NOTICE_DELAY_S
 };
 
 }  // namespace eventd::http

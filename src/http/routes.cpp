@@ -7,6 +7,7 @@
 #include "http/handlers/messages.hpp"
 #include "http/handlers/operations.hpp"
 #include "http/handlers/organisations.hpp"
+#include "http/handlers/partner_invitations.hpp"
 #include "http/handlers/registrations.hpp"
 #include "http/handlers/sessions.hpp"
 #include "http/handlers/speakers.hpp"
@@ -44,6 +45,10 @@ Router make_router() {
   router.add(get, "/v1/events/{id}", h::get_event);
   router.add(patch, "/v1/events/{id}", h::patch_event);
   router.add(delete_, "/v1/events/{id}", h::delete_event);
+
+  // Partner invitations (the invited organisation answers)
+  router.add(patch, "/v1/events/{id}/partners/{organisation_id}", h::answer_partner_invitation);
+  router.add(get, "/v1/organisations/{id}/partner-invitations", h::list_partner_invitations);
 
   // Sessions (programme items)
   router.add(post, "/v1/events/{id}/sessions", h::create_session);

@@ -254,9 +254,8 @@ Presentation present(const FeedEvent& fe, bool cancel_message) {
   const bool may_see_private = fe.attendance != Attendance::waitlisted && !holder_cancelled;
   if (fe.entitled_stream_url && !fe.entitled_stream_url->empty() && may_see_private) {
     p.stream_url = *fe.entitled_stream_url;
-  } else if (e.online && e.online->access == domain::OnlineAccess::public_ && e.online->stream_url &&
-             !e.online->stream_url->empty()) {
-    p.stream_url = *e.online->stream_url;
+  } else if (auto url = domain::stream_url_for(e, domain::StreamAudience::anyone)) {
+    p.stream_url = *url;
   }
   return p;
 }

@@ -220,7 +220,8 @@ boost::asio::awaitable<Feed> speaker_feed(Database& db, FeedCache& cache, std::s
     FeedData d;
     d.include_events = false;
     auto speaker = db::find_speaker(s, id_or_slug);
-    if (!speaker) throw domain::not_found("Speaker");
+    // The public learns of a speaker only from a public event they speak at.
+    if (!speaker || !db::speaker_is_public(s, speaker->id)) throw domain::not_found("Speaker");
     d.name = speaker->name;
     d.slug = speaker->slug;
     d.canonical_path = "/v1/speakers/" + speaker->id + "/calendar.ics";

@@ -64,6 +64,7 @@ mail::Values base_values(const MailContext& context, const domain::Event& e, con
       {"feed_url", ""},
       {"webcal_url", ""},
       {"position", ""},
+      {"invitation_attached", ""},
       {"note", ""},
       {"stream_url", ""},
       {"outlet", ""},
@@ -92,10 +93,18 @@ struct Outgoing {
   std::optional<std::string> undeliverable{};
 };
 
+bool is_change_notice(MailKind kind) { return kind == MailKind::event_changed || kind == MailKind::event_cancelled; }
+
 void write(soci::session& s, const MailContext& context, const Outgoing& out) {
   const auto text = mail::render_mail(to_string(out.kind), out.language, out.values);
   db::NewMail row;
-  row.id = db::new_mail_id(s);
+  // A change notice still held back for this participant is rewritten (same id, same time due).
+  std::optional<std::string> held;
+  if (is_change_notice(out.kind) && out.registration_id && context.change_notice_delay.count() > 0) {
+    held = db::find_held_change_notice(s, *out.registration_id);
+    row.hold = context.change_notice_delay;
+  }
+  row.id = held ? *held : db::new_mail_id(s);
   row.event_id = out.event_id;
   row.registration_id = out.registration_id;
   row.media_request_id = out.media_request_id;
@@ -118,7 +127,11 @@ void write(soci::session& s, const MailContext& context, const Outgoing& out) {
   } else {
     row.message = mail::compose(message);
   }
-  db::insert_mail(s, row);
+  if (held) {
+    db::rewrite_held_mail(s, row);
+  } else {
+    db::insert_mail(s, row);
+  }
 }
 
 mail::Attachment calendar_attachment(std::string body, ics::InvitationMethod method) {
@@ -181,21 +194,23 @@ void enqueue_registration_message(soci::session& s, const MailContext& context, 
   if (invitation.registration.waitlist_position) {
     out.values["position"] = std::to_string(*invitation.registration.waitlist_position);
   }
+  // A waitlisted participant has no seat to put in a calendar yet.
+  const bool seat = invitation.registration.status != domain::RegistrationStatus::waitlisted;
+  const bool attach = kind != MailKind::registration_waitlisted && (seat || kind == MailKind::event_cancelled);
+  out.values["invitation_attached"] = attach ? "yes" : "";
   if (secrets) {
     out.values["manage_token"] = secrets->manage_token;
     out.values["feed_url"] = context.public_url + "/v1/feeds/" + secrets->feed_token + "/calendar.ics";
     const auto scheme = out.values["feed_url"].find("://");
     out.values["webcal_url"] = "webcal" + out.values["feed_url"].substr(scheme);
   }
-  // A waitlisted participant has no seat to put in a calendar yet.
-  if (kind != MailKind::registration_waitlisted) out.attachment = calendar_attachment(invitation.body, method);
+  if (attach) out.attachment = calendar_attachment(invitation.body, method);
   write(s, context, out);
 }
 
 void enqueue_event_change_messages(soci::session& s, const MailContext& context, const std::string& event_id,
                                    bool cancelled, const std::vector<std::string>& skip) {
-  std::vector<std::string> statuses{"confirmed"};
-  if (cancelled) statuses.emplace_back("waitlisted");
+  const std::vector<std::string> statuses{"confirmed", "waitlisted"};
   const auto ids = db::live_registration_ids(s, event_id, statuses);
   for (const auto& id : ids) {
     if (std::find(skip.begin(), skip.end(), id) != skip.end()) continue;

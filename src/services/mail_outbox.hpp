@@ -28,6 +28,9 @@ class Database;
 // destroys a temporary argument of a co_await expression twice (docs/DEVELOPING.md).
 struct MailContext {
   std::string public_url;  // e.g. https://events.example.org, no trailing slash
+  // How long a change notice (event_changed, event_cancelled) waits for further changes
+  // before it goes (EVENTD_CHANGE_NOTICE_DELAY_S): changes within it make one notice.
+  std::chrono::seconds change_notice_delay{0};
 };
 
 enum class MailKind {
@@ -58,8 +61,10 @@ void enqueue_registration_message(soci::session& s, const MailContext& context, 
                                   const std::optional<RegistrationSecrets>& secrets = std::nullopt);
 
 // After an organiser's change of the event: event_changed (or event_cancelled when it is now
-// cancelled) to every confirmed participant — and to the waitlist too when cancelled —
-// except `skip` (those just promoted, who got their own message).
+// cancelled) to every confirmed and waitlisted participant, except `skip` (those just
+// promoted, who got their own message). The notice is held back for
+// context.change_notice_delay; a participant's notice still held is rewritten with the
+// newest state instead of a second one being added, so a burst of edits makes one message.
 void enqueue_event_change_messages(soci::session& s, const MailContext& context, const std::string& event_id,
                                    bool cancelled, const std::vector<std::string>& skip);
 

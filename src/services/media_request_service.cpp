@@ -50,11 +50,6 @@ domain::Event event_of(soci::session& s, const std::string& event_id) {
   return std::move(*event);
 }
 
-std::optional<std::string> stream_url_of(const domain::Event& e) {
-  if (!e.online || !e.online->stream_url || e.online->stream_url->empty()) return std::nullopt;
-  return e.online->stream_url;
-}
-
 // The access part is decided here and only here: the requester's own view of an approved
 // request. `status_token` is the requester's (nullopt for anyone else).
 MediaRequestView view_of(soci::session& s, domain::MediaRequest request,
@@ -321,8 +316,8 @@ boost::asio::awaitable<std::vector<db::MediaPersonalRecord>> media_personal_data
 }
 
 std::optional<std::string> entitled_stream_url(const domain::MediaRequest& request, const domain::Event& event) {
-  if (!request.grants_access()) return std::nullopt;
-  return stream_url_of(event);
+  return domain::stream_url_for(event, request.grants_access() ? domain::StreamAudience::approved_journalist
+                                                               : domain::StreamAudience::journalist_not_approved);
 }
 
 }  // namespace eventd::services

@@ -10,6 +10,7 @@
 #include "db/registration_repository.hpp"
 #include "db/session_repository.hpp"
 #include "domain/error.hpp"
+#include "domain/event_rules.hpp"
 #include "ics/calendar_renderer.hpp"
 #include "services/database.hpp"
 #include "services/media_request_service.hpp"
@@ -78,11 +79,18 @@ ics::Attendance attendance_of(const domain::Registration& r) {
 }
 
 // A registrant's seat entitles them to a stream kept for registered participants; a stream
-// on request is for approved journalists, not for every registrant.
+// on request is for approved journalists, not for every registrant (domain::may_see_stream).
 std::optional<std::string> entitled_stream(const domain::Event& e, const domain::Registration& r) {
-  if (!e.online || !e.online->stream_url || r.status != domain::RegistrationStatus::confirmed) return std::nullopt;
-  if (e.online->access == domain::OnlineAccess::on_request) return std::nullopt;
-  return e.online->stream_url;
+  using enum domain::StreamAudience;
+  switch (r.status) {
+    case domain::RegistrationStatus::confirmed:
+      return domain::stream_url_for(e, confirmed_registrant);
+    case domain::RegistrationStatus::waitlisted:
+      return domain::stream_url_for(e, waitlisted);
+    case domain::RegistrationStatus::cancelled:
+      break;
+  }
+  return domain::stream_url_for(e, anyone);
 }
 
 // The holder's record counts too: a decision on it changes what the feed shows.

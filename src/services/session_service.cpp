@@ -56,13 +56,13 @@ domain::Session validated(soci::session& s, const domain::Event& event, const Se
   check_offset(v, "starts_at", draft.starts_at_text, session.starts_at, event.timezone);
   check_offset(v, "ends_at", draft.ends_at_text, session.ends_at, event.timezone);
 
-  auto resolved = db::resolve_speaker_refs(s, session.speaker_ids);
+  auto resolved = db::resolve_speaker_refs(s, session.speaker_ids, event.organiser_id);
   std::vector<std::string> ids;
   std::set<std::string> seen;
   for (std::size_t i = 0; i < resolved.size(); ++i) {
     const auto field = domain::indexed_field("speaker_ids", i);
     if (!resolved[i]) {
-      v.add(field, "names no speaker");
+      v.add(field, "names no speaker of the event's organisation");
     } else if (!seen.insert(*resolved[i]).second) {
       v.add(field, "repeats a speaker");
     } else {

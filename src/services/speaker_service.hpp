@@ -34,14 +34,25 @@ struct SpeakerPage {
 using SpeakerPatcher = std::function<SpeakerDraft(const domain::Speaker& current)>;
 using SpeakerPrecondition = std::function<void(const domain::Speaker& current)>;
 
-// Organiser (any organisation) or admin; the handler checks the caller is one.
-// 422 for invalid fields or an unknown organisation, 409 for a taken slug.
-boost::asio::awaitable<domain::Speaker> create_speaker(Database& db, SpeakerDraft draft);
-boost::asio::awaitable<SpeakerPage> list_speakers(Database& db, db::SpeakerFilter filter);
-boost::asio::awaitable<domain::Speaker> get_speaker(Database& db, std::string ref);
-boost::asio::awaitable<domain::Speaker> patch_speaker(Database& db, std::string ref, SpeakerPatcher patch);
-// 409 while the speaker is in a session.
-boost::asio::awaitable<void> delete_speaker(Database& db, std::string ref, SpeakerPrecondition precondition);
+// Who sees what of a speaker: the organisers of the owning organisation and admins manage
+// the record and see its private fields; everyone sees the public profile of a speaker who
+// appears in a public event; nobody else learns the record exists (404).
+bool may_manage(const domain::Caller& caller, const domain::Speaker& speaker);
+
+// Organiser or admin; the handler checks the caller is one. The owner is the organiser's
+// own organisation (422 for another); an admin names it. 422 for invalid fields or an
+// unknown organisation, 409 for a taken slug.
+boost::asio::awaitable<domain::Speaker> create_speaker(Database& db, const domain::Caller& caller, SpeakerDraft draft);
+// The caller's own speakers (all of them for an admin) and the public ones.
+boost::asio::awaitable<SpeakerPage> list_speakers(Database& db, const domain::Caller& caller,
+                                                  db::SpeakerFilter filter);
+boost::asio::awaitable<domain::Speaker> get_speaker(Database& db, const domain::Caller& caller, std::string ref);
+// 403 for a public speaker of another organisation, 404 for one the caller cannot see.
+boost::asio::awaitable<domain::Speaker> patch_speaker(Database& db, const domain::Caller& caller, std::string ref,
+                                                      SpeakerPatcher patch);
+// As patch; 409 while the speaker is in a session.
+boost::asio::awaitable<void> delete_speaker(Database& db, const domain::Caller& caller, std::string ref,
+                                            SpeakerPrecondition precondition);
 // The speakers of an event through its sessions; 404 when the caller may not see the event.
 boost::asio::awaitable<SpeakerPage> list_event_speakers(Database& db, const domain::Caller& caller,
                                                         std::string event_ref, std::optional<db::SpeakerCursor> after,

@@ -112,7 +112,7 @@ Expected draft_read(int ok = 200) { return keys(404, ok, 404, ok); }
 Expected manage_published(int ok) { return keys(401, ok, 403, ok); }
 // Changes to a draft: as above, but another organiser is told it does not exist.
 Expected manage_draft(int ok) { return keys(401, ok, 404, ok); }
-// Any valid key (speakers are shared by all organisers; an organiser sees its own records).
+// Any valid key (an organiser sees its own records).
 Expected any_key(int ok) { return keys(401, ok, ok, ok); }
 Expected admin_only(int ok) { return keys(401, 403, 403, ok); }
 
@@ -147,11 +147,13 @@ enum class Target {
   published_event,    // {id}: a published event of the owner
   draft_session,      // {id}, {session_id}: a session of a draft event
   published_session,  // {id}, {session_id}: a session of a published event
-  speaker,            // {id}: a speaker of the owner organisation
+  speaker,            // {id}: a speaker of the owner organisation, in no public event
+  public_speaker,     // {id}: a speaker of the owner organisation who speaks at its published event
   organiser_key,      // {id}: an organiser key of the owner organisation
   registration,       // {id}: a registration for a published event of the owner
   media_request,      // {id}: a pending media request for a published event of the owner
   personal_feed,      // {token}: the feed token of a registration for the owner's event
+  partner_invitation,  // {id}, {organisation_id}: the other organisation's draft, inviting the owner as partner
 };
 
 enum class Body {
@@ -171,6 +173,7 @@ enum class Body {
   speaker_patch,
   registration_patch,
   media_decision,  // {"status": "approved"}
+  partner_answer,  // {"status": "accepted"}
 };
 
 enum class Records { by_method, shared };
@@ -219,6 +222,11 @@ const std::vector<Row> kRows = {
     {"PATCH", "/v1/events/{id}", Target::draft_event, manage_draft(200), Body::event_patch},
     {"PATCH", "/v1/events/{id}", Target::published_event, manage_published(200), Body::event_patch},
     {"DELETE", "/v1/events/{id}", Target::draft_event, manage_draft(204)},
+    // Partner invitations: the invited organisation (the owner here) answers; the event's own
+    // organiser (organiser_other) sees its draft but may not answer for the partner.
+    {"PATCH", "/v1/events/{id}/partners/{organisation_id}", Target::partner_invitation, manage_published(200),
+     Body::partner_answer},
+    {"GET", "/v1/organisations/{id}/partner-invitations", Target::organisation, manage_published(200)},
     // Only drafts are deleted: the right is checked first, then the rule (409).
     {"DELETE", "/v1/events/{id}", Target::published_event, manage_published(409)},
     {"GET", "/v1/events/{id}/messages", Target::published_event, manage_published(200)},
@@ -236,12 +244,17 @@ const std::vector<Row> kRows = {
     {"DELETE", "/v1/events/{id}/sessions/{session_id}", Target::draft_session, manage_draft(204)},
     {"DELETE", "/v1/events/{id}/sessions/{session_id}", Target::published_session, manage_published(204)},
 
-    // Speakers: shared by all organisers.
-    {"POST", "/v1/speakers", Target::none, any_key(201), Body::speaker},
+    // Speakers: each record is its owner's; the public profile only from a public event.
+    // Another organiser names the owner in the body: not its own organisation, a 422.
+    {"POST", "/v1/speakers", Target::none, with(any_key(201), {{Caller::organiser_other, 422}}), Body::speaker},
     {"GET", "/v1/speakers", Target::none, public_read()},
-    {"GET", "/v1/speakers/{id}", Target::speaker, public_read()},
-    {"PATCH", "/v1/speakers/{id}", Target::speaker, any_key(200), Body::speaker_patch},
-    {"DELETE", "/v1/speakers/{id}", Target::speaker, any_key(204)},
+    {"GET", "/v1/speakers/{id}", Target::speaker, draft_read()},
+    {"GET", "/v1/speakers/{id}", Target::public_speaker, public_read()},
+    {"PATCH", "/v1/speakers/{id}", Target::speaker, manage_draft(200), Body::speaker_patch},
+    {"PATCH", "/v1/speakers/{id}", Target::public_speaker, manage_published(200), Body::speaker_patch},
+    {"DELETE", "/v1/speakers/{id}", Target::speaker, manage_draft(204)},
+    // Speaking in a session: the right is checked first, then the rule (409).
+    {"DELETE", "/v1/speakers/{id}", Target::public_speaker, manage_published(409)},
     {"GET", "/v1/events/{id}/speakers", Target::draft_event, draft_read()},
     {"GET", "/v1/events/{id}/speakers", Target::published_event, public_read()},
 
@@ -287,7 +300,8 @@ const std::vector<Row> kRows = {
     {"GET", "/v1/events/{id}/calendar.ics", Target::draft_event, draft_read(), Body::none, true},
     {"GET", "/v1/events/{id}/calendar.ics", Target::published_event, public_read(), Body::none, true},
     {"GET", "/v1/organisations/{id}/calendar.ics", Target::organisation, public_read(), Body::none, true},
-    {"GET", "/v1/speakers/{id}/calendar.ics", Target::speaker, public_read(), Body::none, true},
+    {"GET", "/v1/speakers/{id}/calendar.ics", Target::speaker, public_read(404), Body::none, true},
+    {"GET", "/v1/speakers/{id}/calendar.ics", Target::public_speaker, public_read(), Body::none, true},
     // The token in the path is the credential: whoever holds the URL gets the feed.
     {"GET", "/v1/feeds/{token}/calendar.ics", Target::personal_feed, public_read()},
 };
@@ -349,10 +363,12 @@ std::string describe(const Row& row) {
       {Target::draft_session, " [session of a draft]"},
       {Target::published_session, " [session of a published event]"},
       {Target::speaker, " [speaker]"},
+      {Target::public_speaker, " [public speaker]"},
       {Target::organiser_key, " [organiser key]"},
       {Target::registration, " [registration]"},
       {Target::media_request, " [media request]"},
       {Target::personal_feed, " [personal feed]"},
+      {Target::partner_invitation, " [partner invitation]"},
   };
   return row.method + " " + row.path + targets.at(row.target);
 }
@@ -393,6 +409,7 @@ class Cells {
     };
     fill_in("id", ids.id);
     fill_in("session_id", ids.session_id);
+    fill_in("organisation_id", ids.organisation_id);
     fill_in("token", ids.token);
     // The tokens of the target's own participant or requester, or else (made only for the
     // token callers, so that a fresh owner has no other records) of a registration and a
@@ -418,7 +435,7 @@ class Cells {
 
  private:
   struct Ids {
-    std::string id, session_id, token, manage_token, status_token;
+    std::string id, session_id, organisation_id, token, manage_token, status_token;
   };
 
   const Ids& shared(Target target, const Owner& owner) {
@@ -458,6 +475,13 @@ class Cells {
         break;
       case Target::speaker:
         ids.id = world_.make_speaker(owner);
+        break;
+      case Target::public_speaker:
+        ids.id = world_.make_public_speaker(owner);
+        break;
+      case Target::partner_invitation:
+        ids.id = world_.make_event_inviting(world_.other(), owner);
+        ids.organisation_id = owner.id;
         break;
       case Target::organiser_key:
         ids.id = world_.make_organiser_key(owner).second;
@@ -514,6 +538,8 @@ class Cells {
         return json{{"organisation", "Ny arbetsgivare"}}.dump();
       case Body::media_decision:
         return json{{"status", "approved"}}.dump();
+      case Body::partner_answer:
+        return json{{"status", "accepted"}}.dump();
     }
     return "";
   }
@@ -568,7 +594,7 @@ void check_headers(const Row& row, Caller caller, const HttpResponse& response) 
 
 // What the world's records hold that only some callers may see: the events' stream link (not
 // public: their organiser, admins, and a participant in its own invitation), the speakers'
-// e-mail and phone (organisers and admins), a participant's and a journalist's address (their
+// e-mail and phone (the owner's organisers and admins), a participant's and a journalist's address (their
 // event's organiser, admins, and that person). No answer to anyone else may contain them, in
 // any route, list or feed; and no answer ever repeats a token it did not just create.
 void check_no_leak(const Row& row, Caller caller, const HttpResponse& response, const Prepared& prepared,
@@ -578,9 +604,8 @@ void check_no_leak(const Row& row, Caller caller, const HttpResponse& response, 
   const bool manager = caller == Caller::organiser_own || caller == Caller::admin;
   const bool participant = caller == Caller::manage_token_own && row.target == Target::registration;
   const bool requester = caller == Caller::status_token_own && row.target == Target::media_request;
-  const bool organiser = manager || caller == Caller::organiser_other;
   if (!manager && !participant) CHECK(response.body.find(World::of(World::kStreamUrl, owner)) == std::string::npos);
-  if (!organiser) {
+  if (!manager) {
     CHECK(response.body.find(World::kSpeakerEmail) == std::string::npos);
     CHECK(response.body.find(World::kSpeakerPhone) == std::string::npos);
   }

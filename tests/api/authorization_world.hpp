@@ -95,6 +95,12 @@ class World {
   std::string make_event(const Owner& owner, const std::string& status) {
     return send("POST", "/v1/events", event_body(owner, status))["id"];
   }
+  // A draft of `organiser`'s naming `partner` as its partner: a pending invitation.
+  std::string make_event_inviting(const Owner& organiser, const Owner& partner) {
+    json body = event_body(organiser, "draft");
+    body["partner_ids"] = json::array({partner.id});
+    return send("POST", "/v1/events", body)["id"];
+  }
 
   json session_body() {
     return {{"title", "Samtal"},
@@ -110,10 +116,20 @@ class World {
     return {{"slug", unique("speaker")},
             {"name", "Talare Exempelsson"},
             {"organisation_id", owner.id},
+            {"owner_organisation_id", owner.id},
             {"email", kSpeakerEmail},
             {"phone", kSpeakerPhone}};
   }
+  // A speaker of the owner in no public event: private to the owner's organisers and admins.
   std::string make_speaker(const Owner& owner) { return send("POST", "/v1/speakers", speaker_body(owner))["id"]; }
+  // A speaker of the owner who speaks at a published event of the owner: a public profile.
+  std::string make_public_speaker(const Owner& owner) {
+    const std::string speaker = make_speaker(owner);
+    json session = session_body();
+    session["speaker_ids"] = json::array({speaker});
+    send("POST", "/v1/events/" + make_event(owner, "published") + "/sessions", session);
+    return speaker;
+  }
 
   json registration_body() {
     return {{"name", "Deltagare Exempelsson"}, {"email", unique("deltagare") + "@example.org"}, {"consent", true}};

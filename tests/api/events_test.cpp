@@ -128,7 +128,7 @@ TEST_CASE("events: the four seed events round-trip with their Swedish text intac
     CHECK(!created.header("ETag").empty());
     CHECK(!created.header("Last-Modified").empty());
 
-    auto read = f.server.get("/v1/events/" + name);
+    auto read = f.server.get("/v1/events/" + name, bearer(f.admin));  // every named partner, answered or not
     REQUIRE(read.status == 200);
     json got = read.json();
     CHECK(got["id"] == body["id"]);
@@ -149,8 +149,8 @@ TEST_CASE("events: the four seed events round-trip with their Swedish text intac
     CHECK(got["created_at"].get<std::string>().ends_with("Z"));
     CHECK(got["updated_at"].get<std::string>().ends_with("Z"));
     CHECK(read.header("Vary").find("Authorization") != std::string::npos);
-    // every member of the representation is present
-    CHECK(got.size() == 35);
+    // every member of the representation is present (`partners` too: an admin reads it)
+    CHECK(got.size() == 36);
   }
 
   auto forum = f.server.get("/v1/events/integrationsforum-2020").json();
@@ -524,7 +524,11 @@ TEST_CASE("events: list filters and search") {
   CHECK(list("tag=iop") == std::vector<std::string>{"ostersund-2019", "fyrbodal-webinar-2022"});
   CHECK(list("tag=IOP").empty());
   CHECK(list("status=cancelled").empty());
-  // as organiser or as partner, by slug or id
+  // as organiser or as partner, by slug or id: a partner once it has accepted
+  CHECK(list("organiser=migrationsverket").empty());
+  auto accepted = f.server.request("PATCH", "/v1/events/integrationsforum-2020/partners/migrationsverket",
+                                   R"({"status":"accepted"})", bearer(f.admin));
+  REQUIRE_MESSAGE(accepted.status == 200, accepted.body);
   CHECK(list("organiser=migrationsverket") == std::vector<std::string>{"integrationsforum-2020"});
   CHECK(list("organiser=" + organisation_id(f.server.database(), "lansstyrelsen-vastra-gotaland")) ==
         std::vector<std::string>{"integrationsforum-2020"});
@@ -590,4 +594,26 @@ TEST_CASE("events: cursor pagination neither repeats nor skips under concurrent 
   }
   CHECK(std::is_sorted(positions.begin(), positions.end()));
   CHECK(f.server.get("/v1/events?limit=200").json()["next_cursor"].is_null());
+}
+
+TEST_CASE("events: a slug clash with another organisation's draft tells nothing of the draft") {
+  Fixture f;
+  auto secret = simple_event("hemligt-utkast", "2031-03-10T08:00:00Z", "2031-03-10T10:00:00Z", "forum");
+  secret["status"] = "draft";
+  secret["title"] = "Hemlig omorganisation av Forum";
+  secret["summary"] = "Ingen utanför Forum ska veta om detta än.";
+  f.create(secret, f.forum_key);
+  auto mine = simple_event("hemligt-utkast", "2031-03-11T08:00:00Z", "2031-03-11T10:00:00Z",
+                           "lansstyrelsen-vastra-gotaland");
+  auto clash = f.post(mine, f.lansstyrelsen_key);
+  REQUIRE(clash.status == 409);
+  CHECK(clash.json()["errors"][0]["field"] == "slug");
+  for (const char* secret_text : {"Hemlig", "omorganisation", "Ingen utanför", "2031-03-10"}) {
+    CHECK_MESSAGE(clash.body.find(secret_text) == std::string::npos, secret_text);
+  }
+  CHECK(clash.body.find(f.server.database().scalar("SELECT id::text FROM events WHERE slug = 'hemligt-utkast'")) ==
+        std::string::npos);
+  // Nothing of the clashing draft was changed either.
+  CHECK(f.server.database().scalar("SELECT title FROM events WHERE slug = 'hemligt-utkast'") ==
+        "Hemlig omorganisation av Forum");
 }

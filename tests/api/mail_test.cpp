@@ -326,7 +326,7 @@ TEST_CASE("mail: every message of a registration's life and of the organiser's c
   CHECK(sink.messages().size() == 7);
 }
 
-TEST_CASE("mail: an organiser's change reaches every confirmed participant with the updated invitation") {
+TEST_CASE("mail: an organiser's change reaches every participant, the confirmed with the updated invitation") {
   SmtpSink sink;
   ServerSettings settings;
   settings.smtp_url = sink.url();
@@ -355,13 +355,14 @@ TEST_CASE("mail: an organiser's change reaches every confirmed participant with 
   REQUIRE(f.patch_event("kurs", {{"tags", {"integration"}}}).status == 200);
   CHECK(f.sql("SELECT count(*) FROM mail_outbox") == before);
 
-  // The venue moves: Bo, Cecilia and Dan (confirmed) get the new invitation; not Anna
-  // (cancelled), Eva (waitlisted) or the other event's Zoë.
+  // The venue moves: Bo, Cecilia and Dan (confirmed) get the new invitation, Eva (waitlisted)
+  // the news without one (she has no seat to put in a calendar); not Anna (cancelled) or the
+  // other event's Zoë.
   REQUIRE(f.patch_event("kurs", {{"venue", {{"city", "Uddevalla"}}}}).status == 200);
-  REQUIRE(sink.wait_for(11, 20s) == 11);
+  REQUIRE(sink.wait_for(12, 20s) == 12);
   // Cancelled: everyone still holding a place or waiting hears of it, with METHOD:CANCEL.
   REQUIRE(f.patch_event("kurs", {{"status", "cancelled"}}).status == 200);
-  REQUIRE(sink.wait_for(15, 20s) == 15);
+  REQUIRE(sink.wait_for(16, 20s) == 16);
   // (Read once: each reading runs the Python parsers.)
   const auto mails = read_all(sink);
   const json first = invited(find_mail(mails, "bo@example.se", "Anmälan bekräftad: " + kTitle));
@@ -371,6 +372,13 @@ TEST_CASE("mail: an organiser's change reaches every confirmed participant with 
     const std::string email = m["envelope_to"];
     changed_to.insert(email);
     check_common(m, m["to"]["name"], email);
+    CHECK(mentions(m["text"], "Uddevalla"));
+    if (email == "eva@example.se") {
+      CHECK((!m.contains("calendar") || m["calendar"].is_null()));
+      CHECK(mentions(m["text"], "väntelistan, plats 1"));
+      continue;
+    }
+    CHECK_FALSE(mentions(m["text"], "väntelistan"));
     check_invitation(m, "REQUEST", email);
     const json event = invited(m);
     CHECK(event["uid"] == first["uid"]);
@@ -378,7 +386,8 @@ TEST_CASE("mail: an organiser's change reaches every confirmed participant with 
     CHECK(mentions(event["location"], "Uddevalla"));
     CHECK(mentions(m["text"], "Uddevalla"));
   }
-  CHECK(changed_to == std::set<std::string>{"bo@example.se", "cecilia@example.se", "dan@example.se"});
+  CHECK(changed_to ==
+        std::set<std::string>{"bo@example.se", "cecilia@example.se", "dan@example.se", "eva@example.se"});
 
   std::set<std::string> cancelled_to;
   for (const auto& m : mails) {
@@ -395,7 +404,47 @@ TEST_CASE("mail: an organiser's change reaches every confirmed participant with 
   CHECK(cancelled_to ==
         std::set<std::string>{"bo@example.se", "cecilia@example.se", "dan@example.se", "eva@example.se"});
   std::this_thread::sleep_for(300ms);
-  CHECK(sink.messages().size() == 15);
+  CHECK(sink.messages().size() == 16);
+}
+
+TEST_CASE("mail: edits within the notice window make one change notice, with the newest state") {
+  SmtpSink sink;
+  ServerSettings settings;
+  settings.smtp_url = sink.url();
+  settings.change_notice_delay_s = "3";
+  MailFixture f(settings);
+  f.create_event("kurs", 10, "sv");
+  REQUIRE(f.register_as("kurs", "Bo Lund", "bo@example.se").status == 201);
+  REQUIRE(sink.wait_for(1, 20s) == 1);
+  const auto started = std::chrono::steady_clock::now();
+  // Three edits in a row: the place, then the place again, then the time.
+  REQUIRE(f.patch_event("kurs", {{"venue", {{"city", "Uddevalla"}}}}).status == 200);
+  REQUIRE(f.patch_event("kurs", {{"venue", {{"city", "Trollhättan"}}}}).status == 200);
+  REQUIRE(f.patch_event("kurs", {{"starts_at", "2035-11-08T10:00:00+01:00"}}).status == 200);
+  CHECK(f.sql("SELECT count(*) FROM mail_outbox WHERE kind = 'event_changed'") == "1");
+  // Held back: nothing goes before the window has passed.
+  std::this_thread::sleep_for(1s);
+  CHECK(sink.messages().size() == 1);
+  REQUIRE(sink.wait_for(2, 20s) == 2);
+  CHECK(std::chrono::steady_clock::now() - started >= 3s);
+  const auto mails = read_all(sink);
+  const json notice = find_mail(mails, "bo@example.se", "Ändrat: " + kTitle);
+  check_invitation(notice, "REQUEST", "bo@example.se");
+  CHECK(mentions(notice["text"], "Trollhättan"));
+  CHECK_FALSE(mentions(notice["text"], "Uddevalla"));
+  CHECK(mentions(invited(notice)["location"], "Trollhättan"));
+  CHECK(invited(notice)["dtstart"] == "20351108T090000Z");
+
+  // After it has gone, the next change is a notice of its own; a cancellation within the
+  // window replaces the change notice it follows.
+  REQUIRE(f.patch_event("kurs", {{"venue", {{"city", "Vänersborg"}}}}).status == 200);
+  REQUIRE(f.patch_event("kurs", {{"status", "cancelled"}}).status == 200);
+  CHECK(f.sql("SELECT count(*) FROM mail_outbox") == "3");
+  REQUIRE(sink.wait_for(3, 20s) == 3);
+  std::this_thread::sleep_for(300ms);
+  const auto all = read_all(sink);
+  CHECK(all.size() == 3);
+  check_invitation(find_mail(all, "bo@example.se", "Inställt: " + kTitle), "CANCEL", "bo@example.se");
 }
 
 TEST_CASE("mail: without SMTP the outbox fills and the organiser reads it; erasure empties it") {

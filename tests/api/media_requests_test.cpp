@@ -383,6 +383,35 @@ TEST_CASE("media requests: the event's media policy decides") {
                 "FROM media_request_decisions WHERE media_request_id = '" +
                 id + "'") == "->pending:requester pending>approved:policy");
   }
+  SUBCASE("by default a request waits for a decision: open is a choice, never inherited") {
+    auto created = c.server.request(
+        "POST", "/v1/events",
+        json{{"slug", "utan-policy"},
+             {"title", "Utan uttalad mediepolicy"},
+             {"kind", "webinar"},
+             {"format", "online"},
+             {"status", "published"},
+             {"timezone", "Europe/Stockholm"},
+             {"starts_at", "2035-11-27T09:00:00+01:00"},
+             {"ends_at", "2035-11-27T12:00:00+01:00"},
+             {"online", {{"platform", "YouTube"}, {"stream_url", kStreamUrl}, {"access", "on_request"}}},
+             {"organiser_id", "lansstyrelsen"}}
+            .dump(),
+        bearer(c.lansstyrelsen_key));
+    REQUIRE_MESSAGE(created.status == 201, created.body);
+    CHECK(created.json()["media_policy"] == "on_request");
+    auto r = c.ask("Karin Ek", "karin.ek@sr.se", {}, "/v1/events/utan-policy/media-requests");
+    REQUIRE_MESSAGE(r.status == 202, r.body);
+    CHECK(r.json()["status"] == "pending");
+    CHECK_FALSE(mentions(r.body, kStreamUrl));
+    // and the database says the same to a row written without the column
+    c.server.database().exec(
+        "INSERT INTO events (slug, title, kind, format, status, timezone, starts_at, ends_at, online_platform, "
+        "organiser_id) VALUES ('rad-utan-policy', 'X', 'webinar', 'online', 'draft', 'Europe/Stockholm', "
+        "'2035-11-27T08:00:00Z', '2035-11-27T11:00:00Z', 'Zoom', (SELECT id FROM organisations WHERE slug = "
+        "'lansstyrelsen'))");
+    CHECK(c.sql("SELECT media_policy FROM events WHERE slug = 'rad-utan-policy'") == "on_request");
+  }
   SUBCASE("drafts are unknown; cancelled and ended events refuse") {
     c.server.database().exec("UPDATE events SET status = 'draft' WHERE slug = 'integrationsforum'");
     CHECK(c.ask("Karin Ek", "karin.ek@sr.se").status == 404);

@@ -71,3 +71,57 @@ TEST_CASE("bad configuration stops the program at start with one clear line") {
   CHECK(eventd.output().find("EVENTD_LISTEN") != std::string::npos);
   CHECK(std::count(eventd.output().begin(), eventd.output().end(), '\n') == 1);
 }
+
+TEST_CASE("016: existing speakers get owners; one shared by two organisations becomes two records") {
+  test::TestDatabase database;
+  auto all = app::bundled_migrations();
+  std::vector<db::Migration> before;
+  for (const auto& m : all) {
+    if (m.version < 16) before.push_back(m);
+  }
+  soci::session session(*soci::factory_postgresql(), db::keyword_conninfo(database.url()));
+  db::apply_migrations(session, before);
+  database.exec(
+      "INSERT INTO organisations (slug, name, kind) VALUES ('forum', 'Forum', 'civil_society'), "
+      "('lansstyrelsen', 'Länsstyrelsen', 'public_agency'), ('sveriges-radio', 'Sveriges Radio', 'other');"
+      "INSERT INTO events (slug, title, kind, format, status, timezone, starts_at, ends_at, online_platform, "
+      "organiser_id, created_at) VALUES "
+      "('a', 'A', 'seminar', 'online', 'published', 'Europe/Stockholm', '2020-11-26T08:00:00Z', "
+      "'2020-11-26T15:00:00Z', 'Zoom', (SELECT id FROM organisations WHERE slug = 'forum'), '2020-01-01'), "
+      "('b', 'B', 'seminar', 'online', 'cancelled', 'Europe/Stockholm', '2020-11-27T08:00:00Z', "
+      "'2020-11-27T15:00:00Z', 'Zoom', (SELECT id FROM organisations WHERE slug = 'lansstyrelsen'), '2020-02-01');"
+      "INSERT INTO sessions (event_id, title, starts_at, ends_at) VALUES "
+      "((SELECT id FROM events WHERE slug = 'a'), 'Talk A', '2020-11-26T09:00:00Z', '2020-11-26T10:00:00Z'), "
+      "((SELECT id FROM events WHERE slug = 'b'), 'Talk B', '2020-11-27T09:00:00Z', '2020-11-27T10:00:00Z');"
+      // shared by both organisations; from Sveriges Radio (neither of them)
+      "INSERT INTO speakers (slug, name, email, organisation_id) VALUES ('alice', 'Alice', 'alice@example.se', "
+      "(SELECT id FROM organisations WHERE slug = 'sveriges-radio'));"
+      // in no session, from Länsstyrelsen; in no session and from nowhere
+      "INSERT INTO speakers (slug, name, organisation_id) VALUES ('bo', 'Bo', "
+      "(SELECT id FROM organisations WHERE slug = 'lansstyrelsen')), ('cecilia', 'Cecilia', NULL);"
+      "INSERT INTO session_speakers (session_id, speaker_id) SELECT s.id, sp.id FROM sessions s, speakers sp "
+      "WHERE sp.slug = 'alice'");
+  const std::string alice_id = database.scalar("SELECT id::text FROM speakers WHERE slug = 'alice'");
+  db::apply_migrations(session, all);
+
+  auto owner_of = [&](const std::string& slug) {
+    return database.scalar("SELECT coalesce(o.slug, '(none)') FROM speakers sp LEFT JOIN organisations o ON o.id = "
+                           "sp.owner_organisation_id WHERE sp.slug = '" +
+                           slug + "'");
+  };
+  // the original stays with the organisation of her earliest event; a copy for the other
+  CHECK(owner_of("alice") == "forum");
+  CHECK(database.scalar("SELECT id::text FROM speakers WHERE slug = 'alice'") == alice_id);
+  CHECK(owner_of("alice-lansstyrelsen") == "lansstyrelsen");
+  CHECK(database.scalar("SELECT email FROM speakers WHERE slug = 'alice-lansstyrelsen'") == "alice@example.se");
+  CHECK(database.scalar("SELECT count(*) FROM session_speakers") == "2");
+  CHECK(database.scalar("SELECT sp.slug FROM session_speakers ss JOIN speakers sp ON sp.id = ss.speaker_id JOIN "
+                        "sessions s ON s.id = ss.session_id WHERE s.title = 'Talk B'") == "alice-lansstyrelsen");
+  CHECK(database.scalar("SELECT sp.slug FROM session_speakers ss JOIN speakers sp ON sp.id = ss.speaker_id JOIN "
+                        "sessions s ON s.id = ss.session_id WHERE s.title = 'Talk A'") == "alice");
+  CHECK(owner_of("bo") == "lansstyrelsen");
+  CHECK(owner_of("cecilia") == "(none)");
+  // the cancelled event's session holds no time any more
+  CHECK(database.scalar("SELECT ss.active::text FROM session_speakers ss JOIN sessions s ON s.id = ss.session_id "
+                        "WHERE s.title = 'Talk B'") == "false");
+}

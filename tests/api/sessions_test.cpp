@@ -176,10 +176,15 @@ TEST_CASE("sessions: a speaker in two overlapping sessions is a 409 naming the c
   CHECK(error_fields(clash) == std::set<std::string>{"speaker_ids[1]"});
   CHECK(p.server.get(kForum).json()["items"].size() == 1);  // nothing was kept
 
-  // across events too: Forum's draft is the same day
-  auto elsewhere =
-      p.post("/v1/events/forum-utkast/sessions",
-             session("Annat", "2020-11-26T09:00:00+01:00", "2020-11-26T09:30:00+01:00", {"alice-petren"}), p.forum_key);
+  // across events too: another event of Länsstyrelsen's the same day
+  p.server.database().exec(
+      "INSERT INTO events (slug, title, kind, format, status, timezone, starts_at, ends_at, venue_city, organiser_id) "
+      "VALUES ('lansstyrelsen-utkast', 'Utkast', 'seminar', 'in_person', 'draft', 'Europe/Stockholm', "
+      "'2020-11-26T08:00:00Z', '2020-11-26T15:00:00Z', 'Göteborg', (SELECT id FROM organisations WHERE slug = "
+      "'lansstyrelsen-vastra-gotaland'))");
+  auto elsewhere = p.post("/v1/events/lansstyrelsen-utkast/sessions",
+                          session("Annat", "2020-11-26T09:00:00+01:00", "2020-11-26T09:30:00+01:00", {"alice-petren"}),
+                          p.lansstyrelsen_key);
   CHECK(elsewhere.status == 409);
 
   // back to back is fine, before and after
@@ -327,4 +332,79 @@ TEST_CASE("sessions: ETag, 304, If-Match, merge patch and delete") {
   CHECK(p.server.request("DELETE", path, "", with(organiser, "If-Match", current)).status == 204);
   CHECK(p.server.get(path).status == 404);
   CHECK(p.server.database().scalar("SELECT count(*) FROM session_speakers") == "0");
+}
+
+TEST_CASE("sessions: a session names only speakers of its event's organiser, whoever asks") {
+  Programme p;
+  p.seed_speakers();
+  // Göran Pettersson is Forum's record; Länsstyrelsen cannot put him in its programme, and the
+  // answer tells nothing of him (the same words as for a speaker who does not exist)
+  auto foreign = p.post(kForum,
+                        session("Lånad talare", "2020-11-26T10:00:00+01:00", "2020-11-26T11:00:00+01:00",
+                                {"goran-pettersson"}),
+                        p.lansstyrelsen_key);
+  REQUIRE(foreign.status == 422);
+  CHECK(error_fields(foreign) == std::set<std::string>{"speaker_ids[0]"});
+  CHECK(foreign.body.find("Pettersson") == std::string::npos);
+  auto unknown = p.post(kForum,
+                        session("Okänd talare", "2020-11-26T10:00:00+01:00", "2020-11-26T11:00:00+01:00",
+                                {"no-such-speaker"}),
+                        p.lansstyrelsen_key);
+  CHECK(unknown.json()["errors"] == foreign.json()["errors"]);
+  // an admin cannot either: the rule is the database's
+  auto by_admin = p.post(kForum,
+                         session("Lånad talare", "2020-11-26T10:00:00+01:00", "2020-11-26T11:00:00+01:00",
+                                 {p.speaker_ids["goran-pettersson"]}),
+                         p.admin);
+  CHECK(by_admin.status == 422);
+  REQUIRE(p.post(kForum, session("Utan talare", "2020-11-26T12:00:00+01:00", "2020-11-26T12:30:00+01:00"),
+                 p.lansstyrelsen_key)
+              .status == 201);
+  CHECK_THROWS(p.server.database().exec(
+      "INSERT INTO session_speakers (session_id, speaker_id) SELECT s.id, '" + p.speaker_ids["goran-pettersson"] +
+      "' FROM sessions s JOIN events e ON e.id = s.event_id WHERE e.slug = 'integrationsforum-2020' LIMIT 1"));
+  CHECK(p.server.database().scalar("SELECT count(*) FROM session_speakers") == "0");
+
+  // with his own organisation's event he is fine; then neither his owner nor the event's
+  // organiser can change under the programme
+  auto own = p.post(kOstersund,
+                    session("Välkommen", "2019-09-04T10:00:00+02:00", "2019-09-04T11:00:00+02:00",
+                            {"goran-pettersson"}),
+                    p.forum_key);
+  REQUIRE_MESSAGE(own.status == 201, own.body);
+  auto moved_owner = p.patch("/v1/speakers/goran-pettersson", {{"owner_organisation_id", "lansstyrelsen-vastra-gotaland"}},
+                             bearer(p.admin));
+  CHECK(moved_owner.status == 409);
+  CHECK(error_fields(moved_owner) == std::set<std::string>{"owner_organisation_id"});
+  auto moved_event = p.patch("/v1/events/ostersund-2019", {{"organiser_id", "lansstyrelsen-vastra-gotaland"}},
+                             bearer(p.admin));
+  CHECK(moved_event.status == 422);
+  CHECK(error_fields(moved_event) == std::set<std::string>{"organiser_id"});
+}
+
+TEST_CASE("sessions: a cancelled event's sessions hold no speaker's time") {
+  Programme p;
+  p.seed_speakers();
+  auto talk = p.post(kForum,
+                     session("Global migration i coronatider", "2020-11-26T09:15:00+01:00", "2020-11-26T10:15:00+01:00",
+                             {"alice-petren"}),
+                     p.lansstyrelsen_key);
+  REQUIRE_MESSAGE(talk.status == 201, talk.body);
+  p.server.database().exec(
+      "INSERT INTO events (slug, title, kind, format, status, timezone, starts_at, ends_at, venue_city, organiser_id) "
+      "VALUES ('ersattning', 'Ersättningsseminarium', 'seminar', 'in_person', 'published', 'Europe/Stockholm', "
+      "'2020-11-26T08:00:00Z', '2020-11-26T15:00:00Z', 'Göteborg', (SELECT id FROM organisations WHERE slug = "
+      "'lansstyrelsen-vastra-gotaland'))");
+  const json replacement =
+      session("Samma tid", "2020-11-26T09:30:00+01:00", "2020-11-26T10:00:00+01:00", {"alice-petren"});
+  CHECK(p.post("/v1/events/ersattning/sessions", replacement, p.lansstyrelsen_key).status == 409);
+
+  auto cancelled = p.patch("/v1/events/integrationsforum-2020", {{"status", "cancelled"}}, bearer(p.lansstyrelsen_key));
+  REQUIRE_MESSAGE(cancelled.status == 200, cancelled.body);
+  auto booked = p.post("/v1/events/ersattning/sessions", replacement, p.lansstyrelsen_key);
+  CHECK_MESSAGE(booked.status == 201, booked.body);
+  // taking the cancelled event back would double-book her: 409, and it stays cancelled
+  auto revived = p.patch("/v1/events/integrationsforum-2020", {{"status", "published"}}, bearer(p.lansstyrelsen_key));
+  CHECK(revived.status == 409);
+  CHECK(p.server.get("/v1/events/integrationsforum-2020").json()["status"] == "cancelled");
 }

@@ -93,7 +93,7 @@ void check_valid_event(domain::Event e) {
   if (e.slug.empty()) e.slug = domain::slugify(e.title);
   if (!domain::check_event(e).empty()) return;
   e.id = "0b0f6a64-3c57-4b1c-9c44-2f1b0c2d9a11";
-  (void)http::dto::event_json(e, true, kPublicUrl).dump();
+  (void)http::dto::event_json(e, true, true, kPublicUrl).dump();
   try {
     domain::Event again = http::dto::read_event(http::dto::event_request_json(e));
     if (again.slug.empty()) again.slug = domain::slugify(again.title);
@@ -247,6 +247,8 @@ const std::vector<std::pair<std::string, std::string>>& route_table() {
       {"GET", "/v1/events/{id}"},
       {"PATCH", "/v1/events/{id}"},
       {"DELETE", "/v1/events/{id}"},
+      {"PATCH", "/v1/events/{id}/partners/{organisation_id}"},
+      {"GET", "/v1/organisations/{id}/partner-invitations"},
       {"POST", "/v1/events/{id}/sessions"},
       {"GET", "/v1/events/{id}/sessions"},
       {"GET", "/v1/events/{id}/sessions/{session_id}"},

@@ -32,6 +32,8 @@ struct ServerSettings {
   std::string mail_retry_ms = "100";
   std::string mail_retry_max_ms = "400";
   std::string mail_poll_ms = "50";
+  // Change notices go at once unless a test says otherwise.
+  std::string change_notice_delay_s = "0";
 };
 
 class TestServer {

@@ -426,3 +426,41 @@ TEST_CASE("organisations and speakers") {
   alice.email = "alice.petren(at)sr.se";
   CHECK(has_error(check_speaker(alice), "email"));
 }
+
+TEST_CASE("the stream link: one rule, the whole table") {
+  using enum StreamAudience;
+  const std::vector<StreamAudience> audiences = {anyone,
+                                                 waitlisted,
+                                                 confirmed_registrant,
+                                                 journalist_not_approved,
+                                                 approved_journalist,
+                                                 organiser};
+  // rows: public, registered, on_request; columns in the order above (openapi.yaml's table)
+  const std::vector<std::pair<OnlineAccess, std::vector<bool>>> table = {
+      {OnlineAccess::public_, {true, true, true, true, true, true}},
+      {OnlineAccess::registered, {false, false, true, false, true, true}},
+      {OnlineAccess::on_request, {false, false, false, false, true, true}},
+  };
+  for (const auto& [access, row] : table) {
+    for (EventStatus status : {EventStatus::published, EventStatus::postponed, EventStatus::cancelled}) {
+      Event e;
+      e.status = status;
+      e.online = Online{.platform = "YouTube", .stream_url = "https://stream.example/room", .access = access};
+      for (std::size_t i = 0; i < audiences.size(); ++i) {
+        CAPTURE(to_string(access));
+        CAPTURE(to_string(status));
+        CAPTURE(i);
+        // a cancelled event shows the link to its organisers only
+        const bool expected = status == EventStatus::cancelled ? audiences[i] == organiser : row[i];
+        CHECK(may_see_stream(e, audiences[i]) == expected);
+        CHECK(stream_url_for(e, audiences[i]).has_value() == expected);
+      }
+    }
+  }
+  Event offline;
+  CHECK_FALSE(may_see_stream(offline, organiser));
+  Event without_link;
+  without_link.online = Online{.platform = "Zoom", .stream_url = std::nullopt, .access = OnlineAccess::public_};
+  CHECK(may_see_stream(without_link, anyone));
+  CHECK_FALSE(stream_url_for(without_link, anyone).has_value());
+}

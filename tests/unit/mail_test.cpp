@@ -65,7 +65,8 @@ TEST_CASE("mail: every kind has Swedish and English templates that render with t
   Values values;
   for (const char* name : {"name", "event_title", "event_when", "event_where", "event_url", "organiser_name",
                            "registration_url", "manage_token", "feed_url", "webcal_url", "position", "note",
-                           "stream_url", "outlet", "journalist_name", "journalist_email", "request_url"}) {
+                           "stream_url", "outlet", "journalist_name", "journalist_email", "request_url",
+                           "invitation_attached"}) {
     values[name] = std::string("<") + name + "&>";
   }
   std::set<std::string> names;

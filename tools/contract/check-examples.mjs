@@ -44,7 +44,7 @@ const responses = {
 };
 
 // Members that name other resources: slugs in the seeds, UUIDs in responses.
-const REFERENCES = new Set(['organiser_id', 'organisation_id', 'partner_ids', 'speaker_ids']);
+const REFERENCES = new Set(['organiser_id', 'organisation_id', 'owner_organisation_id', 'partner_ids', 'speaker_ids']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const problems = [];

@@ -241,7 +241,7 @@ json contacts_json(const std::vector<domain::Contact>& contacts) {
   return out;
 }
 
-json event_json(const domain::Event& e, bool show_stream_url, std::string_view public_url) {
+json event_json(const domain::Event& e, bool show_stream_url, bool for_organiser, std::string_view public_url) {
   const std::string_view zone = e.timezone;
   json out = json::object();
   out["id"] = e.id;
@@ -281,7 +281,15 @@ json event_json(const domain::Event& e, bool show_stream_url, std::string_view p
     out["online"] = nullptr;
   }
   out["organiser_id"] = e.organiser_id;
-  out["partner_ids"] = e.partner_ids;
+  json partners = json::array();
+  json shown = json::array();
+  for (std::size_t i = 0; i < e.partner_ids.size(); ++i) {
+    const auto status = i < e.partner_statuses.size() ? e.partner_statuses[i] : domain::PartnerStatus::pending;
+    partners.push_back({{"organisation_id", e.partner_ids[i]}, {"status", domain::to_string(status)}});
+    if (for_organiser || status == domain::PartnerStatus::accepted) shown.push_back(e.partner_ids[i]);
+  }
+  out["partner_ids"] = std::move(shown);
+  if (for_organiser) out["partners"] = std::move(partners);
   out["series"] = nullable(e.series);
   out["project"] = e.project ? json{{"name", e.project->name}, {"funder", nullable(e.project->funder)}} : json(nullptr);
   out["audience"] = nullable(e.audience);

@@ -23,7 +23,9 @@ services::SpeakerDraft read_speaker(const nlohmann::json& body) {
   s.title = r.string("title");
   s.affiliation = r.string("affiliation");
   s.organisation_id = r.string("organisation_id");
+  s.owner_organisation_id = r.string("owner_organisation_id");
   s.bio = r.string("bio");
+  s.photo_url = r.string("photo_url");
   s.email = r.string("email");
   s.phone = r.string("phone");
   r.reject_unknown();
@@ -38,7 +40,9 @@ nlohmann::json speaker_request_json(const domain::Speaker& s) {
       {"title", optional_json(s.title)},
       {"affiliation", optional_json(s.affiliation)},
       {"organisation_id", optional_json(s.organisation_id)},
+      {"owner_organisation_id", optional_json(s.owner_organisation_id)},
       {"bio", optional_json(s.bio)},
+      {"photo_url", optional_json(s.photo_url)},
       {"email", optional_json(s.email)},
       {"phone", optional_json(s.phone)},
   };
@@ -52,7 +56,9 @@ nlohmann::json speaker_json(const domain::Speaker& s, bool show_private) {
       {"title", optional_json(s.title)},
       {"affiliation", optional_json(s.affiliation)},
       {"organisation_id", optional_json(s.organisation_id)},
+      {"owner_organisation_id", optional_json(s.owner_organisation_id)},
       {"bio", optional_json(s.bio)},
+      {"photo_url", optional_json(s.photo_url)},
   };
   if (show_private) {
     body["email"] = optional_json(s.email);

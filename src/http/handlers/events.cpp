@@ -111,8 +111,11 @@ services::EventListQuery read_list_query(const Query& query) {
   return q;
 }
 
+// Through the event's JSON only its organisers, or anyone for a public stream; registrants and
+// journalists get theirs with their own record.
 bool may_see_stream_url(const domain::Event& e, const domain::Caller& caller) {
-  return (e.online && e.online->access == domain::OnlineAccess::public_) || caller.can_manage(e.organiser_id);
+  return domain::may_see_stream(e, caller.can_manage(e.organiser_id) ? domain::StreamAudience::organiser
+                                                                     : domain::StreamAudience::anyone);
 }
 
 // The counts move with registrations, not with the event's own version.
@@ -126,7 +129,8 @@ domain::Instant event_last_modified(const domain::Event& e) {
 Response event_response(int status, const domain::Event& e, const domain::Caller& caller,
                         const RequestContext& context) {
   Response response =
-      json_response(status, dto::event_json(e, may_see_stream_url(e, caller), context.backend.public_url));
+      json_response(status, dto::event_json(e, may_see_stream_url(e, caller), caller.can_manage(e.organiser_id),
+                                            context.backend.public_url));
   set_validators(response, event_etag(e), event_last_modified(e));
   // The representation depends on the caller (online.stream_url).
   response.headers.set("Vary", "Authorization");
@@ -182,7 +186,8 @@ boost::asio::awaitable<Response> list_events(RequestContext& context) {
   auto page = co_await services::list_events(context.backend.db, caller, std::move(query));
   nlohmann::json items = nlohmann::json::array();
   for (const auto& e : page.items) {
-    items.push_back(dto::event_json(e, may_see_stream_url(e, caller), context.backend.public_url));
+    items.push_back(dto::event_json(e, may_see_stream_url(e, caller), caller.can_manage(e.organiser_id),
+                                    context.backend.public_url));
   }
   nlohmann::json body = {{"items", std::move(items)}, {"next_cursor", nullptr}};
   if (page.next) body["next_cursor"] = encode_cursor({std::to_string(page.next->first), page.next->second});
@@ -214,7 +219,7 @@ boost::asio::awaitable<Response> patch_event(RequestContext& context) {
     return dto::read_event(document);
   };
   // A named value: g++ 12 destroys a temporary argument of a co_await expression twice.
-  services::MailContext mail{context.backend.public_url};
+  services::MailContext mail{context.backend.public_url, context.backend.change_notice_delay};
   auto updated = co_await services::update_event(context.backend.db, caller, context.param("id"),
                                                  if_match(context.request), change, mail);
   co_return event_response(200, updated, caller, context);

@@ -16,11 +16,13 @@ namespace eventd::http::handlers {
 
 namespace {
 
-// email and phone: organisers and admins only.
-bool may_see_private(const domain::Caller& caller) { return caller.is_authenticated(); }
+// email and phone: the organisers of the owning organisation and admins only.
+nlohmann::json speaker_json(const domain::Speaker& s, const domain::Caller& caller) {
+  return dto::speaker_json(s, services::may_manage(caller, s));
+}
 
 Response speaker_response(int status, const domain::Speaker& s, const domain::Caller& caller) {
-  Response response = json_response(status, dto::speaker_json(s, may_see_private(caller)));
+  Response response = json_response(status, speaker_json(s, caller));
   set_validators(response, etag_for(s.id, s.version), s.updated_at);
   // The representation depends on the caller (email, phone).
   response.headers.set("Vary", "Authorization");
@@ -39,7 +41,7 @@ std::optional<db::SpeakerCursor> read_cursor(const Page& page) {
 
 Response page_response(const services::SpeakerPage& page, const domain::Caller& caller) {
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& s : page.items) items.push_back(dto::speaker_json(s, may_see_private(caller)));
+  for (const auto& s : page.items) items.push_back(speaker_json(s, caller));
   nlohmann::json body = {{"items", std::move(items)}, {"next_cursor", nullptr}};
   if (page.has_more) body["next_cursor"] = encode_cursor({page.items.back().name, page.items.back().id});
   Response response = json_response(200, body);
@@ -51,9 +53,9 @@ Response page_response(const services::SpeakerPage& page, const domain::Caller& 
 
 boost::asio::awaitable<Response> create_speaker(RequestContext& context) {
   auto caller = co_await authenticate(context);
-  require_authenticated(caller);  // any organiser, or admin: speakers are shared
+  require_authenticated(caller);  // an organiser (for its own organisation) or an admin
   auto draft = dto::read_speaker(parse_json_body(context.request));
-  auto created = co_await services::create_speaker(context.backend.db, std::move(draft));
+  auto created = co_await services::create_speaker(context.backend.db, caller, std::move(draft));
   auto response = speaker_response(201, created, caller);
   response.headers.set("Location", context.backend.public_url + "/v1/speakers/" + created.id);
   co_return response;
@@ -72,13 +74,13 @@ boost::asio::awaitable<Response> list_speakers(RequestContext& context) {
   if (filter.organisation && filter.organisation->empty()) filter.organisation.reset();
   filter.after = read_cursor(page);
   filter.limit = page.limit;
-  auto found = co_await services::list_speakers(context.backend.db, std::move(filter));
+  auto found = co_await services::list_speakers(context.backend.db, caller, std::move(filter));
   co_return page_response(found, caller);
 }
 
 boost::asio::awaitable<Response> get_speaker(RequestContext& context) {
   auto caller = co_await authenticate(context);
-  auto speaker = co_await services::get_speaker(context.backend.db, context.param("id"));
+  auto speaker = co_await services::get_speaker(context.backend.db, caller, context.param("id"));
   const std::string etag = etag_for(speaker.id, speaker.version);
   if (is_not_modified(context.request, etag, speaker.updated_at)) {
     auto response = not_modified(etag, speaker.updated_at);
@@ -100,7 +102,7 @@ boost::asio::awaitable<Response> patch_speaker(RequestContext& context) {
     document.merge_patch(patch);
     return dto::read_speaker(document);
   };
-  auto updated = co_await services::patch_speaker(context.backend.db, context.param("id"), change);
+  auto updated = co_await services::patch_speaker(context.backend.db, caller, context.param("id"), change);
   co_return speaker_response(200, updated, caller);
 }
 
@@ -109,7 +111,7 @@ boost::asio::awaitable<Response> delete_speaker(RequestContext& context) {
   require_authenticated(caller);
   const Request& request = context.request;
   co_await services::delete_speaker(
-      context.backend.db, context.param("id"),
+      context.backend.db, caller, context.param("id"),
       [&request](const domain::Speaker& current) { check_if_match(request, etag_for(current.id, current.version)); });
   Response response;
   response.status = 204;

@@ -1,0 +1,70 @@
+#include "http/handlers/partner_invitations.hpp"
+
+#include <charconv>
+
+#include "db/support.hpp"
+#include "domain/error.hpp"
+#include "http/auth.hpp"
+#include "http/backend.hpp"
+#include "http/context.hpp"
+#include "http/dto/partner_invitation.hpp"
+#include "http/dto/reader.hpp"
+#include "http/json.hpp"
+#include "http/pagination.hpp"
+#include "services/partner_invitation_service.hpp"
+
+namespace eventd::http::handlers {
+
+namespace {
+
+// The cursor is the last row's (invited_at in microseconds, event id).
+std::optional<db::PartnerInvitationCursor> read_cursor(const Page& page) {
+  if (!page.after) return std::nullopt;
+  const auto& key = *page.after;
+  db::PartnerInvitationCursor cursor;
+  const bool ok = key.size() == 2 && db::is_uuid(key[1]) &&
+                  std::from_chars(key[0].data(), key[0].data() + key[0].size(), cursor.invited_at_us).ec == std::errc{};
+  if (!ok) throw domain::Error(domain::ErrorCode::bad_request, "The cursor is not one this service gave out.");
+  cursor.event_id = key[1];
+  return cursor;
+}
+
+}  // namespace
+
+boost::asio::awaitable<Response> list_partner_invitations(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  require_authenticated(caller);
+  auto page = read_page(context.query);
+  db::PartnerInvitationFilter filter;
+  if (auto status = context.query.get("status"); status && !status->empty()) {
+    filter.status = domain::parse_partner_status(*status);
+    if (!filter.status) {
+      throw domain::Error(domain::ErrorCode::bad_request, "status must be one of: pending, accepted, declined.");
+    }
+  }
+  filter.after = read_cursor(page);
+  filter.limit = page.limit;
+  const std::string organisation = context.param("id");
+  auto found = co_await services::list_partner_invitations(context.backend.db, caller, organisation, filter);
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& invitation : found.items) items.push_back(dto::partner_invitation_json(invitation));
+  nlohmann::json next = nullptr;
+  if (found.has_more) {
+    const auto& last = found.items.back();
+    next = encode_cursor({std::to_string(db::to_us(last.invited_at)), last.event_id});
+  }
+  co_return json_response(200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
+}
+
+boost::asio::awaitable<Response> answer_partner_invitation(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  require_authenticated(caller);
+  const auto answer = dto::read_partner_answer(parse_json_body(context.request, /*merge_patch=*/true));
+  const std::string event = context.param("id");
+  const std::string organisation = context.param("organisation_id");
+  auto stored =
+      co_await services::answer_partner_invitation(context.backend.db, caller, event, organisation, answer);
+  co_return json_response(200, dto::partner_invitation_json(stored));
+}
+
+}  // namespace eventd::http::handlers
