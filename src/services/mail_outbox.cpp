@@ -138,6 +138,8 @@ std::string_view to_string(MailKind kind) {
       return "registration_promoted";
     case MailKind::registration_cancelled:
       return "registration_cancelled";
+    case MailKind::registration_link_resent:
+      return "registration_link_resent";
     case MailKind::event_changed:
       return "event_changed";
     case MailKind::event_cancelled:
@@ -183,12 +185,16 @@ void enqueue_registration_message(soci::session& s, const MailContext& context, 
   }
   if (secrets) {
     out.values["manage_token"] = secrets->manage_token;
-    out.values["feed_url"] = context.public_url + "/v1/feeds/" + secrets->feed_token + "/calendar.ics";
-    const auto scheme = out.values["feed_url"].find("://");
-    out.values["webcal_url"] = "webcal" + out.values["feed_url"].substr(scheme);
+    if (!secrets->feed_token.empty()) {
+      out.values["feed_url"] = context.public_url + "/v1/feeds/" + secrets->feed_token + "/calendar.ics";
+      const auto scheme = out.values["feed_url"].find("://");
+      out.values["webcal_url"] = "webcal" + out.values["feed_url"].substr(scheme);
+    }
   }
-  // A waitlisted participant has no seat to put in a calendar yet.
-  if (kind != MailKind::registration_waitlisted) out.attachment = calendar_attachment(invitation.body, method);
+  // A waitlisted participant has no seat to put in a calendar yet; a resent link is only that.
+  if (kind != MailKind::registration_waitlisted && kind != MailKind::registration_link_resent) {
+    out.attachment = calendar_attachment(invitation.body, method);
+  }
   write(s, context, out);
 }
 
