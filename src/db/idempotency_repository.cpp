@@ -32,13 +32,37 @@ std::optional<StoredAnswer> claim_idempotency_key(soci::session& session, const 
 }
 
 void store_answer(soci::session& session, const std::string& scope, const std::string& key_hash, int status,
-                  const std::string& sealed) {
+                  const std::string& sealed, const std::string& record_id) {
   Params p;
   execute(session,
           "UPDATE idempotency_keys SET status = CAST(" + p.add(std::to_string(status)) +
-              " AS int), response = decode(" + p.add(sealed) + ", 'hex') WHERE scope = " + p.add(scope) +
-              " AND key_hash = decode(" + p.add(key_hash) + ", 'hex')",
+              " AS int), response = decode(" + p.add(sealed) + ", 'hex'), record_id = " + p.add_uuid(record_id) +
+              " WHERE scope = " + p.add(scope) + " AND key_hash = decode(" + p.add(key_hash) + ", 'hex')",
           p);
+}
+
+void release_claim(soci::session& session, const std::string& scope, const std::string& key_hash) {
+  Params p;
+  execute(session,
+          "DELETE FROM idempotency_keys WHERE status = 0 AND scope = " + p.add(scope) + " AND key_hash = decode(" +
+              p.add(key_hash) + ", 'hex')",
+          p);
+}
+
+void erase_answers_of(soci::session& session, const std::string& record_id, const std::string& legacy_scope_pattern) {
+  // A tombstone, not a deletion: a late retry of the key must not register the person again.
+  Params p;
+  execute(session,
+          "UPDATE idempotency_keys SET status = CAST(" + p.add(std::to_string(kTombstoneStatus)) +
+              " AS int), response = ''::bytea, request_hash = ''::bytea WHERE record_id = " + p.add_uuid(record_id),
+          p);
+  // Committed answers from before schema/017 (a claim in flight has status 0 and is not
+  // visible here anyway): they cannot be told apart, so all of this route's go.
+  Params q;
+  execute(session,
+          "DELETE FROM idempotency_keys WHERE record_id IS NULL AND status <> 0 AND scope LIKE " +
+              q.add(legacy_scope_pattern),
+          q);
 }
 
 long long delete_idempotency_keys_before(soci::session& session, domain::Instant cutoff) {

@@ -21,7 +21,7 @@ constexpr const char* registration_columns =
     "          FROM registration_sessions x WHERE x.registration_id = r.id), ''), "
     "eventd_us(r.consent_at), eventd_us(r.confirmed_at), eventd_us(r.cancelled_at), eventd_us(r.erased_at), "
     "r.feed_generation, r.version, eventd_us(r.created_at), eventd_us(r.updated_at), r.seq, "
-    "e.organiser_id::text, encode(r.manage_token_hash, 'hex')";
+    "e.organiser_id::text, encode(r.manage_token_hash, 'hex'), COALESCE(encode(r.resent_token_hash, 'hex'), '')";
 
 constexpr const char* registration_from = " FROM registrations r JOIN events e ON e.id = r.event_id";
 
@@ -58,6 +58,7 @@ Row from_row(const soci::row& row) {
   out.seq = row.get<long long>(18);
   out.record.organiser_id = row.get<std::string>(19);
   out.record.manage_token_hash = row.get<std::string>(20);
+  out.record.resent_token_hash = row.get<std::string>(21);
   return out;
 }
 
@@ -76,7 +77,7 @@ void throw_if_registration_constraint(const std::exception& e) {
       e,
       {
           {"registrations_email_key", ErrorCode::conflict, "",
-           "This e-mail address is registered for the event already; use that registration's manage link."},
+           "This e-mail address is registered for the event already."},
           {"registration_sessions_session_id_fkey", ErrorCode::validation, "session_ids",
            "names a programme item that does not exist"},
           {"registrations_name_check", ErrorCode::validation, "name", "must be 1-200 characters"},
@@ -156,9 +157,45 @@ std::optional<std::string> find_registration_id_by_manage_hash(soci::session& se
   Params p;
   std::optional<std::string> id;
   for_each_row(session,
-               "SELECT id::text FROM registrations WHERE manage_token_hash = decode(" + p.add(hash) + ", 'hex')", p,
-               [&](const soci::row& row) { id = row.get<std::string>(0); });
+               "SELECT id::text FROM registrations WHERE manage_token_hash = decode(" + p.add(hash) +
+                   ", 'hex') OR resent_token_hash = decode(" + p.add(hash) + ", 'hex')",
+               p, [&](const soci::row& row) { id = row.get<std::string>(0); });
   return id;
+}
+
+std::optional<std::string> find_live_registration_by_email(soci::session& session, const std::string& event_id,
+                                                           const std::string& email) {
+  Params p;
+  std::optional<std::string> id;
+  // The same condition as registrations_email_key, so this finds exactly what the insert would hit.
+  for_each_row(session,
+               "SELECT id::text FROM registrations WHERE event_id = " + p.add_uuid(event_id) +
+                   " AND lower(email) = lower(" + p.add(email) +
+                   ") AND status <> 'cancelled' AND email IS NOT NULL FOR UPDATE",
+               p, [&](const soci::row& row) { id = row.get<std::string>(0); });
+  return id;
+}
+
+bool claim_link_resend(soci::session& session, const std::string& id, const std::string& token_hash,
+                       std::chrono::seconds interval) {
+  Params p;
+  bool claimed = false;
+  for_each_row(session,
+               "UPDATE registrations SET resent_token_hash = decode(" + p.add(token_hash) +
+                   ", 'hex'), link_resent_at = now() WHERE id = " + p.add_uuid(id) +
+                   " AND (link_resent_at IS NULL OR link_resent_at <= now() - make_interval(secs => CAST(" +
+                   p.add(std::to_string(interval.count())) + " AS double precision))) RETURNING 1",
+               p, [&](const soci::row&) { claimed = true; });
+  return claimed;
+}
+
+void promote_resent_token(soci::session& session, const std::string& id) {
+  Params p;
+  execute(session,
+          "UPDATE registrations SET manage_token_hash = resent_token_hash, resent_token_hash = NULL "
+          "WHERE resent_token_hash IS NOT NULL AND id = " +
+              p.add_uuid(id),
+          p);
 }
 
 std::optional<RegistrationRecord> find_registration_by_feed_hash(soci::session& session, const std::string& hash) {
@@ -275,7 +312,7 @@ std::vector<PersonalRecord> registrations_of_email(soci::session& session, const
   std::vector<PersonalRecord> out;
   for_each_row(session, sql, p, [&](const soci::row& row) {
     Row r = from_row(row);
-    out.push_back({std::move(r.record.registration), row.get<std::string>(21), row.get<std::string>(22)});
+    out.push_back({std::move(r.record.registration), row.get<std::string>(22), row.get<std::string>(23)});
   });
   return out;
 }

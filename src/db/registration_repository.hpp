@@ -1,6 +1,7 @@
 #pragma once
 // SQL for registrations and their counts (schema/004_registrations.sql).
 // Callers that change who holds a seat lock the event row first (lock_event_for_seats).
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@ struct RegistrationRecord {
   domain::Registration registration;
   std::string organiser_id;       // of the event
   std::string manage_token_hash;  // hex SHA-256
+  std::string resent_token_hash;  // hex SHA-256 of the token in the last registration_link_resent, or empty
 };
 
 // The event row locked FOR NO KEY UPDATE: serialises every seat decision of one event, in
@@ -47,8 +49,19 @@ domain::Registration insert_registration(soci::session& session, const NewRegist
 
 std::optional<RegistrationRecord> find_registration(soci::session& session, const std::string& id,
                                                     bool for_update = false);
-// The id of the registration whose manage token has this hash.
+// The id of the registration whose manage token (or resent token) has this hash.
 std::optional<std::string> find_registration_id_by_manage_hash(soci::session& session, const std::string& hash);
+
+// The live registration of this address for the event (the one registrations_email_key would
+// collide with), locked FOR UPDATE; call it under the event's seat lock.
+std::optional<std::string> find_live_registration_by_email(soci::session& session, const std::string& event_id,
+                                                           const std::string& email);
+// Stores the hash of a new resent manage token when the last resend is at least `interval`
+// ago (or there was none); false, and nothing changed, otherwise (schema/018).
+bool claim_link_resend(soci::session& session, const std::string& id, const std::string& token_hash,
+                       std::chrono::seconds interval);
+// The resent token becomes the manage token (the first one stops working).
+void promote_resent_token(soci::session& session, const std::string& id);
 std::optional<RegistrationRecord> find_registration_by_feed_hash(soci::session& session, const std::string& hash);
 
 // Those of `session_ids` that are not programme items of the event (for a 422).

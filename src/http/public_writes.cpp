@@ -9,7 +9,10 @@ namespace eventd::http {
 
 namespace {
 
-constexpr std::size_t kMaxIdempotencyKeyLength = 200;
+// The key opens the stored answer, which holds the holder's token (services/idempotency.hpp),
+// so it must not be guessable: at least 16 characters (a UUID has 36), at most 255.
+constexpr std::size_t kMinIdempotencyKeyLength = 16;
+constexpr std::size_t kMaxIdempotencyKeyLength = 255;
 
 }  // namespace
 
@@ -25,11 +28,12 @@ void check_public_write_rate(const RequestContext& context) {
 std::optional<std::string> idempotency_key_of(const Request& request) {
   auto key = request.headers.get("Idempotency-Key");
   if (!key) return std::nullopt;
-  bool printable = !key->empty() && key->size() <= kMaxIdempotencyKeyLength;
-  for (char c : *key) printable = printable && c > 0x20 && c < 0x7f;
-  if (!printable) {
+  bool good = key->size() >= kMinIdempotencyKeyLength && key->size() <= kMaxIdempotencyKeyLength;
+  for (char c : *key) good = good && c > 0x20 && c < 0x7f;
+  if (!good) {
     throw domain::Error(domain::ErrorCode::bad_request,
-                        "Idempotency-Key must be 1-200 visible ASCII characters, e.g. a UUID.");
+                        "Idempotency-Key must be 16-255 visible ASCII characters, made at random once per request: "
+                        "a UUID (e.g. 6b0e4f7a-2c1d-4e9b-8a3f-5d7c9e1b2a40) is a good key.");
   }
   return std::string(*key);
 }

@@ -15,7 +15,8 @@ struct RequestContext;
 // Public writes are limited per client address (429 with Retry-After).
 void check_public_write_rate(const RequestContext& context);
 
-// The Idempotency-Key header, if any; 400 unless 1-200 visible ASCII characters.
+// The Idempotency-Key header, if any; 400 unless 16-255 visible ASCII characters (a UUID passes):
+// the key guards the stored answer, which holds the holder's token.
 std::optional<std::string> idempotency_key_of(const Request& request);
 
 // Personal data: no cache anywhere may keep it, and the answer depends on the credentials.

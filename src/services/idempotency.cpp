@@ -34,6 +34,11 @@ std::optional<StoredResponse> replay_or_claim(soci::session& s, const Idempotenc
   const std::string request_hash = secret_hash(request.request_body);
   auto stored = db::claim_idempotency_key(s, request.scope, secret_hash(request.key), request_hash);
   if (!stored) return std::nullopt;
+  if (stored->status == db::kTombstoneStatus) {
+    throw Error(ErrorCode::not_found,
+                "What this Idempotency-Key created was erased at its holder's request, and its answer with it; "
+                "use a new key for a new request.");
+  }
   if (!constant_time_equal(stored->request_hash, request_hash)) {
     throw Error(ErrorCode::validation,
                 "This Idempotency-Key was used with a different request body; use a new key for a new request.",
@@ -44,9 +49,18 @@ std::optional<StoredResponse> replay_or_claim(soci::session& s, const Idempotenc
   return stored_from_plaintext(*plain);
 }
 
-void remember_answer(soci::session& s, const IdempotencyRequest& request, const StoredResponse& answer) {
+void remember_answer(soci::session& s, const IdempotencyRequest& request, const StoredResponse& answer,
+                     const std::string& record_id) {
   db::store_answer(s, request.scope, secret_hash(request.key), answer.status,
-                   seal(stored_plaintext(answer), answer_key_material(request)));
+                   seal(stored_plaintext(answer), answer_key_material(request)), record_id);
+}
+
+void release_claim(soci::session& s, const IdempotencyRequest& request) {
+  db::release_claim(s, request.scope, secret_hash(request.key));
+}
+
+void erase_stored_answers(soci::session& s, const std::string& record_id, const std::string& legacy_scope_pattern) {
+  db::erase_answers_of(s, record_id, legacy_scope_pattern);
 }
 
 }  // namespace eventd::services

@@ -29,11 +29,22 @@ struct IdempotencyRequest {
 };
 
 // The first answer to this key, when an earlier request with it committed (a 422 when its
-// body differed); nullopt when this request claimed the key and must remember_answer. A
+// body differed; a 404 when the record it created was erased since); nullopt when this request claimed the key and must remember_answer. A
 // concurrent first request with the same key makes this wait until it commits or rolls back.
 std::optional<StoredResponse> replay_or_claim(soci::session& s, const IdempotencyRequest& request);
 
-// Stores the answer for retries, in the transaction that claimed the key.
-void remember_answer(soci::session& s, const IdempotencyRequest& request, const StoredResponse& answer);
+// Stores the answer for retries, in the transaction that claimed the key, linked to the
+// record it created (`record_id`), so that erasing the record erases the answer too.
+void remember_answer(soci::session& s, const IdempotencyRequest& request, const StoredResponse& answer,
+                     const std::string& record_id);
+
+// For a request that claimed the key and ends in an error after all, but commits what it did
+// (a duplicate sign-up that sends the holder their link): the key is free again.
+void release_claim(soci::session& s, const IdempotencyRequest& request);
+
+// Erasure of a registration or media request (?erase=true): its stored answers, which hold its
+// personal data and token, become tombstones, so a retry answers 404 instead of replaying them
+// or creating the record again. `legacy_scope_pattern`: see db::erase_answers_of.
+void erase_stored_answers(soci::session& s, const std::string& record_id, const std::string& legacy_scope_pattern);
 
 }  // namespace eventd::services

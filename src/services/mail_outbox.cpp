@@ -151,6 +151,8 @@ std::string_view to_string(MailKind kind) {
       return "registration_promoted";
     case MailKind::registration_cancelled:
       return "registration_cancelled";
+    case MailKind::registration_link_resent:
+      return "registration_link_resent";
     case MailKind::event_changed:
       return "event_changed";
     case MailKind::event_cancelled:
@@ -196,13 +198,17 @@ void enqueue_registration_message(soci::session& s, const MailContext& context, 
   }
   // A waitlisted participant has no seat to put in a calendar yet.
   const bool seat = invitation.registration.status != domain::RegistrationStatus::waitlisted;
-  const bool attach = kind != MailKind::registration_waitlisted && (seat || kind == MailKind::event_cancelled);
+  // A waitlisted participant has no seat to put in a calendar yet; a resent link is only that.
+  const bool attach = kind != MailKind::registration_waitlisted && kind != MailKind::registration_link_resent &&
+                      (seat || kind == MailKind::event_cancelled);
   out.values["invitation_attached"] = attach ? "yes" : "";
   if (secrets) {
     out.values["manage_token"] = secrets->manage_token;
-    out.values["feed_url"] = context.public_url + "/v1/feeds/" + secrets->feed_token + "/calendar.ics";
-    const auto scheme = out.values["feed_url"].find("://");
-    out.values["webcal_url"] = "webcal" + out.values["feed_url"].substr(scheme);
+    if (!secrets->feed_token.empty()) {
+      out.values["feed_url"] = context.public_url + "/v1/feeds/" + secrets->feed_token + "/calendar.ics";
+      const auto scheme = out.values["feed_url"].find("://");
+      out.values["webcal_url"] = "webcal" + out.values["feed_url"].substr(scheme);
+    }
   }
   if (attach) out.attachment = calendar_attachment(invitation.body, method);
   write(s, context, out);

@@ -38,6 +38,7 @@ enum class MailKind {
   registration_waitlisted,  // position, manage token and feed link
   registration_promoted,    // REQUEST attached
   registration_cancelled,   // CANCEL attached
+  registration_link_resent,  // a second sign-up with the address: the link again, a new manage token
   event_changed,            // REQUEST attached (the new SEQUENCE)
   event_cancelled,          // CANCEL attached
   media_request_received,   // to the event's press contact
@@ -51,7 +52,7 @@ std::string_view to_string(MailKind kind);
 // The participant's secrets, known in clear only in the transaction that made them.
 struct RegistrationSecrets {
   std::string manage_token;
-  std::string feed_token;
+  std::string feed_token;  // empty: no feed link in the message
 };
 
 // Writes one message about a registration (its event, participant and invitation read in

@@ -148,7 +148,7 @@ boost::asio::awaitable<MediaRequestAnswer> request_media_access(Database& db, st
       enqueue_media_message(s, mail, MailKind::media_request_received, v.event, v.request);
     }
     out.response = render(created);
-    if (idempotency) remember_answer(s, *idempotency, out.response);
+    if (idempotency) remember_answer(s, *idempotency, out.response, id);
     tx.commit();
     return out;
   });
@@ -233,6 +233,8 @@ boost::asio::awaitable<void> withdraw_media_request(Database& db, std::string id
     if (erase) {
       db::erase_media_request(s, current.id, "request");
       erase_media_request_mail(s, current.id);
+      // The stored first answer holds the name, the address and the status token.
+      erase_stored_answers(s, current.id, "POST /v1/events/%/media-requests");
     }
     tx.commit();
     return 0;

@@ -24,6 +24,11 @@ using domain::ErrorCode;
 constexpr std::string_view kManageTokenPrefix = "evm_";
 constexpr std::string_view kFeedTokenPrefix = "evf_";
 constexpr std::size_t kMaxSessionIds = domain::kMaxChosenSessions;
+// At most one registration_link_resent per registration in this time, so repeated sign-ups
+// with someone's address cannot flood their inbox.
+constexpr std::chrono::seconds kLinkResendInterval = std::chrono::minutes(15);
+// The stored Idempotency-Key answers of this route (see db::erase_answers_of).
+constexpr const char* kRegistrationScopes = "POST /v1/events/%/registrations";
 
 domain::Instant now() {
   return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
@@ -59,11 +64,29 @@ TokenRecordKind registration_kind(soci::session& s) {
                          }};
 }
 
-// Whether the access may see and act on this registration; throws 401/403 otherwise.
-// Returns true when it is the participant (manage token), false for an organiser/admin.
+// Whether the token is the one of the last registration_link_resent (schema/018).
+bool is_resent_token(const db::RegistrationRecord& record, const RegistrationAccess& access) {
+  return access.manage_token && !record.resent_token_hash.empty() &&
+         constant_time_equal(secret_hash(*access.manage_token), record.resent_token_hash);
+}
+
+// Whether the access may see and act on this registration; throws 401/403/404 otherwise.
+// Returns true when it is the participant (manage token, or the resent one), false for an
+// organiser/admin.
 bool authorise(soci::session& s, const db::RegistrationRecord& record, const RegistrationAccess& access) {
+  if (is_resent_token(record, access)) return true;
   return authorise_holder_or_manager({access.caller, access.manage_token}, record.manage_token_hash,
                                      record.organiser_id, registration_kind(s));
+}
+
+// A second sign-up with the address of a live registration: the holder is sent their link
+// again (a new manage token, stored as its hash: the first one is known only as its hash),
+// at most once per kLinkResendInterval. The caller learns nothing of it either way.
+void resend_link(soci::session& s, const MailContext& mail, const std::string& registration_id) {
+  const std::string token = new_secret(kManageTokenPrefix);
+  if (!db::claim_link_resend(s, registration_id, secret_hash(token), kLinkResendInterval)) return;
+  enqueue_registration_message(s, mail, MailKind::registration_link_resent, registration_id,
+                               RegistrationSecrets{token, ""});
 }
 
 db::RegistrationRecord load(soci::session& s, const std::string& id, const RegistrationAccess& access,
@@ -110,6 +133,19 @@ boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, st
     if (auto refusal = domain::registration_refusal(event, now())) throw domain::conflict(*refusal);
     validate(s, event.id, draft, /*creating=*/true);
 
+    // The address is registered already: a 409 that says nothing of that registration (not
+    // even that a message went out), and its holder gets their link by e-mail. Checked under
+    // the event's lock, so no sign-up of this event can slip in between. Committed (the
+    // message), so the key's claim is given up first.
+    if (auto holder = db::find_live_registration_by_email(s, event.id, draft.participant.email)) {
+      if (idempotency) release_claim(s, *idempotency);
+      resend_link(s, mail, *holder);
+      tx.commit();
+      throw domain::conflict(
+          "This e-mail address is registered for the event already. Its holder can find the link to that "
+          "registration in their e-mail (it is sent again, at most every 15 minutes).");
+    }
+
     const auto counts = db::seat_counts(s, event.id);
     const auto admission = domain::admit(event.capacity, event.waitlist, counts.confirmed);
     if (admission == domain::Admission::full) {
@@ -131,7 +167,7 @@ boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, st
                                      : MailKind::registration_waitlisted,
                                  created.registration.id, RegistrationSecrets{manage_token, feed_token});
     out.response = render(created);
-    if (idempotency) remember_answer(s, *idempotency, out.response);
+    if (idempotency) remember_answer(s, *idempotency, out.response, created.registration.id);
     tx.commit();
     return out;
   });
@@ -142,7 +178,8 @@ boost::asio::awaitable<RegistrationView> get_registration(Database& db, std::str
   RegistrationView view = co_await db.run([&](soci::session& s) {
     auto record = load(s, id, access, false);
     const bool participant = authorise(s, record, access);
-    return RegistrationView{std::move(record.registration), record.organiser_id, participant};
+    const bool resent = is_resent_token(record, access);
+    return RegistrationView{std::move(record.registration), record.organiser_id, participant, resent};
   });
   co_return view;
 }
@@ -162,9 +199,10 @@ boost::asio::awaitable<RegistrationView> patch_registration(Database& db, std::s
     if (draft.participant != *current.participant || draft.session_ids != current.session_ids) {
       db::update_participant(s, current.id, draft.participant, draft.session_ids);
     }
+    const bool resent = is_resent_token(record, access);
     auto stored = db::find_registration(s, current.id);
     tx.commit();
-    return RegistrationView{std::move(stored->registration), stored->organiser_id, participant};
+    return RegistrationView{std::move(stored->registration), stored->organiser_id, participant, resent};
   });
   co_return view;
 }
@@ -203,6 +241,8 @@ boost::asio::awaitable<void> cancel_registration(Database& db, std::string id, R
     if (erase) {
       db::erase_registration(s, current.id, "request");
       erase_registration_mail(s, current.id);
+      // The stored first answer holds the name, the address and the manage token.
+      erase_stored_answers(s, current.id, kRegistrationScopes);
     }
     tx.commit();
     return 0;
@@ -218,6 +258,9 @@ boost::asio::awaitable<std::string> rotate_feed_token(Database& db, std::string 
       throw Error(ErrorCode::forbidden, "Only the participant, with the manage token, can renew the feed link.");
     }
     if (record.registration.is_erased()) throw domain::conflict("This registration's data was erased.");
+    // The feed link is derived from the manage token; renewing it with the resent token
+    // makes that the manage token (the first one stops working), so the links agree again.
+    if (is_resent_token(record, access)) db::promote_resent_token(s, record.registration.id);
     const int generation = record.registration.feed_generation + 1;
     std::string feed = feed_token_for(*access.manage_token, generation);
     db::rotate_feed_token(s, record.registration.id, generation, secret_hash(feed));

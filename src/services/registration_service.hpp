@@ -62,10 +62,13 @@ struct RegistrationView {
   domain::Registration registration;
   std::string organiser_id;
   bool by_participant = false;
+  // With the token of a registration_link_resent: the feed link, derived from the first
+  // manage token, cannot be shown (renewing it makes the resent token the manage token).
+  bool by_resent_token = false;
 };
 
-// 401 without credentials or with a token that is no registration's; 403 for another
-// registration's token or an organiser of another organisation; 404 for no such registration.
+// 401 without credentials or with a token that is no registration's; 403 for an organiser of
+// another organisation; 404 for no such registration and, alike, for another registration's token.
 boost::asio::awaitable<RegistrationView> get_registration(Database& db, std::string id, RegistrationAccess access);
 
 using RegistrationPatcher = std::function<RegistrationDraft(const domain::Registration& current)>;

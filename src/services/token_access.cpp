@@ -27,9 +27,9 @@ bool authorise_holder_or_manager(const TokenOrKey& who, std::string_view stored_
   if (who.token) {
     const std::string hash = secret_hash(*who.token);
     if (constant_time_equal(hash, stored_token_hash)) return true;
-    if (kind.token_exists(hash)) {
-      throw Error(ErrorCode::forbidden, "This token belongs to another " + std::string(kind.name) + ".");
-    }
+    // Another record's token: the same answer as for an id that does not exist, so a holder
+    // cannot tell other records' ids from made-up ones.
+    if (kind.token_exists(hash)) throw domain::not_found(std::string(kind.title));
     throw unknown_token(kind);
   }
   if (who.caller.is_anonymous()) throw no_credentials(kind);

@@ -1,8 +1,9 @@
 #pragma once
 // Records that their holder reaches with a secret token of their own (a registration's manage
 // token, a media request's status token) and that organisers reach with an API key. One rule
-// for all of them: a token of no record is a 401 (so a holder cannot probe ids), another
-// record's token a 403, another organisation's key a 403, no credentials a 401.
+// for all of them: a token of no record is a 401 whatever the id; with a token of some record,
+// another record's id and an id of no record are alike a 404 with the same body (so a holder
+// cannot probe ids); another organisation's key a 403, no credentials a 401.
 #include <functional>
 #include <optional>
 #include <string>
@@ -27,7 +28,8 @@ struct TokenOrKey {
 };
 
 // True for the holder of the record's own token, false for an organiser (or admin) of the
-// record's organisation; throws 401/403 for anyone else.
+// record's organisation; throws 401 (unknown token, no credentials), 404 (another record's
+// token) or 403 (another organisation's key) for anyone else.
 bool authorise_holder_or_manager(const TokenOrKey& who, std::string_view stored_token_hash,
                                  std::string_view organiser_id, const TokenRecordKind& kind);
 

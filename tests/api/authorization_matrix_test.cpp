@@ -129,13 +129,15 @@ Expected with(Expected expected, std::initializer_list<std::pair<const Caller, i
 }
 
 // A registration: its participant (manage token) or the event's organiser or an admin; the
-// token of another registration is a 403 (api.md, openapi getRegistration).
+// token of another registration is a 404, as for an id of no registration, so a holder cannot
+// tell other records' ids from made-up ones (services/token_access.hpp, openapi getRegistration).
 Expected registration_access(int ok) {
-  return with(manage_published(ok), {{Caller::manage_token_own, ok}, {Caller::manage_token_other, 403}});
+  return with(manage_published(ok), {{Caller::manage_token_own, ok}, {Caller::manage_token_other, 404}});
 }
-// A media request: its requester (status token) or the event's organiser or an admin.
+// A media request: its requester (status token) or the event's organiser or an admin; another
+// request's status token is a 404, likewise.
 Expected media_request_access(int ok) {
-  return with(manage_published(ok), {{Caller::status_token_own, ok}, {Caller::status_token_other, 403}});
+  return with(manage_published(ok), {{Caller::status_token_own, ok}, {Caller::status_token_other, 404}});
 }
 
 // ---- targets and bodies ---------------------------------------------------------------------

@@ -5,6 +5,7 @@
 // one outbox; STARTTLS/smtps with a CA made at test time, and certificates that must fail.
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -326,6 +327,119 @@ TEST_CASE("mail: every message of a registration's life and of the organiser's c
   CHECK(sink.messages().size() == 7);
 }
 
+// The manage key in a message's text (evm_ and base64url); "" if none.
+std::string manage_token_in(const std::string& text) {
+  const auto at = text.find("evm_");
+  if (at == std::string::npos) return "";
+  auto end = at + 4;
+  while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '-' ||
+                               text[end] == '_')) {
+    ++end;
+  }
+  return text.substr(at, end - at);
+}
+
+TEST_CASE("mail: a second sign-up with a registered address tells the stranger nothing and mails the holder") {
+  SmtpSink sink;
+  ServerSettings settings;
+  settings.smtp_url = sink.url();
+  MailFixture f(settings);
+  f.create_event("seminarium", 10, "sv");
+  f.create_event("seminar-en", 10, "en");
+
+  auto first = f.register_as("seminarium", "Göran Pettersson", "goran@example.se");
+  REQUIRE(first.status == 201);
+  const std::string id = first.json()["id"];
+  const std::string manage_token = first.json()["manage_token"];
+  const std::string feed_url = first.json()["feed_url"];
+  REQUIRE(sink.wait_for(1, 15s) == 1);
+
+  // Someone else tries Göran's address (in other letters): a 409 with nothing of Göran's.
+  auto again = f.register_as("seminarium", "Mallory", "GORAN@example.se");
+  CHECK(again.status == 409);
+  CHECK(again.header("Content-Type") == "application/problem+json");
+  CHECK(again.header("Location").empty());
+  for (const std::string& secret : {id, std::string("Göran"), manage_token, std::string("evm_"), feed_url}) {
+    INFO(secret);
+    CHECK(again.body.find(secret) == std::string::npos);
+  }
+  CHECK(f.sql("SELECT count(*) FROM registrations") == "1");
+
+  // Göran gets his link again, with a key of its own; the first one is stored only as a hash,
+  // and so is this one.
+  REQUIRE(sink.wait_for(2, 15s) == 2);
+  auto mails = read_all(sink);
+  auto resent = find_mail(mails, "goran@example.se", "Länken till din anmälan: " + kTitle);
+  check_common(resent, "Göran Pettersson", "goran@example.se");
+  CHECK(resent["structure"] == json::array({"multipart/alternative", "text/plain", "text/html"}));
+  const std::string text = resent["text"];
+  CHECK(text.find("Hej Göran Pettersson!") != std::string::npos);
+  CHECK(text.find("/v1/registrations/" + id) != std::string::npos);
+  const std::string resent_token = manage_token_in(text);
+  REQUIRE(resent_token.size() >= 4 + 43);
+  CHECK(resent_token != manage_token);
+  CHECK(resent["html"].get<std::string>().find(resent_token) != std::string::npos);
+  CHECK(f.sql("SELECT count(*) FROM registrations WHERE resent_token_hash = decode('" +
+              eventd::db::sha256_hex(resent_token) + "', 'hex')") == "1");
+  CHECK(f.sql("SELECT kind FROM mail_outbox ORDER BY seq DESC LIMIT 1") == "registration_link_resent");
+
+  // Repeats within 15 minutes: the same answer, and no more mail (no flooding his inbox).
+  for (int i = 0; i < 3; ++i) {
+    auto repeat = f.register_as("seminarium", "Mallory", "goran@example.se");
+    CHECK(repeat.status == 409);
+    CHECK(repeat.body == again.body);
+    CHECK(repeat.header("Location").empty());
+  }
+  CHECK(f.sql("SELECT count(*) FROM mail_outbox WHERE kind = 'registration_link_resent'") == "1");
+  CHECK(f.sql("SELECT count(*) FROM registrations") == "1");
+  // Later (the last resend 16 minutes ago) he may be sent it again.
+  f.server.database().exec("UPDATE registrations SET link_resent_at = now() - interval '16 minutes'");
+  CHECK(f.register_as("seminarium", "Mallory", "goran@example.se").body == again.body);
+  CHECK(f.sql("SELECT count(*) FROM mail_outbox WHERE kind = 'registration_link_resent'") == "2");
+  REQUIRE(sink.wait_for(3, 15s) == 3);
+  std::string latest_token;
+  for (const auto& m : mails_to(read_all(sink), "goran@example.se", "Länken till din anmälan")) {
+    const std::string token = manage_token_in(m["text"].get<std::string>());
+    if (token != resent_token) latest_token = token;
+  }
+  REQUIRE_FALSE(latest_token.empty());
+  CHECK(latest_token != resent_token);
+  // Only the last resent key works, besides the first one.
+  CHECK(f.server.get("/v1/registrations/" + id, bearer(resent_token)).status == 401);
+
+  // The resent key reaches the registration like the first one (which keeps working); the
+  // feed link, derived from the first key, is not shown to it.
+  auto by_resent = f.server.get("/v1/registrations/" + id, bearer(latest_token));
+  REQUIRE_MESSAGE(by_resent.status == 200, by_resent.body);
+  CHECK(by_resent.json()["email"] == "goran@example.se");
+  CHECK_FALSE(by_resent.json().contains("feed_url"));
+  auto by_first = f.server.get("/v1/registrations/" + id, bearer(manage_token));
+  REQUIRE(by_first.status == 200);
+  CHECK(by_first.json()["feed_url"] == feed_url);
+  // Renewing the feed link with it makes it the manage key: the first one stops working.
+  auto renewed = f.server.request("POST", "/v1/registrations/" + id + "/feed-token", "", bearer(latest_token));
+  REQUIRE_MESSAGE(renewed.status == 200, renewed.body);
+  CHECK(renewed.json()["feed_url"] != feed_url);
+  CHECK(f.server.get("/v1/registrations/" + id, bearer(latest_token)).json()["feed_url"] ==
+        renewed.json()["feed_url"]);
+  CHECK(f.server.get("/v1/registrations/" + id, bearer(manage_token)).status == 401);
+  CHECK(f.server.get(path_of(renewed.json()["feed_url"].get<std::string>())).status == 200);
+
+  // In English for an English event; with an Idempotency-Key the 409 leaves no claim behind.
+  REQUIRE(f.register_as("seminar-en", "Zoë Smith", "zoe@example.org").status == 201);
+  const HeaderList keyed{{"Content-Type", "application/json"}, {"Idempotency-Key", "3f9b2c1e-zoe-second-try"}};
+  const std::string zoe = json({{"name", "Z"}, {"email", "zoe@example.org"}, {"consent", true}}).dump();
+  CHECK(f.server.request("POST", "/v1/events/seminar-en/registrations", zoe, keyed).status == 409);
+  CHECK(f.server.request("POST", "/v1/events/seminar-en/registrations", zoe, keyed).status == 409);
+  CHECK(f.sql("SELECT count(*) FROM idempotency_keys") == "0");
+  REQUIRE(sink.wait_for(5, 15s) == 5);
+  auto english = find_mail(read_all(sink), "zoe@example.org", "Your registration link: " + kTitle);
+  check_common(english, "Zoë Smith", "zoe@example.org");
+  CHECK(manage_token_in(english["text"].get<std::string>()).size() >= 4 + 43);
+  std::this_thread::sleep_for(300ms);
+  CHECK(sink.messages().size() == 5);
+}
+
 TEST_CASE("mail: an organiser's change reaches every participant, the confirmed with the updated invitation") {
   SmtpSink sink;
   ServerSettings settings;
@@ -571,7 +685,7 @@ TEST_CASE("mail: media requests — the press contact hears of one, the journali
   f.create_streamed_event("webbinarium", "sv", "on_request", kContacts);
 
   // Göran asks; his client retries with the same Idempotency-Key: one request, one message.
-  const HeaderList retry_key{{"Idempotency-Key", "media-goran-1"}};
+  const HeaderList retry_key{{"Idempotency-Key", "media-goran-1-9a4c2e71"}};
   auto asked = f.ask_media("webbinarium", "Göran Pettersson", "goran@example.se", retry_key);
   REQUIRE_MESSAGE(asked.status == 202, asked.body);
   auto again = f.ask_media("webbinarium", "Göran Pettersson", "goran@example.se", retry_key);

@@ -342,8 +342,17 @@ TEST_CASE("media requests: the requester cannot decide its own request, only fol
   CHECK(c.sql("SELECT status FROM media_requests WHERE id = '" + karin.id + "'") == "pending");
   CHECK_FALSE(c.view(karin.id, karin.token).json().contains("access"));
   // Nor can the token reach anything else.
-  CHECK(c.view(omar.id, karin.token).status == 403);
-  CHECK(c.decide(omar.id, karin.token, {{"status", "approved"}}).status == 403);
+  // Omar's id with Karin's token answers exactly as an id of no request does.
+  const auto foreign = c.view(omar.id, karin.token);
+  const auto unknown = c.view("00000000-0000-4000-8000-000000000000", karin.token);
+  CHECK(foreign.status == 404);
+  CHECK(foreign.body == unknown.body);
+  CHECK(foreign.header("Content-Type") == unknown.header("Content-Type"));
+  CHECK(c.decide(omar.id, karin.token, {{"status", "approved"}}).status == 404);
+  CHECK(c.decide("00000000-0000-4000-8000-000000000000", karin.token, {{"status", "approved"}}).status == 404);
+  CHECK(c.server.request("DELETE", "/v1/media-requests/" + omar.id, "", bearer(karin.token)).status == 404);
+  CHECK(c.server.get("/v1/media-requests/" + omar.id + "/history", bearer(karin.token)).status == 404);
+  CHECK(c.sql("SELECT status FROM media_requests WHERE id = '" + omar.id + "'") == "pending");
   CHECK(c.server.get("/v1/media-requests/" + karin.id + "/history", bearer(karin.token)).status == 403);
   CHECK(c.server.get(c.path, bearer(karin.token)).status == 401);  // a status token is no API key
   CHECK(c.view(karin.id, "evs_forged0123456789abcdefghijklmnopqrstuvwxyz0").status == 401);
@@ -428,10 +437,19 @@ TEST_CASE("media requests: the event's media policy decides") {
 
 TEST_CASE("media requests: one open request per address; fields are checked together") {
   Conference c;
-  must_ask(c, "Karin Ek", "karin.ek@sr.se");
-  auto again = c.ask("Karin Ek", "KARIN.EK@sr.se");
+  auto first = must_ask(c, "Karin Ek", "karin.ek@sr.se");
+  const std::string mail_before = c.sql("SELECT count(*) FROM mail_outbox");
+  auto again = c.ask("Karin Ek", "KARIN.EK@sr.se", {{"Idempotency-Key", "b1c2d3e4-karin-second-ask"}});
   CHECK(again.status == 409);
+  // Nothing of the open request (its id, its token) and nothing written: no row, no message,
+  // no claimed key.
+  CHECK(again.header("Content-Type") == "application/problem+json");
+  CHECK(again.header("Location").empty());
+  CHECK(again.body.find(first.id) == std::string::npos);
+  CHECK(again.body.find("evs_") == std::string::npos);
   CHECK(c.sql("SELECT count(*) FROM media_requests") == "1");
+  CHECK(c.sql("SELECT count(*) FROM mail_outbox") == mail_before);
+  CHECK(c.sql("SELECT count(*) FROM idempotency_keys") == "0");
   // At once from eight clients: one request, seven 409s.
   std::vector<HttpResponse> answers(8);
   std::vector<std::thread> threads;
@@ -504,7 +522,7 @@ TEST_CASE("media requests: an Idempotency-Key retry returns the first answer, ne
   Conference c;
   const std::string body =
       json({{"name", "Karin Ek"}, {"email", "karin.ek@sr.se"}, {"outlet", "Sveriges Radio Ekot"}}).dump();
-  const HeaderList headers{{"Content-Type", "application/json"}, {"Idempotency-Key", "press-karin-1"}};
+  const HeaderList headers{{"Content-Type", "application/json"}, {"Idempotency-Key", "press-karin-1-5b7e0c2d"}};
   auto first = c.server.request("POST", c.path, body, headers);
   REQUIRE_MESSAGE(first.status == 202, first.body);
   auto retry = c.server.request("POST", c.path, body, headers);
@@ -521,6 +539,30 @@ TEST_CASE("media requests: an Idempotency-Key retry returns the first answer, ne
       headers);
   CHECK(other.status == 422);
   CHECK(c.sql("SELECT count(*) FROM media_requests") == "1");
+}
+
+TEST_CASE("media requests: after ?erase=true a retry of the first request replays nothing of the journalist") {
+  Conference c;
+  const std::string body =
+      json({{"name", "Karin Ek"}, {"email", "karin.ek@sr.se"}, {"outlet", "Sveriges Radio Ekot"}}).dump();
+  const HeaderList headers{{"Content-Type", "application/json"}, {"Idempotency-Key", "c0ffee00-karin-erase-retry"}};
+  auto first = c.server.request("POST", c.path, body, headers);
+  REQUIRE_MESSAGE(first.status == 202, first.body);
+  const std::string id = first.json()["id"];
+  const std::string token = first.json()["status_token"];
+  auto erased = c.server.request("DELETE", "/v1/media-requests/" + id + "?erase=true", "", bearer(token));
+  REQUIRE_MESSAGE(erased.status == 204, erased.body);
+
+  auto retry = c.server.request("POST", c.path, body, headers);
+  CHECK(retry.status == 404);
+  CHECK(retry.header("Content-Type") == "application/problem+json");
+  for (const std::string& secret : {std::string("Karin"), std::string("karin.ek@sr.se"), token, id}) {
+    INFO(secret);
+    CHECK(retry.body.find(secret) == std::string::npos);
+  }
+  CHECK(c.sql("SELECT count(*) FROM media_requests") == "1");
+  CHECK(c.sql("SELECT status || '/' || length(response) || '/' || length(request_hash) FROM idempotency_keys") ==
+        "410/0/0");
 }
 
 TEST_CASE("media requests: public POSTs are rate-limited per client address") {
@@ -615,7 +657,7 @@ TEST_CASE("media requests: the journalist renews a leaked feed link; the old one
   CHECK(by_organiser.header("Content-Type") == "application/problem+json");
   CHECK(c.server.request("POST", target, "", bearer(c.forum_key)).status == 403);
   auto other = must_ask(c, "Olle Berg", "olle@tt.se");
-  CHECK(c.server.request("POST", target, "", bearer(other.token)).status == 403);
+  CHECK(c.server.request("POST", target, "", bearer(other.token)).status == 404);
   CHECK(c.sql("SELECT version FROM media_requests WHERE id = '" + karin.id + "'") == version_before);
   CHECK(c.server.get(old_feed).status == 200);
 

@@ -313,15 +313,28 @@ TEST_CASE("registrations: a participant's token reaches its own registration and
   CHECK(own.header("Cache-Control") == "no-store");
   CHECK_FALSE(own.json().contains("manage_token"));
 
-  CHECK(s.server.get(bo_url, bearer(anna_token)).status == 403);
-  CHECK(s.server
-            .request("PATCH", bo_url, R"({"needs": "x"})",
-                     with(bearer(anna_token), "Content-Type", "application/merge-patch+json"))
-            .status == 403);
-  CHECK(s.server.request("DELETE", bo_url, "", bearer(anna_token)).status == 403);
+  // Bo's id with Anna's token answers exactly as an id of nobody does: Anna cannot tell
+  // other registrations' ids from made-up ones.
+  const std::string nobody_url = "/v1/registrations/00000000-0000-4000-8000-000000000000";
+  const auto foreign = s.server.get(bo_url, bearer(anna_token));
+  const auto unknown = s.server.get(nobody_url, bearer(anna_token));
+  CHECK(foreign.status == 404);
+  CHECK(unknown.status == 404);
+  CHECK(foreign.body == unknown.body);
+  CHECK(foreign.header("Content-Type") == unknown.header("Content-Type"));
+  for (const std::string& url : {bo_url, nobody_url}) {
+    CHECK(s.server
+              .request("PATCH", url, R"({"needs": "x"})",
+                       with(bearer(anna_token), "Content-Type", "application/merge-patch+json"))
+              .status == 404);
+    CHECK(s.server.request("DELETE", url, "", bearer(anna_token)).status == 404);
+    CHECK(s.server.request("POST", url + "/feed-token", "", bearer(anna_token)).status == 404);
+    CHECK(s.server.get(url + "/invite.ics", bearer(anna_token)).status == 404);
+  }
   CHECK(s.server.get(bo_url).status == 401);
+  // A token of no registration: 401 whatever the id.
   CHECK(s.server.get(bo_url, bearer("evm_forged0123456789abcdefghijklmnopqrstuvwxyz0")).status == 401);
-  CHECK(s.server.get("/v1/registrations/00000000-0000-4000-8000-000000000000", bearer(anna_token)).status == 404);
+  CHECK(s.server.get(nobody_url, bearer("evm_forged0123456789abcdefghijklmnopqrstuvwxyz0")).status == 401);
   // The token is no API key: the organiser's list stays closed to it.
   CHECK(s.server.get(s.path, bearer(anna_token)).status == 401);
   // Organisers: their own event's registrations only.
@@ -383,7 +396,7 @@ TEST_CASE("registrations: an Idempotency-Key retry returns the first answer, nev
   CHECK(s.sql("SELECT count(*) FROM registrations") == "1");
 
   // Concurrent retries of one key: still one record.
-  const HeaderList racing{{"Content-Type", "application/json"}, {"Idempotency-Key", "race-1"}};
+  const HeaderList racing{{"Content-Type", "application/json"}, {"Idempotency-Key", "race-1-7f3e9a0c-bo-berg"}};
   const std::string bo = json({{"name", "Bo Berg"}, {"email", "bo@example.se"}, {"consent", true}}).dump();
   std::vector<HttpResponse> answers(8);
   std::vector<std::thread> threads;
@@ -397,6 +410,84 @@ TEST_CASE("registrations: an Idempotency-Key retry returns the first answer, nev
   }
   CHECK(ids.size() == 1);
   CHECK(s.sql("SELECT count(*) FROM registrations WHERE email = 'bo@example.se'") == "1");
+}
+
+TEST_CASE("registrations: an Idempotency-Key must be 16-255 visible ASCII characters; a bad one writes nothing") {
+  Seminar s({}, 10, true);
+  const std::string body = json({{"name", "Anna Andersson"}, {"email", "anna@example.se"}, {"consent", true}}).dump();
+  for (const std::string& bad : {std::string("1"), std::string("retry-1"), std::string(15, 'k'), std::string(256, 'k'),
+                                 std::string("7c1d6f0e anna retry"), std::string("7c1d6f0e-anna-r\xc3\xa4try")}) {
+    INFO(bad);
+    auto refused = s.server.request("POST", s.path, body, {{"Content-Type", "application/json"}, {"Idempotency-Key", bad}});
+    CHECK(refused.status == 400);
+    CHECK(refused.header("Content-Type") == "application/problem+json");
+    CHECK(refused.json()["detail"].get<std::string>().find("16-255 visible ASCII characters") != std::string::npos);
+  }
+  CHECK(s.sql("SELECT count(*) FROM registrations") == "0");
+  CHECK(s.sql("SELECT count(*) FROM idempotency_keys") == "0");
+  CHECK(s.sql("SELECT count(*) FROM mail_outbox") == "0");
+  // 16 and 255 characters, and a UUID, are good keys.
+  for (const std::string& good : {std::string(16, 'k'), std::string(255, 'm'),
+                                  std::string("6b0e4f7a-2c1d-4e9b-8a3f-5d7c9e1b2a40")}) {
+    const std::string email = "p" + std::to_string(good.size()) + "@example.se";
+    auto ok = s.server.request("POST", s.path, json({{"name", "P"}, {"email", email}, {"consent", true}}).dump(),
+                               {{"Content-Type", "application/json"}, {"Idempotency-Key", good}});
+    CHECK_MESSAGE(ok.status == 201, ok.body);
+  }
+  CHECK(s.sql("SELECT count(*) FROM idempotency_keys") == "3");
+}
+
+TEST_CASE("registrations: after ?erase=true a retry of the first request replays nothing of the erased person") {
+  Seminar s({}, 10, true);
+  const std::string body = json({{"name", "Anna Andersson"}, {"email", "anna@example.se"}, {"consent", true}}).dump();
+  const HeaderList headers{{"Content-Type", "application/json"}, {"Idempotency-Key", "5d2e8a41-anna-erase-retry"}};
+  auto first = s.server.request("POST", s.path, body, headers);
+  REQUIRE_MESSAGE(first.status == 201, first.body);
+  const std::string id = first.json()["id"];
+  const std::string token = first.json()["manage_token"];
+  CHECK(s.sql("SELECT count(*) FROM idempotency_keys WHERE record_id = '" + id + "'") == "1");
+  // Bo's answer, and one stored before schema/017 (no record_id) for another event's route,
+  // and one of a media request.
+  auto bo = s.server.request("POST", s.path,
+                             json({{"name", "Bo Berg"}, {"email", "bo@example.se"}, {"consent", true}}).dump(),
+                             {{"Content-Type", "application/json"}, {"Idempotency-Key", "0a9d7c55-bo-keeps-his"}});
+  REQUIRE(bo.status == 201);
+  s.server.database().exec(
+      "INSERT INTO idempotency_keys (scope, key_hash, request_hash, status, response) VALUES "
+      "('POST /v1/events/ett-annat/registrations', '\\x01', '\\x02', 201, '\\x03'), "
+      "('POST /v1/events/ett-annat/media-requests', '\\x04', '\\x05', 202, '\\x06')");
+
+  auto erased = s.server.request("DELETE", "/v1/registrations/" + id + "?erase=true", "", bearer(token));
+  REQUIRE_MESSAGE(erased.status == 204, erased.body);
+
+  // The retry: no name, address, token or id of Anna's, and no new registration.
+  auto retry = s.server.request("POST", s.path, body, headers);
+  CHECK(retry.status == 404);
+  CHECK(retry.header("Content-Type") == "application/problem+json");
+  CHECK(retry.header("Idempotent-Replayed").empty());
+  for (const std::string& secret : {std::string("Anna"), std::string("anna@example.se"), token, id}) {
+    INFO(secret);
+    CHECK(retry.body.find(secret) == std::string::npos);
+  }
+  CHECK(retry.json()["detail"].get<std::string>().find("erased") != std::string::npos);
+  CHECK(s.sql("SELECT count(*) FROM registrations") == "2");
+  // What is left of the answer: a tombstone without the sealed answer or the body's hash.
+  CHECK(s.sql("SELECT status || '/' || length(response) || '/' || length(request_hash) FROM idempotency_keys "
+              "WHERE record_id = '" + id + "'") == "410/0/0");
+  // The unlinked registration answer from before the migration is gone; Bo's and the media
+  // request's stay.
+  CHECK(s.sql("SELECT count(*) FROM idempotency_keys WHERE record_id IS NULL AND scope LIKE '%/registrations'") ==
+        "0");
+  CHECK(s.sql("SELECT count(*) FROM idempotency_keys WHERE scope LIKE '%/media-requests'") == "1");
+  auto bo_retry = s.server.request("POST", s.path,
+                                   json({{"name", "Bo Berg"}, {"email", "bo@example.se"}, {"consent", true}}).dump(),
+                                   {{"Content-Type", "application/json"}, {"Idempotency-Key", "0a9d7c55-bo-keeps-his"}});
+  CHECK(bo_retry.status == 201);
+  CHECK(bo_retry.header("Idempotent-Replayed") == "true");
+  // A new key registers Anna again.
+  auto anew = s.server.request("POST", s.path, body,
+                               {{"Content-Type", "application/json"}, {"Idempotency-Key", "e7b1f3a2-anna-again"}});
+  CHECK_MESSAGE(anew.status == 201, anew.body);
 }
 
 TEST_CASE("registrations: erasure leaves no personal data in the database") {
@@ -640,7 +731,7 @@ TEST_CASE("registrations: personal feeds carry the stream for confirmed seats on
   CHECK(has_line_starting(request.body, "ATTENDEE;CN=Anna Andersson"));
   CHECK(run_ics_checker(request.body).status == 0);
   CHECK(s.server.get(invite, bearer(s.fyrbodal_key)).status == 200);
-  CHECK(s.server.get(invite, bearer(bo["manage_token"])).status == 403);
+  CHECK(s.server.get(invite, bearer(bo["manage_token"])).status == 404);
   CHECK(s.server.get(invite).status == 401);
 
   // Anna cancels: her feed says so, her invitation becomes a CANCEL, Bo gets the seat and the stream.

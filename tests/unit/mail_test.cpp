@@ -61,7 +61,7 @@ TEST_CASE("mail: every kind has Swedish and English templates that render with t
   const std::vector<std::string> kinds{"registration_confirmed", "registration_waitlisted", "registration_promoted",
                                        "registration_cancelled", "event_changed",           "event_cancelled",
                                        "media_request_received", "media_request_approved",  "media_request_rejected",
-                                       "media_request_revoked",  "media_request_withdrawn"};
+                                       "media_request_revoked",  "media_request_withdrawn", "registration_link_resent"};
   Values values;
   for (const char* name : {"name", "event_title", "event_when", "event_where", "event_url", "organiser_name",
                            "registration_url", "manage_token", "feed_url", "webcal_url", "position", "note",

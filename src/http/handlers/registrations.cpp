@@ -68,7 +68,8 @@ boost::asio::awaitable<services::RegistrationAccess> access_of(RequestContext& c
 }
 
 std::optional<std::string> feed_token_of(const services::RegistrationAccess& access, const domain::Registration& r,
-                                         bool by_participant) {
+                                         bool by_participant, bool by_resent_token = false) {
+  if (by_resent_token) return std::nullopt;  // derived from the first token, not this one
   if (!by_participant || !access.manage_token) return std::nullopt;
   return services::feed_token_for(*access.manage_token, r.feed_generation);
 }
@@ -157,7 +158,7 @@ boost::asio::awaitable<Response> get_registration(RequestContext& context) {
     co_return response;
   }
   co_return registration_response(context, 200, view.registration,
-                                  feed_token_of(access, view.registration, view.by_participant));
+                                  feed_token_of(access, view.registration, view.by_participant, view.by_resent_token));
 }
 
 boost::asio::awaitable<Response> patch_registration(RequestContext& context) {
@@ -173,7 +174,7 @@ boost::asio::awaitable<Response> patch_registration(RequestContext& context) {
   };
   auto view = co_await services::patch_registration(context.backend.db, context.param("id"), access, change);
   co_return registration_response(context, 200, view.registration,
-                                  feed_token_of(access, view.registration, view.by_participant));
+                                  feed_token_of(access, view.registration, view.by_participant, view.by_resent_token));
 }
 
 boost::asio::awaitable<Response> delete_registration(RequestContext& context) {
