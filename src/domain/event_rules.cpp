@@ -14,7 +14,12 @@ constexpr std::size_t kMaxShortText = 200;
 constexpr std::size_t kMaxPhone = 50;
 constexpr const char* kUnsupportedRange = "must lie between the years 1900 and 2037";
 
-void check_times(Validator& v, const Event& e) {
+void check_times(Validator& v, const Event& e, const FieldSet& unreadable) {
+  // Which of the pairs applies depends on all_day.
+  if (unreadable.covers("all_day")) return;
+  // An instant written with an offset the zone does not have was reported by the reader:
+  // not compared again.
+  auto readable = [&unreadable](std::string_view field) { return !unreadable.covers(field); };
   if (!e.all_day) {
     v.check(!e.starts_on, "starts_on", "must be absent unless all_day is true");
     v.check(!e.ends_on, "ends_on", "must be absent unless all_day is true");
@@ -22,7 +27,9 @@ void check_times(Validator& v, const Event& e) {
     const bool has_end = v.check(e.ends_at.has_value(), "ends_at", "is required unless all_day is true");
     const bool start_ok = has_start && v.check(is_supported_instant(*e.starts_at), "starts_at", kUnsupportedRange);
     const bool end_ok = has_end && v.check(is_supported_instant(*e.ends_at), "ends_at", kUnsupportedRange);
-    if (start_ok && end_ok) v.check(*e.starts_at < *e.ends_at, "ends_at", "must be after starts_at");
+    if (start_ok && end_ok && readable("starts_at") && readable("ends_at")) {
+      v.check(*e.starts_at < *e.ends_at, "ends_at", "must be after starts_at");
+    }
   } else {
     v.check(!e.starts_at, "starts_at", "must be absent when all_day is true (use starts_on)");
     v.check(!e.ends_at, "ends_at", "must be absent when all_day is true (use ends_on)");
@@ -31,7 +38,9 @@ void check_times(Validator& v, const Event& e) {
     const bool start_ok = has_start && v.check(is_supported_date(*e.starts_on), "starts_on", kUnsupportedRange);
     const bool end_ok = has_end && v.check(is_supported_date(*e.ends_on), "ends_on", kUnsupportedRange);
     // ends_on is inclusive, so a one-day event has starts_on == ends_on.
-    if (start_ok && end_ok) v.check(*e.starts_on <= *e.ends_on, "ends_on", "must not be before starts_on");
+    if (start_ok && end_ok && readable("starts_on") && readable("ends_on")) {
+      v.check(*e.starts_on <= *e.ends_on, "ends_on", "must not be before starts_on");
+    }
   }
 }
 
@@ -102,7 +111,7 @@ std::optional<std::pair<Instant, Instant>> try_event_interval(const Event& e) {
 
 }  // namespace
 
-std::vector<FieldError> check_event(const Event& e) {
+std::vector<FieldError> check_event(const Event& e, const FieldSet& unreadable) {
   Validator v;
   v.slug("slug", e.slug);
   v.text("title", e.title, 1, kMaxTitleLength);
@@ -110,13 +119,15 @@ std::vector<FieldError> check_event(const Event& e) {
   v.optional_text("description", e.description, kMaxEventDescriptionLength);
   v.language("language", e.language);
   v.timezone("timezone", e.timezone);
-  check_times(v, e);
+  check_times(v, e, unreadable);
 
-  if (e.format != EventFormat::online) {
+  // What the format asks for, when the format could be read.
+  const bool format_known = !unreadable.covers("format");
+  if (format_known && e.format != EventFormat::online) {
     v.check(e.venue.has_value(), "venue", "is required unless format is online");
   }
   if (e.venue) check_venue(v, *e.venue);
-  if (e.format == EventFormat::online || e.format == EventFormat::hybrid) {
+  if (format_known && (e.format == EventFormat::online || e.format == EventFormat::hybrid)) {
     v.check(e.online.has_value(), "online", "is required when format is online or hybrid");
   }
   if (e.online) check_online(v, *e.online);
@@ -131,11 +142,15 @@ std::vector<FieldError> check_event(const Event& e) {
   check_tags(v, e.tags);
 
   if (e.capacity) v.check(*e.capacity >= 0, "capacity", "must be 0 or more (null means unlimited)");
-  if (e.registration_opens_at && e.registration_closes_at) {
+  if (e.registration_opens_at && e.registration_closes_at && !unreadable.covers("registration_opens_at") &&
+      !unreadable.covers("registration_closes_at")) {
     v.check(*e.registration_opens_at < *e.registration_closes_at, "registration_closes_at",
             "must be after registration_opens_at");
   }
-  return v.take();
+  // A rule about a field the reader refused would only repeat it (its value is a default).
+  std::vector<FieldError> errors = v.take();
+  std::erase_if(errors, [&unreadable](const FieldError& f) { return unreadable.covers(f.field); });
+  return errors;
 }
 
 bool is_visible_to(const Event& e, const Caller& caller) {
@@ -185,7 +200,7 @@ std::pair<Instant, Instant> event_interval(const Event& e) {
   return {start_of_day(*e.starts_on, e.timezone), start_of_day(next_day(*e.ends_on), e.timezone)};
 }
 
-std::vector<FieldError> check_session(const Session& s, const Event& e) {
+std::vector<FieldError> check_session(const Session& s, const Event& e, const FieldSet& unreadable) {
   Validator v;
   v.text("title", s.title, 1, kMaxTitleLength);
   v.optional_text("description", s.description, kMaxEventDescriptionLength);
@@ -201,16 +216,22 @@ std::vector<FieldError> check_session(const Session& s, const Event& e) {
     }
   }
 
-  if (!v.check(s.starts_at < s.ends_at, "ends_at", "must be after starts_at")) return v.take();
+  const bool start_known = !unreadable.covers("starts_at");
+  const bool end_known = !unreadable.covers("ends_at");
+  if (start_known && end_known && !v.check(s.starts_at < s.ends_at, "ends_at", "must be after starts_at")) {
+    return v.take();
+  }
   // An event stored without usable times cannot pass check_event; there is then nothing
   // to compare with, and the session's own checks are all that can be said.
   if (const auto interval = try_event_interval(e)) {
-    if (v.check(s.starts_at >= interval->first, "starts_at", "must not be before the event starts")) {
+    if (start_known && v.check(s.starts_at >= interval->first, "starts_at", "must not be before the event starts")) {
       v.check(s.starts_at < interval->second, "starts_at", "must be before the event ends");
     }
-    v.check(s.ends_at <= interval->second, "ends_at", "must not be after the event ends");
+    if (end_known) v.check(s.ends_at <= interval->second, "ends_at", "must not be after the event ends");
   }
-  return v.take();
+  std::vector<FieldError> errors = v.take();
+  std::erase_if(errors, [&unreadable](const FieldError& f) { return unreadable.covers(f.field); });
+  return errors;
 }
 
 RegistrationWindow registration_window(const Event& e, Instant now) {

@@ -11,6 +11,7 @@
 #include "domain/event.hpp"
 #include "domain/session.hpp"
 #include "domain/time.hpp"
+#include "domain/validation.hpp"
 
 namespace eventd::domain {
 
@@ -26,7 +27,11 @@ inline constexpr std::size_t kMaxSessionSpeakers = 50;  // speaker_ids of one se
 // Every field rule of an event, as FieldErrors (empty = valid). Run it on the complete
 // event, after defaults are applied (a slug made from the title, language "sv") and, for a
 // PATCH, after the merge: several rules relate fields to each other.
-std::vector<FieldError> check_event(const Event& e);
+// `unreadable`: fields the reader already refused (their value in `e` is a default). Their
+// own rules are left out, and so are the rules that need them: the times without a readable
+// all_day, venue and online without a readable format, an order of two instants one of
+// which is unreadable. Everything else is still checked, so one 422 says it all.
+std::vector<FieldError> check_event(const Event& e, const FieldSet& unreadable = {});
 
 // Statuses everybody may see; a draft only its organiser (and admins) may see.
 constexpr bool is_public_status(EventStatus s) { return s != EventStatus::draft; }
@@ -86,8 +91,9 @@ constexpr bool overlaps(Instant a_start, Instant a_end, Instant b_start, Instant
   return a_start < b_end && b_start < a_end;
 }
 
-// A session: title, starts_at < ends_at, and lying inside the event's interval.
-std::vector<FieldError> check_session(const Session& s, const Event& e);
+// A session: title, starts_at < ends_at, and lying inside the event's interval. A time in
+// `unreadable` is not compared with anything (the other one still is, with the event).
+std::vector<FieldError> check_session(const Session& s, const Event& e, const FieldSet& unreadable = {});
 
 // Seats left, or nullopt when capacity is unlimited; never negative.
 constexpr std::optional<int> capacity_left(std::optional<int> capacity, int confirmed) {

@@ -369,6 +369,25 @@ void Validator::append(std::vector<FieldError> more) {
   for (FieldError& e : more) errors_.push_back(std::move(e));
 }
 
+void Validator::append_unreported(std::vector<FieldError> more) {
+  const FieldSet reported(errors_);
+  for (FieldError& e : more) {
+    if (!reported.covers(e.field)) errors_.push_back(std::move(e));
+  }
+}
+
+FieldSet::FieldSet(const std::vector<FieldError>& errors) {
+  for (const auto& e : errors) fields_.insert(e.field);
+}
+
+bool FieldSet::covers(std::string_view field) const {
+  if (fields_.contains(field)) return true;
+  for (std::size_t i = 0; i < field.size(); ++i) {
+    if ((field[i] == '.' || field[i] == '[') && fields_.contains(field.substr(0, i))) return true;
+  }
+  return false;
+}
+
 bool Validator::text(std::string_view field, std::string_view value, std::size_t min_chars, std::size_t max_chars) {
   if (!is_valid_utf8(value)) return check(false, field, "must be valid UTF-8");
   if (has_forbidden_control(value)) return check(false, field, "must not contain control characters");

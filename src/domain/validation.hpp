@@ -2,7 +2,9 @@
 // Field checks shared by every resource, and a collector so a handler can report all the
 // problems of a request in one 422 instead of making the client fix them one at a time.
 #include <cstddef>
+#include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +59,23 @@ std::string slugify(std::string_view title);
 
 // --- the collector ----------------------------------------------------------------------------
 
+// Fields already found wrong, so that a request gets one error per field and no follow-up
+// errors: a rule about a covered field is not reported again, and a rule that needs the
+// value of a covered field (ends_at after starts_at, a venue for a physical format) is not
+// checked at all, since that value is not the one the client meant.
+class FieldSet {
+ public:
+  FieldSet() = default;
+  explicit FieldSet(const std::vector<FieldError>& errors);
+  void insert(std::string field) { fields_.insert(std::move(field)); }
+  // `field` itself, or a field it lies in: "venue" covers "venue.city", "tags" covers "tags[2]".
+  bool covers(std::string_view field) const;
+  bool empty() const noexcept { return fields_.empty(); }
+
+ private:
+  std::set<std::string, std::less<>> fields_;
+};
+
 // Gathers FieldErrors. Each check adds at most one error and returns whether the value
 // passed, so callers can skip dependent checks. Field names are dotted paths ("venue.city",
 // "contacts[0].email").
@@ -66,6 +85,9 @@ class Validator {
   // Adds `message` for `field` unless `ok`.
   bool check(bool ok, std::string_view field, std::string_view message);
   void append(std::vector<FieldError> more);
+  // Appends the errors of `more` whose field no collected error covers (see FieldSet): the
+  // findings of a later stage (the domain rules) after those of an earlier one (reading).
+  void append_unreported(std::vector<FieldError> more);
 
   // Text: valid UTF-8 and [min, max] code points. `min` > 0 makes it required.
   bool text(std::string_view field, std::string_view value, std::size_t min_chars, std::size_t max_chars);

@@ -1,5 +1,8 @@
 #include "http/dispatch.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include "common/log.hpp"
 #include "domain/error.hpp"
 #include "http/context.hpp"
@@ -11,6 +14,25 @@ namespace eventd::http {
 
 boost::asio::awaitable<Dispatched> dispatch(const Router& router, const CorsPolicy& cors, Backend& backend,
                                             const Request& request, const std::string& request_id) {
+  // The server leaves the path empty for a request-target it cannot use (http/target.hpp).
+  if (request.path.empty()) {
+    co_return Dispatched{problem(400,
+                                 "The request target must be a path such as /v1/events, or an absolute http(s) URL "
+                                 "such as http://events.example/v1/events."),
+                         "unmatched",
+                         {}};
+  }
+  // OPTIONS * asks about the server as a whole (RFC 9110 9.3.7): every method some route has.
+  if (request.path == "*") {
+    Response response;
+    response.status = 204;
+    std::vector<Method> methods;
+    for (const auto& route : router.routes()) {
+      if (std::find(methods.begin(), methods.end(), route.method) == methods.end()) methods.push_back(route.method);
+    }
+    response.headers.set("Allow", allow_header(methods));
+    co_return Dispatched{std::move(response), "unmatched", {}};
+  }
   RouteMatch match = router.match(request.method, request.path);
   if (match.bad_path) co_return Dispatched{problem(400, "The path has a malformed percent-escape."), "unmatched", {}};
   if (match.allowed.empty()) {

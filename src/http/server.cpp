@@ -31,6 +31,7 @@
 #include "http/metrics.hpp"
 #include "http/problem.hpp"
 #include "http/router.hpp"
+#include "http/target.hpp"
 
 namespace eventd::http {
 
@@ -99,11 +100,16 @@ Request to_request(bhttp::request<bhttp::string_body>&& message) {
   Request request;
   request.method = parse_method(message.method_string());
   request.target = std::string(message.target());
-  auto question = request.target.find('?');
-  request.path = request.target.substr(0, question);
-  if (question != std::string::npos) request.query = request.target.substr(question + 1);
   for (const auto& field : message) {
     request.headers.add(std::string(field.name_string()), std::string(field.value()));
+  }
+  // Origin-form as sent; absolute-form ("GET http://host/healthz", from a proxy) as its path
+  // and query, its authority replacing Host (RFC 9112 3.2.2). Any other form leaves the path
+  // empty, which dispatch answers with 400 (and the log shows no part of the target).
+  if (auto parts = split_target(request.method, request.target)) {
+    request.path = std::move(parts->path);
+    request.query = std::move(parts->query);
+    if (!parts->authority.empty()) request.headers.set("Host", std::move(parts->authority));
   }
   request.body = std::move(message.body());
   return request;

@@ -4,6 +4,7 @@
 
 #include "db/organisation_repository.hpp"
 #include "domain/error.hpp"
+#include "domain/validation.hpp"
 #include "services/database.hpp"
 #include "services/secrets.hpp"
 
@@ -20,19 +21,25 @@ CreatedApiKey create_api_key(soci::session& session, const NewApiKey& request) {
   key.name = request.name;
   key.role = request.role;
   soci::transaction tx(session);
-  if (request.organisation) {
+  domain::Validator errors;
+  errors.append(request.errors);
+  // Whether organisation_id belongs depends on the role: nothing to say without one.
+  const bool role_known = !domain::FieldSet(request.errors).covers("role");
+  if (request.organisation && role_known) {
     if (request.role == domain::Role::organiser) {
-      auto organisation = db::find_organisation(session, *request.organisation);
-      if (!organisation) {
-        throw domain::validation({{"organisation_id", "names no organisation: \"" + *request.organisation + "\""}});
+      if (auto organisation = db::find_organisation(session, *request.organisation)) {
+        key.organisation_id = organisation->id;
+      } else {
+        errors.add("organisation_id", "names no organisation: \"" + *request.organisation + "\"");
       }
-      key.organisation_id = organisation->id;
     } else {
       key.organisation_id = *request.organisation;  // check_api_key refuses it for an admin key
     }
   }
-  auto errors = domain::check_api_key(key);
-  if (!errors.empty()) throw domain::validation(std::move(errors));
+  auto rule_errors = domain::check_api_key(key);
+  if (!role_known) std::erase_if(rule_errors, [](const auto& e) { return e.field == "organisation_id"; });
+  errors.append_unreported(std::move(rule_errors));
+  errors.throw_if_any();
 
   CreatedApiKey created;
   created.key = new_secret("evk_");

@@ -22,6 +22,9 @@ struct NewApiKey {
   std::string name;
   domain::Role role = domain::Role::organiser;
   std::optional<std::string> organisation;  // id or slug; required exactly for organiser keys
+  // What reading the request found (http/dto): reported with the service's findings in one
+  // 422; the fields named here hold defaults, so rules about them or needing them are skipped.
+  std::vector<domain::FieldError> errors;
 };
 
 struct CreatedApiKey {

@@ -46,15 +46,18 @@ void default_slug(domain::Event& e) {
   if (e.slug.empty()) e.slug = domain::slugify(e.title);
 }
 
-// check_event plus the reference errors, in one 422.
-void validate(const domain::Event& e, domain::Validator& errors) {
-  auto rule_errors = domain::check_event(e);
+// What reading found, the reference errors and check_event, in one 422.
+void validate(const domain::Event& e, const domain::FieldSet& unreadable, domain::Validator& errors) {
+  auto rule_errors = domain::check_event(e, unreadable);
   if (e.slug.empty()) {
-    // slugify found nothing usable in the title (e.g. another script): say what to do.
+    // slugify found nothing usable in the title (e.g. another script): say what to do,
+    // unless the title itself is what is wrong.
     std::erase_if(rule_errors, [](const domain::FieldError& f) { return f.field == "slug"; });
-    errors.add("slug", "is required when the title gives no usable slug (use a-z, 0-9 and -)");
+    if (!unreadable.covers("title") && !unreadable.covers("slug")) {
+      errors.add("slug", "is required when the title gives no usable slug (use a-z, 0-9 and -)");
+    }
   }
-  errors.append(std::move(rule_errors));
+  errors.append_unreported(std::move(rule_errors));
   errors.throw_if_any();
 }
 
@@ -71,20 +74,25 @@ void require_may_manage(const domain::Event& e, const domain::Caller& caller) {
 
 }  // namespace
 
-boost::asio::awaitable<domain::Event> create_event(Database& db, const domain::Caller& caller, domain::Event draft) {
+boost::asio::awaitable<domain::Event> create_event(Database& db, const domain::Caller& caller, EventDraft draft) {
   require_authenticated(caller);
   co_return co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
-    domain::Validator errors;
-    resolve_organisations(s, draft, errors);
+    domain::Event& event = draft.event;
+    const domain::FieldSet unreadable(draft.errors);
+    domain::Validator references;
+    resolve_organisations(s, event, references);
     // A known organisation that the key does not act for: 403 before any other 422.
-    if (errors.ok() && !caller.can_manage(draft.organiser_id)) {
+    if (references.ok() && !unreadable.covers("organiser_id") && !caller.can_manage(event.organiser_id)) {
       throw Error(ErrorCode::forbidden, "Your key may only create events of its own organisation.");
     }
-    default_slug(draft);
-    draft.sequence = 0;
-    validate(draft, errors);
-    domain::Event stored = db::insert_event(s, draft);
+    domain::Validator errors;
+    errors.append(draft.errors);
+    errors.append_unreported(references.take());
+    default_slug(event);
+    event.sequence = 0;
+    validate(event, unreadable, errors);
+    domain::Event stored = db::insert_event(s, event);
     tx.commit();
     return stored;
   });
@@ -152,19 +160,26 @@ boost::asio::awaitable<domain::Event> update_event(Database& db, const domain::C
     require_may_manage(*current, caller);
     precondition(*current);
 
-    domain::Event next = change(*current);
-    domain::Validator errors;
-    resolve_organisations(s, next, errors);
-    if (errors.ok() && next.organiser_id != current->organiser_id && !caller.is_admin()) {
+    EventDraft draft = change(*current);
+    domain::Event& next = draft.event;
+    const domain::FieldSet unreadable(draft.errors);
+    domain::Validator references;
+    resolve_organisations(s, next, references);
+    if (references.ok() && !unreadable.covers("organiser_id") && next.organiser_id != current->organiser_id &&
+        !caller.is_admin()) {
       throw Error(ErrorCode::forbidden, "Only an admin may move an event to another organiser.");
     }
-    if (!domain::can_change_status(current->status, next.status)) {
+    // (A status that could not be read is a 422 below, not this 409.)
+    if (!unreadable.covers("status") && !domain::can_change_status(current->status, next.status)) {
       throw domain::conflict("A " + std::string(domain::to_string(current->status)) +
                              " event cannot go back to draft: subscribers would lose it without a word. "
                              "Cancel it with {\"status\": \"cancelled\"} instead.");
     }
+    domain::Validator errors;
+    errors.append(draft.errors);
+    errors.append_unreported(references.take());
     default_slug(next);
-    validate(next, errors);
+    validate(next, unreadable, errors);
 
     next.id = current->id;
     next.version = current->version;

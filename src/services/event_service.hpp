@@ -36,9 +36,19 @@ struct EventPage {
   std::optional<std::pair<long long, std::string>> next;  // the last item's sort key, when there is more
 };
 
-// `draft.organiser_id` and `partner_ids` may be ids or slugs; the slug is made from the title
-// when empty. 401/403/409/422 as openapi.yaml says.
-boost::asio::awaitable<domain::Event> create_event(Database& db, const domain::Caller& caller, domain::Event draft);
+// An event as the client sent it, read and type-checked (http/dto) but not yet checked by
+// the rules: organiser_id and partner_ids as given (ids or slugs), the slug possibly empty.
+struct EventDraft {
+  domain::Event event;
+  // What reading found (wrong types, malformed values, offsets that are not the zone's,
+  // unknown members): reported together with the service's own findings in one 422. The
+  // fields named here hold defaults, so the rules about them, or needing them, are skipped.
+  std::vector<domain::FieldError> errors;
+};
+
+// `draft.event.organiser_id` and `partner_ids` may be ids or slugs; the slug is made from the
+// title when empty. 401/403/409/422 as openapi.yaml says.
+boost::asio::awaitable<domain::Event> create_event(Database& db, const domain::Caller& caller, EventDraft draft);
 
 // 404 also for a draft the caller may not see.
 boost::asio::awaitable<domain::Event> get_event(Database& db, const domain::Caller& caller, std::string id_or_slug);
@@ -49,8 +59,8 @@ boost::asio::awaitable<EventPage> list_events(Database& db, const domain::Caller
 // client's If-Match no longer matches.
 using EventPrecondition = std::function<void(const domain::Event& current)>;
 // Called inside the transaction: the current event → the changed one (the HTTP layer's
-// JSON Merge Patch); throws domain::validation for type errors.
-using EventChange = std::function<domain::Event(const domain::Event& current)>;
+// JSON Merge Patch), read like a create.
+using EventChange = std::function<EventDraft(const domain::Event& current)>;
 
 boost::asio::awaitable<domain::Event> update_event(Database& db, const domain::Caller& caller, std::string id_or_slug,
                                                    EventPrecondition precondition, EventChange change,

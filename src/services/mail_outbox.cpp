@@ -196,7 +196,6 @@ void enqueue_registration_message(soci::session& s, const MailContext& context, 
   if (invitation.registration.waitlist_position) {
     out.values["position"] = std::to_string(*invitation.registration.waitlist_position);
   }
-  // A waitlisted participant has no seat to put in a calendar yet.
   const bool seat = invitation.registration.status != domain::RegistrationStatus::waitlisted;
   // A waitlisted participant has no seat to put in a calendar yet; a resent link is only that.
   const bool attach = kind != MailKind::registration_waitlisted && kind != MailKind::registration_link_resent &&

@@ -85,9 +85,20 @@ void validate(const MediaRequestDraft& draft) {
   v.throw_if_any();
 }
 
-void validate_note(const std::optional<std::string>& note) {
+// The decision's fields, all at once: what reading found, the note's length, and that only
+// an organiser writes a note.
+void validate_decision(const MediaDecisionInput& input, bool by_requester) {
   domain::Validator v;
-  v.optional_text("note", note, domain::kMaxMediaNoteLength);
+  v.append(input.errors);
+  const domain::FieldSet unreadable(input.errors);
+  if (!unreadable.covers("note")) {
+    if (v.optional_text("note", input.note, domain::kMaxMediaNoteLength) && by_requester && input.note) {
+      v.add("note", "only an organiser writes a note");
+    }
+  }
+  if (v.errors().size() == 1 && v.errors().front().message == "only an organiser writes a note") {
+    throw Error(ErrorCode::validation, "A note is the organiser's message to the requester.", v.take());
+  }
   v.throw_if_any();
 }
 
@@ -173,15 +184,14 @@ boost::asio::awaitable<MediaRequestView> decide_media_request(Database& db, std:
     const bool by_requester = authorise(s, record, access);
     const domain::MediaRequest& current = record.request;
     const MediaActor actor = actor_of(access, by_requester);
-    if (auto refusal = domain::transition_refusal(actor, current.status, input.to)) {
-      throw Error(refusal->code, refusal->detail);
+    const bool status_known = !domain::FieldSet(input.errors).covers("status");
+    if (status_known) {
+      if (auto refusal = domain::transition_refusal(actor, current.status, input.to)) {
+        throw Error(refusal->code, refusal->detail);
+      }
     }
     precondition(current);
-    validate_note(input.note);
-    if (by_requester && input.note) {
-      throw Error(ErrorCode::validation, "A note is the organiser's message to the requester.",
-                  {{"note", "only an organiser writes a note"}});
-    }
+    validate_decision(input, by_requester);
     db::MediaTransition change{
         current.id, current.status, input.to, actor, by_requester ? std::nullopt : deciding_key(access.caller),
         input.note};

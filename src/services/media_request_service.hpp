@@ -84,6 +84,9 @@ boost::asio::awaitable<MediaRequestView> rotate_media_feed_token(Database& db, s
 struct MediaDecisionInput {
   domain::MediaRequestStatus to = domain::MediaRequestStatus::approved;
   std::optional<std::string> note;  // to the requester
+  // What reading found (http/dto): reported with the service's findings in one 422, after
+  // the checks of who may decide (401/403/404); a status named here is not acted on.
+  std::vector<domain::FieldError> errors;
 };
 using MediaRequestPrecondition = std::function<void(const domain::MediaRequest& current)>;
 

@@ -39,13 +39,6 @@ void check_offset(domain::Validator& v, std::string_view field, const std::strin
   v.add(std::string(field), "must use the offset " + zone + " has at that time (" + offset_text(t, zone) + "), or Z");
 }
 
-bool reported(const std::vector<domain::FieldError>& errors, const std::string& field) {
-  for (const auto& e : errors) {
-    if (e.field == field) return true;
-  }
-  return false;
-}
-
 // Everything about a session that needs its event or the database: the offsets against
 // the event's zone, the speakers (ids or slugs → ids) and domain::check_session.
 domain::Session validated(soci::session& s, const domain::Event& event, const SessionDraft& draft) {
@@ -55,6 +48,9 @@ domain::Session validated(soci::session& s, const domain::Event& event, const Se
   v.append(draft.errors);
   check_offset(v, "starts_at", draft.starts_at_text, session.starts_at, event.timezone);
   check_offset(v, "ends_at", draft.ends_at_text, session.ends_at, event.timezone);
+  // A time that could not be read, or not in the event's zone, is reported once and not
+  // compared with anything; everything else is still checked, for one 422 with it all.
+  const domain::FieldSet unreadable(v.errors());
 
   auto resolved = db::resolve_speaker_refs(s, session.speaker_ids, event.organiser_id);
   std::vector<std::string> ids;
@@ -73,14 +69,7 @@ domain::Session validated(soci::session& s, const domain::Event& event, const Se
   // name the same speaker), so it sees the session without speakers.
   domain::Session probe = session;
   probe.speaker_ids.clear();
-  // Times that could not be read are reported already; the event's own interval stands in
-  // for them, so the remaining rules can still be checked without spurious time errors.
-  if (draft.starts_at_text.empty() || draft.ends_at_text.empty()) {
-    std::tie(probe.starts_at, probe.ends_at) = domain::event_interval(event);
-  }
-  for (auto& e : domain::check_session(probe, event)) {
-    if (!reported(draft.errors, e.field)) v.add(std::move(e.field), std::move(e.message));
-  }
+  v.append_unreported(domain::check_session(probe, event, unreadable));
   v.throw_if_any();
   session.speaker_ids = std::move(ids);
   return session;

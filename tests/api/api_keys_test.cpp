@@ -191,6 +191,12 @@ TEST_CASE("api keys: invalid requests are 422 naming the fields, 415, 400") {
   CHECK(create_key(server, {{"name", std::string(200, 'x')}, {"role", "admin"}}, admin(server)).status == 201);
   CHECK(error_fields(create_key(server, {{"name", ""}, {"role", "admin"}}, admin(server))) ==
         std::set<std::string>{"name"});
+  // Every fault at once: the name, the unknown organisation and an unknown member.
+  auto all = create_key(server, {{"name", ""}, {"role", "organiser"}, {"organisation_id", "nobody"}, {"scope", "x"}},
+                        admin(server));
+  CHECK(all.status == 422);
+  CHECK_MESSAGE((error_fields(all) == std::set<std::string>{"name", "organisation_id", "scope"}), all.body);
+  CHECK(all.json()["errors"].size() == 3);
 
   CHECK(server
             .request("POST", "/v1/api-keys", R"({"name":"x","role":"admin"})",

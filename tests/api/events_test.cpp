@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -275,7 +276,14 @@ TEST_CASE("events: create validates, resolves organisations and checks rights") 
   auto missing = json{{"title", "Utan allt"}};
   auto missing_response = f.post(missing, f.admin);
   CHECK(missing_response.status == 422);
-  CHECK(missing_response.json()["errors"].size() == 4);  // kind, format, timezone, organiser_id
+  fields.clear();
+  const json missing_problem = missing_response.json();
+  for (const auto& e : missing_problem["errors"]) fields.insert(e["field"].get<std::string>());
+  // All at once: what is missing, and the times a timed event needs (the venue depends on
+  // the format, which is missing, so it is not asked for).
+  CHECK_MESSAGE((fields == std::set<std::string>{"kind", "format", "timezone", "organiser_id", "starts_at", "ends_at"}),
+                missing_response.body);
+  CHECK(missing_problem["errors"].size() == 6);
 
   // an organiser key may create only its own organisation's events
   CHECK(f.post(base, f.lansstyrelsen_key).status == 403);
@@ -295,6 +303,104 @@ TEST_CASE("events: create validates, resolves organisations and checks rights") 
   auto no_slug = f.post(untitled, f.forum_key);
   CHECK(no_slug.status == 422);
   CHECK(no_slug.json()["errors"][0]["field"] == "slug");
+}
+
+TEST_CASE("events: a malformed body is a 400 that says where, in plain words") {
+  Fixture f;
+  auto refused = [&](const std::string& body, HeaderList headers = {}) {
+    for (auto& h : bearer(f.admin)) headers.push_back(h);
+    auto response = f.server.request("POST", "/v1/events", body, headers);
+    CHECK(response.status == 400);
+    CHECK(response.header("Content-Type") == "application/problem+json");
+    CHECK(response.body.find("json.exception") == std::string::npos);
+    return response.json()["detail"].get<std::string>();
+  };
+  CHECK(refused("{\n  \"title\": \"Integrationsforum\",\n  \"kind\": \"conf") ==
+        "The body is not valid JSON: unexpected end of input at line 3, column 16 (byte 50).");
+  CHECK(refused("{\"title\": \"x\",\n  \"kind\" \"seminar\"}") ==
+        "The body is not valid JSON: unexpected string at line 2, column 10 (byte 25).");
+  CHECK(refused("{\"title\": \"caf\xC3(\"}") ==
+        "The body is not valid UTF-8: byte 0xC3 at line 1, column 15 (byte 15) does not begin or continue a character.");
+  CHECK(refused("{\"capacity\": 1e400}") ==
+        "The body is not valid JSON: the number '1e400' is too large at line 1, column 14 (byte 14).");
+  CHECK(refused(std::string(33, '[') + std::string(33, ']')) == "The JSON body is nested more than 32 levels deep.");
+  CHECK(refused("", {{"Content-Type", "application/json"}}) == "The body is empty; send a JSON document.");
+  CHECK(f.server.database().scalar("SELECT count(*) FROM events") == "0");
+}
+
+namespace {
+// The fields of a 422, each with how often it is named.
+std::map<std::string, int> error_counts(const HttpResponse& response) {
+  std::map<std::string, int> counts;
+  const json problem = response.json();
+  for (const auto& e : problem["errors"]) ++counts[e["field"].get<std::string>()];
+  return counts;
+}
+}  // namespace
+
+TEST_CASE("events: a body with several faults answers one 422 naming every faulty field once") {
+  Fixture f;
+  auto body = simple_event("alla-fel", "2020-11-26T08:00:00Z", "2020-11-26T09:00:00Z");
+  body["title"] = "";
+  body["timezone"] = "Mars/Olympus";
+  body["starts_at"] = "yesterday";
+  body.erase("venue");  // format in_person
+  for (const std::string& key : {f.admin, f.forum_key}) {
+    auto response = f.post(body, key);
+    CHECK(response.status == 422);
+    CHECK_MESSAGE((error_counts(response) ==
+                   std::map<std::string, int>{{"title", 1}, {"timezone", 1}, {"starts_at", 1}, {"venue", 1}}),
+                  response.body);
+  }
+
+  // A rule that needs a field which is itself wrong is left out: no venue without a known
+  // format, no order of times with an unreadable start, no all_day pairs without all_day.
+  auto dependent = simple_event("beroende", "2020-11-26T08:00:00Z", "2020-11-26T07:00:00Z");
+  dependent["format"] = "in_space";
+  dependent.erase("venue");
+  dependent["starts_at"] = 9;
+  dependent["capacity"] = "many";
+  dependent["tags"] = {"ok", 7};
+  auto dependent_response = f.post(dependent, f.admin);
+  CHECK(dependent_response.status == 422);
+  CHECK_MESSAGE((error_counts(dependent_response) ==
+                 std::map<std::string, int>{{"format", 1}, {"starts_at", 1}, {"capacity", 1}, {"tags[1]", 1}}),
+                dependent_response.body);
+  auto all_day = simple_event("heldag", "2020-11-26T08:00:00Z", "2020-11-26T09:00:00Z");
+  all_day["all_day"] = "ja";
+  all_day["starts_on"] = "2020-11-26";
+  all_day["title"] = std::string(301, 'x');
+  auto all_day_response = f.post(all_day, f.admin);
+  CHECK(all_day_response.status == 422);
+  CHECK_MESSAGE((error_counts(all_day_response) == std::map<std::string, int>{{"all_day", 1}, {"title", 1}}),
+                all_day_response.body);
+
+  // A PATCH the same way, and a status that cannot be read is a 422, not the 409 of going
+  // back to draft.
+  auto created = f.create(simple_event("rattat", "2020-11-26T08:00:00Z", "2020-11-26T09:00:00Z"), f.admin);
+  const std::string id = created["id"];
+  auto patched = f.patch(id,
+                         {{"title", ""},
+                          {"timezone", "Mars/Olympus"},
+                          {"starts_at", "yesterday"},
+                          {"venue", nullptr},
+                          {"status", "finished"},
+                          {"organiser_id", 5}},
+                         f.admin);
+  CHECK(patched.status == 422);
+  CHECK_MESSAGE((error_counts(patched) == std::map<std::string, int>{{"title", 1},
+                                                                      {"timezone", 1},
+                                                                      {"starts_at", 1},
+                                                                      {"venue", 1},
+                                                                      {"status", 1},
+                                                                      {"organiser_id", 1}}),
+                patched.body);
+  // (an organiser's key too: the unreadable organiser_id is not a move to another organiser)
+  auto by_organiser = f.patch(id, {{"title", ""}, {"organiser_id", 5}}, f.forum_key);
+  CHECK(by_organiser.status == 422);
+  CHECK_MESSAGE((error_counts(by_organiser) == std::map<std::string, int>{{"title", 1}, {"organiser_id", 1}}),
+                by_organiser.body);
+  CHECK(f.server.get("/v1/events/" + id).json()["title"] == created["title"]);
 }
 
 TEST_CASE("events: a draft is seen only by its organiser and admins") {

@@ -473,6 +473,10 @@ TEST_CASE("media requests: one open request per address; fields are checked toge
   CHECK(error_fields(decision) == std::set<std::string>{"status", "verdict"});
   CHECK(c.decide(karin, c.lansstyrelsen_key, json::object()).status == 422);
   CHECK(c.decide(karin, c.lansstyrelsen_key, {{"status", "approved"}, {"note", std::string(2001, 'x')}}).status == 422);
+  // Every fault of a decision in one 422: the status and the note's length together.
+  auto faults = c.decide(karin, c.lansstyrelsen_key, {{"status", "accepted"}, {"note", std::string(2001, 'x')}});
+  CHECK(faults.status == 422);
+  CHECK_MESSAGE((error_fields(faults) == std::set<std::string>{"status", "note"}), faults.body);
   CHECK(c.sql("SELECT count(*) FROM media_requests") == "2");
   CHECK(c.sql("SELECT status FROM media_requests WHERE id = '" + karin + "'") == "pending");
 }

@@ -104,3 +104,29 @@ TEST_CASE("EVENTD_LOG_FORMAT=json: one JSON object a line, with the request id")
   CHECK(entry.contains("duration_ms"));
   CHECK(entry.contains("time"));
 }
+
+TEST_CASE("the request log of an absolute-form target has its path, never its query or user info") {
+  TestDatabase database;
+  ServeProcess eventd(database.url(), {{"EVENTD_LOG_FORMAT", "json"}});
+  HttpClient client(eventd.port);
+  client.send_raw(
+      "GET http://events.example/healthz?token=evm_secretInTheQuery HTTP/1.1\r\nHost: x\r\nX-Request-Id: abs-log-1\r\n"
+      "\r\n");
+  CHECK(client.read_response().status == 200);
+  std::string line = eventd.process.wait_for_line("abs-log-1", 5s);
+  REQUIRE_FALSE(line.empty());
+  auto entry = nlohmann::json::parse(line);
+  CHECK(entry["path"] == "/healthz");
+  CHECK(entry["route"] == "/healthz");
+  CHECK(line.find("secretInTheQuery") == std::string::npos);
+  CHECK(line.find("events.example") == std::string::npos);
+
+  client.send_raw("GET http://user:hunter2@events.example/healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: abs-log-2\r\n\r\n");
+  CHECK(client.read_response().status == 400);
+  line = eventd.process.wait_for_line("abs-log-2", 5s);
+  REQUIRE_FALSE(line.empty());
+  entry = nlohmann::json::parse(line);
+  CHECK(entry["status"] == "400");
+  CHECK(entry["path"] == "");
+  CHECK(line.find("hunter2") == std::string::npos);
+}

@@ -132,6 +132,56 @@ TEST_CASE("garbage is a 400, not a crash") {
   CHECK(server.get("/healthz").status == 200);
 }
 
+TEST_CASE("the absolute-form request target is served like its path (RFC 9112 3.2.2)") {
+  TestServer server;
+  HttpClient client(server.port());
+  client.send_raw("GET http://events.example/healthz HTTP/1.1\r\nHost: events.example\r\n\r\n");
+  auto health = client.read_response();
+  CHECK(health.status == 200);
+  CHECK(health.json()["status"] == "ok");
+  CHECK(health.keep_alive);
+
+  // Any case of http or https, a port, and the query reaches the handler.
+  client.send_raw("GET HTTPS://127.0.0.1:8443/v1/organisations?limit=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto listed = client.read_response();
+  CHECK(listed.status == 200);
+  CHECK(listed.json()["items"].is_array());
+  client.send_raw("GET http://events.example/v1/organisations?limit=0 HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(client.read_response().status == 400);  // the query was read: limit 0 is refused
+
+  // The path is routed as usual: a 404 names the path, not the URL.
+  client.send_raw("GET http://events.example/v1/nothing-here HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto missing = client.read_response();
+  CHECK(missing.status == 404);
+  CHECK(missing.json()["detail"] == "There is nothing at /v1/nothing-here.");
+
+  // An empty path is the root; HEAD too.
+  client.send_raw("HEAD http://events.example HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(client.read_response(true).status == 404);
+}
+
+TEST_CASE("a request target of no usable form is a clear 400, and the connection stays usable") {
+  TestServer server;
+  HttpClient client(server.port());
+  for (std::string target : {"events.example:443", "*", "healthz", "ftp://events.example/healthz",
+                             "http://user:secret@events.example/healthz", "http:///healthz",
+                             "http://events.example:99999/healthz", "http://events.example/healthz#top"}) {
+    CAPTURE(target);
+    client.send_raw("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto response = client.read_response();
+    CHECK(response.status == 400);
+    CHECK(response.header("Content-Type") == "application/problem+json");
+    CHECK(response.json()["detail"].get<std::string>().find("request target") != std::string::npos);
+    CHECK(response.body.find("secret") == std::string::npos);
+  }
+  // OPTIONS * asks about the server: every method it has.
+  client.send_raw("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto options = client.read_response();
+  CHECK(options.status == 204);
+  CHECK(options.header("Allow") == "GET, POST, DELETE, PATCH, HEAD, OPTIONS");
+  CHECK(client.get("/healthz").status == 200);
+}
+
 TEST_CASE("a client that sends half a header and stalls is cut off, and others are served meanwhile") {
   TestServer server;
   HttpClient stalled(server.port());

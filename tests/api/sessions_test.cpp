@@ -154,6 +154,41 @@ TEST_CASE("sessions: times within the event and in its zone's offset") {
             .status == 415);
 }
 
+TEST_CASE("sessions: every fault in one 422, a time that cannot be read compared with nothing") {
+  Programme p;
+  // An unreadable start does not hide that the end lies after the event (09:00–16:00).
+  auto faults = p.post(kForum,
+                       {{"title", ""},
+                        {"starts_at", "morgon"},
+                        {"ends_at", "2020-11-26T17:00:00+01:00"},
+                        {"speaker_ids", {"no-such-speaker"}},
+                        {"kind", "lecture"}},
+                       p.lansstyrelsen_key);
+  CHECK(faults.status == 422);
+  CHECK_MESSAGE((error_fields(faults) ==
+                 std::set<std::string>{"title", "starts_at", "ends_at", "speaker_ids[0]", "kind"}),
+                faults.body);
+  const json problem = faults.json();
+  for (const auto& e : problem["errors"]) {
+    if (e["field"] == "ends_at") CHECK(e["message"] == "must not be after the event ends");
+  }
+  CHECK(problem["errors"].size() == 5);
+  // Nor does an end in another offset hide a start before the event.
+  auto offsets = p.post(kForum, session("Tidigt", "2020-11-26T08:00:00+01:00", "2020-11-26T10:00:00+02:00"),
+                        p.lansstyrelsen_key);
+  CHECK(offsets.status == 422);
+  CHECK_MESSAGE((error_fields(offsets) == std::set<std::string>{"starts_at", "ends_at"}), offsets.body);
+  // A PATCH the same way.
+  auto created =
+      p.post(kForum, session("Rätt", "2020-11-26T10:00:00+01:00", "2020-11-26T11:00:00+01:00"), p.lansstyrelsen_key);
+  REQUIRE(created.status == 201);
+  auto patched = p.server.request("PATCH", kForum + "/" + created.json()["id"].get<std::string>(),
+                                  json{{"title", ""}, {"starts_at", 5}, {"ends_at", "2020-11-26T18:00:00+01:00"}}.dump(),
+                                  with(bearer(p.lansstyrelsen_key), "Content-Type", "application/merge-patch+json"));
+  CHECK(patched.status == 422);
+  CHECK_MESSAGE((error_fields(patched) == std::set<std::string>{"title", "starts_at", "ends_at"}), patched.body);
+}
+
 TEST_CASE("sessions: a speaker in two overlapping sessions is a 409 naming the clash") {
   Programme p;
   p.seed_speakers();

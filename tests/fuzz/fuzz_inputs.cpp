@@ -27,6 +27,7 @@
 #include "http/pagination.hpp"
 #include "http/query.hpp"
 #include "http/router.hpp"
+#include "http/target.hpp"
 #include "ics/calendar_renderer.hpp"
 #include "ics/import.hpp"
 #include "ics/lint.hpp"
@@ -301,6 +302,14 @@ void organisation_body(std::string_view input) {
 void event_body(std::string_view input) {
   auto body = parse_body(input);
   if (!body) return;
+  // A faulty event still goes through the rules, minus those about what could not be read.
+  as_request([&] {
+    auto draft = http::dto::read_event_draft(*body);
+    const domain::FieldSet unreadable(draft.errors);
+    for (const auto& error : domain::check_event(draft.event, unreadable)) {
+      if (unreadable.covers(error.field)) violated("a rule repeats a field reading refused: " + error.field);
+    }
+  });
   as_request([&] { check_valid_event(http::dto::read_event(*body)); });
   as_request([&] {
     http::dto::require_object(*body);
@@ -339,6 +348,7 @@ void api_key_body(std::string_view input) {
   if (!body) return;
   as_request([&] {
     auto request = http::dto::read_api_key_create(*body);
+    if (!request.errors.empty()) return;
     domain::ApiKey key;
     key.name = request.name;
     key.role = request.role;
@@ -400,10 +410,25 @@ void request_line(std::string_view input) {
   request.method = methods[static_cast<unsigned char>(input[0]) % 8];
   auto lines = split_lines(input.substr(1), 5);
   request.target = std::string(lines[0]);
-  // As the server splits it.
-  auto question = request.target.find('?');
-  request.path = request.target.substr(0, question);
-  if (question != std::string::npos) request.query = request.target.substr(question + 1);
+  // As the server splits it; a target it cannot use is a 400 before anything else.
+  auto parts = http::split_target(request.method, request.target);
+  if (!parts) return;
+  if (parts->path.empty() || parts->path.find('?') != std::string::npos) violated("a split path is empty or has '?'");
+  if (parts->path.front() != '/' && !(parts->path == "*" && request.method == http::Method::options)) {
+    violated("a split path is neither a path nor OPTIONS *");
+  }
+  if (!parts->authority.empty()) {
+    // The absolute-form means what its origin-form means.
+    auto origin = http::split_target(request.method, parts->path + (request.target.find('?') == std::string::npos
+                                                                         ? std::string()
+                                                                         : "?" + parts->query));
+    if (!origin || origin->path != parts->path || origin->query != parts->query || !origin->authority.empty()) {
+      violated("an absolute-form target does not split as its origin-form");
+    }
+    request.headers.set("Host", parts->authority);
+  }
+  request.path = parts->path;
+  request.query = parts->query;
   if (!lines[1].empty()) request.headers.set("If-Match", std::string(lines[1]));
   if (!lines[2].empty()) request.headers.set("If-None-Match", std::string(lines[2]));
   if (!lines[3].empty()) request.headers.set("If-Modified-Since", std::string(lines[3]));

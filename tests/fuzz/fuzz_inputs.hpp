@@ -27,7 +27,8 @@ void api_key_body(std::string_view input);
 void registration_body(std::string_view input);   // also as a merge patch, and as a CSV row
 void media_request_body(std::string_view input);  // also as a decision (PATCH)
 
-// A request line and conditional headers: the router with the service's route table,
+// A request line and conditional headers: the request-target's forms (origin, absolute,
+// asterisk; http/target.hpp), the router with the service's route table,
 // percent-decoding, the query string, list paging and cursors, If-Match / If-None-Match /
 // If-Modified-Since, CORS preflight and the log redaction. Input: one byte for the method,
 // then "target\nIf-Match\nIf-None-Match\nIf-Modified-Since\nOrigin".

@@ -463,4 +463,63 @@ TEST_CASE("the stream link: one rule, the whole table") {
   without_link.online = Online{.platform = "Zoom", .stream_url = std::nullopt, .access = OnlineAccess::public_};
   CHECK(may_see_stream(without_link, anyone));
   CHECK_FALSE(stream_url_for(without_link, anyone).has_value());
+
+namespace {
+FieldSet refused_fields(std::initializer_list<const char*> fields) {
+  std::vector<FieldError> errors;
+  for (const char* f : fields) errors.push_back({f, "could not be read"});
+  return FieldSet(errors);
+}
+}  // namespace
+
+TEST_CASE("fields the reader refused: their rules, and the rules needing them, are skipped") {
+  FieldSet refused;
+  CHECK_FALSE(refused.covers("title"));
+  refused.insert("venue");
+  refused.insert("tags[1]");
+  CHECK(refused.covers("venue"));
+  CHECK(refused.covers("venue.city"));
+  CHECK(refused.covers("tags[1]"));
+  CHECK(refused.covers("tags[1].x"));
+  CHECK_FALSE(refused.covers("tags[2]"));
+  CHECK_FALSE(refused.covers("venues"));
+  CHECK_FALSE(refused.covers("tags"));
+
+  // What the reader leaves for an unreadable starts_at (none) is not "required" again, and
+  // ends_at is not compared with it; the other faults are all still found.
+  Event e = integrationsforum_2020();
+  e.starts_at.reset();
+  e.ends_at = at("2020-11-26T07:00:00Z");  // before the start that could not be read
+  e.title = "";
+  e.timezone = "Mars/Olympus";
+  e.venue.reset();
+  e.format = EventFormat::in_person;
+  auto errors = check_event(e, refused_fields({"starts_at"}));
+  std::vector<std::string> fields;
+  for (const auto& f : errors) fields.push_back(f.field);
+  std::sort(fields.begin(), fields.end());
+  CHECK(fields == std::vector<std::string>{"timezone", "title", "venue"});
+  // Without the reader's finding the same event gets a "required" for starts_at.
+  CHECK(has_error(check_event(e), "starts_at"));
+
+  // An unreadable format asks for neither venue nor online; an unreadable all_day for no times.
+  Event unknown_format = integrationsforum_2020();
+  unknown_format.venue.reset();
+  unknown_format.online.reset();
+  CHECK(check_event(unknown_format, refused_fields({"format"})).empty());
+  Event unknown_all_day = integrationsforum_2020();
+  unknown_all_day.starts_on = Date{std::chrono::year{2020} / 11 / 26};
+  CHECK(has_error(check_event(unknown_all_day), "starts_on"));
+  CHECK(check_event(unknown_all_day, refused_fields({"all_day"})).empty());
+
+  // Sessions: an unreadable start leaves the end to be checked against the event alone.
+  const Event forum = integrationsforum_2020();
+  Session s;
+  s.title = "Sent";
+  s.starts_at = Instant{};  // what the reader leaves
+  s.ends_at = at("2020-11-26T17:00:00+01:00");
+  const auto session_errors = check_session(s, forum, refused_fields({"starts_at"}));
+  REQUIRE(session_errors.size() == 1);
+  CHECK(session_errors[0].field == "ends_at");
+  CHECK(session_errors[0].message == "must not be after the event ends");
 }

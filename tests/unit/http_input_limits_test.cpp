@@ -90,8 +90,8 @@ TEST_CASE("JSON bodies: other limits can be set, and malformed input is still a 
   CHECK_FALSE(refusal("[1,2,3,4]", tight).empty());
   CHECK_FALSE(refusal("[\"abcde\"]", tight).empty());
   CHECK(refusal("{\"a\":").find("not valid JSON") != std::string::npos);
-  CHECK(refusal("{\"a\":\"\xC3\"}").find("not valid JSON") != std::string::npos);  // truncated UTF-8
-  CHECK(refusal("").find("not valid JSON") != std::string::npos);
+  CHECK(refusal("{\"a\":\"\xC3\"}").find("not valid UTF-8") != std::string::npos);  // truncated UTF-8
+  CHECK(refusal("").find("empty") != std::string::npos);
   // A number beyond double's range is malformed input too, not an unexpected error (fuzzing).
   CHECK(refusal("{\"capacity\":1e400}").find("not valid JSON") != std::string::npos);
   CHECK(refusal("[-222222.2e415]").find("not valid JSON") != std::string::npos);

@@ -8,8 +8,9 @@
 namespace eventd::http::dto {
 
 // Reads {"name", "role", "organisation_id"}; wrong types, unknown members and missing
-// fields are thrown together as one domain::validation. The organisation is resolved (and
-// the role rules checked) by the service.
+// fields are returned in `errors`. The organisation is resolved and the rules checked
+// (domain::check_api_key) by the service, which answers one 422 with everything. (Throws
+// only when the body is not an object.)
 services::NewApiKey read_api_key_create(const nlohmann::json& body);
 
 // The record, never the key: id, name, role, organisation_id, key_prefix, created_at,

@@ -67,11 +67,12 @@ json nullable_date(const std::optional<domain::Date>& d) { return d ? json(domai
 
 }  // namespace
 
-domain::Event read_event(const json& body) {
+services::EventDraft read_event_draft(const json& body) {
   require_object(body);
   domain::Validator errors;
   ObjectReader r(body, errors);
-  domain::Event e;
+  services::EventDraft draft;
+  domain::Event& e = draft.event;
   std::vector<ZonedInstant> zoned;
 
   if (auto v = r.string("slug")) e.slug = *v;
@@ -139,7 +140,10 @@ domain::Event read_event(const json& body) {
   if (auto v = r.boolean("waitlist")) e.waitlist = *v;
   e.registration_opens_at = read_instant(r, "registration_opens_at", zoned);
   e.registration_closes_at = read_instant(r, "registration_closes_at", zoned);
-  r.objects("contacts", [&](ObjectReader& c, std::size_t) {
+  r.objects("contacts", [&](ObjectReader& c, std::size_t i) {
+    // Index for index with the body, so that errors name the right element (a non-object
+    // element is reported by the reader and left a placeholder).
+    if (e.contacts.size() < i) e.contacts.resize(i);
     domain::Contact contact;
     c.required("name");
     contact.name = c.string("name").value_or("");
@@ -168,8 +172,14 @@ domain::Event read_event(const json& body) {
                             "); write the time in the zone's offset or in UTC with Z");
     }
   }
-  errors.throw_if_any();
-  return e;
+  draft.errors = errors.take();
+  return draft;
+}
+
+domain::Event read_event(const json& body) {
+  auto draft = read_event_draft(body);
+  if (!draft.errors.empty()) throw domain::validation(std::move(draft.errors));
+  return std::move(draft.event);
 }
 
 json event_request_json(const domain::Event& e) {

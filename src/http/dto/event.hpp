@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "domain/event.hpp"
+#include "services/event_service.hpp"
 
 namespace eventd::http::dto {
 
@@ -23,8 +24,13 @@ namespace eventd::http::dto {
 // is the zone's real offset at its own instant. The rule applies to starts_at, ends_at and
 // the registration window.
 //
-// Throws domain::validation listing every type error, unknown member and inconsistent
-// offset. Cross-field rules are domain::check_event's, run by the service.
+// Every type error, unknown member and inconsistent offset is returned in `errors` (the
+// service adds the rules' findings, domain::check_event, and answers one 422 with all of
+// them); throws only when the body is not an object.
+services::EventDraft read_event_draft(const nlohmann::json& body);
+
+// The same, throwing domain::validation when reading found anything (for callers that do
+// not go on to the rules with a faulty event: the fuzz harness).
 domain::Event read_event(const nlohmann::json& body);
 
 // The writable members of `e` as a client would send them: the document a JSON Merge Patch

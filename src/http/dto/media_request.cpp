@@ -51,7 +51,7 @@ services::MediaDecisionInput read_media_decision(const nlohmann::json& body) {
   }
   input.note = r.string("note");
   r.reject_unknown();
-  errors.throw_if_any();
+  input.errors = errors.take();
   return input;
 }
 

@@ -15,7 +15,9 @@ namespace eventd::http::dto {
 // A create body; type errors and unknown members go to the draft's `errors`.
 services::MediaRequestDraft read_media_request(const nlohmann::json& body);
 
-// A decision: {"status", "note"}; throws domain::validation for anything else.
+// A decision: {"status", "note"}; a wrong type, an unknown or missing status and unknown
+// members go to `errors` (the service reports them with its own findings, once it knows who
+// decides). Throws only when the body is not an object.
 services::MediaDecisionInput read_media_decision(const nlohmann::json& body);
 
 // What an approved request gives its requester (and nobody else).

@@ -107,14 +107,18 @@ std::optional<std::vector<std::string>> ObjectReader::strings(std::string_view n
     return std::nullopt;
   }
   std::vector<std::string> values;
+  bool all_strings = true;
   for (std::size_t i = 0; i < v->size(); ++i) {
     const auto& item = (*v)[i];
     if (!item.is_string()) {
       errors_.add(domain::indexed_field(field(name), i), "must be a string");
+      all_strings = false;
       continue;
     }
     values.push_back(item.get<std::string>());
   }
+  // Not a list with holes: later errors name elements by index, and those would be off.
+  if (!all_strings) return std::nullopt;
   return values;
 }
 

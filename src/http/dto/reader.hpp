@@ -27,7 +27,8 @@ class ObjectReader {
   std::optional<domain::Instant> instant(std::string_view name);  // RFC 3339 with offset
   std::optional<domain::Date> date(std::string_view name);        // YYYY-MM-DD
   // An array of more than `max_items` strings is an error as a whole (checked before any
-  // element is looked at, so a list of ids never reaches the database).
+  // element is looked at, so a list of ids never reaches the database). nullopt too when an
+  // element is not a string (each such element is reported).
   std::optional<std::vector<std::string>> strings(std::string_view name,
                                                   std::size_t max_items = static_cast<std::size_t>(-1));
   // Calls `read` with a reader for the nested object.

@@ -147,7 +147,7 @@ boost::asio::awaitable<Response> create_event(RequestContext& context) {
   auto caller = co_await authenticate(context);
   require_authenticated(caller);
   auto body = parse_json_body(context.request);
-  auto draft = dto::read_event(body);
+  auto draft = dto::read_event_draft(body);
   auto created = co_await services::create_event(context.backend.db, caller, std::move(draft));
   auto response = event_response(201, created, caller, context);
   response.headers.set("Location", context.backend.public_url + "/v1/events/" + created.id);
@@ -216,7 +216,7 @@ boost::asio::awaitable<Response> patch_event(RequestContext& context) {
   auto change = [&patch](const domain::Event& current) {
     nlohmann::json document = dto::event_request_json(current);
     document.merge_patch(patch);
-    return dto::read_event(document);
+    return dto::read_event_draft(document);
   };
   // A named value: g++ 12 destroys a temporary argument of a co_await expression twice.
   services::MailContext mail{context.backend.public_url, context.backend.change_notice_delay};
