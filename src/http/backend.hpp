@@ -34,6 +34,11 @@ struct Backend {
   std::function<std::size_t()> open_connections;
   services::RateLimiter& public_writes;  // registrations and media requests, per client address
   TrustedProxies trusted_proxies;
+  // The address of EVENTD_MAIL_FROM (empty when none is set): invitations name it as their
+  // ORGANIZER's SENT-BY, or as the ORGANIZER when the organisation has no address.
+  std::string mail_from_address{};
+  int feed_past_days = 90;            // EVENTD_FEED_PAST_DAYS (list feeds)
+  std::size_t feed_max_events = 1000;  // EVENTD_FEED_MAX_EVENTS (list feeds)
 };
 
 }  // namespace eventd::http

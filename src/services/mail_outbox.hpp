@@ -28,6 +28,7 @@ class Database;
 // destroys a temporary argument of a co_await expression twice (docs/DEVELOPING.md).
 struct MailContext {
   std::string public_url;  // e.g. https://events.example.org, no trailing slash
+  std::string sender_email{};  // EVENTD_MAIL_FROM's address: the invitations' SENT-BY (may be empty)
 };
 
 enum class MailKind {
