@@ -127,7 +127,8 @@ std::optional<Feed> cached(FeedCache& cache, const std::string& key) {
 
 // The events of a list feed: GET /v1/events's own filter code, as an anonymous caller
 // (public events only), in the window of feed_service.hpp: every event not ended, then the
-// latest ended within `past_days` (or since `from`) while fewer than `max_events`.
+// latest ended within `past_days` (or within the `from`/`to` asked for) while fewer than
+// `max_events`.
 void load_public_events(soci::session& s, const EventListQuery& query, const FeedLocation& location,
                         FeedData& data) {
   auto filter = event_filter(s, domain::Caller::anonymous(), query);
@@ -144,7 +145,8 @@ void load_public_events(soci::session& s, const EventListQuery& query, const Fee
   if (rows.size() < location.max_events) {
     db::EventFilter past = *filter;
     past.ends_by = at;
-    if (!query.from) past.ends_after = at - std::chrono::days{location.past_days};
+    // A window the caller chose (`from`, `to`) says which past it wants; otherwise the last days.
+    if (!query.from && !query.to) past.ends_after = at - std::chrono::days{location.past_days};
     past.latest_end_first = true;
     past.limit = location.max_events - rows.size();
     auto ended = db::list_events(s, past);

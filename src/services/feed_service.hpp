@@ -26,7 +26,7 @@ class Database;
 
 // A list feed (all public events, an organisation's, filtered) never drops an event that has
 // not ended: it holds every one of those, and the events that ended in the last `past_days`
-// days (EVENTD_FEED_PAST_DAYS; a `from` filter replaces that bound), of which it keeps the
+// days (EVENTD_FEED_PAST_DAYS; a `from` or `to` filter replaces that bound), of which it keeps the
 // latest ended while the feed holds fewer than `max_events` (EVENTD_FEED_MAX_EVENTS, by
 // default kFeedEventLimit): when the cap is reached the furthest past go first. The feed is
 // in the order of GET /v1/events (by start). A speaker feed holds at most kFeedEventLimit

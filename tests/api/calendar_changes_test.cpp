@@ -434,8 +434,12 @@ TEST_CASE("feeds: a list feed keeps every upcoming event; past ones within the w
   TestServer wide(server.database(), roomy);
   CHECK(slugs_in(wide, "/v1/calendar.ics") ==
         std::vector<std::string>{"forbi-80", "forbi-30", "forbi-20", "forbi-10", "pagar", "kommande-2", "kommande-1"});
-  // An explicit `from` sets the lower bound instead of the window.
+  // An explicit `from` or `to` sets the bounds instead of the window.
   CHECK(slugs_in(wide, "/v1/calendar.ics?from=2000-01-01T00:00:00Z").size() == 9);
+  const auto long_ago = slugs_in(wide, "/v1/calendar.ics?to=" + server.database().scalar(
+                                           "SELECT to_char((now() - interval '500 days') AT TIME ZONE 'UTC', "
+                                           "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"));
+  CHECK(long_ago == std::vector<std::string>{"forbi-1000"});
 
   // A cap below the number of upcoming events drops no upcoming event (and no past one is shown).
   ServerSettings tight = capped;
