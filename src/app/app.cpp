@@ -74,6 +74,9 @@ struct App::Parts {
         cors(config.cors_origins),
         server(server_options(config), router, backend, metrics) {
     backend.open_connections = [this] { return server.open_connections(); };
+    backend.mail_from_address = config.mail_from.email;
+    backend.feed_past_days = config.feed_past_days;
+    backend.feed_max_events = config.feed_max_events;
     // This instance's own changes reach its feed cache before their requests are answered
     // (the triggers' NOTICEs); other instances' through feed_notifications, within moments.
     db.capture_notices(services::kFeedNoticeSqlstate, [this](std::string_view detail) { feeds.invalidate(detail); });
@@ -173,9 +176,10 @@ class RetentionSweeper {
   void sweep() {
     try {
       auto report = services::apply_retention(db_, retention_days_);
-      if (report.anonymised > 0 || report.media_requests_anonymised > 0) {
+      if (report.anonymised > 0 || report.media_requests_anonymised > 0 || report.session_tombstones_dropped > 0) {
         log::info("retention", {{"anonymised_registrations", std::to_string(report.anonymised)},
                                 {"anonymised_media_requests", std::to_string(report.media_requests_anonymised)},
+                                {"session_tombstones_dropped", std::to_string(report.session_tombstones_dropped)},
                                 {"retention_days", std::to_string(retention_days_)}});
       }
     } catch (const std::exception& error) {

@@ -121,6 +121,9 @@ Config parse_config(const RawConfig& raw, unsigned cores) {
       std::chrono::milliseconds(parse_count(raw.statement_timeout_ms, "EVENTD_STATEMENT_TIMEOUT_MS", 10, 600000));
   config.shutdown_grace = std::chrono::seconds(parse_count(raw.shutdown_grace_s, "EVENTD_SHUTDOWN_GRACE_S", 0, 3600));
   config.feed_cache_bytes = parse_count(raw.feed_cache_mb, "EVENTD_FEED_CACHE_MB", 0, 64 * 1024) * 1024 * 1024;
+  config.feed_past_days = static_cast<int>(parse_count(raw.feed_past_days, "EVENTD_FEED_PAST_DAYS", 0, 36500));
+  config.feed_max_events =
+      static_cast<std::size_t>(parse_count(raw.feed_max_events, "EVENTD_FEED_MAX_EVENTS", 1, 1000000));
   config.retention_days = static_cast<int>(parse_count(raw.retention_days, "EVENTD_RETENTION_DAYS", 1, 36500));
   config.retention_sweep =
       std::chrono::seconds(parse_count(raw.retention_sweep_s, "EVENTD_RETENTION_SWEEP_S", 1, 86400));
@@ -149,6 +152,10 @@ Config parse_config(const RawConfig& raw, unsigned cores) {
           "EVENTD_MAIL_FROM: '" + raw.mail_from +
           "' must be an address like 'eventd <noreply@events.example.org>' (needed with EVENTD_SMTP_URL)");
     }
+    config.mail_from = *from;
+  } else if (auto from = mail::parse_mailbox(raw.mail_from)) {
+    // Without SMTP nothing is sent, but invitations (invite.ics, the outbox) still name the
+    // address as their ORGANIZER or SENT-BY.
     config.mail_from = *from;
   }
   config.mail_retry = std::chrono::milliseconds(parse_count(raw.mail_retry_ms, "EVENTD_MAIL_RETRY_MS", 10, 86400000));

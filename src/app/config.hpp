@@ -29,6 +29,10 @@ struct Config {
   std::chrono::milliseconds statement_timeout{5000};
   std::chrono::milliseconds shutdown_grace{20000};
   std::size_t feed_cache_bytes = 64 * 1024 * 1024;  // rendered feeds kept in memory; 0: none
+  // List feeds: every event not ended, and those ended in the last feed_past_days days while
+  // the feed holds fewer than feed_max_events (services/feed_service.hpp).
+  int feed_past_days = 90;
+  std::size_t feed_max_events = 1000;
   // Registrations of events that ended longer ago than this are anonymised by the service.
   int retention_days = 90;
   std::chrono::seconds retention_sweep{3600};
@@ -38,7 +42,7 @@ struct Config {
   std::vector<http::Network> trusted_proxies;  // whose X-Forwarded-For is believed
   // E-mail: without an SMTP server the outbox still fills (and can be read through the API).
   std::optional<mail::SmtpSettings> smtp;
-  mail::Mailbox mail_from;                      // required with smtp
+  mail::Mailbox mail_from;                      // required with smtp; also the invitations' ORGANIZER/SENT-BY
   std::chrono::milliseconds mail_retry{30000};  // first retry; doubles up to mail_retry_max
   std::chrono::milliseconds mail_retry_max{3600000};
   int mail_max_attempts = 50;
@@ -62,6 +66,8 @@ struct RawConfig {
   std::string statement_timeout_ms = "5000";
   std::string shutdown_grace_s = "20";
   std::string feed_cache_mb = "64";
+  std::string feed_past_days = "90";
+  std::string feed_max_events = "1000";
   std::string retention_days = "90";
   std::string retention_sweep_s = "3600";
   std::string rate_limit_per_minute = "30";

@@ -43,6 +43,12 @@ void add_config_options(CLI::App& cli, RawConfig& raw) {
       ->envname("EVENTD_SHUTDOWN_GRACE_S");
   cli.add_option("--feed-cache-mb", raw.feed_cache_mb, "memory for rendered calendar feeds (0: no cache)")
       ->envname("EVENTD_FEED_CACHE_MB");
+  cli.add_option("--feed-past-days", raw.feed_past_days,
+                 "list feeds hold every event not yet ended and those ended this many days ago")
+      ->envname("EVENTD_FEED_PAST_DAYS");
+  cli.add_option("--feed-max-events", raw.feed_max_events,
+                 "events a list feed holds at most; past ones beyond it are dropped, furthest past first")
+      ->envname("EVENTD_FEED_MAX_EVENTS");
   cli.add_option("--retention-days", raw.retention_days, "anonymise registrations this long after their event ended")
       ->envname("EVENTD_RETENTION_DAYS");
   cli.add_option("--retention-sweep", raw.retention_sweep_s, "seconds between retention sweeps")

@@ -432,7 +432,10 @@ std::vector<EventRow> list_events(soci::session& session, const EventFilter& f) 
     sql += " AND (lower(e.during), e.id) > (eventd_ts(CAST(" + p.add(std::to_string(f.after->first)) +
            " AS bigint)), " + p.add_uuid(f.after->second) + ")";
   }
-  sql += " ORDER BY lower(e.during), e.id LIMIT CAST(" + p.add(std::to_string(f.limit)) + " AS integer)";
+  if (f.ends_after) sql += " AND upper(e.during) > " + p.add_us(*f.ends_after);
+  if (f.ends_by) sql += " AND upper(e.during) <= " + p.add_us(*f.ends_by);
+  sql += f.latest_end_first ? " ORDER BY upper(e.during) DESC, e.id DESC" : " ORDER BY lower(e.during), e.id";
+  sql += " LIMIT CAST(" + p.add(std::to_string(f.limit)) + " AS integer)";
   std::vector<EventRow> rows;
   for_each_row(session, sql, p, [&](const soci::row& row) { rows.push_back(event_from_row(row)); });
   return rows;

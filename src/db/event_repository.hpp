@@ -41,6 +41,12 @@ struct EventFilter {
   std::optional<std::string> q;
   std::optional<std::pair<long long, std::string>> after;  // (lower(during) µs, id) of the last row seen
   std::size_t limit = 50;                                  // rows to return (the caller asks for one more)
+  // The calendar feeds' window (services/feed_service.cpp): events whose end is after
+  // `ends_after` / not after `ends_by`; `latest_end_first` orders by end, latest first (the
+  // furthest past last, so a limit drops it first), instead of by start. Not with `after`.
+  std::optional<domain::Instant> ends_after;
+  std::optional<domain::Instant> ends_by;
+  bool latest_end_first = false;
 };
 
 std::vector<EventRow> list_events(soci::session& session, const EventFilter& filter);

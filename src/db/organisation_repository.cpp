@@ -10,7 +10,7 @@ namespace eventd::db {
 namespace {
 
 constexpr const char* organisation_columns =
-    "id::text, slug, name, kind, website, description, version, eventd_us(created_at), eventd_us(updated_at)";
+    "id::text, slug, name, kind, website, description, version, eventd_us(created_at), eventd_us(updated_at), email";
 
 domain::Organisation organisation_from_row(const soci::row& row) {
   domain::Organisation o;
@@ -24,6 +24,7 @@ domain::Organisation organisation_from_row(const soci::row& row) {
   o.version = row.get<long long>(6);
   o.created_at = from_us(row.get<long long>(7));
   o.updated_at = from_us(row.get<long long>(8));
+  if (row.get_indicator(9) != soci::i_null) o.email = row.get<std::string>(9);
   return o;
 }
 
@@ -45,6 +46,8 @@ void map_write_error(const std::exception& e, const domain::Organisation& o) {
                               "must be an http:// or https:// URL of at most 2000 characters"},
                              {"organisations_description_check", ErrorCode::validation, "description",
                               "must be at most 20000 characters"},
+                             {"organisations_email_check", ErrorCode::validation, "email",
+                              "must be an e-mail address of at most 320 characters"},
                          });
 }
 
@@ -65,15 +68,16 @@ domain::Organisation insert_organisation(soci::session& session, const domain::O
   std::string kind(domain::to_string(organisation.kind));
   NullableText website(organisation.website);
   NullableText description(organisation.description);
+  NullableText email(organisation.email);
   soci::row row;
   try {
     session << std::string(
-                   "INSERT INTO organisations (slug, name, kind, website, description) "
-                   "VALUES (:slug, :name, :kind, :website, :description) RETURNING ") +
+                   "INSERT INTO organisations (slug, name, kind, website, description, email) "
+                   "VALUES (:slug, :name, :kind, :website, :description, :email) RETURNING ") +
                    organisation_columns,
         soci::use(organisation.slug), soci::use(organisation.name), soci::use(kind),
         soci::use(website.value, website.indicator), soci::use(description.value, description.indicator),
-        soci::into(row);
+        soci::use(email.value, email.indicator), soci::into(row);
   } catch (const std::exception& e) {
     map_write_error(e, organisation);
     throw;
@@ -130,15 +134,17 @@ domain::Organisation update_organisation(soci::session& session, const domain::O
   std::string kind(domain::to_string(organisation.kind));
   NullableText website(organisation.website);
   NullableText description(organisation.description);
+  NullableText email(organisation.email);
   soci::row row;
   try {
     session << std::string(
                    "UPDATE organisations SET slug = :slug, name = :name, kind = :kind, website = :website, "
-                   "description = :description, updated_at = now() WHERE id = CAST(:id AS uuid) RETURNING ") +
+                   "description = :description, email = :email, updated_at = now() "
+                   "WHERE id = CAST(:id AS uuid) RETURNING ") +
                    organisation_columns,
         soci::use(organisation.slug), soci::use(organisation.name), soci::use(kind),
         soci::use(website.value, website.indicator), soci::use(description.value, description.indicator),
-        soci::use(organisation.id), soci::into(row);
+        soci::use(email.value, email.indicator), soci::use(organisation.id), soci::into(row);
   } catch (const std::exception& e) {
     map_write_error(e, organisation);
     throw;

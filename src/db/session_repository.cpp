@@ -12,9 +12,15 @@ namespace {
 
 constexpr const char* session_columns =
     "s.id::text, s.event_id::text, s.title, s.description, s.kind, eventd_us(s.starts_at), eventd_us(s.ends_at), "
-    "s.location, s.version, eventd_us(s.created_at), eventd_us(s.updated_at), "
+    "s.location, s.version, eventd_us(s.created_at), eventd_us(s.updated_at), s.sequence, "
     "COALESCE((SELECT string_agg(ss.speaker_id::text, chr(31) ORDER BY ss.position, ss.speaker_id) "
     "FROM session_speakers ss WHERE ss.session_id = s.id), '')";
+
+// A tombstone (schema/019) in the same shape as session_columns.
+constexpr const char* tombstone_columns =
+    "t.session_id::text, t.event_id::text, t.title, NULL::text, t.kind, eventd_us(t.starts_at), eventd_us(t.ends_at), "
+    "t.location, CAST(1 AS bigint), eventd_us(t.deleted_at), eventd_us(t.deleted_at), t.sequence, "
+    "COALESCE(array_to_string(t.speaker_ids, chr(31)), ''), COALESCE(array_to_string(t.chosen_by, chr(31)), '')";
 
 domain::Session session_from_row(const soci::row& row) {
   domain::Session s;
@@ -29,7 +35,8 @@ domain::Session session_from_row(const soci::row& row) {
   s.version = row.get<long long>(8);
   s.created_at = from_us(row.get<long long>(9));
   s.updated_at = from_us(row.get<long long>(10));
-  s.speaker_ids = split_list(row.get<std::string>(11));
+  s.sequence = row.get<int>(11);
+  s.speaker_ids = split_list(row.get<std::string>(12));
   return s;
 }
 
@@ -126,12 +133,13 @@ std::string insert_session(soci::session& session, const domain::Session& s) {
   return id;
 }
 
-void update_session(soci::session& session, const domain::Session& s, bool bump_sequence) {
+void update_session(soci::session& session, const domain::Session& s) {
   Params p;
   std::string sql = "UPDATE sessions SET title = " + p.add(s.title) + ", description = " + p.add(s.description) +
                     ", kind = " + p.add(std::string(domain::to_string(s.kind))) +
                     ", starts_at = " + p.add_us(s.starts_at) + ", ends_at = " + p.add_us(s.ends_at) +
-                    ", location = " + p.add(s.location) + (bump_sequence ? ", sequence = sequence + 1" : "") +
+                    ", location = " + p.add(s.location) + ", sequence = CAST(" + p.add(std::to_string(s.sequence)) +
+                    " AS integer)" +
                     ", updated_at = now() WHERE id = " + p.add_uuid(s.id);
   execute(session, sql, p);
 }
@@ -190,6 +198,47 @@ void throw_if_session_constraint(const std::exception& error) {
                                  {"session_speakers_owner_check", validation, "speaker_ids",
                                   "names no speaker of the event's organisation"},
                              });
+}
+
+std::vector<SessionTombstone> list_session_tombstones(soci::session& session,
+                                                      const std::vector<std::string>& event_ids, domain::Instant now) {
+  std::vector<SessionTombstone> out;
+  if (event_ids.empty()) return out;
+  Params p;
+  const std::string sql = std::string("SELECT ") + tombstone_columns +
+                          " FROM session_tombstones t JOIN events e ON e.id = t.event_id"
+                          " WHERE t.event_id = ANY (CAST(string_to_array(" +
+                          p.add(join_list(event_ids)) + ", chr(31)) AS uuid[])) AND upper(e.during) > " +
+                          p.add_us(now) + " ORDER BY t.event_id, t.starts_at, t.session_id";
+  for_each_row(session, sql, p, [&](const soci::row& row) {
+    out.push_back(SessionTombstone{session_from_row(row), split_list(row.get<std::string>(13))});
+  });
+  return out;
+}
+
+long long delete_session_tombstones_of_ended_events(soci::session& session, domain::Instant now) {
+  Params p;
+  const std::string sql =
+      "WITH gone AS (DELETE FROM session_tombstones t USING events e WHERE e.id = t.event_id AND upper(e.during) <= " +
+      p.add_us(now) + " RETURNING 1) SELECT count(*) FROM gone";
+  long long count = 0;
+  for_each_row(session, sql, p, [&](const soci::row& row) { count = row.get<long long>(0); });
+  return count;
+}
+
+std::vector<domain::Session> list_speaker_tombstones(soci::session& session, const std::string& speaker_id,
+                                                     domain::Instant now, std::size_t limit) {
+  std::vector<domain::Session> out;
+  if (!is_uuid(speaker_id)) return out;
+  Params p;
+  const std::string sql = std::string("SELECT ") + tombstone_columns +
+                          " FROM session_tombstones t JOIN events e ON e.id = t.event_id"
+                          " WHERE t.speaker_ids @> ARRAY[" +
+                          p.add_uuid(speaker_id) + "] AND upper(e.during) > " + p.add_us(now) +
+                          " ORDER BY t.starts_at, t.session_id LIMIT CAST(" + p.add(std::to_string(limit)) +
+                          " AS integer)";
+  for_each_row(session, sql, p, [&](const soci::row& row) { out.push_back(session_from_row(row)); });
+  return out;
 }
 
 std::optional<SpeakerClash> find_speaker_clash(soci::session& session, const std::string& speaker_id,

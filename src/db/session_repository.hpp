@@ -51,9 +51,26 @@ std::optional<domain::Session> find_session(soci::session& session, const std::s
 
 // Inserts the session row (not its speakers); returns the new id.
 std::string insert_session(soci::session& session, const domain::Session& s);
-// Writes the session's own columns; `bump_sequence` for changes calendar subscribers must see.
-void update_session(soci::session& session, const domain::Session& s, bool bump_sequence);
+// Writes the session's own columns, `sequence` included (domain::next_sequence decides it).
+void update_session(soci::session& session, const domain::Session& s);
+// Deleting leaves a tombstone (schema/019) that the feeds show as STATUS:CANCELLED.
 bool delete_session(soci::session& session, const std::string& event_id, const std::string& session_id);
+
+// The tombstones of deleted sessions of these events (UUIDs) that have not ended yet (the
+// event's end after `now`), as Sessions: the raised `sequence`, speaker_ids as they were,
+// updated_at = when it was deleted; in (event_id, starts_at, id) order. `chosen_by` gets,
+// per session id, the registrations that had chosen it.
+struct SessionTombstone {
+  domain::Session session;
+  std::vector<std::string> chosen_by;  // registration ids
+};
+std::vector<SessionTombstone> list_session_tombstones(soci::session& session,
+                                                      const std::vector<std::string>& event_ids, domain::Instant now);
+// Drops the tombstones of events over by `now` (the retention sweep); how many.
+long long delete_session_tombstones_of_ended_events(soci::session& session, domain::Instant now);
+// The tombstones of sessions the speaker spoke in, of events not over by `now`.
+std::vector<domain::Session> list_speaker_tombstones(soci::session& session, const std::string& speaker_id,
+                                                     domain::Instant now, std::size_t limit);
 
 // session_speakers: remove all rows of a session / add `speaker_ids` (UUIDs) in display order.
 // Adding may raise the exclusion constraint session_speakers_no_overlap (see is_speaker_clash).

@@ -188,6 +188,16 @@ int next_sequence(const Event& before, const Event& after) {
   return is_subscriber_visible_change(before, after) ? before.sequence + 1 : before.sequence;
 }
 
+bool is_subscriber_visible_change(const Session& before, const Session& after) {
+  return before.title != after.title || before.kind != after.kind || before.starts_at != after.starts_at ||
+         before.ends_at != after.ends_at || before.location != after.location ||
+         before.speaker_ids != after.speaker_ids;
+}
+
+int next_sequence(const Session& before, const Session& after) {
+  return is_subscriber_visible_change(before, after) ? before.sequence + 1 : before.sequence;
+}
+
 std::pair<Instant, Instant> event_interval(const Event& e) {
   if (!e.all_day) {
     if (!e.starts_at || !e.ends_at)

@@ -79,6 +79,12 @@ bool is_subscriber_visible_change(const Event& before, const Event& after);
 // The SEQUENCE `after` should carry when it replaces `before`.
 int next_sequence(const Event& before, const Event& after);
 
+// The same for a session's own VEVENT: its time, place (location), title, kind or speakers.
+// Its online link is the event's, so a changed link raises the event's SEQUENCE, which every
+// session VEVENT adds to its own (calendar_renderer.hpp).
+bool is_subscriber_visible_change(const Session& before, const Session& after);
+int next_sequence(const Session& before, const Session& after);
+
 // The half-open instant interval [start, end) the event covers. For an all-day event that
 // is from the start of starts_on to the start of the day after ends_on, in the event's
 // zone: the 2019-09-04..05 study visit in Östersund covers 2019-09-03T22:00Z to

@@ -42,6 +42,8 @@ struct Organisation {
   OrganisationKind kind = OrganisationKind::other;
   std::optional<std::string> website{};
   std::optional<std::string> description{};
+  // The contact address: ORGANIZER of its events' feeds and invitations (calendar_renderer.hpp).
+  std::optional<std::string> email{};
   long long version = 1;  // bumped by the database on every visible change; the ETag
   Instant created_at{};
   Instant updated_at{};
@@ -50,7 +52,7 @@ struct Organisation {
 inline constexpr std::size_t kMaxNameLength = 300;
 inline constexpr std::size_t kMaxDescriptionLength = 20000;
 
-// Rules that need no I/O: slug, name (1-300), website http(s), description length.
+// Rules that need no I/O: slug, name (1-300), website http(s), description length, e-mail.
 std::vector<FieldError> check_organisation(const Organisation& o);
 
 }  // namespace eventd::domain

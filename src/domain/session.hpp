@@ -36,6 +36,9 @@ struct Session {
   Instant ends_at{};  // exclusive: a session ending at 10:00 and one starting at 10:00 do not overlap
   std::optional<std::string> location{};  // room or place, e.g. a visit to the municipality
   std::vector<std::string> speaker_ids{};
+  // iCalendar SEQUENCE of the session's own VEVENT: only ever grows (next_sequence in
+  // event_rules.hpp). Not in the API; the feeds add the event's (calendar_renderer.hpp).
+  int sequence = 0;
   // Not in the field table of api.md, but needed for ETag/Last-Modified like every resource.
   long long version = 1;  // bumped by the database on every visible change; the ETag
   Instant created_at{};

@@ -36,6 +36,11 @@ struct Backend {
   services::RateLimiter& public_writes;  // registrations and media requests, per client address
   TrustedProxies trusted_proxies;
   std::chrono::seconds change_notice_delay{0};  // EVENTD_CHANGE_NOTICE_DELAY_S
+  // The address of EVENTD_MAIL_FROM (empty when none is set): invitations name it as their
+  // ORGANIZER's SENT-BY, or as the ORGANIZER when the organisation has no address.
+  std::string mail_from_address{};
+  int feed_past_days = 90;            // EVENTD_FEED_PAST_DAYS (list feeds)
+  std::size_t feed_max_events = 1000;  // EVENTD_FEED_MAX_EVENTS (list feeds)
 };
 
 }  // namespace eventd::http

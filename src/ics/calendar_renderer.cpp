@@ -225,6 +225,7 @@ struct Presentation {
   std::string prefix;
   int sequence = 0;
   std::optional<std::string> stream_url;
+  bool itip = false;  // an invitation (REQUEST/CANCEL), not a feed
 };
 
 Presentation present(const FeedEvent& fe, bool cancel_message) {
@@ -292,13 +293,18 @@ std::string contacts_text(const Event& e) {
   return out;
 }
 
-void add_organizer(icalcomponent* c, const FeedEvent& fe, const FeedInfo& feed) {
-  std::string address = fe.organiser_email && !fe.organiser_email->empty()
-                            ? *fe.organiser_email
-                            : "noreply@" + std::string(host_name(feed.host));
+// See the header: the organisation's address; in an iTIP message (`itip`) SENT-BY the
+// sending address, or the sending address alone when the organisation has none.
+void add_organizer(icalcomponent* c, const FeedEvent& fe, const FeedInfo& feed, bool itip) {
+  const bool own = fe.organiser_email && !fe.organiser_email->empty();
+  if (!own && !itip) return;
+  const std::string sender =
+      !feed.sender_email.empty() ? feed.sender_email : "noreply@" + std::string(host_name(feed.host));
+  const std::string address = own ? *fe.organiser_email : sender;
   icalproperty* p = icalproperty_new_organizer(("mailto:" + clean_param(address)).c_str());
   if (!fe.organiser_name.empty())
     icalproperty_add_parameter(p, icalparameter_new_cn(clean_param(fe.organiser_name).c_str()));
+  if (own && itip) icalproperty_add_parameter(p, icalparameter_new_sentby(("mailto:" + clean_param(sender)).c_str()));
   add(c, p);
 }
 
@@ -317,7 +323,7 @@ void add_conference(icalcomponent* c, const FeedEvent& fe, const std::string& ur
 
 void add_common_tail(icalcomponent* v, const FeedEvent& fe, const FeedInfo& feed, const Presentation& p,
                      Instant stamp) {
-  add_organizer(v, fe, feed);
+  add_organizer(v, fe, feed, p.itip);
   add(v, icalproperty_new_status(p.status));
   add(v, icalproperty_new_sequence(p.sequence));
   add(v, icalproperty_new_lastmodified(utc_time(stamp)));
@@ -363,9 +369,19 @@ ComponentPtr event_component(const FeedInfo& feed, const FeedEvent& fe, const Pr
   return v;
 }
 
-ComponentPtr session_component(const FeedInfo& feed, const FeedEvent& fe, const Session& s, const Presentation& p,
-                               ZoneUse& zones) {
+// A session's own VEVENT: as the event is presented (`event_p`), with the session's SEQUENCE
+// added to the event's (see the header); a tombstone (`deleted`) is cancelled whatever the
+// event's status.
+ComponentPtr session_component(const FeedInfo& feed, const FeedEvent& fe, const Session& s,
+                               const Presentation& event_p, ZoneUse& zones, bool deleted = false) {
   const Event& e = fe.event;
+  Presentation p = event_p;
+  p.sequence = event_p.sequence + s.sequence;
+  if (deleted) {
+    p.status = ICAL_STATUS_CANCELLED;
+    p.prefix = is_swedish(e.language) ? "INSTÄLLD: " : "CANCELLED: ";
+    p.stream_url.reset();
+  }
   const bool sv = is_swedish(e.language);
   // A session shows its event's status, so it changes when either record does.
   const Instant stamp = holder_stamp(fe, std::max(e.updated_at, s.updated_at));
@@ -449,6 +465,9 @@ std::string render_feed(const FeedInfo& feed, const std::vector<FeedEvent>& even
     for (const Session* s : fe.sessions) {
       if (s != nullptr) vevents.push_back(session_component(feed, fe, *s, p, zones));
     }
+    for (const Session* s : fe.cancelled_sessions) {
+      if (s != nullptr) vevents.push_back(session_component(feed, fe, *s, p, zones, true));
+    }
   }
   // RFC 5545 wants at least one component: an empty feed carries its zone's definition.
   if (vevents.empty() && zones.empty() && !feed.timezone.empty() && domain::is_valid_timezone(feed.timezone)) {
@@ -464,6 +483,7 @@ std::string render_invitation(const FeedInfo& feed, const FeedEvent& fe, const I
   const bool cancel = method == InvitationMethod::cancel;
   ComponentPtr cal = calendar_head(cancel ? ICAL_METHOD_CANCEL : ICAL_METHOD_REQUEST);
   Presentation p = present(fe, cancel);
+  p.itip = true;
   if (cancel) {
     p.status = ICAL_STATUS_CANCELLED;
     p.sequence = fe.event.sequence + 1;
@@ -475,7 +495,7 @@ std::string render_invitation(const FeedInfo& feed, const FeedEvent& fe, const I
     icalproperty_add_parameter(attendee, icalparameter_new_cn(clean_param(invitee.name).c_str()));
   icalproperty_add_parameter(attendee, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
   icalproperty_add_parameter(attendee, icalparameter_new_partstat(ICAL_PARTSTAT_NEEDSACTION));
-  icalproperty_add_parameter(attendee, icalparameter_new_rsvp(ICAL_RSVP_TRUE));
+  icalproperty_add_parameter(attendee, icalparameter_new_rsvp(ICAL_RSVP_FALSE));
   add(v.get(), attendee);
   zones.add_vtimezones(cal.get());
   icalcomponent_add_component(cal.get(), v.release());

@@ -6,6 +6,15 @@
 // record (same data → same bytes), cancelled events kept as STATUS:CANCELLED, the stream
 // link only for holders entitled to it.
 //
+// SEQUENCE of a session VEVENT: the session's own plus its event's. The VEVENT shows both
+// records (its own time and place; the event's status, zone and online link), so it must
+// rise when either changes; both only ever grow, so their sum does too, and it is never
+// below the event's SEQUENCE that session VEVENTs carried before sessions had their own.
+//
+// ORGANIZER: the organisation's contact address (organisations.email) with CN=its name.
+// Without an address a feed has no ORGANIZER (no made-up address a calendar would offer to
+// write to); an iTIP message must have one (RFC 5546), so it names the sending address.
+//
 // Thread safety: call initialise() once at start-up; after that every function here builds
 // its own libical components per call and may run on any thread.
 #include <chrono>
@@ -32,6 +41,10 @@ struct FeedInfo {
   std::string public_url;                     // where the feed is served (SOURCE, URL); may be empty
   std::chrono::minutes refresh{720};          // REFRESH-INTERVAL and X-PUBLISHED-TTL
   std::string timezone = "Europe/Stockholm";  // X-WR-TIMEZONE (IANA)
+  // The address the service sends its e-mail from (EVENTD_MAIL_FROM): SENT-BY of an
+  // invitation's ORGANIZER, or the ORGANIZER itself when the organisation has no address.
+  // Empty: noreply@<host>.
+  std::string sender_email{};
 };
 
 // How the feed's holder stands with the event (personal feeds and invitations).
@@ -51,9 +64,12 @@ struct FeedEvent {
   // event's UID): a one-event feed passes all of them, a public list feed none, a speaker
   // feed the speaker's ones (with include_event = false).
   std::vector<const domain::Session*> sessions{};
+  // Deleted sessions (tombstones, schema/019) of an event not yet over: STATUS:CANCELLED,
+  // SUMMARY prefixed "INSTÄLLD: " / "CANCELLED: ", their raised sequence, no stream link.
+  std::vector<const domain::Session*> cancelled_sessions{};
   bool include_event = true;
   std::string organiser_name{};                  // ORGANIZER;CN=
-  std::optional<std::string> organiser_email{};  // ORGANIZER value; otherwise mailto:noreply@<host>
+  std::optional<std::string> organiser_email{};  // the organisation's address (ORGANIZER); see above
   std::string url{};                             // the event's page (URL); may be empty
   // Set only when the feed's holder is entitled to the link (a confirmed registrant, an
   // approved journalist). A public stream (online.access public) is shown without it.
@@ -74,8 +90,10 @@ struct Invitee {
 };
 enum class InvitationMethod { request, cancel };
 
-// An iTIP message for one participant: METHOD:REQUEST with exactly one ORGANIZER and the
-// participant as ATTENDEE;CN=…;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE, or
+// An iTIP message for one participant: METHOD:REQUEST with exactly one ORGANIZER (the
+// organisation's address, SENT-BY the sending address; without one, the sending address)
+// and the participant as ATTENDEE;CN=…;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE
+// (eventd does not receive iMIP replies: asking for one would promise an answer nobody reads), or
 // METHOD:CANCEL with the same UID, SEQUENCE one above the event's and STATUS:CANCELLED.
 // Only the event itself (an iTIP message carries one UID); its sessions are not included.
 std::string render_invitation(const FeedInfo& feed, const FeedEvent& event, const Invitee& invitee,

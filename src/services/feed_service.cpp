@@ -3,7 +3,11 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <limits>
 #include <map>
+#include <tuple>
 #include <set>
 #include <vector>
 
@@ -29,8 +33,9 @@ constexpr const char* kServiceName = "eventd";
 struct FeedData {
   std::vector<domain::Event> events;                   // in feed order
   std::vector<domain::Session> sessions;               // the sessions shown (of those events)
+  std::vector<domain::Session> cancelled_sessions;     // tombstones of deleted ones (schema/019)
   bool include_events = true;                          // false: a speaker feed (sessions only)
-  std::map<std::string, std::string> organiser_names;  // organisation id → name
+  std::map<std::string, domain::Organisation> organisers;  // organisation id → name and address
   std::string name;                                    // the calendar's name, after "eventd – "
   std::string slug;
   std::string canonical_path;                        // the feed's path by id (so the bytes do not depend on id vs slug)
@@ -46,7 +51,17 @@ void load_organiser_names(soci::session& s, FeedData& data) {
   for (const auto& e : data.events) ids.insert(e.organiser_id);
   const std::vector<std::string> id_list(ids.begin(), ids.end());
   const auto organisations = db::find_organisations(s, id_list);
-  for (const auto& o : organisations) data.organiser_names[o.id] = o.name;
+  for (const auto& o : organisations) data.organisers[o.id] = o;
+}
+
+domain::Instant now() { return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()); }
+
+// The tombstones of the feed's events that are not over yet: calendars that hold a deleted
+// session see it cancelled.
+void load_cancelled_sessions(soci::session& s, FeedData& data) {
+  std::vector<std::string> ids;
+  for (const auto& e : data.events) ids.push_back(e.id);
+  for (auto& t : db::list_session_tombstones(s, ids, now())) data.cancelled_sessions.push_back(std::move(t.session));
 }
 
 bool is_public_event(const domain::Event& e) { return domain::is_visible_to(e, domain::Caller::anonymous()); }
@@ -58,6 +73,7 @@ std::optional<domain::Instant> newest(const FeedData& data) {
   };
   for (const auto& e : data.events) note(e.updated_at);
   for (const auto& x : data.sessions) note(x.updated_at);
+  for (const auto& x : data.cancelled_sessions) note(x.updated_at);  // when it was deleted
   return out;
 }
 
@@ -67,18 +83,23 @@ Feed render(const FeedData& data, const FeedLocation& location) {
   info.host = host_of(location.public_url);
   info.public_url = data.canonical_path.empty() ? location.feed_url : location.public_url + data.canonical_path;
 
-  std::map<std::string, std::vector<const domain::Session*>> by_event;
+  info.sender_email = location.sender_email;
+
+  std::map<std::string, std::vector<const domain::Session*>> by_event, cancelled_by_event;
   for (const auto& x : data.sessions) by_event[x.event_id].push_back(&x);
+  for (const auto& x : data.cancelled_sessions) cancelled_by_event[x.event_id].push_back(&x);
 
   std::vector<ics::FeedEvent> feed_events;
   feed_events.reserve(data.events.size());
   for (const auto& e : data.events) {
     ics::FeedEvent fe{.event = e};
     if (auto it = by_event.find(e.id); it != by_event.end()) fe.sessions = it->second;
+    if (auto it = cancelled_by_event.find(e.id); it != cancelled_by_event.end()) fe.cancelled_sessions = it->second;
     fe.include_event = data.include_events;
-    if (!fe.include_event && fe.sessions.empty()) continue;
-    if (auto it = data.organiser_names.find(e.organiser_id); it != data.organiser_names.end()) {
-      fe.organiser_name = it->second;
+    if (!fe.include_event && fe.sessions.empty() && fe.cancelled_sessions.empty()) continue;
+    if (auto it = data.organisers.find(e.organiser_id); it != data.organisers.end()) {
+      fe.organiser_name = it->second.name;
+      fe.organiser_email = it->second.email;
     }
     fe.url = location.public_url + "/v1/events/" + e.id;
     // No entitled_stream_url: these feeds are public; the renderer shows a stream only when
@@ -105,12 +126,36 @@ std::optional<Feed> cached(FeedCache& cache, const std::string& key) {
 }
 
 // The events of a list feed: GET /v1/events's own filter code, as an anonymous caller
-// (public events only), at most kFeedEventLimit of them.
-void load_public_events(soci::session& s, const EventListQuery& query, FeedData& data) {
+// (public events only), in the window of feed_service.hpp: every event not ended, then the
+// latest ended within `past_days` (or within the `from`/`to` asked for) while fewer than
+// `max_events`.
+void load_public_events(soci::session& s, const EventListQuery& query, const FeedLocation& location,
+                        FeedData& data) {
   auto filter = event_filter(s, domain::Caller::anonymous(), query);
   if (!filter) return;  // a filter that can match nothing, e.g. an unknown organiser
-  filter->limit = kFeedEventLimit;
-  auto rows = db::list_events(s, *filter);
+  const domain::Instant at = now();
+
+  db::EventFilter upcoming = *filter;
+  upcoming.ends_after = at;
+  // Never cut: an upcoming event missing from a feed is one nobody hears of. (Only
+  // organisers and admins make events; `to` narrows a feed that grows too long.)
+  upcoming.limit = static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max());
+  auto rows = db::list_events(s, upcoming);
+
+  if (rows.size() < location.max_events) {
+    db::EventFilter past = *filter;
+    past.ends_by = at;
+    // A window the caller chose (`from`, `to`) says which past it wants; otherwise the last days.
+    if (!query.from && !query.to) past.ends_after = at - std::chrono::days{location.past_days};
+    past.latest_end_first = true;
+    past.limit = location.max_events - rows.size();
+    auto ended = db::list_events(s, past);
+    for (auto& row : ended) rows.push_back(std::move(row));
+  }
+  // The order of GET /v1/events: by start, then id.
+  std::sort(rows.begin(), rows.end(), [](const db::EventRow& a, const db::EventRow& b) {
+    return std::tie(a.start_us, a.event.id) < std::tie(b.start_us, b.event.id);
+  });
   data.events.reserve(rows.size());
   for (auto& row : rows) data.events.push_back(std::move(row.event));
   load_organiser_names(s, data);
@@ -153,6 +198,7 @@ boost::asio::awaitable<Feed> event_feed(Database& db, FeedCache& cache, const do
     d.events.push_back(std::move(*event));
     const std::vector<std::string> ids{d.events.front().id};
     d.sessions = db::list_sessions_of_events(s, ids);
+    load_cancelled_sessions(s, d);
     load_organiser_names(s, d);
     tx.commit();
     return d;
@@ -174,7 +220,7 @@ boost::asio::awaitable<Feed> public_feed(Database& db, FeedCache& cache, EventLi
     d.name = "seminarier, konferenser och studieresor";
     d.slug = kServiceName;
     query.after.reset();
-    load_public_events(s, query, d);
+    load_public_events(s, query, location, d);
     tx.commit();
     return d;
   });
@@ -200,7 +246,7 @@ boost::asio::awaitable<Feed> organisation_feed(Database& db, FeedCache& cache, s
     d.holder_updated_at = organisation->updated_at;
     EventListQuery query;
     query.organiser = organisation->id;  // as organiser or partner
-    load_public_events(s, query, d);
+    load_public_events(s, query, location, d);
     tx.commit();
     return d;
   });
@@ -231,8 +277,10 @@ boost::asio::awaitable<Feed> speaker_feed(Database& db, FeedCache& cache, std::s
       d.holder_updated_at = changed;
     }
     auto sessions = db::list_speaker_sessions(s, speaker->id, kFeedEventLimit);
+    auto cancelled = db::list_speaker_tombstones(s, speaker->id, now(), kFeedEventLimit);
     std::set<std::string> event_ids;
     for (const auto& x : sessions) event_ids.insert(x.event_id);
+    for (const auto& x : cancelled) event_ids.insert(x.event_id);
     const std::vector<std::string> id_list(event_ids.begin(), event_ids.end());
     auto events = db::find_events(s, id_list);
     std::set<std::string> shown;
@@ -243,6 +291,9 @@ boost::asio::awaitable<Feed> speaker_feed(Database& db, FeedCache& cache, std::s
     }
     for (auto& x : sessions) {
       if (shown.contains(x.event_id)) d.sessions.push_back(std::move(x));
+    }
+    for (auto& x : cancelled) {
+      if (shown.contains(x.event_id)) d.cancelled_sessions.push_back(std::move(x));
     }
     load_organiser_names(s, d);
     tx.commit();

@@ -24,16 +24,24 @@ namespace eventd::services {
 
 class Database;
 
-// A feed holds at most this many events (the earliest by start that match, in the order of
-// GET /v1/events); narrow it with `from`/`to` to move the window. A speaker feed holds at
-// most this many sessions.
+// A list feed (all public events, an organisation's, filtered) never drops an event that has
+// not ended: it holds every one of those, and the events that ended in the last `past_days`
+// days (EVENTD_FEED_PAST_DAYS; a `from` or `to` filter replaces that bound), of which it keeps the
+// latest ended while the feed holds fewer than `max_events` (EVENTD_FEED_MAX_EVENTS, by
+// default kFeedEventLimit): when the cap is reached the furthest past go first. The feed is
+// in the order of GET /v1/events (by start). A speaker feed holds at most kFeedEventLimit
+// sessions.
 inline constexpr std::size_t kFeedEventLimit = 1000;
+inline constexpr int kFeedPastDays = 90;
 
-// Where the service is and where this feed is served.
+// Where the service is and where this feed is served, and the service's feed settings.
 struct FeedLocation {
   std::string public_url;  // the service's base URL, e.g. http://127.0.0.1:8080 (no trailing slash)
   std::string feed_url;    // this feed's URL as requested (SOURCE/URL of /v1/calendar.ics; the
                            // feeds of one record use their canonical URL by id instead)
+  std::string sender_email{};  // the address of EVENTD_MAIL_FROM (invitations' ORGANIZER); may be empty
+  int past_days = kFeedPastDays;             // EVENTD_FEED_PAST_DAYS (list feeds)
+  std::size_t max_events = kFeedEventLimit;  // EVENTD_FEED_MAX_EVENTS (list feeds)
 };
 
 struct Feed {

@@ -28,6 +28,7 @@ class Database;
 // destroys a temporary argument of a co_await expression twice (docs/DEVELOPING.md).
 struct MailContext {
   std::string public_url;  // e.g. https://events.example.org, no trailing slash
+  std::string sender_email{};  // EVENTD_MAIL_FROM's address: the invitations' SENT-BY (may be empty)
   // How long a change notice (event_changed, event_cancelled) waits for further changes
   // before it goes (EVENTD_CHANGE_NOTICE_DELAY_S): changes within it make one notice.
   std::chrono::seconds change_notice_delay{0};

@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "db/event_repository.hpp"
 #include "db/media_request_repository.hpp"
@@ -24,8 +25,12 @@ namespace {
 struct EventParts {
   domain::Event event;
   std::vector<domain::Session> sessions;
+  std::vector<db::SessionTombstone> cancelled;  // deleted sessions, while the event is not over
   std::string organiser_name;
+  std::optional<std::string> organiser_email;
 };
+
+domain::Instant now() { return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()); }
 
 EventParts load_event_parts(soci::session& s, const std::string& event_id) {
   EventParts parts;
@@ -34,9 +39,19 @@ EventParts load_event_parts(soci::session& s, const std::string& event_id) {
   parts.event = std::move(*event);
   const std::vector<std::string> ids{parts.event.id};
   parts.sessions = db::list_sessions_of_events(s, ids);
+  parts.cancelled = db::list_session_tombstones(s, ids, now());
   const std::vector<std::string> organiser{parts.event.organiser_id};
-  for (const auto& o : db::find_organisations(s, organiser)) parts.organiser_name = o.name;
+  for (const auto& o : db::find_organisations(s, organiser)) {
+    parts.organiser_name = o.name;
+    parts.organiser_email = o.email;
+  }
   return parts;
+}
+
+std::vector<domain::Session> sessions_of(std::vector<db::SessionTombstone> tombstones) {
+  std::vector<domain::Session> out;
+  for (auto& t : tombstones) out.push_back(std::move(t.session));
+  return out;
 }
 
 // One registration with what its calendar shows, read in one snapshot.
@@ -45,17 +60,27 @@ struct Holding {
   domain::Event event;
   std::vector<domain::Session> sessions;  // the chosen ones, or all
   std::string organiser_name;
+  std::optional<std::string> organiser_email;
+  std::vector<domain::Session> cancelled;  // deleted sessions it chose, or all of them
 };
 
 Holding load_holding(soci::session& s, db::RegistrationRecord record) {
   EventParts parts = load_event_parts(s, record.registration.event_id);
   Holding h{std::move(record.registration), std::move(parts.event), std::move(parts.sessions),
-            std::move(parts.organiser_name)};
+            std::move(parts.organiser_name), std::move(parts.organiser_email), {}};
   const auto& chosen = h.registration.session_ids;
   if (!chosen.empty()) {
     std::erase_if(h.sessions, [&chosen](const domain::Session& x) {
       return std::find(chosen.begin(), chosen.end(), x.id) == chosen.end();
     });
+  }
+  // A deleted session is shown cancelled to those whose calendar had it: who chose it, or
+  // who chose none (the whole programme). Its choice row went with it, so the tombstone
+  // remembers who had chosen it.
+  const std::string& me = h.registration.id;
+  for (auto& t : parts.cancelled) {
+    const bool had_it = chosen.empty() || std::find(t.chosen_by.begin(), t.chosen_by.end(), me) != t.chosen_by.end();
+    if (had_it) h.cancelled.push_back(std::move(t.session));
   }
   return h;
 }
@@ -64,6 +89,7 @@ Holding load_holding(soci::session& s, db::RegistrationRecord record) {
 struct MediaHolding {
   domain::MediaRequest request;
   EventParts parts;
+  std::vector<domain::Session> cancelled;  // every deleted session (the press covers it all)
 };
 
 ics::Attendance attendance_of(const domain::Registration& r) {
@@ -95,24 +121,30 @@ std::optional<std::string> entitled_stream(const domain::Event& e, const domain:
 
 // The holder's record counts too: a decision on it changes what the feed shows.
 std::optional<domain::Instant> newest(const domain::Event& event, const std::vector<domain::Session>& sessions,
+                                      const std::vector<domain::Session>& cancelled,
                                       domain::Instant holder_updated_at) {
   domain::Instant out = std::max(event.updated_at, holder_updated_at);
   for (const auto& x : sessions) out = std::max(out, x.updated_at);
+  for (const auto& x : cancelled) out = std::max(out, x.updated_at);  // when it was deleted
   return out;
 }
 
 // The event and its sessions as any personal feed shows them, before the holder's standing.
 ics::FeedEvent event_part(const domain::Event& event, const std::vector<domain::Session>& sessions,
-                          const std::string& organiser_name, const FeedLocation& location) {
+                          const std::vector<domain::Session>& cancelled, const std::string& organiser_name,
+                          const std::optional<std::string>& organiser_email, const FeedLocation& location) {
   ics::FeedEvent fe{.event = event};
   for (const auto& x : sessions) fe.sessions.push_back(&x);
+  for (const auto& x : cancelled) fe.cancelled_sessions.push_back(&x);
   fe.organiser_name = organiser_name;
+  fe.organiser_email = organiser_email;
   fe.url = location.public_url + "/v1/events/" + event.id;
   return fe;
 }
 
 ics::FeedEvent feed_event(const Holding& h, const FeedLocation& location) {
-  ics::FeedEvent fe = event_part(h.event, h.sessions, h.organiser_name, location);
+  ics::FeedEvent fe =
+      event_part(h.event, h.sessions, h.cancelled, h.organiser_name, h.organiser_email, location);
   fe.entitled_stream_url = entitled_stream(h.event, h.registration);
   fe.attendance = attendance_of(h.registration);
   fe.attendance_updated_at = h.registration.updated_at;
@@ -122,7 +154,8 @@ ics::FeedEvent feed_event(const Holding& h, const FeedLocation& location) {
 // A journalist's standing is not an attendance: the feed shows the event as it is, with the
 // stream link only while the request is approved.
 ics::FeedEvent media_feed_event(const MediaHolding& h, const FeedLocation& location) {
-  ics::FeedEvent fe = event_part(h.parts.event, h.parts.sessions, h.parts.organiser_name, location);
+  ics::FeedEvent fe = event_part(h.parts.event, h.parts.sessions, h.cancelled, h.parts.organiser_name,
+                                 h.parts.organiser_email, location);
   fe.entitled_stream_url = entitled_stream_url(h.request, h.parts.event);
   fe.attendance_updated_at = h.request.updated_at;
   return fe;
@@ -134,6 +167,7 @@ ics::FeedInfo feed_info(const domain::Event& event, const FeedLocation& location
   info.host = host_of(location.public_url);
   info.public_url = location.feed_url;
   info.timezone = event.timezone;
+  info.sender_email = location.sender_email;
   return info;
 }
 
@@ -150,14 +184,16 @@ boost::asio::awaitable<Feed> media_personal_feed(Database& db, const std::string
     auto record = db::find_media_request_by_feed_hash(s, secret_hash(feed_token));
     if (!record || record->request.is_erased()) throw domain::not_found("Feed");
     EventParts parts = load_event_parts(s, record->request.event_id);
-    MediaHolding h{std::move(record->request), std::move(parts)};
+    std::vector<domain::Session> cancelled = sessions_of(std::move(parts.cancelled));
+    MediaHolding h{std::move(record->request), std::move(parts), std::move(cancelled)};
     tx.commit();
     return h;
   });
   Feed feed;
   feed.content = rendered_feed(
       ics::render_feed(feed_info(holding.parts.event, location), {media_feed_event(holding, location)}),
-      newest(holding.parts.event, holding.parts.sessions, holding.request.updated_at), holding.parts.event.slug);
+      newest(holding.parts.event, holding.parts.sessions, holding.cancelled, holding.request.updated_at),
+      holding.parts.event.slug);
   feed.is_public = false;
   feed.is_personal = true;
   co_return feed;
@@ -201,7 +237,7 @@ boost::asio::awaitable<Feed> personal_feed(Database& db, std::string feed_token,
   Feed feed;
   feed.content =
       rendered_feed(ics::render_feed(feed_info(holding.event, location), {feed_event(holding, location)}),
-                    newest(holding.event, holding.sessions, holding.registration.updated_at), holding.event.slug);
+                    newest(holding.event, holding.sessions, holding.cancelled, holding.registration.updated_at), holding.event.slug);
   feed.is_public = false;
   feed.is_personal = true;
   co_return feed;
@@ -227,7 +263,7 @@ boost::asio::awaitable<Feed> registration_invitation(Database& db, std::string r
   const auto method = holding.registration.is_active() ? ics::InvitationMethod::request : ics::InvitationMethod::cancel;
   Feed feed;
   feed.content = rendered_feed(invitation_text(holding, location, method),
-                               newest(holding.event, holding.sessions, holding.registration.updated_at),
+                               newest(holding.event, holding.sessions, holding.cancelled, holding.registration.updated_at),
                                holding.event.slug + "-invitation");
   feed.is_public = false;
   feed.is_personal = true;

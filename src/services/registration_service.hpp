@@ -108,11 +108,13 @@ boost::asio::awaitable<std::vector<db::PersonalRecord>> personal_data(Database& 
                                                                       std::string email);
 
 // Anonymises the registrations and media requests of events that ended more than
-// `retention_days` ago and drops idempotent answers older than a day; what it did, for the log.
+// `retention_days` ago, drops idempotent answers older than a day and the tombstones of
+// deleted sessions whose event is over (no feed shows them any more); what it did, for the log.
 struct RetentionReport {
   long long anonymised = 0;
   long long media_requests_anonymised = 0;
   long long idempotency_keys_dropped = 0;
+  long long session_tombstones_dropped = 0;
 };
 RetentionReport apply_retention(Database& db, int retention_days);
 

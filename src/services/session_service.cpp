@@ -113,11 +113,6 @@ auto with_retry(soci::session& s, Work work) {
   }
 }
 
-bool is_calendar_visible_change(const domain::Session& a, const domain::Session& b) {
-  return a.title != b.title || a.kind != b.kind || a.starts_at != b.starts_at || a.ends_at != b.ends_at ||
-         a.location != b.location || a.speaker_ids != b.speaker_ids;
-}
-
 }  // namespace
 
 boost::asio::awaitable<SessionInEvent> create_session(Database& db, const domain::Caller& caller, std::string event_ref,
@@ -184,7 +179,8 @@ boost::asio::awaitable<SessionInEvent> patch_session(Database& db, const domain:
       session.id = current->id;
 
       const bool speakers_changed = session.speaker_ids != current->speaker_ids;
-      const bool visible = is_calendar_visible_change(*current, session);
+      const bool visible = domain::is_subscriber_visible_change(*current, session);
+      session.sequence = domain::next_sequence(*current, session);
       if (!visible && session.description == current->description) {
         tx.commit();
         return {*current, event.timezone};
@@ -195,7 +191,7 @@ boost::asio::awaitable<SessionInEvent> patch_session(Database& db, const domain:
         if (speakers_changed) db::clear_session_speakers(s, session.id);
         // A calendar-visible change bumps `sequence`, which also bumps `version` (the ETag)
         // when only speaker_ids changed and no column of the session itself did.
-        db::update_session(s, session, visible);
+        db::update_session(s, session);
         if (speakers_changed) db::add_session_speakers(s, session.id, session.speaker_ids);
         stored = db::find_session(s, event.id, session.id);
       } catch (const std::exception& e) {

@@ -179,8 +179,9 @@ TEST_CASE_FIXTURE(Feeds, "feeds: every feed is valid text/calendar with the seed
       forum_check.output);
   CHECK(property_of(forum.body, event_uid(forum_id), "DTSTART") == "DTSTART;TZID=Europe/Stockholm:20201126T090000");
   CHECK(property_of(forum.body, event_uid(forum_id), "URL") == "URL:http://127.0.0.1:8080/v1/events/" + forum_id);
-  CHECK(property_of(forum.body, event_uid(forum_id), "ORGANIZER").find("CN=Länsstyrelsen i Västra Götalands län") !=
-        std::string::npos);
+  // The seed organisations have no contact address: no ORGANIZER (calendar_changes_test
+  // covers one with an address).
+  CHECK(property_of(forum.body, event_uid(forum_id), "ORGANIZER").empty());
 
   // Östersund: all-day 4–5 September 2019, DTEND exclusive.
   auto ost = feed("/v1/events/ostersund-2019/calendar.ics");

@@ -33,14 +33,15 @@ std::string checker_python() {
   return "python3";
 }
 
-IcsCheck run_ics_checker(const std::string& text) {
+IcsCheck run_ics_checker(const std::string& text, bool details) {
   static std::atomic<unsigned> counter{0};
   const auto dir = std::filesystem::temp_directory_path();
   const std::string stem = "eventd-ics-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
   const auto ics_path = dir / (stem + ".ics");
   const auto out_path = dir / (stem + ".out");
   write_all(ics_path, text);
-  const std::string cmd = checker_python() + " '" + EVENTD_SOURCE_DIR "/tests/tools/check_ics.py' '" +
+  const std::string cmd = checker_python() + " '" + EVENTD_SOURCE_DIR "/tests/tools/check_ics.py' " +
+                          (details ? "--details '" : "'") +
                           ics_path.string() + "' > '" + out_path.string() + "' 2>&1";
   IcsCheck run;
   const int rc = std::system(cmd.c_str());

@@ -15,8 +15,9 @@ struct IcsCheck {
 // /usr/bin/python3 (a pyenv or venv python3 earlier in PATH usually lacks them).
 std::string checker_python();
 
-// Writes the calendar to a temp file and runs tests/tools/check_ics.py over it.
-IcsCheck run_ics_checker(const std::string& text);
+// Writes the calendar to a temp file and runs tests/tools/check_ics.py over it; `details`:
+// its lines are "<UID> <DTSTART> <DTEND> <SEQUENCE> <STATUS>" (--details).
+IcsCheck run_ics_checker(const std::string& text, bool details = false);
 
 // Undoes line folding (CRLF followed by a space).
 std::string unfold(const std::string& text);

@@ -25,6 +25,8 @@ void TestServer::start() {
   raw.rate_limit_per_minute = settings_.rate_limit_per_minute;
   raw.rate_limit_burst = settings_.rate_limit_burst;
   raw.trusted_proxies = settings_.trusted_proxies;
+  raw.feed_past_days = settings_.feed_past_days;
+  raw.feed_max_events = settings_.feed_max_events;
   raw.retention_days = settings_.retention_days;
   raw.retention_sweep_s = settings_.retention_sweep_s;
   raw.smtp_url = settings_.smtp_url;

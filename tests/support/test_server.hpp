@@ -22,6 +22,10 @@ struct ServerSettings {
   std::string rate_limit_per_minute = "0";
   std::string rate_limit_burst = "10";
   std::string trusted_proxies;
+  // The seed events (api/examples) are of 2019-2022: the list feeds of most tests show
+  // them, so the window reaches back far enough. Tests of the window set their own.
+  std::string feed_past_days = "36500";
+  std::string feed_max_events = "1000";
   std::string retention_days = "90";
   std::string retention_sweep_s = "3600";
   // Another server's database (two instances on one database); empty: a fresh one.

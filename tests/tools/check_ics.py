@@ -6,10 +6,14 @@ two agree, and prints one line per VEVENT:
 
     <UID> <DTSTART> <DTEND>
 
-with date-times converted to UTC (20201126T080000Z) and dates as they are (20190904).
+with date-times converted to UTC (20201126T080000Z) and dates as they are (20190904); with
+--details also the SEQUENCE (0 when absent) and STATUS ("-" when absent) each parser read:
+
+    <UID> <DTSTART> <DTEND> <SEQUENCE> <STATUS>
+
 Exit status 0 when both parsers accept the file and agree; 1 otherwise (the reason on stderr).
 
-Usage: check_ics.py FILE
+Usage: check_ics.py [--details] FILE
 """
 import datetime
 import sys
@@ -33,7 +37,8 @@ def with_icalendar(data):
     for comp in cal.walk("VEVENT"):
         start = comp.decoded("DTSTART")
         end = comp.decoded("DTEND") if "DTEND" in comp else None
-        rows.append((str(comp["UID"]), utc_text(start), utc_text(end) if end is not None else "-"))
+        rows.append((str(comp["UID"]), utc_text(start), utc_text(end) if end is not None else "-",
+                     str(int(comp.get("SEQUENCE", 0))), str(comp.get("STATUS", "-"))))
     return rows
 
 
@@ -45,15 +50,18 @@ def with_vobject(data):
     for ev in getattr(cal, "vevent_list", []):
         start = ev.dtstart.value
         end = ev.dtend.value if hasattr(ev, "dtend") else None
-        rows.append((ev.uid.value, utc_text(start), utc_text(end) if end is not None else "-"))
+        sequence = str(int(ev.sequence.value)) if hasattr(ev, "sequence") else "0"
+        status = ev.status.value if hasattr(ev, "status") else "-"
+        rows.append((ev.uid.value, utc_text(start), utc_text(end) if end is not None else "-", sequence, status))
     return rows
 
 
 def main(argv):
-    if len(argv) != 2:
+    details = len(argv) == 3 and argv[1] == "--details"
+    if len(argv) != 2 and not details:
         print(__doc__, file=sys.stderr)
         return 2
-    with open(argv[1], "rb") as f:
+    with open(argv[-1], "rb") as f:
         data = f.read()
     try:
         a = with_icalendar(data)
@@ -69,7 +77,7 @@ def main(argv):
         print("the parsers disagree:\n icalendar %r\n vobject   %r" % (a, b), file=sys.stderr)
         return 1
     for row in a:
-        print(" ".join(row))
+        print(" ".join(row if details else row[:3]))
     return 0
 
 

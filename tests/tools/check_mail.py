@@ -83,6 +83,8 @@ def read_calendar(text):
             "dtend": utc_text(event.decoded("DTEND")) if "DTEND" in event else None,
             "attendees": [str(a) for a in attendees],
             "organizer": str(event.get("ORGANIZER", "")),
+            "organizer_sent_by": str(event["ORGANIZER"].params.get("SENT-BY", "")) if "ORGANIZER" in event else "",
+            "attendee_rsvp": [str(a.params.get("RSVP", "")) for a in attendees],
         })
     return {"method": str(calendar.get("METHOD", "")), "events": events}
 

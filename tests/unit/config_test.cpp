@@ -73,3 +73,30 @@ TEST_CASE("mail: the SMTP server, its CA file and the sender") {
   raw.mail_from = "not an address";
   CHECK_THROWS_WITH_AS(parse_config(raw, 2), doctest::Contains("EVENTD_MAIL_FROM"), ConfigError);
 }
+
+TEST_CASE("list feeds: the past window and the cap") {
+  RawConfig raw;
+  Config config = parse_config(raw, 2);
+  CHECK(config.feed_past_days == 90);
+  CHECK(config.feed_max_events == 1000);
+  raw.feed_past_days = "0";  // only events not yet ended
+  raw.feed_max_events = "25";
+  config = parse_config(raw, 2);
+  CHECK(config.feed_past_days == 0);
+  CHECK(config.feed_max_events == 25);
+  raw.feed_past_days = "-1";
+  CHECK_THROWS_WITH_AS(parse_config(raw, 2), doctest::Contains("EVENTD_FEED_PAST_DAYS"), ConfigError);
+  raw = {};
+  raw.feed_max_events = "0";
+  CHECK_THROWS_WITH_AS(parse_config(raw, 2), doctest::Contains("EVENTD_FEED_MAX_EVENTS"), ConfigError);
+}
+
+TEST_CASE("mail: the sender is known without SMTP too (the invitations name it)") {
+  RawConfig raw;
+  raw.mail_from = "eventd <kalender@events.example.org>";
+  Config config = parse_config(raw, 2);
+  CHECK_FALSE(config.smtp.has_value());
+  CHECK(config.mail_from.email == "kalender@events.example.org");
+  raw.mail_from = "not an address";  // nothing is sent: not a reason to refuse the start
+  CHECK(parse_config(raw, 2).mail_from.email.empty());
+}

@@ -285,6 +285,28 @@ TEST_CASE("callers") {
                   "organisation_id"));
 }
 
+TEST_CASE("a session's SEQUENCE grows when it moves, not when its text does") {
+  Session before;
+  before.title = "Global migration i coronatider";
+  before.starts_at = *eventd::domain::parse_rfc3339("2020-11-26T09:15:00+01:00");
+  before.ends_at = before.starts_at + 60min;
+  before.sequence = 2;
+  Session after = before;
+  after.description = "Med frågestund.";
+  CHECK_FALSE(is_subscriber_visible_change(before, after));
+  CHECK(next_sequence(before, after) == 2);
+  after = before;
+  after.starts_at += 30min;
+  after.ends_at += 30min;
+  CHECK(next_sequence(before, after) == 3);
+  after = before;
+  after.location = "Sal B";
+  CHECK(next_sequence(before, after) == 3);
+  after = before;
+  after.speaker_ids = {"00000000-0000-4000-8000-000000000009"};
+  CHECK(next_sequence(before, after) == 3);
+}
+
 TEST_CASE("SEQUENCE grows on changes subscribers must see") {
   const Event before = integrationsforum_2020();
   Event after = before;

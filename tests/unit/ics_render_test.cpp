@@ -43,6 +43,7 @@ struct Seed {
   Event event;
   std::vector<Session> sessions;
   std::string organiser_name;
+  std::optional<std::string> organiser_email;  // organisations.email (none: no ORGANIZER in feeds)
 };
 
 // Built from the facts in api/examples/events/*.json, with fixed ids and updated_at so the
@@ -209,6 +210,7 @@ Seed seed_integrationsforum() {
   e.created_at = at("2020-11-10T12:30:00Z");
   e.updated_at = at("2020-11-10T12:30:00Z");
   s.organiser_name = "Länsstyrelsen i Västra Götalands län";
+  s.organiser_email = "vastragotaland@lansstyrelsen.se";
   {
     Session x;
     x.id = "00000000-0000-4000-9000-000000000201";
@@ -353,7 +355,7 @@ const std::filesystem::path& tests_dir() {
 const ics::FeedInfo& feed_info() {
   static const ics::FeedInfo info{"eventd – seminarier, konferenser och studieresor", "events.example.org",
                                   "https://events.example.org/v1/calendar.ics", std::chrono::minutes{720},
-                                  "Europe/Stockholm"};
+                                  "Europe/Stockholm", "kalender@events.example.org"};
   return info;
 }
 
@@ -363,6 +365,7 @@ ics::FeedEvent feed_event(const Seed& s, bool with_sessions = true) {
     for (const auto& x : s.sessions) fe.sessions.push_back(&x);
   }
   fe.organiser_name = s.organiser_name;
+  fe.organiser_email = s.organiser_email;
   fe.url = "https://events.example.org/v1/events/" + s.event.id;
   return fe;
 }
@@ -373,6 +376,21 @@ using eventd::test::unfold;
 bool has_line(const std::string& text, const std::string& line) {
   const auto ls = lines_of(text);
   return std::find(ls.begin(), ls.end(), line) != ls.end();
+}
+
+// The first line starting with `name` (":" or ";") in the VEVENT that has the line `uid_line`.
+std::string property_in(const std::string& text, const std::string& uid_line, const std::string& name) {
+  std::vector<std::string> block;
+  for (const auto& l : lines_of(text)) {
+    if (l == "BEGIN:VEVENT") block.clear();
+    block.push_back(l);
+    if (l != "END:VEVENT" || std::find(block.begin(), block.end(), uid_line) == block.end()) continue;
+    for (const auto& p : block) {
+      if (p.rfind(name + ":", 0) == 0 || p.rfind(name + ";", 0) == 0) return p;
+    }
+    return "";
+  }
+  return "";
 }
 
 std::size_t count_prefix(const std::string& text, const std::string& prefix) {
@@ -541,7 +559,10 @@ TEST_CASE_FIXTURE(Fixture, "ics: calendar and event properties follow ical.md") 
   CHECK(has_line(text, "LAST-MODIFIED:20201110T123000Z"));
   CHECK(has_line(text, "SEQUENCE:0"));
   CHECK(has_line(text, "STATUS:CONFIRMED"));
-  CHECK(has_line(text, "ORGANIZER;CN=Länsstyrelsen i Västra Götalands län:mailto:noreply@events.example.org"));
+  // The organisation's own address; Forum (Östersund) has none, so its VEVENTs name nobody.
+  CHECK(count_prefix(text, "ORGANIZER;CN=Länsstyrelsen i Västra Götalands län:mailto:vastragotaland@lansstyrelsen.se") ==
+        6);
+  CHECK(count_prefix(text, "ORGANIZER") == 6);
   CHECK(has_line(text, "CATEGORIES:Konferens,integration,migration,nyanlända,bosättning,pandemin"));
   CHECK(has_line(text, "LOCATION:Östersund\\, SE"));
   CHECK(has_line(text, "URL:https://events.example.org/v1/events/00000000-0000-4000-8000-000000000002"));
@@ -646,9 +667,15 @@ TEST_CASE_FIXTURE(Fixture, "ics: iTIP REQUEST and CANCEL") {
   CHECK(has_line(request, "METHOD:REQUEST"));
   CHECK(count_prefix(request, "ORGANIZER") == 1);
   CHECK(count_prefix(request, "BEGIN:VEVENT") == 1);  // one UID per iTIP message: no sessions
+  // eventd receives no replies: it asks for none.
   CHECK(has_line(request,
-                 "ATTENDEE;CN=Anna Åström;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:"
+                 "ATTENDEE;CN=Anna Åström;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:"
                  "anna.astrom@example.se"));
+  CHECK(request.find("RSVP=TRUE") == std::string::npos);
+  // The organisation's address, sent by the service's.
+  CHECK(has_line(request,
+                 "ORGANIZER;CN=Länsstyrelsen i Västra Götalands län;SENT-BY=\"mailto:kalender@events.example.org\":"
+                 "mailto:vastragotaland@lansstyrelsen.se"));
   CHECK(has_line(request, uid));
   CHECK(has_line(request, "SEQUENCE:0"));
   CHECK(count_prefix(request, "DTSTAMP:") == 1);
@@ -665,6 +692,60 @@ TEST_CASE_FIXTURE(Fixture, "ics: iTIP REQUEST and CANCEL") {
   CHECK(count_prefix(cancel, "ORGANIZER") == 1);
   CHECK(cancel.find("youtube.com") == std::string::npos);
   check_everywhere(cancel);
+
+  // An organisation without an address: RFC 5546 wants an ORGANIZER in a REQUEST, so the
+  // sending address stands in (no SENT-BY for itself); without one, noreply@<host>.
+  fe.attendance = ics::Attendance::confirmed;
+  fe.organiser_email.reset();
+  const auto plain = ics::render_invitation(feed_info(), fe, anna, ics::InvitationMethod::request);
+  CHECK(has_line(plain, "ORGANIZER;CN=Länsstyrelsen i Västra Götalands län:mailto:kalender@events.example.org"));
+  CHECK(plain.find("SENT-BY") == std::string::npos);
+  check_everywhere(plain);
+  ics::FeedInfo no_sender = feed_info();
+  no_sender.sender_email.clear();
+  const auto bare = ics::render_invitation(no_sender, fe, anna, ics::InvitationMethod::request);
+  CHECK(has_line(bare, "ORGANIZER;CN=Länsstyrelsen i Västra Götalands län:mailto:noreply@events.example.org"));
+}
+
+TEST_CASE_FIXTURE(Fixture, "ics: a session VEVENT carries its own SEQUENCE plus its event's") {
+  integrationsforum.event.sequence = 2;
+  integrationsforum.sessions[1].sequence = 3;  // moved three times
+  const std::string moved = "UID:session-" + integrationsforum.sessions[1].id + "@events.example.org";
+  const std::string still = "UID:session-" + integrationsforum.sessions[0].id + "@events.example.org";
+  const auto text = ics::render_feed(feed_info(), {feed_event(integrationsforum)});
+  CHECK(property_in(text, moved, "SEQUENCE") == "SEQUENCE:5");
+  CHECK(property_in(text, still, "SEQUENCE") == "SEQUENCE:2");
+  CHECK(count_prefix(text, "SEQUENCE:2") == 5);  // the event and the four sessions that did not move
+  // A cancelled registration raises every VEVENT of the holder's feed by one.
+  auto fe = feed_event(integrationsforum);
+  fe.attendance = ics::Attendance::cancelled;
+  const auto cancelled = ics::render_feed(feed_info(), {fe});
+  CHECK(property_in(cancelled, moved, "SEQUENCE") == "SEQUENCE:6");
+  check_everywhere(text);
+}
+
+TEST_CASE_FIXTURE(Fixture, "ics: a deleted session stays as STATUS:CANCELLED with a raised SEQUENCE") {
+  Session gone = integrationsforum.sessions[2];
+  gone.sequence = 1;  // the tombstone's: the session's own plus one
+  gone.updated_at = at("2020-11-20T10:00:00Z");  // when it was deleted
+  integrationsforum.sessions.erase(integrationsforum.sessions.begin() + 2);
+  auto fe = feed_event(integrationsforum);
+  fe.entitled_stream_url = *integrationsforum.event.online->stream_url;
+  fe.attendance = ics::Attendance::confirmed;
+  fe.cancelled_sessions.push_back(&gone);
+  const auto text = ics::render_feed(feed_info(), {fe});
+  const std::string uid = "UID:session-" + gone.id + "@events.example.org";
+  CHECK(count_prefix(text, "BEGIN:VEVENT") == 6);
+  CHECK(property_in(text, uid, "STATUS") == "STATUS:CANCELLED");
+  CHECK(property_in(text, uid, "SEQUENCE") == "SEQUENCE:1");
+  CHECK(property_in(text, uid, "SUMMARY") == "SUMMARY:INSTÄLLD: " + gone.title);
+  CHECK(property_in(text, uid, "DTSTAMP") == "DTSTAMP:20201120T100000Z");
+  CHECK(property_in(text, uid, "CONFERENCE").empty());  // no link to a session that is not held
+  CHECK(count_prefix(text, "STATUS:CONFIRMED") == 5);   // the rest as they are
+  check_everywhere(text);
+  integrationsforum.event.language = "en";
+  const auto en = ics::render_feed(feed_info(), {fe});
+  CHECK(property_in(en, uid, "SUMMARY") == "SUMMARY:CANCELLED: " + gone.title);
 }
 
 TEST_CASE_FIXTURE(Fixture, "ics import: the rendered seed feeds round-trip") {

@@ -181,7 +181,8 @@ TEST_CASE("ics text: X-properties get their commas escaped") {
   CHECK(text.find("\r\nNAME:Möten\\, seminarier\\; och mer\r\n") != std::string::npos);
   CHECK(text.find("\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H30M\r\n") != std::string::npos);
   CHECK(text.find("\r\nX-PUBLISHED-TTL:PT1H30M\r\n") != std::string::npos);
-  CHECK(text.find("\r\nORGANIZER:mailto:noreply@h\r\n") != std::string::npos);
+  // Without the organisation's address a feed names no ORGANIZER (no made-up address).
+  CHECK(text.find("ORGANIZER") == std::string::npos);
 }
 
 TEST_CASE("ics text: a compact VTIMEZONE for zones without a yearly rule") {

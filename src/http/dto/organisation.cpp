@@ -33,6 +33,7 @@ domain::Organisation read_organisation(const nlohmann::json& body, bool make_slu
   auto kind = reader.enumeration("kind", domain::parse_organisation_kind, allowed_kinds());
   organisation.website = reader.string("website");
   organisation.description = reader.string("description");
+  organisation.email = reader.string("email");
   reader.reject_unknown();
 
   if (name) organisation.name = *name;
@@ -71,6 +72,7 @@ nlohmann::json organisation_request_json(const domain::Organisation& organisatio
   };
   if (organisation.website) json["website"] = *organisation.website;
   if (organisation.description) json["description"] = *organisation.description;
+  if (organisation.email) json["email"] = *organisation.email;
   return json;
 }
 
@@ -82,6 +84,7 @@ nlohmann::json organisation_json(const domain::Organisation& organisation) {
       {"kind", domain::to_string(organisation.kind)},
       {"website", organisation.website ? nlohmann::json(*organisation.website) : nlohmann::json(nullptr)},
       {"description", organisation.description ? nlohmann::json(*organisation.description) : nlohmann::json(nullptr)},
+      {"email", organisation.email ? nlohmann::json(*organisation.email) : nlohmann::json(nullptr)},
       {"created_at", domain::format_utc(organisation.created_at)},
       {"updated_at", domain::format_utc(organisation.updated_at)},
   };

@@ -219,7 +219,8 @@ boost::asio::awaitable<Response> patch_event(RequestContext& context) {
     return dto::read_event_draft(document);
   };
   // A named value: g++ 12 destroys a temporary argument of a co_await expression twice.
-  services::MailContext mail{context.backend.public_url, context.backend.change_notice_delay};
+  services::MailContext mail{context.backend.public_url, context.backend.mail_from_address,
+                             context.backend.change_notice_delay};
   auto updated = co_await services::update_event(context.backend.db, caller, context.param("id"),
                                                  if_match(context.request), change, mail);
   co_return event_response(200, updated, caller, context);

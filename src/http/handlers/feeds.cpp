@@ -15,6 +15,9 @@ services::FeedLocation location_of(const RequestContext& context, bool with_quer
   location.public_url = context.backend.public_url;
   location.feed_url = context.backend.public_url + context.request.path;
   if (with_query && !context.request.query.empty()) location.feed_url += "?" + context.request.query;
+  location.sender_email = context.backend.mail_from_address;
+  location.past_days = context.backend.feed_past_days;
+  location.max_events = context.backend.feed_max_events;
   return location;
 }
 

@@ -99,7 +99,7 @@ boost::asio::awaitable<Response> create_registration(RequestContext& context) {
     return services::StoredResponse{201, ctx.backend.public_url + "/v1/registrations/" + created.registration.id,
                                     body.dump()};
   };
-  services::MailContext mail{context.backend.public_url};  // named: see services/mail_outbox.hpp
+  services::MailContext mail{context.backend.public_url, context.backend.mail_from_address};  // named: see services/mail_outbox.hpp
   auto answer = co_await services::register_participant(context.backend.db, context.param("id"), std::move(draft),
                                                         std::move(idempotency), render, mail);
   co_return created_response(answer.response, answer.replayed);
@@ -185,7 +185,7 @@ boost::asio::awaitable<Response> delete_registration(RequestContext& context) {
     erase = *value == "true";
   }
   const Request& request = context.request;
-  services::MailContext mail{context.backend.public_url};
+  services::MailContext mail{context.backend.public_url, context.backend.mail_from_address};
   co_await services::cancel_registration(
       context.backend.db, context.param("id"), access, erase,
       [&request](const domain::Registration& current) { check_if_match(request, registration_etag(current)); }, mail);
