@@ -177,6 +177,22 @@ long long erase_mail_of_erased_registrations(soci::session& session) {
 }  // namespace eventd::db
 
 namespace eventd::db {
+std::vector<std::string> registrations_following_session(soci::session& session, const std::string& event_id,
+                                                         const std::string& session_id,
+                                                         const std::vector<std::string>& statuses) {
+  Params p;
+  std::string sql = "SELECT r.id::text FROM registrations r WHERE r.event_id = " + p.add_uuid(event_id) +
+                    " AND r.erased_at IS NULL AND (NOT EXISTS (SELECT 1 FROM registration_sessions rs WHERE "
+                    "rs.registration_id = r.id) OR EXISTS (SELECT 1 FROM registration_sessions rs WHERE "
+                    "rs.registration_id = r.id AND rs.session_id = " +
+                    p.add_uuid(session_id) + ")) AND r.status IN (";
+  for (std::size_t i = 0; i < statuses.size(); ++i) sql += (i ? ", " : "") + p.add(statuses[i]);
+  sql += ") ORDER BY r.seq";
+  std::vector<std::string> ids;
+  for_each_row(session, sql, p, [&](const soci::row& row) { ids.push_back(row.get<std::string>(0)); });
+  return ids;
+}
+
 std::vector<std::string> live_registration_ids(soci::session& session, const std::string& event_id,
                                                const std::vector<std::string>& statuses) {
   Params p;

@@ -104,6 +104,10 @@ long long erase_mail_of_erased_registrations(soci::session& session);
 
 namespace eventd::db {
 // The registrations of an event with personal data and one of the statuses, in arrival order.
+// The live registrations (of these statuses) that follow the session: chose it, or chose none.
+std::vector<std::string> registrations_following_session(soci::session& session, const std::string& event_id,
+                                                         const std::string& session_id,
+                                                         const std::vector<std::string>& statuses);
 std::vector<std::string> live_registration_ids(soci::session& session, const std::string& event_id,
                                                const std::vector<std::string>& statuses);
 }  // namespace eventd::db

@@ -36,6 +36,18 @@ std::string when_of(const domain::Event& e) {
   return out + end.substr(11, 5) + " (" + e.timezone + ")";
 }
 
+// "2035-11-08 09:15–10:00 Global migration (Sal B)", in the event's zone; one per line.
+std::string programme_lines(const std::vector<domain::Session>& sessions, const std::string& zone) {
+  std::string out;
+  for (const auto& x : sessions) {
+    const std::string start = domain::format_in_zone(x.starts_at, zone), end = domain::format_in_zone(x.ends_at, zone);
+    out += start.substr(0, 10) + " " + start.substr(11, 5) + "–" + end.substr(11, 5) + " " + x.title;
+    if (x.location && !x.location->empty()) out += " (" + *x.location + ")";
+    out += "\n";
+  }
+  return out;
+}
+
 std::string where_of(const domain::Event& e) {
   std::vector<std::string> parts;
   if (e.venue) {
@@ -65,6 +77,8 @@ mail::Values base_values(const MailContext& context, const domain::Event& e, con
       {"webcal_url", ""},
       {"position", ""},
       {"invitation_attached", ""},
+      {"programme", ""},
+      {"cancelled_sessions", ""},
       {"note", ""},
       {"stream_url", ""},
       {"outlet", ""},
@@ -202,6 +216,10 @@ void enqueue_registration_message(soci::session& s, const MailContext& context, 
   const bool attach = kind != MailKind::registration_waitlisted && kind != MailKind::registration_link_resent &&
                       (seat || kind == MailKind::event_cancelled);
   out.values["invitation_attached"] = attach ? "yes" : "";
+  if (is_change_notice(kind)) {
+    out.values["programme"] = programme_lines(invitation.sessions, invitation.event.timezone);
+    out.values["cancelled_sessions"] = programme_lines(invitation.cancelled, invitation.event.timezone);
+  }
   if (secrets) {
     out.values["manage_token"] = secrets->manage_token;
     if (!secrets->feed_token.empty()) {
@@ -212,6 +230,16 @@ void enqueue_registration_message(soci::session& s, const MailContext& context, 
   }
   if (attach) out.attachment = calendar_attachment(invitation.body, method);
   write(s, context, out);
+}
+
+std::vector<std::string> followers_of_session(soci::session& s, const std::string& event_id,
+                                              const std::string& session_id) {
+  return db::registrations_following_session(s, event_id, session_id, {"confirmed", "waitlisted"});
+}
+
+void enqueue_change_notices(soci::session& s, const MailContext& context,
+                            const std::vector<std::string>& registration_ids) {
+  for (const auto& id : registration_ids) enqueue_registration_message(s, context, MailKind::event_changed, id);
 }
 
 void enqueue_event_change_messages(soci::session& s, const MailContext& context, const std::string& event_id,

@@ -56,6 +56,16 @@ struct RegistrationSecrets {
   std::string feed_token;  // empty: no feed link in the message
 };
 
+// Before a session of a published event moves (time or place) or is deleted: the live
+// registrations that follow it (chose it, or chose no sessions), to be told afterwards with
+// enqueue_change_notices. Read before a deletion, which takes the choices with it.
+std::vector<std::string> followers_of_session(soci::session& s, const std::string& event_id,
+                                              const std::string& session_id);
+// An event_changed notice to each of `registration_ids`, held back and coalesced like those
+// of enqueue_event_change_messages (the message shows the whole programme as it stands).
+void enqueue_change_notices(soci::session& s, const MailContext& context,
+                            const std::vector<std::string>& registration_ids);
+
 // Writes one message about a registration (its event, participant and invitation read in
 // `s`, inside the caller's transaction). Nothing for an erased registration.
 void enqueue_registration_message(soci::session& s, const MailContext& context, MailKind kind,

@@ -216,6 +216,8 @@ Invitation invitation_of(soci::session& s, db::RegistrationRecord record, const 
   out.event = std::move(h.event);
   out.organiser_name = std::move(h.organiser_name);
   out.registration = std::move(h.registration);
+  out.sessions = std::move(h.sessions);
+  out.cancelled = std::move(h.cancelled);
   return out;
 }
 

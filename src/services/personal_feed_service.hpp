@@ -23,6 +23,8 @@ struct Invitation {
   domain::Event event;
   std::string organiser_name;
   domain::Registration registration;
+  std::vector<domain::Session> sessions;   // the programme it follows: the chosen sessions, or all
+  std::vector<domain::Session> cancelled;  // of those, the ones deleted while the event is not over
 };
 Invitation invitation_of(soci::session& s, db::RegistrationRecord record, const FeedLocation& location,
                          ics::InvitationMethod method);

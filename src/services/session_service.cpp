@@ -10,6 +10,7 @@
 #include "domain/event_rules.hpp"
 #include "domain/validation.hpp"
 #include "services/database.hpp"
+#include "services/mail_outbox.hpp"
 
 namespace eventd::services {
 
@@ -113,6 +114,18 @@ auto with_retry(soci::session& s, Work work) {
   }
 }
 
+// Participants hear of the programme of an event the public sees, not of a draft's, nor of a
+// cancelled event's (they were told of the cancellation).
+bool is_told_of_changes(const domain::Event& event) {
+  return domain::is_public_status(event.status) && event.status != domain::EventStatus::cancelled;
+}
+
+// A change that moves the people who follow the session: its time or its place.
+bool moves_people(const domain::Event& event, const domain::Session& before, const domain::Session& after) {
+  return is_told_of_changes(event) &&
+         (before.starts_at != after.starts_at || before.ends_at != after.ends_at || before.location != after.location);
+}
+
 }  // namespace
 
 boost::asio::awaitable<SessionInEvent> create_session(Database& db, const domain::Caller& caller, std::string event_ref,
@@ -168,7 +181,8 @@ boost::asio::awaitable<SessionInEvent> get_session(Database& db, const domain::C
 }
 
 boost::asio::awaitable<SessionInEvent> patch_session(Database& db, const domain::Caller& caller, std::string event_ref,
-                                                     std::string session_id, SessionPatcher patch) {
+                                                     std::string session_id, SessionPatcher patch,
+                                                     const MailContext& mail) {
   co_return co_await db.run([&](soci::session& connection) {
     return with_retry(connection, [&](soci::session& s) -> SessionInEvent {
       soci::transaction tx(s);
@@ -199,6 +213,9 @@ boost::asio::awaitable<SessionInEvent> patch_session(Database& db, const domain:
         db::throw_if_session_constraint(e);
         throw;
       }
+      if (moves_people(event, *current, session)) {
+        enqueue_change_notices(s, mail, followers_of_session(s, event.id, session.id));
+      }
       tx.commit();
       return {*stored, event.timezone};
     });
@@ -206,14 +223,19 @@ boost::asio::awaitable<SessionInEvent> patch_session(Database& db, const domain:
 }
 
 boost::asio::awaitable<void> delete_session(Database& db, const domain::Caller& caller, std::string event_ref,
-                                            std::string session_id, SessionPrecondition precondition) {
+                                            std::string session_id, SessionPrecondition precondition,
+                                            const MailContext& mail) {
   co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
     const domain::Event event = load_event(s, caller, event_ref, true);
     const auto current = db::find_session(s, event.id, session_id, true);
     if (!current) throw domain::not_found("session");
     precondition(*current);
+    // Who followed it, read before the deletion takes their choices with it.
+    const bool told = is_told_of_changes(event);
+    const auto followers = told ? followers_of_session(s, event.id, current->id) : std::vector<std::string>{};
     db::delete_session(s, event.id, current->id);
+    if (told) enqueue_change_notices(s, mail, followers);
     tx.commit();
     return 0;
   });

@@ -14,6 +14,7 @@
 namespace eventd::services {
 
 class Database;
+struct MailContext;
 
 // A session as the client sent it, read and type-checked (http/dto) but not yet checked
 // against its event: speaker_ids as given (ids or slugs), and the times as written, so
@@ -53,9 +54,13 @@ boost::asio::awaitable<SessionPage> list_sessions(Database& db, const domain::Ca
                                                   std::optional<db::SessionCursor> after, std::size_t limit);
 boost::asio::awaitable<SessionInEvent> get_session(Database& db, const domain::Caller& caller, std::string event_ref,
                                                    std::string session_id);
+// A session of a public event that moves (time or place) or is deleted: the participants who
+// follow it (chose it, or chose none) get a change notice (services/mail_outbox.hpp).
 boost::asio::awaitable<SessionInEvent> patch_session(Database& db, const domain::Caller& caller, std::string event_ref,
-                                                     std::string session_id, SessionPatcher patch);
+                                                     std::string session_id, SessionPatcher patch,
+                                                     const MailContext& mail);
 boost::asio::awaitable<void> delete_session(Database& db, const domain::Caller& caller, std::string event_ref,
-                                            std::string session_id, SessionPrecondition precondition);
+                                            std::string session_id, SessionPrecondition precondition,
+                                            const MailContext& mail);
 
 }  // namespace eventd::services

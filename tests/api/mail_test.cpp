@@ -960,3 +960,64 @@ TEST_CASE("mail: a server certificate that does not verify is not accepted; the 
     CHECK(f.sql("SELECT error FROM mail_attempts ORDER BY attempt LIMIT 1") == reason);
   }
 }
+
+TEST_CASE("mail: a session that moves or is cancelled is told to the participants who follow it") {
+  SmtpSink sink;
+  ServerSettings settings;
+  settings.smtp_url = sink.url();
+  MailFixture f(settings);
+  f.create_event("kurs", 10, "sv");
+  auto add_session = [&](const std::string& title, const std::string& starts, const std::string& ends) {
+    auto headers = bearer(f.key);
+    headers.emplace_back("Content-Type", "application/json");
+    auto r = f.server.request("POST", "/v1/events/kurs/sessions",
+                              json{{"title", title}, {"starts_at", starts}, {"ends_at", ends}}.dump(), headers);
+    REQUIRE_MESSAGE(r.status == 201, r.body);
+    return r.json()["id"].get<std::string>();
+  };
+  const std::string talk = add_session("Föredrag", "2035-11-08T09:15:00+01:00", "2035-11-08T10:00:00+01:00");
+  const std::string workshop = add_session("Verkstad", "2035-11-08T13:00:00+01:00", "2035-11-08T14:00:00+01:00");
+  auto register_for = [&](const std::string& name, const std::string& email, const json& sessions) {
+    json body = {{"name", name}, {"email", email}, {"consent", true}, {"session_ids", sessions}};
+    auto r = f.server.request("POST", "/v1/events/kurs/registrations", body.dump(),
+                              {{"Content-Type", "application/json"}});
+    REQUIRE_MESSAGE(r.status == 201, r.body);
+  };
+  register_for("Anna Ek", "anna@example.se", json::array());              // the whole programme
+  register_for("Bo Lund", "bo@example.se", json::array({talk}));          // the talk
+  register_for("Cecilia Ås", "cecilia@example.se", json::array({workshop}));  // the workshop
+  REQUIRE(sink.wait_for(3, 20s) == 3);
+
+  auto session_headers = bearer(f.key);
+  session_headers.emplace_back("Content-Type", "application/merge-patch+json");
+  // A title is no move: nobody is told.
+  REQUIRE(f.server.request("PATCH", "/v1/events/kurs/sessions/" + talk, R"({"title":"Föredraget"})", session_headers)
+              .status == 200);
+  CHECK(f.sql("SELECT count(*) FROM mail_outbox WHERE kind = 'event_changed'") == "0");
+  // The talk moves to another room: Anna and Bo are told, Cecilia is not.
+  REQUIRE(f.server.request("PATCH", "/v1/events/kurs/sessions/" + talk, R"({"location":"Sal B"})", session_headers)
+              .status == 200);
+  REQUIRE(sink.wait_for(5, 20s) == 5);
+  // The workshop is cancelled: Anna and Cecilia are told, Bo is not.
+  REQUIRE(f.server.request("DELETE", "/v1/events/kurs/sessions/" + workshop, "", bearer(f.key)).status == 204);
+  REQUIRE(sink.wait_for(7, 20s) == 7);
+  std::this_thread::sleep_for(300ms);
+  const auto mails = read_all(sink);
+  CHECK(mails.size() == 7);
+  const auto to_anna = mails_to(mails, "anna@example.se", "Ändrat: " + kTitle);
+  const auto to_bo = mails_to(mails, "bo@example.se", "Ändrat: " + kTitle);
+  const auto to_cecilia = mails_to(mails, "cecilia@example.se", "Ändrat: " + kTitle);
+  REQUIRE(to_anna.size() == 2);
+  REQUIRE(to_bo.size() == 1);
+  REQUIRE(to_cecilia.size() == 1);
+  const std::string bo_text = to_bo[0]["text"];
+  CHECK(mentions(bo_text, "2035-11-08 09:15–10:00 Föredraget (Sal B)"));
+  CHECK_FALSE(mentions(bo_text, "Verkstad"));  // not in the programme Bo follows
+  const std::string cecilia_text = to_cecilia[0]["text"];
+  CHECK(mentions(cecilia_text, "Inställt i programmet:"));
+  CHECK(mentions(cecilia_text, "2035-11-08 13:00–14:00 Verkstad"));
+  for (const auto& m : to_anna) {
+    check_common(m, "Anna Ek", "anna@example.se");
+    check_invitation(m, "REQUEST", "anna@example.se");
+  }
+}

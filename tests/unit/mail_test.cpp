@@ -66,7 +66,7 @@ TEST_CASE("mail: every kind has Swedish and English templates that render with t
   for (const char* name : {"name", "event_title", "event_when", "event_where", "event_url", "organiser_name",
                            "registration_url", "manage_token", "feed_url", "webcal_url", "position", "note",
                            "stream_url", "outlet", "journalist_name", "journalist_email", "request_url",
-                           "invitation_attached"}) {
+                           "invitation_attached", "programme", "cancelled_sessions"}) {
     values[name] = std::string("<") + name + "&>";
   }
   std::set<std::string> names;

@@ -12,6 +12,7 @@
 #include "http/dto/session.hpp"
 #include "http/json.hpp"
 #include "http/pagination.hpp"
+#include "services/mail_outbox.hpp"
 #include "services/session_service.hpp"
 
 namespace eventd::http::handlers {
@@ -90,8 +91,11 @@ boost::asio::awaitable<Response> patch_session(RequestContext& context) {
     document.merge_patch(patch);
     return dto::read_session(document);
   };
+  // A named value: g++ 12 destroys a temporary argument of a co_await expression twice.
+  services::MailContext mail{context.backend.public_url, context.backend.mail_from_address,
+                             context.backend.change_notice_delay};
   auto updated = co_await services::patch_session(context.backend.db, caller, context.param("id"),
-                                                  context.param("session_id"), change);
+                                                  context.param("session_id"), change, mail);
   co_return session_response(200, updated);
 }
 
@@ -99,9 +103,12 @@ boost::asio::awaitable<Response> delete_session(RequestContext& context) {
   auto caller = co_await authenticate(context);
   require_authenticated(caller);
   const Request& request = context.request;
+  services::MailContext mail{context.backend.public_url, context.backend.mail_from_address,
+                             context.backend.change_notice_delay};
   co_await services::delete_session(
       context.backend.db, caller, context.param("id"), context.param("session_id"),
-      [&request](const domain::Session& current) { check_if_match(request, etag_for(current.id, current.version)); });
+      [&request](const domain::Session& current) { check_if_match(request, etag_for(current.id, current.version)); },
+      mail);
   Response response;
   response.status = 204;
   co_return response;
