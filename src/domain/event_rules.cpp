@@ -112,13 +112,9 @@ std::vector<FieldError> check_event(const Event& e) {
   v.timezone("timezone", e.timezone);
   check_times(v, e);
 
-  if (e.format != EventFormat::online) {
-    v.check(e.venue.has_value(), "venue", "is required unless format is online");
-  }
+  // What a draft may lack is checked only once the event is public, all of it at once.
+  if (is_public_status(e.status)) v.append(missing_for_publication(e));
   if (e.venue) check_venue(v, *e.venue);
-  if (e.format == EventFormat::online || e.format == EventFormat::hybrid) {
-    v.check(e.online.has_value(), "online", "is required when format is online or hybrid");
-  }
   if (e.online) check_online(v, *e.online);
 
   check_people(v, e);
@@ -136,6 +132,17 @@ std::vector<FieldError> check_event(const Event& e) {
             "must be after registration_opens_at");
   }
   return v.take();
+}
+
+std::vector<FieldError> missing_for_publication(const Event& e) {
+  std::vector<FieldError> missing;
+  if (e.format != EventFormat::online && !e.venue) {
+    missing.push_back({"venue", "is required to publish unless format is online (a draft may lack it)"});
+  }
+  if ((e.format == EventFormat::online || e.format == EventFormat::hybrid) && !e.online) {
+    missing.push_back({"online", "is required to publish when format is online or hybrid (a draft may lack it)"});
+  }
+  return missing;
 }
 
 bool is_visible_to(const Event& e, const Caller& caller) {
