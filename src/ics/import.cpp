@@ -338,8 +338,11 @@ std::string x_text(icalcomponent* v, std::string_view name) {
   for (icalproperty* p = icalcomponent_get_first_property(v, ICAL_X_PROPERTY); p != nullptr;
        p = icalcomponent_get_next_property(v, ICAL_X_PROPERTY)) {
     const char* n = icalproperty_get_x_name(p);
+    if (n == nullptr || !iequals(n, name)) continue;
+    // With a VALUE parameter (Apple's VALUE=URI) libical keeps a typed value, not an X one.
     const char* value = icalproperty_get_x(p);
-    if (n != nullptr && value != nullptr && iequals(n, name)) return trim(clean_text(value, true));
+    if (value == nullptr || *value == '\0') value = icalproperty_get_value_as_string(p);
+    return value == nullptr ? std::string{} : trim(clean_text(value, true));
   }
   return {};
 }
@@ -349,7 +352,8 @@ std::optional<std::pair<double, double>> geo_uri(std::string_view uri) {
   if (uri.size() < 5 || !iequals(uri.substr(0, 4), "geo:")) return std::nullopt;
   double lat = 0, lon = 0;
   char rest = 0;
-  const std::string text(uri.substr(4));
+  std::string text(uri.substr(4));
+  std::erase(text, '\\');  // "58.34\,11.93" when the comma came back escaped
   const int n = std::sscanf(text.c_str(), "%lf,%lf%c", &lat, &lon, &rest);
   if ((n != 2 && !(n == 3 && rest == ';')) || !(lat >= -90 && lat <= 90) || !(lon >= -180 && lon <= 180)) {
     return std::nullopt;

@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include <map>
+#include <stdexcept>
 
 #include "db/event_repository.hpp"
 #include "db/session_repository.hpp"
