@@ -248,8 +248,10 @@ TEST_CASE("import: an incomplete draft is checked when it leaves draft, every mi
   auto hybrid = im.patch(id, {{"status", "published"}, {"format", "hybrid"}});
   REQUIRE(hybrid.status == 422);
   std::vector<std::string> fields;
-  for (const auto& e : hybrid.json()["errors"]) fields.push_back(e["field"]);
-  CHECK(fields == std::vector<std::string>{"venue", "online"});
+  const json problem = hybrid.json();
+  for (const auto& e : problem["errors"]) fields.push_back(e["field"].get<std::string>());
+  const std::vector<std::string> both{"venue", "online"};
+  CHECK_MESSAGE(fields == both, hybrid.body);
   auto postpone = im.patch(id, {{"status", "postponed"}});
   CHECK(postpone.status == 422);
   // Nothing changed.
