@@ -18,10 +18,14 @@ constexpr const char* speaker_columns =
     "sp.phone, sp.version, eventd_us(sp.created_at), eventd_us(sp.updated_at), sp.owner_organisation_id::text, "
     "sp.photo_url";
 
-// The speaker appears in an event the public sees (any status but draft).
+// The speaker appears in an event the public sees (any status but draft), or did in a session
+// deleted from one that is not over yet: its feeds still show that session as cancelled
+// (schema/019), so the speaker's feed must still answer.
 constexpr const char* public_appearance =
-    "EXISTS (SELECT 1 FROM session_speakers ss JOIN sessions x ON x.id = ss.session_id JOIN events e ON e.id = "
-    "x.event_id WHERE ss.speaker_id = sp.id AND e.status <> 'draft')";
+    "(EXISTS (SELECT 1 FROM session_speakers ss JOIN sessions x ON x.id = ss.session_id JOIN events e ON e.id = "
+    "x.event_id WHERE ss.speaker_id = sp.id AND e.status <> 'draft') OR EXISTS (SELECT 1 FROM session_tombstones t "
+    "JOIN events e ON e.id = t.event_id WHERE sp.id = ANY (t.speaker_ids) AND e.status <> 'draft' AND "
+    "upper(e.during) > now()))";
 
 domain::Speaker speaker_from_row(const soci::row& row) {
   domain::Speaker s;

@@ -106,7 +106,8 @@ struct Programme {
         "'fyrbodal'))");
     event_id = create_event("seminarium", "2035-11-08T08:00:00Z", "2035-11-08T14:30:00Z");
     auto speaker = server.request("POST", "/v1/speakers",
-                                  json{{"slug", "alice-petren"}, {"name", "Alice Petrén"}}.dump(), json_body(admin));
+                                  json{{"slug", "alice-petren"}, {"name", "Alice Petrén"}, {"owner_organisation_id", "fyrbodal"}}.dump(),
+                                  json_body(admin));
     REQUIRE_MESSAGE(speaker.status == 201, speaker.body);
     speaker_id = speaker.json()["id"];
     talk_id = add_session("seminarium", "Global migration", "2035-11-08T09:15:00+01:00", "2035-11-08T10:00:00+01:00",

@@ -485,6 +485,7 @@ TEST_CASE("the stream link: one rule, the whole table") {
   without_link.online = Online{.platform = "Zoom", .stream_url = std::nullopt, .access = OnlineAccess::public_};
   CHECK(may_see_stream(without_link, anyone));
   CHECK_FALSE(stream_url_for(without_link, anyone).has_value());
+}
 
 namespace {
 FieldSet refused_fields(std::initializer_list<const char*> fields) {
