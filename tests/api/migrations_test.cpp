@@ -124,6 +124,7 @@ TEST_CASE("016: existing speakers get owners; one shared by two organisations be
   // the cancelled event's session holds no time any more
   CHECK(database.scalar("SELECT ss.active::text FROM session_speakers ss JOIN sessions s ON s.id = ss.session_id "
                         "WHERE s.title = 'Talk B'") == "false");
+}
 
 TEST_CASE("023: events imported before keep their UID's history; a draft may then lack its venue") {
   test::TestDatabase database;
