@@ -122,9 +122,12 @@ std::vector<FieldError> check_event(const Event& e, const FieldSet& unreadable) 
   check_times(v, e, unreadable);
 
   // What a draft may lack is checked only once the event is public, all of it at once,
-  // when the format (and so what it asks for) could be read.
+  // when the format (and so what it asks for) could be read. A status that could not be
+  // read may be a public one: the event is then held to what a public event needs.
   const bool format_known = !unreadable.covers("format");
-  if (format_known && is_public_status(e.status)) v.append(missing_for_publication(e));
+  if (format_known && (is_public_status(e.status) || unreadable.covers("status"))) {
+    v.append(missing_for_publication(e));
+  }
   if (e.venue) check_venue(v, *e.venue);
   if (e.online) check_online(v, *e.online);
 
