@@ -301,7 +301,7 @@ void bind_event(soci::details::prepare_temp_type& st, EventParams& p) {
           {"events_time_check", ErrorCode::validation, "ends_at", "must be after starts_at"},
           {"events_all_day_check", ErrorCode::validation, "all_day",
            "starts_at/ends_at or (all_day) starts_on/ends_on must be given"},
-          {"events_venue_check", ErrorCode::validation, "venue", "is required unless format is online"},
+          {"events_venue_check", ErrorCode::validation, "venue", "is required to publish unless format is online"},
           {"events_summary_check", ErrorCode::validation, "summary", "is too long"},
           {"events_description_check", ErrorCode::validation, "description", "is too long"},
           {"events_venue_country_check", ErrorCode::validation, "venue.country", "must be an ISO 3166-1 alpha-2 code"},

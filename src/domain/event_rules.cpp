@@ -121,15 +121,14 @@ std::vector<FieldError> check_event(const Event& e, const FieldSet& unreadable) 
   v.timezone("timezone", e.timezone);
   check_times(v, e, unreadable);
 
-  // What the format asks for, when the format could be read.
+  // What a draft may lack is checked only once the event is public, all of it at once,
+  // when the format (and so what it asks for) could be read. A status that could not be
+  // read may be a public one: the event is then held to what a public event needs.
   const bool format_known = !unreadable.covers("format");
-  if (format_known && e.format != EventFormat::online) {
-    v.check(e.venue.has_value(), "venue", "is required unless format is online");
+  if (format_known && (is_public_status(e.status) || unreadable.covers("status"))) {
+    v.append(missing_for_publication(e));
   }
   if (e.venue) check_venue(v, *e.venue);
-  if (format_known && (e.format == EventFormat::online || e.format == EventFormat::hybrid)) {
-    v.check(e.online.has_value(), "online", "is required when format is online or hybrid");
-  }
   if (e.online) check_online(v, *e.online);
 
   check_people(v, e);
@@ -151,6 +150,17 @@ std::vector<FieldError> check_event(const Event& e, const FieldSet& unreadable) 
   std::vector<FieldError> errors = v.take();
   std::erase_if(errors, [&unreadable](const FieldError& f) { return unreadable.covers(f.field); });
   return errors;
+}
+
+std::vector<FieldError> missing_for_publication(const Event& e) {
+  std::vector<FieldError> missing;
+  if (e.format != EventFormat::online && !e.venue) {
+    missing.push_back({"venue", "is required to publish unless format is online (a draft may lack it)"});
+  }
+  if ((e.format == EventFormat::online || e.format == EventFormat::hybrid) && !e.online) {
+    missing.push_back({"online", "is required to publish when format is online or hybrid (a draft may lack it)"});
+  }
+  return missing;
 }
 
 bool is_visible_to(const Event& e, const Caller& caller) {

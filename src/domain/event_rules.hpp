@@ -33,6 +33,14 @@ inline constexpr std::size_t kMaxSessionSpeakers = 50;  // speaker_ids of one se
 // which is unreadable. Everything else is still checked, so one 422 says it all.
 std::vector<FieldError> check_event(const Event& e, const FieldSet& unreadable = {});
 
+// What an event needs before it may leave draft, beyond the field rules: a venue unless it
+// is online, the online details when it is online or hybrid. A draft may lack them (an
+// imported calendar entry often has no LOCATION); check_event adds these errors for every
+// public status, so a create with a public status or a PATCH that publishes (or postpones,
+// or cancels) a draft is refused with one 422 naming every missing field. The database
+// keeps the same rule (events_venue_check, schema/023). Empty = complete.
+std::vector<FieldError> missing_for_publication(const Event& e);
+
 // Statuses everybody may see; a draft only its organiser (and admins) may see.
 constexpr bool is_public_status(EventStatus s) { return s != EventStatus::draft; }
 

@@ -127,7 +127,9 @@ struct WindowsZone {
   std::string_view windows;
   std::string_view iana;
 };
-constexpr std::array<WindowsZone, 16> kWindowsZones{{
+// CLDR's windowsZones.xml, territory "001" (the zone each Windows name stands for): every
+// European name, and the most common others. Others are read from the file's VTIMEZONE.
+constexpr std::array<WindowsZone, 22> kWindowsZones{{
     {"W. Europe Standard Time", "Europe/Berlin"},
     {"Central Europe Standard Time", "Europe/Budapest"},
     {"Central European Standard Time", "Europe/Warsaw"},
@@ -139,6 +141,12 @@ constexpr std::array<WindowsZone, 16> kWindowsZones{{
     {"E. Europe Standard Time", "Europe/Chisinau"},
     {"Russian Standard Time", "Europe/Moscow"},
     {"Turkey Standard Time", "Europe/Istanbul"},
+    {"Kaliningrad Standard Time", "Europe/Kaliningrad"},
+    {"Belarus Standard Time", "Europe/Minsk"},
+    {"Volgograd Standard Time", "Europe/Volgograd"},
+    {"Astrakhan Standard Time", "Europe/Astrakhan"},
+    {"Russia Time Zone 3", "Europe/Samara"},
+    {"Morocco Standard Time", "Africa/Casablanca"},
     {"UTC", "UTC"},
     {"Eastern Standard Time", "America/New_York"},
     {"Central Standard Time", "America/Chicago"},
@@ -325,22 +333,55 @@ std::string text_of(icalcomponent* v, icalproperty_kind kind) {
   return text == nullptr ? std::string{} : clean_text(text);
 }
 
+// The value of the first X- property of `v` with this name (case-insensitive), cleaned.
+std::string x_text(icalcomponent* v, std::string_view name) {
+  for (icalproperty* p = icalcomponent_get_first_property(v, ICAL_X_PROPERTY); p != nullptr;
+       p = icalcomponent_get_next_property(v, ICAL_X_PROPERTY)) {
+    const char* n = icalproperty_get_x_name(p);
+    if (n == nullptr || !iequals(n, name)) continue;
+    // With a VALUE parameter (Apple's VALUE=URI) libical keeps a typed value, not an X one.
+    const char* value = icalproperty_get_x(p);
+    if (value == nullptr || *value == '\0') value = icalproperty_get_value_as_string(p);
+    return value == nullptr ? std::string{} : trim(clean_text(value, true));
+  }
+  return {};
+}
+
+// "geo:58.3806,12.3234" (Apple's X-APPLE-STRUCTURED-LOCATION) → latitude, longitude.
+std::optional<std::pair<double, double>> geo_uri(std::string_view uri) {
+  if (uri.size() < 5 || !iequals(uri.substr(0, 4), "geo:")) return std::nullopt;
+  double lat = 0, lon = 0;
+  char rest = 0;
+  std::string text(uri.substr(4));
+  std::erase(text, '\\');  // "58.34\,11.93" when the comma came back escaped
+  const int n = std::sscanf(text.c_str(), "%lf,%lf%c", &lat, &lon, &rest);
+  if ((n != 2 && !(n == 3 && rest == ';')) || !(lat >= -90 && lat <= 90) || !(lon >= -180 && lon <= 180)) {
+    return std::nullopt;
+  }
+  return std::pair{lat, lon};
+}
+
 bool looks_like_url(std::string_view s) { return s.starts_with("https://") || s.starts_with("http://"); }
 
 bool is_online_word(std::string_view s) {
   const std::string l = to_lower_ascii(s);
+  // Outlook writes "Microsoft Teams Meeting" (or the localised "Microsoft Teams-möte") as
+  // the LOCATION of a Teams invitation.
   for (std::string_view w : {"online", "digitalt", "digital", "zoom", "microsoft teams", "teams", "youtube", "webinar",
-                             "webbinarium", "google meet"}) {
+                             "webbinarium", "google meet", "microsoft teams meeting", "microsoft teams-möte",
+                             "teams-möte", "zoom meeting"}) {
     if (l == w) return true;
   }
   return false;
 }
 
+// Commas and line breaks: Apple Calendar writes the place's name on a line of its own
+// ("Folkets Hus\nKungsgatan 15, 462 33 Vänersborg, Sverige").
 std::vector<std::string> split_commas(std::string_view s) {
   std::vector<std::string> parts;
   std::size_t start = 0;
   while (start <= s.size()) {
-    const auto comma = s.find(',', start);
+    const auto comma = s.find_first_of(",\n", start);
     const auto end = comma == std::string_view::npos ? s.size() : comma;
     std::string part = trim(s.substr(start, end - start));
     if (!part.empty()) parts.push_back(std::move(part));
@@ -466,6 +507,22 @@ std::optional<std::string> parent_in_file(icalcomponent* v, const std::set<std::
 
 std::string uid_of(icalcomponent* v) { return clean_text(text_of(v, ICAL_UID_PROPERTY), true); }
 
+// SEQUENCE (0 when absent, as RFC 5545 says; a negative or unreadable one counts as 0) and
+// LAST-MODIFIED (UTC by the RFC; a local one is read like DTSTART, an unreadable one is
+// left out): what tells a later export of the same VEVENT from the one imported before.
+void read_revision(icalcomponent* v, const Context& ctx, ImportedEvent& out) {
+  if (icalproperty* p = icalcomponent_get_first_property(v, ICAL_SEQUENCE_PROPERTY)) {
+    out.sequence = std::max(0, icalproperty_get_sequence(p));
+  }
+  if (icalproperty* p = icalcomponent_get_first_property(v, ICAL_LASTMODIFIED_PROPERTY)) {
+    const icaltimetype t = icalproperty_get_lastmodified(p);
+    if (valid_fields(t) && !t.is_date) {
+      const Resolved r = ctx.resolve(p, t);
+      if (r.instant && domain::is_supported_instant(*r.instant)) out.last_modified = r.instant;
+    }
+  }
+}
+
 struct Skip {
   std::string reason;
 };
@@ -578,15 +635,25 @@ std::variant<Event, Skip> convert(icalcomponent* v, const Context& ctx) {
   // Place: a venue, a stream, or both.
   const std::string location = trim(text_of(v, ICAL_LOCATION_PROPERTY));
   std::string conference = trim(text_of(v, ICAL_CONFERENCE_PROPERTY));
-  bool online = !conference.empty();
   std::optional<std::string> platform;
+  // The join links Microsoft and Google write beside (or instead of) CONFERENCE.
+  if (conference.empty()) {
+    if (std::string teams = x_text(v, "X-MICROSOFT-SKYPETEAMSMEETINGURL"); looks_like_url(teams)) {
+      conference = std::move(teams);
+      platform = "Microsoft Teams";
+    } else if (std::string meet = x_text(v, "X-GOOGLE-CONFERENCE"); looks_like_url(meet)) {
+      conference = std::move(meet);
+      platform = "Google Meet";
+    }
+  }
+  bool online = !conference.empty();
   if (!location.empty()) {
     if (looks_like_url(location)) {
       online = true;
       if (conference.empty()) conference = location;
     } else if (is_online_word(location)) {
       online = true;
-      platform = location;
+      if (!platform) platform = location;
     } else {
       e.venue = venue_from(location);
       if (e.venue->city.empty()) e.venue.reset();
@@ -597,6 +664,12 @@ std::variant<Event, Skip> convert(icalcomponent* v, const Context& ctx) {
     if (geo.lat >= -90 && geo.lat <= 90 && geo.lon >= -180 && geo.lon <= 180) {
       e.venue->latitude = geo.lat;
       e.venue->longitude = geo.lon;
+    }
+  }
+  if (e.venue && !e.venue->latitude) {
+    if (auto point = geo_uri(x_text(v, "X-APPLE-STRUCTURED-LOCATION"))) {
+      e.venue->latitude = point->first;
+      e.venue->longitude = point->second;
     }
   }
   if (online) {
@@ -727,7 +800,11 @@ ImportResult parse_import(std::string_view ics, const ImportLimits& limits) {
     }
     auto parent = parent_in_file(v, uids);
     if (!parent) {
-      result.events.push_back({std::move(uid), std::move(std::get<Event>(converted))});
+      ImportedEvent imported;
+      imported.uid = std::move(uid);
+      imported.event = std::move(std::get<Event>(converted));
+      read_revision(v, ctx, imported);
+      result.events.push_back(std::move(imported));
       continue;
     }
     auto session = as_session(v, std::get<Event>(converted), location_of[*parent]);

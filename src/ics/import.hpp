@@ -10,7 +10,13 @@
 // ← LOCATION / CONFERENCE / GEO, kind and tags ← CATEGORIES, language ← SUMMARY's LANGUAGE.
 // Times: TZID (a plain IANA name, a prefixed one like /freeassociation.sourceforge.net/…,
 // a common Windows name, or else the file's own VTIMEZONE), UTC (…Z) or floating (read in
-// the calendar's X-WR-TIMEZONE or the default zone). A DATE DTSTART makes an all-day event
+// the calendar's X-WR-TIMEZONE or the default zone). Windows zone names (Outlook, Exchange,
+// Teams) are mapped by a table of CLDR's windowsZones ("W. Europe Standard Time" →
+// Europe/Berlin, ...; the European ones and a few others, see iana_for_tzid); a name the
+// table lacks is read from the file's VTIMEZONE. A VEVENT without LOCATION becomes a draft
+// without a venue (domain::missing_for_publication says what it needs before publishing).
+// Teams and Google Meet join links (X-MICROSOFT-SKYPETEAMSMEETINGURL, X-GOOGLE-CONFERENCE)
+// count as CONFERENCE; Apple's X-APPLE-STRUCTURED-LOCATION gives the point when GEO is absent. A DATE DTSTART makes an all-day event
 // with the inclusive ends_on = DTEND − 1 day. Local times that do not exist or occur twice
 // in the zone (DST changes) are skipped with a reason, never shifted. Status is always
 // draft; organiser, slug and id are left for the service to fill in. A file written by
@@ -39,6 +45,10 @@ struct ImportLimits {
 struct ImportedEvent {
   std::string uid;  // as in the file; may be empty when the VEVENT had none
   domain::Event event;
+  // Which revision of the VEVENT this is, to compare with an earlier import of the UID:
+  // SEQUENCE (0 when absent) and LAST-MODIFIED (when present and readable).
+  int sequence = 0;
+  std::optional<domain::Instant> last_modified;
 };
 
 // A VEVENT whose RELATED-TO (RELTYPE=PARENT, the default) names another VEVENT of the same

@@ -217,7 +217,7 @@ const std::vector<Row> kRows = {
 
     // Events. Creating one for the owner organisation: another organiser may not.
     {"POST", "/v1/events", Target::none, manage_published(201), Body::event},
-    {"POST", "/v1/events/import", Target::none, manage_published(200), Body::calendar, false, "organisation={owner}"},
+    {"POST", "/v1/events/import", Target::none, manage_published(201), Body::calendar, false, "organisation={owner}"},
     {"GET", "/v1/events", Target::none, public_read()},
     {"GET", "/v1/events/{id}", Target::draft_event, draft_read()},
     {"GET", "/v1/events/{id}", Target::published_event, public_read()},

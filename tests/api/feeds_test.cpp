@@ -406,7 +406,7 @@ TEST_CASE_FIXTURE(Feeds, "feeds: the seed events' feeds import again with their 
     CAPTURE(slug);
     const std::string ics = feed("/v1/events/" + slug + "/calendar.ics").body;
     auto imported = server.request("POST", "/v1/events/import", ics, as_fyrbodal);
-    REQUIRE_MESSAGE(imported.status == 200, imported.body);
+    REQUIRE_MESSAGE(imported.status == 201, imported.body);
     const json report = imported.json();
     CHECK(report["skipped"].empty());
     REQUIRE(report["created"].size() == 1);
@@ -449,14 +449,16 @@ TEST_CASE_FIXTURE(Feeds, "feeds: the seed events' feeds import again with their 
     REQUIRE(again.status == 200);
     CHECK(count_lines(again.body, "BEGIN:VEVENT") == count_lines(ics, "BEGIN:VEVENT"));
   }
-  // Importing the same feed again creates nothing: the event is skipped as imported before,
-  // and so are its programme items.
+  // Importing the same feed again creates nothing: the event is unchanged (the feed's
+  // SEQUENCE and LAST-MODIFIED are those imported), its programme items are skipped.
   const std::string ics = feed("/v1/events/ostersund-2019/calendar.ics").body;
   auto again = server.request("POST", "/v1/events/import", ics, as_fyrbodal);
   REQUIRE(again.status == 200);
   CHECK(again.json()["created"].empty());
   CHECK(again.json()["created_sessions"].empty());
-  CHECK(again.json()["skipped"].size() == count_lines(ics, "BEGIN:VEVENT"));
+  CHECK(again.json()["updated"].empty());
+  CHECK(again.json()["unchanged"].size() == 1);
+  CHECK(again.json()["skipped"].size() == count_lines(ics, "BEGIN:VEVENT") - 1);
 }
 
 // The sessions still in a speaker's feed cannot tell that one left it: the speaker's

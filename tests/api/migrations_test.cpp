@@ -125,3 +125,39 @@ TEST_CASE("016: existing speakers get owners; one shared by two organisations be
   CHECK(database.scalar("SELECT ss.active::text FROM session_speakers ss JOIN sessions s ON s.id = ss.session_id "
                         "WHERE s.title = 'Talk B'") == "false");
 }
+
+TEST_CASE("023: events imported before keep their UID's history; a draft may then lack its venue") {
+  test::TestDatabase database;
+  auto migrations = app::bundled_migrations();
+  std::vector<db::Migration> before, all = migrations;
+  for (const auto& m : migrations) {
+    if (m.version < 23) before.push_back(m);
+  }
+  soci::session session(*soci::factory_postgresql(), db::keyword_conninfo(database.url()));
+  db::apply_migrations(session, before);
+  database.exec("INSERT INTO organisations (slug, name, kind) VALUES ('fyrbodal', 'Fyrbodal', 'region')");
+  for (const std::string slug : {"imported", "imported-edited", "written"}) {
+    database.exec(
+        "INSERT INTO events (slug, title, kind, format, status, timezone, starts_at, ends_at, venue_city, "
+        "organiser_id) VALUES ('" +
+        slug +
+        "', 'Seminarium', 'seminar', 'in_person', 'draft', 'Europe/Stockholm', '2035-11-08T08:00:00Z', "
+        "'2035-11-08T14:30:00Z', 'Uddevalla', (SELECT id FROM organisations))");
+  }
+  database.exec("UPDATE events SET import_uid = slug || '@example' WHERE slug LIKE 'imported%'");
+  database.exec("UPDATE events SET summary = 'Ändrad' WHERE slug = 'imported-edited'");
+  // Before 023 a draft needs its venue like any event.
+  CHECK_THROWS(database.exec("UPDATE events SET venue_city = NULL WHERE slug = 'written'"));
+
+  db::apply_migrations(session, all);
+  CHECK(database.scalar("SELECT count(*) FROM event_imports") == "2");
+  CHECK(database.scalar("SELECT string_agg(e.slug || '=' || e.version || '/' || i.imported_version || '/' || i.sequence "
+                        "|| '/' || (i.last_modified = e.created_at), ' ' ORDER BY e.slug) FROM event_imports i JOIN "
+                        "events e ON e.id = i.event_id") == "imported=1/1/0/true imported-edited=2/1/0/true");
+  // A draft may now lack its venue; a published event still may not.
+  database.exec("UPDATE events SET venue_city = NULL WHERE slug = 'written'");
+  CHECK_THROWS(database.exec("UPDATE events SET status = 'published' WHERE slug = 'written'"));
+  // The bookkeeping goes with its event.
+  database.exec("DELETE FROM events WHERE slug = 'imported'");
+  CHECK(database.scalar("SELECT count(*) FROM event_imports") == "1");
+}

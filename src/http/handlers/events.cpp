@@ -163,21 +163,40 @@ boost::asio::awaitable<Response> import_events(RequestContext& context) {
   }
   auto organisation = context.query.get("organisation");
   auto report = co_await services::import_events(context.backend.db, caller, organisation, context.request.body);
-  nlohmann::json created = nlohmann::json::array(), skipped = nlohmann::json::array();
-  for (const auto& c : report.created) {
-    created.push_back({{"id", c.id}, {"uid", c.uid}, {"url", context.backend.public_url + "/v1/events/" + c.id}});
-  }
+  const std::string events_url = context.backend.public_url + "/v1/events/";
+  auto written = [&](const std::vector<services::ImportReport::Written>& list) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& w : list) {
+      out.push_back({{"id", w.id}, {"uid", w.uid}, {"url", events_url + w.id}, {"missing", w.missing}});
+    }
+    return out;
+  };
+  auto existing = [&](const std::vector<services::ImportReport::Existing>& list, bool with_reason) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& x : list) {
+      nlohmann::json item = {{"id", x.id}, {"uid", x.uid}, {"url", events_url + x.id}};
+      if (with_reason) item["reason"] = x.reason;
+      out.push_back(std::move(item));
+    }
+    return out;
+  };
   nlohmann::json sessions = nlohmann::json::array();
   for (const auto& c : report.created_sessions) {
-    sessions.push_back({{"id", c.id},
-                        {"uid", c.uid},
-                        {"event_id", c.event_id},
-                        {"url", context.backend.public_url + "/v1/events/" + c.event_id + "/sessions/" + c.id}});
+    sessions.push_back(
+        {{"id", c.id}, {"uid", c.uid}, {"event_id", c.event_id}, {"url", events_url + c.event_id + "/sessions/" + c.id}});
   }
+  nlohmann::json skipped = nlohmann::json::array();
   for (const auto& s : report.skipped) skipped.push_back({{"uid", s.uid}, {"reason", s.reason}});
-  co_return json_response(
-      200,
-      {{"created", std::move(created)}, {"created_sessions", std::move(sessions)}, {"skipped", std::move(skipped)}});
+  nlohmann::json body = {{"created", written(report.created)},
+                         {"updated", written(report.updated)},
+                         {"unchanged", existing(report.unchanged, false)},
+                         {"conflicts", existing(report.conflicts, true)},
+                         {"created_sessions", std::move(sessions)},
+                         {"skipped", std::move(skipped)}};
+  // 201 when the upload created anything (events or sessions); what it created is listed
+  // in the body, there being no single Location.
+  const bool created_any = !report.created.empty() || !report.created_sessions.empty();
+  co_return json_response(created_any ? 201 : 200, body);
 }
 
 boost::asio::awaitable<Response> list_events(RequestContext& context) {
