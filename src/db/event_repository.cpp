@@ -417,8 +417,9 @@ std::vector<EventRow> list_events(soci::session& session, const EventFilter& f) 
     sql += " AND e.id IN (SELECT x.id FROM events x WHERE x.organiser_id = " + p.add_uuid(*f.organiser_id);
     if (windowed) sql += " AND x.during && " + window();  // sql-safe: placeholders
     // A partner that has not accepted does not have the event as its own.
-    sql += " UNION ALL SELECT pp.event_id FROM event_partners pp WHERE pp.status = 'accepted' AND pp.organisation_id = " +
-           p.add_uuid(*f.organiser_id);
+    sql +=
+        " UNION ALL SELECT pp.event_id FROM event_partners pp WHERE pp.status = 'accepted' AND pp.organisation_id = " +
+        p.add_uuid(*f.organiser_id);
     if (windowed) sql += " AND pp.during && " + window();  // sql-safe: placeholders
     sql += ")";
   }

@@ -47,10 +47,9 @@ void insert_mail(soci::session& session, const NewMail& m) {
 std::optional<std::string> find_held_change_notice(soci::session& session, const std::string& registration_id) {
   // A claimed message is being sent: the next change gets a notice of its own.
   Params p;
-  const std::string sql =
-      "SELECT id::text FROM mail_outbox WHERE registration_id = " + p.add_uuid(registration_id) +
-      " AND kind IN ('event_changed', 'event_cancelled') AND state = 'pending' AND attempts = 0 "
-      "AND claimed_until IS NULL AND next_attempt_at > now() ORDER BY seq DESC LIMIT 1 FOR UPDATE";
+  const std::string sql = "SELECT id::text FROM mail_outbox WHERE registration_id = " + p.add_uuid(registration_id) +
+                          " AND kind IN ('event_changed', 'event_cancelled') AND state = 'pending' AND attempts = 0 "
+                          "AND claimed_until IS NULL AND next_attempt_at > now() ORDER BY seq DESC LIMIT 1 FOR UPDATE";
   std::optional<std::string> id;
   for_each_row(session, sql, p, [&](const soci::row& row) { id = row.get<std::string>(0); });
   return id;
@@ -59,9 +58,10 @@ std::optional<std::string> find_held_change_notice(soci::session& session, const
 void rewrite_held_mail(soci::session& session, const NewMail& m) {
   Params p;
   const std::string sql = "UPDATE mail_outbox SET kind = " + p.add(m.kind) + ", language = " + p.add(m.language) +
-                          ", recipient_name = " + p.add(m.recipient_name) + ", recipient_email = " +
-                          p.add(m.recipient_email) + ", subject = " + p.add(m.subject) + ", message = " +
-                          p.add(m.message) + " WHERE id = " + p.add_uuid(m.id) + " AND state = 'pending'";
+                          ", recipient_name = " + p.add(m.recipient_name) +
+                          ", recipient_email = " + p.add(m.recipient_email) + ", subject = " + p.add(m.subject) +
+                          ", message = " + p.add(m.message) + " WHERE id = " + p.add_uuid(m.id) +
+                          " AND state = 'pending'";
   execute(session, sql, p);
 }
 

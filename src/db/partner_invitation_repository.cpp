@@ -38,7 +38,7 @@ std::vector<domain::PartnerInvitation> invitations(soci::session& session, const
 }  // namespace
 
 std::vector<domain::PartnerInvitation> list_partner_invitations(soci::session& session,
-                                                                 const PartnerInvitationFilter& filter) {
+                                                                const PartnerInvitationFilter& filter) {
   Params p;
   std::string sql = std::string("SELECT ") + invitation_columns + invitation_from +
                     " WHERE p.organisation_id = " + p.add_uuid(filter.organisation_id);
@@ -47,8 +47,8 @@ std::vector<domain::PartnerInvitation> list_partner_invitations(soci::session& s
     sql += " AND (p.invited_at, p.event_id) < (eventd_ts(CAST(" + p.add(std::to_string(filter.after->invited_at_us)) +
            " AS bigint)), " + p.add_uuid(filter.after->event_id) + ")";
   }
-  sql += " ORDER BY p.invited_at DESC, p.event_id DESC LIMIT CAST(" + p.add(std::to_string(filter.limit)) +
-         " AS integer)";
+  sql +=
+      " ORDER BY p.invited_at DESC, p.event_id DESC LIMIT CAST(" + p.add(std::to_string(filter.limit)) + " AS integer)";
   return invitations(session, sql, p);
 }
 
@@ -56,8 +56,8 @@ std::optional<domain::PartnerInvitation> find_partner_invitation(soci::session& 
                                                                  const std::string& organisation_id, bool for_update) {
   Params p;
   std::string sql = std::string("SELECT ") + invitation_columns + invitation_from +
-                    " WHERE p.event_id = " + p.add_uuid(event_id) + " AND p.organisation_id = " +
-                    p.add_uuid(organisation_id);
+                    " WHERE p.event_id = " + p.add_uuid(event_id) +
+                    " AND p.organisation_id = " + p.add_uuid(organisation_id);
   if (for_update) sql += " FOR UPDATE OF p";
   auto found = invitations(session, sql, p);
   if (found.empty()) return std::nullopt;

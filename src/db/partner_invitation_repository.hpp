@@ -29,7 +29,7 @@ struct PartnerInvitationFilter {
 
 // Newest first.
 std::vector<domain::PartnerInvitation> list_partner_invitations(soci::session& session,
-                                                                 const PartnerInvitationFilter& filter);
+                                                                const PartnerInvitationFilter& filter);
 
 // The invitation of `organisation_id` to the event `event_id` (both ids); `for_update` locks it.
 std::optional<domain::PartnerInvitation> find_partner_invitation(soci::session& session, const std::string& event_id,

@@ -139,8 +139,7 @@ void update_session(soci::session& session, const domain::Session& s) {
                     ", kind = " + p.add(std::string(domain::to_string(s.kind))) +
                     ", starts_at = " + p.add_us(s.starts_at) + ", ends_at = " + p.add_us(s.ends_at) +
                     ", location = " + p.add(s.location) + ", sequence = CAST(" + p.add(std::to_string(s.sequence)) +
-                    " AS integer)" +
-                    ", updated_at = now() WHERE id = " + p.add_uuid(s.id);
+                    " AS integer)" + ", updated_at = now() WHERE id = " + p.add_uuid(s.id);
   execute(session, sql, p);
 }
 
@@ -200,8 +199,8 @@ void throw_if_session_constraint(const std::exception& error) {
                              });
 }
 
-std::vector<SessionTombstone> list_session_tombstones(soci::session& session,
-                                                      const std::vector<std::string>& event_ids, domain::Instant now) {
+std::vector<SessionTombstone> list_session_tombstones(soci::session& session, const std::vector<std::string>& event_ids,
+                                                      domain::Instant now) {
   std::vector<SessionTombstone> out;
   if (event_ids.empty()) return out;
   Params p;

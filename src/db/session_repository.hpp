@@ -64,8 +64,8 @@ struct SessionTombstone {
   domain::Session session;
   std::vector<std::string> chosen_by;  // registration ids
 };
-std::vector<SessionTombstone> list_session_tombstones(soci::session& session,
-                                                      const std::vector<std::string>& event_ids, domain::Instant now);
+std::vector<SessionTombstone> list_session_tombstones(soci::session& session, const std::vector<std::string>& event_ids,
+                                                      domain::Instant now);
 // Drops the tombstones of events over by `now` (the retention sweep); how many.
 long long delete_session_tombstones_of_ended_events(soci::session& session, domain::Instant now);
 // The tombstones of sessions the speaker spoke in, of events not over by `now`.

@@ -67,22 +67,21 @@ std::string folded(const std::string& expression) {
                         {{"slug", "is already taken"}});
   }
   using enum domain::ErrorCode;
-  throw_if_constraint(e,
-                      {
-                          {"speakers_slug_check", validation, "slug", "must be lower-case words joined by -"},
-                          {"speakers_name_check", validation, "name", "must be 1 to 300 characters"},
-                          {"speakers_title_check", validation, "title", "must be at most 300 characters"},
-                          {"speakers_affiliation_check", validation, "affiliation", "must be at most 300 characters"},
-                          {"speakers_bio_check", validation, "bio", "must be at most 20000 characters"},
-                          {"speakers_email_check", validation, "email", "must be an e-mail address"},
-                          {"speakers_phone_check", validation, "phone", "must be a phone number"},
-                          {"speakers_photo_url_check", validation, "photo_url", "must be an http(s) URL"},
-                          {"speakers_organisation_id_fkey", validation, "organisation_id", "names no organisation"},
-                          {"speakers_owner_organisation_id_fkey", validation, "owner_organisation_id",
-                           "names no organisation"},
-                          {"speakers_owner_in_sessions_check", conflict, "owner_organisation_id",
-                           "cannot change while the speaker is in sessions of the current owner's events"},
-                      });
+  throw_if_constraint(
+      e, {
+             {"speakers_slug_check", validation, "slug", "must be lower-case words joined by -"},
+             {"speakers_name_check", validation, "name", "must be 1 to 300 characters"},
+             {"speakers_title_check", validation, "title", "must be at most 300 characters"},
+             {"speakers_affiliation_check", validation, "affiliation", "must be at most 300 characters"},
+             {"speakers_bio_check", validation, "bio", "must be at most 20000 characters"},
+             {"speakers_email_check", validation, "email", "must be an e-mail address"},
+             {"speakers_phone_check", validation, "phone", "must be a phone number"},
+             {"speakers_photo_url_check", validation, "photo_url", "must be an http(s) URL"},
+             {"speakers_organisation_id_fkey", validation, "organisation_id", "names no organisation"},
+             {"speakers_owner_organisation_id_fkey", validation, "owner_organisation_id", "names no organisation"},
+             {"speakers_owner_in_sessions_check", conflict, "owner_organisation_id",
+              "cannot change while the speaker is in sessions of the current owner's events"},
+         });
   throw;
 }
 
@@ -132,9 +131,9 @@ domain::Speaker update_speaker(soci::session& session, const domain::Speaker& sp
                     ", organisation_id = CAST(" + p.add(speaker.organisation_id) +
                     " AS uuid), owner_organisation_id = CAST(" + p.add(speaker.owner_organisation_id) +
                     " AS uuid), bio = " + p.add(speaker.bio) + ", photo_url = " + p.add(speaker.photo_url) +
-                    ", email = " + p.add(speaker.email) +
-                    ", phone = " + p.add(speaker.phone) + ", updated_at = now() WHERE sp.id = CAST(" +
-                    p.add(speaker.id) + " AS uuid) RETURNING " + speaker_columns;
+                    ", email = " + p.add(speaker.email) + ", phone = " + p.add(speaker.phone) +
+                    ", updated_at = now() WHERE sp.id = CAST(" + p.add(speaker.id) + " AS uuid) RETURNING " +
+                    speaker_columns;
   try {
     return speakers(session, sql, p).at(0);
   } catch (const std::exception& e) {
@@ -159,10 +158,10 @@ bool delete_speaker(soci::session& session, const domain::Speaker& speaker) {
 bool speaker_is_public(soci::session& session, const std::string& speaker_id) {
   Params p;
   bool found = false;
-  for_each_row(session,
-               std::string("SELECT 1 FROM speakers sp WHERE sp.id = ") + p.add_uuid(speaker_id) + " AND " +
-                   public_appearance,
-               p, [&](const soci::row&) { found = true; });
+  for_each_row(
+      session,
+      std::string("SELECT 1 FROM speakers sp WHERE sp.id = ") + p.add_uuid(speaker_id) + " AND " + public_appearance, p,
+      [&](const soci::row&) { found = true; });
   return found;
 }
 

@@ -40,7 +40,7 @@ struct SpeakerFilter {
   // Which records: every one (admins), an organisation's own and the public ones (an
   // organiser), or only the public ones (everyone else).
   bool all_records = false;
-  std::optional<std::string> owner;  // organisation id
+  std::optional<std::string> owner;         // organisation id
   std::optional<std::string> q;             // part of the name, or similar to it
   std::optional<std::string> organisation;  // id or slug; unknown → nothing matches
   std::optional<SpeakerCursor> after;

@@ -146,7 +146,7 @@ struct Event {
   // As stored, in partner_ids' order: whether each named partner accepted (read only; a
   // partner is shown to the public only once it has).
   std::vector<PartnerStatus> partner_statuses{};
-  std::optional<std::string> series{};     // e.g. "integrationsforum"
+  std::optional<std::string> series{};  // e.g. "integrationsforum"
   std::optional<Project> project{};
   std::optional<std::string> audience{};
   std::vector<std::string> tags{};

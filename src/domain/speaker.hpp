@@ -17,14 +17,14 @@ struct Speaker {
   std::string id{};  // UUID
   std::string slug{};
   std::string name{};
-  std::optional<std::string> title{};        // e.g. "utrikeskorrespondent"
-  std::optional<std::string> affiliation{};  // free text, e.g. "Sveriges Radio"
+  std::optional<std::string> title{};                  // e.g. "utrikeskorrespondent"
+  std::optional<std::string> affiliation{};            // free text, e.g. "Sveriges Radio"
   std::optional<std::string> organisation_id{};        // the organisation the speaker comes from
   std::optional<std::string> owner_organisation_id{};  // the organisation managing the record; none: admins only
   std::optional<std::string> bio{};
   std::optional<std::string> photo_url{};  // public
-  std::optional<std::string> email{};  // private
-  std::optional<std::string> phone{};  // private
+  std::optional<std::string> email{};      // private
+  std::optional<std::string> phone{};      // private
   // Not in the field table of api.md, but needed for ETag/Last-Modified like every resource.
   long long version = 1;  // bumped by the database on every visible change; the ETag
   Instant created_at{};

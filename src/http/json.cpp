@@ -216,7 +216,8 @@ std::string describe_failure(std::string_view text, const LocatingParser::Failur
   const char c = text[offset];
   const auto byte = static_cast<unsigned char>(c);
   if (in_string) {
-    if (escape_start) return prefix + "an invalid escape sequence in a string at " + location(text, *escape_start) + ".";
+    if (escape_start)
+      return prefix + "an invalid escape sequence in a string at " + location(text, *escape_start) + ".";
     if (byte < 0x20) {
       return prefix + "a control character (U+00" + hex_byte(byte) + ") in a string, which must be escaped (\\u00" +
              hex_byte(byte) + "), at " + location(text, offset) + ".";
@@ -242,7 +243,8 @@ std::string describe_failure(std::string_view text, const LocatingParser::Failur
     const std::string where = " at " + location(text, start) + ".";
     if (failure.id == 406) return prefix + "the number " + quoted(token) + " is too large" + where;
     if (token == "true" || token == "false" || token == "null") return prefix + "unexpected " + quoted(token) + where;
-    if (is_letter(token.front())) return prefix + "invalid literal " + quoted(token) + " (true, false or null?)" + where;
+    if (is_letter(token.front()))
+      return prefix + "invalid literal " + quoted(token) + " (true, false or null?)" + where;
     if (is_json_number(token)) return prefix + "unexpected number " + quoted(token) + where;
     return prefix + "invalid number " + quoted(token) + where;
   }

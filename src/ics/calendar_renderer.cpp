@@ -372,8 +372,8 @@ ComponentPtr event_component(const FeedInfo& feed, const FeedEvent& fe, const Pr
 // A session's own VEVENT: as the event is presented (`event_p`), with the session's SEQUENCE
 // added to the event's (see the header); a tombstone (`deleted`) is cancelled whatever the
 // event's status.
-ComponentPtr session_component(const FeedInfo& feed, const FeedEvent& fe, const Session& s,
-                               const Presentation& event_p, ZoneUse& zones, bool deleted = false) {
+ComponentPtr session_component(const FeedInfo& feed, const FeedEvent& fe, const Session& s, const Presentation& event_p,
+                               ZoneUse& zones, bool deleted = false) {
   const Event& e = fe.event;
   Presentation p = event_p;
   p.sequence = event_p.sequence + s.sequence;

@@ -367,9 +367,9 @@ bool is_online_word(std::string_view s) {
   const std::string l = to_lower_ascii(s);
   // Outlook writes "Microsoft Teams Meeting" (or the localised "Microsoft Teams-möte") as
   // the LOCATION of a Teams invitation.
-  for (std::string_view w : {"online", "digitalt", "digital", "zoom", "microsoft teams", "teams", "youtube", "webinar",
-                             "webbinarium", "google meet", "microsoft teams meeting", "microsoft teams-möte",
-                             "teams-möte", "zoom meeting"}) {
+  for (std::string_view w :
+       {"online", "digitalt", "digital", "zoom", "microsoft teams", "teams", "youtube", "webinar", "webbinarium",
+        "google meet", "microsoft teams meeting", "microsoft teams-möte", "teams-möte", "zoom meeting"}) {
     if (l == w) return true;
   }
   return false;

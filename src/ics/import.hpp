@@ -16,12 +16,11 @@
 // table lacks is read from the file's VTIMEZONE. A VEVENT without LOCATION becomes a draft
 // without a venue (domain::missing_for_publication says what it needs before publishing).
 // Teams and Google Meet join links (X-MICROSOFT-SKYPETEAMSMEETINGURL, X-GOOGLE-CONFERENCE)
-// count as CONFERENCE; Apple's X-APPLE-STRUCTURED-LOCATION gives the point when GEO is absent. A DATE DTSTART makes an all-day event
-// with the inclusive ends_on = DTEND − 1 day. Local times that do not exist or occur twice
-// in the zone (DST changes) are skipped with a reason, never shifted. Status is always
-// draft; organiser, slug and id are left for the service to fill in. A file written by
-// eventd (PRODID -//eventd//) loses the paragraphs its feeds add to DESCRIPTION (the
-// "More information" link, the stream link, "Part of"), so its events round-trip.
+// count as CONFERENCE; Apple's X-APPLE-STRUCTURED-LOCATION gives the point when GEO is absent. A DATE DTSTART makes an
+// all-day event with the inclusive ends_on = DTEND − 1 day. Local times that do not exist or occur twice in the zone
+// (DST changes) are skipped with a reason, never shifted. Status is always draft; organiser, slug and id are left for
+// the service to fill in. A file written by eventd (PRODID -//eventd//) loses the paragraphs its feeds add to
+// DESCRIPTION (the "More information" link, the stream link, "Part of"), so its events round-trip.
 #include <cstddef>
 #include <optional>
 #include <string>

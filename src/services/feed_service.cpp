@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <limits>
 #include <map>
-#include <tuple>
 #include <set>
+#include <tuple>
 #include <vector>
 
 #include "db/event_repository.hpp"
@@ -31,12 +31,12 @@ constexpr const char* kServiceName = "eventd";
 
 // Everything one feed shows, read in one transaction; rendered after the connection is back.
 struct FeedData {
-  std::vector<domain::Event> events;                   // in feed order
-  std::vector<domain::Session> sessions;               // the sessions shown (of those events)
-  std::vector<domain::Session> cancelled_sessions;     // tombstones of deleted ones (schema/019)
-  bool include_events = true;                          // false: a speaker feed (sessions only)
+  std::vector<domain::Event> events;                       // in feed order
+  std::vector<domain::Session> sessions;                   // the sessions shown (of those events)
+  std::vector<domain::Session> cancelled_sessions;         // tombstones of deleted ones (schema/019)
+  bool include_events = true;                              // false: a speaker feed (sessions only)
   std::map<std::string, domain::Organisation> organisers;  // organisation id → name and address
-  std::string name;                                    // the calendar's name, after "eventd – "
+  std::string name;                                        // the calendar's name, after "eventd – "
   std::string slug;
   std::string canonical_path;                        // the feed's path by id (so the bytes do not depend on id vs slug)
   std::optional<domain::Instant> holder_updated_at;  // the organisation's or speaker's record
@@ -54,7 +54,9 @@ void load_organiser_names(soci::session& s, FeedData& data) {
   for (const auto& o : organisations) data.organisers[o.id] = o;
 }
 
-domain::Instant now() { return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()); }
+domain::Instant now() {
+  return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+}
 
 // The tombstones of the feed's events that are not over yet: calendars that hold a deleted
 // session see it cancelled.
@@ -129,8 +131,7 @@ std::optional<Feed> cached(FeedCache& cache, const std::string& key) {
 // (public events only), in the window of feed_service.hpp: every event not ended, then the
 // latest ended within `past_days` (or within the `from`/`to` asked for) while fewer than
 // `max_events`.
-void load_public_events(soci::session& s, const EventListQuery& query, const FeedLocation& location,
-                        FeedData& data) {
+void load_public_events(soci::session& s, const EventListQuery& query, const FeedLocation& location, FeedData& data) {
   auto filter = event_filter(s, domain::Caller::anonymous(), query);
   if (!filter) return;  // a filter that can match nothing, e.g. an unknown organiser
   const domain::Instant at = now();

@@ -36,10 +36,10 @@ inline constexpr int kFeedPastDays = 90;
 
 // Where the service is and where this feed is served, and the service's feed settings.
 struct FeedLocation {
-  std::string public_url;  // the service's base URL, e.g. http://127.0.0.1:8080 (no trailing slash)
-  std::string feed_url;    // this feed's URL as requested (SOURCE/URL of /v1/calendar.ics; the
-                           // feeds of one record use their canonical URL by id instead)
-  std::string sender_email{};  // the address of EVENTD_MAIL_FROM (invitations' ORGANIZER); may be empty
+  std::string public_url;                    // the service's base URL, e.g. http://127.0.0.1:8080 (no trailing slash)
+  std::string feed_url;                      // this feed's URL as requested (SOURCE/URL of /v1/calendar.ics; the
+                                             // feeds of one record use their canonical URL by id instead)
+  std::string sender_email{};                // the address of EVENTD_MAIL_FROM (invitations' ORGANIZER); may be empty
   int past_days = kFeedPastDays;             // EVENTD_FEED_PAST_DAYS (list feeds)
   std::size_t max_events = kFeedEventLimit;  // EVENTD_FEED_MAX_EVENTS (list feeds)
 };

@@ -29,8 +29,8 @@ struct IdempotencyRequest {
 };
 
 // The first answer to this key, when an earlier request with it committed (a 422 when its
-// body differed; a 404 when the record it created was erased since); nullopt when this request claimed the key and must remember_answer. A
-// concurrent first request with the same key makes this wait until it commits or rolls back.
+// body differed; a 404 when the record it created was erased since); nullopt when this request claimed the key and must
+// remember_answer. A concurrent first request with the same key makes this wait until it commits or rolls back.
 std::optional<StoredResponse> replay_or_claim(soci::session& s, const IdempotencyRequest& request);
 
 // Stores the answer for retries, in the transaction that claimed the key, linked to the

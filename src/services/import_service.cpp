@@ -219,8 +219,9 @@ boost::asio::awaitable<ImportReport> import_events(Database& db, const domain::C
       auto parent = created_by_uid.find(item.parent_uid);
       if (parent == created_by_uid.end()) {
         // An updated draft keeps its sessions: the organiser's, or those of the first import.
-        out.skipped.push_back({item.uid, "a programme item of " + item.parent_uid +
-                                             ", which was not created now (sessions are imported with a new event only)"});
+        out.skipped.push_back(
+            {item.uid, "a programme item of " + item.parent_uid +
+                           ", which was not created now (sessions are imported with a new event only)"});
         continue;
       }
       domain::Session& session = item.session;

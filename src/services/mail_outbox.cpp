@@ -193,9 +193,8 @@ void enqueue_registration_message(soci::session& s, const MailContext& context, 
   const bool cancel = kind == MailKind::registration_cancelled || kind == MailKind::event_cancelled;
   const auto method = cancel ? ics::InvitationMethod::cancel : ics::InvitationMethod::request;
   const std::string registration_url = context.public_url + "/v1/registrations/" + registration_id;
-  Invitation invitation =
-      invitation_of(s, std::move(*record), FeedLocation{context.public_url, registration_url, context.sender_email},
-                    method);
+  Invitation invitation = invitation_of(
+      s, std::move(*record), FeedLocation{context.public_url, registration_url, context.sender_email}, method);
   const auto& participant = *invitation.registration.participant;
 
   Outgoing out{kind,

@@ -27,7 +27,7 @@ class Database;
 // What the messages link to. Pass a named value into the coroutines that take one: g++ 12
 // destroys a temporary argument of a co_await expression twice (docs/DEVELOPING.md).
 struct MailContext {
-  std::string public_url;  // e.g. https://events.example.org, no trailing slash
+  std::string public_url;      // e.g. https://events.example.org, no trailing slash
   std::string sender_email{};  // EVENTD_MAIL_FROM's address: the invitations' SENT-BY (may be empty)
   // How long a change notice (event_changed, event_cancelled) waits for further changes
   // before it goes (EVENTD_CHANGE_NOTICE_DELAY_S): changes within it make one notice.
@@ -35,18 +35,18 @@ struct MailContext {
 };
 
 enum class MailKind {
-  registration_confirmed,   // REQUEST attached, manage token and feed link
-  registration_waitlisted,  // position, manage token and feed link
-  registration_promoted,    // REQUEST attached
-  registration_cancelled,   // CANCEL attached
+  registration_confirmed,    // REQUEST attached, manage token and feed link
+  registration_waitlisted,   // position, manage token and feed link
+  registration_promoted,     // REQUEST attached
+  registration_cancelled,    // CANCEL attached
   registration_link_resent,  // a second sign-up with the address: the link again, a new manage token
-  event_changed,            // REQUEST attached (the new SEQUENCE)
-  event_cancelled,          // CANCEL attached
-  media_request_received,   // to the event's press contact
-  media_request_approved,   // stream link and feed link
-  media_request_rejected,   // the organiser's note
-  media_request_revoked,    // approved access taken back, with the organiser's note
-  media_request_withdrawn,  // to the press contact: the journalist took the request back
+  event_changed,             // REQUEST attached (the new SEQUENCE)
+  event_cancelled,           // CANCEL attached
+  media_request_received,    // to the event's press contact
+  media_request_approved,    // stream link and feed link
+  media_request_rejected,    // the organiser's note
+  media_request_revoked,     // approved access taken back, with the organiser's note
+  media_request_withdrawn,   // to the press contact: the journalist took the request back
 };
 std::string_view to_string(MailKind kind);
 

@@ -12,8 +12,8 @@
 namespace eventd::services {
 
 boost::asio::awaitable<PartnerInvitationPage> list_partner_invitations(Database& db, const domain::Caller& caller,
-                                                                      const std::string& organisation_ref,
-                                                                      db::PartnerInvitationFilter filter) {
+                                                                       const std::string& organisation_ref,
+                                                                       db::PartnerInvitationFilter filter) {
   co_return co_await db.run([&](soci::session& s) {
     auto organisation = db::find_organisation_id(s, organisation_ref);
     if (!organisation) throw domain::not_found("organisation");
@@ -34,11 +34,10 @@ boost::asio::awaitable<PartnerInvitationPage> list_partner_invitations(Database&
   });
 }
 
-boost::asio::awaitable<domain::PartnerInvitation> answer_partner_invitation(Database& db,
-                                                                           const domain::Caller& caller,
-                                                                           const std::string& event_ref,
-                                                                           const std::string& organisation_ref,
-                                                                           domain::PartnerStatus answer) {
+boost::asio::awaitable<domain::PartnerInvitation> answer_partner_invitation(Database& db, const domain::Caller& caller,
+                                                                            const std::string& event_ref,
+                                                                            const std::string& organisation_ref,
+                                                                            domain::PartnerStatus answer) {
   if (answer == domain::PartnerStatus::pending) {
     throw domain::Error(domain::ErrorCode::validation, "An invitation is answered with accepted or declined.",
                         {{"status", "must be accepted or declined"}});

@@ -21,17 +21,16 @@ struct PartnerInvitationPage {
 // The invitations of the organisation `organisation_ref` (id or slug), newest first: its
 // organisers and admins only (403 for another organiser; 404 for no such organisation).
 boost::asio::awaitable<PartnerInvitationPage> list_partner_invitations(Database& db, const domain::Caller& caller,
-                                                                      const std::string& organisation_ref,
-                                                                      db::PartnerInvitationFilter filter);
+                                                                       const std::string& organisation_ref,
+                                                                       db::PartnerInvitationFilter filter);
 
 // The partner's answer, `accepted` or `declined` (422 for anything else); it may change its
 // answer later. Only the partner's organisers and admins may give it: the event's own
 // organiser or another organiser gets 403 where it may see the event, 404 where it may not
 // (or where the event names no such partner).
-boost::asio::awaitable<domain::PartnerInvitation> answer_partner_invitation(Database& db,
-                                                                           const domain::Caller& caller,
-                                                                           const std::string& event_ref,
-                                                                           const std::string& organisation_ref,
-                                                                           domain::PartnerStatus answer);
+boost::asio::awaitable<domain::PartnerInvitation> answer_partner_invitation(Database& db, const domain::Caller& caller,
+                                                                            const std::string& event_ref,
+                                                                            const std::string& organisation_ref,
+                                                                            domain::PartnerStatus answer);
 
 }  // namespace eventd::services

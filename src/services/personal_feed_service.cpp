@@ -30,7 +30,9 @@ struct EventParts {
   std::optional<std::string> organiser_email;
 };
 
-domain::Instant now() { return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()); }
+domain::Instant now() {
+  return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+}
 
 EventParts load_event_parts(soci::session& s, const std::string& event_id) {
   EventParts parts;
@@ -66,7 +68,7 @@ struct Holding {
 
 Holding load_holding(soci::session& s, db::RegistrationRecord record) {
   EventParts parts = load_event_parts(s, record.registration.event_id);
-  Holding h{std::move(record.registration), std::move(parts.event), std::move(parts.sessions),
+  Holding h{std::move(record.registration),  std::move(parts.event),           std::move(parts.sessions),
             std::move(parts.organiser_name), std::move(parts.organiser_email), {}};
   const auto& chosen = h.registration.session_ids;
   if (!chosen.empty()) {
@@ -143,8 +145,7 @@ ics::FeedEvent event_part(const domain::Event& event, const std::vector<domain::
 }
 
 ics::FeedEvent feed_event(const Holding& h, const FeedLocation& location) {
-  ics::FeedEvent fe =
-      event_part(h.event, h.sessions, h.cancelled, h.organiser_name, h.organiser_email, location);
+  ics::FeedEvent fe = event_part(h.event, h.sessions, h.cancelled, h.organiser_name, h.organiser_email, location);
   fe.entitled_stream_url = entitled_stream(h.event, h.registration);
   fe.attendance = attendance_of(h.registration);
   fe.attendance_updated_at = h.registration.updated_at;
@@ -190,10 +191,10 @@ boost::asio::awaitable<Feed> media_personal_feed(Database& db, const std::string
     return h;
   });
   Feed feed;
-  feed.content = rendered_feed(
-      ics::render_feed(feed_info(holding.parts.event, location), {media_feed_event(holding, location)}),
-      newest(holding.parts.event, holding.parts.sessions, holding.cancelled, holding.request.updated_at),
-      holding.parts.event.slug);
+  feed.content =
+      rendered_feed(ics::render_feed(feed_info(holding.parts.event, location), {media_feed_event(holding, location)}),
+                    newest(holding.parts.event, holding.parts.sessions, holding.cancelled, holding.request.updated_at),
+                    holding.parts.event.slug);
   feed.is_public = false;
   feed.is_personal = true;
   co_return feed;
@@ -237,9 +238,9 @@ boost::asio::awaitable<Feed> personal_feed(Database& db, std::string feed_token,
     return h;
   });
   Feed feed;
-  feed.content =
-      rendered_feed(ics::render_feed(feed_info(holding.event, location), {feed_event(holding, location)}),
-                    newest(holding.event, holding.sessions, holding.cancelled, holding.registration.updated_at), holding.event.slug);
+  feed.content = rendered_feed(
+      ics::render_feed(feed_info(holding.event, location), {feed_event(holding, location)}),
+      newest(holding.event, holding.sessions, holding.cancelled, holding.registration.updated_at), holding.event.slug);
   feed.is_public = false;
   feed.is_personal = true;
   co_return feed;
@@ -264,9 +265,10 @@ boost::asio::awaitable<Feed> registration_invitation(Database& db, std::string r
   if (!holding.registration.participant) throw domain::conflict("This registration's personal data was erased.");
   const auto method = holding.registration.is_active() ? ics::InvitationMethod::request : ics::InvitationMethod::cancel;
   Feed feed;
-  feed.content = rendered_feed(invitation_text(holding, location, method),
-                               newest(holding.event, holding.sessions, holding.cancelled, holding.registration.updated_at),
-                               holding.event.slug + "-invitation");
+  feed.content =
+      rendered_feed(invitation_text(holding, location, method),
+                    newest(holding.event, holding.sessions, holding.cancelled, holding.registration.updated_at),
+                    holding.event.slug + "-invitation");
   feed.is_public = false;
   feed.is_personal = true;
   feed.itip_method = method == ics::InvitationMethod::request ? "REQUEST" : "CANCEL";

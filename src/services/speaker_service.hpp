@@ -44,8 +44,7 @@ bool may_manage(const domain::Caller& caller, const domain::Speaker& speaker);
 // unknown organisation, 409 for a taken slug.
 boost::asio::awaitable<domain::Speaker> create_speaker(Database& db, const domain::Caller& caller, SpeakerDraft draft);
 // The caller's own speakers (all of them for an admin) and the public ones.
-boost::asio::awaitable<SpeakerPage> list_speakers(Database& db, const domain::Caller& caller,
-                                                  db::SpeakerFilter filter);
+boost::asio::awaitable<SpeakerPage> list_speakers(Database& db, const domain::Caller& caller, db::SpeakerFilter filter);
 boost::asio::awaitable<domain::Speaker> get_speaker(Database& db, const domain::Caller& caller, std::string ref);
 // 403 for a public speaker of another organisation, 404 for one the caller cannot see.
 boost::asio::awaitable<domain::Speaker> patch_speaker(Database& db, const domain::Caller& caller, std::string ref,

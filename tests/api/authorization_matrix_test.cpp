@@ -144,17 +144,17 @@ Expected media_request_access(int ok) {
 
 enum class Target {
   none,
-  organisation,       // {id}: the owner organisation
-  draft_event,        // {id}: a draft event of the owner
-  published_event,    // {id}: a published event of the owner
-  draft_session,      // {id}, {session_id}: a session of a draft event
-  published_session,  // {id}, {session_id}: a session of a published event
-  speaker,            // {id}: a speaker of the owner organisation, in no public event
-  public_speaker,     // {id}: a speaker of the owner organisation who speaks at its published event
-  organiser_key,      // {id}: an organiser key of the owner organisation
-  registration,       // {id}: a registration for a published event of the owner
-  media_request,      // {id}: a pending media request for a published event of the owner
-  personal_feed,      // {token}: the feed token of a registration for the owner's event
+  organisation,        // {id}: the owner organisation
+  draft_event,         // {id}: a draft event of the owner
+  published_event,     // {id}: a published event of the owner
+  draft_session,       // {id}, {session_id}: a session of a draft event
+  published_session,   // {id}, {session_id}: a session of a published event
+  speaker,             // {id}: a speaker of the owner organisation, in no public event
+  public_speaker,      // {id}: a speaker of the owner organisation who speaks at its published event
+  organiser_key,       // {id}: an organiser key of the owner organisation
+  registration,        // {id}: a registration for a published event of the owner
+  media_request,       // {id}: a pending media request for a published event of the owner
+  personal_feed,       // {token}: the feed token of a registration for the owner's event
   partner_invitation,  // {id}, {organisation_id}: the other organisation's draft, inviting the owner as partner
 };
 

@@ -113,12 +113,8 @@ class World {
   }
 
   json speaker_body(const Owner& owner) {
-    return {{"slug", unique("speaker")},
-            {"name", "Talare Exempelsson"},
-            {"organisation_id", owner.id},
-            {"owner_organisation_id", owner.id},
-            {"email", kSpeakerEmail},
-            {"phone", kSpeakerPhone}};
+    return {{"slug", unique("speaker")},         {"name", "Talare Exempelsson"}, {"organisation_id", owner.id},
+            {"owner_organisation_id", owner.id}, {"email", kSpeakerEmail},       {"phone", kSpeakerPhone}};
   }
   // A speaker of the owner in no public event: private to the owner's organisers and admins.
   std::string make_speaker(const Owner& owner) { return send("POST", "/v1/speakers", speaker_body(owner))["id"]; }

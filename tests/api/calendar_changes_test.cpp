@@ -102,12 +102,13 @@ struct Programme {
     key = "evk_test_fyrbodal_0123456789abcdef";
     server.database().exec(
         "INSERT INTO api_keys (name, key_hash, key_prefix, role, organisation_id) VALUES ('test', decode('" +
-        eventd::db::sha256_hex(key) + "', 'hex'), 'evk_', 'organiser', (SELECT id FROM organisations WHERE slug = " +
-        "'fyrbodal'))");
+        eventd::db::sha256_hex(key) +
+        "', 'hex'), 'evk_', 'organiser', (SELECT id FROM organisations WHERE slug = " + "'fyrbodal'))");
     event_id = create_event("seminarium", "2035-11-08T08:00:00Z", "2035-11-08T14:30:00Z");
-    auto speaker = server.request("POST", "/v1/speakers",
-                                  json{{"slug", "alice-petren"}, {"name", "Alice Petrén"}, {"owner_organisation_id", "fyrbodal"}}.dump(),
-                                  json_body(admin));
+    auto speaker = server.request(
+        "POST", "/v1/speakers",
+        json{{"slug", "alice-petren"}, {"name", "Alice Petrén"}, {"owner_organisation_id", "fyrbodal"}}.dump(),
+        json_body(admin));
     REQUIRE_MESSAGE(speaker.status == 201, speaker.body);
     speaker_id = speaker.json()["id"];
     talk_id = add_session("seminarium", "Global migration", "2035-11-08T09:15:00+01:00", "2035-11-08T10:00:00+01:00",
@@ -175,8 +176,8 @@ TEST_CASE("calendar: a session that moves raises its own SEQUENCE in every feed;
   }
 
   // Moved by half an hour: its SEQUENCE rises in every feed, the other session's does not.
-  auto moved = p.patch_session(p.talk_id, {{"starts_at", "2035-11-08T09:45:00+01:00"},
-                                           {"ends_at", "2035-11-08T10:30:00+01:00"}});
+  auto moved = p.patch_session(p.talk_id,
+                               {{"starts_at", "2035-11-08T09:45:00+01:00"}, {"ends_at", "2035-11-08T10:30:00+01:00"}});
   REQUIRE_MESSAGE(moved.status == 200, moved.body);
   for (const auto& [name, target] : feeds) {
     CAPTURE(name);
@@ -221,8 +222,8 @@ TEST_CASE("calendar: a deleted session stays in the feeds as STATUS:CANCELLED un
   ServerSettings settings;
   settings.retention_sweep_s = "1";  // drops the tombstones of events that are over
   Programme p(settings);
-  const json anna = p.register_as("Anna Andersson", "anna@example.se");                // the whole programme
-  const json bo = p.register_as("Bo Berg", "bo@example.se", {p.talk_id});              // chose the talk
+  const json anna = p.register_as("Anna Andersson", "anna@example.se");                  // the whole programme
+  const json bo = p.register_as("Bo Berg", "bo@example.se", {p.talk_id});                // chose the talk
   const json cecilia = p.register_as("Cecilia Ek", "cecilia@example.se", {p.panel_id});  // chose the panel
   const std::string talk = session_uid(p.talk_id);
   const std::vector<std::string> holders = {"/v1/events/seminarium/calendar.ics",
@@ -340,7 +341,8 @@ TEST_CASE("calendar: organisations have a contact address; it is the ORGANIZER, 
   const std::string message = p.server.database().scalar(
       "SELECT message FROM mail_outbox WHERE recipient_email = 'anna@example.se' AND kind = 'registration_confirmed'");
   REQUIRE_FALSE(message.empty());
-  const auto eml = std::filesystem::temp_directory_path() / ("eventd-ics-invite-" + anna["id"].get<std::string>() + ".eml");
+  const auto eml =
+      std::filesystem::temp_directory_path() / ("eventd-ics-invite-" + anna["id"].get<std::string>() + ".eml");
   {
     std::ofstream out(eml, std::ios::binary);
     out << message;
@@ -355,8 +357,8 @@ TEST_CASE("calendar: organisations have a contact address; it is the ORGANIZER, 
   CHECK(event["attendee_rsvp"] == json::array({"FALSE"}));
 
   // Without an address: no ORGANIZER in a feed; an invitation names the sending address.
-  auto removed = p.server.request("PATCH", "/v1/organisations/fyrbodal", json{{"email", nullptr}}.dump(),
-                                  merge_patch(p.admin));
+  auto removed =
+      p.server.request("PATCH", "/v1/organisations/fyrbodal", json{{"email", nullptr}}.dump(), merge_patch(p.admin));
   REQUIRE_MESSAGE(removed.status == 200, removed.body);
   CHECK(removed.json()["email"].is_null());
   CHECK(removed.header("ETag") != version);
@@ -376,8 +378,9 @@ void add_relative_event(TestServer& server, const std::string& slug, int ended_d
   server.database().exec(
       "INSERT INTO events (slug, title, kind, format, status, timezone, starts_at, ends_at, venue_city, "
       "venue_country, organiser_id) VALUES ('" +
-      slug + "', 'Evenemang " + slug + "', 'seminar', 'in_person', 'published', 'Europe/Stockholm', date_trunc('hour', " +
-      end + ") - interval '2 hours', date_trunc('hour', " + end +
+      slug + "', 'Evenemang " + slug +
+      "', 'seminar', 'in_person', 'published', 'Europe/Stockholm', date_trunc('hour', " + end +
+      ") - interval '2 hours', date_trunc('hour', " + end +
       "), 'Vänersborg', 'SE', (SELECT id FROM organisations WHERE slug = 'fyrbodal'))");
 }
 
@@ -402,14 +405,14 @@ TEST_CASE("feeds: a list feed keeps every upcoming event; past ones within the w
   server.database().exec("INSERT INTO organisations (slug, name, kind) VALUES ('fyrbodal', 'Fyrbodal', 'region')");
   // Three to come (one running now), four past within 90 days, two long past.
   for (const auto& [slug, days] : std::vector<std::pair<std::string, int>>{{"kommande-1", -400},
-                                                                             {"kommande-2", -3},
-                                                                             {"pagar", 0},
-                                                                             {"forbi-10", 10},
-                                                                             {"forbi-20", 20},
-                                                                             {"forbi-30", 30},
-                                                                             {"forbi-80", 80},
-                                                                             {"forbi-100", 100},
-                                                                             {"forbi-1000", 1000}}) {
+                                                                           {"kommande-2", -3},
+                                                                           {"pagar", 0},
+                                                                           {"forbi-10", 10},
+                                                                           {"forbi-20", 20},
+                                                                           {"forbi-30", 30},
+                                                                           {"forbi-80", 80},
+                                                                           {"forbi-100", 100},
+                                                                           {"forbi-1000", 1000}}) {
     // "pagar" ends in an hour: not over yet.
     if (slug == "pagar") {
       server.database().exec(
@@ -437,9 +440,10 @@ TEST_CASE("feeds: a list feed keeps every upcoming event; past ones within the w
         std::vector<std::string>{"forbi-80", "forbi-30", "forbi-20", "forbi-10", "pagar", "kommande-2", "kommande-1"});
   // An explicit `from` or `to` sets the bounds instead of the window.
   CHECK(slugs_in(wide, "/v1/calendar.ics?from=2000-01-01T00:00:00Z").size() == 9);
-  const auto long_ago = slugs_in(wide, "/v1/calendar.ics?to=" + server.database().scalar(
-                                           "SELECT to_char((now() - interval '500 days') AT TIME ZONE 'UTC', "
-                                           "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"));
+  const auto long_ago =
+      slugs_in(wide, "/v1/calendar.ics?to=" +
+                         server.database().scalar("SELECT to_char((now() - interval '500 days') AT TIME ZONE 'UTC', "
+                                                  "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"));
   CHECK(long_ago == std::vector<std::string>{"forbi-1000"});
 
   // A cap below the number of upcoming events drops no upcoming event (and no past one is shown).

@@ -319,8 +319,9 @@ TEST_CASE("events: a malformed body is a 400 that says where, in plain words") {
         "The body is not valid JSON: unexpected end of input at line 3, column 16 (byte 50).");
   CHECK(refused("{\"title\": \"x\",\n  \"kind\" \"seminar\"}") ==
         "The body is not valid JSON: unexpected string at line 2, column 10 (byte 25).");
-  CHECK(refused("{\"title\": \"caf\xC3(\"}") ==
-        "The body is not valid UTF-8: byte 0xC3 at line 1, column 15 (byte 15) does not begin or continue a character.");
+  CHECK(
+      refused("{\"title\": \"caf\xC3(\"}") ==
+      "The body is not valid UTF-8: byte 0xC3 at line 1, column 15 (byte 15) does not begin or continue a character.");
   CHECK(refused("{\"capacity\": 1e400}") ==
         "The body is not valid JSON: the number '1e400' is too large at line 1, column 14 (byte 14).");
   CHECK(refused(std::string(33, '[') + std::string(33, ']')) == "The JSON body is nested more than 32 levels deep.");
@@ -388,13 +389,11 @@ TEST_CASE("events: a body with several faults answers one 422 naming every fault
                           {"organiser_id", 5}},
                          f.admin);
   CHECK(patched.status == 422);
-  CHECK_MESSAGE((error_counts(patched) == std::map<std::string, int>{{"title", 1},
-                                                                      {"timezone", 1},
-                                                                      {"starts_at", 1},
-                                                                      {"venue", 1},
-                                                                      {"status", 1},
-                                                                      {"organiser_id", 1}}),
-                patched.body);
+  CHECK_MESSAGE(
+      (error_counts(patched) ==
+       std::map<std::string, int>{
+           {"title", 1}, {"timezone", 1}, {"starts_at", 1}, {"venue", 1}, {"status", 1}, {"organiser_id", 1}}),
+      patched.body);
   // (an organiser's key too: the unreadable organiser_id is not a move to another organiser)
   auto by_organiser = f.patch(id, {{"title", ""}, {"organiser_id", 5}}, f.forum_key);
   CHECK(by_organiser.status == 422);
@@ -709,8 +708,8 @@ TEST_CASE("events: a slug clash with another organisation's draft tells nothing 
   secret["title"] = "Hemlig omorganisation av Forum";
   secret["summary"] = "Ingen utanför Forum ska veta om detta än.";
   f.create(secret, f.forum_key);
-  auto mine = simple_event("hemligt-utkast", "2031-03-11T08:00:00Z", "2031-03-11T10:00:00Z",
-                           "lansstyrelsen-vastra-gotaland");
+  auto mine =
+      simple_event("hemligt-utkast", "2031-03-11T08:00:00Z", "2031-03-11T10:00:00Z", "lansstyrelsen-vastra-gotaland");
   auto clash = f.post(mine, f.lansstyrelsen_key);
   REQUIRE(clash.status == 409);
   CHECK(clash.json()["errors"][0]["field"] == "slug");

@@ -147,9 +147,10 @@ TEST_CASE_FIXTURE(TwoInstances, "feed cache: a change through one instance reach
 
   // An organisation's new name and contact address (the ORGANIZER: its CN and address;
   // without an address there is none) reach every cached feed of B.
-  auto renamed = a.request("PATCH", "/v1/organisations/lansstyrelsen-vastra-gotaland",
-                           json{{"name", "Länsstyrelsen Västra Götaland"}, {"email", "integration@lansstyrelsen.se"}}.dump(),
-                           {{"Authorization", "Bearer " + admin}, {"Content-Type", "application/merge-patch+json"}});
+  auto renamed =
+      a.request("PATCH", "/v1/organisations/lansstyrelsen-vastra-gotaland",
+                json{{"name", "Länsstyrelsen Västra Götaland"}, {"email", "integration@lansstyrelsen.se"}}.dump(),
+                {{"Authorization", "Bearer " + admin}, {"Content-Type", "application/merge-patch+json"}});
   REQUIRE_MESSAGE(renamed.status == 200, renamed.body);
   CHECK(within(1000ms, [&] { return shows(b, feed, "ORGANIZER;CN=Länsstyrelsen Västra Götaland"); }));
 }

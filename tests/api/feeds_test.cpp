@@ -97,9 +97,9 @@ struct Feeds {
       event_ids[file["event"]["slug"]] = created.json()["id"];
       // The seed events' partners took part: their invitations are answered (by an admin).
       for (const auto& partner : file["event"]["partner_ids"]) {
-        auto accepted = server.request("PATCH",
-                                       std::string("/v1/events/") + name + "/partners/" + partner.get<std::string>(),
-                                       R"({"status":"accepted"})", bearer(admin));
+        auto accepted =
+            server.request("PATCH", std::string("/v1/events/") + name + "/partners/" + partner.get<std::string>(),
+                           R"({"status":"accepted"})", bearer(admin));
         REQUIRE_MESSAGE(accepted.status == 200, accepted.body);
       }
       for (const auto& session : file["sessions"]) {
@@ -469,14 +469,13 @@ TEST_CASE_FIXTURE(Feeds, "feeds: a session leaving a speaker's programme moves t
   const std::string session =
       "/v1/events/integrationsforum-2020/sessions/" + session_ids["Global migration i coronatider"];
   // She speaks once more, so that she stays a public speaker when she leaves the first one.
-  auto second = server.request(
-      "POST", "/v1/events/integrationsforum-2020/sessions",
-      json{{"title", "Frågestund"},
-           {"starts_at", "2020-11-26T15:45:00+01:00"},
-           {"ends_at", "2020-11-26T16:00:00+01:00"},
-           {"speaker_ids", {"alice-petren"}}}
-          .dump(),
-      bearer(admin));
+  auto second = server.request("POST", "/v1/events/integrationsforum-2020/sessions",
+                               json{{"title", "Frågestund"},
+                                    {"starts_at", "2020-11-26T15:45:00+01:00"},
+                                    {"ends_at", "2020-11-26T16:00:00+01:00"},
+                                    {"speaker_ids", {"alice-petren"}}}
+                                   .dump(),
+                               bearer(admin));
   REQUIRE_MESSAGE(second.status == 201, second.body);
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // HTTP dates have whole seconds
   auto before = feed(target);

@@ -332,8 +332,8 @@ std::string manage_token_in(const std::string& text) {
   const auto at = text.find("evm_");
   if (at == std::string::npos) return "";
   auto end = at + 4;
-  while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '-' ||
-                               text[end] == '_')) {
+  while (end < text.size() &&
+         (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '-' || text[end] == '_')) {
     ++end;
   }
   return text.substr(at, end - at);
@@ -420,8 +420,7 @@ TEST_CASE("mail: a second sign-up with a registered address tells the stranger n
   auto renewed = f.server.request("POST", "/v1/registrations/" + id + "/feed-token", "", bearer(latest_token));
   REQUIRE_MESSAGE(renewed.status == 200, renewed.body);
   CHECK(renewed.json()["feed_url"] != feed_url);
-  CHECK(f.server.get("/v1/registrations/" + id, bearer(latest_token)).json()["feed_url"] ==
-        renewed.json()["feed_url"]);
+  CHECK(f.server.get("/v1/registrations/" + id, bearer(latest_token)).json()["feed_url"] == renewed.json()["feed_url"]);
   CHECK(f.server.get("/v1/registrations/" + id, bearer(manage_token)).status == 401);
   CHECK(f.server.get(path_of(renewed.json()["feed_url"].get<std::string>())).status == 200);
 
@@ -500,8 +499,7 @@ TEST_CASE("mail: an organiser's change reaches every participant, the confirmed 
     CHECK(mentions(event["location"], "Uddevalla"));
     CHECK(mentions(m["text"], "Uddevalla"));
   }
-  CHECK(changed_to ==
-        std::set<std::string>{"bo@example.se", "cecilia@example.se", "dan@example.se", "eva@example.se"});
+  CHECK(changed_to == std::set<std::string>{"bo@example.se", "cecilia@example.se", "dan@example.se", "eva@example.se"});
 
   std::set<std::string> cancelled_to;
   for (const auto& m : mails) {
@@ -979,12 +977,12 @@ TEST_CASE("mail: a session that moves or is cancelled is told to the participant
   const std::string workshop = add_session("Verkstad", "2035-11-08T13:00:00+01:00", "2035-11-08T14:00:00+01:00");
   auto register_for = [&](const std::string& name, const std::string& email, const json& sessions) {
     json body = {{"name", name}, {"email", email}, {"consent", true}, {"session_ids", sessions}};
-    auto r = f.server.request("POST", "/v1/events/kurs/registrations", body.dump(),
-                              {{"Content-Type", "application/json"}});
+    auto r =
+        f.server.request("POST", "/v1/events/kurs/registrations", body.dump(), {{"Content-Type", "application/json"}});
     REQUIRE_MESSAGE(r.status == 201, r.body);
   };
-  register_for("Anna Ek", "anna@example.se", json::array());              // the whole programme
-  register_for("Bo Lund", "bo@example.se", json::array({talk}));          // the talk
+  register_for("Anna Ek", "anna@example.se", json::array());                  // the whole programme
+  register_for("Bo Lund", "bo@example.se", json::array({talk}));              // the talk
   register_for("Cecilia Ås", "cecilia@example.se", json::array({workshop}));  // the workshop
   REQUIRE(sink.wait_for(3, 20s) == 3);
 

@@ -105,9 +105,10 @@ TEST_CASE("016: existing speakers get owners; one shared by two organisations be
   db::apply_migrations(session, all);
 
   auto owner_of = [&](const std::string& slug) {
-    return database.scalar("SELECT coalesce(o.slug, '(none)') FROM speakers sp LEFT JOIN organisations o ON o.id = "
-                           "sp.owner_organisation_id WHERE sp.slug = '" +
-                           slug + "'");
+    return database.scalar(
+        "SELECT coalesce(o.slug, '(none)') FROM speakers sp LEFT JOIN organisations o ON o.id = "
+        "sp.owner_organisation_id WHERE sp.slug = '" +
+        slug + "'");
   };
   // the original stays with the organisation of her earliest event; a copy for the other
   CHECK(owner_of("alice") == "forum");
@@ -151,9 +152,10 @@ TEST_CASE("023: events imported before keep their UID's history; a draft may the
 
   db::apply_migrations(session, all);
   CHECK(database.scalar("SELECT count(*) FROM event_imports") == "2");
-  CHECK(database.scalar("SELECT string_agg(e.slug || '=' || e.version || '/' || i.imported_version || '/' || i.sequence "
-                        "|| '/' || (i.last_modified = e.created_at), ' ' ORDER BY e.slug) FROM event_imports i JOIN "
-                        "events e ON e.id = i.event_id") == "imported=1/1/0/true imported-edited=2/1/0/true");
+  CHECK(
+      database.scalar("SELECT string_agg(e.slug || '=' || e.version || '/' || i.imported_version || '/' || i.sequence "
+                      "|| '/' || (i.last_modified = e.created_at), ' ' ORDER BY e.slug) FROM event_imports i JOIN "
+                      "events e ON e.id = i.event_id") == "imported=1/1/0/true imported-edited=2/1/0/true");
   // A draft may now lack its venue; a published event still may not.
   database.exec("UPDATE events SET venue_city = NULL WHERE slug = 'written'");
   CHECK_THROWS(database.exec("UPDATE events SET status = 'published' WHERE slug = 'written'"));

@@ -121,7 +121,8 @@ TEST_CASE("the request log of an absolute-form target has its path, never its qu
   CHECK(line.find("secretInTheQuery") == std::string::npos);
   CHECK(line.find("events.example") == std::string::npos);
 
-  client.send_raw("GET http://user:hunter2@events.example/healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: abs-log-2\r\n\r\n");
+  client.send_raw(
+      "GET http://user:hunter2@events.example/healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: abs-log-2\r\n\r\n");
   CHECK(client.read_response().status == 400);
   line = eventd.process.wait_for_line("abs-log-2", 5s);
   REQUIRE_FALSE(line.empty());

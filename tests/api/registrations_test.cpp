@@ -418,7 +418,8 @@ TEST_CASE("registrations: an Idempotency-Key must be 16-255 visible ASCII charac
   for (const std::string& bad : {std::string("1"), std::string("retry-1"), std::string(15, 'k'), std::string(256, 'k'),
                                  std::string("7c1d6f0e anna retry"), std::string("7c1d6f0e-anna-r\xc3\xa4try")}) {
     INFO(bad);
-    auto refused = s.server.request("POST", s.path, body, {{"Content-Type", "application/json"}, {"Idempotency-Key", bad}});
+    auto refused =
+        s.server.request("POST", s.path, body, {{"Content-Type", "application/json"}, {"Idempotency-Key", bad}});
     CHECK(refused.status == 400);
     CHECK(refused.header("Content-Type") == "application/problem+json");
     CHECK(refused.json()["detail"].get<std::string>().find("16-255 visible ASCII characters") != std::string::npos);
@@ -427,8 +428,8 @@ TEST_CASE("registrations: an Idempotency-Key must be 16-255 visible ASCII charac
   CHECK(s.sql("SELECT count(*) FROM idempotency_keys") == "0");
   CHECK(s.sql("SELECT count(*) FROM mail_outbox") == "0");
   // 16 and 255 characters, and a UUID, are good keys.
-  for (const std::string& good : {std::string(16, 'k'), std::string(255, 'm'),
-                                  std::string("6b0e4f7a-2c1d-4e9b-8a3f-5d7c9e1b2a40")}) {
+  for (const std::string& good :
+       {std::string(16, 'k'), std::string(255, 'm'), std::string("6b0e4f7a-2c1d-4e9b-8a3f-5d7c9e1b2a40")}) {
     const std::string email = "p" + std::to_string(good.size()) + "@example.se";
     auto ok = s.server.request("POST", s.path, json({{"name", "P"}, {"email", email}, {"consent", true}}).dump(),
                                {{"Content-Type", "application/json"}, {"Idempotency-Key", good}});
@@ -473,15 +474,15 @@ TEST_CASE("registrations: after ?erase=true a retry of the first request replays
   CHECK(s.sql("SELECT count(*) FROM registrations") == "2");
   // What is left of the answer: a tombstone without the sealed answer or the body's hash.
   CHECK(s.sql("SELECT status || '/' || length(response) || '/' || length(request_hash) FROM idempotency_keys "
-              "WHERE record_id = '" + id + "'") == "410/0/0");
+              "WHERE record_id = '" +
+              id + "'") == "410/0/0");
   // The unlinked registration answer from before the migration is gone; Bo's and the media
   // request's stay.
-  CHECK(s.sql("SELECT count(*) FROM idempotency_keys WHERE record_id IS NULL AND scope LIKE '%/registrations'") ==
-        "0");
+  CHECK(s.sql("SELECT count(*) FROM idempotency_keys WHERE record_id IS NULL AND scope LIKE '%/registrations'") == "0");
   CHECK(s.sql("SELECT count(*) FROM idempotency_keys WHERE scope LIKE '%/media-requests'") == "1");
-  auto bo_retry = s.server.request("POST", s.path,
-                                   json({{"name", "Bo Berg"}, {"email", "bo@example.se"}, {"consent", true}}).dump(),
-                                   {{"Content-Type", "application/json"}, {"Idempotency-Key", "0a9d7c55-bo-keeps-his"}});
+  auto bo_retry = s.server.request(
+      "POST", s.path, json({{"name", "Bo Berg"}, {"email", "bo@example.se"}, {"consent", true}}).dump(),
+      {{"Content-Type", "application/json"}, {"Idempotency-Key", "0a9d7c55-bo-keeps-his"}});
   CHECK(bo_retry.status == 201);
   CHECK(bo_retry.header("Idempotent-Replayed") == "true");
   // A new key registers Anna again.

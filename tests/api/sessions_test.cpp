@@ -165,26 +165,27 @@ TEST_CASE("sessions: every fault in one 422, a time that cannot be read compared
                         {"kind", "lecture"}},
                        p.lansstyrelsen_key);
   CHECK(faults.status == 422);
-  CHECK_MESSAGE((error_fields(faults) ==
-                 std::set<std::string>{"title", "starts_at", "ends_at", "speaker_ids[0]", "kind"}),
-                faults.body);
+  CHECK_MESSAGE(
+      (error_fields(faults) == std::set<std::string>{"title", "starts_at", "ends_at", "speaker_ids[0]", "kind"}),
+      faults.body);
   const json problem = faults.json();
   for (const auto& e : problem["errors"]) {
     if (e["field"] == "ends_at") CHECK(e["message"] == "must not be after the event ends");
   }
   CHECK(problem["errors"].size() == 5);
   // Nor does an end in another offset hide a start before the event.
-  auto offsets = p.post(kForum, session("Tidigt", "2020-11-26T08:00:00+01:00", "2020-11-26T10:00:00+02:00"),
-                        p.lansstyrelsen_key);
+  auto offsets =
+      p.post(kForum, session("Tidigt", "2020-11-26T08:00:00+01:00", "2020-11-26T10:00:00+02:00"), p.lansstyrelsen_key);
   CHECK(offsets.status == 422);
   CHECK_MESSAGE((error_fields(offsets) == std::set<std::string>{"starts_at", "ends_at"}), offsets.body);
   // A PATCH the same way.
   auto created =
       p.post(kForum, session("Rätt", "2020-11-26T10:00:00+01:00", "2020-11-26T11:00:00+01:00"), p.lansstyrelsen_key);
   REQUIRE(created.status == 201);
-  auto patched = p.server.request("PATCH", kForum + "/" + created.json()["id"].get<std::string>(),
-                                  json{{"title", ""}, {"starts_at", 5}, {"ends_at", "2020-11-26T18:00:00+01:00"}}.dump(),
-                                  with(bearer(p.lansstyrelsen_key), "Content-Type", "application/merge-patch+json"));
+  auto patched =
+      p.server.request("PATCH", kForum + "/" + created.json()["id"].get<std::string>(),
+                       json{{"title", ""}, {"starts_at", 5}, {"ends_at", "2020-11-26T18:00:00+01:00"}}.dump(),
+                       with(bearer(p.lansstyrelsen_key), "Content-Type", "application/merge-patch+json"));
   CHECK(patched.status == 422);
   CHECK_MESSAGE((error_fields(patched) == std::set<std::string>{"title", "starts_at", "ends_at"}), patched.body);
 }
@@ -374,17 +375,15 @@ TEST_CASE("sessions: a session names only speakers of its event's organiser, who
   p.seed_speakers();
   // Göran Pettersson is Forum's record; Länsstyrelsen cannot put him in its programme, and the
   // answer tells nothing of him (the same words as for a speaker who does not exist)
-  auto foreign = p.post(kForum,
-                        session("Lånad talare", "2020-11-26T10:00:00+01:00", "2020-11-26T11:00:00+01:00",
-                                {"goran-pettersson"}),
-                        p.lansstyrelsen_key);
+  auto foreign = p.post(
+      kForum, session("Lånad talare", "2020-11-26T10:00:00+01:00", "2020-11-26T11:00:00+01:00", {"goran-pettersson"}),
+      p.lansstyrelsen_key);
   REQUIRE(foreign.status == 422);
   CHECK(error_fields(foreign) == std::set<std::string>{"speaker_ids[0]"});
   CHECK(foreign.body.find("Pettersson") == std::string::npos);
-  auto unknown = p.post(kForum,
-                        session("Okänd talare", "2020-11-26T10:00:00+01:00", "2020-11-26T11:00:00+01:00",
-                                {"no-such-speaker"}),
-                        p.lansstyrelsen_key);
+  auto unknown = p.post(
+      kForum, session("Okänd talare", "2020-11-26T10:00:00+01:00", "2020-11-26T11:00:00+01:00", {"no-such-speaker"}),
+      p.lansstyrelsen_key);
   CHECK(unknown.json()["errors"] == foreign.json()["errors"]);
   // an admin cannot either: the rule is the database's
   auto by_admin = p.post(kForum,
@@ -402,17 +401,16 @@ TEST_CASE("sessions: a session names only speakers of its event's organiser, who
 
   // with his own organisation's event he is fine; then neither his owner nor the event's
   // organiser can change under the programme
-  auto own = p.post(kOstersund,
-                    session("Välkommen", "2019-09-04T10:00:00+02:00", "2019-09-04T11:00:00+02:00",
-                            {"goran-pettersson"}),
-                    p.forum_key);
+  auto own = p.post(
+      kOstersund, session("Välkommen", "2019-09-04T10:00:00+02:00", "2019-09-04T11:00:00+02:00", {"goran-pettersson"}),
+      p.forum_key);
   REQUIRE_MESSAGE(own.status == 201, own.body);
-  auto moved_owner = p.patch("/v1/speakers/goran-pettersson", {{"owner_organisation_id", "lansstyrelsen-vastra-gotaland"}},
-                             bearer(p.admin));
+  auto moved_owner = p.patch("/v1/speakers/goran-pettersson",
+                             {{"owner_organisation_id", "lansstyrelsen-vastra-gotaland"}}, bearer(p.admin));
   CHECK(moved_owner.status == 409);
   CHECK(error_fields(moved_owner) == std::set<std::string>{"owner_organisation_id"});
-  auto moved_event = p.patch("/v1/events/ostersund-2019", {{"organiser_id", "lansstyrelsen-vastra-gotaland"}},
-                             bearer(p.admin));
+  auto moved_event =
+      p.patch("/v1/events/ostersund-2019", {{"organiser_id", "lansstyrelsen-vastra-gotaland"}}, bearer(p.admin));
   CHECK(moved_event.status == 422);
   CHECK(error_fields(moved_event) == std::set<std::string>{"organiser_id"});
 }

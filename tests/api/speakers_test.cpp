@@ -281,8 +281,8 @@ TEST_CASE("speakers: a record belongs to its organisation; the public sees it on
   CHECK(p.server.get(path, bearer(p.forum_key)).json()["phone"] == "+46 70 123 45 67");
 
   // the owner: an organiser's own organisation only; an admin names it
-  auto foreign_owner = p.post("/v1/speakers", {{"name", "Någon"}, {"owner_organisation_id", "lansstyrelsen-vastra-gotaland"}},
-                              p.forum_key);
+  auto foreign_owner = p.post(
+      "/v1/speakers", {{"name", "Någon"}, {"owner_organisation_id", "lansstyrelsen-vastra-gotaland"}}, p.forum_key);
   CHECK(foreign_owner.status == 422);
   CHECK(foreign_owner.json()["errors"][0]["field"] == "owner_organisation_id");
   CHECK(p.patch(path, {{"owner_organisation_id", "lansstyrelsen-vastra-gotaland"}}, bearer(p.forum_key)).status == 422);

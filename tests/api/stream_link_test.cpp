@@ -30,8 +30,9 @@ struct Audience {
 };
 
 // The columns of the table, for one event.
-const std::vector<std::string> kColumns = {"anyone", "waitlisted", "confirmed", "journalist pending",
-                                           "journalist revoked", "approved journalist", "organiser"};
+const std::vector<std::string> kColumns = {
+    "anyone",   "waitlisted", "confirmed", "journalist pending", "journalist revoked", "approved journalist",
+    "organiser"};
 
 struct StreamWorld {
   TestServer server;
@@ -93,13 +94,17 @@ struct StreamWorld {
 
   Records make_people(const std::string& slug) {
     const std::string events = "/v1/events/" + slug;
-    auto confirmed = post(events + "/registrations", {{"name", "Anna"}, {"email", "anna@example.se"}, {"consent", true}}, 201);
-    auto waitlisted = post(events + "/registrations", {{"name", "Bo"}, {"email", "bo@example.se"}, {"consent", true}}, 201);
+    auto confirmed =
+        post(events + "/registrations", {{"name", "Anna"}, {"email", "anna@example.se"}, {"consent", true}}, 201);
+    auto waitlisted =
+        post(events + "/registrations", {{"name", "Bo"}, {"email", "bo@example.se"}, {"consent", true}}, 201);
     REQUIRE(confirmed["status"] == "confirmed");
     REQUIRE(waitlisted["status"] == "waitlisted");
-    auto pending = post(events + "/media-requests", {{"name", "Karin"}, {"email", "karin@sr.se"}, {"outlet", "SR"}}, 202);
+    auto pending =
+        post(events + "/media-requests", {{"name", "Karin"}, {"email", "karin@sr.se"}, {"outlet", "SR"}}, 202);
     auto revoked = post(events + "/media-requests", {{"name", "Omar"}, {"email", "omar@gp.se"}, {"outlet", "GP"}}, 202);
-    auto approved = post(events + "/media-requests", {{"name", "Lena"}, {"email", "lena@svt.se"}, {"outlet", "SVT"}}, 202);
+    auto approved =
+        post(events + "/media-requests", {{"name", "Lena"}, {"email", "lena@svt.se"}, {"outlet", "SVT"}}, 202);
     decide(revoked["id"], "approved");
     decide(revoked["id"], "revoked");
     decide(approved["id"], "approved");
@@ -137,8 +142,7 @@ struct StreamWorld {
       const std::string token = m["status_token"];
       return std::vector<std::pair<std::string, std::string>>{
           {"media request", get("/v1/media-requests/" + m["id"].get<std::string>(), bearer(token))},
-          {"personal feed",
-           get("/v1/feeds/" + eventd::services::media_feed_token_for(token, 0) + "/calendar.ics")},
+          {"personal feed", get("/v1/feeds/" + eventd::services::media_feed_token_for(token, 0) + "/calendar.ics")},
       };
     };
     out["journalist pending"].answers = journalist(pending);
@@ -173,14 +177,29 @@ TEST_CASE("the stream link: the whole table, over every route, before and after 
   StreamWorld w;
   const std::map<std::string, std::map<std::string, bool>> table = {
       {"public",
-       {{"anyone", true}, {"waitlisted", true}, {"confirmed", true}, {"journalist pending", true},
-        {"journalist revoked", true}, {"approved journalist", true}, {"organiser", true}}},
+       {{"anyone", true},
+        {"waitlisted", true},
+        {"confirmed", true},
+        {"journalist pending", true},
+        {"journalist revoked", true},
+        {"approved journalist", true},
+        {"organiser", true}}},
       {"registered",
-       {{"anyone", false}, {"waitlisted", false}, {"confirmed", true}, {"journalist pending", false},
-        {"journalist revoked", false}, {"approved journalist", true}, {"organiser", true}}},
+       {{"anyone", false},
+        {"waitlisted", false},
+        {"confirmed", true},
+        {"journalist pending", false},
+        {"journalist revoked", false},
+        {"approved journalist", true},
+        {"organiser", true}}},
       {"on_request",
-       {{"anyone", false}, {"waitlisted", false}, {"confirmed", false}, {"journalist pending", false},
-        {"journalist revoked", false}, {"approved journalist", true}, {"organiser", true}}},
+       {{"anyone", false},
+        {"waitlisted", false},
+        {"confirmed", false},
+        {"journalist pending", false},
+        {"journalist revoked", false},
+        {"approved journalist", true},
+        {"organiser", true}}},
   };
   for (const auto& [access, sees] : table) {
     CAPTURE(access);
@@ -195,18 +214,22 @@ TEST_CASE("the stream link: the whole table, over every route, before and after 
   }
   // Cancelled: its organisers only, whatever the access. Registrations and requests keep
   // their standing and the feeds keep answering (so calendars drop their copy), without it.
-  const std::map<std::string, bool> organiser_only = {
-      {"anyone", false}, {"waitlisted", false}, {"confirmed", false}, {"journalist pending", false},
-      {"journalist revoked", false}, {"approved journalist", false}, {"organiser", true}};
+  const std::map<std::string, bool> organiser_only = {{"anyone", false},
+                                                      {"waitlisted", false},
+                                                      {"confirmed", false},
+                                                      {"journalist pending", false},
+                                                      {"journalist revoked", false},
+                                                      {"approved journalist", false},
+                                                      {"organiser", true}};
   std::vector<std::string> accesses;
   for (const auto& [access, sees] : table) accesses.push_back(access);
   for (std::size_t i = 0; i < people.size(); ++i) {
     const auto& records = people[i];
     const std::string& access = accesses[i];
     CAPTURE(access);
-    auto cancelled = w.server.request("PATCH", "/v1/events/" + records.slug, R"({"status":"cancelled"})",
-                                      {{"Authorization", "Bearer " + w.key},
-                                       {"Content-Type", "application/merge-patch+json"}});
+    auto cancelled =
+        w.server.request("PATCH", "/v1/events/" + records.slug, R"({"status":"cancelled"})",
+                         {{"Authorization", "Bearer " + w.key}, {"Content-Type", "application/merge-patch+json"}});
     REQUIRE_MESSAGE(cancelled.status == 200, cancelled.body);
     auto seen = w.answers(records);
     check_table(seen, access, organiser_only);

@@ -419,9 +419,9 @@ void request_line(std::string_view input) {
   }
   if (!parts->authority.empty()) {
     // The absolute-form means what its origin-form means.
-    auto origin = http::split_target(request.method, parts->path + (request.target.find('?') == std::string::npos
-                                                                         ? std::string()
-                                                                         : "?" + parts->query));
+    auto origin = http::split_target(
+        request.method,
+        parts->path + (request.target.find('?') == std::string::npos ? std::string() : "?" + parts->query));
     if (!origin || origin->path != parts->path || origin->query != parts->query || !origin->authority.empty()) {
       violated("an absolute-form target does not split as its origin-form");
     }

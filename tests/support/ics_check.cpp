@@ -41,8 +41,7 @@ IcsCheck run_ics_checker(const std::string& text, bool details) {
   const auto out_path = dir / (stem + ".out");
   write_all(ics_path, text);
   const std::string cmd = checker_python() + " '" + EVENTD_SOURCE_DIR "/tests/tools/check_ics.py' " +
-                          (details ? "--details '" : "'") +
-                          ics_path.string() + "' > '" + out_path.string() + "' 2>&1";
+                          (details ? "--details '" : "'") + ics_path.string() + "' > '" + out_path.string() + "' 2>&1";
   IcsCheck run;
   const int rc = std::system(cmd.c_str());
   run.status = rc == -1 ? -1 : WEXITSTATUS(rc);

@@ -451,12 +451,8 @@ TEST_CASE("organisations and speakers") {
 
 TEST_CASE("the stream link: one rule, the whole table") {
   using enum StreamAudience;
-  const std::vector<StreamAudience> audiences = {anyone,
-                                                 waitlisted,
-                                                 confirmed_registrant,
-                                                 journalist_not_approved,
-                                                 approved_journalist,
-                                                 organiser};
+  const std::vector<StreamAudience> audiences = {
+      anyone, waitlisted, confirmed_registrant, journalist_not_approved, approved_journalist, organiser};
   // rows: public, registered, on_request; columns in the order above (openapi.yaml's table)
   const std::vector<std::pair<OnlineAccess, std::vector<bool>>> table = {
       {OnlineAccess::public_, {true, true, true, true, true, true}},

@@ -103,7 +103,8 @@ TEST_CASE("ics import golden: Google, UTC times read in X-WR-TIMEZONE, a Meet li
   CHECK(forum.event.timezone == "Europe/Stockholm");
   CHECK(local(forum.event.starts_at, forum.event.timezone) == "2020-11-26T09:00:00+01:00");
   CHECK(local(forum.event.ends_at, forum.event.timezone) == "2020-11-26T16:00:00+01:00");
-  CHECK(forum.event.description == "Integrationsforum 2020 samlar kommuner, civilsamhälle och myndigheter i Västra Götaland.");
+  CHECK(forum.event.description ==
+        "Integrationsforum 2020 samlar kommuner, civilsamhälle och myndigheter i Västra Götaland.");
   CHECK_FALSE(forum.event.venue.has_value());  // "LOCATION:" is empty
   CHECK(missing(forum.event) == std::vector<std::string>{"venue"});
   CHECK(forum.sequence == 0);

@@ -353,9 +353,12 @@ const std::filesystem::path& tests_dir() {
 }
 
 const ics::FeedInfo& feed_info() {
-  static const ics::FeedInfo info{"eventd – seminarier, konferenser och studieresor", "events.example.org",
-                                  "https://events.example.org/v1/calendar.ics", std::chrono::minutes{720},
-                                  "Europe/Stockholm", "kalender@events.example.org"};
+  static const ics::FeedInfo info{"eventd – seminarier, konferenser och studieresor",
+                                  "events.example.org",
+                                  "https://events.example.org/v1/calendar.ics",
+                                  std::chrono::minutes{720},
+                                  "Europe/Stockholm",
+                                  "kalender@events.example.org"};
   return info;
 }
 
@@ -560,8 +563,8 @@ TEST_CASE_FIXTURE(Fixture, "ics: calendar and event properties follow ical.md") 
   CHECK(has_line(text, "SEQUENCE:0"));
   CHECK(has_line(text, "STATUS:CONFIRMED"));
   // The organisation's own address; Forum (Östersund) has none, so its VEVENTs name nobody.
-  CHECK(count_prefix(text, "ORGANIZER;CN=Länsstyrelsen i Västra Götalands län:mailto:vastragotaland@lansstyrelsen.se") ==
-        6);
+  CHECK(count_prefix(text,
+                     "ORGANIZER;CN=Länsstyrelsen i Västra Götalands län:mailto:vastragotaland@lansstyrelsen.se") == 6);
   CHECK(count_prefix(text, "ORGANIZER") == 6);
   CHECK(has_line(text, "CATEGORIES:Konferens,integration,migration,nyanlända,bosättning,pandemin"));
   CHECK(has_line(text, "LOCATION:Östersund\\, SE"));
@@ -726,7 +729,7 @@ TEST_CASE_FIXTURE(Fixture, "ics: a session VEVENT carries its own SEQUENCE plus 
 
 TEST_CASE_FIXTURE(Fixture, "ics: a deleted session stays as STATUS:CANCELLED with a raised SEQUENCE") {
   Session gone = integrationsforum.sessions[2];
-  gone.sequence = 1;  // the tombstone's: the session's own plus one
+  gone.sequence = 1;                             // the tombstone's: the session's own plus one
   gone.updated_at = at("2020-11-20T10:00:00Z");  // when it was deleted
   integrationsforum.sessions.erase(integrationsforum.sessions.begin() + 2);
   auto fe = feed_event(integrationsforum);

@@ -34,8 +34,7 @@ TEST_CASE("malformed JSON: what and where, in plain words") {
     CHECK(refusal("[1 2]") == "The body is not valid JSON: unexpected number '2' at line 1, column 4 (byte 4).");
     CHECK(refusal("{\"a\": tru}") ==
           "The body is not valid JSON: invalid literal 'tru' (true, false or null?) at line 1, column 7 (byte 7).");
-    CHECK(refusal("[true false]") ==
-          "The body is not valid JSON: unexpected 'false' at line 1, column 7 (byte 7).");
+    CHECK(refusal("[true false]") == "The body is not valid JSON: unexpected 'false' at line 1, column 7 (byte 7).");
     CHECK(refusal("{\"a\": 01}") == "The body is not valid JSON: invalid number '01' at line 1, column 7 (byte 7).");
     CHECK(refusal("{\"a\": -}") == "The body is not valid JSON: invalid number '-' at line 1, column 7 (byte 7).");
     CHECK(refusal("{} x") ==
@@ -55,7 +54,8 @@ TEST_CASE("malformed JSON: what and where, in plain words") {
   SUBCASE("a truncated body") {
     CHECK(refusal("{\n  \"title\": \"Integrationsforum\",\n  \"kind\": \"conf") ==
           "The body is not valid JSON: unexpected end of input at line 3, column 16 (byte 50).");
-    CHECK(refusal("{\"a\": [1, 2") == "The body is not valid JSON: unexpected end of input at line 1, column 12 (byte 12).");
+    CHECK(refusal("{\"a\": [1, 2") ==
+          "The body is not valid JSON: unexpected end of input at line 1, column 12 (byte 12).");
   }
   SUBCASE("invalid UTF-8") {
     CHECK(refusal("{\"title\": \"caf\xC3(\"}") ==
@@ -86,9 +86,29 @@ TEST_CASE("malformed JSON: what and where, in plain words") {
 }
 
 TEST_CASE("malformed JSON: no problem+json quotes the JSON library") {
-  for (const std::string& text : std::vector<std::string>{"{", "}", "[", "{\"a\"", "{\"a\":}", "nul", "\"\\uD800\"", "\"\\uD800\\u0041\"", "[1.]", "[1e]", "[-]",
-        "[.5]", "{\"a\":1 \"b\":2}", "\xEF\xBB\xBF", "\xEF\xBB\xBF{", "[\"\x01\"]", "\"abc", "{\"\xC0\x80\":1}",
-        "[1e99999999999999999999]", std::string("[\"a\0b\"]", 7), std::string("\0", 1), "{} {}", "/* */ {}"}) {
+  for (const std::string& text : std::vector<std::string>{"{",
+                                                          "}",
+                                                          "[",
+                                                          "{\"a\"",
+                                                          "{\"a\":}",
+                                                          "nul",
+                                                          "\"\\uD800\"",
+                                                          "\"\\uD800\\u0041\"",
+                                                          "[1.]",
+                                                          "[1e]",
+                                                          "[-]",
+                                                          "[.5]",
+                                                          "{\"a\":1 \"b\":2}",
+                                                          "\xEF\xBB\xBF",
+                                                          "\xEF\xBB\xBF{",
+                                                          "[\"\x01\"]",
+                                                          "\"abc",
+                                                          "{\"\xC0\x80\":1}",
+                                                          "[1e99999999999999999999]",
+                                                          std::string("[\"a\0b\"]", 7),
+                                                          std::string("\0", 1),
+                                                          "{} {}",
+                                                          "/* */ {}"}) {
     CAPTURE(text);
     const std::string detail = refusal(text);
     CHECK_FALSE(detail.empty());

@@ -63,10 +63,26 @@ TEST_CASE("mail: every kind has Swedish and English templates that render with t
                                        "media_request_received", "media_request_approved",  "media_request_rejected",
                                        "media_request_revoked",  "media_request_withdrawn", "registration_link_resent"};
   Values values;
-  for (const char* name : {"name", "event_title", "event_when", "event_where", "event_url", "organiser_name",
-                           "registration_url", "manage_token", "feed_url", "webcal_url", "position", "note",
-                           "stream_url", "outlet", "journalist_name", "journalist_email", "request_url",
-                           "invitation_attached", "programme", "cancelled_sessions"}) {
+  for (const char* name : {"name",
+                           "event_title",
+                           "event_when",
+                           "event_where",
+                           "event_url",
+                           "organiser_name",
+                           "registration_url",
+                           "manage_token",
+                           "feed_url",
+                           "webcal_url",
+                           "position",
+                           "note",
+                           "stream_url",
+                           "outlet",
+                           "journalist_name",
+                           "journalist_email",
+                           "request_url",
+                           "invitation_attached",
+                           "programme",
+                           "cancelled_sessions"}) {
     values[name] = std::string("<") + name + "&>";
   }
   std::set<std::string> names;

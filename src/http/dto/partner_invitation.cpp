@@ -19,8 +19,12 @@ domain::PartnerStatus read_partner_answer(const nlohmann::json& body) {
 
 nlohmann::json partner_invitation_json(const domain::PartnerInvitation& i) {
   return {
-      {"event", {{"id", i.event_id}, {"slug", i.event_slug}, {"title", i.event_title}, {"status", i.event_status},
-                 {"organiser_id", i.event_organiser_id}}},
+      {"event",
+       {{"id", i.event_id},
+        {"slug", i.event_slug},
+        {"title", i.event_title},
+        {"status", i.event_status},
+        {"organiser_id", i.event_organiser_id}}},
       {"organisation_id", i.organisation_id},
       {"status", domain::to_string(i.status)},
       {"invited_at", domain::format_utc(i.invited_at)},

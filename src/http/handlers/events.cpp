@@ -114,8 +114,8 @@ services::EventListQuery read_list_query(const Query& query) {
 // Through the event's JSON only its organisers, or anyone for a public stream; registrants and
 // journalists get theirs with their own record.
 bool may_see_stream_url(const domain::Event& e, const domain::Caller& caller) {
-  return domain::may_see_stream(e, caller.can_manage(e.organiser_id) ? domain::StreamAudience::organiser
-                                                                     : domain::StreamAudience::anyone);
+  return domain::may_see_stream(
+      e, caller.can_manage(e.organiser_id) ? domain::StreamAudience::organiser : domain::StreamAudience::anyone);
 }
 
 // The counts move with registrations, not with the event's own version.
@@ -128,9 +128,9 @@ domain::Instant event_last_modified(const domain::Event& e) {
 
 Response event_response(int status, const domain::Event& e, const domain::Caller& caller,
                         const RequestContext& context) {
-  Response response =
-      json_response(status, dto::event_json(e, may_see_stream_url(e, caller), caller.can_manage(e.organiser_id),
-                                            context.backend.public_url));
+  Response response = json_response(
+      status,
+      dto::event_json(e, may_see_stream_url(e, caller), caller.can_manage(e.organiser_id), context.backend.public_url));
   set_validators(response, event_etag(e), event_last_modified(e));
   // The representation depends on the caller (online.stream_url).
   response.headers.set("Vary", "Authorization");
@@ -182,8 +182,10 @@ boost::asio::awaitable<Response> import_events(RequestContext& context) {
   };
   nlohmann::json sessions = nlohmann::json::array();
   for (const auto& c : report.created_sessions) {
-    sessions.push_back(
-        {{"id", c.id}, {"uid", c.uid}, {"event_id", c.event_id}, {"url", events_url + c.event_id + "/sessions/" + c.id}});
+    sessions.push_back({{"id", c.id},
+                        {"uid", c.uid},
+                        {"event_id", c.event_id},
+                        {"url", events_url + c.event_id + "/sessions/" + c.id}});
   }
   nlohmann::json skipped = nlohmann::json::array();
   for (const auto& s : report.skipped) skipped.push_back({{"uid", s.uid}, {"reason", s.reason}});

@@ -106,7 +106,8 @@ boost::asio::awaitable<Response> create_media_request(RequestContext& context) {
     body["status_token"] = created.status_token;
     return services::StoredResponse{202, self_url(ctx, created.view.request.id), body.dump()};
   };
-  services::MailContext mail{context.backend.public_url, context.backend.mail_from_address};  // named: see services/mail_outbox.hpp
+  services::MailContext mail{context.backend.public_url,
+                             context.backend.mail_from_address};  // named: see services/mail_outbox.hpp
   auto answer = co_await services::request_media_access(context.backend.db, context.param("id"), std::move(draft),
                                                         std::move(idempotency), render, mail);
   co_return created_response(answer.response, answer.replayed);
@@ -153,7 +154,8 @@ boost::asio::awaitable<Response> decide_media_request(RequestContext& context) {
     // The tag's event part is ignored by If-Match: a decision does not depend on it.
     check_if_match(request, etag_for(current.id, current.version));
   };
-  services::MailContext mail{context.backend.public_url, context.backend.mail_from_address};  // named: see services/mail_outbox.hpp
+  services::MailContext mail{context.backend.public_url,
+                             context.backend.mail_from_address};  // named: see services/mail_outbox.hpp
   auto view = co_await services::decide_media_request(context.backend.db, context.param("id"), access, std::move(input),
                                                       precondition, mail);
   co_return view_response(context, 200, view);
@@ -170,7 +172,8 @@ boost::asio::awaitable<Response> withdraw_media_request(RequestContext& context)
   auto precondition = [&request](const domain::MediaRequest& current) {
     check_if_match(request, etag_for(current.id, current.version));
   };
-  services::MailContext mail{context.backend.public_url, context.backend.mail_from_address};  // named: see services/mail_outbox.hpp
+  services::MailContext mail{context.backend.public_url,
+                             context.backend.mail_from_address};  // named: see services/mail_outbox.hpp
   co_await services::withdraw_media_request(context.backend.db, context.param("id"), access, erase, precondition, mail);
   Response response;
   response.status = 204;

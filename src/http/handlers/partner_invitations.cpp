@@ -62,8 +62,7 @@ boost::asio::awaitable<Response> answer_partner_invitation(RequestContext& conte
   const auto answer = dto::read_partner_answer(parse_json_body(context.request, /*merge_patch=*/true));
   const std::string event = context.param("id");
   const std::string organisation = context.param("organisation_id");
-  auto stored =
-      co_await services::answer_partner_invitation(context.backend.db, caller, event, organisation, answer);
+  auto stored = co_await services::answer_partner_invitation(context.backend.db, caller, event, organisation, answer);
   co_return json_response(200, dto::partner_invitation_json(stored));
 }
 

@@ -99,7 +99,8 @@ boost::asio::awaitable<Response> create_registration(RequestContext& context) {
     return services::StoredResponse{201, ctx.backend.public_url + "/v1/registrations/" + created.registration.id,
                                     body.dump()};
   };
-  services::MailContext mail{context.backend.public_url, context.backend.mail_from_address};  // named: see services/mail_outbox.hpp
+  services::MailContext mail{context.backend.public_url,
+                             context.backend.mail_from_address};  // named: see services/mail_outbox.hpp
   auto answer = co_await services::register_participant(context.backend.db, context.param("id"), std::move(draft),
                                                         std::move(idempotency), render, mail);
   co_return created_response(answer.response, answer.replayed);
