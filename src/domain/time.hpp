@@ -19,6 +19,11 @@
 namespace eventd::domain {
 
 using Instant = std::chrono::sys_time<std::chrono::microseconds>;
+
+// The current instant, to the microsecond (what the database keeps).
+inline Instant now() {
+  return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+}
 using Date = std::chrono::year_month_day;
 // A wall-clock reading without a zone ("09:00 on 26 November 2020").
 using LocalDateTime = std::chrono::local_time<std::chrono::microseconds>;

@@ -54,16 +54,13 @@ void load_organiser_names(soci::session& s, FeedData& data) {
   for (const auto& o : organisations) data.organisers[o.id] = o;
 }
 
-domain::Instant now() {
-  return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
-}
-
 // The tombstones of the feed's events that are not over yet: calendars that hold a deleted
 // session see it cancelled.
 void load_cancelled_sessions(soci::session& s, FeedData& data) {
   std::vector<std::string> ids;
   for (const auto& e : data.events) ids.push_back(e.id);
-  for (auto& t : db::list_session_tombstones(s, ids, now())) data.cancelled_sessions.push_back(std::move(t.session));
+  for (auto& t : db::list_session_tombstones(s, ids, domain::now()))
+    data.cancelled_sessions.push_back(std::move(t.session));
 }
 
 bool is_public_event(const domain::Event& e) { return domain::is_visible_to(e, domain::Caller::anonymous()); }
@@ -134,7 +131,7 @@ std::optional<Feed> cached(FeedCache& cache, const std::string& key) {
 void load_public_events(soci::session& s, const EventListQuery& query, const FeedLocation& location, FeedData& data) {
   auto filter = event_filter(s, domain::Caller::anonymous(), query);
   if (!filter) return;  // a filter that can match nothing, e.g. an unknown organiser
-  const domain::Instant at = now();
+  const domain::Instant at = domain::now();
 
   db::EventFilter upcoming = *filter;
   upcoming.ends_after = at;
@@ -278,7 +275,7 @@ boost::asio::awaitable<Feed> speaker_feed(Database& db, FeedCache& cache, std::s
       d.holder_updated_at = changed;
     }
     auto sessions = db::list_speaker_sessions(s, speaker->id, kFeedEventLimit);
-    auto cancelled = db::list_speaker_tombstones(s, speaker->id, now(), kFeedEventLimit);
+    auto cancelled = db::list_speaker_tombstones(s, speaker->id, domain::now(), kFeedEventLimit);
     std::set<std::string> event_ids;
     for (const auto& x : sessions) event_ids.insert(x.event_id);
     for (const auto& x : cancelled) event_ids.insert(x.event_id);

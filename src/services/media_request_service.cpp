@@ -22,10 +22,6 @@ using domain::ErrorCode;
 using domain::MediaActor;
 using domain::MediaRequestStatus;
 
-domain::Instant now() {
-  return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
-}
-
 TokenRecordKind media_request_kind(soci::session& s) {
   return TokenRecordKind{"media request", "Media request", "status token", [&s](const std::string& hash) {
                            return db::find_media_request_id_by_status_hash(s, hash).has_value();
@@ -41,7 +37,7 @@ db::MediaRequestRecord load(soci::session& s, const std::string& id, const Media
 
 // True for the requester (the request's own status token), false for an organiser/admin.
 bool authorise(soci::session& s, const db::MediaRequestRecord& record, const MediaRequestAccess& access) {
-  return authorise_holder_or_manager(access, record.status_token_hash, record.organiser_id, media_request_kind(s));
+  return authorise_holder_or_manager(access, {record.status_token_hash}, record.organiser_id, media_request_kind(s));
 }
 
 domain::Event event_of(soci::session& s, const std::string& event_id) {
@@ -133,7 +129,7 @@ boost::asio::awaitable<MediaRequestAnswer> request_media_access(Database& db, st
         return out;
       }
     }
-    if (auto refusal = domain::media_request_refusal(*event, now())) throw domain::conflict(*refusal);
+    if (auto refusal = domain::media_request_refusal(*event, domain::now())) throw domain::conflict(*refusal);
     validate(draft);
 
     db::NewMediaRequest row;

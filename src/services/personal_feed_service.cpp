@@ -30,10 +30,6 @@ struct EventParts {
   std::optional<std::string> organiser_email;
 };
 
-domain::Instant now() {
-  return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
-}
-
 EventParts load_event_parts(soci::session& s, const std::string& event_id) {
   EventParts parts;
   auto event = db::find_event(s, event_id);
@@ -41,7 +37,7 @@ EventParts load_event_parts(soci::session& s, const std::string& event_id) {
   parts.event = std::move(*event);
   const std::vector<std::string> ids{parts.event.id};
   parts.sessions = db::list_sessions_of_events(s, ids);
-  parts.cancelled = db::list_session_tombstones(s, ids, now());
+  parts.cancelled = db::list_session_tombstones(s, ids, domain::now());
   const std::vector<std::string> organiser{parts.event.organiser_id};
   for (const auto& o : db::find_organisations(s, organiser)) {
     parts.organiser_name = o.name;

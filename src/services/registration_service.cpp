@@ -31,10 +31,6 @@ constexpr std::chrono::seconds kLinkResendInterval = std::chrono::minutes(15);
 // The stored Idempotency-Key answers of this route (see db::erase_answers_of).
 constexpr const char* kRegistrationScopes = "POST /v1/events/%/registrations";
 
-domain::Instant now() {
-  return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
-}
-
 // Field rules that need the event: consent, and sessions from its own programme.
 void validate(soci::session& s, const std::string& event_id, const RegistrationDraft& draft, bool creating) {
   domain::Validator v;
@@ -75,9 +71,9 @@ bool is_resent_token(const db::RegistrationRecord& record, const RegistrationAcc
 // Returns true when it is the participant (manage token, or the resent one), false for an
 // organiser/admin.
 bool authorise(soci::session& s, const db::RegistrationRecord& record, const RegistrationAccess& access) {
-  if (is_resent_token(record, access)) return true;
-  return authorise_holder_or_manager({access.caller, access.manage_token}, record.manage_token_hash,
-                                     record.organiser_id, registration_kind(s));
+  return authorise_holder_or_manager({access.caller, access.manage_token},
+                                     {record.manage_token_hash, record.resent_token_hash}, record.organiser_id,
+                                     registration_kind(s));
 }
 
 // A second sign-up with the address of a live registration: the holder is sent their link
@@ -131,7 +127,7 @@ boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, st
       }
     }
 
-    if (auto refusal = domain::registration_refusal(event, now())) throw domain::conflict(*refusal);
+    if (auto refusal = domain::registration_refusal(event, domain::now())) throw domain::conflict(*refusal);
     validate(s, event.id, draft, /*creating=*/true);
 
     // The address is registered already: a 409 that says nothing of that registration (not
@@ -221,7 +217,7 @@ boost::asio::awaitable<void> cancel_registration(Database& db, std::string id, R
     precondition(current);
     // After the event, a registration is history (who came): it is no longer cancelled, and
     // erasing it leaves the counts as they were.
-    const bool over = domain::event_interval(event).second <= now();
+    const bool over = domain::event_interval(event).second <= domain::now();
     if (over && !erase) {
       throw domain::conflict(
           "The event is over; its registrations are history. Use ?erase=true to remove the "
@@ -310,7 +306,7 @@ boost::asio::awaitable<std::vector<db::PersonalRecord>> personal_data(Database& 
 RetentionReport apply_retention(Database& db, int retention_days) {
   return db.run_blocking([&](soci::session& s) {
     RetentionReport report;
-    const auto t = now();
+    const auto t = domain::now();
     const auto cutoff = t - std::chrono::days(retention_days);
     report.anonymised = db::anonymise_registrations_of_ended_events(s, cutoff);
     report.media_requests_anonymised = db::anonymise_media_requests_of_ended_events(s, cutoff);

@@ -5,6 +5,7 @@
 // another record's id and an id of no record are alike a 404 with the same body (so a holder
 // cannot probe ids); another organisation's key a 403, no credentials a 401.
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,10 +28,11 @@ struct TokenOrKey {
   std::optional<std::string> token;
 };
 
-// True for the holder of the record's own token, false for an organiser (or admin) of the
-// record's organisation; throws 401 (unknown token, no credentials), 404 (another record's
-// token) or 403 (another organisation's key) for anyone else.
-bool authorise_holder_or_manager(const TokenOrKey& who, std::string_view stored_token_hash,
+// True for the holder of one of the record's own tokens (`stored_token_hashes`, hex SHA-256;
+// empty ones are none), false for an organiser (or admin) of the record's organisation;
+// throws 401 (unknown token, no credentials), 404 (another record's token) or 403 (another
+// organisation's key) for anyone else.
+bool authorise_holder_or_manager(const TokenOrKey& who, std::initializer_list<std::string_view> stored_token_hashes,
                                  std::string_view organiser_id, const TokenRecordKind& kind);
 
 // For a record that is not there: 401 for a token of no record or for no credentials,
