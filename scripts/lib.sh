@@ -12,6 +12,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache git
   libboost1.81-all-dev libsoci-dev libpq-dev nlohmann-json3-dev libical-dev doctest-dev
   libsodium-dev libcli11-dev libhowardhinnant-date-dev tzdata
+  libkainjow-mustache-dev libqrencode-dev   # the participant pages (templates, the calendar QR code)
   postgresql-15 postgresql-client-15
   python3 python3-vobject python3-icalendar python3-aiosmtpd curl libcurl4-openssl-dev
   openssl   # tests: certificates for the SMTP server over TLS, made at test time

@@ -32,6 +32,7 @@ struct Backend {
   std::string_view reference_page;    // GET /docs
   std::string_view reference_script;  // GET /docs/redoc.standalone.js
   std::string public_url;             // e.g. http://127.0.0.1:8080, no trailing slash
+  std::string frontend_url{};         // EVENTD_FRONTEND_URL: where people's links lead (empty: eventd's pages)
   std::function<std::size_t()> open_connections;
   services::RateLimiter& public_writes;  // registrations and media requests, per client address
   TrustedProxies trusted_proxies;

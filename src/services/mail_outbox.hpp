@@ -32,6 +32,7 @@ struct MailContext {
   // How long a change notice (event_changed, event_cancelled) waits for further changes
   // before it goes (EVENTD_CHANGE_NOTICE_DELAY_S): changes within it make one notice.
   std::chrono::seconds change_notice_delay{0};
+  std::string frontend_url{};  // EVENTD_FRONTEND_URL (empty: eventd's own pages); domain/links.hpp
 };
 
 enum class MailKind {

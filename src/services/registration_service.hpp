@@ -55,6 +55,16 @@ boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, st
 struct RegistrationAccess {
   domain::Caller caller = domain::Caller::anonymous();
   std::optional<std::string> manage_token;
+  std::optional<std::string> person_token;  // evu_…: a person whose address the registration has
+};
+
+// What the holder's seat gives them (the `access` block): the stream link and platform when
+// entitled (domain::may_see_stream), the waitlist position, and what happens next.
+struct RegistrationEntitlement {
+  std::optional<std::string> stream_url;
+  std::optional<std::string> platform;
+  std::optional<int> waitlist_position;
+  std::string next;  // "attend", "wait_for_seat", "none" (cancelled), "ended"
 };
 
 // With the plain manage token, when the participant asked (to show their feed link).
@@ -65,6 +75,10 @@ struct RegistrationView {
   // With the token of a registration_link_resent: the feed link, derived from the first
   // manage token, cannot be shown (renewing it makes the resent token the manage token).
   bool by_resent_token = false;
+  // For the holder (manage token or person), not for an organiser.
+  std::optional<RegistrationEntitlement> entitlement;
+  std::string event_slug;
+  std::optional<std::string> organisation_frontend_url;  // where its page links lead
 };
 
 // 401 without credentials or with a token that is no registration's; 403 for an organiser of
