@@ -16,6 +16,7 @@ std::vector<EmbeddedFile> contract();        // openapi.yaml
 std::vector<EmbeddedFile> reference();       // api/reference/index.html, third_party/redoc/redoc.standalone.js
 std::vector<EmbeddedFile> examples();        // api/examples/**/*.json, by file name
 std::vector<EmbeddedFile> mail_templates();  // templates/mail/<lang>/<kind>.{txt,html}, by path under it
+std::vector<EmbeddedFile> page_files();      // templates/pages/**: pages, stylesheet, messages/<lang>.txt
 }  // namespace embedded
 
 }  // namespace eventd

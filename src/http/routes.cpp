@@ -7,6 +7,7 @@
 #include "http/handlers/messages.hpp"
 #include "http/handlers/operations.hpp"
 #include "http/handlers/organisations.hpp"
+#include "http/handlers/pages.hpp"
 #include "http/handlers/partner_invitations.hpp"
 #include "http/handlers/registrations.hpp"
 #include "http/handlers/sessions.hpp"
@@ -92,6 +93,11 @@ Router make_router() {
   router.add(get, "/v1/organisations/{id}/calendar.ics", h::organisation_calendar);
   router.add(get, "/v1/speakers/{id}/calendar.ics", h::speaker_calendar);
   router.add(get, "/v1/feeds/{token}/calendar.ics", h::personal_calendar);
+
+  // eventd's own pages for participants (HTML; docs/PARTICIPANTS.md)
+  router.add(get, "/pages.css", h::page_stylesheet);
+  router.add(get, "/events/{slug}", h::event_page);
+  router.add(post, "/events/{slug}/register", h::register_by_form);
   return router;
 }
 

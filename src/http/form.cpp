@@ -1,0 +1,118 @@
+#include "http/form.hpp"
+
+#include <algorithm>
+
+#include "domain/error.hpp"
+#include "domain/validation.hpp"
+#include "http/message.hpp"
+#include "http/query.hpp"
+
+namespace eventd::http {
+
+namespace {
+
+using domain::Error;
+using domain::ErrorCode;
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+Form Form::parse(std::string_view body, const FormLimits& limits) {
+  if (body.size() > limits.max_bytes) {
+    throw Error(ErrorCode::payload_too_large,
+                "The form is larger than " + std::to_string(limits.max_bytes) + " bytes.");
+  }
+  Form form;
+  std::size_t pos = 0;
+  while (pos <= body.size()) {
+    const auto end = std::min(body.find('&', pos), body.size());
+    const auto pair = body.substr(pos, end - pos);
+    pos = end + 1;
+    if (pair.empty()) {
+      if (end == body.size()) break;
+      continue;
+    }
+    if (form.fields_.size() == limits.max_fields) {
+      throw Error(ErrorCode::bad_request, "The form has more than " + std::to_string(limits.max_fields) + " fields.");
+    }
+    const auto eq = pair.find('=');
+    auto name = percent_decode(pair.substr(0, eq), true);
+    auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
+    if (!name || !value) throw Error(ErrorCode::bad_request, "The form has a malformed percent-escape.");
+    if (name->size() > limits.max_name_bytes) {
+      throw Error(ErrorCode::bad_request, "A field name of the form is longer than " +
+                                              std::to_string(limits.max_name_bytes) + " bytes.");
+    }
+    if (value->size() > limits.max_value_bytes) {
+      throw Error(ErrorCode::bad_request,
+                  "A value of the form is longer than " + std::to_string(limits.max_value_bytes) + " bytes.");
+    }
+    if (!domain::is_valid_utf8(*name) || !domain::is_valid_utf8(*value)) {
+      throw Error(ErrorCode::bad_request, "The form is not valid UTF-8.");
+    }
+    const auto repeats = std::count_if(form.fields_.begin(), form.fields_.end(),
+                                       [&name](const auto& field) { return field.first == *name; });
+    if (static_cast<std::size_t>(repeats) >= limits.max_repeats) {
+      throw Error(ErrorCode::bad_request,
+                  "The form has more than " + std::to_string(limits.max_repeats) + " values of one field.");
+    }
+    form.fields_.emplace_back(std::move(*name), std::move(*value));
+  }
+  return form;
+}
+
+std::optional<std::string> Form::get(std::string_view name) const {
+  for (const auto& [n, v] : fields_) {
+    if (n == name) return v;
+  }
+  return std::nullopt;
+}
+
+std::string Form::text(std::string_view name) const {
+  auto value = get(name);
+  return value ? std::string(trim(*value)) : std::string();
+}
+
+std::vector<std::string> Form::all(std::string_view name) const {
+  std::vector<std::string> out;
+  for (const auto& [n, v] : fields_) {
+    if (n == name) out.push_back(v);
+  }
+  return out;
+}
+
+Form parse_form_body(const Request& request, const FormLimits& limits) {
+  const auto content_type = request.headers.get("Content-Type");
+  const std::string type = lower(content_type ? trim(content_type->substr(0, content_type->find(';'))) : "");
+  if (type != "application/x-www-form-urlencoded") {
+    throw Error(ErrorCode::unsupported_media_type, "Send the form as application/x-www-form-urlencoded.");
+  }
+  if (const auto semicolon = content_type->find(';'); semicolon != std::string_view::npos) {
+    const std::string params = lower(content_type->substr(semicolon + 1));
+    const auto charset = params.find("charset=");
+    if (charset != std::string::npos) {
+      auto value = trim(std::string_view(params).substr(charset + 8));
+      value = value.substr(0, value.find(';'));
+      if (!value.empty() && value.front() == '"') value = value.substr(1, value.find('"', 1) - 1);
+      if (value != "utf-8") throw Error(ErrorCode::unsupported_media_type, "Send the form in UTF-8.");
+    }
+  }
+  return Form::parse(request.body, limits);
+}
+
+}  // namespace eventd::http

@@ -1,0 +1,168 @@
+#include "pages/catalogue.hpp"
+
+#include <algorithm>
+
+#include "app/embedded.hpp"
+
+namespace eventd::pages {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+Catalogue load(std::string_view language) {
+  const std::string path = "messages/" + std::string(language) + ".txt";
+  for (const auto& file : embedded::page_files()) {
+    if (file.name == path) return Catalogue(parse_catalogue(file.content));
+  }
+  throw mail::TemplateError("no message catalogue " + path);
+}
+
+// A q-value of Accept-Language ("q=0.8"); 1 when absent, 0 when unreadable.
+double quality_of(std::string_view params) {
+  for (std::size_t pos = 0; pos < params.size();) {
+    const auto end = std::min(params.find(';', pos), params.size());
+    auto param = trim(params.substr(pos, end - pos));
+    if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+      param.remove_prefix(2);
+      // "0", "0.5", "1.000" (RFC 9110 12.4.2: at most three decimals).
+      double value = 0;
+      bool fraction = false;
+      double scale = 1;
+      for (char c : param) {
+        if (c == '.' && !fraction) {
+          fraction = true;
+        } else if (c >= '0' && c <= '9') {
+          if (fraction) {
+            scale /= 10;
+            value += (c - '0') * scale;
+          } else {
+            value = value * 10 + (c - '0');
+          }
+        } else {
+          return 0;
+        }
+      }
+      return std::min(value, 1.0);
+    }
+    pos = end + 1;
+  }
+  return 1;
+}
+
+std::optional<Language> language_of_tag(std::string_view tag) {
+  const auto primary = tag.substr(0, tag.find('-'));
+  auto is = [primary](std::string_view code) {
+    return primary.size() == code.size() && std::equal(primary.begin(), primary.end(), code.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+  };
+  if (is("sv")) return Language::sv;
+  if (is("en")) return Language::en;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view code_of(Language language) { return language == Language::sv ? "sv" : "en"; }
+
+Language choose_language(std::optional<std::string_view> accept_language,
+                         std::optional<std::string_view> event_language) {
+  if (accept_language) {
+    std::optional<Language> best;
+    double best_q = 0;
+    std::string_view rest = *accept_language;
+    // At most 50 entries are looked at: the header is the client's, the work stays bounded.
+    for (int entries = 0; !rest.empty() && entries < 50; ++entries) {
+      const auto comma = rest.find(',');
+      const auto entry = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      const auto semicolon = entry.find(';');
+      const auto tag = trim(entry.substr(0, semicolon));
+      const double q = semicolon == std::string_view::npos ? 1 : quality_of(entry.substr(semicolon + 1));
+      auto language = language_of_tag(tag);
+      if (language && q > best_q) {
+        best = language;
+        best_q = q;
+      }
+    }
+    if (best) return *best;
+  }
+  if (event_language) {
+    if (auto language = language_of_tag(*event_language)) return *language;
+  }
+  return Language::en;
+}
+
+std::map<std::string, std::string, std::less<>> parse_catalogue(std::string_view text) {
+  std::map<std::string, std::string, std::less<>> texts;
+  int number = 0;
+  while (!text.empty()) {
+    ++number;
+    const auto newline = text.find('\n');
+    const auto line = trim(text.substr(0, newline));
+    text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
+    if (line.empty() || line.front() == '#') continue;
+    const auto equals = line.find(" = ");
+    if (equals == std::string_view::npos) {
+      throw mail::TemplateError("catalogue line " + std::to_string(number) + " is not \"key = text\"");
+    }
+    const std::string key(trim(line.substr(0, equals)));
+    if (key.empty() || !texts.emplace(key, std::string(trim(line.substr(equals + 3)))).second) {
+      throw mail::TemplateError("catalogue line " + std::to_string(number) + ": empty or repeated key " + key);
+    }
+  }
+  return texts;
+}
+
+const std::string& Catalogue::text(std::string_view key) const {
+  auto it = texts_.find(key);
+  if (it == texts_.end()) throw mail::TemplateError("no page text " + std::string(key));
+  return it->second;
+}
+
+std::string Catalogue::format(std::string_view key, const Placeholders& values) const {
+  const std::string& pattern = text(key);
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < pattern.size()) {
+    const auto open = pattern.find('{', pos);
+    const auto close = open == std::string::npos ? std::string::npos : pattern.find('}', open);
+    if (close == std::string::npos) {
+      out.append(pattern, pos);
+      break;
+    }
+    out.append(pattern, pos, open - pos);
+    const std::string_view name(pattern.data() + open + 1, close - open - 1);
+    auto value = values.find(name);
+    if (value == values.end()) throw mail::TemplateError("page text " + std::string(key) + " needs {" + std::string(name) + "}");
+    out += value->second;
+    pos = close + 1;
+  }
+  return out;
+}
+
+mail::TemplateData Catalogue::data() const {
+  mail::TemplateData out;
+  for (const auto& [key, value] : texts_) out.set(key, value);
+  return out;
+}
+
+std::vector<std::string> Catalogue::keys() const {
+  std::vector<std::string> out;
+  for (const auto& entry : texts_) out.push_back(entry.first);
+  return out;
+}
+
+const Catalogue& catalogue(Language language) {
+  // Loaded once, on first use (thread-safe static initialisation).
+  static const Catalogue swedish = load("sv");
+  static const Catalogue english = load("en");
+  return language == Language::sv ? swedish : english;
+}
+
+}  // namespace eventd::pages
