@@ -55,8 +55,8 @@ Form Form::parse(std::string_view body, const FormLimits& limits) {
     auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
     if (!name || !value) throw Error(ErrorCode::bad_request, "The form has a malformed percent-escape.");
     if (name->size() > limits.max_name_bytes) {
-      throw Error(ErrorCode::bad_request, "A field name of the form is longer than " +
-                                              std::to_string(limits.max_name_bytes) + " bytes.");
+      throw Error(ErrorCode::bad_request,
+                  "A field name of the form is longer than " + std::to_string(limits.max_name_bytes) + " bytes.");
     }
     if (value->size() > limits.max_value_bytes) {
       throw Error(ErrorCode::bad_request,

@@ -13,11 +13,11 @@ namespace eventd::http {
 struct Request;
 
 struct FormLimits {
-  std::size_t max_bytes = 64 * 1024;     // the whole body (a registration with needs and choices)
-  std::size_t max_fields = 200;          // name=value pairs
-  std::size_t max_name_bytes = 64;       // a field's name, decoded
+  std::size_t max_bytes = 64 * 1024;       // the whole body (a registration with needs and choices)
+  std::size_t max_fields = 200;            // name=value pairs
+  std::size_t max_name_bytes = 64;         // a field's name, decoded
   std::size_t max_value_bytes = 8 * 1024;  // a field's value, decoded
-  std::size_t max_repeats = 100;         // values of one name (checkboxes: the programme's sessions)
+  std::size_t max_repeats = 100;           // values of one name (checkboxes: the programme's sessions)
 };
 
 class Form {

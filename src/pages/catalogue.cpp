@@ -57,9 +57,9 @@ double quality_of(std::string_view params) {
 std::optional<Language> language_of_tag(std::string_view tag) {
   const auto primary = tag.substr(0, tag.find('-'));
   auto is = [primary](std::string_view code) {
-    return primary.size() == code.size() && std::equal(primary.begin(), primary.end(), code.begin(), [](char a, char b) {
-             return std::tolower(static_cast<unsigned char>(a)) == b;
-           });
+    return primary.size() == code.size() &&
+           std::equal(primary.begin(), primary.end(), code.begin(),
+                      [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
   };
   if (is("sv")) return Language::sv;
   if (is("en")) return Language::en;
@@ -139,7 +139,8 @@ std::string Catalogue::format(std::string_view key, const Placeholders& values) 
     out.append(pattern, pos, open - pos);
     const std::string_view name(pattern.data() + open + 1, close - open - 1);
     auto value = values.find(name);
-    if (value == values.end()) throw mail::TemplateError("page text " + std::string(key) + " needs {" + std::string(name) + "}");
+    if (value == values.end())
+      throw mail::TemplateError("page text " + std::string(key) + " needs {" + std::string(name) + "}");
     out += value->second;
     pos = close + 1;
   }

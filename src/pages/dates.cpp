@@ -20,9 +20,9 @@ std::string human_date(std::string_view iso, Language language) {
   std::string day(iso.substr(8, 2));
   if (day.front() == '0') day.erase(0, 1);
   const auto& texts = catalogue(language);
-  return texts.format("date_format", {{"day", day},
-                                      {"month", texts.text("month_" + std::to_string(month))},
-                                      {"year", std::string(iso.substr(0, 4))}});
+  return texts.format(
+      "date_format",
+      {{"day", day}, {"month", texts.text("month_" + std::to_string(month))}, {"year", std::string(iso.substr(0, 4))}});
 }
 
 std::string human_date_time(const LocalReading& at, Language language) {
@@ -45,7 +45,9 @@ std::string format_span(domain::Instant start, domain::Instant end, std::string_
   return human_date_time(from, language) + " – " + human_date_time(to, language);
 }
 
-std::string format_date(domain::Date date, Language language) { return human_date(domain::format_date(date), language); }
+std::string format_date(domain::Date date, Language language) {
+  return human_date(domain::format_date(date), language);
+}
 
 std::string format_event_time(const domain::Event& event, Language language) {
   if (event.all_day && event.starts_on && event.ends_on) {

@@ -288,9 +288,9 @@ boost::asio::awaitable<Response> register_by_form(RequestContext& context) {
     const domain::Registration& r = created->registration;
     TemplateData data;
     if (r.status == domain::RegistrationStatus::waitlisted) {
-      data.set("outcome", texts.format("registered_waitlisted",
-                                       {{"event", loaded->event.title},
-                                        {"position", std::to_string(r.waitlist_position.value_or(0))}}));
+      data.set("outcome",
+               texts.format("registered_waitlisted", {{"event", loaded->event.title},
+                                                      {"position", std::to_string(r.waitlist_position.value_or(0))}}));
     } else {
       data.set("outcome", texts.format("registered_confirmed", {{"event", loaded->event.title}}));
     }
