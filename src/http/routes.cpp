@@ -92,6 +92,7 @@ Router make_router() {
   router.add(get, "/v1/organisations/{id}/calendar.ics", h::organisation_calendar);
   router.add(get, "/v1/speakers/{id}/calendar.ics", h::speaker_calendar);
   router.add(get, "/v1/feeds/{token}/calendar.ics", h::personal_calendar);
+  router.add(get, "/v1/feeds/{token}/invite.ics", h::personal_invitation);
   return router;
 }
 
