@@ -44,11 +44,11 @@ bool has_person_records(soci::session& session, const std::string& email) {
   bool found = false;
   const std::string address = p.add(email);
   // The same plan whether or not the address is known: both indexes are probed every time.
-  const std::string sql = "SELECT (EXISTS (SELECT 1 FROM registrations WHERE lower(email) = lower(" + address +
+  const std::string sql = "SELECT ((EXISTS (SELECT 1 FROM registrations WHERE lower(email) = lower(" + address +
                           ") AND email IS NOT NULL)) OR (EXISTS (SELECT 1 FROM media_requests WHERE lower(email) = "
                           "lower(" +
-                          address + ") AND email IS NOT NULL))";
-  for_each_row(session, sql, p, [&](const soci::row& row) { found = row.get<std::string>(0) == "t"; });
+                          address + ") AND email IS NOT NULL)))::int4";
+  for_each_row(session, sql, p, [&](const soci::row& row) { found = row.get<int>(0) == 1; });
   return found;
 }
 
