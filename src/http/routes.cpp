@@ -109,6 +109,15 @@ Router make_router() {
   router.add(get, "/pages.css", h::page_stylesheet);
   router.add(get, "/events/{slug}", h::event_page);
   router.add(post, "/events/{slug}/register", h::register_by_form);
+  router.add(get, "/registrations/{id}", h::registration_page);
+  router.add(post, "/registrations/{id}", h::registration_page_action);
+  router.add(get, "/registrations/{id}/invite.ics", h::registration_page_invite);
+  router.add(get, "/media-requests/{id}", h::media_request_page);
+  router.add(post, "/media-requests/{id}", h::media_request_page_action);
+  router.add(get, "/me", h::person_page);
+  router.add(post, "/me", h::person_page_action);
+  router.add(get, "/me/sign-in", h::sign_in_page);
+  router.add(post, "/me/sign-in", h::sign_in_by_form);
   return router;
 }
 

@@ -22,81 +22,11 @@ Catalogue load(std::string_view language) {
   throw mail::TemplateError("no message catalogue " + path);
 }
 
-// A q-value of Accept-Language ("q=0.8"); 1 when absent, 0 when unreadable.
-double quality_of(std::string_view params) {
-  for (std::size_t pos = 0; pos < params.size();) {
-    const auto end = std::min(params.find(';', pos), params.size());
-    auto param = trim(params.substr(pos, end - pos));
-    if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
-      param.remove_prefix(2);
-      // "0", "0.5", "1.000" (RFC 9110 12.4.2: at most three decimals).
-      double value = 0;
-      bool fraction = false;
-      double scale = 1;
-      for (char c : param) {
-        if (c == '.' && !fraction) {
-          fraction = true;
-        } else if (c >= '0' && c <= '9') {
-          if (fraction) {
-            scale /= 10;
-            value += (c - '0') * scale;
-          } else {
-            value = value * 10 + (c - '0');
-          }
-        } else {
-          return 0;
-        }
-      }
-      return std::min(value, 1.0);
-    }
-    pos = end + 1;
-  }
-  return 1;
-}
-
-std::optional<Language> language_of_tag(std::string_view tag) {
-  const auto primary = tag.substr(0, tag.find('-'));
-  auto is = [primary](std::string_view code) {
-    return primary.size() == code.size() &&
-           std::equal(primary.begin(), primary.end(), code.begin(),
-                      [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
-  };
-  if (is("sv")) return Language::sv;
-  if (is("en")) return Language::en;
-  return std::nullopt;
-}
-
 }  // namespace
 
 std::string_view code_of(Language language) { return language == Language::sv ? "sv" : "en"; }
 
-Language choose_language(std::optional<std::string_view> accept_language,
-                         std::optional<std::string_view> event_language) {
-  if (accept_language) {
-    std::optional<Language> best;
-    double best_q = 0;
-    std::string_view rest = *accept_language;
-    // At most 50 entries are looked at: the header is the client's, the work stays bounded.
-    for (int entries = 0; !rest.empty() && entries < 50; ++entries) {
-      const auto comma = rest.find(',');
-      const auto entry = rest.substr(0, comma);
-      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-      const auto semicolon = entry.find(';');
-      const auto tag = trim(entry.substr(0, semicolon));
-      const double q = semicolon == std::string_view::npos ? 1 : quality_of(entry.substr(semicolon + 1));
-      auto language = language_of_tag(tag);
-      if (language && q > best_q) {
-        best = language;
-        best_q = q;
-      }
-    }
-    if (best) return *best;
-  }
-  if (event_language) {
-    if (auto language = language_of_tag(*event_language)) return *language;
-  }
-  return Language::en;
-}
+Language language_of(std::string_view code) { return code == "sv" ? Language::sv : Language::en; }
 
 std::map<std::string, std::string, std::less<>> parse_catalogue(std::string_view text) {
   std::map<std::string, std::string, std::less<>> texts;

@@ -1,6 +1,6 @@
 #pragma once
 // The texts of the pages, one catalogue per language (templates/pages/messages/<lang>.txt,
-// compiled in), and the choice of a page's language.
+// compiled in).
 #include <map>
 #include <optional>
 #include <string>
@@ -15,10 +15,8 @@ enum class Language { sv, en };
 
 std::string_view code_of(Language language);  // "sv", "en"
 
-// The first of sv/en the browser asks for (Accept-Language, by its q-values), else the
-// event's language when it is one of them, else English.
-Language choose_language(std::optional<std::string_view> accept_language,
-                         std::optional<std::string_view> event_language = std::nullopt);
+// "sv" → sv, anything else → en (http::preferred_language chooses the code).
+Language language_of(std::string_view code);
 
 using Placeholders = std::map<std::string, std::string, std::less<>>;
 

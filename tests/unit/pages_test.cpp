@@ -46,17 +46,6 @@ TEST_CASE("pages: every text has a Swedish and an English translation, and every
   CHECK(pages::catalogue(Language::en).format("registered_confirmed", {{"event", "<X>"}}) == "You have a seat at <X>.");
 }
 
-TEST_CASE("pages: the language is the browser's first of sv/en, else the event's, else English") {
-  CHECK(pages::choose_language("sv-SE,sv;q=0.9,en;q=0.8") == Language::sv);
-  CHECK(pages::choose_language("de-DE,de;q=0.9,en;q=0.5,sv;q=0.4") == Language::en);
-  CHECK(pages::choose_language("en;q=0.3, sv;q=0.7") == Language::sv);
-  CHECK(pages::choose_language("de", "sv") == Language::sv);
-  CHECK(pages::choose_language(std::nullopt, "en-GB") == Language::en);
-  CHECK(pages::choose_language("fr", "fi") == Language::en);
-  CHECK(pages::choose_language("sv;q=0", "en") == Language::en);
-  CHECK(pages::choose_language(std::nullopt) == Language::en);
-}
-
 TEST_CASE("pages: times are shown in the event's zone, in the page's language") {
   const auto start = *domain::parse_rfc3339("2035-11-08T08:00:00Z");
   const auto end = *domain::parse_rfc3339("2035-11-08T14:30:00Z");

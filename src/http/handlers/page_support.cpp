@@ -1,10 +1,19 @@
 #include "http/handlers/page_support.hpp"
 
+#include <algorithm>
+
 #include "common/log.hpp"
 #include "domain/error.hpp"
 #include "http/backend.hpp"
 #include "http/context.hpp"
+#include "http/form.hpp"
+#include "http/language.hpp"
+#include "pages/dates.hpp"
 #include "pages/render.hpp"
+#include "services/event_service.hpp"
+#include "services/person_service.hpp"
+#include "services/secrets.hpp"
+#include "services/session_service.hpp"
 
 namespace eventd::http::handlers {
 
@@ -12,14 +21,14 @@ using domain::Error;
 using domain::ErrorCode;
 
 pages::Language page_language(const RequestContext& context, std::optional<std::string_view> event_language) {
-  return pages::choose_language(context.request.headers.get("Accept-Language"), event_language);
+  return pages::language_of(preferred_language(context.request, event_language.value_or("en")));
 }
 
 Response page_response(int status, pages::Language language, std::string_view name, std::string_view title,
-                       mail::TemplateData data) {
+                       mail::TemplateData data, std::string_view refresh) {
   Response response;
   response.status = status;
-  response.body = pages::render_page(language, name, title, std::move(data));
+  response.body = pages::render_page(language, name, title, std::move(data), refresh);
   response.headers.set("Content-Type", "text/html; charset=utf-8");
   response.headers.set("Content-Language", std::string(pages::code_of(language)));
   response.headers.set("Content-Security-Policy", std::string(kPageContentSecurityPolicy));
@@ -94,6 +103,75 @@ void check_form_origin(const RequestContext& context) {
   if (!origin) return;  // older browsers and same-origin GET-less clients send none
   if (!iequals(*origin, origin_of(context.backend.public_url))) {
     throw Error(ErrorCode::forbidden, "The form was sent from another site.");
+  }
+}
+
+boost::asio::awaitable<EventForPage> load_page_event(Backend& backend, const std::string& id_or_slug) {
+  constexpr std::size_t kSessionsPerRead = 100;
+  constexpr std::size_t kMaxSessionsShown = 500;
+  const domain::Caller anonymous = domain::Caller::anonymous();
+  EventForPage out;
+  out.event = co_await services::get_event(backend.db, anonymous, id_or_slug);
+  std::optional<db::SessionCursor> after;
+  while (out.sessions.size() < kMaxSessionsShown) {
+    services::SessionPage page =
+        co_await services::list_sessions(backend.db, anonymous, out.event.id, after, kSessionsPerRead);
+    for (auto& session : page.items) out.sessions.push_back(std::move(session));
+    if (!page.has_more || out.sessions.empty()) break;
+    const domain::Session& last = out.sessions.back();
+    after = db::SessionCursor{last.starts_at.time_since_epoch().count(), last.id};
+  }
+  co_return out;
+}
+
+mail::TemplateData session_choices(const EventForPage& loaded, pages::Language language,
+                                   const std::vector<std::string>& chosen) {
+  mail::TemplateData sessions(mail::TemplateData::type::list);
+  for (const auto& session : loaded.sessions) {
+    if (session.kind == domain::SessionKind::break_) continue;  // nothing to choose
+    mail::TemplateData item;
+    item.set("id", session.id);
+    item.set("title", session.title);
+    item.set("when", pages::format_span(session.starts_at, session.ends_at, loaded.event.timezone, language));
+    item.set("checked", std::find(chosen.begin(), chosen.end(), session.id) != chosen.end());
+    sessions.push_back(item);
+  }
+  return sessions;
+}
+
+std::optional<std::string> session_of(const Request& request) {
+  const auto header = request.headers.get("Cookie");
+  if (!header) return std::nullopt;
+  std::string_view rest = *header;
+  while (!rest.empty()) {
+    const auto semicolon = rest.find(';');
+    std::string_view pair = rest.substr(0, semicolon);
+    rest = semicolon == std::string_view::npos ? std::string_view{} : rest.substr(semicolon + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    const auto eq = pair.find('=');
+    if (eq == std::string_view::npos || pair.substr(0, eq) != kSessionCookie) continue;
+    const auto value = pair.substr(eq + 1);
+    if (!value.starts_with(services::kPersonTokenPrefix) || value.size() > 200) return std::nullopt;
+    return std::string(value);
+  }
+  return std::nullopt;
+}
+
+std::string session_cookie(const RequestContext& context, std::string_view token, long long max_age_s) {
+  std::string cookie = std::string(kSessionCookie) + "=" + std::string(token) +
+                       "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + std::to_string(max_age_s);
+  if (context.backend.public_url.starts_with("https://")) cookie += "; Secure";
+  return cookie;
+}
+
+std::string csrf_token_for(std::string_view session_token) {
+  return services::derive_secret(session_token, "csrf", "");
+}
+
+void check_csrf(const Form& form, std::string_view session_token) {
+  const auto sent = form.get("csrf");
+  if (!sent || !services::constant_time_equal(*sent, csrf_token_for(session_token))) {
+    throw Error(ErrorCode::forbidden, "The form's token does not belong to this session.");
   }
 }
 

@@ -2,9 +2,14 @@
 // What every page of eventd's own (docs/PARTICIPANTS.md) shares: the language, the headers
 // (Content-Security-Policy without scripts, no-store, no referrer), the error pages, and the
 // Origin check of a form POST. Pages answer in HTML, errors included: a page never shows JSON.
+#include <boost/asio/awaitable.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "domain/event.hpp"
+#include "domain/session.hpp"
 
 #include "http/message.hpp"
 #include "mail/template.hpp"
@@ -16,6 +21,8 @@ class Error;
 
 namespace eventd::http {
 struct RequestContext;
+struct Backend;
+class Form;
 }
 
 namespace eventd::http::handlers {
@@ -30,7 +37,7 @@ pages::Language page_language(const RequestContext& context, std::optional<std::
 
 // A rendered page (templates/pages/<name>.html) with the headers of every page.
 Response page_response(int status, pages::Language language, std::string_view name, std::string_view title,
-                       mail::TemplateData data);
+                       mail::TemplateData data, std::string_view refresh = {});
 
 // A page with a heading and paragraphs of the catalogue (keys), and a link.
 struct PageLink {
@@ -52,5 +59,34 @@ void check_form_origin(const RequestContext& context);
 
 // "scheme://host[:port]" of a URL (what a browser sends as Origin).
 std::string origin_of(std::string_view url);
+
+// An event as the public sees it, with its programme (at most 500 items).
+struct EventForPage {
+  domain::Event event;
+  std::vector<domain::Session> sessions;
+};
+boost::asio::awaitable<EventForPage> load_page_event(Backend& backend, const std::string& id_or_slug);
+
+// The programme items one can choose (breaks are not), as checkboxes: id, title, when
+// (in the event's zone), checked.
+mail::TemplateData session_choices(const EventForPage& loaded, pages::Language language,
+                                   const std::vector<std::string>& chosen);
+
+// ---- the person's session on eventd's own pages ----------------------------------------------
+// A private page's link carries a single-use code (?code=evc_…); its first open exchanges it
+// for a person session (evu_…), kept in this cookie: HttpOnly (no script reads it; the pages
+// have none anyway), SameSite=Strict (no other site's request carries it), Secure when
+// EVENTD_PUBLIC_URL is https.
+inline constexpr std::string_view kSessionCookie = "eventd_session";
+
+// The session token of the Cookie header, if it holds one of eventd's shape.
+std::optional<std::string> session_of(const Request& request);
+// Set-Cookie for a new session (`max_age_s`), or one that removes it (0).
+std::string session_cookie(const RequestContext& context, std::string_view token, long long max_age_s);
+
+// Every form that acts with the cookie carries this token (derived from the session, so
+// nothing is stored); a form without it, or another session's, is refused (403).
+std::string csrf_token_for(std::string_view session_token);
+void check_csrf(const Form& form, std::string_view session_token);
 
 }  // namespace eventd::http::handlers

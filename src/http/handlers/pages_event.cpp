@@ -11,6 +11,7 @@
 #include "http/form.hpp"
 #include "http/handlers/page_support.hpp"
 #include "http/handlers/pages.hpp"
+#include "http/mail_context.hpp"
 #include "http/public_writes.hpp"
 #include "pages/dates.hpp"
 #include "pages/render.hpp"
@@ -27,9 +28,6 @@ using domain::ErrorCode;
 using mail::TemplateData;
 using pages::Language;
 
-constexpr std::size_t kSessionsPerRead = 100;
-constexpr std::size_t kMaxSessionsShown = 500;
-
 // What the form holds: as typed, and what was wrong with it (texts of the catalogue).
 struct FormState {
   std::string name;
@@ -41,27 +39,6 @@ struct FormState {
   std::map<std::string, std::string, std::less<>> field_errors;  // form field → text
   std::vector<std::string> general_errors;
 };
-
-struct EventForPage {
-  domain::Event event;
-  std::vector<domain::Session> sessions;
-};
-
-boost::asio::awaitable<EventForPage> load_event(Backend& backend, const std::string& slug) {
-  const domain::Caller anonymous = domain::Caller::anonymous();
-  EventForPage out;
-  out.event = co_await services::get_event(backend.db, anonymous, slug);
-  std::optional<db::SessionCursor> after;
-  while (out.sessions.size() < kMaxSessionsShown) {
-    services::SessionPage page =
-        co_await services::list_sessions(backend.db, anonymous, out.event.id, after, kSessionsPerRead);
-    for (auto& session : page.items) out.sessions.push_back(std::move(session));
-    if (!page.has_more || out.sessions.empty()) break;
-    const domain::Session& last = out.sessions.back();
-    after = db::SessionCursor{last.starts_at.time_since_epoch().count(), last.id};
-  }
-  co_return out;
-}
 
 std::vector<std::string> venue_lines(const domain::Venue& venue) {
   std::vector<std::string> lines;
@@ -125,18 +102,7 @@ TemplateData form_data(const EventForPage& loaded, Language language, const Form
     errors.set("general", string_list(state.general_errors));
     form.set("errors", errors);
   }
-  TemplateData sessions(TemplateData::type::list);
-  for (const auto& session : loaded.sessions) {
-    if (session.kind == domain::SessionKind::break_) continue;  // nothing to choose
-    TemplateData item;
-    item.set("id", session.id);
-    item.set("title", session.title);
-    item.set("when", pages::format_span(session.starts_at, session.ends_at, event.timezone, language));
-    const bool checked =
-        std::find(state.session_ids.begin(), state.session_ids.end(), session.id) != state.session_ids.end();
-    item.set("checked", checked);
-    sessions.push_back(item);
-  }
+  const TemplateData sessions = session_choices(loaded, language, state.session_ids);
   form.set("has_sessions", !sessions.is_empty_list());
   form.set("sessions", sessions);
   return form;
@@ -248,7 +214,7 @@ boost::asio::awaitable<Response> event_page(RequestContext& context) {
   Language language = page_language(context);
   std::optional<Response> failed;
   try {
-    EventForPage loaded = co_await load_event(context.backend, context.param("slug"));
+    EventForPage loaded = co_await load_page_event(context.backend, context.param("slug"));
     language = page_language(context, loaded.event.language);
     co_return render_event_page(200, context, loaded, language, FormState{});
   } catch (const Error& error) {
@@ -270,7 +236,7 @@ boost::asio::awaitable<Response> register_by_form(RequestContext& context) {
     check_public_write_rate(context);
     const Form form = parse_form_body(context.request);
     state = read_form(form);
-    loaded = co_await load_event(context.backend, context.param("slug"));
+    loaded = co_await load_page_event(context.backend, context.param("slug"));
     language = page_language(context, loaded->event.language);
 
     std::optional<services::NewRegistrationResult> created;
@@ -278,7 +244,7 @@ boost::asio::awaitable<Response> register_by_form(RequestContext& context) {
       created = result;
       return services::StoredResponse{201, "", "{}"};
     };
-    services::MailContext mail{context.backend.public_url, context.backend.mail_from_address};
+    services::MailContext mail = mail_context_of(context.backend);  // named: see services/mail_outbox.hpp
     services::RegistrationAnswer answer = co_await services::register_participant(
         context.backend.db, loaded->event.id, draft_of(state), std::nullopt, render, mail);
     (void)answer;
@@ -313,7 +279,7 @@ boost::asio::awaitable<Response> register_by_form(RequestContext& context) {
     // The service's 409s: the window closed, the event became full, or the address is
     // registered already (its holder was sent the link again). The event as it is now says which.
     try {
-      EventForPage now = co_await load_event(context.backend, context.param("slug"));
+      EventForPage now = co_await load_page_event(context.backend, context.param("slug"));
       const Admission admission = admission_of(now.event);
       std::string key = "error_duplicate";
       if (admission == Admission::closed) key = "error_closed";

@@ -166,8 +166,12 @@ export function checkExchanges(contract, routes, exchanges) {
         for (const message of contract.check(pointer, response.body)) fail(exchange, `response body: ${message}`);
       }
     }
-    if (response.status >= 400 && !bodiless) {
-      // Whatever the declared schema, errors are problem+json whose status is the HTTP status.
+    // Whatever the declared schema, errors are problem+json whose status is the HTTP status;
+    // except eventd's own pages (tag Pages), which answer errors as pages where the contract
+    // declares text/html for them: a person's browser never shows JSON.
+    const htmlPageError =
+      type === 'text/html' && content?.['text/html'] && contract.operation(match.template, operationMethod)?.tags?.includes('Pages');
+    if (response.status >= 400 && !bodiless && !htmlPageError) {
       checkProblem(exchange, PROBLEM_SCHEMA);
     }
 
