@@ -176,6 +176,10 @@ enum class Body {
   registration_patch,
   media_decision,  // {"status": "approved"}
   partner_answer,  // {"status": "accepted"}
+  // Forms of eventd's own pages (application/x-www-form-urlencoded).
+  registration_form,  // a new participant, at an address of its own
+  page_action_form,   // action=cancel&confirm=yes (without a session: nothing to act on)
+  sign_in_form,       // email=...
 };
 
 enum class Records { by_method, shared };
@@ -191,7 +195,26 @@ struct Row {
   std::string query = "";  // "{owner}" stands for the owner organisation's id
   // Whether each cell gets a fresh owner and records: by default for every method but GET.
   Records records = Records::by_method;
+  // eventd's own pages (tag Pages): HTML for every status, the pages' headers, and no
+  // WWW-Authenticate on a 401 (the sign-in form, not a challenge to an API client).
+  bool page = false;
 };
+
+// Pages ignore the Authorization header: every caller gets the same answer. The person's
+// session (the cookie) is tested in pages_test.cpp: a code opens once, another person's
+// record is a 404, forms need the session's CSRF token.
+Row page_row(std::string method, std::string path, Target target, int status, Body body = Body::none,
+             bool publicly_cacheable = false) {
+  return Row{std::move(method),
+             std::move(path),
+             target,
+             no_auth(status),
+             body,
+             publicly_cacheable,
+             "",
+             Records::by_method,
+             true};
+}
 
 // clang-format off
 const std::vector<Row> kRows = {
@@ -306,6 +329,22 @@ const std::vector<Row> kRows = {
     {"GET", "/v1/speakers/{id}/calendar.ics", Target::public_speaker, public_read(), Body::none, true},
     // The token in the path is the credential: whoever holds the URL gets the feed.
     {"GET", "/v1/feeds/{token}/calendar.ics", Target::personal_feed, public_read()},
+
+    // eventd's own pages (tag Pages); without the session's cookie, private pages are the sign-in form (401)
+    page_row("GET", "/pages.css", Target::none, 200, Body::none, true),
+    page_row("GET", "/events/{slug}", Target::published_event, 200),
+    page_row("GET", "/events/{slug}", Target::draft_event, 404),
+    page_row("POST", "/events/{slug}/register", Target::published_event, 200, Body::registration_form),
+    page_row("POST", "/events/{slug}/register", Target::draft_event, 404, Body::registration_form),
+    page_row("GET", "/registrations/{id}", Target::registration, 401),
+    page_row("POST", "/registrations/{id}", Target::registration, 401, Body::page_action_form),
+    page_row("GET", "/registrations/{id}/invite.ics", Target::registration, 401),
+    page_row("GET", "/media-requests/{id}", Target::media_request, 401),
+    page_row("POST", "/media-requests/{id}", Target::media_request, 401, Body::page_action_form),
+    page_row("GET", "/me", Target::none, 401),
+    page_row("POST", "/me", Target::none, 401, Body::page_action_form),
+    page_row("GET", "/me/sign-in", Target::none, 200),
+    page_row("POST", "/me/sign-in", Target::none, 200, Body::sign_in_form),
 };
 // clang-format on
 
@@ -410,6 +449,7 @@ class Cells {
       }
     };
     fill_in("id", ids.id);
+    if (row.path.find("{slug}") != std::string::npos) fill_in("slug", ids.id);  // the pages take an id too
     fill_in("session_id", ids.session_id);
     fill_in("organisation_id", ids.organisation_id);
     fill_in("token", ids.token);
@@ -426,6 +466,7 @@ class Cells {
     }
     prepared.body = body(row.body, owner);
     prepared.content_type = row.body == Body::calendar ? "text/calendar"
+                            : row.page                 ? "application/x-www-form-urlencoded"
                             : row.method == "PATCH"    ? "application/merge-patch+json"
                                                        : "application/json";
     return prepared;
@@ -542,6 +583,12 @@ class Cells {
         return json{{"status", "approved"}}.dump();
       case Body::partner_answer:
         return json{{"status", "accepted"}}.dump();
+      case Body::registration_form:
+        return "name=Deltagare+Exempelsson&email=" + world_.unique("sida") + "%40example.org&consent=yes";
+      case Body::page_action_form:
+        return "action=cancel&confirm=yes";
+      case Body::sign_in_form:
+        return "email=" + World::of(World::kParticipantEmail, owner) + "";
     }
     return "";
   }
@@ -584,7 +631,13 @@ void check_headers(const Row& row, Caller caller, const HttpResponse& response) 
   CHECK(response.header("X-Content-Type-Options") == "nosniff");
   CHECK(response.header("Server").empty());
   CHECK(response.header("X-Powered-By").empty());
-  if (response.status == 401) CHECK(response.header("WWW-Authenticate").starts_with("Bearer"));
+  if (response.status == 401 && !row.page) CHECK(response.header("WWW-Authenticate").starts_with("Bearer"));
+  if (row.page && row.path != "/pages.css" && !row.path.ends_with(".ics")) {
+    CHECK(response.header("Content-Type") == "text/html; charset=utf-8");
+    CHECK(response.header("Content-Security-Policy").starts_with("default-src 'none';"));
+    CHECK(response.header("Referrer-Policy") == "no-referrer");
+    CHECK_FALSE(response.header("Content-Language").empty());
+  }
   const std::string cache = response.header("Cache-Control");
   if (!row.publicly_cacheable || response.status >= 300) {
     CHECK_MESSAGE(cache == "no-store", "Cache-Control: " << cache);

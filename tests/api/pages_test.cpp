@@ -96,7 +96,45 @@ struct PageWorld {
   }
 
   std::string sql(const std::string& query) { return server.database().scalar(query); }
+
+  // Registers `email` for `slug` by form; its registration's id.
+  std::string register_by_form(const std::string& email, const std::string& slug = "fyrbodal-seminarium") {
+    auto r = post_form("/events/" + slug + "/register",
+                       {{"name", "Göran Pettersson"}, {"email", email}, {"consent", "yes"}});
+    REQUIRE(r.status == 200);
+    return sql("SELECT r.id::text FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.email = '" + email +
+               "' AND e.slug = '" + slug + "'");
+  }
+
+  // A single-use code for `email`, as the links of the e-mails carry (the outbox holds the
+  // messages MIME-encoded; the code's row is what the service checks).
+  std::string code_for(const std::string& email) {
+    static int counter = 0;
+    std::string code = "evc_PageTestCode" + std::to_string(++counter);
+    code.resize(47, 'x');
+    server.database().exec("INSERT INTO person_codes (code_hash, email, purpose, expires_at) VALUES (decode('" +
+                           eventd::db::sha256_hex(code) + "', 'hex'), '" + email +
+                           "', 'mail_link', now() + interval '1 day')");
+    return code;
+  }
+
+  // Opens `path` with a fresh code of `email`: the session's cookie ("eventd_session=evu_…").
+  std::string sign_in(const std::string& email, const std::string& path) {
+    auto opened = server.get(path + "?code=" + code_for(email));
+    REQUIRE(opened.status == 200);
+    const std::string set_cookie = opened.header("set-cookie");
+    return set_cookie.substr(0, set_cookie.find(';'));
+  }
 };
+
+// The CSRF token of the page's first form.
+std::string csrf_of(const std::string& page) {
+  const std::string marker = "name=\"csrf\" value=\"";
+  const auto start = page.find(marker);
+  REQUIRE(start != std::string::npos);
+  const auto end = page.find('"', start + marker.size());
+  return page.substr(start + marker.size(), end - start - marker.size());
+}
 
 void check_page_headers(const HttpResponse& r, const std::string& language) {
   CHECK(r.header("content-type") == "text/html; charset=utf-8");
@@ -257,4 +295,188 @@ TEST_CASE("page: form posts from another site, bodies that are not forms, and to
   CHECK(limited.status == 429);
   CHECK_FALSE(limited.header("retry-after").empty());
   check_page_headers(limited, "en");
+}
+
+TEST_CASE("page: a code opens once, sets the cookie, and the clean URL works with the cookie alone") {
+  PageWorld w;
+  const std::string id = w.register_by_form("goran@example.se");
+  const std::string code = w.code_for("goran@example.se");
+  auto opened = w.server.get("/registrations/" + id + "?code=" + code, {{"Accept-Language", "sv-SE"}});
+  REQUIRE(opened.status == 200);
+  check_page_headers(opened, "sv");
+  CHECK(contains(opened.body, "Öppnar din sida"));
+  const std::string set_cookie = opened.header("set-cookie");
+  CHECK(set_cookie.starts_with("eventd_session=evu_"));
+  CHECK(contains(set_cookie, "; HttpOnly"));
+  CHECK(contains(set_cookie, "; SameSite=Strict"));
+  CHECK(contains(set_cookie, "; Path=/"));
+  CHECK(contains(set_cookie, "; Max-Age=2592000"));
+  CHECK_FALSE(contains(set_cookie, "Secure"));  // EVENTD_PUBLIC_URL is http here
+  // Moves on to the URL without the code, by a same-site navigation.
+  CHECK(contains(opened.body, "<meta http-equiv=\"refresh\" content=\"0; url=/registrations/" + id + "\">"));
+  CHECK(contains(opened.body, "href=\"/registrations/" + id + "\""));
+  CHECK_FALSE(contains(opened.body, code));
+  const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+
+  auto page = w.server.get("/registrations/" + id, {{"Cookie", cookie}});
+  REQUIRE(page.status == 200);
+  check_page_headers(page, "sv");
+  CHECK(contains(page.body, "<h1>Din anmälan</h1>"));
+  CHECK(contains(page.body, "Du har en plats."));
+  CHECK(contains(page.body, "Migration &amp; integration i Fyrbodal"));
+  CHECK(contains(page.body, "8 november 2035 kl. 09:00–15:30"));
+  CHECK(contains(page.body, "href=\"/registrations/" + id + "/invite.ics\""));
+  CHECK(contains(page.body, "<label for=\"session-" + w.session_a + "\">"));
+
+  auto invite = w.server.get("/registrations/" + id + "/invite.ics", {{"Cookie", cookie}});
+  CHECK(invite.status == 200);
+  CHECK(contains(invite.header("content-type"), "text/calendar"));
+  CHECK(contains(invite.body, "METHOD:REQUEST"));
+
+  // The code worked once.
+  auto again = w.server.get("/registrations/" + id + "?code=" + code, {{"Accept-Language", "en"}});
+  CHECK(again.status == 401);
+  check_page_headers(again, "en");
+  CHECK(contains(again.body, "The link was used already or has expired"));
+  CHECK(contains(again.body, "<form method=\"post\" action=\"/me/sign-in\">"));
+  CHECK(again.header("set-cookie").empty());
+
+  // Without the cookie: how to get a new link.
+  auto anonymous = w.server.get("/registrations/" + id);
+  CHECK(anonymous.status == 401);
+  CHECK(contains(anonymous.body, "<label for=\"signin-email\">"));
+  CHECK(w.server.get("/registrations/" + id + "/invite.ics").status == 401);
+
+  // Another person's registration is not found.
+  const std::string other = w.register_by_form("anita@example.se");
+  CHECK(w.server.get("/registrations/" + other, {{"Cookie", cookie}}).status == 404);
+}
+
+TEST_CASE("page: forms without the session's CSRF token change nothing; save, cancel and erase by form") {
+  PageWorld w;
+  const std::string id = w.register_by_form("goran@example.se");
+  const std::string cookie = w.sign_in("goran@example.se", "/registrations/" + id);
+  const std::string csrf = csrf_of(w.server.get("/registrations/" + id, {{"Cookie", cookie}}).body);
+  const std::string path = "/registrations/" + id;
+  const std::string status_sql = "SELECT status FROM registrations WHERE id = '" + id + "'";
+
+  auto missing = w.post_form(path, {{"action", "cancel"}, {"confirm", "yes"}}, {{"Cookie", cookie}});
+  CHECK(missing.status == 403);
+  check_page_headers(missing, "en");
+  auto wrong =
+      w.post_form(path, {{"csrf", csrf + "x"}, {"action", "cancel"}, {"confirm", "yes"}}, {{"Cookie", cookie}});
+  CHECK(wrong.status == 403);
+  auto foreign = w.post_form(path, {{"csrf", csrf}, {"action", "cancel"}, {"confirm", "yes"}},
+                             {{"Cookie", cookie}, {"Origin", "https://evil.example"}});
+  CHECK(foreign.status == 403);
+  auto no_cookie = w.post_form(path, {{"csrf", csrf}, {"action", "cancel"}, {"confirm", "yes"}});
+  CHECK(no_cookie.status == 401);
+  CHECK(w.sql(status_sql) == "confirmed");
+
+  auto saved =
+      w.post_form(path, {{"csrf", csrf}, {"action", "save"}, {"needs", "Glutenfri"}, {"session_ids", w.session_a}},
+                  {{"Cookie", cookie}, {"Origin", "http://127.0.0.1:8080"}});
+  REQUIRE(saved.status == 200);
+  CHECK(contains(saved.body, "Ändringarna är sparade."));
+  CHECK(contains(saved.body, ">Glutenfri</textarea>"));
+  CHECK(w.sql("SELECT needs || ' ' || (SELECT string_agg(session_id::text, ',') FROM registration_sessions WHERE "
+              "registration_id = r.id) FROM registrations r WHERE id = '" +
+              id + "'") == "Glutenfri " + w.session_a);
+
+  auto unconfirmed = w.post_form(path, {{"csrf", csrf}, {"action", "cancel"}}, {{"Cookie", cookie}});
+  CHECK(unconfirmed.status == 422);
+  CHECK(contains(unconfirmed.body, "Kryssa i rutan för att bekräfta."));
+  CHECK(w.sql(status_sql) == "confirmed");
+
+  auto cancelled = w.post_form(path, {{"csrf", csrf}, {"action", "cancel"}, {"confirm", "yes"}}, {{"Cookie", cookie}});
+  REQUIRE(cancelled.status == 200);
+  CHECK(contains(cancelled.body, "Anmälan är avbokad."));
+  CHECK(w.sql(status_sql) == "cancelled");
+
+  auto erased = w.post_form(path, {{"csrf", csrf}, {"action", "erase"}, {"confirm", "yes"}}, {{"Cookie", cookie}});
+  REQUIRE(erased.status == 200);
+  CHECK(contains(erased.body, "Dina uppgifter är raderade"));
+  CHECK(w.sql("SELECT (erased_at IS NOT NULL)::text || ' ' || coalesce(name, '-') || ' ' || coalesce(email, '-') "
+              "FROM registrations WHERE id = '" +
+              id + "'") == "true - -");
+}
+
+TEST_CASE("page: the person's page lists the records of two events, makes a calendar link, erases everything") {
+  PageWorld w;
+  const std::string first = w.register_by_form("goran@example.se");
+  w.add_event("fyrbodal-vinterseminarium", 10, true);
+  w.server.database().exec("UPDATE events SET title = 'Vinterseminariet' WHERE slug = 'fyrbodal-vinterseminarium'");
+  const std::string second = w.register_by_form("goran@example.se", "fyrbodal-vinterseminarium");
+  const std::string cookie = w.sign_in("goran@example.se", "/me");
+
+  auto me = w.server.get("/me", {{"Cookie", cookie}, {"Accept-Language", "sv"}});
+  REQUIRE(me.status == 200);
+  check_page_headers(me, "sv");
+  CHECK(contains(me.body, "Allt som finns hos oss för goran@example.se."));
+  CHECK(contains(me.body, "<a href=\"/registrations/" + first + "\">Migration &amp; integration i Fyrbodal</a>"));
+  CHECK(contains(me.body, "<a href=\"/registrations/" + second + "\">Vinterseminariet</a>"));
+  CHECK(contains(me.body, "8 november 2035"));
+  // The registration's page is reachable with the same session.
+  CHECK(w.server.get("/registrations/" + second, {{"Cookie", cookie}}).status == 200);
+
+  const std::string csrf = csrf_of(me.body);
+  auto feed = w.post_form("/me", {{"csrf", csrf}, {"action", "feed"}}, {{"Cookie", cookie}});
+  REQUIRE(feed.status == 200);
+  CHECK(contains(feed.body, "href=\"webcal://127.0.0.1:8080/v1/feeds/evn_"));
+  CHECK(contains(feed.body, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\" role=\"img\""));
+
+  auto unconfirmed = w.post_form("/me", {{"csrf", csrf}, {"action", "erase"}}, {{"Cookie", cookie}});
+  CHECK(unconfirmed.status == 422);
+  CHECK(w.sql("SELECT count(*) FROM registrations WHERE email = 'goran@example.se'") == "2");
+
+  auto erased = w.post_form("/me", {{"csrf", csrf}, {"action", "erase"}, {"confirm", "yes"}},
+                            {{"Cookie", cookie}, {"Accept-Language", "sv"}});
+  REQUIRE(erased.status == 200);
+  CHECK(contains(erased.body, "Allt om dig är raderat"));
+  CHECK(contains(erased.header("set-cookie"), "eventd_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"));
+  CHECK(w.sql("SELECT count(*) FROM registrations WHERE email = 'goran@example.se'") == "0");
+  CHECK(w.server.get("/me", {{"Cookie", cookie}}).status == 401);
+}
+
+TEST_CASE("page: signing in by form says the same for any address; signing out ends the session") {
+  PageWorld w;
+  w.register_by_form("goran@example.se");
+  auto form = w.server.get("/me/sign-in", {{"Accept-Language", "en"}});
+  CHECK(form.status == 200);
+  check_page_headers(form, "en");
+  auto known = w.post_form("/me/sign-in", {{"email", "goran@example.se"}}, {{"Accept-Language", "en"}});
+  auto unknown = w.post_form("/me/sign-in", {{"email", "nobody@example.se"}}, {{"Accept-Language", "en"}});
+  CHECK(known.status == 200);
+  CHECK(unknown.status == 200);
+  CHECK(contains(known.body, "If we know the address, a link is on its way to it."));
+  CHECK(known.body == unknown.body);
+  CHECK(w.sql("SELECT count(*) FROM mail_outbox WHERE kind = 'person_sign_in'") == "1");
+  CHECK(w.post_form("/me/sign-in", {{"email", "not an address"}}).status == 422);
+
+  const std::string cookie = w.sign_in("goran@example.se", "/me");
+  const std::string csrf = csrf_of(w.server.get("/me", {{"Cookie", cookie}}).body);
+  auto out = w.post_form("/me", {{"csrf", csrf}, {"action", "sign_out"}}, {{"Cookie", cookie}});
+  CHECK(out.status == 200);
+  CHECK(contains(out.header("set-cookie"), "Max-Age=0"));
+  CHECK(w.server.get("/me", {{"Cookie", cookie}}).status == 401);
+}
+
+TEST_CASE("page: a journalist's request: its status, and withdrawing it") {
+  PageWorld w;
+  auto created = w.server.request("POST", "/v1/events/fyrbodal-seminarium/media-requests",
+                                  R"({"name": "Anita Nilsson", "email": "anita@tidning.se", "outlet": "TTELA"})",
+                                  {{"Content-Type", "application/json"}});
+  REQUIRE(created.status == 202);
+  const std::string id = created.json()["id"];
+  const std::string cookie = w.sign_in("anita@tidning.se", "/media-requests/" + id);
+  auto page = w.server.get("/media-requests/" + id, {{"Cookie", cookie}});
+  REQUIRE(page.status == 200);
+  check_page_headers(page, "sv");
+  CHECK(contains(page.body, "Förfrågan väntar på arrangörens beslut."));
+  auto withdrawn =
+      w.post_form("/media-requests/" + id, {{"csrf", csrf_of(page.body)}, {"action", "withdraw"}, {"confirm", "yes"}},
+                  {{"Cookie", cookie}});
+  REQUIRE(withdrawn.status == 200);
+  CHECK(contains(withdrawn.body, "Förfrågan är tillbakadragen."));
+  CHECK(w.sql("SELECT status FROM media_requests WHERE id = '" + id + "'") == "withdrawn");
 }

@@ -22,6 +22,7 @@
 #include "http/dto/registration.hpp"
 #include "http/dto/session.hpp"
 #include "http/dto/speaker.hpp"
+#include "http/form.hpp"
 #include "http/json.hpp"
 #include "http/log_redaction.hpp"
 #include "http/pagination.hpp"
@@ -220,6 +221,7 @@ const std::map<std::string, Target>& targets() {
       {"api_key_body", api_key_body},
       {"registration_body", registration_body},
       {"media_request_body", media_request_body},
+      {"page_form", page_form},
       {"request_line", request_line},
       {"calendar_import", calendar_import},
   };
@@ -283,6 +285,19 @@ const std::vector<std::pair<std::string, std::string>>& route_table() {
       {"GET", "/v1/organisations/{id}/calendar.ics"},
       {"GET", "/v1/speakers/{id}/calendar.ics"},
       {"GET", "/v1/feeds/{token}/calendar.ics"},
+      // eventd's own pages
+      {"GET", "/pages.css"},
+      {"GET", "/events/{slug}"},
+      {"POST", "/events/{slug}/register"},
+      {"GET", "/registrations/{id}"},
+      {"POST", "/registrations/{id}"},
+      {"GET", "/registrations/{id}/invite.ics"},
+      {"GET", "/media-requests/{id}"},
+      {"POST", "/media-requests/{id}"},
+      {"GET", "/me"},
+      {"POST", "/me"},
+      {"GET", "/me/sign-in"},
+      {"POST", "/me/sign-in"},
   };
   return routes;
 }
@@ -398,6 +413,29 @@ void media_request_body(std::string_view input) {
   as_request([&] {
     auto decision = http::dto::read_media_decision(*body);
     if (decision.to == domain::MediaRequestStatus::pending) violated("a decision may not set pending");
+  });
+}
+
+void page_form(std::string_view input) {
+  const http::FormLimits limits;
+  as_request([&] {
+    const http::Form form = http::Form::parse(input, limits);
+    if (input.size() > limits.max_bytes) violated("a form above the size limit was read");
+    if (form.fields().size() > limits.max_fields) violated("more fields than the limit");
+    std::map<std::string, std::size_t> repeats;
+    for (const auto& [name, value] : form.fields()) {
+      if (name.size() > limits.max_name_bytes || value.size() > limits.max_value_bytes) violated("a field too long");
+      if (!domain::is_valid_utf8(name) || !domain::is_valid_utf8(value)) violated("a field that is not UTF-8");
+      if (++repeats[name] > limits.max_repeats) violated("more values of one name than the limit");
+    }
+    // As the registration form reads it (http/handlers/pages_event.cpp).
+    domain::Participant participant;
+    participant.name = form.text("name");
+    participant.email = form.text("email");
+    const std::string needs = form.text("needs");
+    if (!needs.empty()) participant.needs = needs;
+    (void)domain::check_participant(participant);
+    (void)form.all("session_ids");
   });
 }
 

@@ -27,6 +27,10 @@ void api_key_body(std::string_view input);
 void registration_body(std::string_view input);   // also as a merge patch, and as a CSV row
 void media_request_body(std::string_view input);  // also as a decision (PATCH)
 
+// A form body of eventd's own pages (application/x-www-form-urlencoded): the bounded parser
+// (http/form.hpp), then the fields as the registration form reads them.
+void page_form(std::string_view input);
+
 // A request line and conditional headers: the request-target's forms (origin, absolute,
 // asterisk; http/target.hpp), the router with the service's route table,
 // percent-decoding, the query string, list paging and cursors, If-Match / If-None-Match /

@@ -23,7 +23,7 @@ namespace eventd::http {
 struct RequestContext;
 struct Backend;
 class Form;
-}
+}  // namespace eventd::http
 
 namespace eventd::http::handlers {
 

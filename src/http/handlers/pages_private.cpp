@@ -100,8 +100,8 @@ boost::asio::awaitable<std::optional<Response>> exchange_code(RequestContext& co
   context.caller_note.credential = "person_code";
   TemplateData data;
   data.set("next", clean_path);
-  answer = page_response(200, language, "continue", pages::catalogue(language).text("continue_title"),
-                         std::move(data), clean_path);
+  answer = page_response(200, language, "continue", pages::catalogue(language).text("continue_title"), std::move(data),
+                         clean_path);
   answer->headers.add("Set-Cookie", session_cookie(context, session->token, session_max_age()));
   co_return answer;
 }
@@ -122,8 +122,7 @@ Form read_private_form(RequestContext& context, const std::string& token) {
   return form;
 }
 
-TemplateData feed_data(const RequestContext& context, const std::optional<std::string>& feed_token,
-                       Language language) {
+TemplateData feed_data(const RequestContext& context, const std::optional<std::string>& feed_token, Language language) {
   if (!feed_token) return TemplateData(false);
   const auto links = personal_feed_links(context.backend.public_url, *feed_token);
   TemplateData feed;
@@ -177,7 +176,8 @@ Response render_registration(int status, const RequestContext& context, const se
   std::string next = r.is_active() ? "attend" : "none";
   if (view.entitlement) {
     stream_url = view.entitlement->stream_url.value_or("");
-    if (view.entitlement->platform) platform = texts.format("access_platform", {{"platform", *view.entitlement->platform}});
+    if (view.entitlement->platform)
+      platform = texts.format("access_platform", {{"platform", *view.entitlement->platform}});
     if (!view.entitlement->next.empty()) next = view.entitlement->next;
   }
   data.set("stream_url", stream_url);
@@ -196,7 +196,8 @@ Response render_registration(int status, const RequestContext& context, const se
   data.set("feed", feed_data(context, state.feed_token, language));
   data.set("cancel_error", state.cancel_error);
   data.set("erase_error", state.erase_error);
-  Response response = page_response(status, language, "registration", texts.text("registration_title"), std::move(data));
+  Response response =
+      page_response(status, language, "registration", texts.text("registration_title"), std::move(data));
   return response;
 }
 
@@ -332,6 +333,10 @@ boost::asio::awaitable<Response> registration_page_action(RequestContext& contex
     const bool confirmed = form.get("confirm") == "yes";
     services::RegistrationAccess access;
     access.person_token = token;
+    // The page's language is its event's (unless the browser asks otherwise): read first.
+    services::RegistrationView before = co_await services::get_registration(context.backend.db, id, access);
+    EventForPage event = co_await load_page_event(context.backend, before.registration.event_id);
+    language = page_language(context, event.event.language);
     services::MailContext mail = mail_context_of(context.backend);  // named: see services/mail_outbox.hpp
     const services::RegistrationPrecondition no_precondition = [](const domain::Registration&) {};
     if (action == "save") {
@@ -456,12 +461,15 @@ boost::asio::awaitable<Response> media_request_page_action(RequestContext& conte
     token = require_session(context);
     const Form form = read_private_form(context, token);
     if (form.text("action") != "withdraw") throw Error(ErrorCode::bad_request, "Unknown action.");
+    services::MediaRequestAccess access;
+    access.person_token = token;
+    // The page's language is its event's (unless the browser asks otherwise): read first.
+    services::MediaRequestView before = co_await services::get_media_request(context.backend.db, id, access);
+    language = page_language(context, before.event.language);
     if (form.get("confirm") != "yes") {
       state.withdraw_error = true;
       status = 422;
     } else {
-      services::MediaRequestAccess access;
-      access.person_token = token;
       services::MailContext mail = mail_context_of(context.backend);  // named: see services/mail_outbox.hpp
       const services::MediaRequestPrecondition no_precondition = [](const domain::MediaRequest&) {};
       co_await services::withdraw_media_request(context.backend.db, id, access, false, no_precondition, mail);
