@@ -635,7 +635,7 @@ void check_headers(const Row& row, Caller caller, const HttpResponse& response) 
   if (row.page && row.path != "/pages.css" && !row.path.ends_with(".ics")) {
     CHECK(response.header("Content-Type") == "text/html; charset=utf-8");
     CHECK(response.header("Content-Security-Policy").starts_with("default-src 'none';"));
-    CHECK(response.header("Referrer-Policy") == "no-referrer");
+    CHECK(response.header("Referrer-Policy") == "same-origin");
     CHECK_FALSE(response.header("Content-Language").empty());
   }
   const std::string cache = response.header("Cache-Control");

@@ -143,7 +143,7 @@ void check_page_headers(const HttpResponse& r, const std::string& language) {
         "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
         "base-uri 'none'");
   CHECK(r.header("x-content-type-options") == "nosniff");
-  CHECK(r.header("referrer-policy") == "no-referrer");
+  CHECK(r.header("referrer-policy") == "same-origin");
   CHECK(r.header("cache-control") == "no-store");
   CHECK(contains(r.body, "<html lang=\"" + language + "\">"));
   CHECK(count_of(r.body, "<h1") == 1);

@@ -32,7 +32,9 @@ Response page_response(int status, pages::Language language, std::string_view na
   response.headers.set("Content-Type", "text/html; charset=utf-8");
   response.headers.set("Content-Language", std::string(pages::code_of(language)));
   response.headers.set("Content-Security-Policy", std::string(kPageContentSecurityPolicy));
-  response.headers.set("Referrer-Policy", "no-referrer");
+  // same-origin, not no-referrer: under no-referrer Chromium sends `Origin: null` with a form
+  // POST, and check_form_origin would refuse the pages' own forms. Other sites get no referrer.
+  response.headers.set("Referrer-Policy", "same-origin");
   // Every page may show personal data or depends on the cookie and the language: no cache keeps it.
   response.headers.set("Cache-Control", "no-store");
   response.headers.set("Vary", "Accept-Language, Cookie");
