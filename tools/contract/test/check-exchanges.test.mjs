@@ -54,6 +54,15 @@ describe('check-exchanges.mjs', () => {
     assert.equal(result.status, 0, result.output);
   });
 
+  test("an error of eventd's own pages may be a page; an HTML error of the API may not", () => {
+    const html = { 'content-type': 'text/html; charset=utf-8' };
+    const page = check([exchange('GET', '/events/no-such-event', 404, { headers: html, body: '<!DOCTYPE html>' })]);
+    assert.equal(page.status, 0, page.output);
+    const api = check([exchange('GET', '/v1/events/no-such-event', 404, { headers: html, body: '<!DOCTYPE html>' })]);
+    assert.equal(api.status, 1);
+    assert.match(api.output, /not application\/problem\+json/);
+  });
+
   test('a status the contract does not declare fails', () => {
     const result = check([exchange('GET', '/healthz', 418, { headers: json, body: { status: 'ok' } })]);
     assert.equal(result.status, 1);
