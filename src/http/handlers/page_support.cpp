@@ -113,7 +113,8 @@ boost::asio::awaitable<EventForPage> load_page_event(Backend& backend, const std
   constexpr std::size_t kMaxSessionsShown = 500;
   const domain::Caller anonymous = domain::Caller::anonymous();
   EventForPage out;
-  out.event = co_await services::get_event(backend.db, anonymous, id_or_slug);
+  domain::Event event = co_await services::get_event(backend.db, anonymous, id_or_slug);
+  out.event = std::move(event);
   std::optional<db::SessionCursor> after;
   while (out.sessions.size() < kMaxSessionsShown) {
     services::SessionPage page =

@@ -236,7 +236,8 @@ boost::asio::awaitable<Response> register_by_form(RequestContext& context) {
     check_public_write_rate(context);
     const Form form = parse_form_body(context.request);
     state = read_form(form);
-    loaded = co_await load_page_event(context.backend, context.param("slug"));
+    EventForPage event = co_await load_page_event(context.backend, context.param("slug"));
+    loaded = std::move(event);
     language = page_language(context, loaded->event.language);
 
     std::optional<services::NewRegistrationResult> created;

@@ -85,7 +85,8 @@ boost::asio::awaitable<std::optional<Response>> exchange_code(RequestContext& co
   bool spent = false;
   std::optional<services::NewPersonSession> session;
   try {
-    session = co_await services::open_person_session(context.backend.db, *code);
+    services::NewPersonSession opened = co_await services::open_person_session(context.backend.db, *code);
+    session = std::move(opened);
   } catch (const Error& error) {
     if (error.code() != ErrorCode::unauthorized && error.code() != ErrorCode::validation &&
         error.code() != ErrorCode::bad_request) {
@@ -301,8 +302,8 @@ boost::asio::awaitable<Response> registration_page(RequestContext& context) {
   const std::string id = context.param("id");
   std::optional<Response> answer;
   try {
-    answer = co_await exchange_code(context, "/registrations/" + id, language);
-    if (answer) co_return std::move(*answer);
+    std::optional<Response> exchanged = co_await exchange_code(context, "/registrations/" + id, language);
+    if (exchanged) co_return std::move(*exchanged);
     const std::string token = require_session(context);
     services::RegistrationAccess access;
     access.person_token = token;
@@ -433,8 +434,8 @@ boost::asio::awaitable<Response> media_request_page(RequestContext& context) {
   const std::string id = context.param("id");
   std::optional<Response> answer;
   try {
-    answer = co_await exchange_code(context, "/media-requests/" + id, language);
-    if (answer) co_return std::move(*answer);
+    std::optional<Response> exchanged = co_await exchange_code(context, "/media-requests/" + id, language);
+    if (exchanged) co_return std::move(*exchanged);
     const std::string token = require_session(context);
     services::MediaRequestAccess access;
     access.person_token = token;
@@ -502,8 +503,8 @@ boost::asio::awaitable<Response> person_page(RequestContext& context) {
   const Language language = page_language(context);
   std::optional<Response> answer;
   try {
-    answer = co_await exchange_code(context, "/me", language);
-    if (answer) co_return std::move(*answer);
+    std::optional<Response> exchanged = co_await exchange_code(context, "/me", language);
+    if (exchanged) co_return std::move(*exchanged);
     const std::string token = require_session(context);
     services::PersonOverview overview = co_await services::person_overview(context.backend.db, token);
     co_return render_person(200, context, overview, language, token, {});
