@@ -229,8 +229,15 @@ struct Row {
 // forms with their token are tested in pages_test.cpp.
 Row page_row(std::string method, std::string path, Target target, Expected expected, Body body = Body::none,
              bool publicly_cacheable = false) {
-  return Row{std::move(method), std::move(path), target, std::move(expected), body, publicly_cacheable, "",
-             Records::by_method, true};
+  return Row{std::move(method),
+             std::move(path),
+             target,
+             std::move(expected),
+             body,
+             publicly_cacheable,
+             "",
+             Records::by_method,
+             true};
 }
 Expected page_for_person(int person_own, int person_other) {
   return with(no_auth(401), {{Caller::person_own, person_own}, {Caller::person_other, person_other}});
