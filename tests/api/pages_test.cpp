@@ -473,6 +473,10 @@ TEST_CASE("page: a journalist's request: its status, and withdrawing it") {
   REQUIRE(page.status == 200);
   check_page_headers(page, "sv");
   CHECK(contains(page.body, "Förfrågan väntar på arrangörens beslut."));
+  auto feed =
+      w.post_form("/media-requests/" + id, {{"csrf", csrf_of(page.body)}, {"action", "feed"}}, {{"Cookie", cookie}});
+  REQUIRE(feed.status == 200);
+  CHECK(contains(feed.body, "href=\"webcal://127.0.0.1:8080/v1/feeds/evn_"));
   auto withdrawn =
       w.post_form("/media-requests/" + id, {{"csrf", csrf_of(page.body)}, {"action", "withdraw"}, {"confirm", "yes"}},
                   {{"Cookie", cookie}});

@@ -206,6 +206,7 @@ Response render_registration(int status, const RequestContext& context, const se
 
 struct MediaPageState {
   std::string notice;
+  std::optional<std::string> feed_token;  // the person's calendar of everything, just renewed
   bool withdraw_error = false;
 };
 
@@ -225,9 +226,10 @@ Response render_media_request(int status, const RequestContext& context, const s
   const bool approved = m.grants_access() && view.access.has_value();
   data.set("approved", approved);
   data.set("stream_url", approved ? view.access->stream_url.value_or("") : std::string());
-  std::optional<std::string> feed_token;
-  if (approved && !view.access->feed_token.empty()) feed_token = view.access->feed_token;
-  data.set("feed", feed_data(context, feed_token, language));
+  // The request's own feed link derives from its status token, which a person session does
+  // not hold: the person's calendar of everything (it holds the request) is offered instead.
+  data.set("has_data", !m.is_erased());
+  data.set("feed", feed_data(context, state.feed_token, language));
   data.set("withdrawable", !m.is_erased() && (m.status == domain::MediaRequestStatus::pending ||
                                               m.status == domain::MediaRequestStatus::approved));
   data.set("withdraw_error", state.withdraw_error);
@@ -461,13 +463,17 @@ boost::asio::awaitable<Response> media_request_page_action(RequestContext& conte
   try {
     token = require_session(context);
     const Form form = read_private_form(context, token);
-    if (form.text("action") != "withdraw") throw Error(ErrorCode::bad_request, "Unknown action.");
+    const std::string action = form.text("action");
+    if (action != "withdraw" && action != "feed") throw Error(ErrorCode::bad_request, "Unknown action.");
     services::MediaRequestAccess access;
     access.person_token = token;
     // The page's language is its event's (unless the browser asks otherwise): read first.
     services::MediaRequestView before = co_await services::get_media_request(context.backend.db, id, access);
     language = page_language(context, before.event.language);
-    if (form.get("confirm") != "yes") {
+    if (action == "feed") {
+      std::string feed = co_await services::renew_person_feed(context.backend.db, token);
+      state.feed_token = feed;
+    } else if (form.get("confirm") != "yes") {
       state.withdraw_error = true;
       status = 422;
     } else {
