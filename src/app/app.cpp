@@ -177,10 +177,12 @@ class RetentionSweeper {
   void sweep() {
     try {
       auto report = services::apply_retention(db_, retention_days_);
-      if (report.anonymised > 0 || report.media_requests_anonymised > 0 || report.session_tombstones_dropped > 0) {
+      if (report.anonymised > 0 || report.media_requests_anonymised > 0 || report.session_tombstones_dropped > 0 ||
+          report.person_secrets_dropped > 0) {
         log::info("retention", {{"anonymised_registrations", std::to_string(report.anonymised)},
                                 {"anonymised_media_requests", std::to_string(report.media_requests_anonymised)},
                                 {"session_tombstones_dropped", std::to_string(report.session_tombstones_dropped)},
+                                {"person_secrets_dropped", std::to_string(report.person_secrets_dropped)},
                                 {"retention_days", std::to_string(retention_days_)}});
       }
     } catch (const std::exception& error) {

@@ -28,7 +28,8 @@ constexpr const char* event_columns =
     "eventd_us(lower(e.during)), "
     "COALESCE(c.confirmed, 0)::int8, COALESCE(c.waitlisted, 0)::int8, COALESCE(c.version, 0), eventd_us(c.changed_at), "
     "COALESCE((SELECT string_agg(p.status, chr(31) ORDER BY p.position, p.organisation_id) "
-    "          FROM event_partners p WHERE p.event_id = e.id), '')";
+    "          FROM event_partners p WHERE p.event_id = e.id), ''), "
+    "(SELECT o.frontend_url FROM organisations o WHERE o.id = e.organiser_id)";
 
 // Every SELECT of event_columns reads FROM this: the event and its registration counts.
 constexpr const char* event_from = " FROM events e LEFT JOIN event_registration_counts c ON c.event_id = e.id";
@@ -122,6 +123,7 @@ EventRow event_from_row(const soci::row& row) {
   for (const auto& status : split_list(row.get<std::string>(48))) {
     e.partner_statuses.push_back(domain::parse_partner_status(status).value_or(domain::PartnerStatus::pending));
   }
+  e.organiser_frontend_url = opt_text(row, 49);
   return out;
 }
 

@@ -8,23 +8,23 @@ namespace eventd::db {
 
 namespace {
 
-std::string seconds(Params& p, std::chrono::seconds s) {
+std::string interval_fragment(Params& p, std::chrono::seconds s) {
   return "make_interval(secs => CAST(" + p.add(std::to_string(s.count())) + " AS double precision))";
 }
 
-std::string hash_param(Params& p, const std::string& hex) { return "decode(" + p.add(hex) + ", 'hex')"; }
+std::string hash_fragment(Params& p, const std::string& hex) { return "decode(" + p.add(hex) + ", 'hex')"; }
 
-std::string uuid_or_null(Params& p, const std::optional<std::string>& id) { return "CAST(" + p.add(id) + " AS uuid)"; }
+std::string uuid_fragment(Params& p, const std::optional<std::string>& id) { return "CAST(" + p.add(id) + " AS uuid)"; }
 
 }  // namespace
 
 void insert_person_code(soci::session& session, const NewPersonCode& code) {
   Params p;
   const std::string sql = "INSERT INTO person_codes (code_hash, email, organisation_id, purpose, expires_at) VALUES (" +
-                          hash_param(p, code.code_hash) + ", lower(" + p.add(code.email) + "), " +
-                          uuid_or_null(p, code.organisation_id) + ", " +
+                          hash_fragment(p, code.code_hash) + ", lower(" + p.add(code.email) + "), " +
+                          uuid_fragment(p, code.organisation_id) + ", " +
                           p.add(std::string(code.purpose == CodePurpose::sign_in ? "sign_in" : "mail_link")) +
-                          ", now() + " + seconds(p, code.lifetime) + ")";
+                          ", now() + " + interval_fragment(p, code.lifetime) + ")";
   execute(session, sql, p);
 }
 
@@ -32,7 +32,7 @@ int count_recent_sign_in_codes(soci::session& session, const std::string& email,
   Params p;
   int count = 0;
   const std::string sql = "SELECT count(*)::int4 FROM person_codes WHERE email = lower(" + p.add(email) +
-                          ") AND purpose = 'sign_in' AND created_at > now() - " + seconds(p, window);
+                          ") AND purpose = 'sign_in' AND created_at > now() - " + interval_fragment(p, window);
   for_each_row(session, sql, p, [&](const soci::row& row) { count = row.get<int>(0); });
   return count;
 }
@@ -53,7 +53,7 @@ bool has_person_records(soci::session& session, const std::string& email) {
 std::optional<PersonScopeRow> spend_person_code(soci::session& session, const std::string& code_hash) {
   Params p;
   std::optional<PersonScopeRow> out;
-  const std::string sql = "UPDATE person_codes SET used_at = now() WHERE code_hash = " + hash_param(p, code_hash) +
+  const std::string sql = "UPDATE person_codes SET used_at = now() WHERE code_hash = " + hash_fragment(p, code_hash) +
                           " AND used_at IS NULL AND expires_at > now() RETURNING email, organisation_id::text";
   for_each_row(session, sql, p, [&](const soci::row& row) {
     out = PersonScopeRow{row.get<std::string>(0), opt_text(row, 1)};
@@ -65,8 +65,8 @@ domain::Instant insert_person_session(soci::session& session, const NewPersonSes
   Params p;
   domain::Instant expires{};
   const std::string sql = "INSERT INTO person_sessions (token_hash, email, organisation_id, expires_at) VALUES (" +
-                          hash_param(p, row.token_hash) + ", lower(" + p.add(row.email) + "), " +
-                          uuid_or_null(p, row.organisation_id) + ", now() + " + seconds(p, row.lifetime) +
+                          hash_fragment(p, row.token_hash) + ", lower(" + p.add(row.email) + "), " +
+                          uuid_fragment(p, row.organisation_id) + ", now() + " + interval_fragment(p, row.lifetime) +
                           ") RETURNING eventd_us(expires_at)";
   for_each_row(session, sql, p, [&](const soci::row& r) { expires = from_us(r.get<long long>(0)); });
   return expires;
@@ -78,7 +78,7 @@ std::optional<PersonSessionRow> find_person_session(soci::session& session, cons
   const std::string sql =
       "SELECT email, organisation_id::text, sealed_feed_token FROM person_sessions "
       "WHERE token_hash = " +
-      hash_param(p, token_hash) + " AND expires_at > now()";
+      hash_fragment(p, token_hash) + " AND expires_at > now()";
   for_each_row(session, sql, p, [&](const soci::row& row) {
     out = PersonSessionRow{row.get<std::string>(0), opt_text(row, 1), opt_text(row, 2)};
   });
@@ -89,7 +89,7 @@ bool delete_person_session(soci::session& session, const std::string& token_hash
   Params p;
   bool deleted = false;
   const std::string sql =
-      "DELETE FROM person_sessions WHERE token_hash = " + hash_param(p, token_hash) + " RETURNING 1";
+      "DELETE FROM person_sessions WHERE token_hash = " + hash_fragment(p, token_hash) + " RETURNING 1";
   for_each_row(session, sql, p, [&](const soci::row&) { deleted = true; });
   return deleted;
 }
@@ -108,20 +108,20 @@ void replace_person_feed(soci::session& session, const std::string& email, const
   const std::string address = p.add(email);
   const std::string sql =
       "WITH feed AS (INSERT INTO person_feeds (email, feed_token_hash) VALUES (lower(" + address + "), " +
-      hash_param(p, feed_token_hash) +
+      hash_fragment(p, feed_token_hash) +
       ") ON CONFLICT (email) DO UPDATE SET feed_token_hash = EXCLUDED.feed_token_hash, created_at = now()), "
       // Other sessions' sealed copies are of the old token: they show nothing any more.
       "others AS (UPDATE person_sessions SET sealed_feed_token = NULL WHERE email = lower(" +
-      address + ") AND token_hash <> " + hash_param(p, session_token_hash) +
+      address + ") AND token_hash <> " + hash_fragment(p, session_token_hash) +
       ") UPDATE person_sessions SET sealed_feed_token = " + p.add(sealed_feed_token) +
-      " WHERE token_hash = " + hash_param(p, session_token_hash);
+      " WHERE token_hash = " + hash_fragment(p, session_token_hash);
   execute(session, sql, p);
 }
 
 std::optional<std::string> find_person_feed_email(soci::session& session, const std::string& feed_token_hash) {
   Params p;
   std::optional<std::string> out;
-  const std::string sql = "SELECT email FROM person_feeds WHERE feed_token_hash = " + hash_param(p, feed_token_hash);
+  const std::string sql = "SELECT email FROM person_feeds WHERE feed_token_hash = " + hash_fragment(p, feed_token_hash);
   for_each_row(session, sql, p, [&](const soci::row& row) { out = row.get<std::string>(0); });
   return out;
 }

@@ -157,6 +157,9 @@ struct Event {
   std::vector<Contact> contacts{};
   MediaPolicy media_policy = MediaPolicy::on_request;  // a request waits for a decision unless `open` is chosen
   Counts counts{};
+  // Read with the event, never written: the organiser's own website (Organisation::frontend_url)
+  // where links about the event lead (domain/links.hpp).
+  std::optional<std::string> organiser_frontend_url{};
   long long version = 1;  // bumped by the database on every visible change; the ETag
   int sequence = 0;       // iCalendar SEQUENCE: only ever grows
   Instant created_at{};

@@ -1,5 +1,7 @@
 #include "http/client_address.hpp"
 
+#include "http/message.hpp"
+
 #include <arpa/inet.h>
 
 #include <cstring>
@@ -8,15 +10,9 @@ namespace eventd::http {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // IPv4 and IPv6 in one form (IPv4-mapped IPv6), so networks of either family compare.
 std::optional<std::array<std::uint8_t, 16>> parse_address(std::string_view text) {
-  text = trim(text);
+  text = trim_ows(text);
   if (text.size() >= 2 && text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
   if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return std::nullopt;
   const std::string s(text);
@@ -46,7 +42,7 @@ bool is_v4_mapped(const std::array<std::uint8_t, 16>& a) {
 }  // namespace
 
 std::optional<Network> Network::parse(std::string_view text) {
-  text = trim(text);
+  text = trim_ows(text);
   std::string_view address = text;
   std::optional<int> prefix;
   if (auto slash = text.find('/'); slash != std::string_view::npos) {
@@ -97,7 +93,7 @@ std::string TrustedProxies::client_address(const Request& request) const {
   std::string_view rest = *header;
   while (!rest.empty()) {
     auto comma = rest.rfind(',');
-    std::string_view entry = trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
+    std::string_view entry = trim_ows(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
     rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
     if (!parse_address(entry)) return request.peer_address;  // garbage: believe only the peer
     if (!trusts(entry)) return std::string(entry);

@@ -7,12 +7,6 @@ namespace eventd::http {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // "sv", "en" or "" for a language tag.
 std::string primary_of(std::string_view tag) {
   std::string primary;
@@ -27,7 +21,7 @@ std::string primary_of(std::string_view tag) {
 double quality_of(std::string_view params) {
   while (!params.empty()) {
     const auto semi = params.find(';');
-    std::string_view param = trim(params.substr(0, semi));
+    std::string_view param = trim_ows(params.substr(0, semi));
     params = semi == std::string_view::npos ? std::string_view{} : params.substr(semi + 1);
     if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
       const std::string value(param.substr(2));
@@ -53,7 +47,7 @@ std::string preferred_language(const Request& request, std::string_view fallback
       std::string_view entry = rest.substr(0, comma);
       rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
       const auto semi = entry.find(';');
-      const std::string language = primary_of(trim(entry.substr(0, semi)));
+      const std::string language = primary_of(trim_ows(entry.substr(0, semi)));
       const double q = semi == std::string_view::npos ? 1 : quality_of(entry.substr(semi + 1));
       if (!language.empty() && q > best_q) {
         best = language;

@@ -49,4 +49,7 @@ struct Response {
 
 bool iequals(std::string_view a, std::string_view b);
 
+// A header value or list element without the spaces and tabs around it (RFC 9110 "OWS").
+std::string_view trim_ows(std::string_view s);
+
 }  // namespace eventd::http

@@ -8,6 +8,7 @@
 #include "db/idempotency_repository.hpp"
 #include "db/media_request_repository.hpp"
 #include "db/organisation_repository.hpp"
+#include "db/person_repository.hpp"
 #include "db/session_repository.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
@@ -382,6 +383,7 @@ RetentionReport apply_retention(Database& db, int retention_days) {
     report.media_requests_anonymised = db::anonymise_media_requests_of_ended_events(s, cutoff);
     report.idempotency_keys_dropped = db::delete_idempotency_keys_before(s, t - std::chrono::hours(24));
     report.session_tombstones_dropped = db::delete_session_tombstones_of_ended_events(s, t);
+    report.person_secrets_dropped = db::drop_expired_person_secrets(s);
     db::erase_mail_of_erased_registrations(s);
     return report;
   });

@@ -141,6 +141,7 @@ struct RetentionReport {
   long long media_requests_anonymised = 0;
   long long idempotency_keys_dropped = 0;
   long long session_tombstones_dropped = 0;
+  long long person_secrets_dropped = 0;  // expired sign-in codes and person sessions
 };
 RetentionReport apply_retention(Database& db, int retention_days);
 

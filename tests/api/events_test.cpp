@@ -147,11 +147,14 @@ TEST_CASE("events: the four seed events round-trip with their Swedish text intac
     CHECK(got["counts"] == json{{"confirmed", 0}, {"waitlisted", 0}, {"capacity_left", nullptr}});
     CHECK(got["calendar_url"] == "http://127.0.0.1:8080/v1/events/" + body["id"].get<std::string>() + "/calendar.ics");
     CHECK(got["webcal_url"] == "webcal://127.0.0.1:8080/v1/events/" + body["id"].get<std::string>() + "/calendar.ics");
+    // The page people are sent to (eventd's own: no frontend configured), and the API.
+    CHECK(got["links"] == json{{"page", "http://127.0.0.1:8080/events/" + got["slug"].get<std::string>()},
+                               {"api", "http://127.0.0.1:8080/v1/events/" + body["id"].get<std::string>()}});
     CHECK(got["created_at"].get<std::string>().ends_with("Z"));
     CHECK(got["updated_at"].get<std::string>().ends_with("Z"));
     CHECK(read.header("Vary").find("Authorization") != std::string::npos);
     // every member of the representation is present (`partners` too: an admin reads it)
-    CHECK(got.size() == 36);
+    CHECK(got.size() == 37);
   }
 
   auto forum = f.server.get("/v1/events/integrationsforum-2020").json();

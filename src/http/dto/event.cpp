@@ -1,5 +1,7 @@
 #include "http/dto/event.hpp"
 
+#include "domain/links.hpp"
+
 #include <string>
 
 #include "domain/error.hpp"
@@ -251,7 +253,8 @@ json contacts_json(const std::vector<domain::Contact>& contacts) {
   return out;
 }
 
-json event_json(const domain::Event& e, bool show_stream_url, bool for_organiser, std::string_view public_url) {
+json event_json(const domain::Event& e, bool show_stream_url, bool for_organiser, std::string_view public_url,
+                std::string_view frontend_url) {
   const std::string_view zone = e.timezone;
   json out = json::object();
   out["id"] = e.id;
@@ -317,6 +320,10 @@ json event_json(const domain::Event& e, bool show_stream_url, bool for_organiser
   out["calendar_url"] = feed;
   auto scheme_end = feed.find("://");
   out["webcal_url"] = "webcal" + feed.substr(scheme_end);
+  out["links"] = {{"page", domain::PageLinks(std::string(public_url), std::string(frontend_url))
+                               .for_organisation(e.organiser_frontend_url)
+                               .event(e.slug)},
+                  {"api", std::string(public_url) + "/v1/events/" + e.id}};
   out["sequence"] = e.sequence;
   out["created_at"] = domain::format_utc(e.created_at);
   out["updated_at"] = domain::format_utc(e.updated_at);

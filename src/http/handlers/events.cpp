@@ -131,7 +131,8 @@ Response event_response(int status, const domain::Event& e, const domain::Caller
                         const RequestContext& context) {
   Response response = json_response(
       status,
-      dto::event_json(e, may_see_stream_url(e, caller), caller.can_manage(e.organiser_id), context.backend.public_url));
+      dto::event_json(e, may_see_stream_url(e, caller), caller.can_manage(e.organiser_id), context.backend.public_url,
+                      context.backend.frontend_url));
   set_validators(response, event_etag(e), event_last_modified(e));
   // The representation depends on the caller (online.stream_url).
   response.headers.set("Vary", "Authorization");
@@ -209,7 +210,7 @@ boost::asio::awaitable<Response> list_events(RequestContext& context) {
   nlohmann::json items = nlohmann::json::array();
   for (const auto& e : page.items) {
     items.push_back(dto::event_json(e, may_see_stream_url(e, caller), caller.can_manage(e.organiser_id),
-                                    context.backend.public_url));
+                                    context.backend.public_url, context.backend.frontend_url));
   }
   nlohmann::json body = {{"items", std::move(items)}, {"next_cursor", nullptr}};
   if (page.next) body["next_cursor"] = encode_cursor({std::to_string(page.next->first), page.next->second});
