@@ -14,7 +14,8 @@ namespace {
 using domain::Error;
 using domain::ErrorCode;
 
-std::string_view trim(std::string_view s) {
+// A typed value without the spaces and line breaks around it.
+std::string_view trim_value(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
     s.remove_prefix(1);
   }
@@ -85,7 +86,7 @@ std::optional<std::string> Form::get(std::string_view name) const {
 
 std::string Form::text(std::string_view name) const {
   auto value = get(name);
-  return value ? std::string(trim(*value)) : std::string();
+  return value ? std::string(trim_value(*value)) : std::string();
 }
 
 std::vector<std::string> Form::all(std::string_view name) const {
@@ -98,7 +99,7 @@ std::vector<std::string> Form::all(std::string_view name) const {
 
 Form parse_form_body(const Request& request, const FormLimits& limits) {
   const auto content_type = request.headers.get("Content-Type");
-  const std::string type = lower(content_type ? trim(content_type->substr(0, content_type->find(';'))) : "");
+  const std::string type = lower(content_type ? trim_ows(content_type->substr(0, content_type->find(';'))) : "");
   if (type != "application/x-www-form-urlencoded") {
     throw Error(ErrorCode::unsupported_media_type, "Send the form as application/x-www-form-urlencoded.");
   }
@@ -106,7 +107,7 @@ Form parse_form_body(const Request& request, const FormLimits& limits) {
     const std::string params = lower(content_type->substr(semicolon + 1));
     const auto charset = params.find("charset=");
     if (charset != std::string::npos) {
-      auto value = trim(std::string_view(params).substr(charset + 8));
+      auto value = trim_ows(std::string_view(params).substr(charset + 8));
       value = value.substr(0, value.find(';'));
       if (!value.empty() && value.front() == '"') value = value.substr(1, value.find('"', 1) - 1);
       if (value != "utf-8") throw Error(ErrorCode::unsupported_media_type, "Send the form in UTF-8.");
