@@ -249,31 +249,46 @@ export function apiClient(api, exchanges, testCase) {
 }
 
 // --- Chromium ----------------------------------------------------------------------------
+const CHROMIUM = {
+  executablePath: process.env.EVENTD_CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  // The machine's network is closed: without these, Chromium keeps trying to reach Google.
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+
+// One browser profile (a persistent context).
 export async function launchBrowser({ cleanups, viewport = { width: 1100, height: 1400 } }) {
   const profile = mkdtempSync(join(tmpdir(), 'eventd-chromium-'));
   cleanups.push(() => rmSync(profile, { recursive: true, force: true }));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.EVENTD_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    viewport,
-    // The machine's network is closed: without these, Chromium keeps trying to reach Google.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const context = await chromium.launchPersistentContext(profile, { ...CHROMIUM, viewport });
   let open = true;
   const close = async () => {
     if (open) await context.close();
     open = false;
   };
   cleanups.push(close);
-  return { context, browser: context.browser(), close };
+  return { context, close };
+}
+
+// A browser for several fresh contexts (newContext(): a person on another device, without
+// the cookies and storage of the first).
+export async function launchChromium({ cleanups }) {
+  const browser = await chromium.launch(CHROMIUM);
+  let open = true;
+  const close = async () => {
+    if (open) await browser.close();
+    open = false;
+  };
+  cleanups.push(close);
+  return { browser, close };
 }
 
 // Watches a browser context: requests that leave this machine (`foreign`), and every
