@@ -100,8 +100,8 @@ const frontendUi = {
   eventPage: (base, slug) => `${base}/events/${slug}`,
   signInPage: (base) => `${base}/sign-in`,
   async register(page, person, sessionTitle) {
-    await page.getByLabel('Name').fill(person.name);
-    await page.getByLabel('E-mail').fill(person.email);
+    await page.getByLabel('Name', { exact: true }).fill(person.name);
+    await page.getByLabel('E-mail', { exact: true }).fill(person.email);
     if (sessionTitle) await page.getByRole('checkbox', { name: sessionTitle }).check();
     await page.getByRole('checkbox', { name: /I agree/ }).check();
     await page.getByRole('button', { name: 'Register' }).click();
@@ -123,7 +123,7 @@ const frontendUi = {
   },
   async signIn(page, email) {
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
-    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('E-mail', { exact: true }).fill(email);
     await page.getByRole('button', { name: 'Send me a sign-in link' }).click();
     await page.getByText('a sign-in link is on its way').waitFor();
   },

@@ -55,7 +55,7 @@ function el(tag, attributes = {}, ...children) {
 function show(title, ...content) {
   document.title = `${title} – Events`;
   alertBox.hidden = true;
-  main.replaceChildren(el('h1', { text: title }), ...content);
+  main.replaceChildren(el('h1', { text: title }), ...content.flat(Infinity).filter((node) => node !== null && node !== undefined));
 }
 
 function showAlert(message) {
@@ -198,7 +198,7 @@ async function eventPage(slug) {
 // --- /registrations/{id} ------------------------------------------------------------------
 const NEXT = {
   attend: 'Your seat is confirmed.',
-  wait_for_seat: 'You are on the waiting list. When a seat frees up it is yours, and we send you an e-mail.',
+  wait_for_seat: 'When a seat frees up it is yours, and we send you an e-mail.',
   none: 'This registration is cancelled.',
   ended: 'The event is over.',
 };
