@@ -367,7 +367,8 @@ for (const { ui, person } of VARIANTS) {
     await step('gets the seat when the first person cancels: the stream link appears', async () => {
       const cancelled = await call('DELETE', `/v1/registrations/${first.body.id}`, { key: first.body.manage_token });
       assert.equal(cancelled.status, 204);
-      await me.page.reload();
+      // Opened again (not reload(): after a form's POST that would send it again).
+      await me.page.goto(`${base}/registrations/${registrationId}`);
       assert.equal(await ui.registrationShown(me.page), 'confirmed');
       const link = me.page.locator(`a[href="${stream}"]`);
       await link.first().waitFor();
