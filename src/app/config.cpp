@@ -98,6 +98,15 @@ Config parse_config(const RawConfig& raw, unsigned cores) {
   }
   config.public_url = raw.public_url;
   while (config.public_url.ends_with('/')) config.public_url.pop_back();
+  if (!raw.frontend_url.empty()) {
+    if ((!raw.frontend_url.starts_with("http://") && !raw.frontend_url.starts_with("https://")) ||
+        raw.frontend_url.find_first_of("?# ") != std::string::npos) {
+      throw ConfigError("EVENTD_FRONTEND_URL: '" + raw.frontend_url +
+                        "' must be an http:// or https:// base URL without a query or fragment");
+    }
+    config.frontend_url = raw.frontend_url;
+    while (config.frontend_url.ends_with('/')) config.frontend_url.pop_back();
+  }
   cores = cores == 0 ? 1 : cores;
   config.threads = raw.threads.empty() ? cores : parse_count(raw.threads, "EVENTD_THREADS", 1, 256);
   config.db_pool = raw.db_pool.empty() ? 2 * cores : parse_count(raw.db_pool, "EVENTD_DB_POOL", 1, 1000);

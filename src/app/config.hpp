@@ -19,6 +19,7 @@ struct Config {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;
   std::string public_url = "http://127.0.0.1:8080";
+  std::string frontend_url;  // empty: people's links lead to eventd's own pages (domain/links.hpp)
   std::size_t threads = 2;
   std::size_t db_pool = 4;
   std::optional<std::string> admin_key;
@@ -56,6 +57,7 @@ struct RawConfig {
   std::string database_url = default_database_url;
   std::string listen = "127.0.0.1:8080";
   std::string public_url = "http://127.0.0.1:8080";
+  std::string frontend_url;
   std::string threads;  // empty: number of cores
   std::string db_pool;  // empty: 2 x cores
   std::string admin_key;

@@ -232,15 +232,18 @@ std::vector<MediaRequestListRow> list_media_requests(soci::session& session, con
 std::vector<MediaPersonalRecord> media_requests_of_email(soci::session& session, const std::string& email,
                                                          const std::optional<std::string>& organisation_id) {
   Params p;
-  std::string sql = std::string("SELECT ") + media_request_columns + ", e.slug, e.title" + media_request_from +
-                    " WHERE lower(m.email) = lower(" + p.add(email) + ")";
+  std::string sql = std::string("SELECT ") + media_request_columns +
+                    ", e.slug, e.title, eventd_us(lower(e.during)), "
+                    "(SELECT o.frontend_url FROM organisations o WHERE o.id = e.organiser_id)" +
+                    media_request_from + " WHERE lower(m.email) = lower(" + p.add(email) + ")";
   if (organisation_id) sql += " AND e.organiser_id = " + p.add_uuid(*organisation_id);
   sql += " ORDER BY m.created_at, m.id";
   std::vector<MediaPersonalRecord> out;
   for_each_row(session, sql, p, [&](const soci::row& row) {
     Row r = from_row(row);
-    out.push_back(
-        {std::move(r.record.request), row.get<std::string>(kColumnCount), row.get<std::string>(kColumnCount + 1)});
+    out.push_back({std::move(r.record.request), row.get<std::string>(kColumnCount),
+                   row.get<std::string>(kColumnCount + 1), opt_instant(row, kColumnCount + 2),
+                   opt_text(row, kColumnCount + 3)});
   });
   return out;
 }

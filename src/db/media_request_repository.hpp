@@ -87,6 +87,8 @@ struct MediaPersonalRecord {
   domain::MediaRequest request;
   std::string event_slug;
   std::string event_title;
+  std::optional<domain::Instant> event_starts_at;
+  std::optional<std::string> organisation_frontend_url;  // the organiser's own website (schema/024)
 };
 std::vector<MediaPersonalRecord> media_requests_of_email(soci::session& session, const std::string& email,
                                                          const std::optional<std::string>& organisation_id);

@@ -10,7 +10,7 @@ namespace eventd::db {
 namespace {
 
 constexpr const char* organisation_columns =
-    "id::text, slug, name, kind, website, description, version, eventd_us(created_at), eventd_us(updated_at), email";
+    "id::text, slug, name, kind, website, description, version, eventd_us(created_at), eventd_us(updated_at), email, frontend_url";
 
 domain::Organisation organisation_from_row(const soci::row& row) {
   domain::Organisation o;
@@ -25,6 +25,7 @@ domain::Organisation organisation_from_row(const soci::row& row) {
   o.created_at = from_us(row.get<long long>(7));
   o.updated_at = from_us(row.get<long long>(8));
   if (row.get_indicator(9) != soci::i_null) o.email = row.get<std::string>(9);
+  if (row.get_indicator(10) != soci::i_null) o.frontend_url = row.get<std::string>(10);
   return o;
 }
 
@@ -48,6 +49,8 @@ void map_write_error(const std::exception& e, const domain::Organisation& o) {
                               "must be at most 20000 characters"},
                              {"organisations_email_check", ErrorCode::validation, "email",
                               "must be an e-mail address of at most 320 characters"},
+                             {"organisations_frontend_url_check", ErrorCode::validation, "frontend_url",
+                              "must be an http:// or https:// base URL without a trailing slash, query or fragment"},
                          });
 }
 
@@ -69,15 +72,17 @@ domain::Organisation insert_organisation(soci::session& session, const domain::O
   NullableText website(organisation.website);
   NullableText description(organisation.description);
   NullableText email(organisation.email);
+  NullableText frontend_url(organisation.frontend_url);
   soci::row row;
   try {
     session << std::string(
-                   "INSERT INTO organisations (slug, name, kind, website, description, email) "
-                   "VALUES (:slug, :name, :kind, :website, :description, :email) RETURNING ") +
+                   "INSERT INTO organisations (slug, name, kind, website, description, email, frontend_url) "
+                   "VALUES (:slug, :name, :kind, :website, :description, :email, :frontend_url) RETURNING ") +
                    organisation_columns,
         soci::use(organisation.slug), soci::use(organisation.name), soci::use(kind),
         soci::use(website.value, website.indicator), soci::use(description.value, description.indicator),
-        soci::use(email.value, email.indicator), soci::into(row);
+        soci::use(email.value, email.indicator), soci::use(frontend_url.value, frontend_url.indicator),
+        soci::into(row);
   } catch (const std::exception& e) {
     map_write_error(e, organisation);
     throw;
@@ -135,16 +140,18 @@ domain::Organisation update_organisation(soci::session& session, const domain::O
   NullableText website(organisation.website);
   NullableText description(organisation.description);
   NullableText email(organisation.email);
+  NullableText frontend_url(organisation.frontend_url);
   soci::row row;
   try {
     session << std::string(
                    "UPDATE organisations SET slug = :slug, name = :name, kind = :kind, website = :website, "
-                   "description = :description, email = :email, updated_at = now() "
+                   "description = :description, email = :email, frontend_url = :frontend_url, updated_at = now() "
                    "WHERE id = CAST(:id AS uuid) RETURNING ") +
                    organisation_columns,
         soci::use(organisation.slug), soci::use(organisation.name), soci::use(kind),
         soci::use(website.value, website.indicator), soci::use(description.value, description.indicator),
-        soci::use(email.value, email.indicator), soci::use(organisation.id), soci::into(row);
+        soci::use(email.value, email.indicator), soci::use(frontend_url.value, frontend_url.indicator),
+        soci::use(organisation.id), soci::into(row);
   } catch (const std::exception& e) {
     map_write_error(e, organisation);
     throw;

@@ -176,13 +176,11 @@ std::optional<std::string> find_live_registration_by_email(soci::session& sessio
   return id;
 }
 
-bool claim_link_resend(soci::session& session, const std::string& id, const std::string& token_hash,
-                       std::chrono::seconds interval) {
+bool claim_link_resend(soci::session& session, const std::string& id, std::chrono::seconds interval) {
   Params p;
   bool claimed = false;
   for_each_row(session,
-               "UPDATE registrations SET resent_token_hash = decode(" + p.add(token_hash) +
-                   ", 'hex'), link_resent_at = now() WHERE id = " + p.add_uuid(id) +
+               "UPDATE registrations SET link_resent_at = now() WHERE id = " + p.add_uuid(id) +
                    " AND (link_resent_at IS NULL OR link_resent_at <= now() - make_interval(secs => CAST(" +
                    p.add(std::to_string(interval.count())) + " AS double precision))) RETURNING 1",
                p, [&](const soci::row&) { claimed = true; });
@@ -305,14 +303,17 @@ std::vector<RegistrationListRow> list_registrations(soci::session& session, cons
 std::vector<PersonalRecord> registrations_of_email(soci::session& session, const std::string& email,
                                                    const std::optional<std::string>& organisation_id) {
   Params p;
-  std::string sql = std::string("SELECT ") + registration_columns + ", e.slug, e.title" + registration_from +
-                    " WHERE lower(r.email) = lower(" + p.add(email) + ")";
+  std::string sql = std::string("SELECT ") + registration_columns +
+                    ", e.slug, e.title, eventd_us(lower(e.during)), "
+                    "(SELECT o.frontend_url FROM organisations o WHERE o.id = e.organiser_id)" +
+                    registration_from + " WHERE lower(r.email) = lower(" + p.add(email) + ")";
   if (organisation_id) sql += " AND e.organiser_id = " + p.add_uuid(*organisation_id);
   sql += " ORDER BY r.created_at, r.id";
   std::vector<PersonalRecord> out;
   for_each_row(session, sql, p, [&](const soci::row& row) {
     Row r = from_row(row);
-    out.push_back({std::move(r.record.registration), row.get<std::string>(22), row.get<std::string>(23)});
+    out.push_back({std::move(r.record.registration), row.get<std::string>(22), row.get<std::string>(23),
+                   opt_instant(row, 24), opt_text(row, 25)});
   });
   return out;
 }

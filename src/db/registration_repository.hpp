@@ -56,10 +56,10 @@ std::optional<std::string> find_registration_id_by_manage_hash(soci::session& se
 // collide with), locked FOR UPDATE; call it under the event's seat lock.
 std::optional<std::string> find_live_registration_by_email(soci::session& session, const std::string& event_id,
                                                            const std::string& email);
-// Stores the hash of a new resent manage token when the last resend is at least `interval`
-// ago (or there was none); false, and nothing changed, otherwise (schema/018).
-bool claim_link_resend(soci::session& session, const std::string& id, const std::string& token_hash,
-                       std::chrono::seconds interval);
+// Notes a resend of the registration's links when the last one is at least `interval` ago
+// (or there was none); false, and nothing changed, otherwise (schema/018). Resends made
+// before schema/024 stored a second manage token (resent_token_hash), which keeps working.
+bool claim_link_resend(soci::session& session, const std::string& id, std::chrono::seconds interval);
 // The resent token becomes the manage token (the first one stops working).
 void promote_resent_token(soci::session& session, const std::string& id);
 std::optional<RegistrationRecord> find_registration_by_feed_hash(soci::session& session, const std::string& hash);
@@ -99,6 +99,8 @@ struct PersonalRecord {
   domain::Registration registration;
   std::string event_slug;
   std::string event_title;
+  std::optional<domain::Instant> event_starts_at;
+  std::optional<std::string> organisation_frontend_url;  // the organiser's own website (schema/024)
 };
 std::vector<PersonalRecord> registrations_of_email(soci::session& session, const std::string& email,
                                                    const std::optional<std::string>& organisation_id);

@@ -11,6 +11,13 @@ std::vector<FieldError> check_organisation(const Organisation& o) {
   if (o.website) v.http_url("website", *o.website);
   v.optional_text("description", o.description, kMaxDescriptionLength);
   if (o.email) v.email("email", *o.email);
+  if (o.frontend_url && v.http_url("frontend_url", *o.frontend_url)) {
+    const std::string& url = *o.frontend_url;
+    v.check(url.size() <= kMaxFrontendUrlLength && url.find_first_of("?#") == std::string::npos && url.back() != '/',
+            "frontend_url",
+            "must be the base URL of the site, at most 500 characters, without a trailing slash, query or fragment "
+            "(e.g. https://www.example.org/events)");
+  }
   return v.take();
 }
 

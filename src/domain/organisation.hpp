@@ -44,6 +44,9 @@ struct Organisation {
   std::optional<std::string> description{};
   // The contact address: ORGANIZER of its events' feeds and invitations (calendar_renderer.hpp).
   std::optional<std::string> email{};
+  // Its own website for participants (domain/links.hpp): links about its events lead there
+  // instead of EVENTD_FRONTEND_URL. No trailing slash, no query or fragment.
+  std::optional<std::string> frontend_url{};
   long long version = 1;  // bumped by the database on every visible change; the ETag
   Instant created_at{};
   Instant updated_at{};
@@ -51,6 +54,7 @@ struct Organisation {
 
 inline constexpr std::size_t kMaxNameLength = 300;
 inline constexpr std::size_t kMaxDescriptionLength = 20000;
+inline constexpr std::size_t kMaxFrontendUrlLength = 500;
 
 // Rules that need no I/O: slug, name (1-300), website http(s), description length, e-mail.
 std::vector<FieldError> check_organisation(const Organisation& o);

@@ -32,7 +32,6 @@ struct Backend {
   std::string_view reference_page;    // GET /docs
   std::string_view reference_script;  // GET /docs/redoc.standalone.js
   std::string public_url;             // e.g. http://127.0.0.1:8080, no trailing slash
-  std::string frontend_url{};         // EVENTD_FRONTEND_URL: where people's links lead (empty: eventd's pages)
   std::function<std::size_t()> open_connections;
   services::RateLimiter& public_writes;  // registrations and media requests, per client address
   TrustedProxies trusted_proxies;
@@ -40,6 +39,7 @@ struct Backend {
   // The address of EVENTD_MAIL_FROM (empty when none is set): invitations name it as their
   // ORGANIZER's SENT-BY, or as the ORGANIZER when the organisation has no address.
   std::string mail_from_address{};
+  std::string frontend_url{};  // EVENTD_FRONTEND_URL: where people's links lead (empty: eventd's pages)
   int feed_past_days = 90;             // EVENTD_FEED_PAST_DAYS (list feeds)
   std::size_t feed_max_events = 1000;  // EVENTD_FEED_MAX_EVENTS (list feeds)
 };

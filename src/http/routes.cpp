@@ -3,6 +3,7 @@
 #include "http/handlers/api_keys.hpp"
 #include "http/handlers/events.hpp"
 #include "http/handlers/feeds.hpp"
+#include "http/handlers/me.hpp"
 #include "http/handlers/media_requests.hpp"
 #include "http/handlers/messages.hpp"
 #include "http/handlers/operations.hpp"
@@ -76,6 +77,15 @@ Router make_router() {
   router.add(get, "/v1/registrations/{id}/invite.ics", h::registration_invite);
   router.add(post, "/v1/personal-data/export", h::export_personal_data);
 
+  // One person across events (docs/PARTICIPANTS.md)
+  router.add(post, "/v1/me/sign-in", h::request_sign_in);
+  router.add(post, "/v1/me/session", h::open_person_session);
+  router.add(delete_, "/v1/me/session", h::close_person_session);
+  router.add(get, "/v1/me", h::get_me);
+  router.add(delete_, "/v1/me", h::erase_me);
+  router.add(post, "/v1/me/feed-token", h::renew_person_feed);
+  router.add(post, "/v1/me/export", h::export_me);
+
   // Media-access requests (public POST; the requester with its status token, or the organiser)
   router.add(post, "/v1/events/{id}/media-requests", h::create_media_request);
   router.add(get, "/v1/events/{id}/media-requests", h::list_event_media_requests);
@@ -92,6 +102,7 @@ Router make_router() {
   router.add(get, "/v1/organisations/{id}/calendar.ics", h::organisation_calendar);
   router.add(get, "/v1/speakers/{id}/calendar.ics", h::speaker_calendar);
   router.add(get, "/v1/feeds/{token}/calendar.ics", h::personal_calendar);
+  router.add(get, "/v1/feeds/{token}/invite.ics", h::personal_invitation);
   return router;
 }
 

@@ -40,6 +40,7 @@ struct FeedLocation {
   std::string feed_url;                      // this feed's URL as requested (SOURCE/URL of /v1/calendar.ics; the
                                              // feeds of one record use their canonical URL by id instead)
   std::string sender_email{};                // the address of EVENTD_MAIL_FROM (invitations' ORGANIZER); may be empty
+  std::string frontend_url{};                // EVENTD_FRONTEND_URL: the events' URL (domain/links.hpp); may be empty
   int past_days = kFeedPastDays;             // EVENTD_FEED_PAST_DAYS (list feeds)
   std::size_t max_events = kFeedEventLimit;  // EVENTD_FEED_MAX_EVENTS (list feeds)
 };
@@ -57,6 +58,11 @@ struct Feed {
 // since DTSTAMP and LAST-MODIFIED come from the records, never the clock).
 std::shared_ptr<const RenderedFeed> rendered_feed(std::string body, std::optional<domain::Instant> last_modified,
                                                   std::string slug);
+
+// An event's page (URL and "more information" of its entries): the organisation's own website,
+// the frontend, or eventd's own page (domain/links.hpp).
+std::string event_page_url(const FeedLocation& location, const domain::Event& event,
+                           const std::optional<std::string>& organisation_frontend_url);
 
 // The host part of a base URL: "http://127.0.0.1:8080/x" → "127.0.0.1:8080" (for UIDs).
 std::string host_of(std::string_view url);

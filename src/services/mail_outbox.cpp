@@ -8,12 +8,14 @@
 #include "common/log.hpp"
 #include "db/event_repository.hpp"
 #include "db/organisation_repository.hpp"
+#include "domain/links.hpp"
 #include "db/registration_repository.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
 #include "mail/templates.hpp"
 #include "services/database.hpp"
 #include "services/feed_service.hpp"
+#include "services/person_service.hpp"
 #include "services/personal_feed_service.hpp"
 
 namespace eventd::services {
@@ -63,16 +65,16 @@ std::string where_of(const domain::Event& e) {
   return out;
 }
 
-mail::Values base_values(const MailContext& context, const domain::Event& e, const std::string& organiser_name) {
+mail::Values base_values(const domain::PageLinks& links, const domain::Event& e, const std::string& organiser_name) {
   return mail::Values{
       {"name", ""},
       {"event_title", e.title},
       {"event_when", when_of(e)},
       {"event_where", where_of(e)},
-      {"event_url", context.public_url + "/v1/events/" + e.slug},
+      {"event_url", links.event(e.slug)},
       {"organiser_name", organiser_name},
       {"registration_url", ""},
-      {"manage_token", ""},
+      {"person_url", ""},
       {"feed_url", ""},
       {"webcal_url", ""},
       {"position", ""},
@@ -106,6 +108,24 @@ struct Outgoing {
   // organiser sees what was not sent.
   std::optional<std::string> undeliverable{};
 };
+
+// Where the message's links lead: the organisation's own website, the instance's frontend, or
+// eventd's own pages (domain/links.hpp).
+domain::PageLinks page_links(const MailContext& context, const std::optional<std::string>& organisation_frontend_url) {
+  return domain::PageLinks(context.public_url, context.frontend_url).for_organisation(organisation_frontend_url);
+}
+
+// A code in a link reaches only the organisation's records when the link leads to its own site.
+std::optional<std::string> code_scope(const domain::PageLinks& links, const std::string& organisation_id) {
+  if (links.organisation_site()) return organisation_id;
+  return std::nullopt;
+}
+
+std::optional<std::string> frontend_of(soci::session& s, const std::string& organisation_id) {
+  const std::vector<std::string> ids{organisation_id};
+  for (const auto& o : db::find_organisations(s, ids)) return o.frontend_url;
+  return std::nullopt;
+}
 
 bool is_change_notice(MailKind kind) { return kind == MailKind::event_changed || kind == MailKind::event_cancelled; }
 
@@ -181,6 +201,8 @@ std::string_view to_string(MailKind kind) {
       return "media_request_revoked";
     case MailKind::media_request_withdrawn:
       return "media_request_withdrawn";
+    case MailKind::person_sign_in:
+      return "person_sign_in";
   }
   return "unknown";
 }
@@ -192,9 +214,12 @@ void enqueue_registration_message(soci::session& s, const MailContext& context, 
   if (!record || record->registration.is_erased() || !record->registration.participant) return;
   const bool cancel = kind == MailKind::registration_cancelled || kind == MailKind::event_cancelled;
   const auto method = cancel ? ics::InvitationMethod::cancel : ics::InvitationMethod::request;
-  const std::string registration_url = context.public_url + "/v1/registrations/" + registration_id;
-  Invitation invitation = invitation_of(
-      s, std::move(*record), FeedLocation{context.public_url, registration_url, context.sender_email}, method);
+  const std::string api_url = context.public_url + "/v1/registrations/" + registration_id;
+  const std::string organiser_id = record->organiser_id;
+  const domain::PageLinks links = page_links(context, frontend_of(s, organiser_id));
+  FeedLocation location{context.public_url, api_url, context.sender_email};
+  location.frontend_url = context.frontend_url;
+  Invitation invitation = invitation_of(s, std::move(*record), location, method);
   const auto& participant = *invitation.registration.participant;
 
   Outgoing out{kind,
@@ -203,10 +228,14 @@ void enqueue_registration_message(soci::session& s, const MailContext& context, 
                std::nullopt,
                invitation.event.language,
                mail::Mailbox{participant.name, participant.email},
-               base_values(context, invitation.event, invitation.organiser_name),
+               base_values(links, invitation.event, invitation.organiser_name),
                std::nullopt};
   out.values["name"] = participant.name;
-  out.values["registration_url"] = registration_url;
+  // Fresh single-use codes in each message: the first open of a link signs its reader in.
+  const auto scope = code_scope(links, organiser_id);
+  out.values["registration_url"] =
+      links.registration(registration_id, issue_mail_link_code(s, participant.email, scope));
+  out.values["person_url"] = links.person(issue_mail_link_code(s, participant.email, scope));
   if (invitation.registration.waitlist_position) {
     out.values["position"] = std::to_string(*invitation.registration.waitlist_position);
   }
@@ -220,7 +249,6 @@ void enqueue_registration_message(soci::session& s, const MailContext& context, 
     out.values["cancelled_sessions"] = programme_lines(invitation.cancelled, invitation.event.timezone);
   }
   if (secrets) {
-    out.values["manage_token"] = secrets->manage_token;
     if (!secrets->feed_token.empty()) {
       out.values["feed_url"] = context.public_url + "/v1/feeds/" + secrets->feed_token + "/calendar.ics";
       const auto scheme = out.values["feed_url"].find("://");
@@ -259,13 +287,14 @@ void enqueue_media_message(soci::session& s, const MailContext& context, MailKin
   const std::vector<std::string> organiser{event.organiser_id};
   for (const auto& o : db::find_organisations(s, organiser)) organiser_name = o.name;
 
+  const domain::PageLinks pages = page_links(context, frontend_of(s, event.organiser_id));
   Outgoing out{kind,
                event.id,
                std::nullopt,
                request.id,
                event.language,
                mail::Mailbox{},
-               base_values(context, event, organiser_name),
+               base_values(pages, event, organiser_name),
                std::nullopt};
   if (kind == MailKind::media_request_received || kind == MailKind::media_request_withdrawn) {
     auto contact = domain::press_contact(event);
@@ -281,6 +310,8 @@ void enqueue_media_message(soci::session& s, const MailContext& context, MailKin
     out.values["request_url"] = context.public_url + "/v1/media-requests/" + request.id;
   } else {
     out.to = mail::Mailbox{journalist.name, journalist.email};
+    out.values["request_url"] = pages.media_request(
+        request.id, issue_mail_link_code(s, journalist.email, code_scope(pages, event.organiser_id)));
     out.values["note"] = request.note.value_or("");
     out.values["stream_url"] = links.stream_url.value_or("");
     if (links.feed_token) {
@@ -290,6 +321,23 @@ void enqueue_media_message(soci::session& s, const MailContext& context, MailKin
     }
   }
   out.values["name"] = out.to.name;
+  write(s, context, out);
+}
+
+void enqueue_sign_in_message(soci::session& s, const MailContext& context, const std::string& email,
+                             const std::string& language, const std::string& code) {
+  const domain::PageLinks links(context.public_url, context.frontend_url);
+  Outgoing out{MailKind::person_sign_in,
+               std::nullopt,
+               std::nullopt,
+               std::nullopt,
+               language,
+               mail::Mailbox{"", email},
+               mail::Values{{"sign_in_url", links.person(code)},
+                            {"valid_minutes", std::to_string(std::chrono::duration_cast<std::chrono::minutes>(
+                                                                 kSignInCodeLifetime)
+                                                                 .count())}},
+               std::nullopt};
   write(s, context, out);
 }
 

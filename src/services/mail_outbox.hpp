@@ -36,7 +36,7 @@ struct MailContext {
 };
 
 enum class MailKind {
-  registration_confirmed,    // REQUEST attached, manage token and feed link
+  registration_confirmed,    // REQUEST attached, links to the registration's and the person's page, feed link
   registration_waitlisted,   // position, manage token and feed link
   registration_promoted,     // REQUEST attached
   registration_cancelled,    // CANCEL attached
@@ -48,6 +48,7 @@ enum class MailKind {
   media_request_rejected,    // the organiser's note
   media_request_revoked,     // approved access taken back, with the organiser's note
   media_request_withdrawn,   // to the press contact: the journalist took the request back
+  person_sign_in,            // POST /v1/me/sign-in: a link to the person's page (no event)
 };
 std::string_view to_string(MailKind kind);
 
@@ -93,6 +94,10 @@ struct MediaMailLinks {
 };
 void enqueue_media_message(soci::session& s, const MailContext& context, MailKind kind, const domain::Event& event,
                            const domain::MediaRequest& request, const MediaMailLinks& links = {});
+
+// The sign-in link (services/person_service.hpp) to `email`, in `language`.
+void enqueue_sign_in_message(soci::session& s, const MailContext& context, const std::string& email,
+                             const std::string& language, const std::string& code);
 
 // Erases the recipients and texts of a media request's messages (erasure on request).
 void erase_media_request_mail(soci::session& s, const std::string& media_request_id);

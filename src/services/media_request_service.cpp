@@ -5,12 +5,14 @@
 #include <chrono>
 
 #include "db/event_repository.hpp"
+#include "db/organisation_repository.hpp"
 #include "db/support.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
 #include "domain/validation.hpp"
 #include "services/database.hpp"
 #include "services/mail_outbox.hpp"
+#include "services/person_service.hpp"
 #include "services/secrets.hpp"
 
 namespace eventd::services {
@@ -23,9 +25,10 @@ using domain::MediaActor;
 using domain::MediaRequestStatus;
 
 TokenRecordKind media_request_kind(soci::session& s) {
-  return TokenRecordKind{"media request", "Media request", "status token", [&s](const std::string& hash) {
-                           return db::find_media_request_id_by_status_hash(s, hash).has_value();
-                         }};
+  return TokenRecordKind{
+      "media request", "Media request", "status token",
+      [&s](const std::string& hash) { return db::find_media_request_id_by_status_hash(s, hash).has_value(); },
+      [&s](const std::string& token) { return find_person(s, token); }};
 }
 
 db::MediaRequestRecord load(soci::session& s, const std::string& id, const MediaRequestAccess& access,
@@ -37,7 +40,10 @@ db::MediaRequestRecord load(soci::session& s, const std::string& id, const Media
 
 // True for the requester (the request's own status token), false for an organiser/admin.
 bool authorise(soci::session& s, const db::MediaRequestRecord& record, const MediaRequestAccess& access) {
-  return authorise_holder_or_manager(access, {record.status_token_hash}, record.organiser_id, media_request_kind(s));
+  std::optional<std::string> email;
+  if (record.request.requester) email = record.request.requester->email;
+  return authorise_holder_or_manager(access, {record.status_token_hash}, record.organiser_id, email,
+                                     media_request_kind(s));
 }
 
 domain::Event event_of(soci::session& s, const std::string& event_id) {
@@ -47,14 +53,18 @@ domain::Event event_of(soci::session& s, const std::string& event_id) {
 }
 
 // The access part is decided here and only here: the requester's own view of an approved
-// request. `status_token` is the requester's (nullopt for anyone else).
-MediaRequestView view_of(soci::session& s, domain::MediaRequest request,
+// request. `status_token` is the requester's when they asked with it: the feed link is
+// derived from it, so a requester signed in as a person (services/person_service.hpp) is
+// shown the stream link but not that feed (their calendar of everything carries it).
+MediaRequestView view_of(soci::session& s, domain::MediaRequest request, bool by_requester,
                          const std::optional<std::string>& status_token) {
   domain::Event event = event_of(s, request.event_id);
-  MediaRequestView view{std::move(request), std::move(event), status_token.has_value(), std::nullopt};
+  MediaRequestView view{std::move(request), std::move(event), by_requester, std::nullopt};
+  const std::vector<std::string> organiser{view.event.organiser_id};
+  for (const auto& o : db::find_organisations(s, organiser)) view.organisation_frontend_url = o.frontend_url;
   if (view.by_requester && view.request.grants_access()) {
-    view.access = MediaAccess{entitled_stream_url(view.request, view.event),
-                              media_feed_token_for(*status_token, view.request.feed_generation)};
+    view.access = MediaAccess{entitled_stream_url(view.request, view.event), ""};
+    if (status_token) view.access->feed_token = media_feed_token_for(*status_token, view.request.feed_generation);
   }
   return view;
 }
@@ -143,7 +153,7 @@ boost::asio::awaitable<MediaRequestAnswer> request_media_access(Database& db, st
                                        MediaActor::policy, std::nullopt, std::nullopt});
     }
     auto stored = db::find_media_request(s, id);
-    NewMediaRequestResult created{view_of(s, std::move(stored->request), requester_token), status_token};
+    NewMediaRequestResult created{view_of(s, std::move(stored->request), true, requester_token), status_token};
     // Written with the request, so a retry (replayed above) sends nothing twice: the open
     // policy's approval to the journalist, with the feed link they are shown here; otherwise
     // the news of the request to the event's press contact.
@@ -166,7 +176,7 @@ boost::asio::awaitable<MediaRequestView> get_media_request(Database& db, std::st
   MediaRequestView view = co_await db.run([&](soci::session& s) {
     auto record = load(s, id, access, false);
     const bool by_requester = authorise(s, record, access);
-    return view_of(s, std::move(record.request), by_requester ? access.token : std::nullopt);
+    return view_of(s, std::move(record.request), by_requester, by_requester ? access.token : std::nullopt);
   });
   co_return view;
 }
@@ -194,7 +204,8 @@ boost::asio::awaitable<MediaRequestView> decide_media_request(Database& db, std:
     // Under the row lock the status cannot have moved; the guard in the statement says so too.
     if (!db::transition_media_request(s, change)) throw domain::conflict("The request changed meanwhile; try again.");
     auto stored = db::find_media_request(s, current.id);
-    MediaRequestView out = view_of(s, std::move(stored->request), by_requester ? access.token : std::nullopt);
+    MediaRequestView out =
+        view_of(s, std::move(stored->request), by_requester, by_requester ? access.token : std::nullopt);
     // The journalist hears of the decision in its transaction. The approval e-mail carries a
     // personal feed link of its own (schema/008): the derived one needs the status token,
     // which only the requester holds. A later approval (after a revocation) finds the first
@@ -215,6 +226,23 @@ boost::asio::awaitable<MediaRequestView> decide_media_request(Database& db, std:
   co_return view;
 }
 
+void withdraw_media_request_in(soci::session& s, const domain::MediaRequest& current, bool by_requester, bool erase,
+                               const MailContext& mail) {
+  if (by_requester && domain::may_transition(MediaActor::requester, current.status, MediaRequestStatus::withdrawn)) {
+    db::transition_media_request(s, {current.id, current.status, MediaRequestStatus::withdrawn, MediaActor::requester,
+                                     std::nullopt, std::nullopt});
+    // The press contact heard of the request, so they hear it is gone; not when the journalist
+    // also has their data erased, since the message would name them.
+    if (!erase) enqueue_media_message(s, mail, MailKind::media_request_withdrawn, event_of(s, current.event_id), current);
+  }
+  if (erase) {
+    db::erase_media_request(s, current.id, "request");
+    erase_media_request_mail(s, current.id);
+    // The stored first answer holds the name, the address and the status token.
+    erase_stored_answers(s, current.id, "POST /v1/events/%/media-requests");
+  }
+}
+
 boost::asio::awaitable<void> withdraw_media_request(Database& db, std::string id, MediaRequestAccess access, bool erase,
                                                     MediaRequestPrecondition precondition, MailContext mail) {
   co_await db.run([&](soci::session& s) {
@@ -226,22 +254,8 @@ boost::asio::awaitable<void> withdraw_media_request(Database& db, std::string id
                   "Only the requester withdraws a request; an organiser rejects or revokes it with PATCH (or erases "
                   "the personal data with ?erase=true).");
     }
-    const domain::MediaRequest& current = record.request;
-    precondition(current);
-    if (by_requester && domain::may_transition(MediaActor::requester, current.status, MediaRequestStatus::withdrawn)) {
-      db::transition_media_request(s, {current.id, current.status, MediaRequestStatus::withdrawn, MediaActor::requester,
-                                       std::nullopt, std::nullopt});
-      // The press contact heard of the request, so they hear it is gone; not when the journalist
-      // also has their data erased, since the message would name them.
-      if (!erase)
-        enqueue_media_message(s, mail, MailKind::media_request_withdrawn, event_of(s, current.event_id), current);
-    }
-    if (erase) {
-      db::erase_media_request(s, current.id, "request");
-      erase_media_request_mail(s, current.id);
-      // The stored first answer holds the name, the address and the status token.
-      erase_stored_answers(s, current.id, "POST /v1/events/%/media-requests");
-    }
+    precondition(record.request);
+    withdraw_media_request_in(s, record.request, by_requester, erase, mail);
     tx.commit();
     return 0;
   });
@@ -253,17 +267,17 @@ boost::asio::awaitable<MediaRequestView> rotate_media_feed_token(Database& db, s
   MediaRequestView view = co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
     auto record = load(s, id, access, true);
-    if (!authorise(s, record, access)) {
+    if (!authorise(s, record, access) || !access.token) {
       throw Error(ErrorCode::forbidden,
                   "Only the journalist, with the status token, renews the feed link; an organiser revokes the "
-                  "access instead.");
+                  "access instead. Signed in as a person, renew your calendar of everything (POST /v1/me/feed-token).");
     }
     if (record.request.is_erased()) throw domain::conflict("This media request's data was erased.");
     const int generation = record.request.feed_generation + 1;
     db::rotate_media_feed_token(s, record.request.id, generation,
                                 secret_hash(media_feed_token_for(*access.token, generation)));
     auto stored = db::find_media_request(s, record.request.id);
-    MediaRequestView out = view_of(s, std::move(stored->request), access.token);
+    MediaRequestView out = view_of(s, std::move(stored->request), true, access.token);
     tx.commit();
     return out;
   });

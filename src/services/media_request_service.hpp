@@ -19,6 +19,10 @@
 #include "services/mail_outbox.hpp"
 #include "services/token_access.hpp"
 
+namespace soci {
+class session;
+}
+
 namespace eventd::services {
 
 class Database;
@@ -33,7 +37,7 @@ struct MediaRequestDraft {
 // so a changed stream link reaches them, and a revoked approval takes it away at once.
 struct MediaAccess {
   std::optional<std::string> stream_url;  // the event's; null while it has none
-  std::string feed_token;                 // evp_..., for /v1/feeds/{token}/calendar.ics
+  std::string feed_token;                 // evp_..., for /v1/feeds/{token}/calendar.ics (empty: not known)
 };
 
 // What one caller sees of a request.
@@ -42,6 +46,7 @@ struct MediaRequestView {
   domain::Event event;                // its title, slug and contacts are shown to the requester
   bool by_requester = false;          // asked with the request's own status token
   std::optional<MediaAccess> access;  // only for the requester, only while approved
+  std::optional<std::string> organisation_frontend_url{};  // where its page links lead
 };
 
 // A new request with its status token in clear, shown this once.
@@ -104,6 +109,9 @@ boost::asio::awaitable<MediaRequestView> decide_media_request(Database& db, std:
 // withdraw: 403 without `erase`.
 boost::asio::awaitable<void> withdraw_media_request(Database& db, std::string id, MediaRequestAccess access, bool erase,
                                                     MediaRequestPrecondition precondition, MailContext mail);
+// The same in the caller's transaction, on a request read FOR UPDATE and authorised (DELETE /v1/me).
+void withdraw_media_request_in(soci::session& s, const domain::MediaRequest& current, bool by_requester, bool erase,
+                               const MailContext& mail);
 
 // Every decision on the request, oldest first; organisers of the event and admins only (the
 // requester's own token is a 403).

@@ -20,8 +20,8 @@
 #include "domain/media_request.hpp"
 #include "domain/registration.hpp"
 #include "domain/time.hpp"
-#include "services/feed_service.hpp"
 #include "services/mail_outbox.hpp"
+#include "services/token_access.hpp"
 
 namespace soci {
 class session;
@@ -42,10 +42,7 @@ inline constexpr std::chrono::seconds kPersonSessionLifetime = std::chrono::hour
 
 // Who a session is: the address (lower-cased) and, for a session made through an
 // organisation's own website, that organisation (it reaches only that one's records).
-struct Person {
-  std::string email;
-  std::optional<std::string> organisation_id;
-};
+using Person = PersonScope;
 
 // A single-use code for a link in a message to `email`, written in the caller's transaction
 // (so it exists exactly when the message does).
@@ -56,12 +53,13 @@ std::string issue_mail_link_code(soci::session& s, std::string_view email,
 // expired one.
 std::optional<Person> find_person(soci::session& s, std::string_view token);
 
-// POST /v1/me/sign-in. When the address has a registration or a media request, a
+// POST /v1/me/sign-in, the message in `language` ("sv" or "en"). When the address has a registration or a media request, a
 // person_sign_in e-mail with a code valid kSignInCodeLifetime goes to the outbox (at most
 // kMaxSignInMailsPerHour an hour); otherwise nothing is written. Either way it returns
 // normally and takes about as long, so the answer says nothing about the address.
 inline constexpr int kMaxSignInMailsPerHour = 5;
-boost::asio::awaitable<void> request_sign_in(Database& db, std::string email, MailContext mail);
+boost::asio::awaitable<void> request_sign_in(Database& db, std::string email, std::string language,
+                                             MailContext mail);
 
 struct NewPersonSession {
   std::string token;  // evu_…, shown this once
@@ -101,6 +99,8 @@ struct PersonOverview {
 boost::asio::awaitable<PersonOverview> person_overview(Database& db, std::string token);
 
 // A new link to the person's calendar of everything (the old one stops working); its token.
+// The calendar is rendered by services/personal_feed_service.hpp. 403 for a session made
+// through an organisation's own website (the calendar holds the person's other records too).
 boost::asio::awaitable<std::string> renew_person_feed(Database& db, std::string token);
 
 // DELETE /v1/me: every registration is cancelled (seats go to the waitlist, as a
@@ -112,10 +112,5 @@ struct ErasureReport {
   long long media_requests = 0;
 };
 boost::asio::awaitable<ErasureReport> erase_person(Database& db, std::string token, MailContext mail);
-
-// /v1/feeds/{evn_…}/calendar.ics: every registration and media request of the person, each
-// as its own feed shows it (the stream link only where that record is entitled to it).
-// 404 for an unknown token.
-boost::asio::awaitable<Feed> person_feed(Database& db, std::string feed_token, FeedLocation location);
 
 }  // namespace eventd::services

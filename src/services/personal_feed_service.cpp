@@ -7,6 +7,7 @@
 
 #include "db/event_repository.hpp"
 #include "db/media_request_repository.hpp"
+#include "db/person_repository.hpp"
 #include "db/organisation_repository.hpp"
 #include "db/registration_repository.hpp"
 #include "db/session_repository.hpp"
@@ -15,6 +16,7 @@
 #include "ics/calendar_renderer.hpp"
 #include "services/database.hpp"
 #include "services/media_request_service.hpp"
+#include "services/person_service.hpp"
 #include "services/secrets.hpp"
 
 namespace eventd::services {
@@ -28,6 +30,7 @@ struct EventParts {
   std::vector<db::SessionTombstone> cancelled;  // deleted sessions, while the event is not over
   std::string organiser_name;
   std::optional<std::string> organiser_email;
+  std::optional<std::string> organiser_frontend_url;
 };
 
 EventParts load_event_parts(soci::session& s, const std::string& event_id) {
@@ -42,6 +45,7 @@ EventParts load_event_parts(soci::session& s, const std::string& event_id) {
   for (const auto& o : db::find_organisations(s, organiser)) {
     parts.organiser_name = o.name;
     parts.organiser_email = o.email;
+    parts.organiser_frontend_url = o.frontend_url;
   }
   return parts;
 }
@@ -60,12 +64,14 @@ struct Holding {
   std::string organiser_name;
   std::optional<std::string> organiser_email;
   std::vector<domain::Session> cancelled;  // deleted sessions it chose, or all of them
+  std::optional<std::string> organiser_frontend_url{};
 };
 
 Holding load_holding(soci::session& s, db::RegistrationRecord record) {
   EventParts parts = load_event_parts(s, record.registration.event_id);
   Holding h{std::move(record.registration),  std::move(parts.event),           std::move(parts.sessions),
-            std::move(parts.organiser_name), std::move(parts.organiser_email), {}};
+            std::move(parts.organiser_name), std::move(parts.organiser_email), {},
+            std::move(parts.organiser_frontend_url)};
   const auto& chosen = h.registration.session_ids;
   if (!chosen.empty()) {
     std::erase_if(h.sessions, [&chosen](const domain::Session& x) {
@@ -102,21 +108,6 @@ ics::Attendance attendance_of(const domain::Registration& r) {
   return ics::Attendance::cancelled;
 }
 
-// A registrant's seat entitles them to a stream kept for registered participants; a stream
-// on request is for approved journalists, not for every registrant (domain::may_see_stream).
-std::optional<std::string> entitled_stream(const domain::Event& e, const domain::Registration& r) {
-  using enum domain::StreamAudience;
-  switch (r.status) {
-    case domain::RegistrationStatus::confirmed:
-      return domain::stream_url_for(e, confirmed_registrant);
-    case domain::RegistrationStatus::waitlisted:
-      return domain::stream_url_for(e, waitlisted);
-    case domain::RegistrationStatus::cancelled:
-      break;
-  }
-  return domain::stream_url_for(e, anyone);
-}
-
 // The holder's record counts too: a decision on it changes what the feed shows.
 std::optional<domain::Instant> newest(const domain::Event& event, const std::vector<domain::Session>& sessions,
                                       const std::vector<domain::Session>& cancelled,
@@ -130,19 +121,21 @@ std::optional<domain::Instant> newest(const domain::Event& event, const std::vec
 // The event and its sessions as any personal feed shows them, before the holder's standing.
 ics::FeedEvent event_part(const domain::Event& event, const std::vector<domain::Session>& sessions,
                           const std::vector<domain::Session>& cancelled, const std::string& organiser_name,
-                          const std::optional<std::string>& organiser_email, const FeedLocation& location) {
+                          const std::optional<std::string>& organiser_email,
+                          const std::optional<std::string>& organiser_frontend_url, const FeedLocation& location) {
   ics::FeedEvent fe{.event = event};
   for (const auto& x : sessions) fe.sessions.push_back(&x);
   for (const auto& x : cancelled) fe.cancelled_sessions.push_back(&x);
   fe.organiser_name = organiser_name;
   fe.organiser_email = organiser_email;
-  fe.url = location.public_url + "/v1/events/" + event.id;
+  fe.url = event_page_url(location, event, organiser_frontend_url);
   return fe;
 }
 
 ics::FeedEvent feed_event(const Holding& h, const FeedLocation& location) {
-  ics::FeedEvent fe = event_part(h.event, h.sessions, h.cancelled, h.organiser_name, h.organiser_email, location);
-  fe.entitled_stream_url = entitled_stream(h.event, h.registration);
+  ics::FeedEvent fe = event_part(h.event, h.sessions, h.cancelled, h.organiser_name, h.organiser_email,
+                                 h.organiser_frontend_url, location);
+  fe.entitled_stream_url = entitled_stream_url(h.event, h.registration);
   fe.attendance = attendance_of(h.registration);
   fe.attendance_updated_at = h.registration.updated_at;
   return fe;
@@ -152,7 +145,7 @@ ics::FeedEvent feed_event(const Holding& h, const FeedLocation& location) {
 // stream link only while the request is approved.
 ics::FeedEvent media_feed_event(const MediaHolding& h, const FeedLocation& location) {
   ics::FeedEvent fe = event_part(h.parts.event, h.parts.sessions, h.cancelled, h.parts.organiser_name,
-                                 h.parts.organiser_email, location);
+                                 h.parts.organiser_email, h.parts.organiser_frontend_url, location);
   fe.entitled_stream_url = entitled_stream_url(h.request, h.parts.event);
   fe.attendance_updated_at = h.request.updated_at;
   return fe;
@@ -202,6 +195,81 @@ std::string invitation_text(const Holding& h, const FeedLocation& location, ics:
                                 ics::Invitee{participant.name, participant.email}, method);
 }
 
+// The person's calendar of everything (evn_ token): each registration as its own feed shows
+// it, and each media request of an event they are not registered for as its feed shows it.
+// One entry per event: a registration's entry gets a journalist's stream link when that
+// request is entitled to it and the seat is not.
+struct Everything {
+  std::vector<Holding> holdings;
+  std::vector<MediaHolding> media;
+};
+
+boost::asio::awaitable<Feed> person_calendar(Database& db, const std::string& feed_token,
+                                             const FeedLocation& location) {
+  Everything all = co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+    auto email = db::find_person_feed_email(s, secret_hash(feed_token));
+    if (!email) throw domain::not_found("Feed");
+    Everything out;
+    for (auto& r : db::registrations_of_email(s, *email, std::nullopt)) {
+      out.holdings.push_back(load_holding(s, db::RegistrationRecord{std::move(r.registration), "", "", ""}));
+    }
+    for (auto& m : db::media_requests_of_email(s, *email, std::nullopt)) {
+      EventParts parts = load_event_parts(s, m.request.event_id);
+      std::vector<domain::Session> cancelled = sessions_of(std::move(parts.cancelled));
+      out.media.push_back(MediaHolding{std::move(m.request), std::move(parts), std::move(cancelled)});
+    }
+    tx.commit();
+    return out;
+  });
+  std::vector<ics::FeedEvent> events;
+  std::optional<domain::Instant> last;
+  auto note = [&last](std::optional<domain::Instant> t) {
+    if (t && (!last || *t > *last)) last = t;
+  };
+  for (const auto& h : all.holdings) {
+    events.push_back(feed_event(h, location));
+    note(newest(h.event, h.sessions, h.cancelled, h.registration.updated_at));
+  }
+  for (const auto& m : all.media) {
+    auto same = std::find_if(events.begin(), events.end(),
+                             [&m](const ics::FeedEvent& fe) { return fe.event.id == m.parts.event.id; });
+    note(newest(m.parts.event, m.parts.sessions, m.cancelled, m.request.updated_at));
+    if (same == events.end()) {
+      events.push_back(media_feed_event(m, location));
+    } else if (!same->entitled_stream_url) {
+      same->entitled_stream_url = entitled_stream_url(m.request, m.parts.event);
+    }
+  }
+  ics::FeedInfo info;
+  info.name = "eventd";
+  info.host = host_of(location.public_url);
+  info.public_url = location.feed_url;
+  if (!events.empty()) info.timezone = events.front().event.timezone;
+  info.sender_email = location.sender_email;
+  Feed feed;
+  feed.content = rendered_feed(ics::render_feed(info, events), last, "my-events");
+  feed.is_public = false;
+  feed.is_personal = true;
+  co_return feed;
+}
+
+// The invitation of a registration read with its event: REQUEST while it holds a place,
+// CANCEL once cancelled.
+Feed invitation_feed(const Holding& holding, const FeedLocation& location) {
+  const auto method = holding.registration.is_active() ? ics::InvitationMethod::request : ics::InvitationMethod::cancel;
+  Feed feed;
+  feed.content =
+      rendered_feed(invitation_text(holding, location, method),
+                    newest(holding.event, holding.sessions, holding.cancelled, holding.registration.updated_at),
+                    holding.event.slug + "-invitation");
+  feed.is_public = false;
+  feed.is_personal = true;
+  feed.itip_method = method == ics::InvitationMethod::request ? "REQUEST" : "CANCEL";
+  return feed;
+}
+
 }  // namespace
 
 Invitation invitation_of(soci::session& s, db::RegistrationRecord record, const FeedLocation& location,
@@ -222,6 +290,10 @@ boost::asio::awaitable<Feed> personal_feed(Database& db, std::string feed_token,
   if (feed_token.starts_with(kMediaFeedTokenPrefix)) {
     Feed media = co_await media_personal_feed(db, feed_token, location);
     co_return media;
+  }
+  if (feed_token.starts_with(kPersonFeedTokenPrefix)) {
+    Feed everything = co_await person_calendar(db, feed_token, location);
+    co_return everything;
   }
   Holding holding = co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
@@ -259,16 +331,22 @@ boost::asio::awaitable<Feed> registration_invitation(Database& db, std::string r
     return h;
   });
   if (!holding.registration.participant) throw domain::conflict("This registration's personal data was erased.");
-  const auto method = holding.registration.is_active() ? ics::InvitationMethod::request : ics::InvitationMethod::cancel;
-  Feed feed;
-  feed.content =
-      rendered_feed(invitation_text(holding, location, method),
-                    newest(holding.event, holding.sessions, holding.cancelled, holding.registration.updated_at),
-                    holding.event.slug + "-invitation");
-  feed.is_public = false;
-  feed.is_personal = true;
-  feed.itip_method = method == ics::InvitationMethod::request ? "REQUEST" : "CANCEL";
-  co_return feed;
+  co_return invitation_feed(holding, location);
+}
+
+boost::asio::awaitable<Feed> feed_invitation(Database& db, std::string feed_token, FeedLocation location) {
+  Holding holding = co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+    std::optional<db::RegistrationRecord> record;
+    // Only a registration's own feed token: a media request or a person has no invitation.
+    if (feed_token.starts_with("evf_")) record = db::find_registration_by_feed_hash(s, secret_hash(feed_token));
+    if (!record || record->registration.is_erased()) throw domain::not_found("Invitation");
+    Holding h = load_holding(s, std::move(*record));
+    tx.commit();
+    return h;
+  });
+  co_return invitation_feed(holding, location);
 }
 
 }  // namespace eventd::services

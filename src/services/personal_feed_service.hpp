@@ -29,9 +29,17 @@ struct Invitation {
 Invitation invitation_of(soci::session& s, db::RegistrationRecord record, const FeedLocation& location,
                          ics::InvitationMethod method);
 
+// Any personal feed token: a registration's (evf_), a media request's (evp_) or a person's
+// (evn_: every registration and media request of the address, each as its own feed shows it,
+// the stream link only where that record is entitled to it).
 boost::asio::awaitable<Feed> personal_feed(Database& db, std::string feed_token, FeedLocation location);
 
-// The participant (manage token) or the event's organiser; 409 once the data is erased.
+// /v1/feeds/{evf_…}/invite.ics: the invitation as a plain link, by the registration's feed
+// token (what the feed link already shows, no more). 404 for any other token or once erased.
+boost::asio::awaitable<Feed> feed_invitation(Database& db, std::string feed_token, FeedLocation location);
+
+// The participant (manage token), a person (person token) or the event's organiser; 409 once
+// the data is erased.
 boost::asio::awaitable<Feed> registration_invitation(Database& db, std::string registration_id,
                                                      RegistrationAccess access, FeedLocation location);
 

@@ -7,11 +7,13 @@
 #include "db/event_repository.hpp"
 #include "db/idempotency_repository.hpp"
 #include "db/media_request_repository.hpp"
+#include "db/organisation_repository.hpp"
 #include "db/session_repository.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
 #include "domain/validation.hpp"
 #include "services/database.hpp"
+#include "services/person_service.hpp"
 #include "services/secrets.hpp"
 #include "services/token_access.hpp"
 
@@ -56,9 +58,14 @@ void validate(soci::session& s, const std::string& event_id, const RegistrationD
 }
 
 TokenRecordKind registration_kind(soci::session& s) {
-  return TokenRecordKind{"registration", "Registration", "manage token", [&s](const std::string& hash) {
-                           return db::find_registration_id_by_manage_hash(s, hash).has_value();
-                         }};
+  return TokenRecordKind{
+      "registration", "Registration", "manage token",
+      [&s](const std::string& hash) { return db::find_registration_id_by_manage_hash(s, hash).has_value(); },
+      [&s](const std::string& token) { return find_person(s, token); }};
+}
+
+TokenOrKey who_of(const RegistrationAccess& access) {
+  return {access.caller, access.manage_token, access.person_token};
 }
 
 // Whether the token is the one of the last registration_link_resent (schema/018).
@@ -71,25 +78,24 @@ bool is_resent_token(const db::RegistrationRecord& record, const RegistrationAcc
 // Returns true when it is the participant (manage token, or the resent one), false for an
 // organiser/admin.
 bool authorise(soci::session& s, const db::RegistrationRecord& record, const RegistrationAccess& access) {
-  return authorise_holder_or_manager({access.caller, access.manage_token},
-                                     {record.manage_token_hash, record.resent_token_hash}, record.organiser_id,
-                                     registration_kind(s));
+  std::optional<std::string> email;
+  if (record.registration.participant) email = record.registration.participant->email;
+  return authorise_holder_or_manager(who_of(access), {record.manage_token_hash, record.resent_token_hash},
+                                     record.organiser_id, email, registration_kind(s));
 }
 
-// A second sign-up with the address of a live registration: the holder is sent their link
-// again (a new manage token, stored as its hash: the first one is known only as its hash),
-// at most once per kLinkResendInterval. The caller learns nothing of it either way.
+// A second sign-up with the address of a live registration: the holder is sent the links to
+// their registration again (fresh single-use codes, as in every message), at most once per
+// kLinkResendInterval. The caller learns nothing of it either way.
 void resend_link(soci::session& s, const MailContext& mail, const std::string& registration_id) {
-  const std::string token = new_secret(kManageTokenPrefix);
-  if (!db::claim_link_resend(s, registration_id, secret_hash(token), kLinkResendInterval)) return;
-  enqueue_registration_message(s, mail, MailKind::registration_link_resent, registration_id,
-                               RegistrationSecrets{token, ""});
+  if (!db::claim_link_resend(s, registration_id, kLinkResendInterval)) return;
+  enqueue_registration_message(s, mail, MailKind::registration_link_resent, registration_id);
 }
 
 db::RegistrationRecord load(soci::session& s, const std::string& id, const RegistrationAccess& access,
                             bool for_update) {
   auto record = db::find_registration(s, id, for_update);
-  if (!record) throw_missing_record({access.caller, access.manage_token}, registration_kind(s));
+  if (!record) throw_missing_record(who_of(access), registration_kind(s));
   return std::move(*record);
 }
 
@@ -99,7 +105,51 @@ domain::Event lock_event(soci::session& s, const std::string& event_id) {
   return std::move(*event);
 }
 
+// What one caller is shown: the holder also sees what their seat entitles them to.
+RegistrationView view_of(soci::session& s, domain::Registration registration, std::string organiser_id,
+                         bool participant, bool resent) {
+  RegistrationView view{std::move(registration), std::move(organiser_id), participant, resent};
+  auto event = db::find_event(s, view.registration.event_id);
+  if (!event) throw domain::not_found("Event");
+  view.event_slug = event->slug;
+  const std::vector<std::string> organiser{event->organiser_id};
+  for (const auto& o : db::find_organisations(s, organiser)) view.organisation_frontend_url = o.frontend_url;
+  if (participant) view.entitlement = entitlement_of(*event, view.registration);
+  return view;
+}
+
 }  // namespace
+
+std::optional<std::string> entitled_stream_url(const domain::Event& e, const domain::Registration& r) {
+  using enum domain::StreamAudience;
+  switch (r.status) {
+    case domain::RegistrationStatus::confirmed:
+      return domain::stream_url_for(e, confirmed_registrant);
+    case domain::RegistrationStatus::waitlisted:
+      return domain::stream_url_for(e, waitlisted);
+    case domain::RegistrationStatus::cancelled:
+      break;
+  }
+  return domain::stream_url_for(e, anyone);
+}
+
+RegistrationEntitlement entitlement_of(const domain::Event& e, const domain::Registration& r) {
+  RegistrationEntitlement out;
+  out.stream_url = entitled_stream_url(e, r);
+  if (e.online && e.online->platform) out.platform = e.online->platform;
+  out.waitlist_position = r.waitlist_position;
+  const bool over = domain::event_interval(e).second <= domain::now();
+  if (r.status == domain::RegistrationStatus::cancelled || e.status == domain::EventStatus::cancelled) {
+    out.next = "none";
+  } else if (over) {
+    out.next = "ended";
+  } else if (r.status == domain::RegistrationStatus::waitlisted) {
+    out.next = "wait_for_seat";
+  } else {
+    out.next = "attend";
+  }
+  return out;
+}
 
 std::string feed_token_for(std::string_view manage_token, int generation) {
   return derive_secret(manage_token, "feed:" + std::to_string(generation), kFeedTokenPrefix);
@@ -158,6 +208,9 @@ boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, st
     row.manage_token_hash = secret_hash(manage_token);
     row.feed_token_hash = secret_hash(feed_token);
     NewRegistrationResult created{db::insert_registration(s, row), manage_token, feed_token};
+    created.entitlement = entitlement_of(event, created.registration);
+    const std::vector<std::string> organiser{event.organiser_id};
+    for (const auto& o : db::find_organisations(s, organiser)) created.organisation_frontend_url = o.frontend_url;
     enqueue_registration_message(s, mail,
                                  row.status == domain::RegistrationStatus::confirmed
                                      ? MailKind::registration_confirmed
@@ -173,10 +226,15 @@ boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, st
 
 boost::asio::awaitable<RegistrationView> get_registration(Database& db, std::string id, RegistrationAccess access) {
   RegistrationView view = co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
     auto record = load(s, id, access, false);
     const bool participant = authorise(s, record, access);
     const bool resent = is_resent_token(record, access);
-    return RegistrationView{std::move(record.registration), record.organiser_id, participant, resent};
+    RegistrationView out =
+        view_of(s, std::move(record.registration), std::move(record.organiser_id), participant, resent);
+    tx.commit();
+    return out;
   });
   co_return view;
 }
@@ -198,10 +256,49 @@ boost::asio::awaitable<RegistrationView> patch_registration(Database& db, std::s
     }
     const bool resent = is_resent_token(record, access);
     auto stored = db::find_registration(s, current.id);
+    RegistrationView out =
+        view_of(s, std::move(stored->registration), std::move(stored->organiser_id), participant, resent);
     tx.commit();
-    return RegistrationView{std::move(stored->registration), stored->organiser_id, participant, resent};
+    return out;
   });
   co_return view;
+}
+
+void cancel_registration_in(soci::session& s, const std::string& id, bool erase,
+                            const RegistrationPrecondition& precondition, const MailContext& mail) {
+  auto peek = db::find_registration(s, id);
+  if (!peek) throw domain::not_found("Registration");
+  domain::Event event = lock_event(s, peek->registration.event_id);
+  auto record = db::find_registration(s, id, true);
+  if (!record) throw domain::not_found("Registration");
+  const domain::Registration& current = record->registration;
+  if (precondition) precondition(current);
+  // After the event, a registration is history (who came): it is no longer cancelled, and
+  // erasing it leaves the counts as they were.
+  const bool over = domain::event_interval(event).second <= domain::now();
+  if (over && !erase) {
+    throw domain::conflict(
+        "The event is over; its registrations are history. Use ?erase=true to remove the "
+        "personal data.");
+  }
+  if (current.is_active() && !over) {
+    db::cancel_registration(s, current.id);
+    if (!erase) enqueue_registration_message(s, mail, MailKind::registration_cancelled, current.id);
+    if (current.status == domain::RegistrationStatus::confirmed) {
+      const auto counts = db::seat_counts(s, event.id);
+      const int free = event.capacity ? *event.capacity - counts.confirmed : counts.waitlisted;
+      const auto promoted = db::promote_waitlisted(s, event.id, std::min(free, counts.waitlisted));
+      for (const auto& promoted_id : promoted) {
+        enqueue_registration_message(s, mail, MailKind::registration_promoted, promoted_id);
+      }
+    }
+  }
+  if (erase) {
+    db::erase_registration(s, current.id, "request");
+    erase_registration_mail(s, current.id);
+    // The stored first answer holds the name, the address and the manage token.
+    erase_stored_answers(s, current.id, kRegistrationScopes);
+  }
 }
 
 boost::asio::awaitable<void> cancel_registration(Database& db, std::string id, RegistrationAccess access, bool erase,
@@ -211,36 +308,7 @@ boost::asio::awaitable<void> cancel_registration(Database& db, std::string id, R
     // Authorise before taking the event's lock, so strangers cannot make others wait on it.
     auto peek = load(s, id, access, false);
     authorise(s, peek, access);
-    domain::Event event = lock_event(s, peek.registration.event_id);
-    auto record = load(s, id, access, true);
-    const domain::Registration& current = record.registration;
-    precondition(current);
-    // After the event, a registration is history (who came): it is no longer cancelled, and
-    // erasing it leaves the counts as they were.
-    const bool over = domain::event_interval(event).second <= domain::now();
-    if (over && !erase) {
-      throw domain::conflict(
-          "The event is over; its registrations are history. Use ?erase=true to remove the "
-          "personal data.");
-    }
-    if (current.is_active() && !over) {
-      db::cancel_registration(s, current.id);
-      if (!erase) enqueue_registration_message(s, mail, MailKind::registration_cancelled, current.id);
-      if (current.status == domain::RegistrationStatus::confirmed) {
-        const auto counts = db::seat_counts(s, event.id);
-        const int free = event.capacity ? *event.capacity - counts.confirmed : counts.waitlisted;
-        const auto promoted = db::promote_waitlisted(s, event.id, std::min(free, counts.waitlisted));
-        for (const auto& promoted_id : promoted) {
-          enqueue_registration_message(s, mail, MailKind::registration_promoted, promoted_id);
-        }
-      }
-    }
-    if (erase) {
-      db::erase_registration(s, current.id, "request");
-      erase_registration_mail(s, current.id);
-      // The stored first answer holds the name, the address and the manage token.
-      erase_stored_answers(s, current.id, kRegistrationScopes);
-    }
+    cancel_registration_in(s, peek.registration.id, erase, precondition, mail);
     tx.commit();
     return 0;
   });
@@ -251,8 +319,10 @@ boost::asio::awaitable<std::string> rotate_feed_token(Database& db, std::string 
   std::string token = co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
     auto record = load(s, id, access, true);
-    if (!authorise(s, record, access)) {
-      throw Error(ErrorCode::forbidden, "Only the participant, with the manage token, can renew the feed link.");
+    if (!authorise(s, record, access) || !access.manage_token) {
+      throw Error(ErrorCode::forbidden,
+                  "Only the participant, with the manage token, can renew the feed link (it is derived from it). "
+                  "Signed in as a person, renew your calendar of everything (POST /v1/me/feed-token).");
     }
     if (record.registration.is_erased()) throw domain::conflict("This registration's data was erased.");
     // The feed link is derived from the manage token; renewing it with the resent token

@@ -14,6 +14,11 @@
 #include "domain/registration.hpp"
 #include "services/idempotency.hpp"
 #include "services/mail_outbox.hpp"
+#include "services/token_access.hpp"
+
+namespace soci {
+class session;
+}
 
 namespace eventd::services {
 
@@ -27,11 +32,22 @@ struct RegistrationDraft {
   std::vector<domain::FieldError> errors;  // found while reading, reported with the service's own
 };
 
-// A new registration with its secrets in clear, shown this once.
+// What the holder's seat gives them (the `access` block): the stream link and platform when
+// entitled (domain::may_see_stream), the waitlist position, and what happens next.
+struct RegistrationEntitlement {
+  std::optional<std::string> stream_url;
+  std::optional<std::string> platform;
+  std::optional<int> waitlist_position;
+  std::string next;  // "attend", "wait_for_seat", "none" (cancelled), "ended"
+};
+
+// A new registration with its secrets in clear, shown this once, and its holder's access.
 struct NewRegistrationResult {
   domain::Registration registration;
   std::string manage_token;
   std::string feed_token;
+  RegistrationEntitlement entitlement{};
+  std::optional<std::string> organisation_frontend_url{};  // where its page links lead
 };
 
 // Renders the 201 answer of a new registration (in the transaction, so a retry gets the same).
@@ -55,17 +71,9 @@ boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, st
 struct RegistrationAccess {
   domain::Caller caller = domain::Caller::anonymous();
   std::optional<std::string> manage_token;
-  std::optional<std::string> person_token;  // evu_…: a person whose address the registration has
+  std::optional<std::string> person_token{};  // evu_…: a person whose address the registration has
 };
 
-// What the holder's seat gives them (the `access` block): the stream link and platform when
-// entitled (domain::may_see_stream), the waitlist position, and what happens next.
-struct RegistrationEntitlement {
-  std::optional<std::string> stream_url;
-  std::optional<std::string> platform;
-  std::optional<int> waitlist_position;
-  std::string next;  // "attend", "wait_for_seat", "none" (cancelled), "ended"
-};
 
 // With the plain manage token, when the participant asked (to show their feed link).
 struct RegistrationView {
@@ -76,9 +84,9 @@ struct RegistrationView {
   // manage token, cannot be shown (renewing it makes the resent token the manage token).
   bool by_resent_token = false;
   // For the holder (manage token or person), not for an organiser.
-  std::optional<RegistrationEntitlement> entitlement;
-  std::string event_slug;
-  std::optional<std::string> organisation_frontend_url;  // where its page links lead
+  std::optional<RegistrationEntitlement> entitlement{};
+  std::string event_slug{};
+  std::optional<std::string> organisation_frontend_url{};  // where its page links lead
 };
 
 // 401 without credentials or with a token that is no registration's; 403 for an organiser of
@@ -98,6 +106,10 @@ boost::asio::awaitable<RegistrationView> patch_registration(Database& db, std::s
 // letter to them) and each promotion.
 boost::asio::awaitable<void> cancel_registration(Database& db, std::string id, RegistrationAccess access, bool erase,
                                                  RegistrationPrecondition precondition, MailContext mail);
+
+// The same in the caller's transaction, for a caller already authorised (DELETE /v1/me).
+void cancel_registration_in(soci::session& s, const std::string& id, bool erase,
+                            const RegistrationPrecondition& precondition, const MailContext& mail);
 
 // A new personal feed link (the old one stops working); participant only.
 boost::asio::awaitable<std::string> rotate_feed_token(Database& db, std::string id, RegistrationAccess access);
@@ -131,6 +143,11 @@ struct RetentionReport {
   long long session_tombstones_dropped = 0;
 };
 RetentionReport apply_retention(Database& db, int retention_days);
+
+// The stream link a registration's standing entitles its holder to (domain::may_see_stream),
+// and the whole `access` block.
+std::optional<std::string> entitled_stream_url(const domain::Event& e, const domain::Registration& r);
+RegistrationEntitlement entitlement_of(const domain::Event& e, const domain::Registration& r);
 
 // The feed token of a registration, from its manage token (see secrets.hpp).
 std::string feed_token_for(std::string_view manage_token, int generation);

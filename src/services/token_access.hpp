@@ -29,7 +29,7 @@ struct TokenRecordKind {
   std::function<bool(const std::string& token_hash)> token_exists;
   // The person behind a person token (nullopt: unknown or expired), read in the caller's
   // transaction.
-  std::function<std::optional<PersonScope>(const std::string& person_token)> find_person;
+  std::function<std::optional<PersonScope>(const std::string& person_token)> find_person{};
 };
 
 // Who asks: an API key's caller, the holder of a record's token, or a person (a session of
@@ -37,7 +37,7 @@ struct TokenRecordKind {
 struct TokenOrKey {
   domain::Caller caller = domain::Caller::anonymous();
   std::optional<std::string> token;
-  std::optional<std::string> person_token;  // evu_…
+  std::optional<std::string> person_token{};  // evu_…
 };
 
 // True for the holder of one of the record's own tokens (`stored_token_hashes`, hex SHA-256;

@@ -36,6 +36,7 @@ void TestServer::start() {
   raw.mail_retry_max_ms = settings_.mail_retry_max_ms;
   raw.mail_poll_ms = settings_.mail_poll_ms;
   raw.change_notice_delay_s = settings_.change_notice_delay_s;
+  raw.frontend_url = settings_.frontend_url;
   auto config = app::parse_config(raw, 2);
   app_ = std::make_unique<app::App>(config);
   app_->start();

@@ -38,6 +38,7 @@ struct ServerSettings {
   std::string mail_poll_ms = "50";
   // Change notices go at once unless a test says otherwise.
   std::string change_notice_delay_s = "0";
+  std::string frontend_url;  // EVENTD_FRONTEND_URL (empty: eventd's own pages)
 };
 
 class TestServer {

@@ -83,10 +83,17 @@ nlohmann::json media_request_json(const domain::MediaRequest& r, const MediaRequ
   body["created_at"] = domain::format_utc(r.created_at);
   body["updated_at"] = domain::format_utc(r.updated_at);
   if (!extras.self.empty()) body["url"] = extras.self;
+  if (!extras.self.empty()) {
+    json people = {{"api", extras.self}};
+    if (!extras.page.empty()) people["page"] = extras.page;
+    body["links"] = std::move(people);
+  }
   if (extras.access) {
+    // No feed link for a requester signed in as a person: it is derived from the status token.
+    auto link = [](const std::string& url) { return url.empty() ? json(nullptr) : json(url); };
     body["access"] = {{"stream_url", optional_json(extras.access->stream_url)},
-                      {"feed_url", extras.access->feed_url},
-                      {"webcal_url", extras.access->webcal_url}};
+                      {"feed_url", link(extras.access->feed_url)},
+                      {"webcal_url", link(extras.access->webcal_url)}};
   }
   return body;
 }

@@ -23,7 +23,7 @@ services::MediaDecisionInput read_media_decision(const nlohmann::json& body);
 // What an approved request gives its requester (and nobody else).
 struct MediaAccessLinks {
   std::optional<std::string> stream_url;  // null while the event has none
-  std::string feed_url;                   // the personal feed, /v1/feeds/{token}/calendar.ics
+  std::string feed_url;                   // the personal feed, /v1/feeds/{token}/calendar.ics (empty: not known)
   std::string webcal_url;
 };
 
@@ -33,6 +33,7 @@ struct MediaRequestExtras {
   std::string self;                      // /v1/media-requests/{id}
   const domain::Event* event = nullptr;  // {id, slug, title, url, contacts, media_policy}
   std::string event_url;                 // /v1/events/{id}
+  std::string page;                      // the requester's page of it, without a code (domain/links.hpp)
   std::optional<MediaAccessLinks> access;
 };
 

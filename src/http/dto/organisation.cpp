@@ -34,6 +34,7 @@ domain::Organisation read_organisation(const nlohmann::json& body, bool make_slu
   organisation.website = reader.string("website");
   organisation.description = reader.string("description");
   organisation.email = reader.string("email");
+  organisation.frontend_url = reader.string("frontend_url");
   reader.reject_unknown();
 
   if (name) organisation.name = *name;
@@ -73,6 +74,7 @@ nlohmann::json organisation_request_json(const domain::Organisation& organisatio
   if (organisation.website) json["website"] = *organisation.website;
   if (organisation.description) json["description"] = *organisation.description;
   if (organisation.email) json["email"] = *organisation.email;
+  if (organisation.frontend_url) json["frontend_url"] = *organisation.frontend_url;
   return json;
 }
 
@@ -85,6 +87,7 @@ nlohmann::json organisation_json(const domain::Organisation& organisation) {
       {"website", organisation.website ? nlohmann::json(*organisation.website) : nlohmann::json(nullptr)},
       {"description", organisation.description ? nlohmann::json(*organisation.description) : nlohmann::json(nullptr)},
       {"email", organisation.email ? nlohmann::json(*organisation.email) : nlohmann::json(nullptr)},
+      {"frontend_url", organisation.frontend_url ? nlohmann::json(*organisation.frontend_url) : nlohmann::json(nullptr)},
       {"created_at", domain::format_utc(organisation.created_at)},
       {"updated_at", domain::format_utc(organisation.updated_at)},
   };

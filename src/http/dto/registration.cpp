@@ -68,7 +68,8 @@ nlohmann::json registration_request_json(const domain::Registration& r) {
   };
 }
 
-nlohmann::json registration_json(const domain::Registration& r, const RegistrationLinks& links) {
+nlohmann::json registration_json(const domain::Registration& r, const RegistrationLinks& links,
+                                 const std::optional<services::RegistrationEntitlement>& entitlement) {
   nlohmann::json body = {
       {"id", r.id},
       {"event_id", r.event_id},
@@ -93,6 +94,21 @@ nlohmann::json registration_json(const domain::Registration& r, const Registrati
   if (!links.invite.empty()) body["invite_url"] = links.invite;
   if (!links.feed.empty()) body["feed_url"] = links.feed;
   if (!links.webcal.empty()) body["webcal_url"] = links.webcal;
+  if (!links.self.empty()) {
+    nlohmann::json people = {{"api", links.self}};
+    if (!links.page.empty()) people["page"] = links.page;
+    if (!links.plain_invite.empty()) people["invite"] = links.plain_invite;
+    body["links"] = std::move(people);
+  }
+  if (entitlement) {
+    body["access"] = {
+        {"stream_url", optional_json(entitlement->stream_url)},
+        {"platform", optional_json(entitlement->platform)},
+        {"waitlist_position",
+         entitlement->waitlist_position ? nlohmann::json(*entitlement->waitlist_position) : nlohmann::json(nullptr)},
+        {"next", entitlement->next},
+    };
+  }
   return body;
 }
 

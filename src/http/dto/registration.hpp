@@ -19,13 +19,17 @@ nlohmann::json registration_request_json(const domain::Registration& r);
 
 // Links a participant may be shown; empty members are left out.
 struct RegistrationLinks {
-  std::string self;    // /v1/registrations/{id}
-  std::string invite;  // /v1/registrations/{id}/invite.ics
-  std::string feed;    // /v1/feeds/{token}/calendar.ics (participant only)
-  std::string webcal;  // the same as webcal://
+  std::string self;          // /v1/registrations/{id}
+  std::string invite;        // /v1/registrations/{id}/invite.ics
+  std::string feed;          // /v1/feeds/{token}/calendar.ics (participant only)
+  std::string webcal;        // the same as webcal://
+  std::string page;          // the person's page of it, without a code (domain/links.hpp)
+  std::string plain_invite;  // /v1/feeds/{token}/invite.ics: no header needed (participant only)
 };
 
-nlohmann::json registration_json(const domain::Registration& r, const RegistrationLinks& links);
+// `entitlement`: the holder's `access` block (absent for anyone else).
+nlohmann::json registration_json(const domain::Registration& r, const RegistrationLinks& links,
+                                 const std::optional<services::RegistrationEntitlement>& entitlement = std::nullopt);
 
 // Spreadsheet-ready: UTF-8 with a byte-order mark (so Excel reads å, ä, ö right), CRLF, RFC
 // 4180 quoting, `delimiter` ',' or ';' (Excel in Swedish and other locales that write decimal

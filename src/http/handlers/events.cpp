@@ -14,6 +14,7 @@
 #include "http/dto/reader.hpp"
 #include "http/handlers/event_query.hpp"
 #include "http/json.hpp"
+#include "http/mail_context.hpp"
 #include "http/pagination.hpp"
 #include "services/event_service.hpp"
 #include "services/import_service.hpp"
@@ -240,8 +241,7 @@ boost::asio::awaitable<Response> patch_event(RequestContext& context) {
     return dto::read_event_draft(document);
   };
   // A named value: g++ 12 destroys a temporary argument of a co_await expression twice.
-  services::MailContext mail{context.backend.public_url, context.backend.mail_from_address,
-                             context.backend.change_notice_delay};
+  services::MailContext mail = mail_context_of(context.backend);  // named: see services/mail_outbox.hpp
   auto updated = co_await services::update_event(context.backend.db, caller, context.param("id"),
                                                  if_match(context.request), change, mail);
   co_return event_response(200, updated, caller, context);

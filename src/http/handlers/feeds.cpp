@@ -16,6 +16,7 @@ services::FeedLocation location_of(const RequestContext& context, bool with_quer
   location.feed_url = context.backend.public_url + context.request.path;
   if (with_query && !context.request.query.empty()) location.feed_url += "?" + context.request.query;
   location.sender_email = context.backend.mail_from_address;
+  location.frontend_url = context.backend.frontend_url;
   location.past_days = context.backend.feed_past_days;
   location.max_events = context.backend.feed_max_events;
   return location;
@@ -93,6 +94,14 @@ boost::asio::awaitable<Response> personal_calendar(RequestContext& context) {
   if (context.caller_note.credential == "none") context.caller_note.credential = "feed_token";
   auto location = location_of(context, false);
   auto feed = co_await services::personal_feed(context.backend.db, context.param("token"), std::move(location));
+  co_return feed_response(context, feed);
+}
+
+boost::asio::awaitable<Response> personal_invitation(RequestContext& context) {
+  co_await authenticate(context);
+  if (context.caller_note.credential == "none") context.caller_note.credential = "feed_token";
+  auto location = location_of(context, false);
+  auto feed = co_await services::feed_invitation(context.backend.db, context.param("token"), std::move(location));
   co_return feed_response(context, feed);
 }
 

@@ -28,5 +28,7 @@ boost::asio::awaitable<Response> public_calendar(RequestContext& context);
 boost::asio::awaitable<Response> organisation_calendar(RequestContext& context);
 boost::asio::awaitable<Response> speaker_calendar(RequestContext& context);
 boost::asio::awaitable<Response> personal_calendar(RequestContext& context);
+// GET /v1/feeds/{token}/invite.ics: a registration's invitation by its feed token.
+boost::asio::awaitable<Response> personal_invitation(RequestContext& context);
 
 }  // namespace eventd::http::handlers

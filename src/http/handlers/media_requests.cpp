@@ -8,9 +8,12 @@
 #include "http/dto/media_request.hpp"
 #include "http/dto/reader.hpp"
 #include "http/json.hpp"
+#include "http/mail_context.hpp"
 #include "http/pagination.hpp"
 #include "http/public_writes.hpp"
+#include "domain/links.hpp"
 #include "services/media_request_service.hpp"
+#include "services/person_service.hpp"
 
 namespace eventd::http::handlers {
 
@@ -33,9 +36,18 @@ dto::MediaRequestExtras extras_for(const RequestContext& context, const services
   extras.self = self_url(context, view.request.id);
   extras.event = &view.event;
   extras.event_url = context.backend.public_url + "/v1/events/" + view.event.id;
+  if (view.by_requester) {
+    extras.page = domain::PageLinks(context.backend.public_url, context.backend.frontend_url)
+                      .for_organisation(view.organisation_frontend_url)
+                      .media_request(view.request.id);
+  }
   if (view.access) {
-    auto feed = personal_feed_links(context.backend.public_url, view.access->feed_token);
-    extras.access = dto::MediaAccessLinks{view.access->stream_url, std::move(feed.https), std::move(feed.webcal)};
+    extras.access = dto::MediaAccessLinks{view.access->stream_url, "", ""};
+    if (!view.access->feed_token.empty()) {
+      auto feed = personal_feed_links(context.backend.public_url, view.access->feed_token);
+      extras.access->feed_url = std::move(feed.https);
+      extras.access->webcal_url = std::move(feed.webcal);
+    }
   }
   return extras;
 }
@@ -54,6 +66,9 @@ boost::asio::awaitable<services::MediaRequestAccess> access_of(RequestContext& c
   if (token && token->starts_with(services::kStatusTokenPrefix)) {
     context.caller_note.credential = "status_token";
     access.token = *token;
+  } else if (token && token->starts_with(services::kPersonTokenPrefix)) {
+    context.caller_note.credential = "person_token";
+    access.person_token = *token;
   } else {
     access.caller = co_await authenticate(context);
   }
@@ -106,8 +121,7 @@ boost::asio::awaitable<Response> create_media_request(RequestContext& context) {
     body["status_token"] = created.status_token;
     return services::StoredResponse{202, self_url(ctx, created.view.request.id), body.dump()};
   };
-  services::MailContext mail{context.backend.public_url,
-                             context.backend.mail_from_address};  // named: see services/mail_outbox.hpp
+  services::MailContext mail = mail_context_of(context.backend);  // named: see services/mail_outbox.hpp
   auto answer = co_await services::request_media_access(context.backend.db, context.param("id"), std::move(draft),
                                                         std::move(idempotency), render, mail);
   co_return created_response(answer.response, answer.replayed);
@@ -154,8 +168,7 @@ boost::asio::awaitable<Response> decide_media_request(RequestContext& context) {
     // The tag's event part is ignored by If-Match: a decision does not depend on it.
     check_if_match(request, etag_for(current.id, current.version));
   };
-  services::MailContext mail{context.backend.public_url,
-                             context.backend.mail_from_address};  // named: see services/mail_outbox.hpp
+  services::MailContext mail = mail_context_of(context.backend);  // named: see services/mail_outbox.hpp
   auto view = co_await services::decide_media_request(context.backend.db, context.param("id"), access, std::move(input),
                                                       precondition, mail);
   co_return view_response(context, 200, view);
@@ -172,8 +185,7 @@ boost::asio::awaitable<Response> withdraw_media_request(RequestContext& context)
   auto precondition = [&request](const domain::MediaRequest& current) {
     check_if_match(request, etag_for(current.id, current.version));
   };
-  services::MailContext mail{context.backend.public_url,
-                             context.backend.mail_from_address};  // named: see services/mail_outbox.hpp
+  services::MailContext mail = mail_context_of(context.backend);  // named: see services/mail_outbox.hpp
   co_await services::withdraw_media_request(context.backend.db, context.param("id"), access, erase, precondition, mail);
   Response response;
   response.status = 204;

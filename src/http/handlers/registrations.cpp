@@ -10,9 +10,12 @@
 #include "http/dto/registration.hpp"
 #include "http/handlers/feeds.hpp"
 #include "http/json.hpp"
+#include "http/mail_context.hpp"
 #include "http/pagination.hpp"
 #include "http/public_writes.hpp"
+#include "domain/links.hpp"
 #include "services/media_request_service.hpp"
+#include "services/person_service.hpp"
 #include "services/personal_feed_service.hpp"
 #include "services/registration_service.hpp"
 
@@ -33,34 +36,46 @@ std::string registration_etag(const domain::Registration& r) {
 }
 
 dto::RegistrationLinks links_for(const RequestContext& context, const domain::Registration& r,
-                                 const std::optional<std::string>& feed_token) {
+                                 const std::optional<std::string>& feed_token,
+                                 const std::optional<std::string>& organisation_frontend_url = std::nullopt) {
   const std::string& base = context.backend.public_url;
   dto::RegistrationLinks links;
   links.self = base + "/v1/registrations/" + r.id;
   links.invite = links.self + "/invite.ics";
+  links.page = domain::PageLinks(base, context.backend.frontend_url)
+                   .for_organisation(organisation_frontend_url)
+                   .registration(r.id);
   if (feed_token && !r.is_erased()) {
     auto feed = personal_feed_links(base, *feed_token);
     links.feed = std::move(feed.https);
     links.webcal = std::move(feed.webcal);
+    links.plain_invite = base + "/v1/feeds/" + *feed_token + "/invite.ics";
   }
   return links;
 }
 
-Response registration_response(const RequestContext& context, int status, const domain::Registration& r,
+Response registration_response(const RequestContext& context, int status, const services::RegistrationView& view,
                                const std::optional<std::string>& feed_token) {
-  Response response = json_response(status, dto::registration_json(r, links_for(context, r, feed_token)));
+  const domain::Registration& r = view.registration;
+  Response response = json_response(
+      status, dto::registration_json(r, links_for(context, r, feed_token, view.organisation_frontend_url),
+                                     view.entitlement));
   response.headers.set("ETag", registration_etag(r));
   mark_personal(response);
   return response;
 }
 
-// A manage token (evm_...) is the participant; anything else must be an API key.
+// A manage token (evm_...) is the participant, a person token (evu_...) a person who may be
+// them; anything else must be an API key.
 boost::asio::awaitable<services::RegistrationAccess> access_of(RequestContext& context) {
   services::RegistrationAccess access;
   auto token = bearer_token(context.request);
   if (token && token->starts_with(kManageTokenPrefix)) {
     context.caller_note.credential = "manage_token";
     access.manage_token = *token;
+  } else if (token && token->starts_with(services::kPersonTokenPrefix)) {
+    context.caller_note.credential = "person_token";
+    access.person_token = *token;
   } else {
     access.caller = co_await authenticate(context);
   }
@@ -94,13 +109,15 @@ boost::asio::awaitable<Response> create_registration(RequestContext& context) {
   const RequestContext& ctx = context;
   auto render = [&ctx](const services::NewRegistrationResult& created) {
     nlohmann::json body =
-        dto::registration_json(created.registration, links_for(ctx, created.registration, created.feed_token));
+        dto::registration_json(created.registration,
+                               links_for(ctx, created.registration, created.feed_token,
+                                         created.organisation_frontend_url),
+                               created.entitlement);
     body["manage_token"] = created.manage_token;
     return services::StoredResponse{201, ctx.backend.public_url + "/v1/registrations/" + created.registration.id,
                                     body.dump()};
   };
-  services::MailContext mail{context.backend.public_url,
-                             context.backend.mail_from_address};  // named: see services/mail_outbox.hpp
+  services::MailContext mail = mail_context_of(context.backend);  // named: see services/mail_outbox.hpp
   auto answer = co_await services::register_participant(context.backend.db, context.param("id"), std::move(draft),
                                                         std::move(idempotency), render, mail);
   co_return created_response(answer.response, answer.replayed);
@@ -158,7 +175,7 @@ boost::asio::awaitable<Response> get_registration(RequestContext& context) {
     mark_personal(response);
     co_return response;
   }
-  co_return registration_response(context, 200, view.registration,
+  co_return registration_response(context, 200, view,
                                   feed_token_of(access, view.registration, view.by_participant, view.by_resent_token));
 }
 
@@ -174,7 +191,7 @@ boost::asio::awaitable<Response> patch_registration(RequestContext& context) {
     return dto::read_registration(document);
   };
   auto view = co_await services::patch_registration(context.backend.db, context.param("id"), access, change);
-  co_return registration_response(context, 200, view.registration,
+  co_return registration_response(context, 200, view,
                                   feed_token_of(access, view.registration, view.by_participant, view.by_resent_token));
 }
 
@@ -186,7 +203,7 @@ boost::asio::awaitable<Response> delete_registration(RequestContext& context) {
     erase = *value == "true";
   }
   const Request& request = context.request;
-  services::MailContext mail{context.backend.public_url, context.backend.mail_from_address};
+  services::MailContext mail = mail_context_of(context.backend);  // named: see services/mail_outbox.hpp
   co_await services::cancel_registration(
       context.backend.db, context.param("id"), access, erase,
       [&request](const domain::Registration& current) { check_if_match(request, registration_etag(current)); }, mail);
@@ -200,7 +217,7 @@ boost::asio::awaitable<Response> rotate_feed_link(RequestContext& context) {
   auto access = co_await access_of(context);
   auto feed_token = co_await services::rotate_feed_token(context.backend.db, context.param("id"), access);
   auto view = co_await services::get_registration(context.backend.db, context.param("id"), access);
-  co_return registration_response(context, 200, view.registration, feed_token);
+  co_return registration_response(context, 200, view, feed_token);
 }
 
 boost::asio::awaitable<Response> registration_invite(RequestContext& context) {

@@ -11,6 +11,7 @@
 #include "http/dto/reader.hpp"
 #include "http/dto/session.hpp"
 #include "http/json.hpp"
+#include "http/mail_context.hpp"
 #include "http/pagination.hpp"
 #include "services/mail_outbox.hpp"
 #include "services/session_service.hpp"
@@ -92,8 +93,7 @@ boost::asio::awaitable<Response> patch_session(RequestContext& context) {
     return dto::read_session(document);
   };
   // A named value: g++ 12 destroys a temporary argument of a co_await expression twice.
-  services::MailContext mail{context.backend.public_url, context.backend.mail_from_address,
-                             context.backend.change_notice_delay};
+  services::MailContext mail = mail_context_of(context.backend);  // named: see services/mail_outbox.hpp
   auto updated = co_await services::patch_session(context.backend.db, caller, context.param("id"),
                                                   context.param("session_id"), change, mail);
   co_return session_response(200, updated);
@@ -103,8 +103,7 @@ boost::asio::awaitable<Response> delete_session(RequestContext& context) {
   auto caller = co_await authenticate(context);
   require_authenticated(caller);
   const Request& request = context.request;
-  services::MailContext mail{context.backend.public_url, context.backend.mail_from_address,
-                             context.backend.change_notice_delay};
+  services::MailContext mail = mail_context_of(context.backend);  // named: see services/mail_outbox.hpp
   co_await services::delete_session(
       context.backend.db, caller, context.param("id"), context.param("session_id"),
       [&request](const domain::Session& current) { check_if_match(request, etag_for(current.id, current.version)); },
