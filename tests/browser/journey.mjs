@@ -119,7 +119,9 @@ const frontendUi = {
     await page.getByText('Your programme choice is saved.').waitFor();
   },
   async feedLink(page) {
-    return page.locator('#feed').getAttribute('href');
+    // With a person token: the person's calendar of everything, made on the page.
+    await page.getByRole('button', { name: 'Make a calendar link' }).click();
+    return page.locator('#person-feed-url').getAttribute('href');
   },
   async signIn(page, email) {
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
@@ -197,7 +199,9 @@ const VARIANTS = [
   { ui: frontendUi, person: { name: 'Maja Ekdahl-Journey', email: 'maja.ekdahl@example.se' } },
 ];
 
-for (const { ui, person } of VARIANTS) {
+// EVENTD_JOURNEY_ONLY=frontend (or built-in) runs one variant.
+const only = process.env.EVENTD_JOURNEY_ONLY;
+for (const { ui, person } of VARIANTS.filter((v) => !only || v.ui.name === only)) {
   test(`a participant's journey on ${ui.name === 'frontend' ? 'a frontend on its own origin' : "eventd's own pages"}`, { timeout: 180000 }, async (t) => {
     const frontend = ui.name === 'frontend';
     const shot = (page, step) => page.screenshot({ path: join(args.out, `journey-${ui.name}-${step}.png`), fullPage: true });

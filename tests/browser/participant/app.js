@@ -275,10 +275,12 @@ async function registrationPage(id) {
     saved.textContent = 'Your programme choice is saved.';
   });
 
+  // With the registration's own key (manage token) eventd gives this registration's feed and
+  // invitation; with a person token, the person's calendar of everything.
   const calendar = [];
   if (r.webcal_url) calendar.push(el('li', {}, el('a', { id: 'subscribe', href: r.webcal_url, text: 'Subscribe in your calendar app' })));
   if (r.feed_url) calendar.push(el('li', {}, el('a', { id: 'feed', href: r.feed_url, text: 'Calendar feed (https, for web calendars)' })));
-  if (r.invite_url) calendar.push(el('li', {}, el('a', { id: 'invite', href: r.invite_url, text: 'Download the invitation (.ics)' })));
+  if (r.links && r.links.invite) calendar.push(el('li', {}, el('a', { id: 'invite', href: r.links.invite, text: 'Download the invitation (.ics)' })));
 
   show(
     'Your registration',
@@ -288,10 +290,40 @@ async function registrationPage(id) {
     online,
     sessions.data.items.length ? el('h2', { id: 'programme-heading', text: 'Programme' }) : null,
     sessions.data.items.length ? [programme, saved] : null,
-    calendar.length ? el('h2', { text: 'Calendar' }) : null,
-    calendar.length ? el('ul', { id: 'calendar-links' }, calendar) : null,
+    el('h2', { text: 'Calendar' }),
+    calendar.length ? el('ul', { id: 'calendar-links' }, calendar) : feedWidget(token, null),
     el('p', {}, el('a', { href: '/me', text: 'All your registrations' })),
   );
+}
+
+// One calendar of everything of the person (POST /v1/me/feed-token); eventd shows its link
+// only to the session that made it (`existing.feed_url`), and a new one ends the old link.
+function feedWidget(token, existing) {
+  const links = el('div', { id: 'person-feed' });
+  const showLinks = (data) =>
+    links.replaceChildren(
+      el(
+        'ul',
+        {},
+        el('li', {}, el('a', { id: 'person-webcal', href: data.webcal_url, text: 'Subscribe to all your events in your calendar app' })),
+        el('li', {}, el('a', { id: 'person-feed-url', href: data.feed_url, text: 'Calendar feed of all your events (https)' })),
+      ),
+    );
+  if (existing && existing.feed_url) showLinks(existing);
+  const button = el('button', {
+    type: 'button',
+    text:
+      existing && (existing.feed_url || existing.has_feed)
+        ? 'Make a new calendar link (the old one stops working)'
+        : 'Make a calendar link',
+    onclick: async () => {
+      const answer = await call('POST', '/v1/me/feed-token', { token });
+      if (!ok(answer)) return showAlert(problem(answer));
+      showLinks(answer.data);
+      button.textContent = 'Make a new calendar link (the old one stops working)';
+    },
+  });
+  return el('div', {}, links, button);
 }
 
 // --- /me ----------------------------------------------------------------------------------
@@ -310,29 +342,7 @@ async function mePage() {
   if (!ok(me)) return showAlert(problem(me));
   const { email, registrations = [], media_requests: mediaRequests = [] } = me.data;
 
-  const feed = el('div', { id: 'person-feed' });
-  const showFeed = (data) => {
-    const webcal = data.webcal_url || (data.feed_url || '').replace(/^https?:/, 'webcal:');
-    feed.replaceChildren(
-      el(
-        'ul',
-        {},
-        el('li', {}, el('a', { id: 'person-webcal', href: webcal, text: 'Subscribe to all your events' })),
-        el('li', {}, el('a', { id: 'person-feed-url', href: data.feed_url, text: 'Calendar feed (https)' })),
-      ),
-    );
-  };
-  if (me.data.feed_url) showFeed(me.data);
-  const makeFeed = el('button', {
-    type: 'button',
-    id: 'make-feed',
-    text: me.data.feed_url ? 'Make a new calendar link (the old one stops working)' : 'Make a calendar link',
-    onclick: async () => {
-      const answer = await call('POST', '/v1/me/feed-token', { token });
-      if (!ok(answer)) return showAlert(problem(answer));
-      showFeed(answer.data);
-    },
-  });
+  const feed = feedWidget(token, me.data);
 
   const erase = el(
     'form',
@@ -387,7 +397,6 @@ async function mePage() {
     el('h2', { text: 'Your calendar' }),
     el('p', { class: 'hint', text: 'One calendar with all your events, kept up to date.' }),
     feed,
-    makeFeed,
     el('h2', { id: 'erase-heading', text: 'Erase everything' }),
     erase,
     el('p', {}, signOut),
