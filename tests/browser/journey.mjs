@@ -330,6 +330,10 @@ for (const { ui, person } of VARIANTS.filter((v) => !only || v.ui.name === only)
         : new RegExp(`^${base}/registrations/${registrationId}\\?code=evc_[A-Za-z0-9_-]+$`);
       registrationLink = links.find((link) => pattern.test(link));
       assert.ok(registrationLink, `no link to the registration page in:\n${mail.text}`);
+      // … and to the person's page (its own code) and the event's page.
+      const personPage = new RegExp(`^${base}/me${frontend ? '#' : '\\?'}code=evc_[A-Za-z0-9_-]+$`);
+      assert.ok(links.some((link) => personPage.test(link)), `no link to the person's page in:\n${mail.text}`);
+      assert.ok(links.includes(`${base}/events/${slug}`), `no link to the event's page in:\n${mail.text}`);
       // No link meant for a person opens JSON: API URLs only as calendar feeds.
       const json = links.filter((link) => link.includes('/v1/') && !link.endsWith('.ics'));
       assert.deepEqual(json, [], mail.text);
@@ -483,6 +487,29 @@ test('every API answer matches openapi.yaml', async () => {
   const api = exchanges.filter((e) => e.request.target.startsWith('/v1/') || contract.match(e.request.target.split('?')[0]));
   assert.ok(api.length >= 30, `only ${api.length} API exchanges seen`);
   assert.deepEqual(contractFailures(api), []);
+  // The frontend page made every call of a participant's journey itself (and was refused a
+  // spent code), so each of these was checked as a browser sent it, CORS and all.
+  const fromFrontend = new Set(
+    api
+      .filter((e) => e.test_case.startsWith('journey frontend (') && !e.test_case.endsWith('(test)'))
+      .map((e) => `${e.request.method} ${contract.match(e.request.target.split('?')[0]).template} ${e.response.status}`),
+  );
+  if (!only || only === 'frontend') {
+    const expected = [
+      'GET /v1/events/{id} 200',
+      'GET /v1/events/{id}/sessions 200',
+      'POST /v1/events/{id}/registrations 201',
+      'POST /v1/me/session 201',
+      'POST /v1/me/session 401',
+      'GET /v1/registrations/{id} 200',
+      'PATCH /v1/registrations/{id} 200',
+      'POST /v1/me/feed-token 200',
+      'POST /v1/me/sign-in 202',
+      'GET /v1/me 200',
+      'DELETE /v1/me 204',
+    ];
+    assert.deepEqual(expected.filter((operation) => !fromFrontend.has(operation)), [], [...fromFrontend].join('\n'));
+  }
 });
 
 test('nothing was fetched from outside this machine, and no page script failed', () => {
