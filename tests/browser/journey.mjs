@@ -142,6 +142,19 @@ const frontendUi = {
   },
 };
 
+// Clicks a form's button on eventd's own pages and waits for the page the POST answers with:
+// its HTTP status, or an error naming the status and the page's text when it is an error.
+async function submitForm(page, button) {
+  const answered = page.waitForResponse((r) => r.request().isNavigationRequest() && r.request().method() === 'POST');
+  await button.click();
+  const response = await answered;
+  await page.waitForLoadState('load');
+  if (response.status() >= 400) {
+    throw new Error(`POST ${new URL(response.url()).pathname} answered ${response.status()}: ${(await page.locator('main').innerText()).slice(0, 300)}`);
+  }
+  return response.status();
+}
+
 // eventd's own pages (templates/pages/), in the event's language (Swedish) or English.
 const builtInUi = {
   name: 'built-in',
@@ -152,12 +165,12 @@ const builtInUi = {
     await page.getByLabel(/^(E-post|E-mail)/).fill(person.email);
     if (sessionTitle) await page.getByRole('checkbox', { name: sessionTitle }).check();
     await page.getByRole('checkbox', { name: /samtycker|agree|consent/i }).check();
-    await page.getByRole('button', { name: /^(Anmäl|Register)/ }).click();
-    await page.waitForLoadState('load');
-    const text = await page.locator('main').innerText();
-    if (/väntelist|waiting list|waitlist/i.test(text)) return 'waitlisted';
-    if (/bekräftad|confirmed|du har en plats|you have a seat/i.test(text)) return 'confirmed';
-    return `unknown: ${text.slice(0, 300)}`;
+    await submitForm(page, page.getByRole('button', { name: /^(Anmäl|Register)/ }));
+    // templates/pages/registered.html: the outcome in a status paragraph.
+    const outcome = await page.getByRole('status').first().innerText();
+    if (/väntelistan|waitlist/i.test(outcome)) return 'waitlisted';
+    if (/fått en plats|have a seat/i.test(outcome)) return 'confirmed';
+    return `unknown: ${(await page.locator('main').innerText()).slice(0, 300)}`;
   },
   async registrationShown(page) {
     await page.getByRole('heading', { level: 1 }).first().waitFor();
@@ -169,16 +182,14 @@ const builtInUi = {
   async chooseSessions(page, tick, untick) {
     await page.getByRole('checkbox', { name: untick }).uncheck();
     await page.getByRole('checkbox', { name: tick }).check();
-    await page.getByRole('button', { name: /^(Spara|Save)/ }).first().click();
-    await page.waitForLoadState('load');
+    await submitForm(page, page.getByRole('button', { name: /^(Spara|Save)/ }).first());
   },
   async feedLink(page) {
     return page.locator('a[href*="/calendar.ics"]').first().getAttribute('href');
   },
   async signIn(page, email) {
     await page.getByLabel(/^(E-post|E-mail)/).fill(email);
-    await page.getByRole('button', { name: /Skicka|Send|Logga in|Sign in/ }).click();
-    await page.waitForLoadState('load');
+    await submitForm(page, page.getByRole('button', { name: /Skicka|Send|Logga in|Sign in/ }));
   },
   async personShown(page) {
     await page.getByRole('heading', { level: 1 }).first().waitFor();
@@ -189,8 +200,7 @@ const builtInUi = {
   async eraseEverything(page) {
     const confirm = page.getByRole('checkbox', { name: /radera|erase/i });
     if (await confirm.count()) await confirm.first().check();
-    await page.getByRole('button', { name: /Radera|Erase/ }).click();
-    await page.waitForLoadState('load');
+    await submitForm(page, page.getByRole('button', { name: /Radera|Erase/ }));
   },
 };
 
