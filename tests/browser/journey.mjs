@@ -135,6 +135,14 @@ const frontendUi = {
   async refusedShown(page) {
     await page.getByRole('heading', { level: 1, name: 'This link has expired' }).waitFor();
   },
+  async exportData(page) {
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download everything we keep about you' }).click();
+    const file = await (await download).createReadStream();
+    const chunks = [];
+    for await (const chunk of file) chunks.push(chunk);
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  },
   async eraseEverything(page) {
     await page.getByRole('checkbox', { name: /cancelled and my data erased/ }).check();
     await page.getByRole('button', { name: 'Erase all my data' }).click();
@@ -419,6 +427,7 @@ for (const { ui, person } of VARIANTS.filter((v) => !only || v.ui.name === only)
     });
 
     const laptop = await device(`${ui.name} (laptop)`);
+    let signInLink;
     await step('signs in by e-mail on another device and sees both registrations', async () => {
       await laptop.page.goto(ui.signInPage(base));
       await ui.signIn(laptop.page, person.email);
@@ -433,14 +442,29 @@ for (const { ui, person } of VARIANTS.filter((v) => !only || v.ui.name === only)
       await laptop.page.getByRole('link', { name: title }).waitFor();
       await laptop.page.getByRole('link', { name: secondTitle }).waitFor();
       await shot(laptop.page, '7-me');
+      signInLink = link;
     });
+
+    if (ui.exportData) {
+      await step('downloads everything held about them', async () => {
+        const data = await ui.exportData(laptop.page);
+        assert.equal(data.email, person.email);
+        assert.ok(data.exported_at);
+        assert.deepEqual(data.registrations.map((r) => r.event.title).sort(), [secondTitle, title].sort());
+        assert.ok(data.registrations.every((r) => r.name === person.name));
+      });
+    }
 
     await step('a spent code opens nothing', async () => {
       const stranger = await device(`${ui.name} (someone with the old e-mail)`);
       await stranger.page.goto(registrationLink);
       await ui.refusedShown(stranger.page);
       await shot(stranger.page, '8-spent-code');
-      const content = await stranger.page.content();
+      let content = await stranger.page.content();
+      // The sign-in link, opened again, neither.
+      await stranger.page.goto(signInLink);
+      await ui.refusedShown(stranger.page);
+      content += await stranger.page.content();
       assert.ok(!content.includes(person.email) && !content.includes(person.name), 'a spent code showed personal data');
       assert.ok(!content.includes(stream));
       if (frontend) {
@@ -516,6 +540,7 @@ test('every API answer matches openapi.yaml', async () => {
       'POST /v1/me/feed-token 200',
       'POST /v1/me/sign-in 202',
       'GET /v1/me 200',
+      'POST /v1/me/export 200',
       'DELETE /v1/me 204',
     ];
     assert.deepEqual(expected.filter((operation) => !fromFrontend.has(operation)), [], [...fromFrontend].join('\n'));

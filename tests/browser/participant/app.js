@@ -344,6 +344,22 @@ async function mePage() {
 
   const feed = feedWidget(token, me.data);
 
+  // Everything eventd keeps about the address (GDPR art. 15 and 20), saved as a JSON file.
+  const exportButton = el('button', {
+    type: 'button',
+    text: 'Download everything we keep about you',
+    onclick: async () => {
+      const answer = await call('POST', '/v1/me/export', { token });
+      if (!ok(answer)) return showAlert(problem(answer));
+      const file = new Blob([JSON.stringify(answer.data, null, 2)], { type: 'application/json' });
+      const link = el('a', { href: URL.createObjectURL(file), download: 'my-data.json' });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      URL.revokeObjectURL(link.href);
+    },
+  });
+
   const erase = el(
     'form',
     { id: 'erase', 'aria-labelledby': 'erase-heading' },
@@ -397,6 +413,8 @@ async function mePage() {
     el('h2', { text: 'Your calendar' }),
     el('p', { class: 'hint', text: 'One calendar with all your events, kept up to date.' }),
     feed,
+    el('h2', { text: 'Your data' }),
+    el('p', {}, exportButton),
     el('h2', { id: 'erase-heading', text: 'Erase everything' }),
     erase,
     el('p', {}, signOut),
