@@ -443,6 +443,17 @@ for (const { ui, person } of VARIANTS.filter((v) => !only || v.ui.name === only)
       await laptop.page.getByRole('link', { name: secondTitle }).waitFor();
       await shot(laptop.page, '7-me');
       signInLink = link;
+      if (frontend) {
+        // The links in JSON lead to the frontend's pages too, without a code.
+        const token = await laptop.page.evaluate(() => sessionStorage.getItem('eventd.person'));
+        const overview = await call('GET', '/v1/me', { key: token });
+        assert.equal(overview.status, 200);
+        assert.equal(overview.body.registrations.length, 2);
+        for (const r of overview.body.registrations) {
+          assert.equal(r.links.page, `${base}/registrations/${r.id}`);
+          assert.equal(r.event.links.page, `${base}/events/${r.event.slug}`);
+        }
+      }
     });
 
     if (ui.exportData) {
