@@ -417,6 +417,8 @@ for (const { ui, person } of VARIANTS.filter((v) => !only || v.ui.name === only)
       const events = readCalendar(feed.body);
       assert.ok(events.some((event) => event.SUMMARY === title), JSON.stringify(events));
       assert.ok(calendarMentions(events, stream), `the stream link is not in the feed:\n${feed.body}`);
+      // Its links lead to pages, not JSON.
+      for (const event of events) assert.equal(event.URL, `${base}/events/${slug}`, JSON.stringify(event));
     });
 
     await step('registers for a second event with the same address', async () => {
