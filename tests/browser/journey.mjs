@@ -181,34 +181,40 @@ const builtInUi = {
     return `unknown: ${(await page.locator('main').innerText()).slice(0, 300)}`;
   },
   async registrationShown(page) {
-    await page.getByRole('heading', { level: 1 }).first().waitFor();
-    const text = await page.locator('main').innerText();
-    if (/väntelist|waiting list/i.test(text)) return 'waitlisted';
-    if (/bekräftad|confirmed/i.test(text)) return 'confirmed';
-    return `unknown: ${text.slice(0, 300)}`;
+    // A link with a code first opens a page that signs the browser in and goes on by itself.
+    await page.getByRole('heading', { level: 1, name: /^(Din anmälan|Your registration)$/ }).waitFor();
+    const status = await page.locator('dl.facts').innerText();
+    if (/väntelistan|waitlist/i.test(status)) return 'waitlisted';
+    if (/har en plats|have a seat/i.test(status)) return 'confirmed';
+    return `unknown: ${status}`;
   },
   async chooseSessions(page, tick, untick) {
     await page.getByRole('checkbox', { name: untick }).uncheck();
     await page.getByRole('checkbox', { name: tick }).check();
-    await submitForm(page, page.getByRole('button', { name: /^(Spara|Save)/ }).first());
+    await submitForm(page, page.getByRole('button', { name: /^(Spara ändringarna|Save the changes)$/ }));
   },
   async feedLink(page) {
-    return page.locator('a[href*="/calendar.ics"]').first().getAttribute('href');
+    const feed = page.locator('a[href*="/calendar.ics"]');
+    if (!(await feed.count())) {
+      await submitForm(page, page.getByRole('button', { name: /^(Skapa en ny kalenderlänk|Make a new calendar link)$/ }));
+    }
+    return feed.first().getAttribute('href');
   },
   async signIn(page, email) {
-    await page.getByLabel(/^(E-post|E-mail)/).fill(email);
-    await submitForm(page, page.getByRole('button', { name: /Skicka|Send|Logga in|Sign in/ }));
+    await page.getByLabel(/^(E-postadress|E-mail address)$/).fill(email);
+    await submitForm(page, page.getByRole('button', { name: /^(Skicka länk|Send link)$/ }));
+    await page.getByRole('status').first().waitFor();
   },
   async personShown(page) {
-    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    await page.getByRole('heading', { level: 1, name: /^(Dina sidor|Your pages)$/ }).waitFor();
   },
   async refusedShown(page) {
-    await page.getByRole('link', { name: /logga in|sign in|ny länk|new link/i }).first().waitFor();
+    await page.getByRole('heading', { level: 1, name: /^(Länken har redan använts|The link was used already)/ }).waitFor();
   },
   async eraseEverything(page) {
-    const confirm = page.getByRole('checkbox', { name: /radera|erase/i });
-    if (await confirm.count()) await confirm.first().check();
-    await submitForm(page, page.getByRole('button', { name: /Radera|Erase/ }));
+    await page.getByRole('checkbox', { name: /^(Ja, radera allt om mig|Yes, erase everything about me)/ }).check();
+    await submitForm(page, page.getByRole('button', { name: /^(Radera allt|Erase everything)$/ }));
+    await page.getByRole('heading', { level: 1, name: /^(Allt om dig är raderat|Everything about you is erased)$/ }).waitFor();
   },
 };
 
