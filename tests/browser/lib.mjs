@@ -323,8 +323,10 @@ export function watchContext(context, { isApi, exchanges, foreign, testCase }) {
         test_case: typeof testCase === 'function' ? testCase() : testCase,
       });
     })();
-    pending.add(work);
-    work.finally(() => pending.delete(work));
+    // A context closed under a request leaves nothing to read: that exchange is not recorded.
+    const settled = work.catch(() => {});
+    pending.add(settled);
+    settled.finally(() => pending.delete(settled));
   });
   return { settle: () => Promise.all([...pending]) };
 }
