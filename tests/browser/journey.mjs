@@ -75,6 +75,16 @@ async function device(name) {
   return { context, page };
 }
 
+// Opens a page that must be there (a 2xx after any redirects); otherwise fails naming what came.
+async function open(page, url) {
+  const response = await page.goto(url);
+  if (!response || response.status() >= 300) {
+    const body = response ? (await response.text()).replace(/\s+/g, ' ').slice(0, 300) : '';
+    throw new Error(`GET ${url} answered ${response ? response.status() : 'nothing'}: ${body}`);
+  }
+  return response;
+}
+
 // Polls the outbox for a message of `kind` to `email` beyond the first `seen` of them.
 async function mailOf(email, kind, seen = 0) {
   for (let i = 0; i < 50; ++i) {
@@ -334,7 +344,7 @@ for (const { ui, person } of VARIANTS.filter((v) => !only || v.ui.name === only)
     let phoneToken = null;
 
     await step('registers on the event page and is waitlisted', async () => {
-      await me.page.goto(ui.eventPage(base, slug));
+      await open(me.page, ui.eventPage(base, slug));
       await me.page.getByRole('heading', { level: 1, name: title }).waitFor();
       await shot(me.page, '1-event');
       assert.equal(await ui.register(me.page, person, sessionTitles[0]), 'waitlisted');
@@ -364,7 +374,7 @@ for (const { ui, person } of VARIANTS.filter((v) => !only || v.ui.name === only)
     });
 
     await step('the link opens the registration: waitlisted, no stream link yet', async () => {
-      await me.page.goto(registrationLink);
+      await open(me.page, registrationLink);
       assert.equal(await ui.registrationShown(me.page), 'waitlisted');
       // The code is gone from the address bar and the history.
       assert.equal(me.page.url(), `${base}/registrations/${registrationId}`);
@@ -400,7 +410,7 @@ for (const { ui, person } of VARIANTS.filter((v) => !only || v.ui.name === only)
       const cancelled = await call('DELETE', `/v1/registrations/${first.body.id}`, { key: first.body.manage_token });
       assert.equal(cancelled.status, 204);
       // Opened again (not reload(): after a form's POST that would send it again).
-      await me.page.goto(`${base}/registrations/${registrationId}`);
+      await open(me.page, `${base}/registrations/${registrationId}`);
       assert.equal(await ui.registrationShown(me.page), 'confirmed');
       const link = me.page.locator(`a[href="${stream}"]`);
       await link.first().waitFor();
@@ -428,7 +438,7 @@ for (const { ui, person } of VARIANTS.filter((v) => !only || v.ui.name === only)
     });
 
     await step('registers for a second event with the same address', async () => {
-      await me.page.goto(ui.eventPage(base, secondSlug));
+      await open(me.page, ui.eventPage(base, secondSlug));
       await me.page.getByRole('heading', { level: 1, name: secondTitle }).waitFor();
       assert.equal(await ui.register(me.page, person, null), 'confirmed');
       await shot(me.page, '5-second-event');
@@ -437,14 +447,14 @@ for (const { ui, person } of VARIANTS.filter((v) => !only || v.ui.name === only)
     const laptop = await device(`${ui.name} (laptop)`);
     let signInLink;
     await step('signs in by e-mail on another device and sees both registrations', async () => {
-      await laptop.page.goto(ui.signInPage(base));
+      await open(laptop.page, ui.signInPage(base));
       await ui.signIn(laptop.page, person.email);
       await shot(laptop.page, '6-sign-in');
       const mail = await mailOf(person.email, 'person_sign_in');
       const pattern = frontend ? new RegExp(`^${base}/me#code=evc_[A-Za-z0-9_-]+$`) : new RegExp(`^${base}/me\\?code=evc_[A-Za-z0-9_-]+$`);
       const link = linksIn(mail.text).find((l) => pattern.test(l));
       assert.ok(link, `no sign-in link in:\n${mail.text}`);
-      await laptop.page.goto(link);
+      await open(laptop.page, link);
       await ui.personShown(laptop.page);
       assert.equal(laptop.page.url(), `${base}/me`);
       await laptop.page.getByRole('link', { name: title }).waitFor();
