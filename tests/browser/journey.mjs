@@ -97,7 +97,8 @@ async function mailOf(email, kind, seen = 0) {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`no ${kind} message to ${email} in the outbox: ${JSON.stringify(outboxFor(database.url, email).map((m) => m.kind))}`);
+  const kinds = outboxFor(database.url, email).map((m) => m.kind);
+  throw new Error(`no ${kind} message to ${email} in the outbox: ${JSON.stringify(kinds)}`);
 }
 
 // The stream link may sit in any property of a VEVENT (LOCATION, URL, CONFERENCE, DESCRIPTION).
@@ -168,7 +169,8 @@ async function submitForm(page, button) {
   const response = await answered;
   await page.waitForLoadState('load');
   if (response.status() >= 400) {
-    throw new Error(`POST ${new URL(response.url()).pathname} answered ${response.status()}: ${(await page.locator('main').innerText()).slice(0, 300)}`);
+    const text = (await page.locator('main').innerText()).slice(0, 300);
+    throw new Error(`POST ${new URL(response.url()).pathname} answered ${response.status()}: ${text}`);
   }
   return response.status();
 }
@@ -236,7 +238,8 @@ const VARIANTS = [
 // EVENTD_JOURNEY_ONLY=frontend (or built-in) runs one variant.
 const only = process.env.EVENTD_JOURNEY_ONLY;
 for (const { ui, person } of VARIANTS.filter((v) => !only || v.ui.name === only)) {
-  test(`a participant's journey on ${ui.name === 'frontend' ? 'a frontend on its own origin' : "eventd's own pages"}`, { timeout: 180000 }, async (t) => {
+  const where = ui.name === 'frontend' ? 'a frontend on its own origin' : "eventd's own pages";
+  test(`a participant's journey on ${where}`, { timeout: 180000 }, async (t) => {
     const frontend = ui.name === 'frontend';
     const shot = (page, step) => page.screenshot({ path: join(args.out, `journey-${ui.name}-${step}.png`), fullPage: true });
 
@@ -349,7 +352,8 @@ for (const { ui, person } of VARIANTS.filter((v) => !only || v.ui.name === only)
       await shot(me.page, '1-event');
       assert.equal(await ui.register(me.page, person, sessionTitles[0]), 'waitlisted');
       await shot(me.page, '2-waitlisted');
-      const listed = await call('GET', `/v1/events/${slug}/registrations?q=${encodeURIComponent(person.email)}`, { key: organiserKey });
+      const query = `?q=${encodeURIComponent(person.email)}`;
+      const listed = await call('GET', `/v1/events/${slug}/registrations${query}`, { key: organiserKey });
       assert.equal(listed.body.items.length, 1);
       assert.equal(listed.body.items[0].status, 'waitlisted');
       assert.deepEqual(listed.body.items[0].session_ids, [sessionIds[0]]);
@@ -451,7 +455,7 @@ for (const { ui, person } of VARIANTS.filter((v) => !only || v.ui.name === only)
       await ui.signIn(laptop.page, person.email);
       await shot(laptop.page, '6-sign-in');
       const mail = await mailOf(person.email, 'person_sign_in');
-      const pattern = frontend ? new RegExp(`^${base}/me#code=evc_[A-Za-z0-9_-]+$`) : new RegExp(`^${base}/me\\?code=evc_[A-Za-z0-9_-]+$`);
+      const pattern = new RegExp(`^${base}/me${frontend ? '#' : '\\?'}code=evc_[A-Za-z0-9_-]+$`);
       const link = linksIn(mail.text).find((l) => pattern.test(l));
       assert.ok(link, `no sign-in link in:\n${mail.text}`);
       await open(laptop.page, link);

@@ -75,7 +75,12 @@ const consoleErrors = [];
 // What the page asked eventd and what it got, for the contract check at the end.
 // (Redoc's worker is a blob: URL whose origin is eventd's.)
 const exchanges = [];
-const watcher = watchContext(browser, { isApi: (url) => url.origin === api, exchanges, foreign: foreignRequests, testCase: 'browser' });
+const watcher = watchContext(browser, {
+  isApi: (url) => url.origin === api,
+  exchanges,
+  foreign: foreignRequests,
+  testCase: 'browser',
+});
 const page = browser.pages()[0] ?? (await browser.newPage());
 collectErrors(page, consoleErrors);
 

@@ -55,7 +55,8 @@ function el(tag, attributes = {}, ...children) {
 function show(title, ...content) {
   document.title = `${title} – Events`;
   alertBox.hidden = true;
-  main.replaceChildren(el('h1', { text: title }), ...content.flat(Infinity).filter((node) => node !== null && node !== undefined));
+  const nodes = content.flat(Infinity).filter((node) => node !== null && node !== undefined);
+  main.replaceChildren(el('h1', { text: title }), ...nodes);
 }
 
 function showAlert(message) {
@@ -188,7 +189,9 @@ async function eventPage(slug) {
     el('p', { class: 'when', id: 'event-when', text: when(e) }),
     e.summary ? el('p', { text: e.summary }) : null,
     sessions.data.items.length ? el('h2', { text: 'Programme' }) : null,
-    sessions.data.items.length ? el('ol', { id: 'programme' }, sessions.data.items.map((s) => el('li', { text: sessionLabel(s) }))) : null,
+    sessions.data.items.length
+      ? el('ol', { id: 'programme' }, sessions.data.items.map((s) => el('li', { text: sessionLabel(s) })))
+      : null,
     el('h2', { id: 'register-heading', text: 'Register' }),
     form,
     result,
@@ -242,7 +245,11 @@ async function registrationPage(id) {
         ? el(
             'p',
             {},
-            el('a', { id: 'stream-link', href: access.stream_url, text: `Join the stream${access.platform ? ` (${access.platform})` : ''}` }),
+            el('a', {
+              id: 'stream-link',
+              href: access.stream_url,
+              text: `Join the stream${access.platform ? ` (${access.platform})` : ''}`,
+            }),
           )
         : el('p', { id: 'no-stream', text: 'The link to the stream appears here once your seat is confirmed.' }),
     );
@@ -278,9 +285,10 @@ async function registrationPage(id) {
   // With the registration's own key (manage token) eventd gives this registration's feed and
   // invitation; with a person token, the person's calendar of everything.
   const calendar = [];
-  if (r.webcal_url) calendar.push(el('li', {}, el('a', { id: 'subscribe', href: r.webcal_url, text: 'Subscribe in your calendar app' })));
-  if (r.feed_url) calendar.push(el('li', {}, el('a', { id: 'feed', href: r.feed_url, text: 'Calendar feed (https, for web calendars)' })));
-  if (r.links && r.links.invite) calendar.push(el('li', {}, el('a', { id: 'invite', href: r.links.invite, text: 'Download the invitation (.ics)' })));
+  const item = (id, href, text) => el('li', {}, el('a', { id, href, text }));
+  if (r.webcal_url) calendar.push(item('subscribe', r.webcal_url, 'Subscribe in your calendar app'));
+  if (r.feed_url) calendar.push(item('feed', r.feed_url, 'Calendar feed (https, for web calendars)'));
+  if (r.links && r.links.invite) calendar.push(item('invite', r.links.invite, 'Download the invitation (.ics)'));
 
   show(
     'Your registration',
@@ -305,7 +313,7 @@ function feedWidget(token, existing) {
       el(
         'ul',
         {},
-        el('li', {}, el('a', { id: 'person-webcal', href: data.webcal_url, text: 'Subscribe to all your events in your calendar app' })),
+        el('li', {}, el('a', { id: 'person-webcal', href: data.webcal_url, text: 'Subscribe to all your events' })),
         el('li', {}, el('a', { id: 'person-feed-url', href: data.feed_url, text: 'Calendar feed of all your events (https)' })),
       ),
     );
@@ -364,9 +372,16 @@ async function mePage() {
     'form',
     { id: 'erase', 'aria-labelledby': 'erase-heading' },
     el('p', {
-      text: 'Cancels every registration and withdraws every media request of this address, and erases everything we keep about you. This cannot be undone.',
+      text:
+        'Cancels every registration and withdraws every media request of this address, and erases ' +
+        'everything we keep about you. This cannot be undone.',
     }),
-    el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'sure', required: true }), 'I want all my registrations cancelled and my data erased'),
+    el(
+      'label',
+      { class: 'check' },
+      el('input', { type: 'checkbox', name: 'sure', required: true }),
+      'I want all my registrations cancelled and my data erased',
+    ),
     el('button', { type: 'submit', class: 'danger', text: 'Erase all my data' }),
   );
   erase.addEventListener('submit', async (submit) => {
@@ -374,7 +389,10 @@ async function mePage() {
     const answer = await call('DELETE', '/v1/me', { token });
     if (!ok(answer)) return showAlert(problem(answer));
     sessionStorage.removeItem(TOKEN);
-    show('Your data is erased', el('p', { id: 'erased', text: 'Your registrations are cancelled and nothing about you is kept any longer.' }));
+    show(
+      'Your data is erased',
+      el('p', { id: 'erased', text: 'Your registrations are cancelled and nothing about you is kept any longer.' }),
+    );
   });
 
   const signOut = el('button', {
@@ -401,7 +419,8 @@ async function mePage() {
               'li',
               { 'data-status': r.status },
               el('a', { href: `/registrations/${r.id}`, text: e.title }),
-              `${e.starts_at ? `, ${day(e.starts_at)}` : ''}: ${r.status === 'waitlisted' ? `waiting list, number ${r.waitlist_position}` : r.status}`,
+              `${e.starts_at ? `, ${day(e.starts_at)}` : ''}: ` +
+                (r.status === 'waitlisted' ? `waiting list, number ${r.waitlist_position}` : r.status),
             );
           }),
         )
