@@ -85,6 +85,43 @@ async function open(page, url) {
   return response;
 }
 
+// A webmail on a site of its own: the person opens an e-mail's link by clicking it there, so
+// the page is reached by a navigation from another site, as from a real mail client (a
+// SameSite=Strict cookie set on the way must still work). `message` is the mail's text.
+let inbox = '';
+const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+// The text with its links (as linksIn finds them) made clickable, everything escaped.
+function inboxHtml(text) {
+  let html = '';
+  let at = 0;
+  for (const link of linksIn(text)) {
+    const start = text.indexOf(link, at);
+    html += escapeHtml(text.slice(at, start)) + `<a href="${escapeHtml(link)}">${escapeHtml(link)}</a>`;
+    at = start + link.length;
+  }
+  return html + escapeHtml(text.slice(at));
+}
+const webmail = await serveStatic(here, {
+  cleanups,
+  generated: {
+    '/inbox': () => [
+      'text/html; charset=utf-8',
+      '<!doctype html><html lang="sv"><head><meta charset="utf-8"><link rel="icon" href="data:,">' +
+        `<title>Inkorg</title></head><body><h1>Inkorg</h1><pre>${inboxHtml(inbox)}</pre></body></html>`,
+    ],
+  },
+});
+
+// Clicks `link` in the webmail showing `text`; returns the answer to the navigation it starts.
+async function followMailLink(page, text, link) {
+  inbox = text;
+  await open(page, `${webmail}/inbox`);
+  const target = link.split('#')[0];
+  const answered = page.waitForResponse((r) => r.request().isNavigationRequest() && r.url() === target);
+  await page.locator(`a[href="${link}"]`).first().click();
+  return answered;
+}
+
 // Polls the outbox for a message of `kind` to `email` beyond the first `seen` of them.
 async function mailOf(email, kind, seen = 0) {
   for (let i = 0; i < 50; ++i) {
@@ -342,6 +379,7 @@ for (const { ui, person } of VARIANTS.filter((v) => !only || v.ui.name === only)
 
     const me = await device(`${ui.name} (phone)`);
     let registrationLink;
+    let mailText;
     let registrationId;
     let personToken = null;
     let phoneToken = null;
@@ -367,6 +405,7 @@ for (const { ui, person } of VARIANTS.filter((v) => !only || v.ui.name === only)
         ? new RegExp(`^${base}/registrations/${registrationId}#code=evc_[A-Za-z0-9_-]+$`)
         : new RegExp(`^${base}/registrations/${registrationId}\\?code=evc_[A-Za-z0-9_-]+$`);
       registrationLink = links.find((link) => pattern.test(link));
+      mailText = mail.text;
       assert.ok(registrationLink, `no link to the registration page in:\n${mail.text}`);
       // … and to the person's page (its own code) and the event's page.
       const personPage = new RegExp(`^${base}/me${frontend ? '#' : '\\?'}code=evc_[A-Za-z0-9_-]+$`);
@@ -378,7 +417,8 @@ for (const { ui, person } of VARIANTS.filter((v) => !only || v.ui.name === only)
     });
 
     await step('the link opens the registration: waitlisted, no stream link yet', async () => {
-      await open(me.page, registrationLink);
+      const opened = await followMailLink(me.page, mailText, registrationLink);
+      assert.equal(opened.status(), 200, `${registrationLink}: ${opened.status()}`);
       assert.equal(await ui.registrationShown(me.page), 'waitlisted');
       // The code is gone from the address bar and the history.
       assert.equal(me.page.url(), `${base}/registrations/${registrationId}`);
@@ -450,6 +490,7 @@ for (const { ui, person } of VARIANTS.filter((v) => !only || v.ui.name === only)
 
     const laptop = await device(`${ui.name} (laptop)`);
     let signInLink;
+    let signInText;
     await step('signs in by e-mail on another device and sees both registrations', async () => {
       await open(laptop.page, ui.signInPage(base));
       await ui.signIn(laptop.page, person.email);
@@ -458,13 +499,15 @@ for (const { ui, person } of VARIANTS.filter((v) => !only || v.ui.name === only)
       const pattern = new RegExp(`^${base}/me${frontend ? '#' : '\\?'}code=evc_[A-Za-z0-9_-]+$`);
       const link = linksIn(mail.text).find((l) => pattern.test(l));
       assert.ok(link, `no sign-in link in:\n${mail.text}`);
-      await open(laptop.page, link);
+      const opened = await followMailLink(laptop.page, mail.text, link);
+      assert.equal(opened.status(), 200, `${link}: ${opened.status()}`);
       await ui.personShown(laptop.page);
       assert.equal(laptop.page.url(), `${base}/me`);
       await laptop.page.getByRole('link', { name: title }).waitFor();
       await laptop.page.getByRole('link', { name: secondTitle }).waitFor();
       await shot(laptop.page, '7-me');
       signInLink = link;
+      signInText = mail.text;
       if (frontend) {
         // The links in JSON lead to the frontend's pages too, without a code.
         const token = await laptop.page.evaluate(() => sessionStorage.getItem('eventd.person'));
@@ -490,12 +533,12 @@ for (const { ui, person } of VARIANTS.filter((v) => !only || v.ui.name === only)
 
     await step('a spent code opens nothing', async () => {
       const stranger = await device(`${ui.name} (someone with the old e-mail)`);
-      await stranger.page.goto(registrationLink);
+      await followMailLink(stranger.page, mailText, registrationLink);
       await ui.refusedShown(stranger.page);
       await shot(stranger.page, '8-spent-code');
       let content = await stranger.page.content();
       // The sign-in link, opened again, neither.
-      await stranger.page.goto(signInLink);
+      await followMailLink(stranger.page, signInText, signInLink);
       await ui.refusedShown(stranger.page);
       content += await stranger.page.content();
       assert.ok(!content.includes(person.email) && !content.includes(person.name), 'a spent code showed personal data');
