@@ -14,19 +14,17 @@ std::string seconds(Params& p, std::chrono::seconds s) {
 
 std::string hash_param(Params& p, const std::string& hex) { return "decode(" + p.add(hex) + ", 'hex')"; }
 
-std::string uuid_or_null(Params& p, const std::optional<std::string>& id) {
-  return "CAST(" + p.add(id) + " AS uuid)";
-}
+std::string uuid_or_null(Params& p, const std::optional<std::string>& id) { return "CAST(" + p.add(id) + " AS uuid)"; }
 
 }  // namespace
 
 void insert_person_code(soci::session& session, const NewPersonCode& code) {
   Params p;
-  const std::string sql =
-      "INSERT INTO person_codes (code_hash, email, organisation_id, purpose, expires_at) VALUES (" +
-      hash_param(p, code.code_hash) + ", lower(" + p.add(code.email) + "), " + uuid_or_null(p, code.organisation_id) +
-      ", " + p.add(std::string(code.purpose == CodePurpose::sign_in ? "sign_in" : "mail_link")) + ", now() + " +
-      seconds(p, code.lifetime) + ")";
+  const std::string sql = "INSERT INTO person_codes (code_hash, email, organisation_id, purpose, expires_at) VALUES (" +
+                          hash_param(p, code.code_hash) + ", lower(" + p.add(code.email) + "), " +
+                          uuid_or_null(p, code.organisation_id) + ", " +
+                          p.add(std::string(code.purpose == CodePurpose::sign_in ? "sign_in" : "mail_link")) +
+                          ", now() + " + seconds(p, code.lifetime) + ")";
   execute(session, sql, p);
 }
 
@@ -57,8 +55,9 @@ std::optional<PersonScopeRow> spend_person_code(soci::session& session, const st
   std::optional<PersonScopeRow> out;
   const std::string sql = "UPDATE person_codes SET used_at = now() WHERE code_hash = " + hash_param(p, code_hash) +
                           " AND used_at IS NULL AND expires_at > now() RETURNING email, organisation_id::text";
-  for_each_row(session, sql, p,
-               [&](const soci::row& row) { out = PersonScopeRow{row.get<std::string>(0), opt_text(row, 1)}; });
+  for_each_row(session, sql, p, [&](const soci::row& row) {
+    out = PersonScopeRow{row.get<std::string>(0), opt_text(row, 1)};
+  });
   return out;
 }
 
@@ -76,9 +75,10 @@ domain::Instant insert_person_session(soci::session& session, const NewPersonSes
 std::optional<PersonSessionRow> find_person_session(soci::session& session, const std::string& token_hash) {
   Params p;
   std::optional<PersonSessionRow> out;
-  const std::string sql = "SELECT email, organisation_id::text, sealed_feed_token FROM person_sessions "
-                          "WHERE token_hash = " +
-                          hash_param(p, token_hash) + " AND expires_at > now()";
+  const std::string sql =
+      "SELECT email, organisation_id::text, sealed_feed_token FROM person_sessions "
+      "WHERE token_hash = " +
+      hash_param(p, token_hash) + " AND expires_at > now()";
   for_each_row(session, sql, p, [&](const soci::row& row) {
     out = PersonSessionRow{row.get<std::string>(0), opt_text(row, 1), opt_text(row, 2)};
   });
@@ -88,7 +88,8 @@ std::optional<PersonSessionRow> find_person_session(soci::session& session, cons
 bool delete_person_session(soci::session& session, const std::string& token_hash) {
   Params p;
   bool deleted = false;
-  const std::string sql = "DELETE FROM person_sessions WHERE token_hash = " + hash_param(p, token_hash) + " RETURNING 1";
+  const std::string sql =
+      "DELETE FROM person_sessions WHERE token_hash = " + hash_param(p, token_hash) + " RETURNING 1";
   for_each_row(session, sql, p, [&](const soci::row&) { deleted = true; });
   return deleted;
 }
@@ -128,11 +129,11 @@ std::optional<std::string> find_person_feed_email(soci::session& session, const 
 void delete_person(soci::session& session, const std::string& email) {
   Params p;
   const std::string address = p.add(email);
-  const std::string sql = "WITH codes AS (DELETE FROM person_codes WHERE email = lower(" + address +
-                          ")), sessions AS (DELETE FROM person_sessions WHERE email = lower(" + address +
-                          ")), feeds AS (DELETE FROM person_feeds WHERE email = lower(" + address +
-                          ")) DELETE FROM mail_outbox WHERE kind = 'person_sign_in' AND lower(recipient_email) = lower(" +
-                          address + ")";
+  const std::string sql =
+      "WITH codes AS (DELETE FROM person_codes WHERE email = lower(" + address +
+      ")), sessions AS (DELETE FROM person_sessions WHERE email = lower(" + address +
+      ")), feeds AS (DELETE FROM person_feeds WHERE email = lower(" + address +
+      ")) DELETE FROM mail_outbox WHERE kind = 'person_sign_in' AND lower(recipient_email) = lower(" + address + ")";
   execute(session, sql, p);
 }
 

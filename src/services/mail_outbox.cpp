@@ -8,10 +8,10 @@
 #include "common/log.hpp"
 #include "db/event_repository.hpp"
 #include "db/organisation_repository.hpp"
-#include "domain/links.hpp"
 #include "db/registration_repository.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
+#include "domain/links.hpp"
 #include "mail/templates.hpp"
 #include "services/database.hpp"
 #include "services/feed_service.hpp"
@@ -327,17 +327,17 @@ void enqueue_media_message(soci::session& s, const MailContext& context, MailKin
 void enqueue_sign_in_message(soci::session& s, const MailContext& context, const std::string& email,
                              const std::string& language, const std::string& code) {
   const domain::PageLinks links(context.public_url, context.frontend_url);
-  Outgoing out{MailKind::person_sign_in,
-               std::nullopt,
-               std::nullopt,
-               std::nullopt,
-               language,
-               mail::Mailbox{"", email},
-               mail::Values{{"sign_in_url", links.person(code)},
-                            {"valid_minutes", std::to_string(std::chrono::duration_cast<std::chrono::minutes>(
-                                                                 kSignInCodeLifetime)
-                                                                 .count())}},
-               std::nullopt};
+  Outgoing out{
+      MailKind::person_sign_in,
+      std::nullopt,
+      std::nullopt,
+      std::nullopt,
+      language,
+      mail::Mailbox{"", email},
+      mail::Values{{"sign_in_url", links.person(code)},
+                   {"valid_minutes",
+                    std::to_string(std::chrono::duration_cast<std::chrono::minutes>(kSignInCodeLifetime).count())}},
+      std::nullopt};
   write(s, context, out);
 }
 

@@ -233,7 +233,8 @@ void withdraw_media_request_in(soci::session& s, const domain::MediaRequest& cur
                                      std::nullopt, std::nullopt});
     // The press contact heard of the request, so they hear it is gone; not when the journalist
     // also has their data erased, since the message would name them.
-    if (!erase) enqueue_media_message(s, mail, MailKind::media_request_withdrawn, event_of(s, current.event_id), current);
+    if (!erase)
+      enqueue_media_message(s, mail, MailKind::media_request_withdrawn, event_of(s, current.event_id), current);
   }
   if (erase) {
     db::erase_media_request(s, current.id, "request");

@@ -16,7 +16,7 @@ void validate(const domain::Organisation& organisation) {
 
 bool same_content(const domain::Organisation& a, const domain::Organisation& b) {
   return a.slug == b.slug && a.name == b.name && a.kind == b.kind && a.website == b.website &&
-         a.description == b.description && a.email == b.email;
+         a.description == b.description && a.email == b.email && a.frontend_url == b.frontend_url;
 }
 
 std::string still_referenced(const domain::Organisation& organisation, const db::OrganisationReferences& refs) {

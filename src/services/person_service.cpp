@@ -22,7 +22,8 @@ using domain::ErrorCode;
 
 std::string lower(std::string_view text) {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
@@ -48,8 +49,8 @@ bool newer_first(const std::optional<domain::Instant>& a, const std::optional<do
 std::string issue_mail_link_code(soci::session& s, std::string_view email,
                                  const std::optional<std::string>& organisation_id) {
   std::string code = new_secret(kPersonCodePrefix);
-  db::insert_person_code(s, {secret_hash(code), lower(email), organisation_id, db::CodePurpose::mail_link,
-                             kMailLinkCodeLifetime});
+  db::insert_person_code(
+      s, {secret_hash(code), lower(email), organisation_id, db::CodePurpose::mail_link, kMailLinkCodeLifetime});
   return code;
 }
 
@@ -60,8 +61,7 @@ std::optional<Person> find_person(soci::session& s, std::string_view token) {
   return Person{row->email, row->organisation_id};
 }
 
-boost::asio::awaitable<void> request_sign_in(Database& db, std::string email, std::string language,
-                                             MailContext mail) {
+boost::asio::awaitable<void> request_sign_in(Database& db, std::string email, std::string language, MailContext mail) {
   const std::string address = lower(email);
   co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
@@ -70,8 +70,8 @@ boost::asio::awaitable<void> request_sign_in(Database& db, std::string email, st
     const int recent = db::count_recent_sign_in_codes(s, address, std::chrono::hours(1));
     if (known && recent < kMaxSignInMailsPerHour) {
       const std::string code = new_secret(kPersonCodePrefix);
-      db::insert_person_code(s, {secret_hash(code), address, std::nullopt, db::CodePurpose::sign_in,
-                                 kSignInCodeLifetime});
+      db::insert_person_code(s,
+                             {secret_hash(code), address, std::nullopt, db::CodePurpose::sign_in, kSignInCodeLifetime});
       enqueue_sign_in_message(s, mail, address, language, code);
     }
     tx.commit();

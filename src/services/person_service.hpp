@@ -53,13 +53,12 @@ std::string issue_mail_link_code(soci::session& s, std::string_view email,
 // expired one.
 std::optional<Person> find_person(soci::session& s, std::string_view token);
 
-// POST /v1/me/sign-in, the message in `language` ("sv" or "en"). When the address has a registration or a media request, a
-// person_sign_in e-mail with a code valid kSignInCodeLifetime goes to the outbox (at most
+// POST /v1/me/sign-in, the message in `language` ("sv" or "en"). When the address has a registration or a media
+// request, a person_sign_in e-mail with a code valid kSignInCodeLifetime goes to the outbox (at most
 // kMaxSignInMailsPerHour an hour); otherwise nothing is written. Either way it returns
 // normally and takes about as long, so the answer says nothing about the address.
 inline constexpr int kMaxSignInMailsPerHour = 5;
-boost::asio::awaitable<void> request_sign_in(Database& db, std::string email, std::string language,
-                                             MailContext mail);
+boost::asio::awaitable<void> request_sign_in(Database& db, std::string email, std::string language, MailContext mail);
 
 struct NewPersonSession {
   std::string token;  // evu_…, shown this once
@@ -90,10 +89,10 @@ struct PersonMediaRequest {
 };
 struct PersonOverview {
   Person person;
-  std::vector<PersonRegistration> registrations;     // erased ones left out; newest event first
-  std::vector<PersonMediaRequest> media_requests;    // erased ones left out
-  bool has_feed = false;                             // a person feed exists
-  std::optional<std::string> feed_token;             // in clear, when this session made or renewed it
+  std::vector<PersonRegistration> registrations;   // erased ones left out; newest event first
+  std::vector<PersonMediaRequest> media_requests;  // erased ones left out
+  bool has_feed = false;                           // a person feed exists
+  std::optional<std::string> feed_token;           // in clear, when this session made or renewed it
 };
 // 401 for an unknown or expired token.
 boost::asio::awaitable<PersonOverview> person_overview(Database& db, std::string token);

@@ -7,8 +7,8 @@
 
 #include "db/event_repository.hpp"
 #include "db/media_request_repository.hpp"
-#include "db/person_repository.hpp"
 #include "db/organisation_repository.hpp"
+#include "db/person_repository.hpp"
 #include "db/registration_repository.hpp"
 #include "db/session_repository.hpp"
 #include "domain/error.hpp"
@@ -69,8 +69,8 @@ struct Holding {
 
 Holding load_holding(soci::session& s, db::RegistrationRecord record) {
   EventParts parts = load_event_parts(s, record.registration.event_id);
-  Holding h{std::move(record.registration),  std::move(parts.event),           std::move(parts.sessions),
-            std::move(parts.organiser_name), std::move(parts.organiser_email), {},
+  Holding h{std::move(record.registration),         std::move(parts.event),           std::move(parts.sessions),
+            std::move(parts.organiser_name),        std::move(parts.organiser_email), {},
             std::move(parts.organiser_frontend_url)};
   const auto& chosen = h.registration.session_ids;
   if (!chosen.empty()) {

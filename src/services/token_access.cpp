@@ -18,9 +18,10 @@ Error unknown_token(const TokenRecordKind& kind) {
 }
 
 Error unknown_person(const TokenRecordKind& kind) {
-  return Error(ErrorCode::unauthorized, "The sign-in has expired or was ended: open the link in your latest e-mail, or "
-                                        "ask for a new one (POST /v1/me/sign-in), to reach this " +
-                                            std::string(kind.name) + ".");
+  return Error(ErrorCode::unauthorized,
+               "The sign-in has expired or was ended: open the link in your latest e-mail, or "
+               "ask for a new one (POST /v1/me/sign-in), to reach this " +
+                   std::string(kind.name) + ".");
 }
 
 bool same_address(std::string_view a, std::string_view b) {

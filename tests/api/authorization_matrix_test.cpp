@@ -50,12 +50,14 @@ enum class Caller {
   manage_token_other,  // Bearer <manage_token> of another registration
   status_token_own,    // Bearer <status_token> of the target media request
   status_token_other,  // Bearer <status_token> of another media request
+  person_own,          // Bearer <person token> of the target record's address (a journalist's for a media request)
+  person_other,        // Bearer <person token> of an address with no records here
 };
 
-constexpr std::array kCallers = {Caller::anonymous,         Caller::wrong_key,          Caller::revoked_key,
-                                 Caller::organiser_own,     Caller::organiser_other,    Caller::admin,
-                                 Caller::manage_token_own,  Caller::manage_token_other, Caller::status_token_own,
-                                 Caller::status_token_other};
+constexpr std::array kCallers = {Caller::anonymous,          Caller::wrong_key,          Caller::revoked_key,
+                                 Caller::organiser_own,      Caller::organiser_other,    Caller::admin,
+                                 Caller::manage_token_own,   Caller::manage_token_other, Caller::status_token_own,
+                                 Caller::status_token_other, Caller::person_own,         Caller::person_other};
 
 std::string caller_name(Caller caller) {
   switch (caller) {
@@ -79,6 +81,10 @@ std::string caller_name(Caller caller) {
       return "status_token_own";
     case Caller::status_token_other:
       return "status_token_other";
+    case Caller::person_own:
+      return "person_own";
+    case Caller::person_other:
+      return "person_other";
   }
   return "?";
 }
@@ -99,7 +105,9 @@ Expected keys(int anonymous, int organiser_own, int organiser_other, int admin) 
           {Caller::manage_token_own, 401},
           {Caller::manage_token_other, 401},
           {Caller::status_token_own, 401},
-          {Caller::status_token_other, 401}};
+          {Caller::status_token_other, 401},
+          {Caller::person_own, 401},
+          {Caller::person_other, 401}};
 }
 
 // Public reads: anyone, but a bad key is a 401 on every /v1 request.
@@ -131,13 +139,25 @@ Expected with(Expected expected, std::initializer_list<std::pair<const Caller, i
 // A registration: its participant (manage token) or the event's organiser or an admin; the
 // token of another registration is a 404, as for an id of no registration, so a holder cannot
 // tell other records' ids from made-up ones (services/token_access.hpp, openapi getRegistration).
+// A person reaches the records made with their address as their holder; anyone else's is a 404.
 Expected registration_access(int ok) {
-  return with(manage_published(ok), {{Caller::manage_token_own, ok}, {Caller::manage_token_other, 404}});
+  return with(manage_published(ok), {{Caller::manage_token_own, ok},
+                                     {Caller::manage_token_other, 404},
+                                     {Caller::person_own, ok},
+                                     {Caller::person_other, 404}});
 }
 // A media request: its requester (status token) or the event's organiser or an admin; another
 // request's status token is a 404, likewise.
 Expected media_request_access(int ok) {
-  return with(manage_published(ok), {{Caller::status_token_own, ok}, {Caller::status_token_other, 404}});
+  return with(manage_published(ok), {{Caller::status_token_own, ok},
+                                     {Caller::status_token_other, 404},
+                                     {Caller::person_own, ok},
+                                     {Caller::person_other, 404}});
+}
+// /v1/me: a person token only (an API key, a manage or status token is no person: 401); every
+// person reaches their own.
+Expected person_only(int ok) {
+  return with(keys(401, 401, 401, 401), {{Caller::person_own, ok}, {Caller::person_other, ok}});
 }
 
 // ---- targets and bodies ---------------------------------------------------------------------
@@ -176,6 +196,8 @@ enum class Body {
   registration_patch,
   media_decision,  // {"status": "approved"}
   partner_answer,  // {"status": "accepted"}
+  sign_in,         // {"email": the owner's participant}
+  person_code,     // {"code": a fresh code of a link to the owner's participant}
 };
 
 enum class Records { by_method, shared };
@@ -270,13 +292,23 @@ const std::vector<Row> kRows = {
     {"PATCH", "/v1/registrations/{id}", Target::registration, registration_access(200), Body::registration_patch},
     {"DELETE", "/v1/registrations/{id}", Target::registration, registration_access(204)},
     // A new feed link: the participant only; an organiser's key is a 403.
+    // A person has no manage token to derive it from (their calendar of everything instead): 403.
     {"POST", "/v1/registrations/{id}/feed-token", Target::registration,
-     with(registration_access(200), {{Caller::organiser_own, 403}, {Caller::admin, 403}})},
+     with(registration_access(200), {{Caller::organiser_own, 403}, {Caller::admin, 403}, {Caller::person_own, 403}})},
     {"GET", "/v1/registrations/{id}/invite.ics", Target::registration, registration_access(200)},
     // Organisers and admins; an organiser is shown its own events' records only (it reads: the
     // owner's registration is there for every caller).
     {"POST", "/v1/personal-data/export", Target::registration, any_key(200), Body::personal_data_query, false, "",
      Records::shared},
+
+    // One person across events: sign-in and codes are public; the rest needs a person token.
+    {"POST", "/v1/me/sign-in", Target::none, public_read(202), Body::sign_in},
+    {"POST", "/v1/me/session", Target::none, public_read(201), Body::person_code},
+    {"DELETE", "/v1/me/session", Target::registration, person_only(204)},
+    {"GET", "/v1/me", Target::registration, person_only(200)},
+    {"DELETE", "/v1/me", Target::registration, person_only(204)},
+    {"POST", "/v1/me/feed-token", Target::registration, person_only(200)},
+    {"POST", "/v1/me/export", Target::registration, person_only(200)},
 
     // Media-access requests: public POST; the requester (status token) or the event's organiser.
     {"POST", "/v1/events/{id}/media-requests", Target::published_event, public_read(202), Body::media_request},
@@ -287,15 +319,16 @@ const std::vector<Row> kRows = {
     {"GET", "/v1/media-requests/{id}", Target::media_request, media_request_access(200)},
     // Approving: the organiser; the requester may only withdraw (403 for anything else).
     {"PATCH", "/v1/media-requests/{id}", Target::media_request,
-     with(media_request_access(200), {{Caller::status_token_own, 403}}), Body::media_decision},
+     with(media_request_access(200), {{Caller::status_token_own, 403}, {Caller::person_own, 403}}),
+     Body::media_decision},
     // Withdrawing: the requester; an organiser may only erase (?erase=true), so a 403.
     {"DELETE", "/v1/media-requests/{id}", Target::media_request,
      with(media_request_access(204), {{Caller::organiser_own, 403}, {Caller::admin, 403}})},
     // A new feed link: the journalist only; an organiser revokes instead (403).
     {"POST", "/v1/media-requests/{id}/feed-token", Target::media_request,
-     with(media_request_access(200), {{Caller::organiser_own, 403}, {Caller::admin, 403}})},
+     with(media_request_access(200), {{Caller::organiser_own, 403}, {Caller::admin, 403}, {Caller::person_own, 403}})},
     {"GET", "/v1/media-requests/{id}/history", Target::media_request,
-     with(media_request_access(200), {{Caller::status_token_own, 403}})},
+     with(media_request_access(200), {{Caller::status_token_own, 403}, {Caller::person_own, 403}})},
 
     // Calendar feeds
     {"GET", "/v1/calendar.ics", Target::none, public_read(), Body::none, true},
@@ -306,6 +339,7 @@ const std::vector<Row> kRows = {
     {"GET", "/v1/speakers/{id}/calendar.ics", Target::public_speaker, public_read(), Body::none, true},
     // The token in the path is the credential: whoever holds the URL gets the feed.
     {"GET", "/v1/feeds/{token}/calendar.ics", Target::personal_feed, public_read()},
+    {"GET", "/v1/feeds/{token}/invite.ics", Target::personal_feed, public_read()},
 };
 // clang-format on
 
@@ -383,6 +417,7 @@ struct Prepared {
   std::string body;
   std::string content_type;
   std::string manage_token_own, status_token_own;
+  std::string person_email_own;  // the address person_own signs in as
 };
 
 std::string fill(std::string text, const std::string& name, const std::string& value) {
@@ -424,6 +459,8 @@ class Cells {
     if (prepared.status_token_own.empty() && caller == Caller::status_token_own) {
       prepared.status_token_own = target_ids(Target::media_request, owner, fresh).status_token;
     }
+    prepared.person_email_own = row.target == Target::media_request ? World::of(World::kJournalistEmail, owner)
+                                                                    : World::of(World::kParticipantEmail, owner);
     prepared.body = body(row.body, owner);
     prepared.content_type = row.body == Body::calendar ? "text/calendar"
                             : row.method == "PATCH"    ? "application/merge-patch+json"
@@ -542,6 +579,10 @@ class Cells {
         return json{{"status", "approved"}}.dump();
       case Body::partner_answer:
         return json{{"status", "accepted"}}.dump();
+      case Body::sign_in:
+        return json{{"email", World::of(World::kParticipantEmail, owner)}}.dump();
+      case Body::person_code:
+        return json{{"code", world_.make_person_code(World::of(World::kParticipantEmail, owner))}}.dump();
     }
     return "";
   }
@@ -551,8 +592,7 @@ class Cells {
   std::deque<Ids> fresh_;  // stable addresses
 };
 
-HeaderList credentials_for(Caller caller, const World& world, const Owner& owner, const Prepared& prepared,
-                           Cells& cells) {
+HeaderList credentials_for(Caller caller, World& world, const Owner& owner, const Prepared& prepared, Cells& cells) {
   switch (caller) {
     case Caller::anonymous:
       return {};
@@ -574,6 +614,11 @@ HeaderList credentials_for(Caller caller, const World& world, const Owner& owner
       return bearer(prepared.status_token_own);
     case Caller::status_token_other:
       return bearer(cells.other_status_token());
+    // Made for each cell: a cell that signs out or erases must not change the next one.
+    case Caller::person_own:
+      return bearer(world.make_person_token(prepared.person_email_own));
+    case Caller::person_other:
+      return bearer(world.make_person_token(world.unique("nobody") + "@stranger.example"));
   }
   return {};
 }
@@ -604,8 +649,12 @@ void check_no_leak(const Row& row, Caller caller, const HttpResponse& response, 
   INFO(describe(row), " as ", caller_name(caller), " (", response.status, ")");
   if (row.target == Target::personal_feed) return;  // the URL is the credential: all of it is the holder's
   const bool manager = caller == Caller::organiser_own || caller == Caller::admin;
-  const bool participant = caller == Caller::manage_token_own && row.target == Target::registration;
-  const bool requester = caller == Caller::status_token_own && row.target == Target::media_request;
+  // A new registration's answer goes to its participant: their access block shows the stream.
+  const bool participant =
+      ((caller == Caller::manage_token_own || caller == Caller::person_own) && row.target == Target::registration) ||
+      (row.body == Body::registration && response.status == 201);
+  const bool requester =
+      (caller == Caller::status_token_own || caller == Caller::person_own) && row.target == Target::media_request;
   if (!manager && !participant) CHECK(response.body.find(World::of(World::kStreamUrl, owner)) == std::string::npos);
   if (!manager) {
     CHECK(response.body.find(World::kSpeakerEmail) == std::string::npos);
@@ -613,8 +662,9 @@ void check_no_leak(const Row& row, Caller caller, const HttpResponse& response, 
   }
   if (!manager && !participant) {
     CHECK(response.body.find(World::of(World::kParticipantNeeds, owner)) == std::string::npos);
-    // The export repeats the address it was asked about.
-    if (row.body != Body::personal_data_query) {
+    // The export and the sign-in repeat the address they were asked about, a new person
+    // session the address it reaches.
+    if (row.body != Body::personal_data_query && row.body != Body::sign_in && row.body != Body::person_code) {
       CHECK(response.body.find(World::of(World::kParticipantEmail, owner)) == std::string::npos);
     }
   }

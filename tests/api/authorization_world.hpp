@@ -7,6 +7,7 @@
 #include <atomic>
 #include <string>
 
+#include "services/secrets.hpp"
 #include "support/test_server.hpp"
 
 namespace eventd::test::authz {
@@ -160,6 +161,19 @@ class World {
   }
 
   std::string unique(const std::string& prefix) { return prefix + "-" + std::to_string(++counter_); }
+
+  // A single-use code of a link to `email` (as an e-mail would carry it), and a person token
+  // made from one (POST /v1/me/session).
+  std::string make_person_code(const std::string& email) {
+    const std::string code = eventd::services::new_secret("evc_");
+    server_.database().exec("INSERT INTO person_codes (code_hash, email, purpose, expires_at) VALUES (decode('" +
+                            eventd::services::secret_hash(code) + "', 'hex'), lower('" + email +
+                            "'), 'mail_link', now() + interval '1 hour')");
+    return code;
+  }
+  std::string make_person_token(const std::string& email) {
+    return send("POST", "/v1/me/session", {{"code", make_person_code(email)}})["token"];
+  }
 
  private:
   json create_key(const json& body) { return send("POST", "/v1/api-keys", body); }

@@ -178,7 +178,9 @@ TEST_CASE_FIXTURE(Feeds, "feeds: every feed is valid text/calendar with the seed
       forum_check.output.find(event_uid(forum_id) + " 20201126T080000Z 20201126T150000Z") != std::string::npos,
       forum_check.output);
   CHECK(property_of(forum.body, event_uid(forum_id), "DTSTART") == "DTSTART;TZID=Europe/Stockholm:20201126T090000");
-  CHECK(property_of(forum.body, event_uid(forum_id), "URL") == "URL:http://127.0.0.1:8080/v1/events/" + forum_id);
+  // The event's page (eventd's own, no frontend configured), not JSON.
+  CHECK(property_of(forum.body, event_uid(forum_id), "URL") ==
+        "URL:http://127.0.0.1:8080/events/integrationsforum-2020");
   // The seed organisations have no contact address: no ORGANIZER (calendar_changes_test
   // covers one with an address).
   CHECK(property_of(forum.body, event_uid(forum_id), "ORGANIZER").empty());

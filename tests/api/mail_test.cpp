@@ -229,6 +229,7 @@ TEST_CASE("mail: every message of a registration's life and of the organiser's c
   REQUIRE(first.status == 201);
   const std::string manage_token = first.json()["manage_token"];
   const std::string feed_url = first.json()["feed_url"];
+  const std::string confirmed_id = first.json()["id"];
   REQUIRE(f.register_as("seminarium", "Åsa Öberg", "asa@example.se").status == 201);
   REQUIRE(f.register_as("seminar-en", "Zoë Smith", "zoe@example.org").status == 201);
   REQUIRE(sink.wait_for(3, 15s) == 3);
@@ -244,7 +245,11 @@ TEST_CASE("mail: every message of a registration's life and of the organiser's c
   CHECK(first_invite["status"] != "CANCELLED");
   const std::string text = confirmed["text"];
   CHECK(text.find("Hej Göran Pettersson!") != std::string::npos);
-  CHECK(text.find(manage_token) != std::string::npos);
+  // Links to pages, each with a single-use code; no key to send by hand.
+  CHECK(text.find(manage_token) == std::string::npos);
+  CHECK(text.find("Authorization") == std::string::npos);
+  CHECK(text.find("/registrations/" + confirmed_id + "?code=evc_") != std::string::npos);
+  CHECK(text.find("/me?code=evc_") != std::string::npos);
   CHECK(text.find(feed_url) != std::string::npos);
   CHECK(text.find("2035-11-08 09:00–15:30 (Europe/Stockholm)") != std::string::npos);
   CHECK(confirmed["html"].get<std::string>().find("<a href=\"" + feed_url + "\">") != std::string::npos);
@@ -327,9 +332,9 @@ TEST_CASE("mail: every message of a registration's life and of the organiser's c
   CHECK(sink.messages().size() == 7);
 }
 
-// The manage key in a message's text (evm_ and base64url); "" if none.
-std::string manage_token_in(const std::string& text) {
-  const auto at = text.find("evm_");
+// The single-use code of the first link in a message's text (evc_ and base64url); "" if none.
+std::string link_code_in(const std::string& text) {
+  const auto at = text.find("evc_");
   if (at == std::string::npos) return "";
   auto end = at + 4;
   while (end < text.size() &&
@@ -365,8 +370,7 @@ TEST_CASE("mail: a second sign-up with a registered address tells the stranger n
   }
   CHECK(f.sql("SELECT count(*) FROM registrations") == "1");
 
-  // Göran gets his link again, with a key of its own; the first one is stored only as a hash,
-  // and so is this one.
+  // Göran gets the links to his registration again: a page, with a fresh single-use code.
   REQUIRE(sink.wait_for(2, 15s) == 2);
   auto mails = read_all(sink);
   auto resent = find_mail(mails, "goran@example.se", "Länken till din anmälan: " + kTitle);
@@ -374,13 +378,11 @@ TEST_CASE("mail: a second sign-up with a registered address tells the stranger n
   CHECK(resent["structure"] == json::array({"multipart/alternative", "text/plain", "text/html"}));
   const std::string text = resent["text"];
   CHECK(text.find("Hej Göran Pettersson!") != std::string::npos);
-  CHECK(text.find("/v1/registrations/" + id) != std::string::npos);
-  const std::string resent_token = manage_token_in(text);
-  REQUIRE(resent_token.size() >= 4 + 43);
-  CHECK(resent_token != manage_token);
-  CHECK(resent["html"].get<std::string>().find(resent_token) != std::string::npos);
-  CHECK(f.sql("SELECT count(*) FROM registrations WHERE resent_token_hash = decode('" +
-              eventd::db::sha256_hex(resent_token) + "', 'hex')") == "1");
+  CHECK(text.find("/registrations/" + id + "?code=evc_") != std::string::npos);
+  CHECK(text.find("evm_") == std::string::npos);
+  const std::string resent_code = link_code_in(text);
+  REQUIRE(resent_code.size() >= 4 + 43);
+  CHECK(resent["html"].get<std::string>().find(resent_code) != std::string::npos);
   CHECK(f.sql("SELECT kind FROM mail_outbox ORDER BY seq DESC LIMIT 1") == "registration_link_resent");
 
   // Repeats within 15 minutes: the same answer, and no more mail (no flooding his inbox).
@@ -392,37 +394,31 @@ TEST_CASE("mail: a second sign-up with a registered address tells the stranger n
   }
   CHECK(f.sql("SELECT count(*) FROM mail_outbox WHERE kind = 'registration_link_resent'") == "1");
   CHECK(f.sql("SELECT count(*) FROM registrations") == "1");
-  // Later (the last resend 16 minutes ago) he may be sent it again.
+  // Later (the last resend 16 minutes ago) he may be sent it again, with another code.
   f.server.database().exec("UPDATE registrations SET link_resent_at = now() - interval '16 minutes'");
   CHECK(f.register_as("seminarium", "Mallory", "goran@example.se").body == again.body);
   CHECK(f.sql("SELECT count(*) FROM mail_outbox WHERE kind = 'registration_link_resent'") == "2");
   REQUIRE(sink.wait_for(3, 15s) == 3);
-  std::string latest_token;
+  std::string latest_code;
   for (const auto& m : mails_to(read_all(sink), "goran@example.se", "Länken till din anmälan")) {
-    const std::string token = manage_token_in(m["text"].get<std::string>());
-    if (token != resent_token) latest_token = token;
+    const std::string code = link_code_in(m["text"].get<std::string>());
+    if (code != resent_code) latest_code = code;
   }
-  REQUIRE_FALSE(latest_token.empty());
-  CHECK(latest_token != resent_token);
-  // Only the last resent key works, besides the first one.
-  CHECK(f.server.get("/v1/registrations/" + id, bearer(resent_token)).status == 401);
+  REQUIRE_FALSE(latest_code.empty());
 
-  // The resent key reaches the registration like the first one (which keeps working); the
-  // feed link, derived from the first key, is not shown to it.
-  auto by_resent = f.server.get("/v1/registrations/" + id, bearer(latest_token));
-  REQUIRE_MESSAGE(by_resent.status == 200, by_resent.body);
-  CHECK(by_resent.json()["email"] == "goran@example.se");
-  CHECK_FALSE(by_resent.json().contains("feed_url"));
+  // The code opens his registration once, as its holder (not the stranger's doing: it went to
+  // his mailbox); the first manage key keeps working.
+  const HeaderList json_body{{"Content-Type", "application/json"}};
+  auto opened = f.server.request("POST", "/v1/me/session", json({{"code", latest_code}}).dump(), json_body);
+  REQUIRE_MESSAGE(opened.status == 201, opened.body);
+  CHECK(f.server.request("POST", "/v1/me/session", json({{"code", latest_code}}).dump(), json_body).status == 401);
+  auto by_person = f.server.get("/v1/registrations/" + id, bearer(opened.json()["token"]));
+  REQUIRE_MESSAGE(by_person.status == 200, by_person.body);
+  CHECK(by_person.json()["email"] == "goran@example.se");
+  CHECK_FALSE(by_person.json().contains("feed_url"));  // derived from the manage key
   auto by_first = f.server.get("/v1/registrations/" + id, bearer(manage_token));
   REQUIRE(by_first.status == 200);
   CHECK(by_first.json()["feed_url"] == feed_url);
-  // Renewing the feed link with it makes it the manage key: the first one stops working.
-  auto renewed = f.server.request("POST", "/v1/registrations/" + id + "/feed-token", "", bearer(latest_token));
-  REQUIRE_MESSAGE(renewed.status == 200, renewed.body);
-  CHECK(renewed.json()["feed_url"] != feed_url);
-  CHECK(f.server.get("/v1/registrations/" + id, bearer(latest_token)).json()["feed_url"] == renewed.json()["feed_url"]);
-  CHECK(f.server.get("/v1/registrations/" + id, bearer(manage_token)).status == 401);
-  CHECK(f.server.get(path_of(renewed.json()["feed_url"].get<std::string>())).status == 200);
 
   // In English for an English event; with an Idempotency-Key the 409 leaves no claim behind.
   REQUIRE(f.register_as("seminar-en", "Zoë Smith", "zoe@example.org").status == 201);
@@ -434,7 +430,7 @@ TEST_CASE("mail: a second sign-up with a registered address tells the stranger n
   REQUIRE(sink.wait_for(5, 15s) == 5);
   auto english = find_mail(read_all(sink), "zoe@example.org", "Your registration link: " + kTitle);
   check_common(english, "Zoë Smith", "zoe@example.org");
-  CHECK(manage_token_in(english["text"].get<std::string>()).size() >= 4 + 43);
+  CHECK(link_code_in(english["text"].get<std::string>()).size() >= 4 + 43);
   std::this_thread::sleep_for(300ms);
   CHECK(sink.messages().size() == 5);
 }

@@ -270,6 +270,13 @@ const std::vector<std::pair<std::string, std::string>>& route_table() {
       {"POST", "/v1/registrations/{id}/feed-token"},
       {"GET", "/v1/registrations/{id}/invite.ics"},
       {"POST", "/v1/personal-data/export"},
+      {"POST", "/v1/me/sign-in"},
+      {"POST", "/v1/me/session"},
+      {"DELETE", "/v1/me/session"},
+      {"GET", "/v1/me"},
+      {"DELETE", "/v1/me"},
+      {"POST", "/v1/me/feed-token"},
+      {"POST", "/v1/me/export"},
       {"POST", "/v1/events/{id}/media-requests"},
       {"GET", "/v1/events/{id}/media-requests"},
       {"GET", "/v1/media-requests"},
@@ -283,6 +290,7 @@ const std::vector<std::pair<std::string, std::string>>& route_table() {
       {"GET", "/v1/organisations/{id}/calendar.ics"},
       {"GET", "/v1/speakers/{id}/calendar.ics"},
       {"GET", "/v1/feeds/{token}/calendar.ics"},
+      {"GET", "/v1/feeds/{token}/invite.ics"},
   };
   return routes;
 }

@@ -70,7 +70,7 @@ TEST_CASE("mail: every kind has Swedish and English templates that render with t
                            "event_url",
                            "organiser_name",
                            "registration_url",
-                           "manage_token",
+                           "person_url",
                            "feed_url",
                            "webcal_url",
                            "position",
@@ -103,6 +103,13 @@ TEST_CASE("mail: every kind has Swedish and English templates that render with t
         if (rendered.text[i] == '\n') REQUIRE((i > 0 && rendered.text[i - 1] == '\r'));
       }
     }
+  }
+  // The sign-in link has no event: its own values.
+  for (const auto& language : {"sv", "en"}) {
+    auto rendered = render_mail("person_sign_in", language, {{"sign_in_url", "<url&>"}, {"valid_minutes", "15"}});
+    CHECK(rendered.text.find("<url&>") != std::string::npos);
+    CHECK(rendered.html.find("&lt;url&amp;&gt;") != std::string::npos);
+    CHECK(rendered.text.find("15") != std::string::npos);
   }
   CHECK(template_language("sv-SE") == "sv");
   CHECK(template_language("de") == "en");

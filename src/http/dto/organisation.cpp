@@ -87,7 +87,8 @@ nlohmann::json organisation_json(const domain::Organisation& organisation) {
       {"website", organisation.website ? nlohmann::json(*organisation.website) : nlohmann::json(nullptr)},
       {"description", organisation.description ? nlohmann::json(*organisation.description) : nlohmann::json(nullptr)},
       {"email", organisation.email ? nlohmann::json(*organisation.email) : nlohmann::json(nullptr)},
-      {"frontend_url", organisation.frontend_url ? nlohmann::json(*organisation.frontend_url) : nlohmann::json(nullptr)},
+      {"frontend_url",
+       organisation.frontend_url ? nlohmann::json(*organisation.frontend_url) : nlohmann::json(nullptr)},
       {"created_at", domain::format_utc(organisation.created_at)},
       {"updated_at", domain::format_utc(organisation.updated_at)},
   };

@@ -30,8 +30,8 @@ nlohmann::json person_json(const services::PersonOverview& overview, const domai
     links.invite = links.self + "/invite.ics";
     links.page = here.registration(r.registration.id);
     nlohmann::json item = registration_json(r.registration, links);
-    item["event"] = event_summary(r.registration.event_id, r.event_slug, r.event_title, r.event_starts_at, here,
-                                  public_url);
+    item["event"] =
+        event_summary(r.registration.event_id, r.event_slug, r.event_title, r.event_starts_at, here, public_url);
     registrations.push_back(std::move(item));
   }
   nlohmann::json media_requests = nlohmann::json::array();
@@ -41,14 +41,13 @@ nlohmann::json person_json(const services::PersonOverview& overview, const domai
     extras.self = public_url + "/v1/media-requests/" + m.request.id;
     extras.page = here.media_request(m.request.id);
     nlohmann::json item = media_request_json(m.request, extras);
-    item["event"] =
-        event_summary(m.request.event_id, m.event_slug, m.event_title, m.event_starts_at, here, public_url);
+    item["event"] = event_summary(m.request.event_id, m.event_slug, m.event_title, m.event_starts_at, here, public_url);
     media_requests.push_back(std::move(item));
   }
   nlohmann::json body = {
       {"email", overview.person.email},
-      {"organisation_id", overview.person.organisation_id ? nlohmann::json(*overview.person.organisation_id)
-                                                          : nlohmann::json(nullptr)},
+      {"organisation_id",
+       overview.person.organisation_id ? nlohmann::json(*overview.person.organisation_id) : nlohmann::json(nullptr)},
       {"registrations", std::move(registrations)},
       {"media_requests", std::move(media_requests)},
       {"has_feed", overview.has_feed},

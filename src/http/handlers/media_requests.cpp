@@ -1,6 +1,7 @@
 #include "http/handlers/media_requests.hpp"
 
 #include "domain/error.hpp"
+#include "domain/links.hpp"
 #include "http/auth.hpp"
 #include "http/backend.hpp"
 #include "http/conditional.hpp"
@@ -11,7 +12,6 @@
 #include "http/mail_context.hpp"
 #include "http/pagination.hpp"
 #include "http/public_writes.hpp"
-#include "domain/links.hpp"
 #include "services/media_request_service.hpp"
 #include "services/person_service.hpp"
 

@@ -1,6 +1,7 @@
 #include "http/handlers/registrations.hpp"
 
 #include "domain/error.hpp"
+#include "domain/links.hpp"
 #include "http/auth.hpp"
 #include "http/backend.hpp"
 #include "http/conditional.hpp"
@@ -13,7 +14,6 @@
 #include "http/mail_context.hpp"
 #include "http/pagination.hpp"
 #include "http/public_writes.hpp"
-#include "domain/links.hpp"
 #include "services/media_request_service.hpp"
 #include "services/person_service.hpp"
 #include "services/personal_feed_service.hpp"
@@ -58,8 +58,8 @@ Response registration_response(const RequestContext& context, int status, const 
                                const std::optional<std::string>& feed_token) {
   const domain::Registration& r = view.registration;
   Response response = json_response(
-      status, dto::registration_json(r, links_for(context, r, feed_token, view.organisation_frontend_url),
-                                     view.entitlement));
+      status,
+      dto::registration_json(r, links_for(context, r, feed_token, view.organisation_frontend_url), view.entitlement));
   response.headers.set("ETag", registration_etag(r));
   mark_personal(response);
   return response;
@@ -108,11 +108,10 @@ boost::asio::awaitable<Response> create_registration(RequestContext& context) {
   }
   const RequestContext& ctx = context;
   auto render = [&ctx](const services::NewRegistrationResult& created) {
-    nlohmann::json body =
-        dto::registration_json(created.registration,
-                               links_for(ctx, created.registration, created.feed_token,
-                                         created.organisation_frontend_url),
-                               created.entitlement);
+    nlohmann::json body = dto::registration_json(
+        created.registration,
+        links_for(ctx, created.registration, created.feed_token, created.organisation_frontend_url),
+        created.entitlement);
     body["manage_token"] = created.manage_token;
     return services::StoredResponse{201, ctx.backend.public_url + "/v1/registrations/" + created.registration.id,
                                     body.dump()};
