@@ -54,7 +54,9 @@ export function freshDatabase({ maintenanceUrl, eventdPath, cleanups, prefix = '
   cleanups.push(() => {
     execFileSync('psql', [maintenanceUrl, '-qX', '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
   });
+  // Nothing of the caller's own eventd settings: where links lead, who may call, the mail server.
   const env = { ...process.env, EVENTD_DATABASE_URL: url, EVENTD_THREADS: '2', EVENTD_DB_POOL: '4' };
+  for (const name of ['EVENTD_PUBLIC_URL', 'EVENTD_FRONTEND_URL', 'EVENTD_CORS_ORIGINS', 'EVENTD_SMTP_URL']) delete env[name];
   execFileSync(eventdPath, ['demo'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   return { name, url, env };
 }
@@ -204,12 +206,12 @@ export async function freePort() {
 }
 
 // Starts `eventd serve` on a free port with `env` (EVENTD_PUBLIC_URL is its own origin unless
-// given) and waits until it listens. stop() sends SIGTERM and resolves to [code, signal].
+// `env` names one) and waits until it listens. stop() sends SIGTERM and resolves to [code, signal].
 export async function startEventd(eventdPath, env, { cleanups }) {
   const port = await freePort();
   const api = `http://127.0.0.1:${port}`;
   const child = spawn(eventdPath, ['serve'], {
-    env: { EVENTD_PUBLIC_URL: api, ...env, EVENTD_LISTEN: `127.0.0.1:${port}` },
+    env: { ...env, EVENTD_PUBLIC_URL: env.EVENTD_PUBLIC_URL ?? api, EVENTD_LISTEN: `127.0.0.1:${port}` },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const instance = { api, port, process: child, log: '' };
