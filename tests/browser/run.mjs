@@ -10,26 +10,24 @@
 // DIR (frontend.png, docs.png).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  Cleanups,
+  collectErrors,
+  contractFailures,
+  freshDatabase,
+  here,
+  launchBrowser,
+  organiserKey as createOrganiserKey,
+  root,
+  serveStatic,
+  startEventd,
+  testArguments,
+  watchContext,
+} from './lib.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '../..');
-const { chromium } = createRequire(join(root, 'tools/contract/package.json'))('playwright-core');
-const { Contract, METHODS } = await import(join(root, 'tools/contract/lib/contract.mjs'));
-const { checkExchanges } = await import(join(root, 'tools/contract/lib/check.mjs'));
-
-const { values: args } = parseArgs({ options: { eventd: { type: 'string' }, out: { type: 'string' } } });
-if (!args.eventd || !args.out) throw new Error('usage: run.mjs --eventd PATH --out DIR');
-mkdirSync(args.out, { recursive: true });
-const maintenanceUrl = process.env.EVENTD_TEST_DATABASE_URL;
-if (!maintenanceUrl) throw new Error('EVENTD_TEST_DATABASE_URL is not set: run with scripts/test');
+const args = testArguments('run.mjs');
 
 // The organiser of Integrationsforum 2020 in the seed data. The seed events are all past,
 // and only events that have not ended take registrations: the organiser announces next
@@ -39,68 +37,15 @@ const YEAR = new Date().getUTCFullYear() + 1;
 const EVENT = `integrationsforum-${YEAR}`;
 const TITLE = `Integrationsforum ${YEAR}`;
 
-const cleanups = [];
-after(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-});
+const cleanups = new Cleanups();
+after(() => cleanups.run());
 
-// --- a fresh database with the seed events ---------------------------------------------
-const database = `eventd_browser_${process.pid}_${Date.now()}`;
-const databaseUrl = maintenanceUrl.replace(/\/[^/?]*(\?|$)/, `/${database}$1`);
-execFileSync('psql', [maintenanceUrl, '-qX', '-c', `CREATE DATABASE ${database} TEMPLATE template0 ENCODING 'UTF8'`]);
-cleanups.push(() => {
-  execFileSync('psql', [maintenanceUrl, '-qX', '-c', `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`]);
-});
-const eventdEnv = { ...process.env, EVENTD_DATABASE_URL: databaseUrl, EVENTD_THREADS: '2', EVENTD_DB_POOL: '4' };
-execFileSync(args.eventd, ['demo'], { env: eventdEnv, stdio: ['ignore', 'ignore', 'inherit'] });
-const organiserKey = execFileSync(args.eventd, ['keys', 'create', '--role', 'organiser', '--organisation', ORGANISER], {
-  env: eventdEnv,
-  encoding: 'utf8',
-  stdio: ['ignore', 'pipe', 'ignore'],
-}).trim();
-
-// --- the frontend's own origin ---------------------------------------------------------
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
-const frontendDir = join(here, 'frontend');
-const pageServer = createServer((request, response) => {
-  const path = normalize(new URL(request.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
-  const file = join(frontendDir, path);
-  if (!file.startsWith(frontendDir) || !existsSync(file)) {
-    response.writeHead(404).end();
-    return;
-  }
-  response.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
-  createReadStream(file).pipe(response);
-});
-await new Promise((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
-cleanups.push(() => new Promise((resolve) => pageServer.close(resolve)));
-const pageOrigin = `http://127.0.0.1:${pageServer.address().port}`;
-
-// --- eventd, allowing that origin ------------------------------------------------------
-async function freePort() {
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-const apiPort = await freePort();
-const api = `http://127.0.0.1:${apiPort}`;
-const eventd = spawn(args.eventd, ['serve'], {
-  env: { ...eventdEnv, EVENTD_LISTEN: `127.0.0.1:${apiPort}`, EVENTD_PUBLIC_URL: api, EVENTD_CORS_ORIGINS: pageOrigin },
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
-let eventdLog = '';
-eventd.stderr.on('data', (chunk) => (eventdLog += chunk));
-cleanups.push(() => {
-  if (eventd.exitCode !== null || eventd.signalCode !== null) return undefined;
-  eventd.kill('SIGTERM');
-  return new Promise((resolve) => eventd.on('exit', resolve));
-});
-for (let i = 0; !eventdLog.includes('listening'); ++i) {
-  if (i > 300 || eventd.exitCode !== null) throw new Error(`eventd did not start:\n${eventdLog}`);
-  await new Promise((resolve) => setTimeout(resolve, 100));
-}
+// --- a fresh database with the seed events, the frontend's own origin, eventd ----------
+const database = freshDatabase({ ...args, cleanups });
+const organiserKey = createOrganiserKey(args.eventdPath, database.env, ORGANISER);
+const pageOrigin = await serveStatic(join(here, 'frontend'), { cleanups });
+const eventd = await startEventd(args.eventdPath, { ...database.env, EVENTD_CORS_ORIGINS: pageOrigin }, { cleanups });
+const { api, port: apiPort } = eventd;
 
 async function apiGet(path, key) {
   const response = await fetch(api + path, { headers: key ? { Authorization: `Bearer ${key}` } : {} });
@@ -123,57 +68,21 @@ await apiPost('/v1/events', { ...moved(seed.event), slug: EVENT, title: TITLE },
 for (const session of seed.sessions) await apiPost(`/v1/events/${EVENT}/sessions`, moved(session), organiserKey);
 
 // --- Chromium --------------------------------------------------------------------------
-const profile = mkdtempSync(join(tmpdir(), 'eventd-chromium-'));
-cleanups.push(() => rmSync(profile, { recursive: true, force: true }));
-const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.EVENTD_CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1100, height: 1400 },
-  // The machine's network is closed: without these, Chromium keeps trying to reach Google.
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
-let browserOpen = true;
-const closeBrowser = async () => {
-  if (browserOpen) await browser.close();
-  browserOpen = false;
-};
-cleanups.push(closeBrowser);
-
+const { context: browser, close: closeBrowser } = await launchBrowser({ cleanups });
 // Every request the pages make must stay on this machine: no CDN, no fonts from elsewhere.
 const foreignRequests = [];
 const consoleErrors = [];
-browser.on('request', (request) => {
-  const url = new URL(request.url());
-  if (['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) && url.hostname !== '127.0.0.1') {
-    foreignRequests.push(request.url());
-  }
-});
 // What the page asked eventd and what it got, for the contract check at the end.
+// (Redoc's worker is a blob: URL whose origin is eventd's.)
 const exchanges = [];
-browser.on('requestfinished', async (request) => {
-  const url = new URL(request.url());
-  // Redoc's worker is a blob: URL whose origin is eventd's.
-  if (url.protocol !== 'http:' || url.origin !== api) return;
-  const response = await request.response();
-  exchanges.push({
-    request: { method: request.method(), target: url.pathname + url.search, headers: await request.allHeaders(), body: request.postData() ?? '' },
-    response: { status: response.status(), headers: await response.allHeaders(), body: (await response.body()).toString('utf8') },
-    test_case: 'browser',
-  });
+const watcher = watchContext(browser, {
+  isApi: (url) => url.origin === api,
+  exchanges,
+  foreign: foreignRequests,
+  testCase: 'browser',
 });
 const page = browser.pages()[0] ?? (await browser.newPage());
-page.on('console', (message) => {
-  if (message.type() === 'error') consoleErrors.push(message.text());
-});
-page.on('pageerror', (error) => consoleErrors.push(String(error)));
+collectErrors(page, consoleErrors);
 
 test('the frontend, on its own origin, uses eventd through CORS', async (t) => {
   await page.goto(`${pageOrigin}/index.html?api=${encodeURIComponent(api)}`);
@@ -263,13 +172,10 @@ test('GET /docs renders the API reference from eventd alone', async () => {
   assert.deepEqual(errors.filter((e) => /Content Security Policy|Refused to/.test(e)), []);
 });
 
-test('every answer the page got from eventd matches openapi.yaml', () => {
-  const contract = new Contract(join(root, 'openapi.yaml'), { closed: true });
-  const routes = Object.entries(contract.document.paths).flatMap(([pattern, item]) =>
-    METHODS.filter((m) => item[m]).map((m) => ({ method: m.toUpperCase(), pattern })),
-  );
+test('every answer the page got from eventd matches openapi.yaml', async () => {
+  await watcher.settle();
   assert.ok(exchanges.length >= 8, `only ${exchanges.length} exchanges seen`);
-  assert.deepEqual(checkExchanges(contract, routes, exchanges).failures, []);
+  assert.deepEqual(contractFailures(exchanges), []);
 });
 
 test('nothing was fetched from outside this machine', () => {
@@ -279,11 +185,7 @@ test('nothing was fetched from outside this machine', () => {
 // In the sanitizer build a report aborts eventd: it must stop on its own, cleanly.
 test('eventd stops on SIGTERM with exit code 0', async () => {
   await closeBrowser();
-  eventd.kill('SIGTERM');
-  const [code, signal] =
-    eventd.exitCode !== null || eventd.signalCode !== null
-      ? [eventd.exitCode, eventd.signalCode]
-      : await new Promise((resolve) => eventd.on('exit', (c, s) => resolve([c, s])));
-  assert.equal(signal, null, eventdLog.slice(-4000));
-  assert.equal(code, 0, eventdLog.slice(-4000));
+  const [code, signal] = await eventd.stop();
+  assert.equal(signal, null, eventd.log.slice(-4000));
+  assert.equal(code, 0, eventd.log.slice(-4000));
 });
