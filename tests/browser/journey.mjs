@@ -212,6 +212,17 @@ async function submitForm(page, button) {
   return response.status();
 }
 
+// A link with a code opens a page whose button signs the browser in: opening the link spends
+// nothing, since mail scanners fetch the links of a message (they do not press buttons).
+// Waits for the landing page or for `heading` (a page without a code), presses the button if
+// it is the landing page, and waits for `heading`.
+async function continueFromLanding(page, heading) {
+  const button = page.getByRole('button', { name: /^(Fortsätt|Continue)$/ });
+  await button.or(heading).first().waitFor();
+  if (await button.count()) await Promise.all([page.waitForNavigation(), button.click()]);
+  await heading.waitFor();
+}
+
 // eventd's own pages (templates/pages/), in the event's language (Swedish) or English.
 const builtInUi = {
   name: 'built-in',
@@ -230,8 +241,7 @@ const builtInUi = {
     return `unknown: ${(await page.locator('main').innerText()).slice(0, 300)}`;
   },
   async registrationShown(page) {
-    // A link with a code first opens a page that signs the browser in and goes on by itself.
-    await page.getByRole('heading', { level: 1, name: /^(Din anmälan|Your registration)$/ }).waitFor();
+    await continueFromLanding(page, page.getByRole('heading', { level: 1, name: /^(Din anmälan|Your registration)$/ }));
     const status = await page.locator('dl.facts').innerText();
     if (/väntelistan|waitlist/i.test(status)) return 'waitlisted';
     if (/har en plats|have a seat/i.test(status)) return 'confirmed';
@@ -255,10 +265,11 @@ const builtInUi = {
     await page.getByRole('status').first().waitFor();
   },
   async personShown(page) {
-    await page.getByRole('heading', { level: 1, name: /^(Dina sidor|Your pages)$/ }).waitFor();
+    await continueFromLanding(page, page.getByRole('heading', { level: 1, name: /^(Dina sidor|Your pages)$/ }));
   },
   async refusedShown(page) {
-    await page.getByRole('heading', { level: 1, name: /^(Länken har redan använts|The link was used already)/ }).waitFor();
+    const refused = /^(Länken har redan använts|The link was used already)/;
+    await continueFromLanding(page, page.getByRole('heading', { level: 1, name: refused }));
   },
   async eraseEverything(page) {
     await page.getByRole('checkbox', { name: /^(Ja, radera allt om mig|Yes, erase everything about me)/ }).check();

@@ -142,6 +142,8 @@ async function clickAndWait(selector) {
   await Promise.all([page.waitForNavigation(), page.click(selector)]);
 }
 
+// Why a link's cookie is set by a page of eventd's own (its button's same-site POST), never on
+// the cross-site navigation from the e-mail: the control shows what Chromium does.
 test('a SameSite=Strict cookie set on a redirect after a cross-site link is not sent; after a <meta> refresh it is', async () => {
   webmailLinks = `<a id="redirect" href="${controlUrl}/redirect">302</a><a id="meta" href="${controlUrl}/meta">meta</a>`;
   await page.goto(webmailUrl);
@@ -172,7 +174,11 @@ test("register on the event's page, open the e-mail's link from another site, ch
   webmailLinks = `<a id="link" href="${link[0]}">Din anmälan</a>`;
   await page.goto(webmailUrl);
   const clean = link[0].slice(0, link[0].indexOf('?'));
-  await Promise.all([page.waitForURL(clean), page.click('#link')]);
+  // The link's page spends nothing (mail scanners fetch links); its button does.
+  await Promise.all([page.waitForURL(link[0]), page.click('#link')]);
+  assert.equal(await page.textContent('h1'), 'Öppna din sida');
+  assert.equal((await sessions()).length, 0, 'opening the link signs nobody in');
+  await Promise.all([page.waitForURL(clean), page.click('form button')]);
   await page.waitForSelector('h1:text("Din anmälan")');
   assert.equal(page.url(), clean);
   const [cookie] = await sessions();
@@ -189,6 +195,7 @@ test("register on the event's page, open the e-mail's link from another site, ch
 
   // The code worked once.
   await page.goto(link[0]);
+  await clickAndWait('form button');
   assert.equal(await page.textContent('h1'), 'Länken har redan använts eller gått ut');
 
   await page.goto(`${eventdUrl}/me`);

@@ -74,18 +74,35 @@ Response private_error_page(const RequestContext& context, const Error& error, L
   return error_page(error, language);
 }
 
-// Continue at `clean_path` once the code of ?code= is exchanged: sets the cookie. nullopt
-// when the URL has no code.
-boost::asio::awaitable<std::optional<Response>> exchange_code(RequestContext& context, std::string clean_path,
-                                                              Language language) {
-  std::optional<Response> answer;
+// A link's landing page (?code=): a button that posts the code back. Opening the link
+// exchanges nothing, because e-mail security scanners (Outlook's Safe Links and the like)
+// fetch every link of a message before its reader clicks, and would spend a single-use code;
+// they do not submit forms. nullopt when the URL has no code.
+std::optional<Response> landing_page(const RequestContext& context, const std::string& clean_path, Language language) {
   auto code = context.query.get("code");
-  if (!code) co_return answer;
+  if (!code) return std::nullopt;
+  TemplateData data;
+  data.set("next", clean_path);
+  data.set("code", std::string(*code));
+  return page_response(200, language, "continue", pages::catalogue(language).text("continue_title"), std::move(data),
+                       "");
+}
+
+// The landing page's button (action=open): exchanges the code for a session, sets the cookie
+// and continues at `clean_path` (303: a same-site POST, so the SameSite=Strict cookie goes
+// with the next request). A spent, expired or unknown code: the sign-in page. nullopt for
+// any other form, which is then one of the page's own actions.
+boost::asio::awaitable<std::optional<Response>> open_with_code(RequestContext& context, std::string clean_path,
+                                                               Language language) {
+  std::optional<Response> answer;
+  const Form form = parse_form_body(context.request);
+  if (form.text("action") != "open") co_return answer;
+  check_form_origin(context);
   check_public_write_rate(context);  // codes are secrets: guessing them is limited like other public writes
   bool spent = false;
   std::optional<services::NewPersonSession> session;
   try {
-    services::NewPersonSession opened = co_await services::open_person_session(context.backend.db, *code);
+    services::NewPersonSession opened = co_await services::open_person_session(context.backend.db, form.text("code"));
     session = std::move(opened);
   } catch (const Error& error) {
     if (error.code() != ErrorCode::unauthorized && error.code() != ErrorCode::validation &&
@@ -99,11 +116,12 @@ boost::asio::awaitable<std::optional<Response>> exchange_code(RequestContext& co
     co_return answer;
   }
   context.caller_note.credential = "person_code";
-  TemplateData data;
-  data.set("next", clean_path);
-  answer = page_response(200, language, "continue", pages::catalogue(language).text("continue_title"), std::move(data),
-                         clean_path);
-  answer->headers.add("Set-Cookie", session_cookie(context, session->token, session_max_age()));
+  Response response;
+  response.status = 303;
+  response.headers.set("Location", clean_path);
+  response.headers.set("Cache-Control", "no-store");
+  response.headers.add("Set-Cookie", session_cookie(context, session->token, session_max_age()));
+  answer = std::move(response);
   co_return answer;
 }
 
@@ -304,8 +322,7 @@ boost::asio::awaitable<Response> registration_page(RequestContext& context) {
   const std::string id = context.param("id");
   std::optional<Response> answer;
   try {
-    std::optional<Response> exchanged = co_await exchange_code(context, "/registrations/" + id, language);
-    if (exchanged) co_return std::move(*exchanged);
+    if (auto landing = landing_page(context, "/registrations/" + id, language)) co_return std::move(*landing);
     const std::string token = require_session(context);
     services::RegistrationAccess access;
     access.person_token = token;
@@ -330,6 +347,8 @@ boost::asio::awaitable<Response> registration_page_action(RequestContext& contex
   bool show_page = false;
   int status = 200;
   try {
+    std::optional<Response> opened = co_await open_with_code(context, "/registrations/" + id, language);
+    if (opened) co_return std::move(*opened);
     token = require_session(context);
     const Form form = read_private_form(context, token);
     const std::string action = form.text("action");
@@ -436,8 +455,7 @@ boost::asio::awaitable<Response> media_request_page(RequestContext& context) {
   const std::string id = context.param("id");
   std::optional<Response> answer;
   try {
-    std::optional<Response> exchanged = co_await exchange_code(context, "/media-requests/" + id, language);
-    if (exchanged) co_return std::move(*exchanged);
+    if (auto landing = landing_page(context, "/media-requests/" + id, language)) co_return std::move(*landing);
     const std::string token = require_session(context);
     services::MediaRequestAccess access;
     access.person_token = token;
@@ -461,6 +479,8 @@ boost::asio::awaitable<Response> media_request_page_action(RequestContext& conte
   int status = 200;
   bool show_page = false;
   try {
+    std::optional<Response> opened = co_await open_with_code(context, "/media-requests/" + id, language);
+    if (opened) co_return std::move(*opened);
     token = require_session(context);
     const Form form = read_private_form(context, token);
     const std::string action = form.text("action");
@@ -509,8 +529,7 @@ boost::asio::awaitable<Response> person_page(RequestContext& context) {
   const Language language = page_language(context);
   std::optional<Response> answer;
   try {
-    std::optional<Response> exchanged = co_await exchange_code(context, "/me", language);
-    if (exchanged) co_return std::move(*exchanged);
+    if (auto landing = landing_page(context, "/me", language)) co_return std::move(*landing);
     const std::string token = require_session(context);
     services::PersonOverview overview = co_await services::person_overview(context.backend.db, token);
     co_return render_person(200, context, overview, language, token, {});
@@ -530,6 +549,8 @@ boost::asio::awaitable<Response> person_page_action(RequestContext& context) {
   int status = 200;
   bool show_page = false;
   try {
+    std::optional<Response> opened = co_await open_with_code(context, "/me", language);
+    if (opened) co_return std::move(*opened);
     token = require_session(context);
     const Form form = read_private_form(context, token);
     const std::string action = form.text("action");
