@@ -233,7 +233,7 @@ std::vector<MediaPersonalRecord> media_requests_of_email(soci::session& session,
                                                          const std::optional<std::string>& organisation_id) {
   Params p;
   std::string sql = std::string("SELECT ") + media_request_columns +
-                    ", e.slug, e.title, eventd_us(lower(e.during)), "
+                    ", e.slug, e.title, eventd_us(lower(e.during)), e.timezone, "
                     "(SELECT o.frontend_url FROM organisations o WHERE o.id = e.organiser_id)" +
                     media_request_from + " WHERE lower(m.email) = lower(" + p.add(email) + ")";
   if (organisation_id) sql += " AND e.organiser_id = " + p.add_uuid(*organisation_id);
@@ -243,7 +243,7 @@ std::vector<MediaPersonalRecord> media_requests_of_email(soci::session& session,
     Row r = from_row(row);
     out.push_back({std::move(r.record.request), row.get<std::string>(kColumnCount),
                    row.get<std::string>(kColumnCount + 1), opt_instant(row, kColumnCount + 2),
-                   opt_text(row, kColumnCount + 3)});
+                   row.get<std::string>(kColumnCount + 3), opt_text(row, kColumnCount + 4)});
   });
   return out;
 }

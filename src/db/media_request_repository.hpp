@@ -88,6 +88,7 @@ struct MediaPersonalRecord {
   std::string event_slug;
   std::string event_title;
   std::optional<domain::Instant> event_starts_at;
+  std::string event_timezone;                            // IANA, the event's
   std::optional<std::string> organisation_frontend_url;  // the organiser's own website (schema/024)
 };
 std::vector<MediaPersonalRecord> media_requests_of_email(soci::session& session, const std::string& email,

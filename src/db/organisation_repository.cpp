@@ -10,7 +10,8 @@ namespace eventd::db {
 namespace {
 
 constexpr const char* organisation_columns =
-    "id::text, slug, name, kind, website, description, version, eventd_us(created_at), eventd_us(updated_at), email, frontend_url";
+    "id::text, slug, name, kind, website, description, version, eventd_us(created_at), eventd_us(updated_at), email, "
+    "frontend_url";
 
 domain::Organisation organisation_from_row(const soci::row& row) {
   domain::Organisation o;
@@ -81,8 +82,7 @@ domain::Organisation insert_organisation(soci::session& session, const domain::O
                    organisation_columns,
         soci::use(organisation.slug), soci::use(organisation.name), soci::use(kind),
         soci::use(website.value, website.indicator), soci::use(description.value, description.indicator),
-        soci::use(email.value, email.indicator), soci::use(frontend_url.value, frontend_url.indicator),
-        soci::into(row);
+        soci::use(email.value, email.indicator), soci::use(frontend_url.value, frontend_url.indicator), soci::into(row);
   } catch (const std::exception& e) {
     map_write_error(e, organisation);
     throw;

@@ -304,7 +304,7 @@ std::vector<PersonalRecord> registrations_of_email(soci::session& session, const
                                                    const std::optional<std::string>& organisation_id) {
   Params p;
   std::string sql = std::string("SELECT ") + registration_columns +
-                    ", e.slug, e.title, eventd_us(lower(e.during)), "
+                    ", e.slug, e.title, eventd_us(lower(e.during)), e.timezone, "
                     "(SELECT o.frontend_url FROM organisations o WHERE o.id = e.organiser_id)" +
                     registration_from + " WHERE lower(r.email) = lower(" + p.add(email) + ")";
   if (organisation_id) sql += " AND e.organiser_id = " + p.add_uuid(*organisation_id);
@@ -313,7 +313,7 @@ std::vector<PersonalRecord> registrations_of_email(soci::session& session, const
   for_each_row(session, sql, p, [&](const soci::row& row) {
     Row r = from_row(row);
     out.push_back({std::move(r.record.registration), row.get<std::string>(22), row.get<std::string>(23),
-                   opt_instant(row, 24), opt_text(row, 25)});
+                   opt_instant(row, 24), row.get<std::string>(25), opt_text(row, 26)});
   });
   return out;
 }

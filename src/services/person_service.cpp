@@ -121,11 +121,13 @@ boost::asio::awaitable<PersonOverview> person_overview(Database& db, std::string
     out.person = Person{session.email, session.organisation_id};
     for (auto& r : db::registrations_of_email(s, session.email, session.organisation_id)) {
       out.registrations.push_back({std::move(r.registration), std::move(r.event_slug), std::move(r.event_title),
-                                   r.event_starts_at, std::move(r.organisation_frontend_url)});
+                                   r.event_starts_at, std::move(r.event_timezone),
+                                   std::move(r.organisation_frontend_url)});
     }
     for (auto& m : db::media_requests_of_email(s, session.email, session.organisation_id)) {
       out.media_requests.push_back({std::move(m.request), std::move(m.event_slug), std::move(m.event_title),
-                                    m.event_starts_at, std::move(m.organisation_frontend_url)});
+                                    m.event_starts_at, std::move(m.event_timezone),
+                                    std::move(m.organisation_frontend_url)});
     }
     std::stable_sort(out.registrations.begin(), out.registrations.end(),
                      [](const auto& a, const auto& b) { return newer_first(a.event_starts_at, b.event_starts_at); });

@@ -78,6 +78,7 @@ struct PersonRegistration {
   std::string event_slug;
   std::string event_title;
   std::optional<domain::Instant> event_starts_at;
+  std::string event_timezone;                            // IANA, the event's
   std::optional<std::string> organisation_frontend_url;  // where the links about it lead
 };
 struct PersonMediaRequest {
@@ -85,6 +86,7 @@ struct PersonMediaRequest {
   std::string event_slug;
   std::string event_title;
   std::optional<domain::Instant> event_starts_at;
+  std::string event_timezone;
   std::optional<std::string> organisation_frontend_url;
 };
 struct PersonOverview {

@@ -363,7 +363,12 @@ TEST_CASE("people: erasing everything leaves nothing of the person, and frees th
   REQUIRE(media.status == 202);
   const std::string token = p.token_for(code_links(p.mail_text("karin@example.se", "registration_confirmed"))[1].code);
   auto me = p.server.get("/v1/me", bearer(token)).json();
-  CHECK(me["registrations"].size() == 2);
+  REQUIRE(me["registrations"].size() == 2);
+  // Newest event first; its start in its own zone.
+  CHECK(me["registrations"][0]["event"]["slug"] == "integrationsforum-2035");
+  CHECK(me["registrations"][0]["event"]["timezone"] == "Europe/Stockholm");
+  CHECK(me["registrations"][0]["event"]["starts_at"] == "2035-11-26T09:00:00+01:00");
+  CHECK(me["registrations"][1]["event"]["slug"] == "fyrbodal-2035");
   REQUIRE(me["media_requests"].size() == 1);
   CHECK(me["media_requests"][0]["event"]["slug"] == "integrationsforum-2035");
   auto exported = p.server.request("POST", "/v1/me/export", "", bearer(token));

@@ -8,14 +8,17 @@ namespace eventd::http::dto {
 
 namespace {
 
+// Its start in its own zone's offset, as the event's own representation shows it.
 nlohmann::json event_summary(const std::string& id, const std::string& slug, const std::string& title,
-                             const std::optional<domain::Instant>& starts_at, const domain::PageLinks& pages,
-                             const std::string& public_url) {
-  return {{"id", id},
-          {"slug", slug},
-          {"title", title},
-          {"starts_at", starts_at ? nlohmann::json(domain::format_utc(*starts_at)) : nlohmann::json(nullptr)},
-          {"links", {{"page", pages.event(slug)}, {"api", public_url + "/v1/events/" + id}}}};
+                             const std::optional<domain::Instant>& starts_at, const std::string& timezone,
+                             const domain::PageLinks& pages, const std::string& public_url) {
+  return {
+      {"id", id},
+      {"slug", slug},
+      {"title", title},
+      {"starts_at", starts_at ? nlohmann::json(domain::format_in_zone(*starts_at, timezone)) : nlohmann::json(nullptr)},
+      {"timezone", timezone},
+      {"links", {{"page", pages.event(slug)}, {"api", public_url + "/v1/events/" + id}}}};
 }
 
 }  // namespace
@@ -30,8 +33,8 @@ nlohmann::json person_json(const services::PersonOverview& overview, const domai
     links.invite = links.self + "/invite.ics";
     links.page = here.registration(r.registration.id);
     nlohmann::json item = registration_json(r.registration, links);
-    item["event"] =
-        event_summary(r.registration.event_id, r.event_slug, r.event_title, r.event_starts_at, here, public_url);
+    item["event"] = event_summary(r.registration.event_id, r.event_slug, r.event_title, r.event_starts_at,
+                                  r.event_timezone, here, public_url);
     registrations.push_back(std::move(item));
   }
   nlohmann::json media_requests = nlohmann::json::array();
@@ -41,7 +44,8 @@ nlohmann::json person_json(const services::PersonOverview& overview, const domai
     extras.self = public_url + "/v1/media-requests/" + m.request.id;
     extras.page = here.media_request(m.request.id);
     nlohmann::json item = media_request_json(m.request, extras);
-    item["event"] = event_summary(m.request.event_id, m.event_slug, m.event_title, m.event_starts_at, here, public_url);
+    item["event"] = event_summary(m.request.event_id, m.event_slug, m.event_title, m.event_starts_at, m.event_timezone,
+                                  here, public_url);
     media_requests.push_back(std::move(item));
   }
   nlohmann::json body = {

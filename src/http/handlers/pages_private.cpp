@@ -262,11 +262,10 @@ struct PersonPageState {
   bool erase_error = false;
 };
 
-std::string date_of(const std::optional<domain::Instant>& at, Language language) {
+// The event's first day, in its own zone.
+std::string date_of(const std::optional<domain::Instant>& at, const std::string& zone, Language language) {
   if (!at) return {};
-  // The overview does not carry the events' zones: the date as in Central Europe, where
-  // eventd's events are (an event at 00:30 elsewhere may show the day before).
-  const std::string local = domain::format_in_zone(*at, "Europe/Stockholm");
+  const std::string local = domain::format_in_zone(*at, zone);
   auto date = domain::parse_date(local.substr(0, 10));
   return date ? pages::format_date(*date, language) : std::string();
 }
@@ -283,7 +282,7 @@ Response render_person(int status, const RequestContext& context, const services
     TemplateData row;
     row.set("url", "/registrations/" + item.registration.id);
     row.set("title", item.event_title);
-    row.set("when", date_of(item.event_starts_at, language));
+    row.set("when", date_of(item.event_starts_at, item.event_timezone, language));
     row.set("status", registration_status_text(item.registration, language));
     registrations.push_back(row);
   }
@@ -294,7 +293,7 @@ Response render_person(int status, const RequestContext& context, const services
     TemplateData row;
     row.set("url", "/media-requests/" + item.request.id);
     row.set("title", item.event_title);
-    row.set("when", date_of(item.event_starts_at, language));
+    row.set("when", date_of(item.event_starts_at, item.event_timezone, language));
     row.set("status", texts.text("media_status_" + std::string(domain::to_string(item.request.status))));
     media.push_back(row);
   }
