@@ -2,7 +2,7 @@
 -- to a page (the frontend's or eventd's own), and one person is reached across events by
 -- their e-mail address.
 --
--- A person is an e-mail address (lower-cased), nothing more: eventd keeps no account. Who
+-- A person is an e-mail address (eventd_address: ASCII lower-cased), nothing more: eventd keeps no account. Who
 -- controls the mailbox reaches every registration and media request made with it.
 --   person_codes     single-use codes in links (e-mail links, sign-in links), as hashes;
 --                    exchanged once for a person session. A code made for a link to an
@@ -14,6 +14,16 @@
 --   person_feeds     the person's one calendar of everything (token hash); its token in
 --                    clear is kept only sealed under the session that made it.
 -- DELETE /v1/me removes all three with the records.
+
+-- One canonical address for a person: ASCII letters lower-cased, nothing else. lower()
+-- under a Unicode collation folds more (the Kelvin sign to "k"), so another mailbox could be
+-- sent a code bound to someone else's address; eventd compares addresses the same way in C++.
+CREATE FUNCTION eventd_address(address text) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  RETURN lower(address COLLATE "C");
+
+CREATE INDEX registrations_address_idx ON registrations (eventd_address(email)) WHERE email IS NOT NULL;
+CREATE INDEX media_requests_address_idx ON media_requests (eventd_address(email)) WHERE email IS NOT NULL;
 
 ALTER TABLE organisations ADD COLUMN frontend_url text;
 ALTER TABLE organisations ADD CONSTRAINT organisations_frontend_url_check
@@ -32,7 +42,7 @@ CREATE TABLE person_codes (
   CONSTRAINT person_codes_pkey PRIMARY KEY (code_hash),
   CONSTRAINT person_codes_organisation_id_fkey FOREIGN KEY (organisation_id)
     REFERENCES organisations (id) ON DELETE CASCADE,
-  CONSTRAINT person_codes_email_check CHECK (email = lower(email) AND char_length(email) BETWEEN 3 AND 254),
+  CONSTRAINT person_codes_email_check CHECK (email = eventd_address(email) AND char_length(email) BETWEEN 3 AND 254),
   CONSTRAINT person_codes_purpose_check CHECK (purpose IN ('sign_in', 'mail_link'))
 );
 CREATE INDEX person_codes_email_idx ON person_codes (email, created_at);
@@ -51,7 +61,7 @@ CREATE TABLE person_sessions (
   CONSTRAINT person_sessions_pkey PRIMARY KEY (token_hash),
   CONSTRAINT person_sessions_organisation_id_fkey FOREIGN KEY (organisation_id)
     REFERENCES organisations (id) ON DELETE CASCADE,
-  CONSTRAINT person_sessions_email_check CHECK (email = lower(email))
+  CONSTRAINT person_sessions_email_check CHECK (email = eventd_address(email))
 );
 CREATE INDEX person_sessions_email_idx ON person_sessions (email);
 CREATE INDEX person_sessions_expires_idx ON person_sessions (expires_at);
@@ -63,7 +73,7 @@ CREATE TABLE person_feeds (
 
   CONSTRAINT person_feeds_pkey PRIMARY KEY (email),
   CONSTRAINT person_feeds_feed_token_hash_key UNIQUE (feed_token_hash),
-  CONSTRAINT person_feeds_email_check CHECK (email = lower(email))
+  CONSTRAINT person_feeds_email_check CHECK (email = eventd_address(email))
 );
 
 ALTER TABLE mail_outbox DROP CONSTRAINT mail_outbox_kind_check;

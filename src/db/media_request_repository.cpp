@@ -235,7 +235,7 @@ std::vector<MediaPersonalRecord> media_requests_of_email(soci::session& session,
   std::string sql = std::string("SELECT ") + media_request_columns +
                     ", e.slug, e.title, eventd_us(lower(e.during)), e.timezone, "
                     "(SELECT o.frontend_url FROM organisations o WHERE o.id = e.organiser_id)" +
-                    media_request_from + " WHERE lower(m.email) = lower(" + p.add(email) + ")";
+                    media_request_from + " WHERE eventd_address(m.email) = eventd_address(" + p.add(email) + ")";
   if (organisation_id) sql += " AND e.organiser_id = " + p.add_uuid(*organisation_id);
   sql += " ORDER BY m.created_at, m.id";
   std::vector<MediaPersonalRecord> out;

@@ -21,7 +21,7 @@ std::string uuid_fragment(Params& p, const std::optional<std::string>& id) { ret
 void insert_person_code(soci::session& session, const NewPersonCode& code) {
   Params p;
   const std::string sql = "INSERT INTO person_codes (code_hash, email, organisation_id, purpose, expires_at) VALUES (" +
-                          hash_fragment(p, code.code_hash) + ", lower(" + p.add(code.email) + "), " +
+                          hash_fragment(p, code.code_hash) + ", eventd_address(" + p.add(code.email) + "), " +
                           uuid_fragment(p, code.organisation_id) + ", " +
                           p.add(std::string(code.purpose == CodePurpose::sign_in ? "sign_in" : "mail_link")) +
                           ", now() + " + interval_fragment(p, code.lifetime) + ")";
@@ -31,7 +31,7 @@ void insert_person_code(soci::session& session, const NewPersonCode& code) {
 int count_recent_sign_in_codes(soci::session& session, const std::string& email, std::chrono::seconds window) {
   Params p;
   int count = 0;
-  const std::string sql = "SELECT count(*)::int4 FROM person_codes WHERE email = lower(" + p.add(email) +
+  const std::string sql = "SELECT count(*)::int4 FROM person_codes WHERE email = eventd_address(" + p.add(email) +
                           ") AND purpose = 'sign_in' AND created_at > now() - " + interval_fragment(p, window);
   for_each_row(session, sql, p, [&](const soci::row& row) { count = row.get<int>(0); });
   return count;
@@ -42,10 +42,11 @@ bool has_person_records(soci::session& session, const std::string& email) {
   bool found = false;
   const std::string address = p.add(email);
   // The same plan whether or not the address is known: both indexes are probed every time.
-  const std::string sql = "SELECT ((EXISTS (SELECT 1 FROM registrations WHERE lower(email) = lower(" + address +
-                          ") AND email IS NOT NULL)) OR (EXISTS (SELECT 1 FROM media_requests WHERE lower(email) = "
-                          "lower(" +
-                          address + ") AND email IS NOT NULL)))::int4";
+  const std::string sql =
+      "SELECT ((EXISTS (SELECT 1 FROM registrations WHERE eventd_address(email) = eventd_address(" + address +
+      ") AND email IS NOT NULL)) OR (EXISTS (SELECT 1 FROM media_requests WHERE eventd_address(email) = "
+      "eventd_address(" +
+      address + ") AND email IS NOT NULL)))::int4";
   for_each_row(session, sql, p, [&](const soci::row& row) { found = row.get<int>(0) == 1; });
   return found;
 }
@@ -65,7 +66,7 @@ domain::Instant insert_person_session(soci::session& session, const NewPersonSes
   Params p;
   domain::Instant expires{};
   const std::string sql = "INSERT INTO person_sessions (token_hash, email, organisation_id, expires_at) VALUES (" +
-                          hash_fragment(p, row.token_hash) + ", lower(" + p.add(row.email) + "), " +
+                          hash_fragment(p, row.token_hash) + ", eventd_address(" + p.add(row.email) + "), " +
                           uuid_fragment(p, row.organisation_id) + ", now() + " + interval_fragment(p, row.lifetime) +
                           ") RETURNING eventd_us(expires_at)";
   for_each_row(session, sql, p, [&](const soci::row& r) { expires = from_us(r.get<long long>(0)); });
@@ -97,7 +98,7 @@ bool delete_person_session(soci::session& session, const std::string& token_hash
 bool person_feed_exists(soci::session& session, const std::string& email) {
   Params p;
   bool found = false;
-  const std::string sql = "SELECT 1 FROM person_feeds WHERE email = lower(" + p.add(email) + ")";
+  const std::string sql = "SELECT 1 FROM person_feeds WHERE email = eventd_address(" + p.add(email) + ")";
   for_each_row(session, sql, p, [&](const soci::row&) { found = true; });
   return found;
 }
@@ -107,11 +108,11 @@ void replace_person_feed(soci::session& session, const std::string& email, const
   Params p;
   const std::string address = p.add(email);
   const std::string sql =
-      "WITH feed AS (INSERT INTO person_feeds (email, feed_token_hash) VALUES (lower(" + address + "), " +
+      "WITH feed AS (INSERT INTO person_feeds (email, feed_token_hash) VALUES (eventd_address(" + address + "), " +
       hash_fragment(p, feed_token_hash) +
       ") ON CONFLICT (email) DO UPDATE SET feed_token_hash = EXCLUDED.feed_token_hash, created_at = now()), "
       // Other sessions' sealed copies are of the old token: they show nothing any more.
-      "others AS (UPDATE person_sessions SET sealed_feed_token = NULL WHERE email = lower(" +
+      "others AS (UPDATE person_sessions SET sealed_feed_token = NULL WHERE email = eventd_address(" +
       address + ") AND token_hash <> " + hash_fragment(p, session_token_hash) +
       ") UPDATE person_sessions SET sealed_feed_token = " + p.add(sealed_feed_token) +
       " WHERE token_hash = " + hash_fragment(p, session_token_hash);
@@ -130,10 +131,11 @@ void delete_person(soci::session& session, const std::string& email) {
   Params p;
   const std::string address = p.add(email);
   const std::string sql =
-      "WITH codes AS (DELETE FROM person_codes WHERE email = lower(" + address +
-      ")), sessions AS (DELETE FROM person_sessions WHERE email = lower(" + address +
-      ")), feeds AS (DELETE FROM person_feeds WHERE email = lower(" + address +
-      ")) DELETE FROM mail_outbox WHERE kind = 'person_sign_in' AND lower(recipient_email) = lower(" + address + ")";
+      "WITH codes AS (DELETE FROM person_codes WHERE email = eventd_address(" + address +
+      ")), sessions AS (DELETE FROM person_sessions WHERE email = eventd_address(" + address +
+      ")), feeds AS (DELETE FROM person_feeds WHERE email = eventd_address(" + address +
+      ")) DELETE FROM mail_outbox WHERE kind = 'person_sign_in' AND eventd_address(recipient_email) = eventd_address(" +
+      address + ")";
   execute(session, sql, p);
 }
 

@@ -306,7 +306,7 @@ std::vector<PersonalRecord> registrations_of_email(soci::session& session, const
   std::string sql = std::string("SELECT ") + registration_columns +
                     ", e.slug, e.title, eventd_us(lower(e.during)), e.timezone, "
                     "(SELECT o.frontend_url FROM organisations o WHERE o.id = e.organiser_id)" +
-                    registration_from + " WHERE lower(r.email) = lower(" + p.add(email) + ")";
+                    registration_from + " WHERE eventd_address(r.email) = eventd_address(" + p.add(email) + ")";
   if (organisation_id) sql += " AND e.organiser_id = " + p.add_uuid(*organisation_id);
   sql += " ORDER BY r.created_at, r.id";
   std::vector<PersonalRecord> out;

@@ -342,6 +342,19 @@ TEST_CASE("page: a code opens once, sets the cookie, and the clean URL works wit
   CHECK(contains(invite.header("content-type"), "text/calendar"));
   CHECK(contains(invite.body, "METHOD:REQUEST"));
 
+  // An id that is no id never gets near a header: the page of nothing, no cookie.
+  const std::string injected = "/registrations/%0D%0ASet-Cookie:%20injected=1";
+  auto odd = w.server.get(injected + "?code=" + w.code_for("goran@example.se"));
+  CHECK(odd.status == 404);
+  CHECK_FALSE(contains(odd.body, "injected"));
+  auto odd_post = w.post_form(injected, {{"action", "open"}, {"code", w.code_for("goran@example.se")}});
+  CHECK(odd_post.status == 404);
+  CHECK(odd_post.header("set-cookie").empty());
+  // A browser's cross-site post without Origin is refused by its Sec-Fetch-Site.
+  CHECK(w.post_form("/registrations/" + id, {{"action", "open"}, {"code", w.code_for("goran@example.se")}},
+                    {{"Sec-Fetch-Site", "cross-site"}})
+            .status == 403);
+
   // The code worked once.
   auto again = w.post_form("/registrations/" + id, {{"action", "open"}, {"code", code}}, {{"Accept-Language", "en"}});
   CHECK(again.status == 401);

@@ -102,7 +102,14 @@ std::string origin_of(std::string_view url) {
 
 void check_form_origin(const RequestContext& context) {
   const auto origin = context.request.headers.get("Origin");
-  if (!origin) return;  // older browsers and same-origin GET-less clients send none
+  if (!origin) {
+    // A browser that sends no Origin says where the post comes from in Sec-Fetch-Site.
+    const auto site = context.request.headers.get("Sec-Fetch-Site");
+    if (site && *site != "same-origin" && *site != "none") {
+      throw Error(ErrorCode::forbidden, "The form was sent from another site.");
+    }
+    return;  // not a browser of this decade, or not a browser (curl)
+  }
   if (!iequals(*origin, origin_of(context.backend.public_url))) {
     throw Error(ErrorCode::forbidden, "The form was sent from another site.");
   }

@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 
+#include "db/support.hpp"
 #include "domain/error.hpp"
 #include "domain/validation.hpp"
 #include "http/backend.hpp"
@@ -72,6 +73,12 @@ Response private_error_page(const RequestContext& context, const Error& error, L
     return session_needed_page(context, language, session_of(context.request).has_value());
   }
   return error_page(error, language);
+}
+
+// A record's id as the private pages take it: a UUID, else the page of nothing (the id goes
+// into a Location and a form's action, so nothing else may get that far).
+void check_record_id(const std::string& id) {
+  if (!db::is_uuid(id)) throw domain::not_found("Page");
 }
 
 // A link's landing page (?code=): a button that posts the code back. Opening the link
@@ -321,6 +328,7 @@ boost::asio::awaitable<Response> registration_page(RequestContext& context) {
   const std::string id = context.param("id");
   std::optional<Response> answer;
   try {
+    check_record_id(id);
     if (auto landing = landing_page(context, "/registrations/" + id, language)) co_return std::move(*landing);
     const std::string token = require_session(context);
     services::RegistrationAccess access;
@@ -346,6 +354,7 @@ boost::asio::awaitable<Response> registration_page_action(RequestContext& contex
   bool show_page = false;
   int status = 200;
   try {
+    check_record_id(id);
     std::optional<Response> opened = co_await open_with_code(context, "/registrations/" + id, language);
     if (opened) co_return std::move(*opened);
     token = require_session(context);
@@ -454,6 +463,7 @@ boost::asio::awaitable<Response> media_request_page(RequestContext& context) {
   const std::string id = context.param("id");
   std::optional<Response> answer;
   try {
+    check_record_id(id);
     if (auto landing = landing_page(context, "/media-requests/" + id, language)) co_return std::move(*landing);
     const std::string token = require_session(context);
     services::MediaRequestAccess access;
@@ -478,6 +488,7 @@ boost::asio::awaitable<Response> media_request_page_action(RequestContext& conte
   int status = 200;
   bool show_page = false;
   try {
+    check_record_id(id);
     std::optional<Response> opened = co_await open_with_code(context, "/media-requests/" + id, language);
     if (opened) co_return std::move(*opened);
     token = require_session(context);
