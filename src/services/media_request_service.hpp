@@ -43,9 +43,9 @@ struct MediaAccess {
 // What one caller sees of a request.
 struct MediaRequestView {
   domain::MediaRequest request;
-  domain::Event event;                // its title, slug and contacts are shown to the requester
-  bool by_requester = false;          // asked with the request's own status token
-  std::optional<MediaAccess> access;  // only for the requester, only while approved
+  domain::Event event;                                     // its title, slug and contacts are shown to the requester
+  bool by_requester = false;                               // asked with the request's own status token
+  std::optional<MediaAccess> access;                       // only for the requester, only while approved
   std::optional<std::string> organisation_frontend_url{};  // where its page links lead
 };
 

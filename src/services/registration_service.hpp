@@ -74,7 +74,6 @@ struct RegistrationAccess {
   std::optional<std::string> person_token{};  // evu_…: a person whose address the registration has
 };
 
-
 // With the plain manage token, when the participant asked (to show their feed link).
 struct RegistrationView {
   domain::Registration registration;

@@ -43,8 +43,8 @@ nlohmann::json event_request_json(const domain::Event& e);
 // whether the caller is entitled to `online.stream_url` (otherwise it is null).
 // `for_organiser`: the caller manages the event, so `partner_ids` lists every partner it
 // named and `partners` says how each answered; anyone else sees accepted partners only.
-nlohmann::json event_json(const domain::Event& e, bool show_stream_url, bool for_organiser,
-                          std::string_view public_url, std::string_view frontend_url = {});
+nlohmann::json event_json(const domain::Event& e, bool show_stream_url, bool for_organiser, std::string_view public_url,
+                          std::string_view frontend_url = {});
 
 // The event's contacts (e.g. its press officer), shown to everybody.
 nlohmann::json contacts_json(const std::vector<domain::Contact>& contacts);

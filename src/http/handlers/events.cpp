@@ -129,10 +129,9 @@ domain::Instant event_last_modified(const domain::Event& e) {
 
 Response event_response(int status, const domain::Event& e, const domain::Caller& caller,
                         const RequestContext& context) {
-  Response response = json_response(
-      status,
-      dto::event_json(e, may_see_stream_url(e, caller), caller.can_manage(e.organiser_id), context.backend.public_url,
-                      context.backend.frontend_url));
+  Response response =
+      json_response(status, dto::event_json(e, may_see_stream_url(e, caller), caller.can_manage(e.organiser_id),
+                                            context.backend.public_url, context.backend.frontend_url));
   set_validators(response, event_etag(e), event_last_modified(e));
   // The representation depends on the caller (online.stream_url).
   response.headers.set("Vary", "Authorization");
