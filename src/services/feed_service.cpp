@@ -97,13 +97,11 @@ Feed render(const FeedData& data, const FeedLocation& location) {
     if (auto it = cancelled_by_event.find(e.id); it != cancelled_by_event.end()) fe.cancelled_sessions = it->second;
     fe.include_event = data.include_events;
     if (!fe.include_event && fe.sessions.empty() && fe.cancelled_sessions.empty()) continue;
-    std::optional<std::string> frontend;
     if (auto it = data.organisers.find(e.organiser_id); it != data.organisers.end()) {
       fe.organiser_name = it->second.name;
       fe.organiser_email = it->second.email;
-      frontend = it->second.frontend_url;
     }
-    fe.url = event_page_url(location, e, frontend);
+    fe.url = event_page_url(location, e);
     // No entitled_stream_url: these feeds are public; the renderer shows a stream only when
     // online.access is public.
     feed_events.push_back(std::move(fe));
@@ -174,10 +172,9 @@ std::shared_ptr<const RenderedFeed> rendered_feed(std::string body, std::optiona
   return content;
 }
 
-std::string event_page_url(const FeedLocation& location, const domain::Event& event,
-                           const std::optional<std::string>& organisation_frontend_url) {
+std::string event_page_url(const FeedLocation& location, const domain::Event& event) {
   return domain::PageLinks(location.public_url, location.frontend_url)
-      .for_organisation(organisation_frontend_url)
+      .for_organisation(event.organiser_frontend_url)
       .event(event.slug);
 }
 

@@ -59,10 +59,9 @@ struct Feed {
 std::shared_ptr<const RenderedFeed> rendered_feed(std::string body, std::optional<domain::Instant> last_modified,
                                                   std::string slug);
 
-// An event's page (URL and "more information" of its entries): the organisation's own website,
+// An event's page (URL and "more information" of its entries): its organiser's own website,
 // the frontend, or eventd's own page (domain/links.hpp).
-std::string event_page_url(const FeedLocation& location, const domain::Event& event,
-                           const std::optional<std::string>& organisation_frontend_url);
+std::string event_page_url(const FeedLocation& location, const domain::Event& event);
 
 // The host part of a base URL: "http://127.0.0.1:8080/x" → "127.0.0.1:8080" (for UIDs).
 std::string host_of(std::string_view url);

@@ -121,12 +121,6 @@ std::optional<std::string> code_scope(const domain::PageLinks& links, const std:
   return std::nullopt;
 }
 
-std::optional<std::string> frontend_of(soci::session& s, const std::string& organisation_id) {
-  const std::vector<std::string> ids{organisation_id};
-  for (const auto& o : db::find_organisations(s, ids)) return o.frontend_url;
-  return std::nullopt;
-}
-
 bool is_change_notice(MailKind kind) { return kind == MailKind::event_changed || kind == MailKind::event_cancelled; }
 
 void write(soci::session& s, const MailContext& context, const Outgoing& out) {
@@ -216,10 +210,10 @@ void enqueue_registration_message(soci::session& s, const MailContext& context, 
   const auto method = cancel ? ics::InvitationMethod::cancel : ics::InvitationMethod::request;
   const std::string api_url = context.public_url + "/v1/registrations/" + registration_id;
   const std::string organiser_id = record->organiser_id;
-  const domain::PageLinks links = page_links(context, frontend_of(s, organiser_id));
   FeedLocation location{context.public_url, api_url, context.sender_email};
   location.frontend_url = context.frontend_url;
   Invitation invitation = invitation_of(s, std::move(*record), location, method);
+  const domain::PageLinks links = page_links(context, invitation.event.organiser_frontend_url);
   const auto& participant = *invitation.registration.participant;
 
   Outgoing out{kind,
@@ -287,7 +281,7 @@ void enqueue_media_message(soci::session& s, const MailContext& context, MailKin
   const std::vector<std::string> organiser{event.organiser_id};
   for (const auto& o : db::find_organisations(s, organiser)) organiser_name = o.name;
 
-  const domain::PageLinks pages = page_links(context, frontend_of(s, event.organiser_id));
+  const domain::PageLinks pages = page_links(context, event.organiser_frontend_url);
   Outgoing out{kind,
                event.id,
                std::nullopt,

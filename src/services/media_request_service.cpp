@@ -60,8 +60,7 @@ MediaRequestView view_of(soci::session& s, domain::MediaRequest request, bool by
                          const std::optional<std::string>& status_token) {
   domain::Event event = event_of(s, request.event_id);
   MediaRequestView view{std::move(request), std::move(event), by_requester, std::nullopt};
-  const std::vector<std::string> organiser{view.event.organiser_id};
-  for (const auto& o : db::find_organisations(s, organiser)) view.organisation_frontend_url = o.frontend_url;
+  view.organisation_frontend_url = view.event.organiser_frontend_url;
   if (view.by_requester && view.request.grants_access()) {
     view.access = MediaAccess{entitled_stream_url(view.request, view.event), ""};
     if (status_token) view.access->feed_token = media_feed_token_for(*status_token, view.request.feed_generation);

@@ -30,7 +30,6 @@ struct EventParts {
   std::vector<db::SessionTombstone> cancelled;  // deleted sessions, while the event is not over
   std::string organiser_name;
   std::optional<std::string> organiser_email;
-  std::optional<std::string> organiser_frontend_url;
 };
 
 EventParts load_event_parts(soci::session& s, const std::string& event_id) {
@@ -45,7 +44,6 @@ EventParts load_event_parts(soci::session& s, const std::string& event_id) {
   for (const auto& o : db::find_organisations(s, organiser)) {
     parts.organiser_name = o.name;
     parts.organiser_email = o.email;
-    parts.organiser_frontend_url = o.frontend_url;
   }
   return parts;
 }
@@ -64,14 +62,12 @@ struct Holding {
   std::string organiser_name;
   std::optional<std::string> organiser_email;
   std::vector<domain::Session> cancelled;  // deleted sessions it chose, or all of them
-  std::optional<std::string> organiser_frontend_url{};
 };
 
 Holding load_holding(soci::session& s, db::RegistrationRecord record) {
   EventParts parts = load_event_parts(s, record.registration.event_id);
-  Holding h{std::move(record.registration),         std::move(parts.event),           std::move(parts.sessions),
-            std::move(parts.organiser_name),        std::move(parts.organiser_email), {},
-            std::move(parts.organiser_frontend_url)};
+  Holding h{std::move(record.registration),  std::move(parts.event),           std::move(parts.sessions),
+            std::move(parts.organiser_name), std::move(parts.organiser_email), {}};
   const auto& chosen = h.registration.session_ids;
   if (!chosen.empty()) {
     std::erase_if(h.sessions, [&chosen](const domain::Session& x) {
@@ -121,20 +117,18 @@ std::optional<domain::Instant> newest(const domain::Event& event, const std::vec
 // The event and its sessions as any personal feed shows them, before the holder's standing.
 ics::FeedEvent event_part(const domain::Event& event, const std::vector<domain::Session>& sessions,
                           const std::vector<domain::Session>& cancelled, const std::string& organiser_name,
-                          const std::optional<std::string>& organiser_email,
-                          const std::optional<std::string>& organiser_frontend_url, const FeedLocation& location) {
+                          const std::optional<std::string>& organiser_email, const FeedLocation& location) {
   ics::FeedEvent fe{.event = event};
   for (const auto& x : sessions) fe.sessions.push_back(&x);
   for (const auto& x : cancelled) fe.cancelled_sessions.push_back(&x);
   fe.organiser_name = organiser_name;
   fe.organiser_email = organiser_email;
-  fe.url = event_page_url(location, event, organiser_frontend_url);
+  fe.url = event_page_url(location, event);
   return fe;
 }
 
 ics::FeedEvent feed_event(const Holding& h, const FeedLocation& location) {
-  ics::FeedEvent fe = event_part(h.event, h.sessions, h.cancelled, h.organiser_name, h.organiser_email,
-                                 h.organiser_frontend_url, location);
+  ics::FeedEvent fe = event_part(h.event, h.sessions, h.cancelled, h.organiser_name, h.organiser_email, location);
   fe.entitled_stream_url = entitled_stream_url(h.event, h.registration);
   fe.attendance = attendance_of(h.registration);
   fe.attendance_updated_at = h.registration.updated_at;
@@ -145,7 +139,7 @@ ics::FeedEvent feed_event(const Holding& h, const FeedLocation& location) {
 // stream link only while the request is approved.
 ics::FeedEvent media_feed_event(const MediaHolding& h, const FeedLocation& location) {
   ics::FeedEvent fe = event_part(h.parts.event, h.parts.sessions, h.cancelled, h.parts.organiser_name,
-                                 h.parts.organiser_email, h.parts.organiser_frontend_url, location);
+                                 h.parts.organiser_email, location);
   fe.entitled_stream_url = entitled_stream_url(h.request, h.parts.event);
   fe.attendance_updated_at = h.request.updated_at;
   return fe;

@@ -113,8 +113,7 @@ RegistrationView view_of(soci::session& s, domain::Registration registration, st
   auto event = db::find_event(s, view.registration.event_id);
   if (!event) throw domain::not_found("Event");
   view.event_slug = event->slug;
-  const std::vector<std::string> organiser{event->organiser_id};
-  for (const auto& o : db::find_organisations(s, organiser)) view.organisation_frontend_url = o.frontend_url;
+  view.organisation_frontend_url = event->organiser_frontend_url;
   if (participant) view.entitlement = entitlement_of(*event, view.registration);
   return view;
 }
@@ -210,8 +209,7 @@ boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, st
     row.feed_token_hash = secret_hash(feed_token);
     NewRegistrationResult created{db::insert_registration(s, row), manage_token, feed_token};
     created.entitlement = entitlement_of(event, created.registration);
-    const std::vector<std::string> organiser{event.organiser_id};
-    for (const auto& o : db::find_organisations(s, organiser)) created.organisation_frontend_url = o.frontend_url;
+    created.organisation_frontend_url = event.organiser_frontend_url;
     enqueue_registration_message(s, mail,
                                  row.status == domain::RegistrationStatus::confirmed
                                      ? MailKind::registration_confirmed
