@@ -5,7 +5,6 @@
 #include <chrono>
 
 #include "db/event_repository.hpp"
-#include "db/organisation_repository.hpp"
 #include "db/support.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"

@@ -7,7 +7,6 @@
 #include "db/event_repository.hpp"
 #include "db/idempotency_repository.hpp"
 #include "db/media_request_repository.hpp"
-#include "db/organisation_repository.hpp"
 #include "db/person_repository.hpp"
 #include "db/session_repository.hpp"
 #include "domain/error.hpp"
