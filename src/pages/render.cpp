@@ -15,8 +15,7 @@ std::string_view file(std::string_view name) {
 
 }  // namespace
 
-std::string render_page(Language language, std::string_view name, std::string_view title, mail::TemplateData data,
-                        std::string_view refresh) {
+std::string render_page(Language language, std::string_view name, std::string_view title, mail::TemplateData data) {
   const mail::TemplateData texts = catalogue(language).data();
   const std::string lang(code_of(language));
   data.set("t", texts);
@@ -27,7 +26,6 @@ std::string render_page(Language language, std::string_view name, std::string_vi
   frame.set("lang", lang);
   frame.set("title", std::string(title));
   frame.set("body", body);
-  frame.set("refresh", std::string(refresh));
   return mail::render_template_data(file("layout.html"), frame, mail::Escaping::html);
 }
 

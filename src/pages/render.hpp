@@ -10,9 +10,7 @@
 
 namespace eventd::pages {
 
-// With `refresh`, the page moves on to that URL at once (a <meta> refresh: no script).
-std::string render_page(Language language, std::string_view name, std::string_view title, mail::TemplateData data,
-                        std::string_view refresh = {});
+std::string render_page(Language language, std::string_view name, std::string_view title, mail::TemplateData data);
 
 // GET /pages.css
 std::string_view stylesheet();

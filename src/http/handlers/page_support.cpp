@@ -25,10 +25,10 @@ pages::Language page_language(const RequestContext& context, std::optional<std::
 }
 
 Response page_response(int status, pages::Language language, std::string_view name, std::string_view title,
-                       mail::TemplateData data, std::string_view refresh) {
+                       mail::TemplateData data) {
   Response response;
   response.status = status;
-  response.body = pages::render_page(language, name, title, std::move(data), refresh);
+  response.body = pages::render_page(language, name, title, std::move(data));
   response.headers.set("Content-Type", "text/html; charset=utf-8");
   response.headers.set("Content-Language", std::string(pages::code_of(language)));
   response.headers.set("Content-Security-Policy", std::string(kPageContentSecurityPolicy));

@@ -37,7 +37,7 @@ pages::Language page_language(const RequestContext& context, std::optional<std::
 
 // A rendered page (templates/pages/<name>.html) with the headers of every page.
 Response page_response(int status, pages::Language language, std::string_view name, std::string_view title,
-                       mail::TemplateData data, std::string_view refresh = {});
+                       mail::TemplateData data);
 
 // A page with a heading and paragraphs of the catalogue (keys), and a link.
 struct PageLink {

@@ -91,8 +91,7 @@ std::optional<Response> landing_page(const RequestContext& context, const std::s
   TemplateData data;
   data.set("next", clean_path);
   data.set("code", std::string(*code));
-  return page_response(200, language, "continue", pages::catalogue(language).text("continue_title"), std::move(data),
-                       "");
+  return page_response(200, language, "continue", pages::catalogue(language).text("continue_title"), std::move(data));
 }
 
 // The landing page's button (action=open): exchanges the code for a session, sets the cookie
