@@ -787,6 +787,54 @@ class Bench:
             [f"{GET_CLIENTS} clients on both sides, over all {PUBLIC:,} public events; same statements per "
              f"request (pg_stat_statements): {same}"])
 
+    def scenario_event_page(self) -> Scenario:
+        """The event page in one request (?include=) against the five requests it replaces
+        (event, organiser, sessions, speakers, partner), both on eventd: pages per second."""
+        rows = psql(DB, "SELECT e.id, e.organiser_id, p.organisation_id FROM events e JOIN event_partners p "
+                        "ON p.event_id = e.id AND p.status = 'accepted' WHERE e.status = 'published' "
+                        "ORDER BY md5(e.id::text) LIMIT 2000")
+        pages = [line.split("|") for line in rows.splitlines() if line]
+        if not pages:
+            raise RuntimeError("no published events with a partner for the event-page scenario")
+        one = VAR / "event-page-one.txt"
+        one.write_text("".join(f"/v1/events/{e}?include=organiser,partners,sessions,speakers\n" for e, _, _ in pages))
+        five = VAR / "event-page-five.txt"
+        five.write_text("".join(f"/v1/events/{e}\n/v1/organisations/{o}\n/v1/events/{e}/sessions\n"
+                                f"/v1/events/{e}/speakers\n/v1/organisations/{p}\n" for e, o, p in pages))
+        same = self.same_page_data(pages[0])
+        self.checks["event_page_same_data"] = same
+        if not same:
+            raise RuntimeError("the included records differ from their own routes' answers")
+
+        def per_page(m: Measurement) -> Measurement:
+            # Five requests make one page (wrk picks them at random from the same set).
+            return Measurement(requests_per_s=m.requests_per_s / 5, p50_ms=m.p50_ms, p99_ms=m.p99_ms,
+                               requests=m.requests // 5, errors=m.errors, extra=m.extra)
+        return Scenario(
+            "event_page", "the event page: one request with ?include= vs the five it replaces (pages/s)", "≥ 1.0×",
+            self.eventd_side("eventd, ?include=organiser,partners,sessions,speakers", one, GET_CLIENTS),
+            Side("eventd, five requests", lambda s: per_page(wrk(EVENTD_PORT, "/", "paths.lua", [str(five)],
+                                                                   GET_CLIENTS, s)),
+                 lambda: [self.eventd.pid], True),
+            ratio_at_least(1.0),
+            [f"{len(pages):,} published events with an accepted partner, {GET_CLIENTS} connections; the reference "
+             "side's rate is its requests / 5; latencies are per request; the included records equal their own "
+             f"routes' answers: {same}"])
+
+    def same_page_data(self, page: list[str]) -> bool:
+        event, organiser, partner = page
+        status, _, body = http_get(EVENTD_PORT, f"/v1/events/{event}?include=organiser,partners,sessions,speakers")
+        if status != 200:
+            return False
+        included = json.loads(body)["included"]
+        own = {
+            "organiser": json.loads(http_get(EVENTD_PORT, f"/v1/organisations/{organiser}")[2]),
+            "partners": [json.loads(http_get(EVENTD_PORT, f"/v1/organisations/{partner}")[2])],
+            "sessions": json.loads(http_get(EVENTD_PORT, f"/v1/events/{event}/sessions?limit=200")[2])["items"],
+            "speakers": json.loads(http_get(EVENTD_PORT, f"/v1/events/{event}/speakers?limit=200")[2])["items"],
+        }
+        return included == own
+
     def scenario_list(self) -> Optional[Scenario]:
         small = start_eventd("eventd-small", EVENTD_SMALL_PORT, DB_SMALL)
         self.small = small
@@ -1070,7 +1118,8 @@ class Bench:
 
         builders = [
             ("feed", self.scenario_feed), ("revalidate", self.scenario_revalidate),
-            ("get_event", self.scenario_get_event), ("list", self.scenario_list), ("rush", self.scenario_rush),
+            ("get_event", self.scenario_get_event), ("event_page", self.scenario_event_page),
+            ("list", self.scenario_list), ("rush", self.scenario_rush),
             ("slow_queries", self.scenario_slow_queries), ("idle", self.scenario_idle),
             ("platformatic", self.scenario_platformatic), ("radicale", self.scenario_radicale),
         ]

@@ -168,10 +168,10 @@ SELECT b.id,
   FROM bench_events b JOIN bench_programme p ON p.n = b.n;
 
 -- Partners: every fifth event, one organisation 37 places further on (so organisation 2
--- partners all events of organisation 65). `during` is what event_partners_fill_during()
--- would copy.
-INSERT INTO event_partners (event_id, organisation_id, position, during)
-SELECT b.id, md5('bench-org-' || ((b.org - 1 + 37) % 100 + 1))::uuid, 0, e.during
+-- partners all events of organisation 65), which accepted (schema/022; the public sees only
+-- accepted partners). `during` is what event_partners_fill_during() would copy.
+INSERT INTO event_partners (event_id, organisation_id, position, during, status, decided_at)
+SELECT b.id, md5('bench-org-' || ((b.org - 1 + 37) % 100 + 1))::uuid, 0, e.during, 'accepted', e.created_at
   FROM bench_events b JOIN events e ON e.id = b.id
  WHERE b.n % 5 = 0;
 

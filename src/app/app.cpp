@@ -76,6 +76,7 @@ struct App::Parts {
     backend.open_connections = [this] { return server.open_connections(); };
     backend.mail_from_address = config.mail_from.email;
     backend.frontend_url = config.frontend_url;
+    backend.default_timezone = config.default_timezone;
     backend.feed_past_days = config.feed_past_days;
     backend.feed_max_events = config.feed_max_events;
     // This instance's own changes reach its feed cache before their requests are answered

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <tuple>
 
+#include "domain/time.hpp"
+
 namespace eventd::app {
 
 namespace {
@@ -107,6 +109,10 @@ Config parse_config(const RawConfig& raw, unsigned cores) {
     config.frontend_url = raw.frontend_url;
     while (config.frontend_url.ends_with('/')) config.frontend_url.pop_back();
   }
+  if (!domain::is_valid_timezone(raw.default_timezone)) {
+    throw ConfigError("EVENTD_DEFAULT_TIMEZONE: '" + raw.default_timezone + "' is not an IANA time zone");
+  }
+  config.default_timezone = raw.default_timezone;
   cores = cores == 0 ? 1 : cores;
   config.threads = raw.threads.empty() ? cores : parse_count(raw.threads, "EVENTD_THREADS", 1, 256);
   config.db_pool = raw.db_pool.empty() ? 2 * cores : parse_count(raw.db_pool, "EVENTD_DB_POOL", 1, 1000);

@@ -20,6 +20,8 @@ struct Config {
   unsigned short port = 8080;
   std::string public_url = "http://127.0.0.1:8080";
   std::string frontend_url;  // empty: people's links lead to eventd's own pages (domain/links.hpp)
+  // The zone of a plain date in a query (?from=2027-05-01) when the request names none (?tz=).
+  std::string default_timezone = "Europe/Stockholm";
   std::size_t threads = 2;
   std::size_t db_pool = 4;
   std::optional<std::string> admin_key;
@@ -58,6 +60,7 @@ struct RawConfig {
   std::string listen = "127.0.0.1:8080";
   std::string public_url = "http://127.0.0.1:8080";
   std::string frontend_url;
+  std::string default_timezone = "Europe/Stockholm";
   std::string threads;  // empty: number of cores
   std::string db_pool;  // empty: 2 x cores
   std::string admin_key;

@@ -29,6 +29,8 @@ void add_config_options(CLI::App& cli, RawConfig& raw) {
   cli.add_option("--public-url", raw.public_url, "base of URLs and of iCalendar UIDs")->envname("EVENTD_PUBLIC_URL");
   cli.add_option("--frontend-url", raw.frontend_url, "the web frontend people's links lead to (empty: eventd's pages)")
       ->envname("EVENTD_FRONTEND_URL");
+  cli.add_option("--default-timezone", raw.default_timezone, "the zone of plain dates in queries without ?tz=")
+      ->envname("EVENTD_DEFAULT_TIMEZONE");
   cli.add_option("--threads", raw.threads, "I/O threads (default: cores)")->envname("EVENTD_THREADS");
   cli.add_option("--db-pool", raw.db_pool, "database connections (default: 2 x cores)")->envname("EVENTD_DB_POOL");
   cli.add_option("--admin-key", raw.admin_key, "an admin key with this value exists")->envname("EVENTD_ADMIN_KEY");

@@ -167,6 +167,15 @@ bool is_visible_to(const Event& e, const Caller& caller) {
   return is_public_status(e.status) || caller.can_manage(e.organiser_id);
 }
 
+std::vector<std::string> shown_partner_ids(const Event& e, bool for_organiser) {
+  std::vector<std::string> shown;
+  for (std::size_t i = 0; i < e.partner_ids.size(); ++i) {
+    const auto status = i < e.partner_statuses.size() ? e.partner_statuses[i] : PartnerStatus::pending;
+    if (for_organiser || status == PartnerStatus::accepted) shown.push_back(e.partner_ids[i]);
+  }
+  return shown;
+}
+
 bool may_see_stream(const Event& e, StreamAudience audience) {
   if (!e.online) return false;
   if (audience == StreamAudience::organiser) return true;

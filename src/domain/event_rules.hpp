@@ -47,6 +47,10 @@ constexpr bool is_public_status(EventStatus s) { return s != EventStatus::draft;
 // Whether the caller may see the event at all. When not, answer 404, not 403.
 bool is_visible_to(const Event& e, const Caller& caller);
 
+// The partners a caller is shown (`partner_ids`): every one the organiser named to the
+// event's organisers (`for_organiser`), only those that accepted to anyone else.
+std::vector<std::string> shown_partner_ids(const Event& e, bool for_organiser);
+
 // Who asks for an event's stream link, as far as the link is concerned.
 enum class StreamAudience {
   anyone,                   // anonymous callers, other organisers, public feeds

@@ -2,8 +2,13 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
+
 #include "db/event_repository.hpp"
+#include "db/organisation_repository.hpp"
 #include "db/registration_repository.hpp"
+#include "db/session_repository.hpp"
+#include "db/speaker_repository.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
 #include "domain/registration.hpp"
@@ -105,6 +110,31 @@ boost::asio::awaitable<domain::Event> get_event(Database& db, const domain::Call
   co_return *event;
 }
 
+boost::asio::awaitable<EventWithIncludes> get_event_with(Database& db, const domain::Caller& caller,
+                                                         std::string id_or_slug, EventIncludes with) {
+  co_return co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);  // one snapshot for the event and what it includes
+    auto event = db::find_event(s, id_or_slug);
+    if (!event) throw event_not_found();
+    require_may_see(*event, caller);
+    EventWithIncludes out{*event, {}, {}, {}, {}};
+    if (with.organiser) out.organiser = db::find_organisation(s, event->organiser_id);
+    if (with.partners) {
+      // In partner_ids' order, as the event shows them.
+      const auto ids = domain::shown_partner_ids(*event, caller.can_manage(event->organiser_id));
+      auto found = db::find_organisations(s, ids);
+      for (const auto& id : ids) {
+        auto it = std::find_if(found.begin(), found.end(), [&](const auto& o) { return o.id == id; });
+        if (it != found.end()) out.partners.push_back(*it);
+      }
+    }
+    if (with.sessions) out.sessions = db::list_sessions(s, event->id, std::nullopt, kMaxIncluded);
+    if (with.speakers) out.speakers = db::list_event_speakers(s, event->id, std::nullopt, kMaxIncluded);
+    tx.commit();
+    return out;
+  });
+}
+
 std::optional<db::EventFilter> event_filter(soci::session& s, const domain::Caller& caller,
                                             const EventListQuery& query) {
   db::EventFilter f;
@@ -145,6 +175,13 @@ boost::asio::awaitable<EventPage> list_events(Database& db, const domain::Caller
     }
     page.items.reserve(rows.size());
     for (auto& row : rows) page.items.push_back(std::move(row.event));
+    if (query.include_organisers) {
+      std::vector<std::string> ids;
+      for (const auto& e : page.items) {
+        if (std::find(ids.begin(), ids.end(), e.organiser_id) == ids.end()) ids.push_back(e.organiser_id);
+      }
+      page.organisers = db::find_organisations(s, ids);
+    }
     return page;
   });
 }

@@ -10,6 +10,9 @@
 
 #include "domain/api_key.hpp"
 #include "domain/event.hpp"
+#include "domain/organisation.hpp"
+#include "domain/session.hpp"
+#include "domain/speaker.hpp"
 #include "services/mail_outbox.hpp"
 
 namespace eventd::services {
@@ -27,6 +30,7 @@ struct EventListQuery {
   std::optional<std::string> series;
   std::optional<std::string> tag;
   std::optional<std::string> q;
+  bool include_organisers = false;  // ?include=organiser
   std::size_t limit = 50;
   std::optional<std::pair<long long, std::string>> after;  // from the cursor
 };
@@ -34,6 +38,26 @@ struct EventListQuery {
 struct EventPage {
   std::vector<domain::Event> items;
   std::optional<std::pair<long long, std::string>> next;  // the last item's sort key, when there is more
+  std::vector<domain::Organisation> organisers;           // with include_organisers: each item's, once
+};
+
+// What ?include= adds to an event (GET /v1/events/{id}): the records an event page shows,
+// read in the event's snapshot, each as its own route gives it.
+struct EventIncludes {
+  bool organiser = false;
+  bool partners = false;  // the organisations of `partner_ids` as the caller sees them
+  bool sessions = false;  // the programme, in time order (at most kMaxIncluded)
+  bool speakers = false;  // the programme's speakers, by name (at most kMaxIncluded)
+  bool any() const { return organiser || partners || sessions || speakers; }
+};
+inline constexpr std::size_t kMaxIncluded = 1000;
+
+struct EventWithIncludes {
+  domain::Event event;
+  std::optional<domain::Organisation> organiser;
+  std::vector<domain::Organisation> partners;
+  std::vector<domain::Session> sessions;
+  std::vector<domain::Speaker> speakers;
 };
 
 // An event as the client sent it, read and type-checked (http/dto) but not yet checked by
@@ -52,6 +76,11 @@ boost::asio::awaitable<domain::Event> create_event(Database& db, const domain::C
 
 // 404 also for a draft the caller may not see.
 boost::asio::awaitable<domain::Event> get_event(Database& db, const domain::Caller& caller, std::string id_or_slug);
+
+// `with`: the included records (404 as get_event; the event and what it includes come from
+// one snapshot).
+boost::asio::awaitable<EventWithIncludes> get_event_with(Database& db, const domain::Caller& caller,
+                                                         std::string id_or_slug, EventIncludes with);
 
 boost::asio::awaitable<EventPage> list_events(Database& db, const domain::Caller& caller, EventListQuery query);
 

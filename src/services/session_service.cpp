@@ -8,6 +8,7 @@
 #include "db/speaker_repository.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
+#include "domain/event_time.hpp"
 #include "domain/validation.hpp"
 #include "services/database.hpp"
 #include "services/mail_outbox.hpp"
@@ -27,28 +28,27 @@ domain::Event load_event(soci::session& s, const domain::Caller& caller, const s
   return *event;
 }
 
-std::string offset_text(domain::Instant t, const std::string& zone) {
-  const long long seconds = domain::utc_offset(t, zone).count();
-  const long long minutes = (seconds < 0 ? -seconds : seconds) / 60;
-  auto two = [](long long n) { return std::string(n < 10 ? "0" : "") + std::to_string(n); };
-  return std::string(seconds < 0 ? "-" : "+") + two(minutes / 60 % 100) + ":" + two(minutes % 60);
+// A time as written, read in the event's zone (domain/event_time.hpp).
+void read_time(domain::Validator& v, std::string_view field, const std::string& text, domain::Instant& target,
+               const std::string& zone) {
+  if (text.empty()) return;  // missing or malformed: the reader reported it
+  domain::EventTime read = domain::read_event_time(text, zone);
+  if (read.instant) {
+    target = *read.instant;
+  } else {
+    v.add(std::string(field), std::move(read.message));
+  }
 }
 
-void check_offset(domain::Validator& v, std::string_view field, const std::string& text, domain::Instant t,
-                  const std::string& zone) {
-  if (text.empty() || domain::is_consistent_with_zone(text, zone)) return;
-  v.add(std::string(field), "must use the offset " + zone + " has at that time (" + offset_text(t, zone) + "), or Z");
-}
-
-// Everything about a session that needs its event or the database: the offsets against
-// the event's zone, the speakers (ids or slugs → ids) and domain::check_session.
+// Everything about a session that needs its event or the database: its times, read in the
+// event's zone, the speakers (ids or slugs → ids) and domain::check_session.
 domain::Session validated(soci::session& s, const domain::Event& event, const SessionDraft& draft) {
   domain::Session session = draft.session;
   session.event_id = event.id;
   domain::Validator v;
   v.append(draft.errors);
-  check_offset(v, "starts_at", draft.starts_at_text, session.starts_at, event.timezone);
-  check_offset(v, "ends_at", draft.ends_at_text, session.ends_at, event.timezone);
+  read_time(v, "starts_at", draft.starts_at_text, session.starts_at, event.timezone);
+  read_time(v, "ends_at", draft.ends_at_text, session.ends_at, event.timezone);
   // A time that could not be read, or not in the event's zone, is reported once and not
   // compared with anything; everything else is still checked, for one 422 with it all.
   const domain::FieldSet unreadable(v.errors());

@@ -17,8 +17,8 @@ class Database;
 struct MailContext;
 
 // A session as the client sent it, read and type-checked (http/dto) but not yet checked
-// against its event: speaker_ids as given (ids or slugs), and the times as written, so
-// their offsets can be checked against the event's zone.
+// against its event: speaker_ids as given (ids or slugs), and the times as written, to be
+// read in the event's zone (domain/event_time.hpp; `session`'s times are not set yet).
 struct SessionDraft {
   domain::Session session;
   std::string starts_at_text;

@@ -495,7 +495,7 @@ TEST_CASE("events: merge patch, If-Match, sequence, status rules and rights") {
   CHECK(london.json()["starts_at"] == "2020-11-26T07:30:00+00:00");
   REQUIRE(f.patch("integrationsforum-2020", {{"timezone", "Europe/Stockholm"}}, f.lansstyrelsen_key).status == 200);
 
-  // read-only and unknown members are a 422; so is a patch that is not an object
+  // a read-only member with another value and an unknown member are a 422; so is a patch that is not an object
   CHECK(f.patch("integrationsforum-2020", {{"sequence", 7}}, f.lansstyrelsen_key).status == 422);
   CHECK(f.patch("integrationsforum-2020", json::array(), f.lansstyrelsen_key).status == 422);
   CHECK(f.server

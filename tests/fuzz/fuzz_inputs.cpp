@@ -7,6 +7,7 @@
 #include "domain/api_key.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
+#include "domain/event_time.hpp"
 #include "domain/media_request.hpp"
 #include "domain/organisation.hpp"
 #include "domain/registration.hpp"
@@ -127,8 +128,14 @@ domain::Session stored_session() {
 
 void check_session_draft(const services::SessionDraft& draft) {
   if (!draft.errors.empty()) return;
-  if (!domain::check_session(draft.session, stored_event()).empty()) return;
-  (void)http::dto::session_json(draft.session, stored_event().timezone).dump();
+  domain::Session session = draft.session;
+  const auto starts = domain::read_event_time(draft.starts_at_text, stored_event().timezone);
+  const auto ends = domain::read_event_time(draft.ends_at_text, stored_event().timezone);
+  if (!starts.instant || !ends.instant) return;
+  session.starts_at = *starts.instant;
+  session.ends_at = *ends.instant;
+  if (!domain::check_session(session, stored_event()).empty()) return;
+  (void)http::dto::session_json(session, stored_event().timezone).dump();
 }
 
 // ---- speakers and organisations --------------------------------------------------------------

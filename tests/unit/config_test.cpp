@@ -12,6 +12,7 @@ TEST_CASE("defaults follow the number of cores") {
   CHECK(config.db_pool == 4);
   CHECK(config.cors_origins.empty());
   CHECK_FALSE(config.admin_key.has_value());
+  CHECK(config.default_timezone == "Europe/Stockholm");
 }
 
 TEST_CASE("listen addresses") {
@@ -36,6 +37,9 @@ TEST_CASE("invalid values stop the start with a message naming the variable") {
   raw = {};
   raw.admin_key = "short";
   CHECK_THROWS_WITH_AS(parse_config(raw, 2), doctest::Contains("EVENTD_ADMIN_KEY"), ConfigError);
+  raw = {};
+  raw.default_timezone = "Europe/Stockholm ";
+  CHECK_THROWS_WITH_AS(parse_config(raw, 2), doctest::Contains("EVENTD_DEFAULT_TIMEZONE"), ConfigError);
   raw = {};
   raw.public_url = "127.0.0.1:8080";
   CHECK_THROWS_WITH_AS(parse_config(raw, 2), doctest::Contains("EVENTD_PUBLIC_URL"), ConfigError);

@@ -6,6 +6,7 @@
 
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
+#include "domain/event_time.hpp"
 #include "domain/validation.hpp"
 #include "http/dto/reader.hpp"
 
@@ -25,35 +26,22 @@ std::string allowed(const domain::EnumNames<E, N>& names) {
   return out;
 }
 
-std::string format_offset(std::chrono::seconds offset) {
-  const long total = static_cast<long>(offset.count()) / 60;
-  const long magnitude = total < 0 ? -total : total;
-  const long hours = magnitude / 60 % 100, minutes = magnitude % 60;
-  std::string out(1, total < 0 ? '-' : '+');
-  out += static_cast<char>('0' + hours / 10);
-  out += static_cast<char>('0' + hours % 10);
-  out += ':';
-  out += static_cast<char>('0' + minutes / 10);
-  out += static_cast<char>('0' + minutes % 10);
-  return out;
-}
-
-// An instant member whose offset must agree with the event's zone (see event.hpp).
-struct ZonedInstant {
+// An event time as written (domain/event_time.hpp): read once the event's zone is known.
+struct WrittenTime {
   std::string field;
   std::string text;
+  std::optional<domain::Instant>* target;
 };
 
-std::optional<domain::Instant> read_instant(ObjectReader& r, std::string_view name, std::vector<ZonedInstant>& zoned) {
+void note_time(ObjectReader& r, std::string_view name, std::optional<domain::Instant>& target,
+               std::vector<WrittenTime>& written) {
   auto text = r.string(name);
-  if (!text) return std::nullopt;
-  auto parsed = domain::parse_rfc3339_with_offset(*text);
-  if (!parsed) {
-    r.errors().add(r.field(name), "must be an RFC 3339 date-time with an offset, e.g. 2020-11-26T09:00:00+01:00");
-    return std::nullopt;
+  if (!text) return;
+  if (!domain::is_event_time_form(*text)) {
+    r.errors().add(r.field(name), domain::read_event_time(*text, "").message);
+    return;
   }
-  zoned.push_back({r.field(name), *text});
-  return parsed->instant;
+  written.push_back({r.field(name), *text, &target});
 }
 
 template <class T>
@@ -62,7 +50,7 @@ json nullable(const std::optional<T>& value) {
 }
 
 json nullable_instant(const std::optional<domain::Instant>& t, std::string_view zone) {
-  return t ? json(domain::format_in_zone(*t, zone)) : json(nullptr);
+  return t ? json(domain::format_event_time(*t, zone)) : json(nullptr);
 }
 
 json nullable_date(const std::optional<domain::Date>& d) { return d ? json(domain::format_date(*d)) : json(nullptr); }
@@ -75,7 +63,7 @@ services::EventDraft read_event_draft(const json& body) {
   ObjectReader r(body, errors);
   services::EventDraft draft;
   domain::Event& e = draft.event;
-  std::vector<ZonedInstant> zoned;
+  std::vector<WrittenTime> written;
 
   if (auto v = r.string("slug")) e.slug = *v;
   r.required("title");
@@ -91,8 +79,8 @@ services::EventDraft read_event_draft(const json& body) {
   r.required("timezone");
   if (auto v = r.string("timezone")) e.timezone = *v;
   if (auto v = r.boolean("all_day")) e.all_day = *v;
-  e.starts_at = read_instant(r, "starts_at", zoned);
-  e.ends_at = read_instant(r, "ends_at", zoned);
+  note_time(r, "starts_at", e.starts_at, written);
+  note_time(r, "ends_at", e.ends_at, written);
   e.starts_on = r.date("starts_on");
   e.ends_on = r.date("ends_on");
 
@@ -140,8 +128,8 @@ services::EventDraft read_event_draft(const json& body) {
     }
   }
   if (auto v = r.boolean("waitlist")) e.waitlist = *v;
-  e.registration_opens_at = read_instant(r, "registration_opens_at", zoned);
-  e.registration_closes_at = read_instant(r, "registration_closes_at", zoned);
+  note_time(r, "registration_opens_at", e.registration_opens_at, written);
+  note_time(r, "registration_closes_at", e.registration_closes_at, written);
   r.objects("contacts", [&](ObjectReader& c, std::size_t i) {
     // Index for index with the body, so that errors name the right element (a non-object
     // element is reported by the reader and left a placeholder).
@@ -159,19 +147,13 @@ services::EventDraft read_event_draft(const json& body) {
   }
   r.reject_unknown();
 
-  // The offsets against the zone (an unknown zone is reported by check_event).
-  if (domain::is_valid_timezone(e.timezone)) {
-    for (const auto& [field, text] : zoned) {
-      if (domain::is_consistent_with_zone(text, e.timezone)) continue;
-      auto parsed = domain::parse_rfc3339_with_offset(text);
-      std::string written = format_offset(parsed->offset);
-      std::string actual = format_offset(domain::utc_offset(parsed->instant, e.timezone));
-      errors.add(field, text + ": " + written + " is not " + e.timezone + "'s offset on that date (it is " + actual +
-                            " at that instant" +
-                            (domain::resolve_local(parsed->local, e.timezone).result == domain::LocalResult::nonexistent
-                                 ? ", and that local time does not exist there"
-                                 : "") +
-                            "); write the time in the zone's offset or in UTC with Z");
+  // Now that the zone is known (an invalid one is reported by check_event).
+  for (const auto& time : written) {
+    domain::EventTime read = domain::read_event_time(time.text, e.timezone);
+    if (read.instant) {
+      *time.target = read.instant;
+    } else {
+      errors.add(time.field, std::move(read.message));
     }
   }
   draft.errors = errors.take();
@@ -294,15 +276,15 @@ json event_json(const domain::Event& e, bool show_stream_url, bool for_organiser
     out["online"] = nullptr;
   }
   out["organiser_id"] = e.organiser_id;
-  json partners = json::array();
-  json shown = json::array();
-  for (std::size_t i = 0; i < e.partner_ids.size(); ++i) {
-    const auto status = i < e.partner_statuses.size() ? e.partner_statuses[i] : domain::PartnerStatus::pending;
-    partners.push_back({{"organisation_id", e.partner_ids[i]}, {"status", domain::to_string(status)}});
-    if (for_organiser || status == domain::PartnerStatus::accepted) shown.push_back(e.partner_ids[i]);
+  out["partner_ids"] = domain::shown_partner_ids(e, for_organiser);
+  if (for_organiser) {
+    json partners = json::array();
+    for (std::size_t i = 0; i < e.partner_ids.size(); ++i) {
+      const auto status = i < e.partner_statuses.size() ? e.partner_statuses[i] : domain::PartnerStatus::pending;
+      partners.push_back({{"organisation_id", e.partner_ids[i]}, {"status", domain::to_string(status)}});
+    }
+    out["partners"] = std::move(partners);
   }
-  out["partner_ids"] = std::move(shown);
-  if (for_organiser) out["partners"] = std::move(partners);
   out["series"] = nullable(e.series);
   out["project"] = e.project ? json{{"name", e.project->name}, {"funder", nullable(e.project->funder)}} : json(nullptr);
   out["audience"] = nullable(e.audience);

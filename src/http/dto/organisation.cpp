@@ -20,9 +20,11 @@ std::string allowed_kinds() {
 
 }  // namespace
 
-domain::Organisation read_organisation(const nlohmann::json& body, bool make_slug) {
+domain::Organisation read_organisation(const nlohmann::json& body, bool make_slug,
+                                       std::vector<domain::FieldError> reported) {
   require_object(body);
   domain::Validator errors;
+  errors.append(std::move(reported));
   ObjectReader reader(body, errors);
   domain::Organisation organisation;
 

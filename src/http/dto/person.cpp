@@ -1,5 +1,6 @@
 #include "http/dto/person.hpp"
 
+#include "domain/event_time.hpp"
 #include "http/dto/media_request.hpp"
 #include "http/dto/registration.hpp"
 #include "http/public_writes.hpp"
@@ -12,13 +13,13 @@ namespace {
 nlohmann::json event_summary(const std::string& id, const std::string& slug, const std::string& title,
                              const std::optional<domain::Instant>& starts_at, const std::string& timezone,
                              const domain::PageLinks& pages, const std::string& public_url) {
-  return {
-      {"id", id},
-      {"slug", slug},
-      {"title", title},
-      {"starts_at", starts_at ? nlohmann::json(domain::format_in_zone(*starts_at, timezone)) : nlohmann::json(nullptr)},
-      {"timezone", timezone},
-      {"links", {{"page", pages.event(slug)}, {"api", public_url + "/v1/events/" + id}}}};
+  return {{"id", id},
+          {"slug", slug},
+          {"title", title},
+          {"starts_at",
+           starts_at ? nlohmann::json(domain::format_event_time(*starts_at, timezone)) : nlohmann::json(nullptr)},
+          {"timezone", timezone},
+          {"links", {{"page", pages.event(slug)}, {"api", public_url + "/v1/events/" + id}}}};
 }
 
 }  // namespace

@@ -166,4 +166,21 @@ void require_object(const nlohmann::json& body) {
   if (!body.is_object()) throw domain::validation({{"", "the body must be a JSON object"}});
 }
 
+std::vector<domain::FieldError> drop_read_only(nlohmann::json& patch, const nlohmann::json& current,
+                                               std::initializer_list<std::string_view> read_only,
+                                               std::initializer_list<std::string_view> moving) {
+  domain::Validator errors;
+  if (!patch.is_object()) return errors.take();
+  for (const std::string_view name : moving) patch.erase(std::string(name));
+  for (const std::string_view name : read_only) {
+    const std::string key(name);
+    auto sent = patch.find(key);
+    if (sent == patch.end()) continue;
+    auto now = current.find(key);
+    if (now == current.end() || *sent != *now) errors.add(key, "is read-only: send it unchanged or leave it out");
+    patch.erase(sent);
+  }
+  return errors.take();
+}
+
 }  // namespace eventd::http::dto

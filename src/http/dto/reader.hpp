@@ -3,6 +3,7 @@
 // (wrong type, bad value, unknown field) as a FieldError with its dotted path, so a client
 // hears about all of them at once. `null` counts as absent.
 #include <functional>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -67,5 +68,15 @@ class ObjectReader {
 
 // The top-level body must be a JSON object; throws domain::validation otherwise.
 void require_object(const nlohmann::json& body);
+
+// PATCH takes back what GET gave (openapi.yaml, "Sending back what you read"): in a merge
+// patch, a read-only member of the representation (`read_only`) is dropped when it equals the
+// current representation's (`current`), and one that moves with other records (`moving`:
+// counts, partners' answers, a waitlist position) is dropped whatever it says. Any other value
+// of a read-only member is dropped too and returned as a field error ("is read-only"), for
+// the caller to report with what reading the rest finds, in one 422.
+[[nodiscard]] std::vector<domain::FieldError> drop_read_only(nlohmann::json& patch, const nlohmann::json& current,
+                                                             std::initializer_list<std::string_view> read_only,
+                                                             std::initializer_list<std::string_view> moving = {});
 
 }  // namespace eventd::http::dto

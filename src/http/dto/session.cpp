@@ -2,6 +2,7 @@
 
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
+#include "domain/event_time.hpp"
 #include "http/dto/reader.hpp"
 
 namespace eventd::http::dto {
@@ -10,17 +11,16 @@ namespace {
 
 constexpr const char* kKinds = "talk, panel, workshop, site_visit, break, other";
 
-// An instant and the text it was written as.
-std::optional<domain::Instant> read_time(ObjectReader& r, std::string_view name, std::string& text) {
+// The text of a time, read in the event's zone by the service (domain/event_time.hpp); only
+// its form is checked here.
+void read_time(ObjectReader& r, std::string_view name, std::string& text) {
   auto value = r.string(name);
-  if (!value) return std::nullopt;
-  auto parsed = domain::parse_rfc3339(*value);
-  if (!parsed) {
-    r.errors().add(r.field(name), "must be an RFC 3339 date-time with an offset, e.g. 2020-11-26T09:00:00+01:00");
-    return std::nullopt;
+  if (!value) return;
+  if (!domain::is_event_time_form(*value)) {
+    r.errors().add(r.field(name), domain::read_event_time(*value, "").message);
+    return;
   }
   text = *value;
-  return parsed;
 }
 
 nlohmann::json optional_json(const std::optional<std::string>& value) {
@@ -41,8 +41,8 @@ services::SessionDraft read_session(const nlohmann::json& body) {
   if (auto kind = r.enumeration("kind", &domain::parse_session_kind, kKinds)) s.kind = *kind;
   r.required("starts_at");
   r.required("ends_at");
-  if (auto t = read_time(r, "starts_at", draft.starts_at_text)) s.starts_at = *t;
-  if (auto t = read_time(r, "ends_at", draft.ends_at_text)) s.ends_at = *t;
+  read_time(r, "starts_at", draft.starts_at_text);
+  read_time(r, "ends_at", draft.ends_at_text);
   s.location = r.string("location");
   if (auto ids = r.strings("speaker_ids", domain::kMaxSessionSpeakers)) s.speaker_ids = std::move(*ids);
   r.reject_unknown();
@@ -69,8 +69,9 @@ nlohmann::json session_json(const domain::Session& s, const std::string& timezon
       {"title", s.title},
       {"description", optional_json(s.description)},
       {"kind", domain::to_string(s.kind)},
-      {"starts_at", domain::format_in_zone(s.starts_at, timezone)},
-      {"ends_at", domain::format_in_zone(s.ends_at, timezone)},
+      {"starts_at", domain::format_event_time(s.starts_at, timezone)},
+      {"ends_at", domain::format_event_time(s.ends_at, timezone)},
+      {"timezone", timezone},
       {"location", optional_json(s.location)},
       {"speaker_ids", s.speaker_ids},
       {"created_at", domain::format_utc(s.created_at)},

@@ -1,6 +1,9 @@
 #include "http/handlers/events.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdint>
+#include <cstdio>
 
 #include "db/support.hpp"
 #include "domain/error.hpp"
@@ -11,13 +14,17 @@
 #include "http/conditional.hpp"
 #include "http/context.hpp"
 #include "http/dto/event.hpp"
+#include "http/dto/organisation.hpp"
 #include "http/dto/reader.hpp"
+#include "http/dto/session.hpp"
+#include "http/dto/speaker.hpp"
 #include "http/handlers/event_query.hpp"
 #include "http/json.hpp"
 #include "http/mail_context.hpp"
 #include "http/pagination.hpp"
 #include "services/event_service.hpp"
 #include "services/import_service.hpp"
+#include "services/speaker_service.hpp"
 
 namespace eventd::http::handlers {
 
@@ -52,6 +59,20 @@ std::optional<domain::Instant> instant_parameter(const Query& query, std::string
   return parsed;
 }
 
+// `from`/`to`: an instant, or a plain date meaning a local day in `zone`; `from` is the
+// day's first instant, `to` its end (the next day's first), so to=2027-05-31 keeps that day.
+std::optional<domain::Instant> bound_parameter(const Query& query, std::string_view name, std::string_view zone,
+                                               bool end_of_day) {
+  auto value = query.get(name);
+  if (!value || value->size() != 10) return instant_parameter(query, name);
+  auto date = domain::parse_date(*value);
+  if (!date || !domain::is_supported_date(*date)) {
+    throw bad_parameter(name, "must be a date (2027-05-01) from 1900 to 2037, or an RFC 3339 date-time");
+  }
+  const domain::Date day = end_of_day ? domain::Date{std::chrono::sys_days{*date} + std::chrono::days{1}} : *date;
+  return domain::start_of_day(day, zone);
+}
+
 template <class E>
 std::optional<E> enum_parameter(const Query& query, std::string_view name,
                                 std::optional<E> (*parse)(std::string_view)) {
@@ -64,10 +85,15 @@ std::optional<E> enum_parameter(const Query& query, std::string_view name,
 
 }  // namespace
 
-services::EventListQuery read_event_list_filters(const Query& query) {
+services::EventListQuery read_event_list_filters(const Query& query, std::string_view default_timezone) {
   services::EventListQuery q;
-  q.from = instant_parameter(query, "from");
-  q.to = instant_parameter(query, "to");
+  std::string zone(default_timezone);
+  if (auto tz = query.get("tz")) {
+    if (!domain::is_valid_timezone(*tz)) throw bad_parameter("tz", "must be an IANA time zone, e.g. Europe/Stockholm");
+    zone = *tz;
+  }
+  q.from = bound_parameter(query, "from", zone, /*end_of_day=*/false);
+  q.to = bound_parameter(query, "to", zone, /*end_of_day=*/true);
   if (q.from && q.to && !(*q.from < *q.to)) throw bad_parameter("to", "must be after from");
   q.kind = enum_parameter(query, "kind", domain::parse_event_kind);
   q.format = enum_parameter(query, "format", domain::parse_event_format);
@@ -94,8 +120,8 @@ services::EventListQuery read_event_list_filters(const Query& query) {
 
 namespace {
 
-services::EventListQuery read_list_query(const Query& query) {
-  services::EventListQuery q = read_event_list_filters(query);
+services::EventListQuery read_list_query(const Query& query, std::string_view default_timezone) {
+  services::EventListQuery q = read_event_list_filters(query, default_timezone);
   Page page = read_page(query);
   q.limit = page.limit;
   if (page.after) {
@@ -136,6 +162,67 @@ Response event_response(int status, const domain::Event& e, const domain::Caller
   // The representation depends on the caller (online.stream_url).
   response.headers.set("Vary", "Authorization");
   return response;
+}
+
+// ?include=organiser,partners,...: the names of `allowed`, comma-separated or repeated
+// (?include=organiser&include=sessions, as openapi-fetch sends an array); any other is a 400.
+services::EventIncludes read_includes(const Query& query, std::initializer_list<std::string_view> allowed) {
+  services::EventIncludes with;
+  for (const std::string& value : query.all("include")) {
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      const std::string_view name = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+        std::string names;
+        for (auto a : allowed) names += (names.empty() ? "" : ", ") + std::string(a);
+        throw bad_parameter("include", "'" + std::string(name) + "' is not one of " + names);
+      }
+      with.organiser = with.organiser || name == "organiser";
+      with.partners = with.partners || name == "partners";
+      with.sessions = with.sessions || name == "sessions";
+      with.speakers = with.speakers || name == "speakers";
+    }
+  }
+  return with;
+}
+
+// Each included record as its own route gives it.
+nlohmann::json included_json(const services::EventWithIncludes& page, const services::EventIncludes& with,
+                             const domain::Caller& caller) {
+  nlohmann::json out = nlohmann::json::object();
+  if (with.organiser) {
+    out["organiser"] = page.organiser ? dto::organisation_json(*page.organiser) : nlohmann::json(nullptr);
+  }
+  if (with.partners) {
+    out["partners"] = nlohmann::json::array();
+    for (const auto& o : page.partners) out["partners"].push_back(dto::organisation_json(o));
+  }
+  if (with.sessions) {
+    out["sessions"] = nlohmann::json::array();
+    for (const auto& s : page.sessions) out["sessions"].push_back(dto::session_json(s, page.event.timezone));
+  }
+  if (with.speakers) {
+    out["speakers"] = nlohmann::json::array();
+    for (const auto& s : page.speakers) {
+      out["speakers"].push_back(dto::speaker_json(s, services::may_manage(caller, s)));
+    }
+  }
+  return out;
+}
+
+// A short digest of what was included, for the derived part of the ETag: a session or a
+// speaker changes the answer without changing the event. FNV-1a: stable across instances.
+std::string digest_of(const std::string& text) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (const unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  char buffer[17];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash));
+  return buffer;
 }
 
 services::EventPrecondition if_match(const Request& request) {
@@ -204,12 +291,21 @@ boost::asio::awaitable<Response> import_events(RequestContext& context) {
 
 boost::asio::awaitable<Response> list_events(RequestContext& context) {
   auto caller = co_await authenticate(context);
-  auto query = read_list_query(context.query);
+  auto query = read_list_query(context.query, context.backend.default_timezone);
+  query.include_organisers = read_includes(context.query, {"organiser"}).organiser;
+  const bool with_organisers = query.include_organisers;
   auto page = co_await services::list_events(context.backend.db, caller, std::move(query));
   nlohmann::json items = nlohmann::json::array();
   for (const auto& e : page.items) {
-    items.push_back(dto::event_json(e, may_see_stream_url(e, caller), caller.can_manage(e.organiser_id),
-                                    context.backend.public_url, context.backend.frontend_url));
+    auto item = dto::event_json(e, may_see_stream_url(e, caller), caller.can_manage(e.organiser_id),
+                                context.backend.public_url, context.backend.frontend_url);
+    if (with_organisers) {
+      auto organiser = std::find_if(page.organisers.begin(), page.organisers.end(),
+                                    [&](const domain::Organisation& o) { return o.id == e.organiser_id; });
+      item["included"] = {{"organiser", organiser == page.organisers.end() ? nlohmann::json(nullptr)
+                                                                           : dto::organisation_json(*organiser)}};
+    }
+    items.push_back(std::move(item));
   }
   nlohmann::json body = {{"items", std::move(items)}, {"next_cursor", nullptr}};
   if (page.next) body["next_cursor"] = encode_cursor({std::to_string(page.next->first), page.next->second});
@@ -220,6 +316,24 @@ boost::asio::awaitable<Response> list_events(RequestContext& context) {
 
 boost::asio::awaitable<Response> get_event(RequestContext& context) {
   auto caller = co_await authenticate(context);
+  const services::EventIncludes with = read_includes(context.query, {"organiser", "partners", "sessions", "speakers"});
+  if (with.any()) {
+    // The event page's data in one answer. Its ETag adds a digest of what was included, which
+    // If-Match ignores (as it ignores the counts); no Last-Modified, since a session's change
+    // does not move the event's.
+    auto page = co_await services::get_event_with(context.backend.db, caller, context.param("id"), with);
+    const domain::Event& e = page.event;
+    nlohmann::json body = dto::event_json(e, may_see_stream_url(e, caller), caller.can_manage(e.organiser_id),
+                                          context.backend.public_url, context.backend.frontend_url);
+    body["included"] = included_json(page, with, caller);
+    const std::string etag =
+        etag_for(e.id, e.version, "c" + std::to_string(e.counts.version) + "i" + digest_of(body["included"].dump()));
+    Response response = is_not_modified(context.request, etag, std::nullopt) ? not_modified(etag, std::nullopt)
+                                                                             : json_response(200, body);
+    if (response.status == 200) set_validators(response, etag, std::nullopt);
+    response.headers.set("Vary", "Authorization");
+    co_return response;
+  }
   auto event = co_await services::get_event(context.backend.db, caller, context.param("id"));
   const std::string etag = event_etag(event);
   if (is_not_modified(context.request, etag, event_last_modified(event))) {
@@ -235,10 +349,18 @@ boost::asio::awaitable<Response> patch_event(RequestContext& context) {
   require_authenticated(caller);
   auto patch = parse_json_body(context.request, /*merge_patch=*/true);
   dto::require_object(patch);
-  auto change = [&patch](const domain::Event& current) {
+  auto change = [&patch, &caller, &context](const domain::Event& current) {
+    const nlohmann::json read =
+        dto::event_json(current, may_see_stream_url(current, caller), caller.can_manage(current.organiser_id),
+                        context.backend.public_url, context.backend.frontend_url);
+    auto read_only = dto::drop_read_only(
+        patch, read, {"id", "calendar_url", "webcal_url", "links", "sequence", "created_at", "updated_at"},
+        {"counts", "partners", "included"});
     nlohmann::json document = dto::event_request_json(current);
     document.merge_patch(patch);
-    return dto::read_event_draft(document);
+    services::EventDraft draft = dto::read_event_draft(document);
+    draft.errors.insert(draft.errors.end(), read_only.begin(), read_only.end());
+    return draft;
   };
   // A named value: g++ 12 destroys a temporary argument of a co_await expression twice.
   services::MailContext mail = mail_context_of(context.backend);  // named: see services/mail_outbox.hpp

@@ -62,7 +62,7 @@ boost::asio::awaitable<Response> event_calendar(RequestContext& context) {
 boost::asio::awaitable<Response> public_calendar(RequestContext& context) {
   // Public, and the same for every caller; but a bad key is still a 401 (openapi: on any /v1 request).
   co_await authenticate(context);
-  auto query = read_event_list_filters(context.query);
+  auto query = read_event_list_filters(context.query, context.backend.default_timezone);
   auto location = location_of(context, true);
   auto feed = co_await services::public_feed(context.backend.db, context.backend.feeds, std::move(query),
                                              context.request.query, std::move(location));

@@ -185,9 +185,16 @@ boost::asio::awaitable<Response> patch_registration(RequestContext& context) {
   const Request& request = context.request;
   auto change = [&patch, &request](const domain::Registration& current) {
     check_if_match(request, registration_etag(current));
+    // Links and the access block depend on who asks; they describe the record, never change it.
+    auto read_only = dto::drop_read_only(
+        patch, dto::registration_json(current, {}),
+        {"id", "event_id", "status", "erased", "consent_at", "cancelled_at", "erased_at", "created_at", "updated_at"},
+        {"waitlist_position", "confirmed_at", "url", "invite_url", "feed_url", "webcal_url", "links", "access"});
     nlohmann::json document = dto::registration_request_json(current);
     document.merge_patch(patch);
-    return dto::read_registration(document);
+    services::RegistrationDraft draft = dto::read_registration(document);
+    draft.errors.insert(draft.errors.end(), read_only.begin(), read_only.end());
+    return draft;
   };
   auto view = co_await services::patch_registration(context.backend.db, context.param("id"), access, change);
   co_return registration_response(context, 200, view,

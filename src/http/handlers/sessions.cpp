@@ -86,11 +86,15 @@ boost::asio::awaitable<Response> patch_session(RequestContext& context) {
   auto patch = parse_json_body(context.request, /*merge_patch=*/true);
   dto::require_object(patch);
   const Request& request = context.request;
-  auto change = [&patch, &request](const domain::Session& current, const std::string&) {
+  auto change = [&patch, &request](const domain::Session& current, const std::string& timezone) {
     check_if_match(request, etag_for(current.id, current.version));
+    auto read_only = dto::drop_read_only(patch, dto::session_json(current, timezone),
+                                         {"id", "event_id", "timezone", "created_at", "updated_at"});
     nlohmann::json document = dto::session_request_json(current);
     document.merge_patch(patch);
-    return dto::read_session(document);
+    services::SessionDraft draft = dto::read_session(document);
+    draft.errors.insert(draft.errors.end(), read_only.begin(), read_only.end());
+    return draft;
   };
   // A named value: g++ 12 destroys a temporary argument of a co_await expression twice.
   services::MailContext mail = mail_context_of(context.backend);  // named: see services/mail_outbox.hpp

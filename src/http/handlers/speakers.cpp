@@ -98,9 +98,13 @@ boost::asio::awaitable<Response> patch_speaker(RequestContext& context) {
   const Request& request = context.request;
   auto change = [&patch, &request](const domain::Speaker& current) {
     check_if_match(request, etag_for(current.id, current.version));
+    auto read_only = dto::drop_read_only(patch, dto::speaker_json(current, /*show_private=*/true),
+                                         {"id", "created_at", "updated_at"});
     nlohmann::json document = dto::speaker_request_json(current);
     document.merge_patch(patch);
-    return dto::read_speaker(document);
+    services::SpeakerDraft draft = dto::read_speaker(document);
+    draft.errors.insert(draft.errors.end(), read_only.begin(), read_only.end());
+    return draft;
   };
   auto updated = co_await services::patch_speaker(context.backend.db, caller, context.param("id"), change);
   co_return speaker_response(200, updated, caller);

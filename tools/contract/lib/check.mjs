@@ -37,6 +37,16 @@ export function checkExchanges(contract, routes, exchanges) {
     return new URLSearchParams(q < 0 ? '' : target.slice(q + 1));
   }
 
+  // A query parameter's value; an array (style form) from every occurrence, each split at
+  // commas when it is not exploded (`include=organiser,sessions` or `include=a&include=b`).
+  function queryValue(query, param) {
+    const type = Array.isArray(param.schema?.type) ? param.schema.type[0] : param.schema?.type;
+    if (type !== 'array') return query.get(param.name) ?? undefined;
+    const all = query.getAll(param.name);
+    if (all.length === 0) return undefined;
+    return param.explode === false ? all.flatMap((v) => v.split(',')) : all;
+  }
+
   function coerce(value, schema) {
     const type = Array.isArray(schema?.type) ? schema.type[0] : schema?.type;
     if (type === 'integer' || type === 'number') return /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
@@ -208,7 +218,7 @@ export function checkExchanges(contract, routes, exchanges) {
       if (!param.schema) continue;
       let value;
       if (param.in === 'path') value = decodeURIComponent(match.params[param.name] ?? '');
-      else if (param.in === 'query') value = queryOf(request.target).get(param.name) ?? undefined;
+      else if (param.in === 'query') value = queryValue(queryOf(request.target), param);
       else continue;
       if (value === undefined || value === null) continue;
       for (const message of contract.check(`${pointer}/schema`, coerce(value, param.schema))) {

@@ -121,6 +121,18 @@ describe('check-exchanges.mjs', () => {
     assert.match(result.output, /accepted query parameter limit=500/);
   });
 
+  test('an array query parameter is read from commas and repeats, each value checked', () => {
+    const list = { headers: json, body: { items: [], next_cursor: null } };
+    const fine = check([
+      exchange('GET', '/v1/events?include=organiser', 200, list),
+      exchange('GET', '/v1/events?include=organiser&include=organiser', 200, list),
+    ]);
+    assert.equal(fine.status, 0, fine.output);
+    const refused = check([exchange('GET', '/v1/events?include=organiser,sessions', 200, list)]);
+    assert.equal(refused.status, 1);
+    assert.match(refused.output, /accepted query parameter include=organiser,sessions/);
+  });
+
   test('a route missing from the contract, or an operation the service lacks, fails', () => {
     const routes = contractRoutes().filter((r) => r.pattern !== '/metrics');
     routes.push({ method: 'GET', pattern: '/v1/secret' });
