@@ -57,9 +57,9 @@ apt_install_without_services() {
 }
 
 # The npm tools of the contract tests (tools/contract: OpenAPI linter, JSON Schema validator,
-# browser driver), exactly as package-lock.json pins them. The machine image brings Node.js
-# 20; Debian's own (18) is the fallback on a machine without any, and is older than the
-# linter asks for.
+# browser driver, TypeScript types and client), exactly as package-lock.json pins them. The
+# machine image brings Node.js 20; Debian's own (18) is the fallback on a machine without
+# any, and is older than the linter asks for.
 install_contract_tools() {
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     echo "==> installing Debian's nodejs and npm"

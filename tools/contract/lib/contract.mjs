@@ -16,9 +16,10 @@ function pointerEscape(token) {
 // Object schemas in openapi.yaml stay open for clients (new members may come), but the
 // service must not send members the contract does not describe. For checking, every object
 // schema without its own additionalProperties/unevaluatedProperties is closed with
-// `unevaluatedProperties: false`, which sees through $ref and allOf. A schema that is an
-// allOf member is left open (closing it would reject the other members' properties); the
-// allOf holding it is closed instead, and so is every other $ref to it.
+// `unevaluatedProperties: false`, which sees through $ref, allOf and oneOf. A schema that is
+// an allOf member is left open (closing it would reject the other members' properties); the
+// allOf holding it is closed instead, and so is every other $ref to it. So is a oneOf/anyOf
+// branch beside `properties` (Event's two shapes of times): it describes part of the object.
 function closeObjectSchemas(document) {
   const schemas = document.components?.schemas ?? {};
   const allOfTargets = new Set();
@@ -40,7 +41,8 @@ function closeObjectSchemas(document) {
     if (!member && looksLikeObject && isOpen(node)) node.unevaluatedProperties = false;
     for (const value of Object.values(node.properties ?? {})) close(value);
     if (node.items) close(node.items);
-    for (const key of ['anyOf', 'oneOf']) for (const branch of node[key] ?? []) close(branch);
+    const part = Boolean(node.properties);
+    for (const key of ['anyOf', 'oneOf']) for (const branch of node[key] ?? []) close(branch, { member: part });
     for (const branch of node.allOf ?? []) close(branch, { member: true });
     // if/then/else and not describe parts of an object: never closed on their own.
   };

@@ -81,6 +81,19 @@ describe('check-exchanges.mjs', () => {
     assert.match(extra.output, /unevaluated properties \(secret\)/);
   });
 
+  // Event's oneOf (its two shapes of times) describes part of the object: closing the
+  // event must not close the branches, and must still refuse an undeclared member.
+  test('an event at set times or all day passes; its shapes mixed, or an undeclared member, fail', () => {
+    const event = contract.document.components.examples.IntegrationsforumEvent.value;
+    const schema = '/components/schemas/Event';
+    const allDay = { ...event, all_day: true, starts_at: null, ends_at: null, starts_on: '2020-11-26', ends_on: '2020-11-26' };
+    assert.deepEqual(closed.check(schema, event), []);
+    assert.deepEqual(closed.check(schema, allDay), []);
+    assert.notDeepEqual(closed.check(schema, { ...event, starts_at: null }), []);
+    assert.notDeepEqual(closed.check(schema, { ...allDay, starts_on: null }), []);
+    assert.match(closed.check(schema, { ...event, secret: 1 }).join('\n'), /unevaluated properties \(secret\)/);
+  });
+
   test('a missing required header, or an undeclared watched one, fails', () => {
     const noLocation = check([
       exchange('POST', '/v1/organisations', 201, {
