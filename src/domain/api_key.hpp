@@ -18,8 +18,8 @@ inline constexpr EnumNames<Role, 2> kRoleNames{{
     {Role::admin, "admin"},
     {Role::organiser, "organiser"},
 }};
-constexpr std::string_view to_string(Role r) { return detail::name_of(kRoleNames, r); }
-constexpr std::optional<Role> parse_role(std::string_view s) { return detail::value_of(kRoleNames, s); }
+constexpr std::string_view to_string(Role r) { return enum_detail::name_of(kRoleNames, r); }
+constexpr std::optional<Role> parse_role(std::string_view s) { return enum_detail::value_of(kRoleNames, s); }
 
 // The stored record; the key itself is shown once at creation and only its hash is kept
 // (the hash belongs to db/, not here).

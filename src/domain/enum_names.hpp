@@ -13,7 +13,7 @@ namespace eventd::domain {
 template <class E, std::size_t N>
 using EnumNames = std::array<std::pair<E, std::string_view>, N>;
 
-namespace detail {
+namespace enum_detail {
 
 template <class E, std::size_t N>
 constexpr std::string_view name_of(const EnumNames<E, N>& names, E value) {
@@ -31,5 +31,5 @@ constexpr std::optional<E> value_of(const EnumNames<E, N>& names, std::string_vi
   return std::nullopt;
 }
 
-}  // namespace detail
+}  // namespace enum_detail
 }  // namespace eventd::domain

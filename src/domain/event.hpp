@@ -49,24 +49,24 @@ inline constexpr EnumNames<MediaPolicy, 3> kMediaPolicyNames{{
     {MediaPolicy::closed, "closed"},
 }};
 
-constexpr std::string_view to_string(EventKind v) { return detail::name_of(kEventKindNames, v); }
-constexpr std::string_view to_string(EventFormat v) { return detail::name_of(kEventFormatNames, v); }
-constexpr std::string_view to_string(EventStatus v) { return detail::name_of(kEventStatusNames, v); }
-constexpr std::string_view to_string(OnlineAccess v) { return detail::name_of(kOnlineAccessNames, v); }
-constexpr std::string_view to_string(MediaPolicy v) { return detail::name_of(kMediaPolicyNames, v); }
+constexpr std::string_view to_string(EventKind v) { return enum_detail::name_of(kEventKindNames, v); }
+constexpr std::string_view to_string(EventFormat v) { return enum_detail::name_of(kEventFormatNames, v); }
+constexpr std::string_view to_string(EventStatus v) { return enum_detail::name_of(kEventStatusNames, v); }
+constexpr std::string_view to_string(OnlineAccess v) { return enum_detail::name_of(kOnlineAccessNames, v); }
+constexpr std::string_view to_string(MediaPolicy v) { return enum_detail::name_of(kMediaPolicyNames, v); }
 
-constexpr std::optional<EventKind> parse_event_kind(std::string_view s) { return detail::value_of(kEventKindNames, s); }
+constexpr std::optional<EventKind> parse_event_kind(std::string_view s) { return enum_detail::value_of(kEventKindNames, s); }
 constexpr std::optional<EventFormat> parse_event_format(std::string_view s) {
-  return detail::value_of(kEventFormatNames, s);
+  return enum_detail::value_of(kEventFormatNames, s);
 }
 constexpr std::optional<EventStatus> parse_event_status(std::string_view s) {
-  return detail::value_of(kEventStatusNames, s);
+  return enum_detail::value_of(kEventStatusNames, s);
 }
 constexpr std::optional<OnlineAccess> parse_online_access(std::string_view s) {
-  return detail::value_of(kOnlineAccessNames, s);
+  return enum_detail::value_of(kOnlineAccessNames, s);
 }
 constexpr std::optional<MediaPolicy> parse_media_policy(std::string_view s) {
-  return detail::value_of(kMediaPolicyNames, s);
+  return enum_detail::value_of(kMediaPolicyNames, s);
 }
 
 struct Venue {

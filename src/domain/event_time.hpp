@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "domain/error.hpp"
 #include "domain/time.hpp"
 
 namespace eventd::domain {
@@ -25,7 +26,10 @@ enum class TimeRefusal {
 struct EventTime {
   std::optional<Instant> instant;  // set when accepted
   std::optional<TimeRefusal> refusal;
-  std::string message;  // for a human, when refused: what was wrong and what to write instead
+  // When refused, the field error's code (invalid_time, offset_mismatch, nonexistent_time,
+  // ambiguous_time, must_have_offset) and the values its message names.
+  FieldCode code = FieldCode("invalid_time");
+  MessageParams params;
 };
 
 // Whether `text` could be an event time at all, before its zone is known (readers check the

@@ -24,9 +24,9 @@ inline constexpr EnumNames<MediaRequestStatus, 5> kMediaRequestStatusNames{{
     {MediaRequestStatus::withdrawn, "withdrawn"},
     {MediaRequestStatus::revoked, "revoked"},
 }};
-constexpr std::string_view to_string(MediaRequestStatus s) { return detail::name_of(kMediaRequestStatusNames, s); }
+constexpr std::string_view to_string(MediaRequestStatus s) { return enum_detail::name_of(kMediaRequestStatusNames, s); }
 constexpr std::optional<MediaRequestStatus> parse_media_request_status(std::string_view s) {
-  return detail::value_of(kMediaRequestStatusNames, s);
+  return enum_detail::value_of(kMediaRequestStatusNames, s);
 }
 
 // Who changed a request's status. `policy`: the event's media policy (`open`) approved it.
@@ -38,9 +38,9 @@ inline constexpr EnumNames<MediaActor, 4> kMediaActorNames{{
     {MediaActor::admin, "admin"},
     {MediaActor::policy, "policy"},
 }};
-constexpr std::string_view to_string(MediaActor a) { return detail::name_of(kMediaActorNames, a); }
+constexpr std::string_view to_string(MediaActor a) { return enum_detail::name_of(kMediaActorNames, a); }
 constexpr std::optional<MediaActor> parse_media_actor(std::string_view s) {
-  return detail::value_of(kMediaActorNames, s);
+  return enum_detail::value_of(kMediaActorNames, s);
 }
 
 // What a journalist tells us. Personal data: erased on request or by retention.
@@ -92,9 +92,9 @@ inline constexpr std::size_t kMaxMediaNoteLength = 2000;
 // ≤ 2000.
 std::vector<FieldError> check_media_requester(const MediaRequester& r);
 
-// Why the event takes no media requests at `now`, for a 409's detail; nullopt when it does.
+// Why the event takes no media requests at `now` (a 409 saying why); nullopt when it does.
 // Published events that have not ended, whose media policy is not closed.
-std::optional<std::string> media_request_refusal(const Event& e, Instant now);
+std::optional<Error> media_request_refusal(const Event& e, Instant now);
 
 // Who is told of a new media request: the event's press contact (api.md: the event's
 // `contacts`, "e.g. the press officer"), i.e. the first contact with an e-mail address whose
@@ -108,12 +108,8 @@ std::optional<Contact> press_contact(const Event& e);
 // policy only approves a pending request. Same status to same status is not a transition.
 bool may_transition(MediaActor actor, MediaRequestStatus from, MediaRequestStatus to);
 
-// Why the transition is refused, for a 403 (the actor may never do this) or 409 (not from
-// this status); nullopt when may_transition.
-struct TransitionRefusal {
-  ErrorCode code;
-  std::string detail;
-};
-std::optional<TransitionRefusal> transition_refusal(MediaActor actor, MediaRequestStatus from, MediaRequestStatus to);
+// Why the transition is refused: a forbidden problem (the actor may never do this) or a
+// conflict (not from this status); nullopt when may_transition.
+std::optional<Error> transition_refusal(MediaActor actor, MediaRequestStatus from, MediaRequestStatus to);
 
 }  // namespace eventd::domain

@@ -30,9 +30,9 @@ inline constexpr EnumNames<OrganisationKind, 7> kOrganisationKindNames{{
     {OrganisationKind::faith_community, "faith_community"},
     {OrganisationKind::other, "other"},
 }};
-constexpr std::string_view to_string(OrganisationKind k) { return detail::name_of(kOrganisationKindNames, k); }
+constexpr std::string_view to_string(OrganisationKind k) { return enum_detail::name_of(kOrganisationKindNames, k); }
 constexpr std::optional<OrganisationKind> parse_organisation_kind(std::string_view s) {
-  return detail::value_of(kOrganisationKindNames, s);
+  return enum_detail::value_of(kOrganisationKindNames, s);
 }
 
 struct Organisation {

@@ -19,9 +19,9 @@ inline constexpr EnumNames<PartnerStatus, 3> kPartnerStatusNames{{
     {PartnerStatus::accepted, "accepted"},
     {PartnerStatus::declined, "declined"},
 }};
-constexpr std::string_view to_string(PartnerStatus v) { return detail::name_of(kPartnerStatusNames, v); }
+constexpr std::string_view to_string(PartnerStatus v) { return enum_detail::name_of(kPartnerStatusNames, v); }
 constexpr std::optional<PartnerStatus> parse_partner_status(std::string_view s) {
-  return detail::value_of(kPartnerStatusNames, s);
+  return enum_detail::value_of(kPartnerStatusNames, s);
 }
 
 struct PartnerInvitation {

@@ -21,9 +21,9 @@ inline constexpr EnumNames<RegistrationStatus, 3> kRegistrationStatusNames{{
     {RegistrationStatus::waitlisted, "waitlisted"},
     {RegistrationStatus::cancelled, "cancelled"},
 }};
-constexpr std::string_view to_string(RegistrationStatus s) { return detail::name_of(kRegistrationStatusNames, s); }
+constexpr std::string_view to_string(RegistrationStatus s) { return enum_detail::name_of(kRegistrationStatusNames, s); }
 constexpr std::optional<RegistrationStatus> parse_registration_status(std::string_view s) {
-  return detail::value_of(kRegistrationStatusNames, s);
+  return enum_detail::value_of(kRegistrationStatusNames, s);
 }
 
 // What a participant tells us. Personal data: erased on request or by retention.
@@ -74,9 +74,10 @@ std::string email_identity(std::string_view email);
 enum class Admission { confirmed, waitlisted, full };
 Admission admit(std::optional<int> capacity, bool waitlist, int confirmed);
 
-// Why the event takes no registrations at `now`, for a 409's detail; nullopt when it does.
-// Only published events that have not ended take registrations, inside the window.
-std::optional<std::string> registration_refusal(const Event& e, Instant now);
+// Why the event takes no registrations at `now` (a registration_closed problem saying why);
+// nullopt when it does. Only published events that have not ended take registrations,
+// inside the window.
+std::optional<Error> registration_refusal(const Event& e, Instant now);
 
 // How many waitlisted registrations a change of capacity confirms; throws a 409 when the
 // new capacity is below the confirmed count.

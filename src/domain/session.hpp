@@ -21,9 +21,9 @@ inline constexpr EnumNames<SessionKind, 6> kSessionKindNames{{
     {SessionKind::break_, "break"},
     {SessionKind::other, "other"},
 }};
-constexpr std::string_view to_string(SessionKind k) { return detail::name_of(kSessionKindNames, k); }
+constexpr std::string_view to_string(SessionKind k) { return enum_detail::name_of(kSessionKindNames, k); }
 constexpr std::optional<SessionKind> parse_session_kind(std::string_view s) {
-  return detail::value_of(kSessionKindNames, s);
+  return enum_detail::value_of(kSessionKindNames, s);
 }
 
 struct Session {

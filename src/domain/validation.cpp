@@ -356,12 +356,12 @@ std::string slugify(std::string_view title) {
 
 // --- Validator ------------------------------------------------------------------------------
 
-void Validator::add(std::string field, std::string message) {
-  errors_.push_back(FieldError{std::move(field), std::move(message)});
+void Validator::add(std::string field, FieldCode code, MessageParams params) {
+  errors_.push_back(FieldError{std::move(field), code, std::move(params)});
 }
 
-bool Validator::check(bool ok, std::string_view field, std::string_view message) {
-  if (!ok) add(std::string(field), std::string(message));
+bool Validator::check(bool ok, std::string_view field, FieldCode code, MessageParams params) {
+  if (!ok) add(std::string(field), code, std::move(params));
   return ok;
 }
 
@@ -389,12 +389,12 @@ bool FieldSet::covers(std::string_view field) const {
 }
 
 bool Validator::text(std::string_view field, std::string_view value, std::size_t min_chars, std::size_t max_chars) {
-  if (!is_valid_utf8(value)) return check(false, field, "must be valid UTF-8");
-  if (has_forbidden_control(value)) return check(false, field, "must not contain control characters");
+  if (!is_valid_utf8(value)) return check(false, field, FieldCode("invalid_utf8"));
+  if (has_forbidden_control(value)) return check(false, field, FieldCode("control_characters"));
   const std::size_t n = code_point_count(value);
-  if (min_chars > 0 && n == 0) return check(false, field, "is required");
-  if (n < min_chars) return check(false, field, "must be at least " + std::to_string(min_chars) + " characters");
-  if (n > max_chars) return check(false, field, "must be at most " + std::to_string(max_chars) + " characters");
+  if (min_chars > 0 && n == 0) return check(false, field, FieldCode("required"));
+  if (n < min_chars) return check(false, field, FieldCode("too_short"), {{"min", std::to_string(min_chars)}});
+  if (n > max_chars) return check(false, field, FieldCode("too_long"), {{"max", std::to_string(max_chars)}});
   return true;
 }
 
@@ -403,35 +403,31 @@ bool Validator::optional_text(std::string_view field, const std::optional<std::s
 }
 
 bool Validator::slug(std::string_view field, std::string_view value) {
-  return check(
-      is_valid_slug(value), field,
-      "must be 1-100 characters of lower-case letters a-z, digits and single hyphens, e.g. \"integrationsforum-2020\"");
+  return check(is_valid_slug(value), field, FieldCode("invalid_slug"));
 }
 
 bool Validator::http_url(std::string_view field, std::string_view value) {
-  return check(is_http_url(value), field, "must be an http:// or https:// URL with a host, at most 2048 characters");
+  return check(is_http_url(value), field, FieldCode("invalid_url"), {{"max", std::to_string(kMaxUrlLength)}});
 }
 
 bool Validator::email(std::string_view field, std::string_view value) {
-  return check(is_valid_email(value), field, "must be an e-mail address such as name@example.se");
+  return check(is_valid_email(value), field, FieldCode("invalid_email"));
 }
 
 bool Validator::phone(std::string_view field, std::string_view value) {
-  return check(
-      is_valid_phone(value), field,
-      "must be a phone number of digits, spaces, ( ) and -, optionally starting with +, e.g. +46 70 996 54 25");
+  return check(is_valid_phone(value), field, FieldCode("invalid_phone"));
 }
 
 bool Validator::country(std::string_view field, std::string_view value) {
-  return check(is_country_code(value), field, "must be an ISO 3166-1 alpha-2 country code in upper case, e.g. \"SE\"");
+  return check(is_country_code(value), field, FieldCode("invalid_country"));
 }
 
 bool Validator::language(std::string_view field, std::string_view value) {
-  return check(is_language_tag(value), field, "must be a BCP 47 language tag, e.g. \"sv\" or \"en-GB\"");
+  return check(is_language_tag(value), field, FieldCode("invalid_language"));
 }
 
 bool Validator::timezone(std::string_view field, std::string_view value) {
-  return check(is_valid_timezone(value), field, "must be an IANA time zone name, e.g. \"Europe/Stockholm\"");
+  return check(is_valid_timezone(value), field, FieldCode("invalid_time_zone"));
 }
 
 void Validator::throw_if_any() {

@@ -81,9 +81,9 @@ class FieldSet {
 // "contacts[0].email").
 class Validator {
  public:
-  void add(std::string field, std::string message);
-  // Adds `message` for `field` unless `ok`.
-  bool check(bool ok, std::string_view field, std::string_view message);
+  void add(std::string field, FieldCode code, MessageParams params = {});
+  // Adds an error of `code` for `field` unless `ok`.
+  bool check(bool ok, std::string_view field, FieldCode code, MessageParams params = {});
   void append(std::vector<FieldError> more);
   // Appends the errors of `more` whose field no collected error covers (see FieldSet): the
   // findings of a later stage (the domain rules) after those of an earlier one (reading).

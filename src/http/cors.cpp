@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "http/problem.hpp"
 #include "http/router.hpp"
 
 namespace eventd::http {
@@ -25,12 +24,16 @@ void CorsPolicy::decorate(const Request& request, Response& response) const {
   response.headers.set("Access-Control-Expose-Headers", exposed_headers);
 }
 
+std::optional<domain::Error> CorsPolicy::refusal(const Request& request) const {
+  auto origin = request.headers.get("Origin");
+  if (!origin || !request.headers.get("Access-Control-Request-Method") || allows(*origin)) return std::nullopt;
+  return domain::Error(domain::Problem::origin_not_allowed,
+                       domain::detail("origin_not_allowed", {{"origin", std::string(*origin)}}));
+}
+
 Response CorsPolicy::options(const Request& request, const std::vector<Method>& methods) const {
   auto origin = request.headers.get("Origin");
   bool preflight = origin && request.headers.get("Access-Control-Request-Method");
-  if (preflight && !allows(*origin)) {
-    return problem(403, "The origin " + std::string(*origin) + " is not allowed to call this API.");
-  }
   Response response;
   response.status = 204;
   response.headers.set("Allow", allow_header(methods));

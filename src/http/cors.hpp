@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/error.hpp"
 #include "http/message.hpp"
 
 namespace eventd::http {
@@ -15,7 +16,10 @@ class CorsPolicy {
   bool allows(std::string_view origin) const;
   // Adds Access-Control-* headers to an actual response when the origin is allowed.
   void decorate(const Request& request, Response& response) const;
-  // Answers an OPTIONS request (preflight or plain) for a path whose routes allow `methods`.
+  // A preflight from an origin that is not allowed: refused (403).
+  std::optional<domain::Error> refusal(const Request& request) const;
+  // Answers an OPTIONS request (plain, or a preflight refusal() let through) for a path
+  // whose routes allow `methods`.
   Response options(const Request& request, const std::vector<Method>& methods) const;
 
  private:

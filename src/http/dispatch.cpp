@@ -5,6 +5,7 @@
 
 #include "common/log.hpp"
 #include "domain/error.hpp"
+#include "http/backend.hpp"
 #include "http/context.hpp"
 #include "http/cors.hpp"
 #include "http/problem.hpp"
@@ -14,11 +15,12 @@ namespace eventd::http {
 
 boost::asio::awaitable<Dispatched> dispatch(const Router& router, const CorsPolicy& cors, Backend& backend,
                                             const Request& request, const std::string& request_id) {
+  using domain::Error;
+  using domain::Problem;
+  const ProblemContext where = problem_context(request, backend.public_url);
   // The server leaves the path empty for a request-target it cannot use (http/target.hpp).
   if (request.path.empty()) {
-    co_return Dispatched{problem(400,
-                                 "The request target must be a path such as /v1/events, or an absolute http(s) URL "
-                                 "such as http://events.example/v1/events."),
+    co_return Dispatched{problem(Error(Problem::bad_request, domain::detail("bad_request_target")), where),
                          "unmatched",
                          {}};
   }
@@ -34,13 +36,25 @@ boost::asio::awaitable<Dispatched> dispatch(const Router& router, const CorsPoli
     co_return Dispatched{std::move(response), "unmatched", {}};
   }
   RouteMatch match = router.match(request.method, request.path);
-  if (match.bad_path) co_return Dispatched{problem(400, "The path has a malformed percent-escape."), "unmatched", {}};
-  if (match.allowed.empty()) {
-    co_return Dispatched{problem(404, "There is nothing at " + request.path + "."), "unmatched", {}};
+  if (match.bad_path) {
+    co_return Dispatched{problem(Error(Problem::bad_request, domain::detail("bad_path_escape")), where), "unmatched",
+                         {}};
   }
-  if (request.method == Method::options) co_return Dispatched{cors.options(request, match.allowed), "OPTIONS", {}};
+  if (match.allowed.empty()) {
+    co_return Dispatched{
+        problem(Error(Problem::not_found, domain::detail("nothing_at_path", {{"path", request.path}})), where),
+        "unmatched",
+        {}};
+  }
+  if (request.method == Method::options) {
+    if (auto refusal = cors.refusal(request)) co_return Dispatched{problem(*refusal, where), "OPTIONS", {}};
+    co_return Dispatched{cors.options(request, match.allowed), "OPTIONS", {}};
+  }
   if (!match.route) {
-    Response response = problem(405, "This resource does not support " + std::string(to_string(request.method)) + ".");
+    Response response = problem(
+        Error(Problem::method_not_allowed,
+              domain::detail("method_not_allowed", {{"method", std::string(to_string(request.method))}})),
+        where);
     response.headers.set("Allow", allow_header(match.allowed));
     co_return Dispatched{std::move(response), "unmatched", {}};
   }
@@ -54,13 +68,13 @@ boost::asio::awaitable<Dispatched> dispatch(const Router& router, const CorsPoli
     Response response = co_await match.route->handler(context);
     co_return Dispatched{std::move(response), route, std::move(caller)};
   } catch (const domain::Error& error) {
-    co_return Dispatched{problem(error), route, std::move(caller)};
+    co_return Dispatched{problem(error, where), route, std::move(caller)};
   } catch (const std::exception& error) {
     log::error("unexpected error",
                {{"request_id", request_id}, {"route", std::string(route)}, {"error", error.what()}});
     co_return Dispatched{
-        problem(500, "An unexpected error occurred. It has been logged with request id " + request_id + "."), route,
-        std::move(caller)};
+        problem(Error(Problem::internal_error, domain::detail("internal_error", {{"request_id", request_id}})), where),
+        route, std::move(caller)};
   }
 }
 

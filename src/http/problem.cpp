@@ -2,36 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
-namespace eventd::http {
+#include "http/language.hpp"
+#include "pages/catalogue.hpp"
 
-int status_for(domain::ErrorCode code) {
-  using enum domain::ErrorCode;
-  switch (code) {
-    case bad_request:
-      return 400;
-    case unauthorized:
-      return 401;
-    case forbidden:
-      return 403;
-    case not_found:
-      return 404;
-    case conflict:
-      return 409;
-    case precondition_failed:
-      return 412;
-    case payload_too_large:
-      return 413;
-    case unsupported_media_type:
-      return 415;
-    case validation:
-      return 422;
-    case too_many_requests:
-      return 429;
-    case unavailable:
-      return 503;
-  }
-  return 500;
-}
+namespace eventd::http {
 
 std::string reason_phrase(int status) {
   switch (status) {
@@ -73,31 +47,44 @@ std::string reason_phrase(int status) {
   return "Error";
 }
 
-Response problem(int status, std::string detail, const std::vector<domain::FieldError>& errors) {
+std::string problem_type(std::string_view public_url, domain::Problem kind) {
+  return std::string(public_url) + "/problems/" + std::string(domain::info_of(kind).slug);
+}
+
+ProblemContext problem_context(const Request& request, std::string_view public_url) {
+  return ProblemContext{public_url, preferred_language(request)};
+}
+
+Response problem(const domain::Error& error, const ProblemContext& where) {
+  const pages::Language language = pages::language_of(where.language);
+  const int status = error.status();
   nlohmann::json body = {
-      {"type", "about:blank"},
-      {"title", reason_phrase(status)},
+      {"type", problem_type(where.public_url, error.kind())},
+      {"title", pages::problem_title(error.kind(), language)},
       {"status", status},
-      {"detail", std::move(detail)},
+      {"detail", pages::problem_detail(error, language)},
   };
-  if (!errors.empty()) {
+  if (!error.fields().empty()) {
     auto& list = body["errors"] = nlohmann::json::array();
-    for (const auto& e : errors) list.push_back({{"field", e.field}, {"message", e.message}});
+    for (const auto& e : error.fields()) {
+      nlohmann::json item = {{"field", e.field},
+                             {"code", std::string(e.code.name())},
+                             {"message", pages::field_message(e, language)}};
+      if (!e.params.empty()) item["params"] = e.params;
+      list.push_back(std::move(item));
+    }
   }
   Response response;
   response.status = status;
   response.headers.set("Content-Type", "application/problem+json");
+  response.headers.set("Content-Language", std::string(pages::code_of(language)));
   // Replacement instead of an exception: a detail quoting invalid UTF-8 must not fail here.
   response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (status == 401) response.headers.set("WWW-Authenticate", "Bearer");
   // The contract promises clients when to come back (openapi.yaml, ServiceUnavailable).
-  if (status == 503 || status == 429) response.headers.set("Retry-After", std::to_string(retry_after_seconds));
-  return response;
-}
-
-Response problem(const domain::Error& error) {
-  Response response = problem(status_for(error.code()), error.detail(), error.fields());
-  if (auto seconds = error.retry_after_s()) response.headers.set("Retry-After", std::to_string(*seconds));
+  if (status == 503 || status == 429) {
+    response.headers.set("Retry-After", std::to_string(error.retry_after_s().value_or(retry_after_seconds)));
+  }
   return response;
 }
 

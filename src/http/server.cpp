@@ -338,6 +338,10 @@ void Server::Impl::adopt(tcp::socket socket) {
 asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection) {
   auto& stream = connection->socket;
   beast::flat_buffer buffer;
+  // A problem with the request before it is understood: told in English.
+  auto early_problem = [this](domain::Problem kind, domain::Message detail) {
+    return problem(domain::Error(kind, std::move(detail)), ProblemContext{backend.public_url});
+  };
   bool keep_alive = true;
   // A connection accepted while draining (from the listen queue) serves one request.
   while (keep_alive) {
@@ -364,24 +368,24 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection
     std::string request_id = new_request_id();
     if (header_ec == bhttp::error::body_limit) {
       // Beast compares an announced Content-Length with the limit while parsing the header.
-      co_await write(*connection, problem(413, "The request body is larger than this server accepts."), false, false,
+      co_await write(*connection, early_problem(domain::Problem::payload_too_large, domain::detail("body_too_large")), false, false,
                      request_id);
       break;
     }
     if (header_ec == bhttp::error::header_limit) {
-      co_await write(*connection, problem(431, "The request header is larger than this server accepts."), false, false,
+      co_await write(*connection, early_problem(domain::Problem::header_too_large, domain::detail("header_too_large")), false, false,
                      request_id);
       break;
     }
     if (header_ec) {
       if (is_parse_error(header_ec) && header_ec != bhttp::error::end_of_stream) {
-        co_await write(*connection, problem(400, "The request is not valid HTTP/1.1."), false, false, request_id);
+        co_await write(*connection, early_problem(domain::Problem::bad_request, domain::detail("not_http")), false, false, request_id);
       }
       break;
     }
     // Refuse an announced oversized body before reading any of it.
     if (auto length = parser.content_length(); length && *length > options.max_body_bytes) {
-      co_await write(*connection, problem(413, "The request body is larger than this server accepts."), false, false,
+      co_await write(*connection, early_problem(domain::Problem::payload_too_large, domain::detail("body_too_large")), false, false,
                      request_id);
       break;
     }
@@ -393,13 +397,13 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection
       connection->expires_after(options.body_timeout);
       auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
       if (body_ec == bhttp::error::body_limit) {
-        co_await write(*connection, problem(413, "The request body is larger than this server accepts."), false, false,
+        co_await write(*connection, early_problem(domain::Problem::payload_too_large, domain::detail("body_too_large")), false, false,
                        request_id);
         break;
       }
       if (body_ec) {
         if (is_parse_error(body_ec) && body_ec != bhttp::error::end_of_stream) {
-          co_await write(*connection, problem(400, "The request body is not valid HTTP/1.1."), false, false,
+          co_await write(*connection, early_problem(domain::Problem::bad_request, domain::detail("body_not_http")), false, false,
                          request_id);
         }
         break;

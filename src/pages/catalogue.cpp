@@ -14,12 +14,44 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// messages/<lang>.txt (the pages) and messages/<lang>.problems.txt (errors of the API and the
+// pages): one catalogue per language, a key in only one of its files.
 Catalogue load(std::string_view language) {
-  const std::string path = "messages/" + std::string(language) + ".txt";
+  const std::string pages = "messages/" + std::string(language) + ".txt";
+  const std::string problems = "messages/" + std::string(language) + ".problems.txt";
+  std::map<std::string, std::string, std::less<>> texts;
+  int found = 0;
   for (const auto& file : embedded::page_files()) {
-    if (file.name == path) return Catalogue(parse_catalogue(file.content));
+    if (file.name != pages && file.name != problems) continue;
+    ++found;
+    for (auto& [key, text] : parse_catalogue(file.content)) {
+      if (!texts.emplace(key, std::move(text)).second) {
+        throw mail::TemplateError(std::string(file.name) + ": repeated key " + key);
+      }
+    }
   }
-  throw mail::TemplateError("no message catalogue " + path);
+  if (found != 2) throw mail::TemplateError("no message catalogue " + pages + " and " + problems);
+  return Catalogue(std::move(texts));
+}
+
+// {name} replaced by its value; a placeholder without a value stays as it is.
+std::string fill(std::string_view pattern, const Placeholders& values) {
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < pattern.size()) {
+    const auto open = pattern.find('{', pos);
+    const auto close = open == std::string_view::npos ? std::string_view::npos : pattern.find('}', open);
+    if (close == std::string_view::npos) {
+      out.append(pattern.substr(pos));
+      break;
+    }
+    out.append(pattern.substr(pos, open - pos));
+    const std::string_view name = pattern.substr(open + 1, close - open - 1);
+    auto value = values.find(name);
+    out += value == values.end() ? std::string(pattern.substr(open, close - open + 1)) : value->second;
+    pos = close + 1;
+  }
+  return out;
 }
 
 }  // namespace
@@ -87,6 +119,35 @@ std::vector<std::string> Catalogue::keys() const {
   std::vector<std::string> out;
   for (const auto& entry : texts_) out.push_back(entry.first);
   return out;
+}
+
+const std::string* Catalogue::find(std::string_view key) const {
+  auto it = texts_.find(key);
+  return it == texts_.end() ? nullptr : &it->second;
+}
+
+std::string Catalogue::message(std::string_view key, const Placeholders& values) const {
+  if (const std::string* text = find(key)) return fill(*text, values);
+  // An error must still be reported: the English text, else the key (a test keeps this
+  // from happening: tests/tools/check_messages.py).
+  if (const std::string* english = catalogue(Language::en).find(key)) return fill(*english, values);
+  return std::string(key);
+}
+
+std::string problem_title(domain::Problem kind, Language language) {
+  return catalogue(language).message("problem_" + domain::catalogue_stem(kind) + "_title", {});
+}
+
+std::string problem_about(domain::Problem kind, Language language) {
+  return catalogue(language).message("problem_" + domain::catalogue_stem(kind) + "_about", {});
+}
+
+std::string problem_detail(const domain::Error& error, Language language) {
+  return catalogue(language).message(error.detail_key(), error.detail_params());
+}
+
+std::string field_message(const domain::FieldError& error, Language language) {
+  return catalogue(language).message("field_" + std::string(error.code.name()), error.params);
 }
 
 const Catalogue& catalogue(Language language) {

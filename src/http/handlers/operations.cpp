@@ -5,7 +5,6 @@
 #include "http/context.hpp"
 #include "http/json.hpp"
 #include "http/metrics.hpp"
-#include "http/problem.hpp"
 #include "services/database.hpp"
 #include "services/feed_cache.hpp"
 #include "services/health.hpp"
@@ -18,10 +17,10 @@ boost::asio::awaitable<Response> readyz(RequestContext& context) {
   bool migrated = false;
   try {
     migrated = co_await services::database_ready(context.backend.db, context.backend.migrations);
-  } catch (const domain::Error& error) {
-    co_return problem(503, "Not ready: " + error.detail());
+  } catch (const domain::Error&) {
+    throw domain::Error(domain::Problem::not_ready, domain::detail("not_ready_database"));
   }
-  if (!migrated) co_return problem(503, "Not ready: the database has pending migrations.");
+  if (!migrated) throw domain::Error(domain::Problem::not_ready, domain::detail("not_ready_migrations"));
   co_return json_response(200, {{"status", "ready"}});
 }
 
