@@ -9,7 +9,10 @@ The code names its texts as literals (domain/error.hpp):
 The catalogues are templates/pages/messages/{en,sv}.problems.txt. A missing text would show a
 client the bare key instead of a sentence; an unused one is a sentence nobody keeps up to date.
 
-Usage: check_messages.py <source root> <messages dir>, or --self-test.
+With --openapi FILE, also: every field error code and every kind of problem of the catalogue
+is documented there (as `code` / `kind` in backquotes), since clients generate from it.
+
+Usage: check_messages.py <source root> <messages dir> [--openapi FILE], or --self-test.
 """
 import pathlib
 import re
@@ -52,6 +55,20 @@ def problems(used, catalogues):
     return out
 
 
+def undocumented(catalogue, contract):
+    out = []
+    for key in sorted(catalogue):
+        if key.startswith("field_"):
+            name = key[len("field_"):]
+        elif key.startswith("problem_") and key.endswith("_title"):
+            name = key[len("problem_"):-len("_title")].replace("_", "-")
+        else:
+            continue
+        if f"`{name}`" not in contract:
+            out.append(f"openapi: {name} is not documented")
+    return out
+
+
 def self_test():
     used = used_keys('throw Error(Problem::x, detail("a_b", {{"n", "1"}})); not_found("event"); '
                      'v.add("f", FieldCode("too_long"));')
@@ -59,6 +76,8 @@ def self_test():
     cat = catalogue_keys("# c\ndetail_a_b = A\nfield_too_long = B {max}\nfield_unused = C\nproblem_x_title = X\n")
     found = problems(used, {"en": cat})
     assert found == ["en: no text for detail_not_found_event", "en: field_unused is not used by the code"], found
+    assert undocumented({"field_too_long", "problem_event_full_title", "detail_x"}, "`too_long`") == [
+        "openapi: event-full is not documented"]
     print("check_messages self-test: ok")
 
 
@@ -75,6 +94,8 @@ def main(argv):
     for language in ("en", "sv"):
         catalogues[language] = catalogue_keys((messages / f"{language}.problems.txt").read_text(encoding="utf-8"))
     found = problems(used, catalogues)
+    if argv[3:4] == ["--openapi"]:
+        found += undocumented(catalogues["en"], pathlib.Path(argv[4]).read_text(encoding="utf-8"))
     for line in found:
         print(line)
     print(f"check_messages: {len(used)} keys used, {len(found)} problems")

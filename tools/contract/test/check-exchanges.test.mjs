@@ -37,7 +37,7 @@ function check(exchanges, routes = contractRoutes()) {
 }
 
 const json = { 'content-type': 'application/json' };
-const problem = (status, title) => ({ type: 'about:blank', title, status, detail: 'x' });
+const problem = (status, title) => ({ type: 'http://127.0.0.1:8080/problems/not-found', title, status, detail: 'x' });
 const organisationHeaders = { ...json, etag: '"1"', 'last-modified': 'Fri, 01 Mar 2024 09:00:00 GMT' };
 
 describe('check-exchanges.mjs', () => {
