@@ -30,7 +30,7 @@ CreatedApiKey create_api_key(soci::session& session, const NewApiKey& request) {
       if (auto organisation = db::find_organisation(session, *request.organisation)) {
         key.organisation_id = organisation->id;
       } else {
-        errors.add("organisation_id", domain::FieldCode("unknown_organisation"), {{"value", *request.organisation}});
+        errors.add("organisation_id", domain::FieldCode("unknown_organisation"));
       }
     } else {
       key.organisation_id = *request.organisation;  // check_api_key refuses it for an admin key

@@ -36,15 +36,14 @@ void resolve_organisations(soci::session& s, domain::Event& e, domain::Validator
     if (auto id = db::find_organisation_id(s, e.organiser_id)) {
       e.organiser_id = *id;
     } else {
-      errors.add("organiser_id", domain::FieldCode("unknown_organisation"), {{"value", e.organiser_id}});
+      errors.add("organiser_id", domain::FieldCode("unknown_organisation"));
     }
   }
   for (std::size_t i = 0; i < e.partner_ids.size(); ++i) {
     if (auto id = db::find_organisation_id(s, e.partner_ids[i])) {
       e.partner_ids[i] = *id;
     } else {
-      errors.add(domain::indexed_field("partner_ids", i), domain::FieldCode("unknown_organisation"),
-                 {{"value", e.partner_ids[i]}});
+      errors.add(domain::indexed_field("partner_ids", i), domain::FieldCode("unknown_organisation"));
     }
   }
 }

@@ -135,7 +135,7 @@ std::string organisation_of(soci::session& s, const domain::Caller& caller, cons
   auto id = db::find_organisation_id(s, *named);
   if (!id) {
     throw Error(Problem::validation, detail("no_such_organisation"),
-                {{"organisation", domain::FieldCode("unknown_organisation"), {{"value", *named}}}});
+                {{"organisation", domain::FieldCode("unknown_organisation")}});
   }
   return *id;
 }

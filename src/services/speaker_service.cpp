@@ -36,7 +36,7 @@ domain::Speaker validated(soci::session& s, const domain::Caller& caller, Speake
     if (auto id = db::speaker_organisation_id(s, *speaker.organisation_id)) {
       speaker.organisation_id = *id;
     } else {
-      v.add("organisation_id", domain::FieldCode("unknown_organisation"), {{"value", *speaker.organisation_id}});
+      v.add("organisation_id", domain::FieldCode("unknown_organisation"));
     }
   }
   if (!speaker.owner_organisation_id && caller.is_organiser()) speaker.owner_organisation_id = caller.organisation_id();
@@ -46,8 +46,7 @@ domain::Speaker validated(soci::session& s, const domain::Caller& caller, Speake
     speaker.owner_organisation_id = *id;
     if (!caller.can_manage(*id)) v.add("owner_organisation_id", domain::FieldCode("not_your_organisation"));
   } else {
-    v.add("owner_organisation_id", domain::FieldCode("unknown_organisation"),
-          {{"value", *speaker.owner_organisation_id}});
+    v.add("owner_organisation_id", domain::FieldCode("unknown_organisation"));
   }
   for (auto& e : domain::check_speaker(speaker)) {
     if (e.field == "slug" && slug_missing) continue;  // reported above, or follows from the name's error
