@@ -49,15 +49,14 @@ domain::ApiKey insert_api_key(soci::session& session, const domain::ApiKey& key,
         soci::use(key.name), soci::use(key_hash), soci::use(key_prefix), soci::use(role), soci::use(organisation),
         soci::into(row);
   } catch (const std::exception& e) {
-    using domain::ErrorCode;
+    using domain::FieldCode;
     throw_if_constraint(
         e, {
-               {"api_keys_key_hash_key", ErrorCode::conflict, "", "A key with this hash exists already; try again."},
-               {"api_keys_organisation_id_fkey", ErrorCode::validation, "organisation_id", "names no organisation"},
-               {"api_keys_organisation_check", ErrorCode::validation, "organisation_id",
-                "is required for an organiser key and must be absent for an admin key"},
-               {"api_keys_name_check", ErrorCode::validation, "name", "must be at most 200 characters"},
-               {"api_keys_role_check", ErrorCode::validation, "role", "must be one of: admin, organiser"},
+               {"api_keys_key_hash_key", domain::Problem::conflict, domain::detail("key_hash_exists")},
+               {"api_keys_organisation_id_fkey", "organisation_id", FieldCode("unknown_organisation")},
+               {"api_keys_organisation_check", "organisation_id", FieldCode("organisation_for_role")},
+               {"api_keys_name_check", "name", FieldCode("too_long"), {{"max", "200"}}},
+               {"api_keys_role_check", "role", FieldCode("not_one_of"), {{"allowed", "admin, organiser"}}},
            });
     throw;
   }

@@ -292,39 +292,35 @@ void bind_event(soci::details::prepare_temp_type& st, EventParams& p) {
 // Constraint names → domain errors. A check that fires here means a rule check_event does
 // not cover (or a race, for the unique slug): each names its field.
 [[noreturn]] void rethrow_mapped(const std::exception& error, const domain::Event& e) {
-  using domain::ErrorCode;
+  using domain::FieldCode;
   throw_if_constraint(
       error,
       {
-          {"events_slug_key", ErrorCode::conflict, "slug",
-           "The slug '" + e.slug + "' is taken by another event; choose another slug."},
-          {"events_slug_check", ErrorCode::validation, "slug", "is not a valid slug"},
-          {"events_timezone_check", ErrorCode::validation, "timezone", "is not a known IANA time zone"},
-          {"events_time_check", ErrorCode::validation, "ends_at", "must be after starts_at"},
-          {"events_all_day_check", ErrorCode::validation, "all_day",
-           "starts_at/ends_at or (all_day) starts_on/ends_on must be given"},
-          {"events_venue_check", ErrorCode::validation, "venue", "is required to publish unless format is online"},
-          {"events_summary_check", ErrorCode::validation, "summary", "is too long"},
-          {"events_description_check", ErrorCode::validation, "description", "is too long"},
-          {"events_venue_country_check", ErrorCode::validation, "venue.country", "must be an ISO 3166-1 alpha-2 code"},
-          {"events_venue_text_check", ErrorCode::validation, "venue", "has a member that is too long"},
-          {"events_online_stream_url_check", ErrorCode::validation, "online.stream_url",
-           "must be an http:// or https:// URL"},
-          {"events_project_check", ErrorCode::validation, "project", "is not valid"},
-          {"events_audience_check", ErrorCode::validation, "audience", "is too long"},
-          {"events_tags_check", ErrorCode::validation, "tags", "are not valid"},
-          {"events_capacity_check", ErrorCode::validation, "capacity", "must be 0 or more"},
-          {"events_registration_window_check", ErrorCode::validation, "registration_closes_at",
-           "must be after registration_opens_at"},
-          {"events_organiser_id_fkey", ErrorCode::validation, "organiser_id", "names no organisation"},
+          {"events_slug_key", "slug", FieldCode("slug_taken"), {}, domain::Problem::slug_taken,
+           domain::detail("event_slug_taken", {{"slug", e.slug}})},
+          {"events_slug_check", "slug", FieldCode("invalid_slug")},
+          {"events_timezone_check", "timezone", FieldCode("invalid_time_zone")},
+          {"events_time_check", "ends_at", FieldCode("must_be_after"), {{"other", "starts_at"}}},
+          {"events_all_day_check", "all_day", FieldCode("times_required")},
+          {"events_venue_check", "venue", FieldCode("required_to_publish_unless_online")},
+          {"events_summary_check", "summary", FieldCode("too_long"), {{"max", "2000"}}},
+          {"events_description_check", "description", FieldCode("too_long"), {{"max", "50000"}}},
+          {"events_venue_country_check", "venue.country", FieldCode("invalid_country")},
+          {"events_venue_text_check", "venue", FieldCode("member_too_long")},
+          {"events_online_stream_url_check", "online.stream_url", FieldCode("invalid_url"),
+           {{"max", std::to_string(domain::kMaxUrlLength)}}},
+          {"events_project_check", "project", FieldCode("invalid")},
+          {"events_audience_check", "audience", FieldCode("too_long"), {{"max", "2000"}}},
+          {"events_tags_check", "tags", FieldCode("invalid")},
+          {"events_capacity_check", "capacity", FieldCode("negative_capacity")},
+          {"events_registration_window_check", "registration_closes_at", FieldCode("must_be_after"),
+           {{"other", "registration_opens_at"}}},
+          {"events_organiser_id_fkey", "organiser_id", FieldCode("unknown_organisation")},
           // schema/016: a programme's speakers are its organiser's records
-          {"events_speakers_owner_check", ErrorCode::validation, "organiser_id",
-           "cannot change while the programme has speakers of the current organiser; remove them from the "
-           "sessions first"},
+          {"events_speakers_owner_check", "organiser_id", FieldCode("programme_has_speakers")},
           // schema/016: taken back from cancelled while a speaker of its programme was booked elsewhere
-          {"session_speakers_no_overlap", ErrorCode::conflict, "status",
-           "a speaker of the programme speaks elsewhere at the same time now"},
-          {"event_partners_organisation_id_fkey", ErrorCode::validation, "partner_ids", "names no organisation"},
+          {"session_speakers_no_overlap", "status", FieldCode("speaker_elsewhere"), {}, domain::Problem::speaker_clash},
+          {"event_partners_organisation_id_fkey", "partner_ids", FieldCode("unknown_organisation")},
       });
   throw;
 }

@@ -62,18 +62,17 @@ std::optional<MediaRequestRecord> find_one(soci::session& session, const std::st
 }
 
 void throw_if_media_request_constraint(const std::exception& e) {
-  using domain::ErrorCode;
+  using domain::FieldCode;
   throw_if_constraint(
       e, {
-             {"media_requests_open_email_key", ErrorCode::conflict, "",
-              "This e-mail address has an open media request for the event already; use that request's status "
-              "token to follow it."},
-             {"media_requests_name_check", ErrorCode::validation, "name", "must be 1-200 characters"},
-             {"media_requests_email_check", ErrorCode::validation, "email", "must be 3-254 characters"},
-             {"media_requests_outlet_check", ErrorCode::validation, "outlet", "must be 1-200 characters"},
-             {"media_requests_phone_check", ErrorCode::validation, "phone", "must be a phone number"},
-             {"media_requests_message_check", ErrorCode::validation, "message", "must be at most 2000 characters"},
-             {"media_requests_note_check", ErrorCode::validation, "note", "must be at most 2000 characters"},
+             {"media_requests_open_email_key", domain::Problem::duplicate_media_request,
+              domain::detail("media_request_open_already")},
+             {"media_requests_name_check", "name", FieldCode("length_between"), {{"min", "1"}, {"max", "200"}}},
+             {"media_requests_email_check", "email", FieldCode("length_between"), {{"min", "3"}, {"max", "254"}}},
+             {"media_requests_outlet_check", "outlet", FieldCode("length_between"), {{"min", "1"}, {"max", "200"}}},
+             {"media_requests_phone_check", "phone", FieldCode("invalid_phone")},
+             {"media_requests_message_check", "message", FieldCode("too_long"), {{"max", "2000"}}},
+             {"media_requests_note_check", "note", FieldCode("too_long"), {{"max", "2000"}}},
          });
 }
 

@@ -33,25 +33,20 @@ domain::Organisation organisation_from_row(const soci::row& row) {
 // Constraint violations of an INSERT or UPDATE: the domain checks run first, so these are a
 // last line (a race on the slug, or a rule only the database knows).
 void map_write_error(const std::exception& e, const domain::Organisation& o) {
-  using domain::ErrorCode;
+  using domain::FieldCode;
   auto sql = sql_error(e);
   if (sql && sql->constraint == "organisations_slug_key") {
-    throw domain::Error(ErrorCode::conflict, "An organisation with the slug \"" + o.slug + "\" already exists.",
-                        {{"slug", "is already taken"}});
+    throw domain::Error(domain::Problem::slug_taken, domain::detail("organisation_slug_taken", {{"slug", o.slug}}),
+                        {{"slug", FieldCode("slug_taken")}});
   }
   throw_if_constraint(e, {
-                             {"organisations_slug_check", ErrorCode::validation, "slug",
-                              "must be 1-100 characters of lower-case letters a-z, digits and single hyphens"},
-                             {"organisations_name_check", ErrorCode::validation, "name", "must be 1-300 characters"},
-                             {"organisations_kind_check", ErrorCode::validation, "kind", "is not a known kind"},
-                             {"organisations_website_check", ErrorCode::validation, "website",
-                              "must be an http:// or https:// URL of at most 2000 characters"},
-                             {"organisations_description_check", ErrorCode::validation, "description",
-                              "must be at most 20000 characters"},
-                             {"organisations_email_check", ErrorCode::validation, "email",
-                              "must be an e-mail address of at most 320 characters"},
-                             {"organisations_frontend_url_check", ErrorCode::validation, "frontend_url",
-                              "must be an http:// or https:// base URL without a trailing slash, query or fragment"},
+                             {"organisations_slug_check", "slug", FieldCode("invalid_slug")},
+                             {"organisations_name_check", "name", FieldCode("length_between"), {{"min", "1"}, {"max", "300"}}},
+                             {"organisations_kind_check", "kind", FieldCode("unknown_kind")},
+                             {"organisations_website_check", "website", FieldCode("invalid_url"), {{"max", "2000"}}},
+                             {"organisations_description_check", "description", FieldCode("too_long"), {{"max", "20000"}}},
+                             {"organisations_email_check", "email", FieldCode("invalid_email")},
+                             {"organisations_frontend_url_check", "frontend_url", FieldCode("not_base_url"), {{"max", "500"}}},
                          });
 }
 
@@ -187,10 +182,10 @@ bool delete_organisation(soci::session& session, const std::string& id) {
   } catch (const std::exception& e) {
     // The service counts the referring events first; this covers an event added meanwhile.
     throw_if_constraint(e, {
-                               {"events_organiser_id_fkey", domain::ErrorCode::conflict, "",
-                                "The organisation still organises events; delete or move those events first."},
-                               {"event_partners_organisation_id_fkey", domain::ErrorCode::conflict, "",
-                                "The organisation is still a partner of events; remove it from those events first."},
+                               {"events_organiser_id_fkey", domain::Problem::in_use,
+                                domain::detail("organisation_organises_events")},
+                               {"event_partners_organisation_id_fkey", domain::Problem::in_use,
+                                domain::detail("organisation_is_partner")},
                            });
     throw;
   }

@@ -15,7 +15,7 @@ std::string keyword_conninfo(const std::string& url) {
   if (!options) {
     std::string message = error ? error : "out of memory";
     PQfreemem(error);
-    throw domain::Error(domain::ErrorCode::bad_request, "invalid database URL: " + message);
+    throw domain::Error(domain::Problem::bad_request, domain::detail("invalid_database_url", {{"reason", message}}));
   }
   std::string conninfo;
   for (PQconninfoOption* option = options; option->keyword; ++option) {
@@ -123,7 +123,7 @@ void ConnectionPool::open(Slot& slot) {
     }
   } catch (const soci::soci_error& e) {
     session.close();
-    throw domain::Error(domain::ErrorCode::unavailable, "The database is not reachable.");
+    throw domain::Error(domain::Problem::unavailable, domain::detail("database_unreachable"));
   }
 }
 

@@ -72,19 +72,17 @@ std::optional<Row> find_one(soci::session& session, const std::string& condition
 }
 
 void throw_if_registration_constraint(const std::exception& e) {
-  using domain::ErrorCode;
+  using domain::FieldCode;
   throw_if_constraint(
       e,
       {
-          {"registrations_email_key", ErrorCode::conflict, "",
-           "This e-mail address is registered for the event already."},
-          {"registration_sessions_session_id_fkey", ErrorCode::validation, "session_ids",
-           "names a programme item that does not exist"},
-          {"registrations_name_check", ErrorCode::validation, "name", "must be 1-200 characters"},
-          {"registrations_email_check", ErrorCode::validation, "email", "must be 3-254 characters"},
-          {"registrations_organisation_check", ErrorCode::validation, "organisation", "must be at most 200 characters"},
-          {"registrations_country_check", ErrorCode::validation, "country", "must be an ISO 3166-1 alpha-2 code"},
-          {"registrations_needs_check", ErrorCode::validation, "needs", "must be at most 2000 characters"},
+          {"registrations_email_key", domain::Problem::duplicate_registration, domain::detail("email_registered")},
+          {"registration_sessions_session_id_fkey", "session_ids", FieldCode("unknown_programme_item")},
+          {"registrations_name_check", "name", FieldCode("length_between"), {{"min", "1"}, {"max", "200"}}},
+          {"registrations_email_check", "email", FieldCode("length_between"), {{"min", "3"}, {"max", "254"}}},
+          {"registrations_organisation_check", "organisation", FieldCode("too_long"), {{"max", "200"}}},
+          {"registrations_country_check", "country", FieldCode("invalid_country")},
+          {"registrations_needs_check", "needs", FieldCode("too_long"), {{"max", "2000"}}},
       });
 }
 

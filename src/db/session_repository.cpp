@@ -185,17 +185,16 @@ bool is_retryable(const std::exception& error) {
 }
 
 void throw_if_session_constraint(const std::exception& error) {
-  using enum domain::ErrorCode;
+  using domain::FieldCode;
   throw_if_constraint(error, {
-                                 {"sessions_within_event_check", validation, "starts_at", "must lie within the event"},
-                                 {"sessions_time_check", validation, "ends_at", "must be after starts_at"},
-                                 {"sessions_title_check", validation, "title", "must be 1 to 300 characters"},
-                                 {"sessions_description_check", validation, "description", "is too long"},
-                                 {"sessions_kind_check", validation, "kind", "is not a session kind"},
-                                 {"sessions_location_check", validation, "location", "must be at most 300 characters"},
-                                 {"session_speakers_speaker_id_fkey", validation, "speaker_ids", "names no speaker"},
-                                 {"session_speakers_owner_check", validation, "speaker_ids",
-                                  "names no speaker of the event's organisation"},
+                                 {"sessions_within_event_check", "starts_at", FieldCode("outside_event")},
+                                 {"sessions_time_check", "ends_at", FieldCode("must_be_after"), {{"other", "starts_at"}}},
+                                 {"sessions_title_check", "title", FieldCode("length_between"), {{"min", "1"}, {"max", "300"}}},
+                                 {"sessions_description_check", "description", FieldCode("too_long"), {{"max", "20000"}}},
+                                 {"sessions_kind_check", "kind", FieldCode("unknown_kind")},
+                                 {"sessions_location_check", "location", FieldCode("too_long"), {{"max", "300"}}},
+                                 {"session_speakers_speaker_id_fkey", "speaker_ids", FieldCode("unknown_speaker")},
+                                 {"session_speakers_owner_check", "speaker_ids", FieldCode("unknown_speaker")},
                              });
 }
 

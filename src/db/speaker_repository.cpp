@@ -63,24 +63,25 @@ std::string folded(const std::string& expression) {
 
 [[noreturn]] void rethrow_write_error(const std::exception& e, const domain::Speaker& speaker) {
   if (auto sql = sql_error(e); sql && sql->constraint == "speakers_slug_key") {
-    throw domain::Error(domain::ErrorCode::conflict, "A speaker with the slug \"" + speaker.slug + "\" already exists.",
-                        {{"slug", "is already taken"}});
+    throw domain::Error(domain::Problem::slug_taken, domain::detail("speaker_slug_taken", {{"slug", speaker.slug}}),
+                        {{"slug", domain::FieldCode("slug_taken")}});
   }
-  using enum domain::ErrorCode;
+  using domain::FieldCode;
   throw_if_constraint(
       e, {
-             {"speakers_slug_check", validation, "slug", "must be lower-case words joined by -"},
-             {"speakers_name_check", validation, "name", "must be 1 to 300 characters"},
-             {"speakers_title_check", validation, "title", "must be at most 300 characters"},
-             {"speakers_affiliation_check", validation, "affiliation", "must be at most 300 characters"},
-             {"speakers_bio_check", validation, "bio", "must be at most 20000 characters"},
-             {"speakers_email_check", validation, "email", "must be an e-mail address"},
-             {"speakers_phone_check", validation, "phone", "must be a phone number"},
-             {"speakers_photo_url_check", validation, "photo_url", "must be an http(s) URL"},
-             {"speakers_organisation_id_fkey", validation, "organisation_id", "names no organisation"},
-             {"speakers_owner_organisation_id_fkey", validation, "owner_organisation_id", "names no organisation"},
-             {"speakers_owner_in_sessions_check", conflict, "owner_organisation_id",
-              "cannot change while the speaker is in sessions of the current owner's events"},
+             {"speakers_slug_check", "slug", FieldCode("invalid_slug")},
+             {"speakers_name_check", "name", FieldCode("length_between"), {{"min", "1"}, {"max", "300"}}},
+             {"speakers_title_check", "title", FieldCode("too_long"), {{"max", "300"}}},
+             {"speakers_affiliation_check", "affiliation", FieldCode("too_long"), {{"max", "300"}}},
+             {"speakers_bio_check", "bio", FieldCode("too_long"), {{"max", "20000"}}},
+             {"speakers_email_check", "email", FieldCode("invalid_email")},
+             {"speakers_phone_check", "phone", FieldCode("invalid_phone")},
+             {"speakers_photo_url_check", "photo_url", FieldCode("invalid_url"),
+              {{"max", std::to_string(domain::kMaxPhotoUrlLength)}}},
+             {"speakers_organisation_id_fkey", "organisation_id", FieldCode("unknown_organisation")},
+             {"speakers_owner_organisation_id_fkey", "owner_organisation_id", FieldCode("unknown_organisation")},
+             {"speakers_owner_in_sessions_check", "owner_organisation_id", FieldCode("speaker_in_sessions"), {},
+              domain::Problem::conflict},
          });
   throw;
 }
@@ -148,9 +149,8 @@ bool delete_speaker(soci::session& session, const domain::Speaker& speaker) {
     st.execute(true);
     return st.get_affected_rows() > 0;
   } catch (const std::exception& e) {
-    throw_if_constraint(e, {{"session_speakers_speaker_id_fkey", domain::ErrorCode::conflict, "",
-                             speaker.name + " still speaks in a session; remove them from the sessions' speaker_ids "
-                                            "first."}});
+    throw_if_constraint(e, {{"session_speakers_speaker_id_fkey", domain::Problem::in_use,
+                             domain::detail("speaker_still_speaks", {{"name", speaker.name}})}});
     throw;
   }
 }

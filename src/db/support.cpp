@@ -29,8 +29,7 @@ void throw_if_constraint(const std::exception& error, std::initializer_list<Cons
   if (!sql || sql->constraint.empty()) return;
   for (const auto& rule : rules) {
     if (rule.constraint != sql->constraint) continue;
-    if (rule.field.empty()) throw domain::Error(rule.code, rule.message);
-    throw domain::Error(rule.code, rule.message, {{rule.field, rule.message}});
+    throw domain::Error(rule.kind, rule.detail, rule.fields);
   }
 }
 

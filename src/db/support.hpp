@@ -27,11 +27,25 @@ bool is_uuid(std::string_view text);
 // ("e." for events) and the value to bind, so lookups by either use an index.
 std::string id_or_slug_condition(std::string_view id_or_slug, std::string_view table_alias);
 
+// What a violated constraint means to the client: a problem of `kind` with its detail, and
+// the field error it makes, if any.
 struct ConstraintRule {
+  // A problem that is no field's ({"api_keys_key_hash_key", Problem::conflict, detail("...")}).
+  ConstraintRule(std::string_view constraint_name, domain::Problem problem, domain::Message why = {})
+      : constraint(constraint_name), kind(problem), detail(std::move(why)) {}
+  // A field error, in a validation problem unless `problem` says otherwise.
+  ConstraintRule(std::string_view constraint_name, std::string field, domain::FieldCode code,
+                 domain::MessageParams params = {}, domain::Problem problem = domain::Problem::validation,
+                 domain::Message why = {})
+      : constraint(constraint_name),
+        kind(problem),
+        detail(std::move(why)),
+        fields{{std::move(field), code, std::move(params)}} {}
+
   std::string_view constraint;
-  domain::ErrorCode code;
-  std::string field;    // empty: not a field error
-  std::string message;  // detail (or the field's message)
+  domain::Problem kind;
+  domain::Message detail;
+  std::vector<domain::FieldError> fields;
 };
 
 // When `error` is a PostgreSQL constraint violation named in `rules`, throws the mapped

@@ -10,9 +10,9 @@ std::vector<FieldError> check_api_key(const ApiKey& k) {
   v.text("name", k.name, 1, kMaxApiKeyNameLength);
   if (k.role == Role::organiser) {
     v.check(k.organisation_id.has_value() && !k.organisation_id->empty(), "organisation_id",
-            "is required for an organiser key");
+            FieldCode("required_for_organiser_key"));
   } else {
-    v.check(!k.organisation_id.has_value(), "organisation_id", "must be absent for an admin key");
+    v.check(!k.organisation_id.has_value(), "organisation_id", FieldCode("absent_for_admin_key"));
   }
   return v.take();
 }

@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::size_t kMaxShortText = 200;
 constexpr std::size_t kMaxPhone = 50;
-constexpr const char* kUnsupportedRange = "must lie between the years 1900 and 2037";
+const MessageParams kSupportedYears{{"min", "1900"}, {"max", "2037"}};
 
 void check_times(Validator& v, const Event& e, const FieldSet& unreadable) {
   // Which of the pairs applies depends on all_day.
@@ -21,25 +21,25 @@ void check_times(Validator& v, const Event& e, const FieldSet& unreadable) {
   // not compared again.
   auto readable = [&unreadable](std::string_view field) { return !unreadable.covers(field); };
   if (!e.all_day) {
-    v.check(!e.starts_on, "starts_on", "must be absent unless all_day is true");
-    v.check(!e.ends_on, "ends_on", "must be absent unless all_day is true");
-    const bool has_start = v.check(e.starts_at.has_value(), "starts_at", "is required unless all_day is true");
-    const bool has_end = v.check(e.ends_at.has_value(), "ends_at", "is required unless all_day is true");
-    const bool start_ok = has_start && v.check(is_supported_instant(*e.starts_at), "starts_at", kUnsupportedRange);
-    const bool end_ok = has_end && v.check(is_supported_instant(*e.ends_at), "ends_at", kUnsupportedRange);
+    v.check(!e.starts_on, "starts_on", FieldCode("only_when_all_day"));
+    v.check(!e.ends_on, "ends_on", FieldCode("only_when_all_day"));
+    const bool has_start = v.check(e.starts_at.has_value(), "starts_at", FieldCode("required_unless_all_day"));
+    const bool has_end = v.check(e.ends_at.has_value(), "ends_at", FieldCode("required_unless_all_day"));
+    const bool start_ok = has_start && v.check(is_supported_instant(*e.starts_at), "starts_at", FieldCode("year_out_of_range"), kSupportedYears);
+    const bool end_ok = has_end && v.check(is_supported_instant(*e.ends_at), "ends_at", FieldCode("year_out_of_range"), kSupportedYears);
     if (start_ok && end_ok && readable("starts_at") && readable("ends_at")) {
-      v.check(*e.starts_at < *e.ends_at, "ends_at", "must be after starts_at");
+      v.check(*e.starts_at < *e.ends_at, "ends_at", FieldCode("must_be_after"), {{"other", "starts_at"}});
     }
   } else {
-    v.check(!e.starts_at, "starts_at", "must be absent when all_day is true (use starts_on)");
-    v.check(!e.ends_at, "ends_at", "must be absent when all_day is true (use ends_on)");
-    const bool has_start = v.check(e.starts_on.has_value(), "starts_on", "is required when all_day is true");
-    const bool has_end = v.check(e.ends_on.has_value(), "ends_on", "is required when all_day is true");
-    const bool start_ok = has_start && v.check(is_supported_date(*e.starts_on), "starts_on", kUnsupportedRange);
-    const bool end_ok = has_end && v.check(is_supported_date(*e.ends_on), "ends_on", kUnsupportedRange);
+    v.check(!e.starts_at, "starts_at", FieldCode("not_when_all_day"), {{"instead", "starts_on"}});
+    v.check(!e.ends_at, "ends_at", FieldCode("not_when_all_day"), {{"instead", "ends_on"}});
+    const bool has_start = v.check(e.starts_on.has_value(), "starts_on", FieldCode("required_when_all_day"));
+    const bool has_end = v.check(e.ends_on.has_value(), "ends_on", FieldCode("required_when_all_day"));
+    const bool start_ok = has_start && v.check(is_supported_date(*e.starts_on), "starts_on", FieldCode("year_out_of_range"), kSupportedYears);
+    const bool end_ok = has_end && v.check(is_supported_date(*e.ends_on), "ends_on", FieldCode("year_out_of_range"), kSupportedYears);
     // ends_on is inclusive, so a one-day event has starts_on == ends_on.
     if (start_ok && end_ok && readable("starts_on") && readable("ends_on")) {
-      v.check(*e.starts_on <= *e.ends_on, "ends_on", "must not be before starts_on");
+      v.check(*e.starts_on <= *e.ends_on, "ends_on", FieldCode("must_not_be_before"), {{"other", "starts_on"}});
     }
   }
 }
@@ -53,13 +53,15 @@ void check_venue(Validator& v, const Venue& venue) {
   if (venue.country) v.country("venue.country", *venue.country);
   // A point needs both coordinates; NaN fails both comparisons and so is refused too.
   if (venue.latitude) {
-    v.check(*venue.latitude >= -90.0 && *venue.latitude <= 90.0, "venue.latitude", "must be between -90 and 90");
+    v.check(*venue.latitude >= -90.0 && *venue.latitude <= 90.0, "venue.latitude", FieldCode("out_of_range"),
+            {{"min", "-90"}, {"max", "90"}});
   }
   if (venue.longitude) {
-    v.check(*venue.longitude >= -180.0 && *venue.longitude <= 180.0, "venue.longitude", "must be between -180 and 180");
+    v.check(*venue.longitude >= -180.0 && *venue.longitude <= 180.0, "venue.longitude", FieldCode("out_of_range"),
+            {{"min", "-180"}, {"max", "180"}});
   }
   if (venue.latitude.has_value() != venue.longitude.has_value()) {
-    v.add(venue.latitude ? "venue.longitude" : "venue.latitude", "latitude and longitude go together");
+    v.add(venue.latitude ? "venue.longitude" : "venue.latitude", FieldCode("coordinates_go_together"));
   }
 }
 
@@ -69,22 +71,22 @@ void check_online(Validator& v, const Online& online) {
 }
 
 void check_people(Validator& v, const Event& e) {
-  v.check(!e.organiser_id.empty(), "organiser_id", "is required");
+  v.check(!e.organiser_id.empty(), "organiser_id", FieldCode("required"));
   std::set<std::string> seen;
   for (const std::string& partner : e.partner_ids) {
     if (partner == e.organiser_id) {
-      v.add("partner_ids", "must not include the organiser");
+      v.add("partner_ids", FieldCode("includes_organiser"));
       break;
     }
     if (!seen.insert(partner).second) {
-      v.add("partner_ids", "must not repeat an organisation");
+      v.add("partner_ids", FieldCode("duplicate"));
       break;
     }
   }
-  v.check(e.partner_ids.size() <= kMaxPartners, "partner_ids",
-          "must have at most " + std::to_string(kMaxPartners) + " entries");
-  v.check(e.contacts.size() <= kMaxContacts, "contacts",
-          "must have at most " + std::to_string(kMaxContacts) + " entries");
+  v.check(e.partner_ids.size() <= kMaxPartners, "partner_ids", FieldCode("too_many"),
+          {{"max", std::to_string(kMaxPartners)}});
+  v.check(e.contacts.size() <= kMaxContacts, "contacts", FieldCode("too_many"),
+          {{"max", std::to_string(kMaxContacts)}});
   for (std::size_t i = 0; i < e.contacts.size() && i < kMaxContacts; ++i) {
     const Contact& c = e.contacts[i];
     v.text(indexed_field("contacts", i, "name"), c.name, 1, kMaxShortText);
@@ -95,7 +97,7 @@ void check_people(Validator& v, const Event& e) {
 }
 
 void check_tags(Validator& v, const std::vector<std::string>& tags) {
-  v.check(tags.size() <= kMaxTags, "tags", "must have at most " + std::to_string(kMaxTags) + " entries");
+  v.check(tags.size() <= kMaxTags, "tags", FieldCode("too_many"), {{"max", std::to_string(kMaxTags)}});
   for (std::size_t i = 0; i < tags.size() && i < kMaxTags; ++i) {
     v.text(indexed_field("tags", i), tags[i], 1, kMaxTagLength);
   }
@@ -140,11 +142,11 @@ std::vector<FieldError> check_event(const Event& e, const FieldSet& unreadable) 
   v.optional_text("audience", e.audience, kMaxSummaryLength);
   check_tags(v, e.tags);
 
-  if (e.capacity) v.check(*e.capacity >= 0, "capacity", "must be 0 or more (null means unlimited)");
+  if (e.capacity) v.check(*e.capacity >= 0, "capacity", FieldCode("negative_capacity"));
   if (e.registration_opens_at && e.registration_closes_at && !unreadable.covers("registration_opens_at") &&
       !unreadable.covers("registration_closes_at")) {
-    v.check(*e.registration_opens_at < *e.registration_closes_at, "registration_closes_at",
-            "must be after registration_opens_at");
+    v.check(*e.registration_opens_at < *e.registration_closes_at, "registration_closes_at", FieldCode("must_be_after"),
+            {{"other", "registration_opens_at"}});
   }
   // A rule about a field the reader refused would only repeat it (its value is a default).
   std::vector<FieldError> errors = v.take();
@@ -155,10 +157,10 @@ std::vector<FieldError> check_event(const Event& e, const FieldSet& unreadable) 
 std::vector<FieldError> missing_for_publication(const Event& e) {
   std::vector<FieldError> missing;
   if (e.format != EventFormat::online && !e.venue) {
-    missing.push_back({"venue", "is required to publish unless format is online (a draft may lack it)"});
+    missing.push_back({"venue", FieldCode("required_to_publish_unless_online")});
   }
   if ((e.format == EventFormat::online || e.format == EventFormat::hybrid) && !e.online) {
-    missing.push_back({"online", "is required to publish when format is online or hybrid (a draft may lack it)"});
+    missing.push_back({"online", FieldCode("required_to_publish_online")});
   }
   return missing;
 }
@@ -235,28 +237,28 @@ std::vector<FieldError> check_session(const Session& s, const Event& e, const Fi
   v.optional_text("description", s.description, kMaxEventDescriptionLength);
   v.optional_text("location", s.location, kMaxTitleLength);
 
-  v.check(s.speaker_ids.size() <= kMaxSessionSpeakers, "speaker_ids",
-          "must have at most " + std::to_string(kMaxSessionSpeakers) + " entries");
+  v.check(s.speaker_ids.size() <= kMaxSessionSpeakers, "speaker_ids", FieldCode("too_many"),
+          {{"max", std::to_string(kMaxSessionSpeakers)}});
   std::set<std::string> seen;
   for (const std::string& speaker : s.speaker_ids) {
     if (!seen.insert(speaker).second) {
-      v.add("speaker_ids", "must not repeat a speaker");
+      v.add("speaker_ids", FieldCode("duplicate"));
       break;
     }
   }
 
   const bool start_known = !unreadable.covers("starts_at");
   const bool end_known = !unreadable.covers("ends_at");
-  if (start_known && end_known && !v.check(s.starts_at < s.ends_at, "ends_at", "must be after starts_at")) {
+  if (start_known && end_known && !v.check(s.starts_at < s.ends_at, "ends_at", FieldCode("must_be_after"), {{"other", "starts_at"}})) {
     return v.take();
   }
   // An event stored without usable times cannot pass check_event; there is then nothing
   // to compare with, and the session's own checks are all that can be said.
   if (const auto interval = try_event_interval(e)) {
-    if (start_known && v.check(s.starts_at >= interval->first, "starts_at", "must not be before the event starts")) {
-      v.check(s.starts_at < interval->second, "starts_at", "must be before the event ends");
+    if (start_known && v.check(s.starts_at >= interval->first, "starts_at", FieldCode("before_event_start"))) {
+      v.check(s.starts_at < interval->second, "starts_at", FieldCode("not_before_event_end"));
     }
-    if (end_known) v.check(s.ends_at <= interval->second, "ends_at", "must not be after the event ends");
+    if (end_known) v.check(s.ends_at <= interval->second, "ends_at", FieldCode("after_event_end"));
   }
   std::vector<FieldError> errors = v.take();
   std::erase_if(errors, [&unreadable](const FieldError& f) { return unreadable.covers(f.field); });

@@ -38,22 +38,20 @@ std::optional<Contact> press_contact(const Event& e) {
   return std::nullopt;
 }
 
-std::optional<std::string> media_request_refusal(const Event& e, Instant now) {
-  if (e.media_policy == MediaPolicy::closed) {
-    return "The organiser does not give media access to this event (media policy: closed). The event's contacts "
-           "can answer questions from the press.";
-  }
+std::optional<Error> media_request_refusal(const Event& e, Instant now) {
+  const auto refused = [](Message why) { return Error(Problem::conflict, std::move(why)); };
+  if (e.media_policy == MediaPolicy::closed) return refused(detail("media_policy_closed"));
   switch (e.status) {
     case EventStatus::published:
       break;
     case EventStatus::cancelled:
-      return "The event is cancelled; it takes no media requests.";
+      return refused(detail("media_event_cancelled"));
     case EventStatus::postponed:
-      return "The event is postponed; media requests reopen when it has new dates.";
+      return refused(detail("media_event_postponed"));
     case EventStatus::draft:
-      return "The event is not published yet.";
+      return refused(detail("event_not_published"));
   }
-  if (event_interval(e).second <= now) return "The event is over; it takes no media requests.";
+  if (event_interval(e).second <= now) return refused(detail("media_event_over"));
   return std::nullopt;
 }
 
@@ -61,28 +59,29 @@ bool may_transition(MediaActor actor, MediaRequestStatus from, MediaRequestStatu
   return !transition_refusal(actor, from, to).has_value();
 }
 
-std::optional<TransitionRefusal> transition_refusal(MediaActor actor, MediaRequestStatus from, MediaRequestStatus to) {
+std::optional<Error> transition_refusal(MediaActor actor, MediaRequestStatus from, MediaRequestStatus to) {
   using S = MediaRequestStatus;
-  const std::string change = "from " + std::string(to_string(from)) + " to " + std::string(to_string(to));
-  auto not_from_here = [&](std::string why) {
-    return TransitionRefusal{ErrorCode::conflict, "The request cannot go " + change + ": " + std::move(why)};
+  // Every conflict names the change: "The request cannot go from {from} to {to}: ...".
+  auto not_from_here = [&](Message why) {
+    why.params.emplace("from", to_string(from));
+    why.params.emplace("to", to_string(to));
+    return Error(Problem::conflict, std::move(why));
   };
-  if (from == to) return not_from_here("it is " + std::string(to_string(from)) + " already.");
-  if (from == S::withdrawn) return not_from_here("the requester withdrew it; a new request is needed.");
+  if (from == to) return not_from_here(detail("transition_same_status"));
+  if (from == S::withdrawn) return not_from_here(detail("transition_withdrawn"));
 
   switch (actor) {
     case MediaActor::requester:
       if (to != S::withdrawn) {
-        return TransitionRefusal{ErrorCode::forbidden,
-                                 "The requester can only withdraw a request; the event's organiser decides on it."};
+        return Error(Problem::forbidden, detail("requester_only_withdraws"));
       }
       if (from != S::pending && from != S::approved) {
-        return not_from_here("only a pending or approved request can be withdrawn.");
+        return not_from_here(detail("transition_withdraw_not_open"));
       }
       return std::nullopt;
     case MediaActor::policy:
       if (from != S::pending || to != S::approved) {
-        return TransitionRefusal{ErrorCode::forbidden, "A media policy only approves pending requests."};
+        return Error(Problem::forbidden, detail("policy_only_approves_pending"));
       }
       return std::nullopt;
     case MediaActor::organiser:
@@ -94,18 +93,17 @@ std::optional<TransitionRefusal> transition_refusal(MediaActor actor, MediaReque
     case S::approved:
       return std::nullopt;  // pending, or reconsidering a rejection or a revocation
     case S::rejected:
-      if (from != S::pending) return not_from_here("only a pending request can be rejected; revoke an approval.");
+      if (from != S::pending) return not_from_here(detail("transition_reject_not_pending"));
       return std::nullopt;
     case S::revoked:
-      if (from != S::approved) return not_from_here("only an approved request can be revoked.");
+      if (from != S::approved) return not_from_here(detail("transition_revoke_not_approved"));
       return std::nullopt;
     case S::withdrawn:
-      return TransitionRefusal{ErrorCode::forbidden,
-                               "Only the requester can withdraw a request; reject or revoke it instead."};
+      return Error(Problem::forbidden, detail("only_requester_withdraws"));
     case S::pending:
-      return not_from_here("a decided request does not go back to pending.");
+      return not_from_here(detail("transition_back_to_pending"));
   }
-  return not_from_here("unknown status.");
+  return not_from_here(detail("transition_unknown_status"));
 }
 
 }  // namespace eventd::domain

@@ -1,5 +1,7 @@
 #include "domain/organisation.hpp"
 
+#include <string>
+
 #include "domain/validation.hpp"
 
 namespace eventd::domain {
@@ -14,9 +16,7 @@ std::vector<FieldError> check_organisation(const Organisation& o) {
   if (o.frontend_url && v.http_url("frontend_url", *o.frontend_url)) {
     const std::string& url = *o.frontend_url;
     v.check(url.size() <= kMaxFrontendUrlLength && url.find_first_of("?#") == std::string::npos && url.back() != '/',
-            "frontend_url",
-            "must be the base URL of the site, at most 500 characters, without a trailing slash, query or fragment "
-            "(e.g. https://www.example.org/events)");
+            "frontend_url", FieldCode("not_base_url"), {{"max", std::to_string(kMaxFrontendUrlLength)}});
   }
   return v.take();
 }

@@ -30,32 +30,33 @@ Admission admit(std::optional<int> capacity, bool waitlist, int confirmed) {
   return waitlist ? Admission::waitlisted : Admission::full;
 }
 
-std::optional<std::string> registration_refusal(const Event& e, Instant now) {
+std::optional<Error> registration_refusal(const Event& e, Instant now) {
+  const auto closed = [](Message why) { return Error(Problem::registration_closed, std::move(why)); };
   switch (e.status) {
     case EventStatus::published:
       break;
     case EventStatus::cancelled:
-      return "The event is cancelled; it takes no registrations.";
+      return closed(detail("registration_event_cancelled"));
     case EventStatus::postponed:
-      return "The event is postponed; registration reopens when it has new dates.";
+      return closed(detail("registration_event_postponed"));
     case EventStatus::draft:
-      return "The event is not published yet.";
+      return closed(detail("event_not_published"));
   }
   if (e.registration_opens_at && now < *e.registration_opens_at) {
-    return "Registration opens at " + format_in_zone(*e.registration_opens_at, e.timezone) + ".";
+    return closed(detail("registration_not_yet_open",
+                         {{"time", format_in_zone(*e.registration_opens_at, e.timezone)}}));
   }
   if (e.registration_closes_at && now >= *e.registration_closes_at) {
-    return "Registration closed at " + format_in_zone(*e.registration_closes_at, e.timezone) + ".";
+    return closed(detail("registration_closed_at", {{"time", format_in_zone(*e.registration_closes_at, e.timezone)}}));
   }
-  if (event_interval(e).second <= now) return "The event is over; it takes no registrations.";
+  if (event_interval(e).second <= now) return closed(detail("registration_event_over"));
   return std::nullopt;
 }
 
 int seats_to_promote(std::optional<int> new_capacity, int confirmed, int waitlisted) {
   if (!new_capacity) return waitlisted;
   if (*new_capacity < confirmed) {
-    throw conflict("The capacity cannot go below the " + std::to_string(confirmed) +
-                   " confirmed registrations; cancel some first.");
+    throw Error(Problem::capacity_too_low, detail("capacity_below_confirmed", {{"confirmed", std::to_string(confirmed)}}));
   }
   return std::min(waitlisted, *new_capacity - confirmed);
 }

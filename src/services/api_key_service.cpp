@@ -30,7 +30,7 @@ CreatedApiKey create_api_key(soci::session& session, const NewApiKey& request) {
       if (auto organisation = db::find_organisation(session, *request.organisation)) {
         key.organisation_id = organisation->id;
       } else {
-        errors.add("organisation_id", "names no organisation: \"" + *request.organisation + "\"");
+        errors.add("organisation_id", domain::FieldCode("unknown_organisation"));
       }
     } else {
       key.organisation_id = *request.organisation;  // check_api_key refuses it for an admin key
@@ -70,7 +70,7 @@ boost::asio::awaitable<ApiKeyPage> list_api_keys(Database& db, std::size_t limit
 
 boost::asio::awaitable<void> revoke_api_key(Database& db, const std::string& id) {
   bool found = co_await db.run([&id](soci::session& session) { return db::revoke_api_key(session, id); });
-  if (!found) throw domain::not_found("API key");
+  if (!found) throw domain::not_found("api_key");
 }
 
 }  // namespace eventd::services

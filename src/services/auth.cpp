@@ -20,7 +20,7 @@ boost::asio::awaitable<domain::Caller> Authenticator::authenticate(Database& db,
   // Looked up by its hash: timing can reveal nothing about the key itself.
   auto key = co_await db.run([&hash](soci::session& session) { return db::find_api_key_by_hash(session, hash); });
   if (!key || key->is_revoked()) {
-    throw domain::Error(domain::ErrorCode::unauthorized, "The key is unknown or has been revoked.");
+    throw domain::Error(domain::Problem::unauthorized, domain::detail("unknown_key"));
   }
   co_return domain::Caller::from_key(*key);
 }

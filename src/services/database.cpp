@@ -17,7 +17,7 @@ void Database::shutdown() { threads_.join(); }
 Database::Admission::Admission(Database& db) : db_(db) {
   if (++db_.waiting_ > db_.max_waiting_) {
     --db_.waiting_;
-    throw domain::Error(domain::ErrorCode::unavailable, "The service is busy; try again shortly.");
+    throw domain::Error(domain::Problem::unavailable);
   }
 }
 
@@ -28,10 +28,10 @@ void Database::rethrow_as_domain_error(soci::session& session) {
     if (auto error = db::sql_error(e)) {
       if (db::is_connection_failure(*error)) {
         pool_.check_after_error(session);
-        throw domain::Error(domain::ErrorCode::unavailable, "The database is not reachable.");
+        throw domain::Error(domain::Problem::unavailable, domain::detail("database_unreachable"));
       }
       if (error->sqlstate == db::query_canceled) {
-        throw domain::Error(domain::ErrorCode::unavailable, "The database took too long to answer.");
+        throw domain::Error(domain::Problem::unavailable, domain::detail("database_too_slow"));
       }
     }
     throw;

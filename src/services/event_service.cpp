@@ -21,13 +21,14 @@ namespace eventd::services {
 namespace {
 
 using domain::Error;
-using domain::ErrorCode;
+using domain::Problem;
+using domain::detail;
 
 void require_authenticated(const domain::Caller& caller) {
-  if (caller.is_anonymous()) throw Error(ErrorCode::unauthorized, "This needs an API key.");
+  if (caller.is_anonymous()) throw Error(Problem::unauthorized, detail("needs_api_key"));
 }
 
-domain::Error event_not_found() { return domain::not_found("Event"); }
+domain::Error event_not_found() { return domain::not_found("event"); }
 
 // organiser_id and partner_ids (ids or slugs) → ids; unknown ones become field errors.
 void resolve_organisations(soci::session& s, domain::Event& e, domain::Validator& errors) {
@@ -35,14 +36,14 @@ void resolve_organisations(soci::session& s, domain::Event& e, domain::Validator
     if (auto id = db::find_organisation_id(s, e.organiser_id)) {
       e.organiser_id = *id;
     } else {
-      errors.add("organiser_id", "names no organisation: '" + e.organiser_id + "'");
+      errors.add("organiser_id", domain::FieldCode("unknown_organisation"));
     }
   }
   for (std::size_t i = 0; i < e.partner_ids.size(); ++i) {
     if (auto id = db::find_organisation_id(s, e.partner_ids[i])) {
       e.partner_ids[i] = *id;
     } else {
-      errors.add(domain::indexed_field("partner_ids", i), "names no organisation: '" + e.partner_ids[i] + "'");
+      errors.add(domain::indexed_field("partner_ids", i), domain::FieldCode("unknown_organisation"));
     }
   }
 }
@@ -59,7 +60,7 @@ void validate(const domain::Event& e, const domain::FieldSet& unreadable, domain
     // unless the title itself is what is wrong.
     std::erase_if(rule_errors, [](const domain::FieldError& f) { return f.field == "slug"; });
     if (!unreadable.covers("title") && !unreadable.covers("slug")) {
-      errors.add("slug", "is required when the title gives no usable slug (use a-z, 0-9 and -)");
+      errors.add("slug", domain::FieldCode("no_usable_slug"), {{"source", "title"}});
     }
   }
   errors.append_unreported(std::move(rule_errors));
@@ -73,7 +74,7 @@ void require_may_see(const domain::Event& e, const domain::Caller& caller) {
 void require_may_manage(const domain::Event& e, const domain::Caller& caller) {
   require_may_see(e, caller);  // another organisation's draft: 404, not 403
   if (!caller.can_manage(e.organiser_id)) {
-    throw Error(ErrorCode::forbidden, "Your key may only change events of its own organisation.");
+    throw Error(Problem::forbidden, detail("change_own_events_only"));
   }
 }
 
@@ -89,7 +90,7 @@ boost::asio::awaitable<domain::Event> create_event(Database& db, const domain::C
     resolve_organisations(s, event, references);
     // A known organisation that the key does not act for: 403 before any other 422.
     if (references.ok() && !unreadable.covers("organiser_id") && !caller.can_manage(event.organiser_id)) {
-      throw Error(ErrorCode::forbidden, "Your key may only create events of its own organisation.");
+      throw Error(Problem::forbidden, detail("create_own_events_only"));
     }
     domain::Validator errors;
     errors.append(draft.errors);
@@ -204,13 +205,12 @@ boost::asio::awaitable<domain::Event> update_event(Database& db, const domain::C
     resolve_organisations(s, next, references);
     if (references.ok() && !unreadable.covers("organiser_id") && next.organiser_id != current->organiser_id &&
         !caller.is_admin()) {
-      throw Error(ErrorCode::forbidden, "Only an admin may move an event to another organiser.");
+      throw Error(Problem::forbidden, detail("only_admin_moves_event"));
     }
     // (A status that could not be read is a 422 below, not this 409.)
     if (!unreadable.covers("status") && !domain::can_change_status(current->status, next.status)) {
-      throw domain::conflict("A " + std::string(domain::to_string(current->status)) +
-                             " event cannot go back to draft: subscribers would lose it without a word. "
-                             "Cancel it with {\"status\": \"cancelled\"} instead.");
+      throw Error(Problem::conflict, detail("no_back_to_draft", {{"status", std::string(domain::to_string(current->status))},
+                                                                 {"example", R"({"status": "cancelled"})"}}));
     }
     domain::Validator errors;
     errors.append(draft.errors);
@@ -241,8 +241,8 @@ boost::asio::awaitable<domain::Event> update_event(Database& db, const domain::C
     // The sessions trigger checks a session only when the session is written; when the
     // event moves, its sessions are checked here, against the stored `during`.
     if (auto outside = db::find_session_outside_event(s, stored.id)) {
-      throw domain::conflict("The session '" + outside->second + "' (" + outside->first +
-                             ") would lie outside the event's new times; move or delete it first.");
+      throw Error(Problem::conflict,
+                  detail("session_outside_event", {{"title", outside->second}, {"id", outside->first}}));
     }
     // Participants hear of it in the same transaction: promotions, and a change their
     // calendars show (a new SEQUENCE) or the cancellation.
@@ -265,9 +265,7 @@ boost::asio::awaitable<void> delete_event(Database& db, const domain::Caller& ca
     require_may_manage(*current, caller);
     precondition(*current);
     if (!domain::can_delete(*current)) {
-      throw domain::conflict(
-          "Only draft events can be deleted; cancel a published event with PATCH {\"status\": \"cancelled\"} "
-          "instead.");
+      throw Error(Problem::conflict, detail("delete_only_drafts", {{"example", R"(PATCH {"status": "cancelled"})"}}));
     }
     db::delete_event(s, current->id);
     tx.commit();

@@ -195,7 +195,7 @@ boost::asio::awaitable<Feed> event_feed(Database& db, FeedCache& cache, const do
     begin_snapshot(s);
     FeedData d;
     auto event = db::find_event(s, id_or_slug);
-    if (!event || !domain::is_visible_to(*event, caller)) throw domain::not_found("Event");
+    if (!event || !domain::is_visible_to(*event, caller)) throw domain::not_found("event");
     d.is_public = is_public_event(*event);
     d.name = event->title;
     d.slug = event->slug;
@@ -244,7 +244,7 @@ boost::asio::awaitable<Feed> organisation_feed(Database& db, FeedCache& cache, s
     begin_snapshot(s);
     FeedData d;
     auto organisation = db::find_organisation(s, id_or_slug);
-    if (!organisation) throw domain::not_found("Organisation");
+    if (!organisation) throw domain::not_found("organisation");
     d.name = organisation->name;
     d.slug = organisation->slug;
     d.canonical_path = "/v1/organisations/" + organisation->id + "/calendar.ics";
@@ -272,7 +272,7 @@ boost::asio::awaitable<Feed> speaker_feed(Database& db, FeedCache& cache, std::s
     d.include_events = false;
     auto speaker = db::find_speaker(s, id_or_slug);
     // The public learns of a speaker only from a public event they speak at.
-    if (!speaker || !db::speaker_is_public(s, speaker->id)) throw domain::not_found("Speaker");
+    if (!speaker || !db::speaker_is_public(s, speaker->id)) throw domain::not_found("speaker");
     d.name = speaker->name;
     d.slug = speaker->slug;
     d.canonical_path = "/v1/speakers/" + speaker->id + "/calendar.ics";

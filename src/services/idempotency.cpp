@@ -11,7 +11,8 @@ namespace eventd::services {
 namespace {
 
 using domain::Error;
-using domain::ErrorCode;
+using domain::Problem;
+using domain::detail;
 
 std::string answer_key_material(const IdempotencyRequest& r) {
   // Only the client knows both; the database alone cannot open the stored answer.
@@ -35,17 +36,13 @@ std::optional<StoredResponse> replay_or_claim(soci::session& s, const Idempotenc
   auto stored = db::claim_idempotency_key(s, request.scope, secret_hash(request.key), request_hash);
   if (!stored) return std::nullopt;
   if (stored->status == db::kTombstoneStatus) {
-    throw Error(ErrorCode::not_found,
-                "What this Idempotency-Key created was erased at its holder's request, and its answer with it; "
-                "use a new key for a new request.");
+    throw Error(Problem::not_found, detail("idempotency_answer_erased"));
   }
   if (!constant_time_equal(stored->request_hash, request_hash)) {
-    throw Error(ErrorCode::validation,
-                "This Idempotency-Key was used with a different request body; use a new key for a new request.",
-                {{"Idempotency-Key", "was used before with a different body"}});
+    throw Error(Problem::idempotency_key_reused, {}, {{"Idempotency-Key", domain::FieldCode("reused")}});
   }
   auto plain = unseal(stored->sealed, answer_key_material(request));
-  if (!plain) throw Error(ErrorCode::conflict, "The first answer to this Idempotency-Key cannot be read back.");
+  if (!plain) throw Error(Problem::conflict, detail("idempotency_answer_unreadable"));
   return stored_from_plaintext(*plain);
 }
 

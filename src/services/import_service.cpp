@@ -13,6 +13,7 @@
 #include "domain/event_rules.hpp"
 #include "domain/validation.hpp"
 #include "ics/import.hpp"
+#include "pages/catalogue.hpp"
 #include "services/database.hpp"
 
 namespace eventd::services {
@@ -20,7 +21,16 @@ namespace eventd::services {
 namespace {
 
 using domain::Error;
-using domain::ErrorCode;
+using domain::Problem;
+using domain::detail;
+
+// The report's reasons are in English (ImportReport carries text, not keys); their texts
+// are the catalogue's all the same.
+std::string english(const domain::Message& m) {
+  return pages::catalogue(pages::Language::en).message("detail_" + m.key, m.params);
+}
+
+std::string english(const Error& error) { return pages::problem_detail(error, pages::Language::en); }
 
 constexpr int kSlugAttempts = 50;
 constexpr std::size_t kMaxUidLength = 1000;  // events_import_uid_check
@@ -105,23 +115,28 @@ std::optional<std::string> free_slug(soci::session& s, const std::string& title)
 
 std::string describe(const std::vector<domain::FieldError>& errors) {
   std::string out;
-  for (const auto& e : errors) out += (out.empty() ? "" : "; ") + e.field + " " + e.message;
+  for (const auto& e : errors) {
+    out += (out.empty() ? "" : "; ") + e.field + " " + pages::field_message(e, pages::Language::en);
+  }
   return out;
 }
 
 std::string organisation_of(soci::session& s, const domain::Caller& caller, const std::optional<std::string>& named) {
   if (caller.is_organiser()) {
     if (named && db::find_organisation_id(s, *named) != caller.organisation_id()) {
-      throw Error(ErrorCode::forbidden, "Your key imports only into its own organisation.");
+      throw Error(Problem::forbidden, detail("import_own_organisation_only"));
     }
     return *caller.organisation_id();
   }
   if (!named) {
-    throw Error(ErrorCode::validation, "An admin names the organisation to import into.",
-                {{"organisation", "is required for an admin key"}});
+    throw Error(Problem::validation, detail("import_admin_names_organisation"),
+                {{"organisation", domain::FieldCode("required_for_admin_key")}});
   }
   auto id = db::find_organisation_id(s, *named);
-  if (!id) throw Error(ErrorCode::validation, "No such organisation.", {{"organisation", "names no organisation"}});
+  if (!id) {
+    throw Error(Problem::validation, detail("no_such_organisation"),
+                {{"organisation", domain::FieldCode("unknown_organisation")}});
+  }
   return *id;
 }
 
@@ -129,10 +144,10 @@ std::string organisation_of(soci::session& s, const domain::Caller& caller, cons
 
 boost::asio::awaitable<ImportReport> import_events(Database& db, const domain::Caller& caller,
                                                    std::optional<std::string> organisation, std::string calendar) {
-  if (caller.is_anonymous()) throw Error(ErrorCode::unauthorized, "This needs an organiser's API key.");
+  if (caller.is_anonymous()) throw Error(Problem::unauthorized, detail("needs_organiser_key"));
   // Parsed before a database connection is taken; the limits bound the work.
   ics::ImportResult parsed = ics::parse_import(calendar);
-  if (!parsed.ok()) throw Error(ErrorCode::validation, "The calendar cannot be imported: " + *parsed.error);
+  if (!parsed.ok()) throw Error(Problem::validation, detail("calendar_not_importable", {{"reason", *parsed.error}}));
   ImportReport report = co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
     ImportReport out;
@@ -141,7 +156,8 @@ boost::asio::awaitable<ImportReport> import_events(Database& db, const domain::C
     std::map<std::string, domain::Event> created_by_uid;  // for their programme items
     for (auto& imported : parsed.events) {
       if (imported.uid.size() > kMaxUidLength) {
-        out.skipped.push_back({imported.uid.substr(0, 100) + "…", "the UID is longer than 1000 characters"});
+        out.skipped.push_back({imported.uid.substr(0, 100) + "…",
+                                english(detail("import_uid_too_long", {{"max", std::to_string(kMaxUidLength)}}))});
         continue;
       }
       domain::Event& e = imported.event;
@@ -158,12 +174,12 @@ boost::asio::awaitable<ImportReport> import_events(Database& db, const domain::C
         if (!current) throw std::runtime_error("import: the event vanished under its lock");
         if (current->status != domain::EventStatus::draft) {
           out.conflicts.push_back({earlier->id, imported.uid,
-                                   "the event is " + std::string(domain::to_string(current->status)) +
-                                       " now; an import changes only drafts"});
+                                   english(detail("import_not_draft",
+                                                  {{"status", std::string(domain::to_string(current->status))}}))});
           continue;
         }
         if (earlier->version != earlier->imported_version) {
-          out.conflicts.push_back({earlier->id, imported.uid, "the draft was edited since it was imported"});
+          out.conflicts.push_back({earlier->id, imported.uid, english(detail("import_draft_edited"))});
           continue;
         }
         // The draft as the file has it now; what only the service gives (id, slug, organiser)
@@ -180,7 +196,7 @@ boost::asio::awaitable<ImportReport> import_events(Database& db, const domain::C
         try {
           auto stored = db::update_event(s, e);
           if (auto outside = db::find_session_outside_event(s, stored.id)) {
-            throw Error(ErrorCode::conflict, "its session '" + outside->second + "' would lie outside the new times");
+            throw Error(Problem::conflict, detail("import_session_outside", {{"title", outside->second}}));
           }
           remember_import(s, stored.id, imported);
           s << "RELEASE SAVEPOINT import_event";
@@ -188,13 +204,13 @@ boost::asio::awaitable<ImportReport> import_events(Database& db, const domain::C
         } catch (const Error& error) {
           s << "ROLLBACK TO SAVEPOINT import_event";
           out.conflicts.push_back(
-              {earlier->id, imported.uid, error.fields().empty() ? error.detail() : describe(error.fields())});
+              {earlier->id, imported.uid, error.fields().empty() ? english(error) : describe(error.fields())});
         }
         continue;
       }
       auto slug = free_slug(s, e.title);
       if (!slug) {
-        out.skipped.push_back({imported.uid, "no free slug for the title '" + e.title + "'"});
+        out.skipped.push_back({imported.uid, english(detail("import_no_free_slug", {{"title", e.title}}))});
         continue;
       }
       e.slug = *slug;
@@ -212,7 +228,7 @@ boost::asio::awaitable<ImportReport> import_events(Database& db, const domain::C
         if (!imported.uid.empty()) created_by_uid.emplace(imported.uid, std::move(stored));
       } catch (const Error& error) {
         s << "ROLLBACK TO SAVEPOINT import_event";
-        out.skipped.push_back({imported.uid, error.fields().empty() ? error.detail() : describe(error.fields())});
+        out.skipped.push_back({imported.uid, error.fields().empty() ? english(error) : describe(error.fields())});
       }
     }
     for (auto& item : parsed.sessions) {
@@ -220,8 +236,7 @@ boost::asio::awaitable<ImportReport> import_events(Database& db, const domain::C
       if (parent == created_by_uid.end()) {
         // An updated draft keeps its sessions: the organiser's, or those of the first import.
         out.skipped.push_back(
-            {item.uid, "a programme item of " + item.parent_uid +
-                           ", which was not created now (sessions are imported with a new event only)"});
+            {item.uid, english(detail("import_session_of_old_event", {{"parent", item.parent_uid}}))});
         continue;
       }
       domain::Session& session = item.session;
@@ -237,7 +252,7 @@ boost::asio::awaitable<ImportReport> import_events(Database& db, const domain::C
         out.created_sessions.push_back({id, item.uid, session.event_id});
       } catch (const Error& error) {
         s << "ROLLBACK TO SAVEPOINT import_session";
-        out.skipped.push_back({item.uid, error.fields().empty() ? error.detail() : describe(error.fields())});
+        out.skipped.push_back({item.uid, error.fields().empty() ? english(error) : describe(error.fields())});
       }
     }
     tx.commit();

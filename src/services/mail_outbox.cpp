@@ -345,12 +345,12 @@ void erase_registration_mail(soci::session& s, const std::string& registration_i
 
 boost::asio::awaitable<MailPage> list_event_mail(Database& db, const domain::Caller& caller, std::string event_ref,
                                                  MailListQuery query) {
-  if (caller.is_anonymous()) throw domain::Error(domain::ErrorCode::unauthorized, "This needs an organiser's API key.");
+  if (caller.is_anonymous()) throw domain::Error(domain::Problem::unauthorized, domain::detail("needs_organiser_key"));
   MailPage page = co_await db.run([&](soci::session& s) {
     auto event = db::find_event(s, event_ref);
-    if (!event || !domain::is_visible_to(*event, caller)) throw domain::not_found("Event");
+    if (!event || !domain::is_visible_to(*event, caller)) throw domain::not_found("event");
     if (!caller.can_manage(event->organiser_id)) {
-      throw domain::Error(domain::ErrorCode::forbidden, "Only the event's organiser sees its messages.");
+      throw domain::Error(domain::Problem::forbidden, domain::detail("organiser_sees_messages"));
     }
     db::MailFilter f;
     f.event_id = event->id;

@@ -19,7 +19,8 @@ namespace eventd::services {
 namespace {
 
 using domain::Error;
-using domain::ErrorCode;
+using domain::Problem;
+using domain::detail;
 using domain::MediaActor;
 using domain::MediaRequestStatus;
 
@@ -47,7 +48,7 @@ bool authorise(soci::session& s, const db::MediaRequestRecord& record, const Med
 
 domain::Event event_of(soci::session& s, const std::string& event_id) {
   auto event = db::find_event(s, event_id);
-  if (!event) throw domain::not_found("Event");
+  if (!event) throw domain::not_found("event");
   return std::move(*event);
 }
 
@@ -84,7 +85,7 @@ void validate(const MediaRequestDraft& draft) {
   for (auto& e : domain::check_media_requester(draft.requester)) {
     bool reported = false;
     for (const auto& r : draft.errors) reported = reported || r.field == e.field;
-    if (!reported) v.add(std::move(e.field), std::move(e.message));
+    if (!reported) v.add(std::move(e.field), e.code, std::move(e.params));
   }
   v.throw_if_any();
 }
@@ -97,17 +98,17 @@ void validate_decision(const MediaDecisionInput& input, bool by_requester) {
   const domain::FieldSet unreadable(input.errors);
   if (!unreadable.covers("note")) {
     if (v.optional_text("note", input.note, domain::kMaxMediaNoteLength) && by_requester && input.note) {
-      v.add("note", "only an organiser writes a note");
+      v.add("note", domain::FieldCode("organiser_only"));
     }
   }
-  if (v.errors().size() == 1 && v.errors().front().message == "only an organiser writes a note") {
-    throw Error(ErrorCode::validation, "A note is the organiser's message to the requester.", v.take());
+  if (v.errors().size() == 1 && v.errors().front().code == domain::FieldCode("organiser_only")) {
+    throw Error(Problem::validation, detail("note_is_organisers"), v.take());
   }
   v.throw_if_any();
 }
 
 void require_manager(const domain::Caller& caller) {
-  if (caller.is_anonymous()) throw Error(ErrorCode::unauthorized, "This needs an organiser's API key.");
+  if (caller.is_anonymous()) throw Error(Problem::unauthorized, detail("needs_organiser_key"));
 }
 
 }  // namespace
@@ -128,7 +129,7 @@ boost::asio::awaitable<MediaRequestAnswer> request_media_access(Database& db, st
     soci::transaction tx(s);
     MediaRequestAnswer out;
     auto event = db::find_event(s, event_ref);
-    if (!event || !domain::is_visible_to(*event, domain::Caller::anonymous())) throw domain::not_found("Event");
+    if (!event || !domain::is_visible_to(*event, domain::Caller::anonymous())) throw domain::not_found("event");
     if (idempotency) {
       if (auto earlier = replay_or_claim(s, *idempotency)) {
         out.response = std::move(*earlier);
@@ -137,7 +138,7 @@ boost::asio::awaitable<MediaRequestAnswer> request_media_access(Database& db, st
         return out;
       }
     }
-    if (auto refusal = domain::media_request_refusal(*event, domain::now())) throw domain::conflict(*refusal);
+    if (auto refusal = domain::media_request_refusal(*event, domain::now())) throw *refusal;
     validate(draft);
 
     db::NewMediaRequest row;
@@ -191,7 +192,7 @@ boost::asio::awaitable<MediaRequestView> decide_media_request(Database& db, std:
     const bool status_known = !domain::FieldSet(input.errors).covers("status");
     if (status_known) {
       if (auto refusal = domain::transition_refusal(actor, current.status, input.to)) {
-        throw Error(refusal->code, refusal->detail);
+        throw *refusal;
       }
     }
     precondition(current);
@@ -200,7 +201,7 @@ boost::asio::awaitable<MediaRequestView> decide_media_request(Database& db, std:
         current.id, current.status, input.to, actor, by_requester ? std::nullopt : deciding_key(access.caller),
         input.note};
     // Under the row lock the status cannot have moved; the guard in the statement says so too.
-    if (!db::transition_media_request(s, change)) throw domain::conflict("The request changed meanwhile; try again.");
+    if (!db::transition_media_request(s, change)) throw Error(Problem::concurrent_change, detail("request_changed_meanwhile"));
     auto stored = db::find_media_request(s, current.id);
     MediaRequestView out =
         view_of(s, std::move(stored->request), by_requester, by_requester ? access.token : std::nullopt);
@@ -249,9 +250,7 @@ boost::asio::awaitable<void> withdraw_media_request(Database& db, std::string id
     auto record = load(s, id, access, true);
     const bool by_requester = authorise(s, record, access);
     if (!by_requester && !erase) {
-      throw Error(ErrorCode::forbidden,
-                  "Only the requester withdraws a request; an organiser rejects or revokes it with PATCH (or erases "
-                  "the personal data with ?erase=true).");
+      throw Error(Problem::forbidden, detail("only_requester_withdraws_request"));
     }
     precondition(record.request);
     withdraw_media_request_in(s, record.request, by_requester, erase, mail);
@@ -267,11 +266,9 @@ boost::asio::awaitable<MediaRequestView> rotate_media_feed_token(Database& db, s
     soci::transaction tx(s);
     auto record = load(s, id, access, true);
     if (!authorise(s, record, access) || !access.token) {
-      throw Error(ErrorCode::forbidden,
-                  "Only the journalist, with the status token, renews the feed link; an organiser revokes the "
-                  "access instead. Signed in as a person, renew your calendar of everything (POST /v1/me/feed-token).");
+      throw Error(Problem::forbidden, detail("only_journalist_renews_feed"));
     }
-    if (record.request.is_erased()) throw domain::conflict("This media request's data was erased.");
+    if (record.request.is_erased()) throw Error(Problem::data_erased, detail("media_request_erased"));
     const int generation = record.request.feed_generation + 1;
     db::rotate_media_feed_token(s, record.request.id, generation,
                                 secret_hash(media_feed_token_for(*access.token, generation)));
@@ -288,9 +285,7 @@ boost::asio::awaitable<std::vector<domain::MediaDecision>> media_request_history
   auto history = co_await db.run([&](soci::session& s) {
     auto record = load(s, id, access, false);
     if (authorise(s, record, access)) {
-      throw Error(ErrorCode::forbidden,
-                  "The decision history is for the event's organiser; your request's status "
-                  "and the organiser's note are at GET /v1/media-requests/{id}.");
+      throw Error(Problem::forbidden, detail("history_for_organiser", {{"path", "GET /v1/media-requests/{id}"}}));
     }
     return db::media_request_history(s, record.request.id);
   });
@@ -304,9 +299,9 @@ boost::asio::awaitable<MediaRequestPage> list_media_requests(Database& db, domai
     db::MediaRequestFilter f;
     if (query.event_ref) {
       auto event = db::find_event(s, *query.event_ref);
-      if (!event || !domain::is_visible_to(*event, caller)) throw domain::not_found("Event");
+      if (!event || !domain::is_visible_to(*event, caller)) throw domain::not_found("event");
       if (!caller.can_manage(event->organiser_id)) {
-        throw Error(ErrorCode::forbidden, "Only the event's organiser sees its media requests.");
+        throw Error(Problem::forbidden, detail("organiser_sees_media_requests"));
       }
       f.event_id = event->id;
     }

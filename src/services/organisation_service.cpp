@@ -19,15 +19,17 @@ bool same_content(const domain::Organisation& a, const domain::Organisation& b) 
          a.description == b.description && a.email == b.email && a.frontend_url == b.frontend_url;
 }
 
-std::string still_referenced(const domain::Organisation& organisation, const db::OrganisationReferences& refs) {
-  std::string detail = organisation.name + " is still organiser or partner of " + std::to_string(refs.events) +
-                       (refs.events == 1 ? " event (" : " events (");
+domain::Error still_referenced(const domain::Organisation& organisation, const db::OrganisationReferences& refs) {
+  std::string slugs;
   for (std::size_t i = 0; i < refs.first_slugs.size(); ++i) {
-    if (i) detail += ", ";
-    detail += refs.first_slugs[i];
+    if (i) slugs += ", ";
+    slugs += refs.first_slugs[i];
   }
-  if (refs.events > static_cast<long long>(refs.first_slugs.size())) detail += ", ...";
-  return detail + "); remove it from those events first.";
+  if (refs.events > static_cast<long long>(refs.first_slugs.size())) slugs += ", ...";
+  domain::MessageParams params{{"name", organisation.name}, {"count", std::to_string(refs.events)}, {"events", slugs}};
+  return domain::Error(domain::Problem::in_use, refs.events == 1
+                                                    ? domain::detail("organisation_in_use_one", std::move(params))
+                                                    : domain::detail("organisation_in_use", std::move(params)));
 }
 
 }  // namespace
@@ -87,7 +89,7 @@ boost::asio::awaitable<void> delete_organisation(Database& db, const std::string
     if (!current) throw domain::not_found("organisation");
     precondition(*current);
     auto references = db::organisation_references(session, current->id);
-    if (references.events > 0) throw domain::conflict(still_referenced(*current, references));
+    if (references.events > 0) throw still_referenced(*current, references);
     db::delete_organisation(session, current->id);
     tx.commit();
   });

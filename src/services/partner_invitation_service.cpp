@@ -18,8 +18,7 @@ boost::asio::awaitable<PartnerInvitationPage> list_partner_invitations(Database&
     auto organisation = db::find_organisation_id(s, organisation_ref);
     if (!organisation) throw domain::not_found("organisation");
     if (!caller.can_manage(*organisation)) {
-      throw domain::Error(domain::ErrorCode::forbidden,
-                          "Only the organisation's own organisers read the invitations it has had.");
+      throw domain::Error(domain::Problem::forbidden, domain::detail("own_invitations_only"));
     }
     filter.organisation_id = *organisation;
     const std::size_t limit = filter.limit;
@@ -39,8 +38,8 @@ boost::asio::awaitable<domain::PartnerInvitation> answer_partner_invitation(Data
                                                                             const std::string& organisation_ref,
                                                                             domain::PartnerStatus answer) {
   if (answer == domain::PartnerStatus::pending) {
-    throw domain::Error(domain::ErrorCode::validation, "An invitation is answered with accepted or declined.",
-                        {{"status", "must be accepted or declined"}});
+    throw domain::Error(domain::Problem::validation, domain::detail("invitation_answer"),
+                        {{"status", domain::FieldCode("not_one_of"), {{"allowed", "accepted, declined"}}}});
   }
   co_return co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
@@ -54,8 +53,7 @@ boost::asio::awaitable<domain::PartnerInvitation> answer_partner_invitation(Data
     if (!invited) {
       if (!event || !domain::is_visible_to(*event, caller)) throw domain::not_found("event");
       if (!current) throw domain::not_found("partner");
-      throw domain::Error(domain::ErrorCode::forbidden,
-                          "Only the invited organisation's own organisers answer its invitation.");
+      throw domain::Error(domain::Problem::forbidden, domain::detail("invited_answers_only"));
     }
     if (current->status == answer) {
       tx.commit();

@@ -18,7 +18,8 @@ namespace eventd::services {
 namespace {
 
 using domain::Error;
-using domain::ErrorCode;
+using domain::Problem;
+using domain::detail;
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -28,9 +29,7 @@ std::string lower(std::string_view text) {
 }
 
 Error signed_out() {
-  return Error(ErrorCode::unauthorized,
-               "The sign-in has expired or was ended: open the link in your latest e-mail, or ask for a new one "
-               "(POST /v1/me/sign-in).");
+  return Error(Problem::unauthorized, detail("signed_out", {{"sign_in", "POST /v1/me/sign-in"}}));
 }
 
 db::PersonSessionRow session_of(soci::session& s, const std::string& token) {
@@ -86,9 +85,7 @@ boost::asio::awaitable<NewPersonSession> open_person_session(Database& db, std::
     std::optional<db::PersonScopeRow> scope;
     if (code.starts_with(kPersonCodePrefix)) scope = db::spend_person_code(s, secret_hash(code));
     if (!scope) {
-      throw Error(ErrorCode::unauthorized,
-                  "This link was used already or has expired: each link opens once. Ask for a new one "
-                  "(POST /v1/me/sign-in), or open the link in your latest e-mail.");
+      throw Error(Problem::link_expired, detail("sign_in_link_expired", {{"sign_in", "POST /v1/me/sign-in"}}));
     }
     NewPersonSession created;
     created.token = new_secret(kPersonTokenPrefix);
@@ -146,9 +143,7 @@ boost::asio::awaitable<std::string> renew_person_feed(Database& db, std::string 
     soci::transaction tx(s);
     auto session = session_of(s, token);
     if (session.organisation_id) {
-      throw Error(ErrorCode::forbidden,
-                  "A sign-in through an organisation's own website reaches only that organisation's records; the "
-                  "calendar of everything is made from the service's own pages.");
+      throw Error(Problem::forbidden, detail("organisation_sign_in_no_feed"));
     }
     std::string feed_token = new_secret(kPersonFeedTokenPrefix);
     db::replace_person_feed(s, session.email, secret_hash(feed_token), secret_hash(token), seal(feed_token, token));

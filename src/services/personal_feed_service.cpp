@@ -35,7 +35,7 @@ struct EventParts {
 EventParts load_event_parts(soci::session& s, const std::string& event_id) {
   EventParts parts;
   auto event = db::find_event(s, event_id);
-  if (!event) throw domain::not_found("Feed");
+  if (!event) throw domain::not_found("feed");
   parts.event = std::move(*event);
   const std::vector<std::string> ids{parts.event.id};
   parts.sessions = db::list_sessions_of_events(s, ids);
@@ -166,7 +166,7 @@ boost::asio::awaitable<Feed> media_personal_feed(Database& db, const std::string
     soci::transaction tx(s);
     s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
     auto record = db::find_media_request_by_feed_hash(s, secret_hash(feed_token));
-    if (!record || record->request.is_erased()) throw domain::not_found("Feed");
+    if (!record || record->request.is_erased()) throw domain::not_found("feed");
     EventParts parts = load_event_parts(s, record->request.event_id);
     std::vector<domain::Session> cancelled = sessions_of(std::move(parts.cancelled));
     MediaHolding h{std::move(record->request), std::move(parts), std::move(cancelled)};
@@ -204,7 +204,7 @@ boost::asio::awaitable<Feed> person_calendar(Database& db, const std::string& fe
     soci::transaction tx(s);
     s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
     auto email = db::find_person_feed_email(s, secret_hash(feed_token));
-    if (!email) throw domain::not_found("Feed");
+    if (!email) throw domain::not_found("feed");
     Everything out;
     for (auto& r : db::registrations_of_email(s, *email, std::nullopt)) {
       out.holdings.push_back(load_holding(s, db::RegistrationRecord{std::move(r.registration), "", "", ""}));
@@ -269,7 +269,7 @@ Feed invitation_feed(const Holding& holding, const FeedLocation& location) {
 Invitation invitation_of(soci::session& s, db::RegistrationRecord record, const FeedLocation& location,
                          ics::InvitationMethod method) {
   Holding h = load_holding(s, std::move(record));
-  if (!h.registration.participant) throw domain::conflict("This registration's personal data was erased.");
+  if (!h.registration.participant) throw domain::Error(domain::Problem::data_erased, domain::detail("registration_data_erased"));
   Invitation out;
   out.body = invitation_text(h, location, method);
   out.event = std::move(h.event);
@@ -294,7 +294,7 @@ boost::asio::awaitable<Feed> personal_feed(Database& db, std::string feed_token,
     s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
     auto record = db::find_registration_by_feed_hash(s, secret_hash(feed_token));
     // An erased registration's link is dead: its feed would say who registered.
-    if (!record || record->registration.is_erased()) throw domain::not_found("Feed");
+    if (!record || record->registration.is_erased()) throw domain::not_found("feed");
     Holding h = load_holding(s, std::move(*record));
     tx.commit();
     return h;
@@ -313,18 +313,18 @@ boost::asio::awaitable<Feed> registration_invitation(Database& db, std::string r
   // get_registration authorises (participant or organiser) before anything is read.
   RegistrationView view = co_await get_registration(db, registration_id, access);
   if (view.registration.is_erased()) {
-    throw domain::conflict("This registration's personal data was erased; there is nobody to invite.");
+    throw domain::Error(domain::Problem::data_erased, domain::detail("registration_erased_nobody_to_invite"));
   }
   Holding holding = co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
     s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
     auto record = db::find_registration(s, view.registration.id);
-    if (!record) throw domain::not_found("Registration");
+    if (!record) throw domain::not_found("registration");
     Holding h = load_holding(s, std::move(*record));
     tx.commit();
     return h;
   });
-  if (!holding.registration.participant) throw domain::conflict("This registration's personal data was erased.");
+  if (!holding.registration.participant) throw domain::Error(domain::Problem::data_erased, domain::detail("registration_data_erased"));
   co_return invitation_feed(holding, location);
 }
 
@@ -335,7 +335,7 @@ boost::asio::awaitable<Feed> feed_invitation(Database& db, std::string feed_toke
     std::optional<db::RegistrationRecord> record;
     // Only a registration's own feed token: a media request or a person has no invitation.
     if (feed_token.starts_with("evf_")) record = db::find_registration_by_feed_hash(s, secret_hash(feed_token));
-    if (!record || record->registration.is_erased()) throw domain::not_found("Invitation");
+    if (!record || record->registration.is_erased()) throw domain::not_found("invitation");
     Holding h = load_holding(s, std::move(*record));
     tx.commit();
     return h;

@@ -22,7 +22,8 @@ namespace eventd::services {
 namespace {
 
 using domain::Error;
-using domain::ErrorCode;
+using domain::Problem;
+using domain::detail;
 
 constexpr std::string_view kManageTokenPrefix = "evm_";
 constexpr std::string_view kFeedTokenPrefix = "evf_";
@@ -40,19 +41,21 @@ void validate(soci::session& s, const std::string& event_id, const RegistrationD
   for (auto& e : domain::check_participant(draft.participant)) {
     bool reported = false;
     for (const auto& r : draft.errors) reported = reported || r.field == e.field;
-    if (!reported) v.add(std::move(e.field), std::move(e.message));
+    if (!reported) v.add(std::move(e.field), e.code, std::move(e.params));
   }
   if (creating && !draft.consent) {
-    v.add("consent", "must be true: we keep your name and e-mail address only with your consent");
+    v.add("consent", domain::FieldCode("consent_required"));
   }
   if (!creating && !draft.consent) {
-    v.add("consent", "cannot be withdrawn by a change; cancel with DELETE ?erase=true to remove your data");
+    v.add("consent", domain::FieldCode("consent_not_withdrawable"));
   }
   if (draft.session_ids.size() > kMaxSessionIds) {
-    v.add("session_ids", "must name at most " + std::to_string(kMaxSessionIds) + " programme items");
+    v.add("session_ids", domain::FieldCode("too_many_programme_items"), {{"max", std::to_string(kMaxSessionIds)}});
   } else if (!draft.session_ids.empty()) {
     const auto foreign = db::foreign_session_ids(s, event_id, draft.session_ids);
-    if (!foreign.empty()) v.add("session_ids", "names a programme item that is not this event's: " + foreign.front());
+    if (!foreign.empty()) {
+      v.add("session_ids", domain::FieldCode("foreign_programme_item"), {{"value", foreign.front()}});
+    }
   }
   v.throw_if_any();
 }
@@ -101,7 +104,7 @@ db::RegistrationRecord load(soci::session& s, const std::string& id, const Regis
 
 domain::Event lock_event(soci::session& s, const std::string& event_id) {
   auto event = db::lock_event_for_seats(s, event_id);
-  if (!event) throw domain::not_found("Event");
+  if (!event) throw domain::not_found("event");
   return std::move(*event);
 }
 
@@ -110,7 +113,7 @@ RegistrationView view_of(soci::session& s, domain::Registration registration, st
                          bool participant, bool resent) {
   RegistrationView view{std::move(registration), std::move(organiser_id), participant, resent};
   auto event = db::find_event(s, view.registration.event_id);
-  if (!event) throw domain::not_found("Event");
+  if (!event) throw domain::not_found("event");
   view.event_slug = event->slug;
   view.organisation_frontend_url = event->organiser_frontend_url;
   if (participant) view.entitlement = entitlement_of(*event, view.registration);
@@ -165,7 +168,7 @@ boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, st
     RegistrationAnswer out;
     // The lock first: every seat decision of this event waits here for the one before.
     domain::Event event = lock_event(s, event_ref);
-    if (!domain::is_visible_to(event, domain::Caller::anonymous())) throw domain::not_found("Event");
+    if (!domain::is_visible_to(event, domain::Caller::anonymous())) throw domain::not_found("event");
 
     if (idempotency) {
       if (auto earlier = replay_or_claim(s, *idempotency)) {
@@ -176,7 +179,7 @@ boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, st
       }
     }
 
-    if (auto refusal = domain::registration_refusal(event, domain::now())) throw domain::conflict(*refusal);
+    if (auto refusal = domain::registration_refusal(event, domain::now())) throw *refusal;
     validate(s, event.id, draft, /*creating=*/true);
 
     // The address is registered already: a 409 that says nothing of that registration (not
@@ -187,16 +190,13 @@ boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, st
       if (idempotency) release_claim(s, *idempotency);
       resend_link(s, mail, *holder);
       tx.commit();
-      throw domain::conflict(
-          "This e-mail address is registered for the event already. Its holder can find the link to that "
-          "registration in their e-mail (it is sent again, at most every 15 minutes).");
+      throw Error(Problem::duplicate_registration, detail("email_registered_already"));
     }
 
     const auto counts = db::seat_counts(s, event.id);
     const auto admission = domain::admit(event.capacity, event.waitlist, counts.confirmed);
     if (admission == domain::Admission::full) {
-      throw domain::conflict("The event is full (" + std::to_string(*event.capacity) +
-                             " seats taken) and has no waitlist.");
+      throw Error(Problem::event_full, detail("event_full", {{"capacity", std::to_string(*event.capacity)}}));
     }
     db::NewRegistration row;
     row.event_id = event.id;
@@ -245,8 +245,8 @@ boost::asio::awaitable<RegistrationView> patch_registration(Database& db, std::s
     auto record = load(s, id, access, true);
     const bool participant = authorise(s, record, access);
     const domain::Registration& current = record.registration;
-    if (current.is_erased()) throw domain::conflict("This registration's personal data was erased; nothing to change.");
-    if (!current.is_active()) throw domain::conflict("This registration is cancelled; register again instead.");
+    if (current.is_erased()) throw Error(Problem::data_erased, detail("registration_erased_nothing_to_change"));
+    if (!current.is_active()) throw Error(Problem::registration_cancelled);
     RegistrationDraft draft = patch(current);
     validate(s, current.event_id, draft, /*creating=*/false);
     if (draft.participant != *current.participant || draft.session_ids != current.session_ids) {
@@ -265,19 +265,17 @@ boost::asio::awaitable<RegistrationView> patch_registration(Database& db, std::s
 void cancel_registration_in(soci::session& s, const std::string& id, bool erase,
                             const RegistrationPrecondition& precondition, const MailContext& mail) {
   auto peek = db::find_registration(s, id);
-  if (!peek) throw domain::not_found("Registration");
+  if (!peek) throw domain::not_found("registration");
   domain::Event event = lock_event(s, peek->registration.event_id);
   auto record = db::find_registration(s, id, true);
-  if (!record) throw domain::not_found("Registration");
+  if (!record) throw domain::not_found("registration");
   const domain::Registration& current = record->registration;
   if (precondition) precondition(current);
   // After the event, a registration is history (who came): it is no longer cancelled, and
   // erasing it leaves the counts as they were.
   const bool over = domain::event_interval(event).second <= domain::now();
   if (over && !erase) {
-    throw domain::conflict(
-        "The event is over; its registrations are history. Use ?erase=true to remove the "
-        "personal data.");
+    throw Error(Problem::conflict, detail("registrations_are_history"));
   }
   if (current.is_active() && !over) {
     db::cancel_registration(s, current.id);
@@ -318,11 +316,9 @@ boost::asio::awaitable<std::string> rotate_feed_token(Database& db, std::string 
     soci::transaction tx(s);
     auto record = load(s, id, access, true);
     if (!authorise(s, record, access) || !access.manage_token) {
-      throw Error(ErrorCode::forbidden,
-                  "Only the participant, with the manage token, can renew the feed link (it is derived from it). "
-                  "Signed in as a person, renew your calendar of everything (POST /v1/me/feed-token).");
+      throw Error(Problem::forbidden, detail("only_participant_renews_feed"));
     }
-    if (record.registration.is_erased()) throw domain::conflict("This registration's data was erased.");
+    if (record.registration.is_erased()) throw Error(Problem::data_erased, detail("registration_erased"));
     // The feed link is derived from the manage token; renewing it with the resent token
     // makes that the manage token (the first one stops working), so the links agree again.
     if (is_resent_token(record, access)) db::promote_resent_token(s, record.registration.id);
@@ -337,12 +333,12 @@ boost::asio::awaitable<std::string> rotate_feed_token(Database& db, std::string 
 
 boost::asio::awaitable<RegistrationPage> list_registrations(Database& db, const domain::Caller& caller,
                                                             std::string event_ref, RegistrationListQuery query) {
-  if (caller.is_anonymous()) throw Error(ErrorCode::unauthorized, "This needs an organiser's API key.");
+  if (caller.is_anonymous()) throw Error(Problem::unauthorized, detail("needs_organiser_key"));
   RegistrationPage page = co_await db.run([&](soci::session& s) {
     auto event = db::find_event(s, event_ref);
-    if (!event || !domain::is_visible_to(*event, caller)) throw domain::not_found("Event");
+    if (!event || !domain::is_visible_to(*event, caller)) throw domain::not_found("event");
     if (!caller.can_manage(event->organiser_id)) {
-      throw Error(ErrorCode::forbidden, "Only the event's organiser sees its registrations.");
+      throw Error(Problem::forbidden, detail("organiser_sees_registrations"));
     }
     db::RegistrationFilter f;
     f.event_id = event->id;
@@ -364,7 +360,7 @@ boost::asio::awaitable<RegistrationPage> list_registrations(Database& db, const 
 
 boost::asio::awaitable<std::vector<db::PersonalRecord>> personal_data(Database& db, const domain::Caller& caller,
                                                                       std::string email) {
-  if (caller.is_anonymous()) throw Error(ErrorCode::unauthorized, "This needs an organiser's API key.");
+  if (caller.is_anonymous()) throw Error(Problem::unauthorized, detail("needs_organiser_key"));
   std::optional<std::string> scope;
   if (!caller.is_admin()) scope = caller.organisation_id();
   auto records = co_await db.run([&](soci::session& s) { return db::registrations_of_email(s, email, scope); });

@@ -23,7 +23,7 @@ domain::Event load_event(soci::session& s, const domain::Caller& caller, const s
   auto event = db::find_event_for_sessions(s, event_ref, write);
   if (!event || !domain::is_visible_to(*event, caller)) throw domain::not_found("event");
   if (write && !caller.can_manage(event->organiser_id)) {
-    throw domain::Error(domain::ErrorCode::forbidden, "Your key does not act for the organiser of this event.");
+    throw domain::Error(domain::Problem::forbidden, domain::detail("key_not_for_event_organiser"));
   }
   return *event;
 }
@@ -36,7 +36,7 @@ void read_time(domain::Validator& v, std::string_view field, const std::string& 
   if (read.instant) {
     target = *read.instant;
   } else {
-    v.add(std::string(field), std::move(read.message));
+    v.add(std::string(field), read.code, std::move(read.params));
   }
 }
 
@@ -59,9 +59,9 @@ domain::Session validated(soci::session& s, const domain::Event& event, const Se
   for (std::size_t i = 0; i < resolved.size(); ++i) {
     const auto field = domain::indexed_field("speaker_ids", i);
     if (!resolved[i]) {
-      v.add(field, "names no speaker of the event's organisation");
+      v.add(field, domain::FieldCode("unknown_speaker"));
     } else if (!seen.insert(*resolved[i]).second) {
-      v.add(field, "repeats a speaker");
+      v.add(field, domain::FieldCode("duplicate"));
     } else {
       ids.push_back(*resolved[i]);
     }
@@ -87,17 +87,21 @@ domain::Session validated(soci::session& s, const domain::Event& event, const Se
     if (!clash) continue;
     const std::string starts = domain::format_in_zone(clash->starts_at, clash->event_timezone);
     const std::string ends = domain::format_in_zone(clash->ends_at, clash->event_timezone);
-    throw domain::Error(domain::ErrorCode::conflict,
-                        clash->speaker_name + " already speaks at that time in \"" + clash->session_title + "\" (" +
-                            clash->event_title + ", " + starts + " – " + ends + ").",
-                        {{domain::indexed_field("speaker_ids", i),
-                          clash->speaker_name + " already speaks in \"" + clash->session_title + "\" (session " +
-                              clash->session_id + " of " + clash->event_slug + "), which overlaps this session"}});
+    throw domain::Error(domain::Problem::speaker_clash,
+                        domain::detail("speaker_clash", {{"speaker", clash->speaker_name},
+                                                         {"session", clash->session_title},
+                                                         {"event", clash->event_title},
+                                                         {"starts", starts},
+                                                         {"ends", ends}}),
+                        {{domain::indexed_field("speaker_ids", i), domain::FieldCode("speaker_clash"),
+                          {{"speaker", clash->speaker_name},
+                           {"session", clash->session_title},
+                           {"session_id", clash->session_id},
+                           {"event", clash->event_slug}}}});
   }
   // The other session went away in the meantime; a retry may well succeed.
-  throw domain::Error(domain::ErrorCode::conflict,
-                      "A speaker of this session already speaks in another session at that time.",
-                      {{"speaker_ids", "a speaker is already in an overlapping session"}});
+  throw domain::Error(domain::Problem::speaker_clash, domain::detail("speaker_clash_gone"),
+                      {{"speaker_ids", domain::FieldCode("speaker_busy")}});
 }
 
 // Runs one write transaction, again when PostgreSQL broke a deadlock by aborting it.

@@ -30,28 +30,28 @@ domain::Speaker validated(soci::session& s, const domain::Caller& caller, Speake
   if (speaker.slug.empty()) {
     speaker.slug = domain::slugify(speaker.name);
     slug_missing = speaker.slug.empty();
-    if (slug_missing && !speaker.name.empty()) v.add("slug", "is required when the name gives no usable slug");
+    if (slug_missing && !speaker.name.empty()) v.add("slug", domain::FieldCode("no_usable_slug"), {{"source", "name"}});
   }
   if (speaker.organisation_id) {
     if (auto id = db::speaker_organisation_id(s, *speaker.organisation_id)) {
       speaker.organisation_id = *id;
     } else {
-      v.add("organisation_id", "names no organisation");
+      v.add("organisation_id", domain::FieldCode("unknown_organisation"));
     }
   }
   if (!speaker.owner_organisation_id && caller.is_organiser()) speaker.owner_organisation_id = caller.organisation_id();
   if (!speaker.owner_organisation_id) {
-    v.add("owner_organisation_id", "is required: the organisation that manages this speaker");
+    v.add("owner_organisation_id", domain::FieldCode("required_owner_organisation"));
   } else if (auto id = db::speaker_organisation_id(s, *speaker.owner_organisation_id)) {
     speaker.owner_organisation_id = *id;
-    if (!caller.can_manage(*id)) v.add("owner_organisation_id", "must be your own organisation");
+    if (!caller.can_manage(*id)) v.add("owner_organisation_id", domain::FieldCode("not_your_organisation"));
   } else {
-    v.add("owner_organisation_id", "names no organisation");
+    v.add("owner_organisation_id", domain::FieldCode("unknown_organisation"));
   }
   for (auto& e : domain::check_speaker(speaker)) {
     if (e.field == "slug" && slug_missing) continue;  // reported above, or follows from the name's error
     if (reported(draft.errors, e.field)) continue;    // e.g. a name that is required is also too short
-    v.add(std::move(e.field), std::move(e.message));
+    v.add(std::move(e.field), e.code, std::move(e.params));
   }
   v.throw_if_any();
   return speaker;
@@ -70,8 +70,7 @@ domain::Speaker speaker_to_change(soci::session& s, const domain::Caller& caller
   if (!current) throw domain::not_found("speaker");
   if (may_manage(caller, *current)) return *current;
   if (db::speaker_is_public(s, current->id)) {
-    throw domain::Error(domain::ErrorCode::forbidden,
-                        "This speaker is managed by another organisation; create a speaker record of your own.");
+    throw domain::Error(domain::Problem::forbidden, domain::detail("speaker_of_another_organisation"));
   }
   throw domain::not_found("speaker");
 }

@@ -10,18 +10,27 @@ namespace eventd::services {
 namespace {
 
 using domain::Error;
-using domain::ErrorCode;
+using domain::Problem;
+using domain::detail;
+
+// The texts name the kind of record, so each kind has its own (a record's name cannot be a
+// value: it is translated with the sentence). Registrations and media requests have tokens.
+bool is_registration(const TokenRecordKind& kind) { return kind.name == "registration"; }
+
+Error record_not_found(const TokenRecordKind& kind) {
+  return is_registration(kind) ? domain::not_found("registration") : domain::not_found("media_request");
+}
 
 Error unknown_token(const TokenRecordKind& kind) {
-  return Error(ErrorCode::unauthorized,
-               "The token is unknown, or the " + std::string(kind.name) + " it belonged to is gone.");
+  return Error(Problem::unauthorized,
+               is_registration(kind) ? detail("unknown_registration_token") : detail("unknown_media_request_token"));
 }
 
 Error unknown_person(const TokenRecordKind& kind) {
-  return Error(ErrorCode::unauthorized,
-               "The sign-in has expired or was ended: open the link in your latest e-mail, or "
-               "ask for a new one (POST /v1/me/sign-in), to reach this " +
-                   std::string(kind.name) + ".");
+  domain::MessageParams params{{"sign_in", "POST /v1/me/sign-in"}};
+  return Error(Problem::unauthorized, is_registration(kind)
+                                          ? detail("signed_out_registration", std::move(params))
+                                          : detail("signed_out_media_request", std::move(params)));
 }
 
 bool same_address(std::string_view a, std::string_view b) {
@@ -33,8 +42,8 @@ bool same_address(std::string_view a, std::string_view b) {
 }
 
 Error no_credentials(const TokenRecordKind& kind) {
-  return Error(ErrorCode::unauthorized, "Use the " + std::string(kind.name) + "'s " + std::string(kind.token_name) +
-                                            " or an organiser's API key.");
+  return Error(Problem::unauthorized,
+               is_registration(kind) ? detail("needs_manage_token_or_key") : detail("needs_status_token_or_key"));
 }
 
 }  // namespace
@@ -48,7 +57,7 @@ bool authorise_holder_or_manager(const TokenOrKey& who, std::initializer_list<st
     const bool in_scope = !person->organisation_id || *person->organisation_id == organiser_id;
     if (holder_email && in_scope && same_address(*holder_email, person->email)) return true;
     // Someone else's record, or one outside the session's organisation: as if it did not exist.
-    throw domain::not_found(std::string(kind.title));
+    throw record_not_found(kind);
   }
   if (who.token) {
     const std::string hash = secret_hash(*who.token);
@@ -57,12 +66,12 @@ bool authorise_holder_or_manager(const TokenOrKey& who, std::initializer_list<st
     }
     // Another record's token: the same answer as for an id that does not exist, so a holder
     // cannot tell other records' ids from made-up ones.
-    if (kind.token_exists(hash)) throw domain::not_found(std::string(kind.title));
+    if (kind.token_exists(hash)) throw record_not_found(kind);
     throw unknown_token(kind);
   }
   if (who.caller.is_anonymous()) throw no_credentials(kind);
   if (!who.caller.can_manage(organiser_id)) {
-    throw Error(ErrorCode::forbidden, "Your key does not act for the organisation of this event.");
+    throw Error(Problem::forbidden, detail("key_not_for_event_organisation"));
   }
   return false;
 }
@@ -71,7 +80,7 @@ void throw_missing_record(const TokenOrKey& who, const TokenRecordKind& kind) {
   if (who.person_token && !kind.find_person(*who.person_token)) throw unknown_person(kind);
   if (who.token && !kind.token_exists(secret_hash(*who.token))) throw unknown_token(kind);
   if (!who.token && !who.person_token && who.caller.is_anonymous()) throw no_credentials(kind);
-  throw domain::not_found(std::string(kind.title));
+  throw record_not_found(kind);
 }
 
 }  // namespace eventd::services

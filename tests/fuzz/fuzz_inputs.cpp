@@ -103,7 +103,7 @@ void check_valid_event(domain::Event e) {
     auto errors = domain::check_event(again);
     if (!errors.empty()) violated("a valid event's request JSON is invalid: " + errors[0].field);
   } catch (const domain::Error& error) {
-    violated("a valid event's request JSON is refused: " + error.detail());
+    violated("a valid event's request JSON is refused: " + error.detail_key());
   }
   ics::FeedInfo info{"Fuzz", "events.example", std::string(kPublicUrl) + "/v1/calendar.ics"};
   std::vector<ics::FeedEvent> events;

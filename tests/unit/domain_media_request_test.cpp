@@ -6,6 +6,7 @@
 
 #include "domain/media_request.hpp"
 #include "domain/validation.hpp"
+#include "pages/catalogue.hpp"
 
 using namespace eventd::domain;
 
@@ -56,9 +57,14 @@ TEST_CASE("who may move a media request where") {
     CHECK_FALSE(may_transition(decider, S::pending, S::revoked));
     CHECK_FALSE(may_transition(decider, S::approved, S::pending));
     CHECK_FALSE(may_transition(decider, S::withdrawn, S::approved));
-    CHECK(transition_refusal(decider, S::pending, S::withdrawn)->code == ErrorCode::forbidden);
-    CHECK(transition_refusal(decider, S::approved, S::approved)->code == ErrorCode::conflict);
-    CHECK(transition_refusal(decider, S::pending, S::revoked)->code == ErrorCode::conflict);
+    CHECK(transition_refusal(decider, S::pending, S::withdrawn)->kind() == Problem::forbidden);
+    CHECK(transition_refusal(decider, S::approved, S::approved)->kind() == Problem::conflict);
+    CHECK(transition_refusal(decider, S::pending, S::revoked)->kind() == Problem::conflict);
+    // The conflict names the change; the catalogue gives it its words.
+    const auto same = transition_refusal(decider, S::approved, S::approved);
+    CHECK(same->detail_key() == "detail_transition_same_status");
+    CHECK(eventd::pages::problem_detail(*same, eventd::pages::Language::en) ==
+          "The request cannot go from approved to approved: it is approved already.");
   }
   // The requester only withdraws, and never approves itself.
   CHECK(may_transition(A::requester, S::pending, S::withdrawn));
@@ -68,9 +74,9 @@ TEST_CASE("who may move a media request where") {
   for (S to : {S::approved, S::rejected, S::revoked}) {
     const auto refusal = transition_refusal(A::requester, S::pending, to);
     REQUIRE(refusal.has_value());
-    CHECK(refusal->code == ErrorCode::forbidden);
+    CHECK(refusal->kind() == Problem::forbidden);
   }
-  CHECK(transition_refusal(A::requester, S::rejected, S::approved)->code == ErrorCode::forbidden);
+  CHECK(transition_refusal(A::requester, S::rejected, S::approved)->kind() == Problem::forbidden);
   // The open policy approves what is pending, nothing else.
   CHECK(may_transition(A::policy, S::pending, S::approved));
   CHECK_FALSE(may_transition(A::policy, S::rejected, S::approved));
@@ -89,14 +95,17 @@ TEST_CASE("which events take media requests") {
   CHECK_FALSE(media_request_refusal(e, before).has_value());
   e.media_policy = MediaPolicy::closed;
   REQUIRE(media_request_refusal(e, before).has_value());
-  CHECK(media_request_refusal(e, before)->find("media policy: closed") != std::string::npos);
+  CHECK(media_request_refusal(e, before)->kind() == Problem::conflict);
+  CHECK(media_request_refusal(e, before)->detail_key() == "detail_media_policy_closed");
+  CHECK(eventd::pages::problem_detail(*media_request_refusal(e, before), eventd::pages::Language::en)
+            .find("media policy: closed") != std::string::npos);
 
   e = streamed_conference();
   // While it runs, a newsroom may still ask; at its end (15:30 in Stockholm, 14:30Z) no more.
   CHECK_FALSE(media_request_refusal(e, at("2020-11-26T14:29:59Z")).has_value());
-  CHECK(media_request_refusal(e, at("2020-11-26T14:30:00Z")) == "The event is over; it takes no media requests.");
+  CHECK(media_request_refusal(e, at("2020-11-26T14:30:00Z"))->detail_key() == "detail_media_event_over");
   e.status = EventStatus::cancelled;
-  CHECK(media_request_refusal(e, before) == "The event is cancelled; it takes no media requests.");
+  CHECK(media_request_refusal(e, before)->detail_key() == "detail_media_event_cancelled");
   e.status = EventStatus::postponed;
   CHECK(media_request_refusal(e, before).has_value());
   e.status = EventStatus::draft;

@@ -34,7 +34,7 @@ TEST_CASE("lengths count code points, not bytes") {
   CHECK(v.text("description", "rad ett\nrad två\tmed tab", 0, 100));
   REQUIRE(v.errors().size() == 3);
   CHECK(v.errors()[0].field == "title");
-  CHECK(v.errors()[1].message == "is required");
+  CHECK(v.errors()[1].code == FieldCode("required"));
   CHECK(v.errors()[2].field == "summary");
 }
 
@@ -141,18 +141,19 @@ TEST_CASE("the Validator gathers every error, then throws one validation error")
   v.language("language", "svenska");
   v.timezone("timezone", "Europe/Ostersund");
   v.http_url("online.stream_url", "youtube");
-  CHECK(v.check(true, "capacity", "never added"));
-  CHECK_FALSE(v.check(false, "capacity", "must be 0 or more"));
+  CHECK(v.check(true, "capacity", FieldCode("invalid")));
+  CHECK_FALSE(v.check(false, "capacity", FieldCode("negative_capacity")));
   CHECK(v.errors().size() == 7);
   try {
     v.throw_if_any();
     FAIL("throw_if_any should have thrown");
   } catch (const Error& e) {
+    CHECK(e.kind() == Problem::validation);
     CHECK(e.code() == ErrorCode::validation);
     REQUIRE(e.fields().size() == 7);
     CHECK(e.fields()[0].field == "slug");
     CHECK(e.fields()[4].field == "timezone");
-    CHECK(e.fields()[6].message == "must be 0 or more");
+    CHECK(e.fields()[6].code == FieldCode("negative_capacity"));
   }
   CHECK(v.ok());  // emptied by the throw
   CHECK_NOTHROW(v.throw_if_any());

@@ -10,6 +10,7 @@
 #include "http/json.hpp"
 #include "http/pagination.hpp"
 #include "http/query.hpp"
+#include "pages/catalogue.hpp"
 
 using namespace eventd;
 using http::JsonLimits;
@@ -38,7 +39,7 @@ std::string refusal(const std::string& text, const JsonLimits& limits = {}) {
     return "";
   } catch (const domain::Error& e) {
     CHECK(e.code() == domain::ErrorCode::bad_request);
-    return e.detail();
+    return pages::problem_detail(e, pages::Language::en);
   }
 }
 
@@ -105,7 +106,7 @@ TEST_CASE("lists of ids: more than the rule allows is one error, before any id i
   CHECK_FALSE(reader.strings("partner_ids", domain::kMaxPartners).has_value());
   REQUIRE(errors.errors().size() == 1);
   CHECK(errors.errors()[0].field == "partner_ids");
-  CHECK(errors.errors()[0].message == "must have at most 20 entries");
+  CHECK(pages::field_message(errors.errors()[0], pages::Language::en) == "must have at most 20 entries");
 
   body["partner_ids"].erase(body["partner_ids"].size() - 1);
   domain::Validator fine;

@@ -8,6 +8,7 @@
 #include "domain/error.hpp"
 #include "http/json.hpp"
 #include "http/problem.hpp"
+#include "pages/catalogue.hpp"
 
 using namespace eventd;
 
@@ -20,8 +21,19 @@ std::string refusal(const std::string& text) {
     return "";
   } catch (const domain::Error& e) {
     CHECK(e.code() == domain::ErrorCode::bad_request);
-    return e.detail();
+    // The English text of the catalogue: the tests below compare what a client reads.
+    return pages::problem_detail(e, pages::Language::en);
   }
+}
+
+// The problem+json answer a body is refused with.
+http::Response refused_response(const std::string& text) {
+  try {
+    http::parse_json_text(text);
+  } catch (const domain::Error& e) {
+    return http::problem(e, http::ProblemContext{"https://events.example", "en"});
+  }
+  return http::Response{};
 }
 
 }  // namespace
@@ -117,7 +129,7 @@ TEST_CASE("malformed JSON: no problem+json quotes the JSON library") {
     CHECK(detail.find("syntax error") == std::string::npos);
     CHECK((detail.starts_with("The body is not valid JSON: ") || detail.starts_with("The body is not valid UTF-8: ") ||
            detail.starts_with("The body is empty")));
-    const auto response = http::problem(domain::Error(domain::ErrorCode::bad_request, detail));
+    const auto response = refused_response(text);
     CHECK(response.status == 400);
     CHECK(response.body.find("json.exception") == std::string::npos);
   }
