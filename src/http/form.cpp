@@ -11,9 +11,9 @@ namespace eventd::http {
 
 namespace {
 
+using domain::detail;
 using domain::Error;
 using domain::Problem;
-using domain::detail;
 
 // A typed value without the spaces and line breaks around it.
 std::string_view trim_value(std::string_view s) {
@@ -68,8 +68,7 @@ Form Form::parse(std::string_view body, const FormLimits& limits) {
     const auto repeats = std::count_if(form.fields_.begin(), form.fields_.end(),
                                        [&name](const auto& field) { return field.first == *name; });
     if (static_cast<std::size_t>(repeats) >= limits.max_repeats) {
-      throw Error(Problem::bad_request,
-                  detail("form_too_many_values", {{"max", std::to_string(limits.max_repeats)}}));
+      throw Error(Problem::bad_request, detail("form_too_many_values", {{"max", std::to_string(limits.max_repeats)}}));
     }
     form.fields_.emplace_back(std::move(*name), std::move(*value));
   }

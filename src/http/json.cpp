@@ -244,12 +244,14 @@ domain::Message describe_failure(std::string_view text, const LocatingParser::Fa
     const std::string_view token = text.substr(start, end - start);
     const domain::MessageParams quoted = {{"token", shortened(token)}};
     if (failure.id == 406) return at(detail("json_number_too_large", quoted), text, start);
-    if (token == "true" || token == "false" || token == "null") return at(detail("json_unexpected_literal", quoted), text, start);
+    if (token == "true" || token == "false" || token == "null")
+      return at(detail("json_unexpected_literal", quoted), text, start);
     if (is_letter(token.front())) return at(detail("json_invalid_literal", quoted), text, start);
     if (is_json_number(token)) return at(detail("json_unexpected_number", quoted), text, start);
     return at(detail("json_invalid_number", quoted), text, start);
   }
-  if (byte >= 0x21 && byte < 0x7F) return at(detail("json_unexpected_character", {{"character", std::string(1, c)}}), text, offset);
+  if (byte >= 0x21 && byte < 0x7F)
+    return at(detail("json_unexpected_character", {{"character", std::string(1, c)}}), text, offset);
   if (is_json_space(c)) return at(detail("json_unexpected_space"), text, offset);
   if (byte < 0x80) return at(detail("json_unexpected_control_character", {{"value", hex_byte(byte)}}), text, offset);
   return at(detail("json_unexpected_byte", {{"value", hex_byte(byte)}}), text, offset);

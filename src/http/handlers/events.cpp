@@ -30,9 +30,9 @@ namespace eventd::http::handlers {
 
 namespace {
 
+using domain::detail;
 using domain::Error;
 using domain::Problem;
-using domain::detail;
 
 // A bad query parameter: a detail "Query parameter {name}: ..." with the parameter's name.
 Error bad_parameter(std::string_view name, domain::Message message) {

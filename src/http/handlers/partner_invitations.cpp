@@ -39,8 +39,9 @@ boost::asio::awaitable<Response> list_partner_invitations(RequestContext& contex
   if (auto status = context.query.get("status"); status && !status->empty()) {
     filter.status = domain::parse_partner_status(*status);
     if (!filter.status) {
-      throw domain::Error(domain::Problem::bad_request,
-                          domain::detail("query_one_of", {{"name", "status"}, {"allowed", "pending, accepted, declined"}}));
+      throw domain::Error(
+          domain::Problem::bad_request,
+          domain::detail("query_one_of", {{"name", "status"}, {"allowed", "pending, accepted, declined"}}));
     }
   }
   filter.after = read_cursor(page);

@@ -128,10 +128,14 @@ boost::asio::awaitable<Response> list_registrations(RequestContext& context) {
   services::RegistrationListQuery query;
   if (auto status = context.query.get("status"); status && !status->empty()) {
     query.status = domain::parse_registration_status(*status);
-    if (!query.status) throw Error(Problem::bad_request, domain::detail("query_one_of", {{"name", "status"}, {"allowed", "confirmed, waitlisted, cancelled"}}));
+    if (!query.status)
+      throw Error(
+          Problem::bad_request,
+          domain::detail("query_one_of", {{"name", "status"}, {"allowed", "confirmed, waitlisted, cancelled"}}));
   }
   if (auto q = context.query.get("q"); q && !q->empty()) {
-    if (q->size() > 300) throw Error(Problem::bad_request, domain::detail("query_too_long", {{"name", "q"}, {"max", "300"}}));
+    if (q->size() > 300)
+      throw Error(Problem::bad_request, domain::detail("query_too_long", {{"name", "q"}, {"max", "300"}}));
     query.q = *q;
   }
   char delimiter = ',';
@@ -205,7 +209,8 @@ boost::asio::awaitable<Response> delete_registration(RequestContext& context) {
   auto access = co_await access_of(context);
   bool erase = false;
   if (auto value = context.query.get("erase")) {
-    if (*value != "true" && *value != "false") throw Error(Problem::bad_request, domain::detail("query_boolean", {{"name", "erase"}}));
+    if (*value != "true" && *value != "false")
+      throw Error(Problem::bad_request, domain::detail("query_boolean", {{"name", "erase"}}));
     erase = *value == "true";
   }
   const Request& request = context.request;

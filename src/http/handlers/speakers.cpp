@@ -68,7 +68,8 @@ boost::asio::awaitable<Response> list_speakers(RequestContext& context) {
   filter.q = context.query.get("q");
   if (filter.q && filter.q->empty()) filter.q.reset();
   if (filter.q && filter.q->size() > 300) {
-    throw domain::Error(domain::Problem::bad_request, domain::detail("query_too_long", {{"name", "q"}, {"max", "300"}}));
+    throw domain::Error(domain::Problem::bad_request,
+                        domain::detail("query_too_long", {{"name", "q"}, {"max", "300"}}));
   }
   filter.organisation = context.query.get("organisation");
   if (filter.organisation && filter.organisation->empty()) filter.organisation.reset();
