@@ -18,6 +18,7 @@
 #include "http/routes.hpp"
 #include "http/server.hpp"
 #include "ics/calendar_renderer.hpp"
+#include "pages/catalogue.hpp"
 #include "services/auth.hpp"
 #include "services/database.hpp"
 #include "services/feed_cache.hpp"
@@ -139,9 +140,9 @@ void App::migrate(std::chrono::seconds wait) {
       break;
     } catch (const domain::Error& error) {
       if (error.code() != domain::ErrorCode::unavailable || std::chrono::steady_clock::now() >= deadline) {
-        throw std::runtime_error("cannot start: " + error.detail());
+        throw std::runtime_error("cannot start: " + pages::problem_detail(error, pages::Language::en));
       }
-      log::warn("waiting for the database", {{"reason", error.detail()}});
+      log::warn("waiting for the database", {{"reason", pages::problem_detail(error, pages::Language::en)}});
       std::this_thread::sleep_for(std::chrono::seconds(1));
     }
   }

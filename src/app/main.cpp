@@ -12,6 +12,7 @@
 #include "db/migrations.hpp"
 #include "domain/api_key.hpp"
 #include "domain/error.hpp"
+#include "pages/catalogue.hpp"
 #include "services/api_key_service.hpp"
 #include "services/database.hpp"
 #include "services/secrets.hpp"
@@ -156,12 +157,14 @@ int demo(Config config) {
 
 // A 422 from the use case, as one line per field, in the command line's terms.
 void print_error(const eventd::domain::Error& error) {
-  std::fprintf(stderr, "eventd: %s\n", error.detail().c_str());
+  // The command line speaks English, as its options do.
+  std::fprintf(stderr, "eventd: %s\n", eventd::pages::problem_detail(error, eventd::pages::Language::en).c_str());
   for (const auto& field : error.fields()) {
     std::string name = field.field == "organisation_id" ? "--organisation"
                        : field.field == "name"          ? "--name"
                                                         : field.field;
-    std::fprintf(stderr, "  %s: %s\n", name.c_str(), field.message.c_str());
+    std::fprintf(stderr, "  %s: %s\n", name.c_str(),
+                 eventd::pages::field_message(field, eventd::pages::Language::en).c_str());
   }
 }
 

@@ -12,12 +12,12 @@ std::optional<std::string> bearer_token(const Request& request) {
   if (!header) return std::nullopt;
   constexpr std::string_view scheme = "Bearer ";
   if (header->size() <= scheme.size() || !iequals(header->substr(0, scheme.size()), scheme)) {
-    throw domain::Error(domain::ErrorCode::unauthorized, "Use Authorization: Bearer <key>.");
+    throw domain::Error(domain::Problem::unauthorized, domain::detail("use_bearer"));
   }
   auto token = header->substr(scheme.size());
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   if (token.empty() || token.size() > 512) {
-    throw domain::Error(domain::ErrorCode::unauthorized, "Use Authorization: Bearer <key>.");
+    throw domain::Error(domain::Problem::unauthorized, domain::detail("use_bearer"));
   }
   return std::string(token);
 }
@@ -37,18 +37,18 @@ boost::asio::awaitable<domain::Caller> authenticate(RequestContext& context) {
 }
 
 void require_authenticated(const domain::Caller& caller) {
-  if (caller.is_anonymous()) throw domain::Error(domain::ErrorCode::unauthorized, "This needs an API key.");
+  if (caller.is_anonymous()) throw domain::Error(domain::Problem::unauthorized, domain::detail("needs_api_key"));
 }
 
 void require_admin(const domain::Caller& caller) {
   require_authenticated(caller);
-  if (!caller.is_admin()) throw domain::Error(domain::ErrorCode::forbidden, "This needs an admin key.");
+  if (!caller.is_admin()) throw domain::Error(domain::Problem::forbidden, domain::detail("needs_admin_key"));
 }
 
 void require_manager_of(const domain::Caller& caller, std::string_view organisation_id) {
   require_authenticated(caller);
   if (!caller.can_manage(organisation_id)) {
-    throw domain::Error(domain::ErrorCode::forbidden, "Your key does not act for this organisation.");
+    throw domain::Error(domain::Problem::forbidden, domain::detail("key_not_for_organisation"));
   }
 }
 

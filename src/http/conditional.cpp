@@ -52,9 +52,7 @@ void check_if_match(const Request& request, const std::string& current_etag) {
   auto header = request.headers.get("If-Match");
   if (!header) return;
   if (!list_matches(*header, current_etag, /*ignore_derived=*/true)) {
-    throw domain::Error(domain::ErrorCode::precondition_failed, "The resource has changed since you read it (ETag " +
-                                                                    current_etag +
-                                                                    "); read it again and reapply your change.");
+    throw domain::Error(domain::Problem::precondition_failed, domain::detail("etag_changed", {{"etag", current_etag}}));
   }
 }
 

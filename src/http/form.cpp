@@ -11,8 +11,9 @@ namespace eventd::http {
 
 namespace {
 
+using domain::detail;
 using domain::Error;
-using domain::ErrorCode;
+using domain::Problem;
 
 // A typed value without the spaces and line breaks around it.
 std::string_view trim_value(std::string_view s) {
@@ -35,8 +36,7 @@ std::string lower(std::string_view s) {
 
 Form Form::parse(std::string_view body, const FormLimits& limits) {
   if (body.size() > limits.max_bytes) {
-    throw Error(ErrorCode::payload_too_large,
-                "The form is larger than " + std::to_string(limits.max_bytes) + " bytes.");
+    throw Error(Problem::payload_too_large, detail("form_too_large", {{"max", std::to_string(limits.max_bytes)}}));
   }
   Form form;
   std::size_t pos = 0;
@@ -49,28 +49,26 @@ Form Form::parse(std::string_view body, const FormLimits& limits) {
       continue;
     }
     if (form.fields_.size() == limits.max_fields) {
-      throw Error(ErrorCode::bad_request, "The form has more than " + std::to_string(limits.max_fields) + " fields.");
+      throw Error(Problem::bad_request, detail("form_too_many_fields", {{"max", std::to_string(limits.max_fields)}}));
     }
     const auto eq = pair.find('=');
     auto name = percent_decode(pair.substr(0, eq), true);
     auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
-    if (!name || !value) throw Error(ErrorCode::bad_request, "The form has a malformed percent-escape.");
+    if (!name || !value) throw Error(Problem::bad_request, detail("form_bad_escape"));
     if (name->size() > limits.max_name_bytes) {
-      throw Error(ErrorCode::bad_request,
-                  "A field name of the form is longer than " + std::to_string(limits.max_name_bytes) + " bytes.");
+      throw Error(Problem::bad_request, detail("form_name_too_long", {{"max", std::to_string(limits.max_name_bytes)}}));
     }
     if (value->size() > limits.max_value_bytes) {
-      throw Error(ErrorCode::bad_request,
-                  "A value of the form is longer than " + std::to_string(limits.max_value_bytes) + " bytes.");
+      throw Error(Problem::bad_request,
+                  detail("form_value_too_long", {{"max", std::to_string(limits.max_value_bytes)}}));
     }
     if (!domain::is_valid_utf8(*name) || !domain::is_valid_utf8(*value)) {
-      throw Error(ErrorCode::bad_request, "The form is not valid UTF-8.");
+      throw Error(Problem::bad_request, detail("form_invalid_utf8"));
     }
     const auto repeats = std::count_if(form.fields_.begin(), form.fields_.end(),
                                        [&name](const auto& field) { return field.first == *name; });
     if (static_cast<std::size_t>(repeats) >= limits.max_repeats) {
-      throw Error(ErrorCode::bad_request,
-                  "The form has more than " + std::to_string(limits.max_repeats) + " values of one field.");
+      throw Error(Problem::bad_request, detail("form_too_many_values", {{"max", std::to_string(limits.max_repeats)}}));
     }
     form.fields_.emplace_back(std::move(*name), std::move(*value));
   }
@@ -101,7 +99,7 @@ Form parse_form_body(const Request& request, const FormLimits& limits) {
   const auto content_type = request.headers.get("Content-Type");
   const std::string type = lower(content_type ? trim_ows(content_type->substr(0, content_type->find(';'))) : "");
   if (type != "application/x-www-form-urlencoded") {
-    throw Error(ErrorCode::unsupported_media_type, "Send the form as application/x-www-form-urlencoded.");
+    throw Error(Problem::unsupported_media_type, detail("send_form"));
   }
   if (const auto semicolon = content_type->find(';'); semicolon != std::string_view::npos) {
     const std::string params = lower(content_type->substr(semicolon + 1));
@@ -110,7 +108,7 @@ Form parse_form_body(const Request& request, const FormLimits& limits) {
       auto value = trim_ows(std::string_view(params).substr(charset + 8));
       value = value.substr(0, value.find(';'));
       if (!value.empty() && value.front() == '"') value = value.substr(1, value.find('"', 1) - 1);
-      if (value != "utf-8") throw Error(ErrorCode::unsupported_media_type, "Send the form in UTF-8.");
+      if (value != "utf-8") throw Error(Problem::unsupported_media_type, detail("send_form_utf8"));
     }
   }
   return Form::parse(request.body, limits);

@@ -35,7 +35,7 @@ class LimitGuard {
       case Event::array_start:
         count_array_element();
         if (open_.size() >= limits_.max_depth) {
-          fail("The JSON body is nested more than " + std::to_string(limits_.max_depth) + " levels deep.");
+          fail(domain::detail("json_too_deep", {{"max", std::to_string(limits_.max_depth)}}));
         }
         open_.push_back({event == Event::array_start, 0});
         break;
@@ -45,13 +45,13 @@ class LimitGuard {
         break;
       case Event::key:
         if (parsed.is_string() && parsed.get_ref<const std::string&>().size() > limits_.max_key_bytes) {
-          fail("A member name in the JSON body is longer than " + std::to_string(limits_.max_key_bytes) + " bytes.");
+          fail(domain::detail("json_name_too_long", {{"max", std::to_string(limits_.max_key_bytes)}}));
         }
         count_member();
         break;
       case Event::value:
         if (parsed.is_string() && parsed.get_ref<const std::string&>().size() > limits_.max_string_bytes) {
-          fail("A string in the JSON body is longer than " + std::to_string(limits_.max_string_bytes) + " bytes.");
+          fail(domain::detail("json_string_too_long", {{"max", std::to_string(limits_.max_string_bytes)}}));
         }
         count_array_element();
         break;
@@ -59,7 +59,7 @@ class LimitGuard {
     return !problem_;
   }
 
-  const std::optional<std::string>& problem() const { return problem_; }
+  const std::optional<domain::Message>& problem() const { return problem_; }
 
  private:
   struct Open {
@@ -75,16 +75,16 @@ class LimitGuard {
   }
   void count_item() {
     if (++open_.back().count > limits_.max_items) {
-      fail("An array or object in the JSON body has more than " + std::to_string(limits_.max_items) + " entries.");
+      fail(domain::detail("json_too_many_entries", {{"max", std::to_string(limits_.max_items)}}));
     }
   }
-  void fail(std::string message) {
+  void fail(domain::Message message) {
     if (!problem_) problem_ = std::move(message);
   }
 
   const JsonLimits& limits_;
   std::vector<Open> open_;
-  std::optional<std::string> problem_;
+  std::optional<domain::Message> problem_;
 };
 
 // The parser's own DOM builder (what nlohmann::json::parse uses with a callback), told not to
@@ -126,9 +126,10 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
   return std::nullopt;
 }
 
-// "line 3, column 14 (byte 57)" for a 0-based offset (the end of the text allowed). Columns
-// count characters, as editors do; the byte is 1-based like line and column.
-std::string location(std::string_view text, std::size_t offset) {
+// Where a 0-based offset lies (the end of the text allowed), as the values of a detail's
+// "line {line}, column {column} (byte {byte})". Columns count characters, as editors do; the
+// byte is 1-based like line and column.
+domain::MessageParams location(std::string_view text, std::size_t offset) {
   offset = std::min(offset, text.size());
   std::size_t line = 1, column = 1;
   for (std::size_t i = 0; i < offset; ++i) {
@@ -140,13 +141,19 @@ std::string location(std::string_view text, std::size_t offset) {
       ++column;
     }
   }
-  return "line " + std::to_string(line) + ", column " + std::to_string(column) + " (byte " +
-         std::to_string(offset + 1) + ")";
+  return {{"line", std::to_string(line)}, {"column", std::to_string(column)}, {"byte", std::to_string(offset + 1)}};
 }
 
-// A token from the body, quoted: only [A-Za-z0-9.+-] reach here, shortened when long.
-std::string quoted(std::string_view token) {
-  return "'" + std::string(token.substr(0, 24)) + (token.size() > 24 ? "..." : "") + "'";
+// A detail located at `offset`: its values and those of location().
+domain::Message at(domain::Message message, std::string_view text, std::size_t offset) {
+  message.params.merge(location(text, offset));
+  return message;
+}
+
+// A token from the body, for a detail that quotes it: only [A-Za-z0-9.+-] reach here,
+// shortened when long.
+std::string shortened(std::string_view token) {
+  return std::string(token.substr(0, 24)) + (token.size() > 24 ? "..." : "");
 }
 
 std::string hex_byte(unsigned char b) {
@@ -176,17 +183,16 @@ bool is_json_number(std::string_view t) {
   return i == t.size();
 }
 
-// What is wrong where the parser stopped, in words. The parser consumed text[0, offset)
+// What is wrong where the parser stopped, as a detail. The parser consumed text[0, offset)
 // without complaint, so a scan of that prefix tells whether the offending byte lies in a
 // string (and in an escape sequence), or between values.
-std::string describe_failure(std::string_view text, const LocatingParser::Failure& failure) {
+domain::Message describe_failure(std::string_view text, const LocatingParser::Failure& failure) {
+  using domain::detail;
   const std::size_t offset = std::min(failure.position > 0 ? failure.position - 1 : 0, text.size());
   if (auto bad = first_invalid_utf8(text); bad && *bad <= offset) {
-    return "The body is not valid UTF-8: byte 0x" + hex_byte(static_cast<unsigned char>(text[*bad])) + " at " +
-           location(text, *bad) + " does not begin or continue a character.";
+    return at(detail("body_invalid_utf8", {{"value", hex_byte(static_cast<unsigned char>(text[*bad]))}}), text, *bad);
   }
-  const std::string prefix = "The body is not valid JSON: ";
-  if (offset >= text.size()) return prefix + "unexpected end of input at " + location(text, text.size()) + ".";
+  if (offset >= text.size()) return at(detail("json_unexpected_end"), text, text.size());
 
   bool in_string = false;
   std::size_t string_start = 0;
@@ -216,20 +222,16 @@ std::string describe_failure(std::string_view text, const LocatingParser::Failur
   const char c = text[offset];
   const auto byte = static_cast<unsigned char>(c);
   if (in_string) {
-    if (escape_start)
-      return prefix + "an invalid escape sequence in a string at " + location(text, *escape_start) + ".";
-    if (byte < 0x20) {
-      return prefix + "a control character (U+00" + hex_byte(byte) + ") in a string, which must be escaped (\\u00" +
-             hex_byte(byte) + "), at " + location(text, offset) + ".";
-    }
+    if (escape_start) return at(detail("json_invalid_escape"), text, *escape_start);
+    if (byte < 0x20) return at(detail("json_control_character_in_string", {{"value", hex_byte(byte)}}), text, offset);
     // A high surrogate escape (\uD800-\uDBFF) that no low one follows: the parser stops
     // at the byte after it, whatever that is.
     if (offset >= 6 && text.substr(offset - 6, 2) == "\\u" && (text[offset - 4] == 'D' || text[offset - 4] == 'd') &&
         std::string_view("89ABab").find(text[offset - 3]) != std::string_view::npos) {
-      return prefix + "an unpaired UTF-16 surrogate escape in a string at " + location(text, offset - 6) + ".";
+      return at(detail("json_unpaired_surrogate"), text, offset - 6);
     }
-    if (c == '"') return prefix + "unexpected string at " + location(text, string_start) + ".";
-    return prefix + "an invalid string at " + location(text, string_start) + ".";
+    if (c == '"') return at(detail("json_unexpected_string"), text, string_start);
+    return at(detail("json_invalid_string"), text, string_start);
   }
   // A literal or number: the run of token characters at the offset, or the one the
   // offending byte cut short ("tru}").
@@ -240,19 +242,19 @@ std::string describe_failure(std::string_view text, const LocatingParser::Failur
   while (start > 0 && is_token_char(text[start - 1])) --start;
   if (start < end) {
     const std::string_view token = text.substr(start, end - start);
-    const std::string where = " at " + location(text, start) + ".";
-    if (failure.id == 406) return prefix + "the number " + quoted(token) + " is too large" + where;
-    if (token == "true" || token == "false" || token == "null") return prefix + "unexpected " + quoted(token) + where;
-    if (is_letter(token.front()))
-      return prefix + "invalid literal " + quoted(token) + " (true, false or null?)" + where;
-    if (is_json_number(token)) return prefix + "unexpected number " + quoted(token) + where;
-    return prefix + "invalid number " + quoted(token) + where;
+    const domain::MessageParams quoted = {{"token", shortened(token)}};
+    if (failure.id == 406) return at(detail("json_number_too_large", quoted), text, start);
+    if (token == "true" || token == "false" || token == "null")
+      return at(detail("json_unexpected_literal", quoted), text, start);
+    if (is_letter(token.front())) return at(detail("json_invalid_literal", quoted), text, start);
+    if (is_json_number(token)) return at(detail("json_unexpected_number", quoted), text, start);
+    return at(detail("json_invalid_number", quoted), text, start);
   }
-  const std::string where = " at " + location(text, offset) + ".";
-  if (byte >= 0x21 && byte < 0x7F) return prefix + "unexpected '" + std::string(1, c) + "'" + where;
-  if (is_json_space(c)) return prefix + "unexpected white space" + where;
-  if (byte < 0x80) return prefix + "unexpected control character U+00" + hex_byte(byte) + where;
-  return prefix + "unexpected character (byte 0x" + hex_byte(byte) + ")" + where;
+  if (byte >= 0x21 && byte < 0x7F)
+    return at(detail("json_unexpected_character", {{"character", std::string(1, c)}}), text, offset);
+  if (is_json_space(c)) return at(detail("json_unexpected_space"), text, offset);
+  if (byte < 0x80) return at(detail("json_unexpected_control_character", {{"value", hex_byte(byte)}}), text, offset);
+  return at(detail("json_unexpected_byte", {{"value", hex_byte(byte)}}), text, offset);
 }
 
 }  // namespace
@@ -267,9 +269,9 @@ Response json_response(int status, const nlohmann::json& body) {
 
 nlohmann::json parse_json_text(std::string_view text, const JsonLimits& limits) {
   using domain::Error;
-  using domain::ErrorCode;
+  using domain::Problem;
   if (std::all_of(text.begin(), text.end(), is_json_space)) {
-    throw Error(ErrorCode::bad_request, "The body is empty; send a JSON document.");
+    throw Error(Problem::bad_request, domain::detail("empty_json_body"));
   }
   LimitGuard guard(limits);
   nlohmann::json body;
@@ -277,10 +279,10 @@ nlohmann::json parse_json_text(std::string_view text, const JsonLimits& limits) 
   // Not only malformed JSON fails here: a number beyond double's range ("1e400") too (found
   // by fuzzing; it was a 500). A limit exceeded is reported first: the rest was only scanned.
   const bool parsed = nlohmann::json::sax_parse(text, &parser, nlohmann::json::input_format_t::json, true);
-  if (guard.problem()) throw Error(ErrorCode::bad_request, *guard.problem());
+  if (guard.problem()) throw Error(Problem::bad_request, *guard.problem());
   if (!parsed || parser.failure()) {
     const auto failure = parser.failure().value_or(LocatingParser::Failure{text.size() + 1, 101});
-    throw Error(ErrorCode::bad_request, describe_failure(text, failure));
+    throw Error(Problem::bad_request, describe_failure(text, failure));
   }
   if (body.is_discarded()) body = nullptr;  // as nlohmann::json::parse does
   return body;
@@ -288,13 +290,12 @@ nlohmann::json parse_json_text(std::string_view text, const JsonLimits& limits) 
 
 nlohmann::json parse_json_body(const Request& request, bool merge_patch) {
   using domain::Error;
-  using domain::ErrorCode;
+  using domain::Problem;
   auto type = media_type(request.headers.get("Content-Type").value_or(""));
   bool accepted = iequals(type, "application/json") || (merge_patch && iequals(type, "application/merge-patch+json"));
   if (!accepted) {
-    throw Error(ErrorCode::unsupported_media_type, merge_patch
-                                                       ? "Send application/merge-patch+json or application/json."
-                                                       : "Send the body as application/json.");
+    throw Error(Problem::unsupported_media_type,
+                merge_patch ? domain::detail("send_merge_patch") : domain::detail("send_json"));
   }
   return parse_json_text(request.body);
 }

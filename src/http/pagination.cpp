@@ -10,9 +10,8 @@ namespace eventd::http {
 namespace {
 constexpr int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
 
-domain::Error bad_cursor() {
-  return domain::Error(domain::ErrorCode::bad_request, "The cursor is not one this service gave out.");
-}
+// The kind's own detail says it: "The cursor is not one this service gave out for this list."
+domain::Error bad_cursor() { return domain::Error(domain::Problem::invalid_cursor); }
 }  // namespace
 
 std::string encode_cursor(const std::vector<std::string>& sort_key) {
@@ -34,7 +33,7 @@ Page read_page(const Query& query) {
     std::size_t value = 0;
     auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
     if (ec != std::errc{} || end != limit->data() + limit->size() || value < 1 || value > 200) {
-      throw domain::Error(domain::ErrorCode::bad_request, "limit must be a whole number from 1 to 200.");
+      throw domain::Error(domain::Problem::bad_request, domain::detail("query_limit"));
     }
     page.limit = value;
   }
@@ -69,7 +68,7 @@ std::optional<long long> read_seq_cursor(const Page& page) {
     ok = ok && c >= '0' && c <= '9';
     seq = seq * 10 + (c - '0');
   }
-  if (!ok) throw domain::Error(domain::ErrorCode::bad_request, "The cursor is not one this service gave out.");
+  if (!ok) throw bad_cursor();
   return seq;
 }
 

@@ -20,8 +20,8 @@ void check_public_write_rate(const RequestContext& context) {
   const std::string client = context.backend.trusted_proxies.client_address(context.request);
   auto wait = context.backend.public_writes.take(client);
   if (!wait) return;
-  throw domain::Error(domain::ErrorCode::too_many_requests,
-                      "Too many requests from your address; try again in " + std::to_string(wait->count()) + " s.")
+  throw domain::Error(domain::Problem::rate_limited,
+                      domain::detail("rate_limited_wait", {{"seconds", std::to_string(wait->count())}}))
       .with_retry_after(wait->count());
 }
 
@@ -31,9 +31,7 @@ std::optional<std::string> idempotency_key_of(const Request& request) {
   bool good = key->size() >= kMinIdempotencyKeyLength && key->size() <= kMaxIdempotencyKeyLength;
   for (char c : *key) good = good && c > 0x20 && c < 0x7f;
   if (!good) {
-    throw domain::Error(domain::ErrorCode::bad_request,
-                        "Idempotency-Key must be 16-255 visible ASCII characters, made at random once per request: "
-                        "a UUID (e.g. 6b0e4f7a-2c1d-4e9b-8a3f-5d7c9e1b2a40) is a good key.");
+    throw domain::Error(domain::Problem::bad_request, domain::detail("bad_idempotency_key"));
   }
   return std::string(*key);
 }

@@ -49,7 +49,7 @@ Query Query::parse(std::string_view raw) {
     auto name = percent_decode(pair.substr(0, eq), true);
     auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
     if (!name || !value) {
-      throw domain::Error(domain::ErrorCode::bad_request, "The query string has a malformed percent-escape.");
+      throw domain::Error(domain::Problem::bad_request, domain::detail("query_bad_escape"));
     }
     query.items_.emplace_back(std::move(*name), std::move(*value));
   }

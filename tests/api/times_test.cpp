@@ -33,6 +33,15 @@ std::string message_for(const HttpResponse& response, const std::string& field) 
   return "";
 }
 
+// The field's error code (domain::EventTime's: invalid_time, offset_mismatch, nonexistent_time,
+// ambiguous_time, must_have_offset), or "".
+std::string code_for(const HttpResponse& response, const std::string& field) {
+  for (const auto& e : response.json().value("errors", json::array())) {
+    if (e["field"] == field) return e["code"];
+  }
+  return "";
+}
+
 // The slugs of a list, sorted and joined: "natt sent".
 std::string slugs_of(const HttpResponse& response) {
   const json page = response.json();  // named: a temporary in a range-for's range dies before the loop
@@ -97,6 +106,7 @@ TEST_CASE("times: the spring gap and the autumn overlap are refused, each saying
   auto gap = p.post("/v1/events", event_at("glapp", "2027-03-28T02:30:00", "2027-03-28T05:00:00"), p.forum_key);
   CHECK(gap.status == 422);
   CHECK(gap.json()["errors"].size() == 1);
+  CHECK(code_for(gap, "starts_at") == "nonexistent_time");
   const std::string gap_message = message_for(gap, "starts_at");
   CHECK_MESSAGE(contains(gap_message, "does not exist in Europe/Stockholm"), gap_message);
   CHECK_MESSAGE(contains(gap_message, "2027-03-28T03:00:00+02:00"), gap_message);
@@ -104,6 +114,7 @@ TEST_CASE("times: the spring gap and the autumn overlap are refused, each saying
   // 02:30 on 31 October 2027 happens twice: the message offers both readings.
   auto overlap = p.post("/v1/events", event_at("dubbel", "2027-10-31T01:00:00", "2027-10-31T02:30:00"), p.forum_key);
   CHECK(overlap.status == 422);
+  CHECK(code_for(overlap, "ends_at") == "ambiguous_time");
   const std::string overlap_message = message_for(overlap, "ends_at");
   CHECK_MESSAGE(contains(overlap_message, "happens twice in Europe/Stockholm"), overlap_message);
   CHECK_MESSAGE(contains(overlap_message, "2027-10-31T02:30:00+02:00"), overlap_message);
@@ -117,6 +128,7 @@ TEST_CASE("times: the spring gap and the autumn overlap are refused, each saying
   // An offset that disagrees with the zone stays a 422.
   auto wrong = p.post("/v1/events", event_at("fel", "2027-03-10T09:00:00+02:00", "2027-03-10T16:00:00"), p.forum_key);
   CHECK(wrong.status == 422);
+  CHECK(code_for(wrong, "starts_at") == "offset_mismatch");
   CHECK(contains(message_for(wrong, "starts_at"), "+02:00 is not Europe/Stockholm's offset"));
 
   // A wall-clock time with a zone that is not one: both named.
@@ -125,11 +137,13 @@ TEST_CASE("times: the spring gap and the autumn overlap are refused, each saying
   auto refused = p.post("/v1/events", nowhere, p.forum_key);
   CHECK(refused.status == 422);
   CHECK_FALSE(message_for(refused, "timezone").empty());
+  CHECK(code_for(refused, "starts_at") == "must_have_offset");
   CHECK(contains(message_for(refused, "starts_at"), "no offset"));
 
   // Neither form.
   auto garbled = p.post("/v1/events", event_at("trasig", "10 mars 2027 09:00", "2027-03-10T16:00:00"), p.forum_key);
   CHECK(garbled.status == 422);
+  CHECK(code_for(garbled, "starts_at") == "invalid_time");
   CHECK(contains(message_for(garbled, "starts_at"), "2027-03-10T09:00:00"));
 
   CHECK(p.server.database().scalar("SELECT count(*) FROM events") == std::to_string(std::stoi(before) + 1));
@@ -163,6 +177,7 @@ TEST_CASE("times: sessions are read and shown in their event's zone, each with i
   auto garbled = p.post(forum, session("kl. 9", "2020-11-26T10:00:00"), p.lansstyrelsen_key);
   CHECK(garbled.status == 422);
   CHECK(garbled.json()["errors"].size() == 1);
+  CHECK(code_for(garbled, "starts_at") == "invalid_time");
   CHECK_FALSE(message_for(garbled, "starts_at").empty());
 }
 

@@ -38,7 +38,8 @@ void note_time(ObjectReader& r, std::string_view name, std::optional<domain::Ins
   auto text = r.string(name);
   if (!text) return;
   if (!domain::is_event_time_form(*text)) {
-    r.errors().add(r.field(name), domain::read_event_time(*text, "").message);
+    auto refused = domain::read_event_time(*text, "");
+    r.errors().add(r.field(name), refused.code, std::move(refused.params));
     return;
   }
   written.push_back({r.field(name), *text, &target});
@@ -122,7 +123,7 @@ services::EventDraft read_event_draft(const json& body) {
   if (auto v = r.strings("tags")) e.tags = std::move(*v);
   if (auto v = r.integer("capacity")) {
     if (*v < 0) {
-      errors.add("capacity", "must be 0 or more (null means unlimited)");
+      errors.add("capacity", domain::FieldCode("negative_capacity"));
     } else {
       e.capacity = static_cast<int>(*v);
     }
@@ -153,7 +154,7 @@ services::EventDraft read_event_draft(const json& body) {
     if (read.instant) {
       *time.target = read.instant;
     } else {
-      errors.add(time.field, std::move(read.message));
+      errors.add(time.field, read.code, std::move(read.params));
     }
   }
   draft.errors = errors.take();

@@ -12,7 +12,8 @@ using nlohmann::json;
 json optional_json(const std::optional<std::string>& value) { return value ? json(*value) : json(nullptr); }
 json optional_time(const std::optional<domain::Instant>& t) { return t ? json(domain::format_utc(*t)) : json(nullptr); }
 
-std::string allowed_decisions() { return "approved, rejected, revoked (an organiser), withdrawn (the requester)"; }
+// An organiser approves, rejects or revokes; the requester withdraws.
+constexpr const char* kDecisions = "approved, rejected, revoked, withdrawn";
 
 }  // namespace
 
@@ -44,7 +45,7 @@ services::MediaDecisionInput read_media_decision(const nlohmann::json& body) {
   if (auto status = r.string("status")) {
     auto parsed = domain::parse_media_request_status(*status);
     if (!parsed || *parsed == domain::MediaRequestStatus::pending) {
-      errors.add(r.field("status"), "must be one of: " + allowed_decisions());
+      errors.add(r.field("status"), domain::FieldCode("not_one_of"), {{"allowed", kDecisions}});
     } else {
       input.to = *parsed;
     }

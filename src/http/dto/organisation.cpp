@@ -49,10 +49,10 @@ domain::Organisation read_organisation(const nlohmann::json& body, bool make_slu
     organisation.slug = *slug;
   } else if (slug_absent) {
     if (!make_slug) {
-      errors.add("slug", "is required");  // a patch may change the slug, not remove it
+      errors.add("slug", domain::FieldCode("required"));  // a patch may change the slug, not remove it
     } else if (name) {
       organisation.slug = domain::slugify(*name);
-      if (organisation.slug.empty()) errors.add("slug", "cannot be made from the name; give one");
+      if (organisation.slug.empty()) errors.add("slug", domain::FieldCode("no_usable_slug"), {{"source", "name"}});
     } else {
       skip.insert("slug");  // it would be made from the name, which is already reported
     }
@@ -61,7 +61,7 @@ domain::Organisation read_organisation(const nlohmann::json& body, bool make_slu
   // The domain rules, for the fields that were read well: one report per field.
   for (const auto& e : errors.errors()) skip.insert(e.field);
   for (auto& e : domain::check_organisation(organisation)) {
-    if (!skip.contains(e.field)) errors.add(std::move(e.field), std::move(e.message));
+    if (!skip.contains(e.field)) errors.add(std::move(e.field), e.code, std::move(e.params));
   }
   errors.throw_if_any();
   return organisation;

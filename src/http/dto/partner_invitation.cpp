@@ -12,7 +12,9 @@ domain::PartnerStatus read_partner_answer(const nlohmann::json& body) {
   r.required("status");
   auto status = r.enumeration("status", domain::parse_partner_status, "accepted, declined");
   r.reject_unknown();
-  if (status == domain::PartnerStatus::pending) errors.add("status", "must be one of: accepted, declined");
+  if (status == domain::PartnerStatus::pending) {
+    errors.add("status", domain::FieldCode("not_one_of"), {{"allowed", "accepted, declined"}});
+  }
   errors.throw_if_any();
   return *status;
 }

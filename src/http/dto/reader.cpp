@@ -6,6 +6,8 @@
 
 namespace eventd::http::dto {
 
+using domain::FieldCode;
+
 ObjectReader::ObjectReader(const nlohmann::json& object, domain::Validator& errors, std::string path)
     : object_(object), errors_(errors), path_(std::move(path)) {}
 
@@ -25,14 +27,14 @@ bool ObjectReader::present(std::string_view name) const { return object_.contain
 void ObjectReader::required(std::string_view name) {
   read_.emplace(name);
   auto it = object_.find(name);
-  if (it == object_.end() || it->is_null()) errors_.add(field(name), "is required");
+  if (it == object_.end() || it->is_null()) errors_.add(field(name), FieldCode("required"));
 }
 
 std::optional<std::string> ObjectReader::string(std::string_view name) {
   auto* v = value(name);
   if (!v) return std::nullopt;
   if (!v->is_string()) {
-    errors_.add(field(name), "must be a string");
+    errors_.add(field(name), FieldCode("wrong_type"), {{"expected", "string"}});
     return std::nullopt;
   }
   return v->get<std::string>();
@@ -42,7 +44,7 @@ std::optional<bool> ObjectReader::boolean(std::string_view name) {
   auto* v = value(name);
   if (!v) return std::nullopt;
   if (!v->is_boolean()) {
-    errors_.add(field(name), "must be true or false");
+    errors_.add(field(name), FieldCode("wrong_type"), {{"expected", "boolean"}});
     return std::nullopt;
   }
   return v->get<bool>();
@@ -51,19 +53,18 @@ std::optional<bool> ObjectReader::boolean(std::string_view name) {
 std::optional<long long> ObjectReader::integer(std::string_view name) {
   auto* v = value(name);
   if (!v) return std::nullopt;
-  if (v->is_number_unsigned() && v->get<unsigned long long>() > 1'000'000'000ULL) {
-    errors_.add(field(name), "is too large");
+  // Beyond what any field holds; a field's own range is checked by its resource.
+  const auto out_of_range = [&] {
+    errors_.add(field(name), FieldCode("out_of_range"), {{"min", "-1000000000"}, {"max", "1000000000"}});
     return std::nullopt;
-  }
+  };
+  if (v->is_number_unsigned() && v->get<unsigned long long>() > 1'000'000'000ULL) return out_of_range();
   if (!v->is_number_integer()) {
-    errors_.add(field(name), "must be a whole number");
+    errors_.add(field(name), FieldCode("wrong_type"), {{"expected", "integer"}});
     return std::nullopt;
   }
   long long n = v->get<long long>();
-  if (n > 1'000'000'000LL || n < -1'000'000'000LL) {
-    errors_.add(field(name), "is out of range");
-    return std::nullopt;
-  }
+  if (n > 1'000'000'000LL || n < -1'000'000'000LL) return out_of_range();
   return n;
 }
 
@@ -71,7 +72,7 @@ std::optional<double> ObjectReader::number(std::string_view name) {
   auto* v = value(name);
   if (!v) return std::nullopt;
   if (!v->is_number() || !std::isfinite(v->get<double>())) {
-    errors_.add(field(name), "must be a number");
+    errors_.add(field(name), FieldCode("wrong_type"), {{"expected", "number"}});
     return std::nullopt;
   }
   return v->get<double>();
@@ -82,7 +83,7 @@ std::optional<domain::Instant> ObjectReader::instant(std::string_view name) {
   if (!text) return std::nullopt;
   auto parsed = domain::parse_rfc3339(*text);
   if (!parsed) {
-    errors_.add(field(name), "must be an RFC 3339 date-time with an offset, e.g. 2020-11-26T09:00:00+01:00");
+    errors_.add(field(name), FieldCode("invalid_date_time"));
   }
   return parsed;
 }
@@ -91,7 +92,7 @@ std::optional<domain::Date> ObjectReader::date(std::string_view name) {
   auto text = string(name);
   if (!text) return std::nullopt;
   auto parsed = domain::parse_date(*text);
-  if (!parsed) errors_.add(field(name), "must be a date, e.g. 2019-09-04");
+  if (!parsed) errors_.add(field(name), FieldCode("invalid_date"));
   return parsed;
 }
 
@@ -99,11 +100,11 @@ std::optional<std::vector<std::string>> ObjectReader::strings(std::string_view n
   auto* v = value(name);
   if (!v) return std::nullopt;
   if (!v->is_array()) {
-    errors_.add(field(name), "must be an array of strings");
+    errors_.add(field(name), FieldCode("wrong_type"), {{"expected", "array"}});
     return std::nullopt;
   }
   if (v->size() > max_items) {
-    errors_.add(field(name), "must have at most " + std::to_string(max_items) + " entries");
+    errors_.add(field(name), FieldCode("too_many"), {{"max", std::to_string(max_items)}});
     return std::nullopt;
   }
   std::vector<std::string> values;
@@ -111,7 +112,7 @@ std::optional<std::vector<std::string>> ObjectReader::strings(std::string_view n
   for (std::size_t i = 0; i < v->size(); ++i) {
     const auto& item = (*v)[i];
     if (!item.is_string()) {
-      errors_.add(domain::indexed_field(field(name), i), "must be a string");
+      errors_.add(domain::indexed_field(field(name), i), FieldCode("wrong_type"), {{"expected", "string"}});
       all_strings = false;
       continue;
     }
@@ -126,7 +127,7 @@ bool ObjectReader::object(std::string_view name, const std::function<void(Object
   auto* v = value(name);
   if (!v) return false;
   if (!v->is_object()) {
-    errors_.add(field(name), "must be an object");
+    errors_.add(field(name), FieldCode("wrong_type"), {{"expected", "object"}});
     return false;
   }
   ObjectReader nested(*v, errors_, field(name));
@@ -139,14 +140,14 @@ bool ObjectReader::objects(std::string_view name, const std::function<void(Objec
   auto* v = value(name);
   if (!v) return false;
   if (!v->is_array()) {
-    errors_.add(field(name), "must be an array");
+    errors_.add(field(name), FieldCode("wrong_type"), {{"expected", "array"}});
     return false;
   }
   for (std::size_t i = 0; i < v->size(); ++i) {
     const auto& item = (*v)[i];
     std::string item_path = domain::indexed_field(field(name), i);
     if (!item.is_object()) {
-      errors_.add(item_path, "must be an object");
+      errors_.add(item_path, FieldCode("wrong_type"), {{"expected", "object"}});
       continue;
     }
     ObjectReader nested(item, errors_, item_path);
@@ -158,12 +159,13 @@ bool ObjectReader::objects(std::string_view name, const std::function<void(Objec
 
 void ObjectReader::reject_unknown() {
   for (auto it = object_.begin(); it != object_.end(); ++it) {
-    if (!read_.contains(it.key())) errors_.add(field(it.key()), "is not a known field");
+    if (!read_.contains(it.key())) errors_.add(field(it.key()), FieldCode("unknown_member"));
   }
 }
 
 void require_object(const nlohmann::json& body) {
-  if (!body.is_object()) throw domain::validation({{"", "the body must be a JSON object"}});
+  // The field "" is the body itself.
+  if (!body.is_object()) throw domain::validation({{"", FieldCode("wrong_type"), {{"expected", "object"}}}});
 }
 
 std::vector<domain::FieldError> drop_read_only(nlohmann::json& patch, const nlohmann::json& current,
@@ -177,7 +179,7 @@ std::vector<domain::FieldError> drop_read_only(nlohmann::json& patch, const nloh
     auto sent = patch.find(key);
     if (sent == patch.end()) continue;
     auto now = current.find(key);
-    if (now == current.end() || *sent != *now) errors.add(key, "is read-only: send it unchanged or leave it out");
+    if (now == current.end() || *sent != *now) errors.add(key, FieldCode("read_only"));
     patch.erase(sent);
   }
   return errors.take();

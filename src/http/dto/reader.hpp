@@ -43,13 +43,13 @@ class ObjectReader {
     auto text = string(name);
     if (!text) return std::nullopt;
     auto value = parse(*text);
-    if (!value) errors_.add(field(name), "must be one of: " + std::string(allowed));
+    if (!value) errors_.add(field(name), domain::FieldCode("not_one_of"), {{"allowed", std::string(allowed)}});
     return value;
   }
 
   // Whether the field is present (null included): for merge patches, null means "remove".
   bool present(std::string_view name) const;
-  void required(std::string_view name);  // records "is required" when absent or null
+  void required(std::string_view name);  // records `required` when absent or null
 
   // Records an error for every field that was never read.
   void reject_unknown();
@@ -73,7 +73,7 @@ void require_object(const nlohmann::json& body);
 // patch, a read-only member of the representation (`read_only`) is dropped when it equals the
 // current representation's (`current`), and one that moves with other records (`moving`:
 // counts, partners' answers, a waitlist position) is dropped whatever it says. Any other value
-// of a read-only member is dropped too and returned as a field error ("is read-only"), for
+// of a read-only member is dropped too and returned as a field error (`read_only`), for
 // the caller to report with what reading the rest finds, in one 422.
 [[nodiscard]] std::vector<domain::FieldError> drop_read_only(nlohmann::json& patch, const nlohmann::json& current,
                                                              std::initializer_list<std::string_view> read_only,

@@ -17,7 +17,8 @@ void read_time(ObjectReader& r, std::string_view name, std::string& text) {
   auto value = r.string(name);
   if (!value) return;
   if (!domain::is_event_time_form(*value)) {
-    r.errors().add(r.field(name), domain::read_event_time(*value, "").message);
+    auto refused = domain::read_event_time(*value, "");
+    r.errors().add(r.field(name), refused.code, std::move(refused.params));
     return;
   }
   text = *value;

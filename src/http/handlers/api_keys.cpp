@@ -27,7 +27,7 @@ std::optional<db::ApiKeyCursor> api_key_cursor(const Page& page) {
     auto [end, ec] = std::from_chars(us.data(), us.data() + us.size(), cursor.created_at_us);
     ok = ec == std::errc{} && end == us.data() + us.size();
   }
-  if (!ok) throw domain::Error(domain::ErrorCode::bad_request, "The cursor is not one this service gave out.");
+  if (!ok) throw domain::Error(domain::Problem::invalid_cursor);
   cursor.id = key[1];
   return cursor;
 }

@@ -30,11 +30,14 @@ namespace eventd::http::handlers {
 
 namespace {
 
+using domain::detail;
 using domain::Error;
-using domain::ErrorCode;
+using domain::Problem;
 
-Error bad_parameter(std::string_view name, std::string_view message) {
-  return Error(ErrorCode::bad_request, "Query parameter " + std::string(name) + ": " + std::string(message));
+// A bad query parameter: a detail "Query parameter {name}: ..." with the parameter's name.
+Error bad_parameter(std::string_view name, domain::Message message) {
+  message.params.insert_or_assign("name", std::string(name));
+  return Error(Problem::bad_request, std::move(message));
 }
 
 // Text from the query that reaches SQL: valid UTF-8, no NUL, bounded.
@@ -42,7 +45,7 @@ std::optional<std::string> text_parameter(const Query& query, std::string_view n
   auto value = query.get(name);
   if (!value) return std::nullopt;
   if (!domain::is_valid_utf8(*value) || value->find('\0') != std::string::npos || value->size() > max_bytes) {
-    throw bad_parameter(name, "must be valid UTF-8 text without NUL, at most " + std::to_string(max_bytes) + " bytes");
+    throw bad_parameter(name, detail("query_text", {{"max", std::to_string(max_bytes)}}));
   }
   return value;
 }
@@ -52,9 +55,7 @@ std::optional<domain::Instant> instant_parameter(const Query& query, std::string
   if (!value) return std::nullopt;
   auto parsed = domain::parse_rfc3339(*value);
   if (!parsed) {
-    throw bad_parameter(name,
-                        "must be an RFC 3339 date-time with an offset, e.g. 2020-11-01T00:00:00Z "
-                        "(write + as %2B)");
+    throw bad_parameter(name, detail("query_instant"));
   }
   return parsed;
 }
@@ -67,7 +68,7 @@ std::optional<domain::Instant> bound_parameter(const Query& query, std::string_v
   if (!value || value->size() != 10) return instant_parameter(query, name);
   auto date = domain::parse_date(*value);
   if (!date || !domain::is_supported_date(*date)) {
-    throw bad_parameter(name, "must be a date (2027-05-01) from 1900 to 2037, or an RFC 3339 date-time");
+    throw bad_parameter(name, detail("query_bound"));
   }
   const domain::Date day = end_of_day ? domain::Date{std::chrono::sys_days{*date} + std::chrono::days{1}} : *date;
   return domain::start_of_day(day, zone);
@@ -79,7 +80,7 @@ std::optional<E> enum_parameter(const Query& query, std::string_view name,
   auto value = query.get(name);
   if (!value) return std::nullopt;
   auto parsed = parse(*value);
-  if (!parsed) throw bad_parameter(name, "'" + *value + "' is not an allowed value");
+  if (!parsed) throw bad_parameter(name, detail("query_not_allowed", {{"value", *value}}));
   return parsed;
 }
 
@@ -89,28 +90,28 @@ services::EventListQuery read_event_list_filters(const Query& query, std::string
   services::EventListQuery q;
   std::string zone(default_timezone);
   if (auto tz = query.get("tz")) {
-    if (!domain::is_valid_timezone(*tz)) throw bad_parameter("tz", "must be an IANA time zone, e.g. Europe/Stockholm");
+    if (!domain::is_valid_timezone(*tz)) throw bad_parameter("tz", detail("query_time_zone"));
     zone = *tz;
   }
   q.from = bound_parameter(query, "from", zone, /*end_of_day=*/false);
   q.to = bound_parameter(query, "to", zone, /*end_of_day=*/true);
-  if (q.from && q.to && !(*q.from < *q.to)) throw bad_parameter("to", "must be after from");
+  if (q.from && q.to && !(*q.from < *q.to)) throw bad_parameter("to", detail("query_to_before_from"));
   q.kind = enum_parameter(query, "kind", domain::parse_event_kind);
   q.format = enum_parameter(query, "format", domain::parse_event_format);
   q.status = enum_parameter(query, "status", domain::parse_event_status);
   if (auto organiser = query.get("organiser")) {
     if (!db::is_uuid(*organiser) && !domain::is_valid_slug(*organiser)) {
-      throw bad_parameter("organiser", "must be an organisation's id or slug");
+      throw bad_parameter("organiser", detail("query_organiser"));
     }
     q.organiser = organiser;
   }
   if (auto series = query.get("series")) {
-    if (!domain::is_valid_slug(*series)) throw bad_parameter("series", "must be a slug, e.g. integrationsforum");
+    if (!domain::is_valid_slug(*series)) throw bad_parameter("series", detail("query_series"));
     q.series = series;
   }
   if (auto tag = text_parameter(query, "tag", 400)) {
     if (tag->empty() || domain::code_point_count(*tag) > domain::kMaxTagLength) {
-      throw bad_parameter("tag", "must be 1 to 100 characters");
+      throw bad_parameter("tag", detail("query_tag"));
     }
     q.tag = tag;
   }
@@ -132,7 +133,7 @@ services::EventListQuery read_list_query(const Query& query, std::string_view de
       auto [end, ec] = std::from_chars(key[0].data(), key[0].data() + key[0].size(), start);
       ok = ec == std::errc{} && end == key[0].data() + key[0].size();
     }
-    if (!ok) throw Error(ErrorCode::bad_request, "The cursor is not one this service gave out.");
+    if (!ok) throw Error(Problem::invalid_cursor);
     q.after = std::pair{start, key[1]};
   }
   return q;
@@ -177,7 +178,7 @@ services::EventIncludes read_includes(const Query& query, std::initializer_list<
       if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
         std::string names;
         for (auto a : allowed) names += (names.empty() ? "" : ", ") + std::string(a);
-        throw bad_parameter("include", "'" + std::string(name) + "' is not one of " + names);
+        throw bad_parameter("include", detail("query_include", {{"value", std::string(name)}, {"allowed", names}}));
       }
       with.organiser = with.organiser || name == "organiser";
       with.partners = with.partners || name == "partners";
@@ -247,7 +248,7 @@ boost::asio::awaitable<Response> import_events(RequestContext& context) {
   require_authenticated(caller);
   auto type = context.request.headers.get("Content-Type");
   if (!type || !iequals(type->substr(0, std::min<std::size_t>(type->size(), 13)), "text/calendar")) {
-    throw domain::Error(domain::ErrorCode::unsupported_media_type, "Send the calendar as text/calendar.");
+    throw domain::Error(Problem::unsupported_media_type, detail("send_calendar"));
   }
   auto organisation = context.query.get("organisation");
   auto report = co_await services::import_events(context.backend.db, caller, organisation, context.request.body);

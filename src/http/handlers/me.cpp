@@ -24,7 +24,7 @@ namespace eventd::http::handlers {
 namespace {
 
 using domain::Error;
-using domain::ErrorCode;
+using domain::Problem;
 
 // Every sign-in request is answered no sooner than this after it arrived, known address or
 // not, so the time of the answer says nothing (the work itself takes a few milliseconds).
@@ -34,9 +34,7 @@ constexpr std::chrono::milliseconds kSignInAnswerTime{250};
 std::string person_token_of(RequestContext& context) {
   auto token = bearer_token(context.request);
   if (!token || !token->starts_with(services::kPersonTokenPrefix)) {
-    throw Error(ErrorCode::unauthorized,
-                "This needs a person token: open the link in your latest e-mail, or ask for a sign-in link "
-                "(POST /v1/me/sign-in) and exchange its code (POST /v1/me/session).");
+    throw Error(Problem::unauthorized, domain::detail("needs_person_token"));
   }
   context.caller_note.credential = "person_token";
   return *token;
@@ -52,7 +50,7 @@ std::string read_single(const Request& request, const char* member, bool email) 
   auto value = reader.string(member);
   reader.reject_unknown();
   if (value && email) errors.email(member, *value);
-  if (value && !email && value->size() > 200) errors.add(member, "is not a code eventd gave");
+  if (value && !email && value->size() > 200) errors.add(member, domain::FieldCode("unknown_code"));
   errors.throw_if_any();
   return *value;
 }

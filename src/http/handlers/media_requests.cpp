@@ -20,7 +20,7 @@ namespace eventd::http::handlers {
 namespace {
 
 using domain::Error;
-using domain::ErrorCode;
+using domain::Problem;
 
 std::string self_url(const RequestContext& context, const std::string& id) {
   return context.backend.public_url + "/v1/media-requests/" + id;
@@ -80,7 +80,9 @@ services::MediaRequestListQuery read_list_query(const RequestContext& context) {
   if (auto status = context.query.get("status"); status && !status->empty()) {
     query.status = domain::parse_media_request_status(*status);
     if (!query.status) {
-      throw Error(ErrorCode::bad_request, "status must be one of: pending, approved, rejected, withdrawn, revoked.");
+      throw Error(Problem::bad_request,
+                  domain::detail("query_one_of",
+                                 {{"name", "status"}, {"allowed", "pending, approved, rejected, withdrawn, revoked"}}));
     }
   }
   auto page = read_page(context.query);
@@ -178,7 +180,8 @@ boost::asio::awaitable<Response> withdraw_media_request(RequestContext& context)
   auto access = co_await access_of(context);
   bool erase = false;
   if (auto value = context.query.get("erase")) {
-    if (*value != "true" && *value != "false") throw Error(ErrorCode::bad_request, "erase must be true or false.");
+    if (*value != "true" && *value != "false")
+      throw Error(Problem::bad_request, domain::detail("query_boolean", {{"name", "erase"}}));
     erase = *value == "true";
   }
   const Request& request = context.request;

@@ -51,7 +51,9 @@ boost::asio::awaitable<Response> list_event_messages(RequestContext& context) {
   services::MailListQuery query;
   if (auto state = context.query.get("state"); state && !state->empty()) {
     if (*state != "pending" && *state != "sent" && *state != "failed" && *state != "erased") {
-      throw domain::Error(domain::ErrorCode::bad_request, "state must be one of: pending, sent, failed, erased.");
+      throw domain::Error(
+          domain::Problem::bad_request,
+          domain::detail("query_one_of", {{"name", "state"}, {"allowed", "pending, sent, failed, erased"}}));
     }
     query.state = std::string(*state);
   }

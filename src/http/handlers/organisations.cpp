@@ -33,7 +33,7 @@ std::optional<db::OrganisationCursor> organisation_cursor(const Page& page) {
   if (!page.after) return std::nullopt;
   const auto& key = *page.after;
   if (key.size() < 2 || !db::is_uuid(key[0])) {
-    throw domain::Error(domain::ErrorCode::bad_request, "The cursor is not one this service gave out.");
+    throw domain::Error(domain::Problem::invalid_cursor);
   }
   db::OrganisationCursor cursor{.name = key[1], .id = key[0]};
   for (std::size_t i = 2; i < key.size(); ++i) cursor.name += "\n" + key[i];

@@ -19,6 +19,7 @@ namespace eventd::http::handlers {
 
 using domain::Error;
 using domain::ErrorCode;
+using domain::Problem;
 
 pages::Language page_language(const RequestContext& context, std::optional<std::string_view> event_language) {
   return pages::language_of(preferred_language(context.request, event_language.value_or("en")));
@@ -106,12 +107,12 @@ void check_form_origin(const RequestContext& context) {
     // A browser that sends no Origin says where the post comes from in Sec-Fetch-Site.
     const auto site = context.request.headers.get("Sec-Fetch-Site");
     if (site && *site != "same-origin" && *site != "none") {
-      throw Error(ErrorCode::forbidden, "The form was sent from another site.");
+      throw Error(Problem::cross_site_form);
     }
     return;  // not a browser of this decade, or not a browser (curl)
   }
   if (!iequals(*origin, origin_of(context.backend.public_url))) {
-    throw Error(ErrorCode::forbidden, "The form was sent from another site.");
+    throw Error(Problem::cross_site_form);
   }
 }
 
@@ -181,7 +182,8 @@ std::string csrf_token_for(std::string_view session_token) {
 void check_csrf(const Form& form, std::string_view session_token) {
   const auto sent = form.get("csrf");
   if (!sent || !services::constant_time_equal(*sent, csrf_token_for(session_token))) {
-    throw Error(ErrorCode::forbidden, "The form's token does not belong to this session.");
+    // A form of an older session, or made elsewhere: open the page again (cross_site_form's advice).
+    throw Error(Problem::cross_site_form, domain::detail("form_token_mismatch"));
   }
 }
 

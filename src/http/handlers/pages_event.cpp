@@ -193,7 +193,7 @@ void add_field_errors(FormState& state, const Error& error, Language language) {
       form_field = "sessions";
     }
     if (form_field.empty()) {
-      state.general_errors.push_back(field.field + ": " + field.message);
+      state.general_errors.push_back(field.field + ": " + pages::field_message(field, language));
     } else {
       state.field_errors.emplace(form_field, texts.text("error_" + form_field));
     }
@@ -231,6 +231,7 @@ boost::asio::awaitable<Response> register_by_form(RequestContext& context) {
   std::optional<EventForPage> loaded;
   FormState state;
   bool refused = false;
+  std::optional<domain::Problem> refusal;  // the kind of the service's 409
   try {
     check_form_origin(context);
     check_public_write_rate(context);
@@ -270,6 +271,7 @@ boost::asio::awaitable<Response> register_by_form(RequestContext& context) {
       failed = render_event_page(422, context, *loaded, language, state);
     } else if (loaded && error.code() == ErrorCode::conflict) {
       refused = true;
+      refusal = error.kind();
     } else {
       failed = error_page(error, language);
     }
@@ -278,13 +280,17 @@ boost::asio::awaitable<Response> register_by_form(RequestContext& context) {
   }
   if (refused) {
     // The service's 409s: the window closed, the event became full, or the address is
-    // registered already (its holder was sent the link again). The event as it is now says which.
+    // registered already (its holder was sent the link again). The kind of problem says which;
+    // for another conflict, the event as it is now.
     try {
       EventForPage now = co_await load_page_event(context.backend, context.param("slug"));
       const Admission admission = admission_of(now.event);
       std::string key = "error_duplicate";
       if (admission == Admission::closed) key = "error_closed";
       if (admission == Admission::full) key = "error_full";
+      if (refusal == domain::Problem::registration_closed) key = "error_closed";
+      if (refusal == domain::Problem::event_full) key = "error_full";
+      if (refusal == domain::Problem::duplicate_registration) key = "error_duplicate";
       state.general_errors.push_back(pages::catalogue(language).text(key));
       failed = render_event_page(409, context, now, language, state);
     } catch (const Error& error) {

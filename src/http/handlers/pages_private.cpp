@@ -31,6 +31,7 @@ namespace {
 
 using domain::Error;
 using domain::ErrorCode;
+using domain::Problem;
 using mail::TemplateData;
 using pages::Language;
 
@@ -78,7 +79,7 @@ Response private_error_page(const RequestContext& context, const Error& error, L
 // A record's id as the private pages take it: a UUID, else the page of nothing (the id goes
 // into a Location and a form's action, so nothing else may get that far).
 void check_record_id(const std::string& id) {
-  if (!db::is_uuid(id)) throw domain::not_found("Page");
+  if (!db::is_uuid(id)) throw domain::not_found("page");
 }
 
 // A link's landing page (?code=): a button that posts the code back. Opening the link
@@ -134,7 +135,7 @@ boost::asio::awaitable<std::optional<Response>> open_with_code(RequestContext& c
 // The session of the request; 401 (a domain::Error, answered with the sign-in page) without one.
 std::string require_session(RequestContext& context) {
   auto token = session_of(context.request);
-  if (!token) throw Error(ErrorCode::unauthorized, "No session.");
+  if (!token) throw Error(Problem::unauthorized, domain::detail("no_session"));
   context.caller_note.credential = "person_session";
   return *token;
 }
@@ -412,7 +413,7 @@ boost::asio::awaitable<Response> registration_page_action(RequestContext& contex
       std::string feed = co_await services::renew_person_feed(context.backend.db, token);
       state.feed_token = feed;
     } else {
-      throw Error(ErrorCode::bad_request, "Unknown action.");
+      throw Error(Problem::bad_request, domain::detail("unknown_action"));
     }
     show_page = true;
   } catch (const Error& error) {
@@ -493,7 +494,7 @@ boost::asio::awaitable<Response> media_request_page_action(RequestContext& conte
     token = require_session(context);
     const Form form = read_private_form(context, token);
     const std::string action = form.text("action");
-    if (action != "withdraw" && action != "feed") throw Error(ErrorCode::bad_request, "Unknown action.");
+    if (action != "withdraw" && action != "feed") throw Error(Problem::bad_request, domain::detail("unknown_action"));
     services::MediaRequestAccess access;
     access.person_token = token;
     // The page's language is its event's (unless the browser asks otherwise): read first.
@@ -580,7 +581,7 @@ boost::asio::awaitable<Response> person_page_action(RequestContext& context) {
       co_await services::close_person_session(context.backend.db, token);
       co_return goodbye_page(context, language, "signed_out_title", "signed_out_text");
     } else {
-      throw Error(ErrorCode::bad_request, "Unknown action.");
+      throw Error(Problem::bad_request, domain::detail("unknown_action"));
     }
     show_page = true;
   } catch (const Error& error) {

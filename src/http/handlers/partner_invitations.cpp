@@ -24,7 +24,7 @@ std::optional<db::PartnerInvitationCursor> read_cursor(const Page& page) {
   db::PartnerInvitationCursor cursor;
   const bool ok = key.size() == 2 && db::is_uuid(key[1]) &&
                   std::from_chars(key[0].data(), key[0].data() + key[0].size(), cursor.invited_at_us).ec == std::errc{};
-  if (!ok) throw domain::Error(domain::ErrorCode::bad_request, "The cursor is not one this service gave out.");
+  if (!ok) throw domain::Error(domain::Problem::invalid_cursor);
   cursor.event_id = key[1];
   return cursor;
 }
@@ -39,7 +39,9 @@ boost::asio::awaitable<Response> list_partner_invitations(RequestContext& contex
   if (auto status = context.query.get("status"); status && !status->empty()) {
     filter.status = domain::parse_partner_status(*status);
     if (!filter.status) {
-      throw domain::Error(domain::ErrorCode::bad_request, "status must be one of: pending, accepted, declined.");
+      throw domain::Error(
+          domain::Problem::bad_request,
+          domain::detail("query_one_of", {{"name", "status"}, {"allowed", "pending, accepted, declined"}}));
     }
   }
   filter.after = read_cursor(page);

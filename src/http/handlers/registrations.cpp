@@ -24,7 +24,7 @@ namespace eventd::http::handlers {
 namespace {
 
 using domain::Error;
-using domain::ErrorCode;
+using domain::Problem;
 
 constexpr std::string_view kManageTokenPrefix = "evm_";
 constexpr std::size_t kMaxCsvRows = 100000;
@@ -128,10 +128,14 @@ boost::asio::awaitable<Response> list_registrations(RequestContext& context) {
   services::RegistrationListQuery query;
   if (auto status = context.query.get("status"); status && !status->empty()) {
     query.status = domain::parse_registration_status(*status);
-    if (!query.status) throw Error(ErrorCode::bad_request, "status must be one of: confirmed, waitlisted, cancelled.");
+    if (!query.status)
+      throw Error(
+          Problem::bad_request,
+          domain::detail("query_one_of", {{"name", "status"}, {"allowed", "confirmed, waitlisted, cancelled"}}));
   }
   if (auto q = context.query.get("q"); q && !q->empty()) {
-    if (q->size() > 300) throw Error(ErrorCode::bad_request, "q must be at most 300 characters.");
+    if (q->size() > 300)
+      throw Error(Problem::bad_request, domain::detail("query_too_long", {{"name", "q"}, {"max", "300"}}));
     query.q = *q;
   }
   char delimiter = ',';
@@ -139,7 +143,7 @@ boost::asio::awaitable<Response> list_registrations(RequestContext& context) {
     if (*d == "semicolon") {
       delimiter = ';';
     } else if (*d != "comma") {
-      throw Error(ErrorCode::bad_request, "delimiter must be comma or semicolon.");
+      throw Error(Problem::bad_request, domain::detail("query_delimiter"));
     }
   }
   auto page = read_page(context.query);
@@ -205,7 +209,8 @@ boost::asio::awaitable<Response> delete_registration(RequestContext& context) {
   auto access = co_await access_of(context);
   bool erase = false;
   if (auto value = context.query.get("erase")) {
-    if (*value != "true" && *value != "false") throw Error(ErrorCode::bad_request, "erase must be true or false.");
+    if (*value != "true" && *value != "false")
+      throw Error(Problem::bad_request, domain::detail("query_boolean", {{"name", "erase"}}));
     erase = *value == "true";
   }
   const Request& request = context.request;

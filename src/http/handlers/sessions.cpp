@@ -36,7 +36,7 @@ std::optional<db::SessionCursor> read_cursor(const Page& page) {
     auto [end, ec] = std::from_chars(key[0].data(), key[0].data() + key[0].size(), cursor.starts_us);
     ok = ec == std::errc{} && end == key[0].data() + key[0].size();
   }
-  if (!ok) throw domain::Error(domain::ErrorCode::bad_request, "The cursor is not one this service gave out.");
+  if (!ok) throw domain::Error(domain::Problem::invalid_cursor);
   cursor.id = key[1];
   return cursor;
 }

@@ -34,7 +34,7 @@ std::optional<db::SpeakerCursor> read_cursor(const Page& page) {
   if (!page.after) return std::nullopt;
   const auto& key = *page.after;
   if (key.size() != 2 || !db::is_uuid(key[1])) {
-    throw domain::Error(domain::ErrorCode::bad_request, "The cursor is not one this service gave out.");
+    throw domain::Error(domain::Problem::invalid_cursor);
   }
   return db::SpeakerCursor{key[0], key[1]};
 }
@@ -68,7 +68,8 @@ boost::asio::awaitable<Response> list_speakers(RequestContext& context) {
   filter.q = context.query.get("q");
   if (filter.q && filter.q->empty()) filter.q.reset();
   if (filter.q && filter.q->size() > 300) {
-    throw domain::Error(domain::ErrorCode::bad_request, "q must be at most 300 characters.");
+    throw domain::Error(domain::Problem::bad_request,
+                        domain::detail("query_too_long", {{"name", "q"}, {"max", "300"}}));
   }
   filter.organisation = context.query.get("organisation");
   if (filter.organisation && filter.organisation->empty()) filter.organisation.reset();
