@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <map>
 #include <iostream>
 #include <thread>
 
@@ -155,15 +156,17 @@ int demo(Config config) {
   return report.failures.empty() ? 0 : 1;
 }
 
-// A 422 from the use case, as one line per field, in the command line's terms.
-void print_error(const eventd::domain::Error& error) {
+// A 422 from the use case, as one line per field, in the command line's terms, with the
+// value that was given (`given`: option name → value).
+void print_error(const eventd::domain::Error& error, const std::map<std::string, std::string>& given = {}) {
   // The command line speaks English, as its options do.
   std::fprintf(stderr, "eventd: %s\n", eventd::pages::problem_detail(error, eventd::pages::Language::en).c_str());
   for (const auto& field : error.fields()) {
     std::string name = field.field == "organisation_id" ? "--organisation"
                        : field.field == "name"          ? "--name"
                                                         : field.field;
-    std::fprintf(stderr, "  %s: %s\n", name.c_str(),
+    auto value = given.find(name);
+    std::fprintf(stderr, "  %s%s: %s\n", name.c_str(), value == given.end() ? "" : (" " + value->second).c_str(),
                  eventd::pages::field_message(field, eventd::pages::Language::en).c_str());
   }
 }
@@ -213,7 +216,7 @@ int main(int argc, char** argv) {
     if (keys_create_cmd->parsed()) return keys_create(config, keys_options);
     if (demo_cmd->parsed()) return demo(config);
   } catch (const eventd::domain::Error& error) {
-    print_error(error);
+    print_error(error, {{"--organisation", keys_options.organisation}, {"--name", keys_options.name}});
     return 1;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "eventd: %s\n", error.what());

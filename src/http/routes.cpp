@@ -107,7 +107,7 @@ Router make_router() {
 
   // eventd's own pages for participants (HTML; docs/PARTICIPANTS.md)
   router.add(get, "/pages.css", h::page_stylesheet);
-  router.add(get, "/problems/{slug}", h::problem_page);
+  router.add(get, "/problems/{kind}", h::problem_page);
   router.add(get, "/events/{slug}", h::event_page);
   router.add(post, "/events/{slug}/register", h::register_by_form);
   router.add(get, "/registrations/{id}", h::registration_page);

@@ -13,7 +13,6 @@
 #include "domain/event_rules.hpp"
 #include "domain/validation.hpp"
 #include "ics/import.hpp"
-#include "pages/catalogue.hpp"
 #include "services/database.hpp"
 
 namespace eventd::services {
@@ -23,14 +22,6 @@ namespace {
 using domain::Error;
 using domain::Problem;
 using domain::detail;
-
-// The report's reasons are in English (ImportReport carries text, not keys); their texts
-// are the catalogue's all the same.
-std::string english(const domain::Message& m) {
-  return pages::catalogue(pages::Language::en).message("detail_" + m.key, m.params);
-}
-
-std::string english(const Error& error) { return pages::problem_detail(error, pages::Language::en); }
 
 constexpr int kSlugAttempts = 50;
 constexpr std::size_t kMaxUidLength = 1000;  // events_import_uid_check
@@ -113,14 +104,6 @@ std::optional<std::string> free_slug(soci::session& s, const std::string& title)
   return std::nullopt;
 }
 
-std::string describe(const std::vector<domain::FieldError>& errors) {
-  std::string out;
-  for (const auto& e : errors) {
-    out += (out.empty() ? "" : "; ") + e.field + " " + pages::field_message(e, pages::Language::en);
-  }
-  return out;
-}
-
 std::string organisation_of(soci::session& s, const domain::Caller& caller, const std::optional<std::string>& named) {
   if (caller.is_organiser()) {
     if (named && db::find_organisation_id(s, *named) != caller.organisation_id()) {
@@ -152,12 +135,13 @@ boost::asio::awaitable<ImportReport> import_events(Database& db, const domain::C
     soci::transaction tx(s);
     ImportReport out;
     const std::string organisation_id = organisation_of(s, caller, organisation);
-    for (auto& skipped : parsed.skipped) out.skipped.push_back({skipped.uid, skipped.reason});
+    for (auto& skipped : parsed.skipped) out.skipped.push_back(
+        {skipped.uid, Error(Problem::validation, detail("import_unreadable", {{"reason", skipped.reason}}))});
     std::map<std::string, domain::Event> created_by_uid;  // for their programme items
     for (auto& imported : parsed.events) {
       if (imported.uid.size() > kMaxUidLength) {
         out.skipped.push_back({imported.uid.substr(0, 100) + "…",
-                                english(detail("import_uid_too_long", {{"max", std::to_string(kMaxUidLength)}}))});
+                                Error(Problem::conflict, detail("import_uid_too_long", {{"max", std::to_string(kMaxUidLength)}}))});
         continue;
       }
       domain::Event& e = imported.event;
@@ -167,19 +151,20 @@ boost::asio::awaitable<ImportReport> import_events(Database& db, const domain::C
       if (!imported.uid.empty()) earlier = earlier_import(s, organisation_id, imported.uid);
       if (earlier) {
         if (!is_newer(imported, *earlier)) {
-          out.unchanged.push_back({earlier->id, imported.uid, ""});
+          out.unchanged.push_back({earlier->id, imported.uid, std::nullopt});
           continue;
         }
         auto current = db::find_event(s, earlier->id);
         if (!current) throw std::runtime_error("import: the event vanished under its lock");
         if (current->status != domain::EventStatus::draft) {
           out.conflicts.push_back({earlier->id, imported.uid,
-                                   english(detail("import_not_draft",
-                                                  {{"status", std::string(domain::to_string(current->status))}}))});
+                                   Error(Problem::conflict,
+                                         detail("import_not_draft",
+                                                {{"status", std::string(domain::to_string(current->status))}}))});
           continue;
         }
         if (earlier->version != earlier->imported_version) {
-          out.conflicts.push_back({earlier->id, imported.uid, english(detail("import_draft_edited"))});
+          out.conflicts.push_back({earlier->id, imported.uid, Error(Problem::conflict, detail("import_draft_edited"))});
           continue;
         }
         // The draft as the file has it now; what only the service gives (id, slug, organiser)
@@ -189,7 +174,7 @@ boost::asio::awaitable<ImportReport> import_events(Database& db, const domain::C
         e.version = current->version;
         e.sequence = domain::next_sequence(*current, e);
         if (auto errors = domain::check_event(e); !errors.empty()) {
-          out.skipped.push_back({imported.uid, describe(errors)});
+          out.skipped.push_back({imported.uid, domain::validation(errors)});
           continue;
         }
         s << "SAVEPOINT import_event";
@@ -204,18 +189,18 @@ boost::asio::awaitable<ImportReport> import_events(Database& db, const domain::C
         } catch (const Error& error) {
           s << "ROLLBACK TO SAVEPOINT import_event";
           out.conflicts.push_back(
-              {earlier->id, imported.uid, error.fields().empty() ? english(error) : describe(error.fields())});
+              {earlier->id, imported.uid, error});
         }
         continue;
       }
       auto slug = free_slug(s, e.title);
       if (!slug) {
-        out.skipped.push_back({imported.uid, english(detail("import_no_free_slug", {{"title", e.title}}))});
+        out.skipped.push_back({imported.uid, Error(Problem::conflict, detail("import_no_free_slug", {{"title", e.title}}))});
         continue;
       }
       e.slug = *slug;
       if (auto errors = domain::check_event(e); !errors.empty()) {
-        out.skipped.push_back({imported.uid, describe(errors)});
+        out.skipped.push_back({imported.uid, domain::validation(errors)});
         continue;
       }
       // One event's constraint violation must not undo the others.
@@ -228,7 +213,7 @@ boost::asio::awaitable<ImportReport> import_events(Database& db, const domain::C
         if (!imported.uid.empty()) created_by_uid.emplace(imported.uid, std::move(stored));
       } catch (const Error& error) {
         s << "ROLLBACK TO SAVEPOINT import_event";
-        out.skipped.push_back({imported.uid, error.fields().empty() ? english(error) : describe(error.fields())});
+        out.skipped.push_back({imported.uid, error});
       }
     }
     for (auto& item : parsed.sessions) {
@@ -236,13 +221,13 @@ boost::asio::awaitable<ImportReport> import_events(Database& db, const domain::C
       if (parent == created_by_uid.end()) {
         // An updated draft keeps its sessions: the organiser's, or those of the first import.
         out.skipped.push_back(
-            {item.uid, english(detail("import_session_of_old_event", {{"parent", item.parent_uid}}))});
+            {item.uid, Error(Problem::conflict, detail("import_session_of_old_event", {{"parent", item.parent_uid}}))});
         continue;
       }
       domain::Session& session = item.session;
       session.event_id = parent->second.id;
       if (auto errors = domain::check_session(session, parent->second); !errors.empty()) {
-        out.skipped.push_back({item.uid, describe(errors)});
+        out.skipped.push_back({item.uid, domain::validation(errors)});
         continue;
       }
       s << "SAVEPOINT import_session";
@@ -252,7 +237,7 @@ boost::asio::awaitable<ImportReport> import_events(Database& db, const domain::C
         out.created_sessions.push_back({id, item.uid, session.event_id});
       } catch (const Error& error) {
         s << "ROLLBACK TO SAVEPOINT import_session";
-        out.skipped.push_back({item.uid, error.fields().empty() ? english(error) : describe(error.fields())});
+        out.skipped.push_back({item.uid, error});
       }
     }
     tx.commit();

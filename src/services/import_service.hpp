@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "domain/api_key.hpp"
+#include "domain/error.hpp"
 
 namespace eventd::services {
 
@@ -28,9 +29,11 @@ struct ImportReport {
     std::string uid;
     std::string event_id;
   };
+  // Why an item was skipped or left alone: a problem (a text of the catalogue, or field
+  // errors) the answer tells in the reader's language.
   struct Skipped {
     std::string uid;
-    std::string reason;
+    domain::Error reason;
   };
   // A draft made or rewritten now, and the fields it needs before it can be published.
   struct Written {
@@ -42,7 +45,7 @@ struct ImportReport {
   struct Existing {
     std::string id;
     std::string uid;
-    std::string reason;
+    std::optional<domain::Error> reason;
   };
   std::vector<Written> created;
   std::vector<Written> updated;

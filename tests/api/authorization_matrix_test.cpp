@@ -384,6 +384,7 @@ const std::vector<Row> kRows = {
 
     // eventd's own pages (tag Pages); without the session's cookie, private pages are the sign-in form (401)
     page_row("GET", "/pages.css", Target::none, no_auth(200), Body::none, true),
+    page_row("GET", "/problems/{kind}", Target::none, no_auth(200)),
     page_row("GET", "/events/{slug}", Target::published_event, no_auth(200)),
     page_row("GET", "/events/{slug}", Target::draft_event, no_auth(404)),
     page_row("POST", "/events/{slug}/register", Target::published_event, no_auth(200), Body::registration_form),
@@ -503,6 +504,7 @@ class Cells {
     };
     fill_in("id", ids.id);
     if (row.path.find("{slug}") != std::string::npos) fill_in("slug", ids.id);  // the pages take an id too
+    fill_in("kind", "event-full");
     fill_in("session_id", ids.session_id);
     fill_in("organisation_id", ids.organisation_id);
     fill_in("token", ids.token);

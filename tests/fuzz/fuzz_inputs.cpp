@@ -302,6 +302,7 @@ const std::vector<std::pair<std::string, std::string>>& route_table() {
       {"GET", "/v1/feeds/{token}/invite.ics"},
       // eventd's own pages
       {"GET", "/pages.css"},
+      {"GET", "/problems/{kind}"},
       {"GET", "/events/{slug}"},
       {"POST", "/events/{slug}/register"},
       {"GET", "/registrations/{id}"},

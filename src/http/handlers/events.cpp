@@ -19,12 +19,14 @@
 #include "http/dto/session.hpp"
 #include "http/dto/speaker.hpp"
 #include "http/handlers/event_query.hpp"
+#include "http/language.hpp"
 #include "http/json.hpp"
 #include "http/mail_context.hpp"
 #include "http/pagination.hpp"
 #include "services/event_service.hpp"
 #include "services/import_service.hpp"
 #include "services/speaker_service.hpp"
+#include "pages/catalogue.hpp"
 
 namespace eventd::http::handlers {
 
@@ -253,6 +255,16 @@ boost::asio::awaitable<Response> import_events(RequestContext& context) {
   auto organisation = context.query.get("organisation");
   auto report = co_await services::import_events(context.backend.db, caller, organisation, context.request.body);
   const std::string events_url = context.backend.public_url + "/v1/events/";
+  // A reason in the reader's language: the problem's detail, or its fields and their messages.
+  const pages::Language language = pages::language_of(preferred_language(context.request));
+  auto reason_text = [&](const domain::Error& reason) {
+    if (reason.fields().empty()) return pages::problem_detail(reason, language);
+    std::string out;
+    for (const auto& e : reason.fields()) {
+      out += (out.empty() ? "" : "; ") + e.field + " " + pages::field_message(e, language);
+    }
+    return out;
+  };
   auto written = [&](const std::vector<services::ImportReport::Written>& list) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& w : list) {
@@ -264,7 +276,7 @@ boost::asio::awaitable<Response> import_events(RequestContext& context) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& x : list) {
       nlohmann::json item = {{"id", x.id}, {"uid", x.uid}, {"url", events_url + x.id}};
-      if (with_reason) item["reason"] = x.reason;
+      if (with_reason && x.reason) item["reason"] = reason_text(*x.reason);
       out.push_back(std::move(item));
     }
     return out;
@@ -277,7 +289,7 @@ boost::asio::awaitable<Response> import_events(RequestContext& context) {
                         {"url", events_url + c.event_id + "/sessions/" + c.id}});
   }
   nlohmann::json skipped = nlohmann::json::array();
-  for (const auto& s : report.skipped) skipped.push_back({{"uid", s.uid}, {"reason", s.reason}});
+  for (const auto& s : report.skipped) skipped.push_back({{"uid", s.uid}, {"reason", reason_text(s.reason)}});
   nlohmann::json body = {{"created", written(report.created)},
                          {"updated", written(report.updated)},
                          {"unchanged", existing(report.unchanged, false)},

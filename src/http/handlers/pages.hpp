@@ -43,7 +43,7 @@ boost::asio::awaitable<Response> person_page_action(RequestContext& context);
 boost::asio::awaitable<Response> sign_in_page(RequestContext& context);
 boost::asio::awaitable<Response> sign_in_by_form(RequestContext& context);
 
-// GET /problems/{slug}: what a kind of problem means (the `type` of problem+json answers).
+// GET /problems/{kind}: what a kind of problem means (the `type` of problem+json answers).
 boost::asio::awaitable<Response> problem_page(RequestContext& context);
 
 }  // namespace eventd::http::handlers

@@ -21,7 +21,7 @@ mail::TemplateData texts(std::initializer_list<std::string> paragraphs) {
 
 boost::asio::awaitable<Response> problem_page(RequestContext& context) {
   const pages::Language language = page_language(context);
-  const auto kind = domain::problem_of_slug(context.param("slug"));
+  const auto kind = domain::problem_of_slug(context.param("kind"));
   if (!kind) co_return error_page(domain::not_found("problem_type"), language);
   const auto& catalogue = pages::catalogue(language);
   const auto& info = domain::info_of(*kind);
