@@ -209,6 +209,11 @@ nlohmann::json included_json(const services::EventWithIncludes& page, const serv
       out["speakers"].push_back(dto::speaker_json(s, services::may_manage(caller, s)));
     }
   }
+  // The collections cut at services::kMaxIncluded, never silently: read the rest from their
+  // own routes.
+  out["truncated"] = nlohmann::json::array();
+  if (page.sessions_truncated) out["truncated"].push_back("sessions");
+  if (page.speakers_truncated) out["truncated"].push_back("speakers");
   return out;
 }
 
