@@ -141,8 +141,14 @@ std::vector<FieldError> check_event(const Event& e, const FieldSet& unreadable) 
   check_tags(v, e.tags);
 
   if (e.capacity) v.check(*e.capacity >= 0, "capacity", "must be 0 or more (null means unlimited)");
-  if (e.registration_opens_at && e.registration_closes_at && !unreadable.covers("registration_opens_at") &&
-      !unreadable.covers("registration_closes_at")) {
+  const bool opens_ok = !e.registration_opens_at ||
+                        v.check(is_supported_instant(*e.registration_opens_at), "registration_opens_at",
+                                kUnsupportedRange);
+  const bool closes_ok = !e.registration_closes_at ||
+                         v.check(is_supported_instant(*e.registration_closes_at), "registration_closes_at",
+                                 kUnsupportedRange);
+  if (e.registration_opens_at && e.registration_closes_at && opens_ok && closes_ok &&
+      !unreadable.covers("registration_opens_at") && !unreadable.covers("registration_closes_at")) {
     v.check(*e.registration_opens_at < *e.registration_closes_at, "registration_closes_at",
             "must be after registration_opens_at");
   }
