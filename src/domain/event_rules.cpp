@@ -143,8 +143,14 @@ std::vector<FieldError> check_event(const Event& e, const FieldSet& unreadable) 
   check_tags(v, e.tags);
 
   if (e.capacity) v.check(*e.capacity >= 0, "capacity", FieldCode("negative_capacity"));
-  if (e.registration_opens_at && e.registration_closes_at && !unreadable.covers("registration_opens_at") &&
-      !unreadable.covers("registration_closes_at")) {
+  const bool opens_ok = !e.registration_opens_at ||
+                        v.check(is_supported_instant(*e.registration_opens_at), "registration_opens_at",
+                                FieldCode("year_out_of_range"), kSupportedYears);
+  const bool closes_ok = !e.registration_closes_at ||
+                         v.check(is_supported_instant(*e.registration_closes_at), "registration_closes_at",
+                                 FieldCode("year_out_of_range"), kSupportedYears);
+  if (e.registration_opens_at && e.registration_closes_at && opens_ok && closes_ok &&
+      !unreadable.covers("registration_opens_at") && !unreadable.covers("registration_closes_at")) {
     v.check(*e.registration_opens_at < *e.registration_closes_at, "registration_closes_at", FieldCode("must_be_after"),
             {{"other", "registration_opens_at"}});
   }

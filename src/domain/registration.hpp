@@ -70,6 +70,13 @@ std::vector<FieldError> check_participant(const Participant& p);
 // folded (what PostgreSQL's lower() does for the unique index as well).
 std::string email_identity(std::string_view email);
 
+// Whether a registration goes from `from` to `to` by itself, without its holder: a
+// waitlisted one is confirmed when a seat frees up. A copy read before such a move still
+// says `from`; sent back with PATCH, that is no change (any other status sent is one).
+constexpr bool moves_by_itself(RegistrationStatus from, RegistrationStatus to) {
+  return from == RegistrationStatus::waitlisted && to == RegistrationStatus::confirmed;
+}
+
 // Where a new registration goes, given the event's seats.
 enum class Admission { confirmed, waitlisted, full };
 Admission admit(std::optional<int> capacity, bool waitlist, int confirmed);

@@ -30,6 +30,9 @@ void require_authenticated(const domain::Caller& caller) {
 
 domain::Error event_not_found() { return domain::not_found("event"); }
 
+// Reads that belong together (an event and what it includes) see one moment.
+void begin_snapshot(soci::session& s) { s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"; }
+
 // organiser_id and partner_ids (ids or slugs) → ids; unknown ones become field errors.
 void resolve_organisations(soci::session& s, domain::Event& e, domain::Validator& errors) {
   if (!e.organiser_id.empty()) {
@@ -114,11 +117,12 @@ boost::asio::awaitable<domain::Event> get_event(Database& db, const domain::Call
 boost::asio::awaitable<EventWithIncludes> get_event_with(Database& db, const domain::Caller& caller,
                                                          std::string id_or_slug, EventIncludes with) {
   co_return co_await db.run([&](soci::session& s) {
-    soci::transaction tx(s);  // one snapshot for the event and what it includes
+    soci::transaction tx(s);
+    begin_snapshot(s);  // one snapshot for the event and what it includes
     auto event = db::find_event(s, id_or_slug);
     if (!event) throw event_not_found();
     require_may_see(*event, caller);
-    EventWithIncludes out{*event, {}, {}, {}, {}};
+    EventWithIncludes out{*event, {}, {}, {}, {}, false, false};
     if (with.organiser) out.organiser = db::find_organisation(s, event->organiser_id);
     if (with.partners) {
       // In partner_ids' order, as the event shows them.
@@ -129,8 +133,14 @@ boost::asio::awaitable<EventWithIncludes> get_event_with(Database& db, const dom
         if (it != found.end()) out.partners.push_back(*it);
       }
     }
-    if (with.sessions) out.sessions = db::list_sessions(s, event->id, std::nullopt, kMaxIncluded);
-    if (with.speakers) out.speakers = db::list_event_speakers(s, event->id, std::nullopt, kMaxIncluded);
+    if (with.sessions) {
+      out.sessions = db::list_sessions(s, event->id, std::nullopt, kMaxIncluded + 1);
+      out.sessions_truncated = cap_included(out.sessions);
+    }
+    if (with.speakers) {
+      out.speakers = db::list_event_speakers(s, event->id, std::nullopt, kMaxIncluded + 1);
+      out.speakers_truncated = cap_included(out.speakers);
+    }
     tx.commit();
     return out;
   });
@@ -164,6 +174,8 @@ std::optional<db::EventFilter> event_filter(soci::session& s, const domain::Call
 
 boost::asio::awaitable<EventPage> list_events(Database& db, const domain::Caller& caller, EventListQuery query) {
   co_return co_await db.run([&](soci::session& s) {
+    soci::transaction tx(s);
+    begin_snapshot(s);  // the items and their organisers (include=organiser) as of one moment
     EventPage page;
     auto filter = event_filter(s, caller, query);
     if (!filter) return page;
@@ -183,6 +195,7 @@ boost::asio::awaitable<EventPage> list_events(Database& db, const domain::Caller
       }
       page.organisers = db::find_organisations(s, ids);
     }
+    tx.commit();
     return page;
   });
 }

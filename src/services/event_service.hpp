@@ -30,7 +30,7 @@ struct EventListQuery {
   std::optional<std::string> series;
   std::optional<std::string> tag;
   std::optional<std::string> q;
-  bool include_organisers = false;  // ?include=organiser
+  bool include_organisers = false;  // ?include=organiser (read in the items' snapshot)
   std::size_t limit = 50;
   std::optional<std::pair<long long, std::string>> after;  // from the cursor
 };
@@ -52,12 +52,23 @@ struct EventIncludes {
 };
 inline constexpr std::size_t kMaxIncluded = 1000;
 
+// Cuts `records`, read with a limit of `max` + 1, to `max`: true when there were more (the
+// answer says so in `included.truncated`, and the rest is read from the collection's route).
+template <class T>
+bool cap_included(std::vector<T>& records, std::size_t max = kMaxIncluded) {
+  if (records.size() <= max) return false;
+  records.resize(max);
+  return true;
+}
+
 struct EventWithIncludes {
   domain::Event event;
   std::optional<domain::Organisation> organiser;
   std::vector<domain::Organisation> partners;
   std::vector<domain::Session> sessions;
   std::vector<domain::Speaker> speakers;
+  bool sessions_truncated = false;  // more than kMaxIncluded: `sessions` holds the first
+  bool speakers_truncated = false;
 };
 
 // An event as the client sent it, read and type-checked (http/dto) but not yet checked by

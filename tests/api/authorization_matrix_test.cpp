@@ -167,6 +167,8 @@ enum class Target {
   organisation,        // {id}: the owner organisation
   draft_event,         // {id}: a draft event of the owner
   published_event,     // {id}: a published event of the owner
+  draft_event_page,    // {id}: a draft event of the owner with a session of its private speaker
+  event_page,          // {id}: a published event of the owner with a session of its speaker
   draft_session,       // {id}, {session_id}: a session of a draft event
   published_session,   // {id}, {session_id}: a session of a published event
   speaker,             // {id}: a speaker of the owner organisation, in no public event
@@ -284,6 +286,12 @@ const std::vector<Row> kRows = {
     {"GET", "/v1/events", Target::none, public_read()},
     {"GET", "/v1/events/{id}", Target::draft_event, draft_read()},
     {"GET", "/v1/events/{id}", Target::published_event, public_read()},
+    // What ?include= adds is what its own routes give the same caller: nothing more.
+    {"GET", "/v1/events", Target::none, public_read(), Body::none, false, "include=organiser"},
+    {"GET", "/v1/events/{id}", Target::draft_event_page, draft_read(), Body::none, false,
+     "include=organiser,partners,sessions,speakers"},
+    {"GET", "/v1/events/{id}", Target::event_page, public_read(), Body::none, false,
+     "include=organiser,partners,sessions,speakers"},
     {"PATCH", "/v1/events/{id}", Target::draft_event, manage_draft(200), Body::event_patch},
     {"PATCH", "/v1/events/{id}", Target::published_event, manage_published(200), Body::event_patch},
     {"DELETE", "/v1/events/{id}", Target::draft_event, manage_draft(204)},
@@ -454,6 +462,8 @@ std::string describe(const Row& row) {
       {Target::organisation, " [organisation]"},
       {Target::draft_event, " [draft event]"},
       {Target::published_event, " [published event]"},
+      {Target::draft_event_page, " [draft event with its programme]"},
+      {Target::event_page, " [published event with its programme]"},
       {Target::draft_session, " [session of a draft]"},
       {Target::published_session, " [session of a published event]"},
       {Target::speaker, " [speaker]"},
@@ -464,7 +474,7 @@ std::string describe(const Row& row) {
       {Target::personal_feed, " [personal feed]"},
       {Target::partner_invitation, " [partner invitation]"},
   };
-  return row.method + " " + row.path + targets.at(row.target);
+  return row.method + " " + row.path + (row.query.empty() ? "" : "?" + row.query) + targets.at(row.target);
 }
 
 // ---- running a cell -------------------------------------------------------------------------
@@ -494,7 +504,10 @@ class Cells {
   Prepared prepare(const Row& row, const Owner& owner, bool fresh, Caller caller) {
     Prepared prepared;
     prepared.target = row.path;
-    if (!row.query.empty()) prepared.target += "?" + fill(row.query, "owner", owner.id);
+    if (!row.query.empty()) {
+      prepared.target +=
+          "?" + (row.query.find("{owner}") == std::string::npos ? row.query : fill(row.query, "owner", owner.id));
+    }
     const Ids& ids = target_ids(row.target, owner, fresh);
     // A row may name a target its path does not show (records it needs to exist).
     auto fill_in = [&](const std::string& name, const std::string& value) {
@@ -564,6 +577,10 @@ class Cells {
         break;
       case Target::published_event:
         ids.id = world_.make_event(owner, "published");
+        break;
+      case Target::draft_event_page:
+      case Target::event_page:
+        ids.id = world_.make_event_page(owner, target == Target::event_page ? "published" : "draft");
         break;
       case Target::draft_session:
         ids.id = world_.make_event(owner, "draft");

@@ -128,6 +128,16 @@ class World {
     return speaker;
   }
 
+  // An event of the owner's with a session of the owner's speaker (its e-mail and phone are
+  // private): what GET /v1/events/{id}?include= shows of them.
+  std::string make_event_page(const Owner& owner, const std::string& status) {
+    const std::string event = make_event(owner, status);
+    json session = session_body();
+    session["speaker_ids"] = json::array({make_speaker(owner)});
+    send("POST", "/v1/events/" + event + "/sessions", session);
+    return event;
+  }
+
   json registration_body() {
     return {{"name", "Deltagare Exempelsson"}, {"email", unique("deltagare") + "@example.org"}, {"consent", true}};
   }

@@ -163,3 +163,49 @@ TEST_CASE("023: events imported before keep their UID's history; a draft may the
   database.exec("DELETE FROM events WHERE slug = 'imported'");
   CHECK(database.scalar("SELECT count(*) FROM event_imports") == "1");
 }
+
+TEST_CASE("025: times stored with a fraction of a second are truncated, in order") {
+  test::TestDatabase database;
+  auto all = app::bundled_migrations();
+  std::vector<db::Migration> before;
+  for (const auto& m : all) {
+    if (m.version < 25) before.push_back(m);
+  }
+  soci::session session(*soci::factory_postgresql(), db::keyword_conninfo(database.url()));
+  db::apply_migrations(session, before);
+  database.exec(
+      "INSERT INTO organisations (slug, name, kind) VALUES ('forum', 'Forum', 'civil_society');"
+      "INSERT INTO events (slug, title, kind, format, status, timezone, starts_at, ends_at, online_platform, "
+      "registration_opens_at, registration_closes_at, organiser_id) VALUES "
+      "('a', 'A', 'seminar', 'online', 'published', 'Europe/Stockholm', '2020-11-26T08:00:00.5Z', "
+      "'2020-11-26T15:00:00.7Z', 'Zoom', '2020-10-01T00:00:00.25Z', '2020-11-25T12:00:00.999Z', "
+      "(SELECT id FROM organisations)), "
+      // Within one second: truncating would leave nothing, so it stays as it is.
+      "('b', 'B', 'seminar', 'online', 'published', 'Europe/Stockholm', '2020-11-27T08:00:00.2Z', "
+      "'2020-11-27T08:00:00.7Z', 'Zoom', NULL, NULL, (SELECT id FROM organisations)), "
+      "('c', 'C', 'seminar', 'online', 'published', 'Europe/Stockholm', '2020-11-28T08:00:00Z', "
+      "'2020-11-28T15:00:00Z', 'Zoom', NULL, NULL, (SELECT id FROM organisations));"
+      // Sessions at the very edges of their event: they stay within it.
+      "INSERT INTO sessions (event_id, title, starts_at, ends_at) VALUES "
+      "((SELECT id FROM events WHERE slug = 'a'), 'Först', '2020-11-26T08:00:00.9Z', '2020-11-26T09:00:00.4Z'), "
+      "((SELECT id FROM events WHERE slug = 'a'), 'Sist', '2020-11-26T14:00:00.1Z', '2020-11-26T15:00:00.6Z')");
+  const std::string versions = "SELECT string_agg(slug || '=' || version, ' ' ORDER BY slug) FROM events";
+  const std::string unchanged_versions = database.scalar(versions);
+
+  db::apply_migrations(session, all);
+  auto times = [&](const std::string& sql) { return database.scalar(sql); };
+  CHECK(times("SELECT to_char(starts_at AT TIME ZONE 'UTC', 'HH24:MI:SS.US') || ' ' || to_char(ends_at AT TIME ZONE "
+              "'UTC', 'HH24:MI:SS.US') || ' ' || to_char(registration_opens_at AT TIME ZONE 'UTC', 'HH24:MI:SS.US') "
+              "|| ' ' || to_char(registration_closes_at AT TIME ZONE 'UTC', 'HH24:MI:SS.US') FROM events WHERE slug = "
+              "'a'") == "08:00:00.000000 15:00:00.000000 00:00:00.000000 12:00:00.000000");
+  CHECK(times("SELECT string_agg(to_char(starts_at AT TIME ZONE 'UTC', 'HH24:MI:SS.US') || '-' || to_char(ends_at AT "
+              "TIME ZONE 'UTC', 'HH24:MI:SS.US'), ' ' ORDER BY starts_at) FROM sessions") ==
+        "08:00:00.000000-09:00:00.000000 14:00:00.000000-15:00:00.000000");
+  CHECK(times("SELECT to_char(starts_at AT TIME ZONE 'UTC', 'HH24:MI:SS.US') FROM events WHERE slug = 'b'") ==
+        "08:00:00.200000");
+  // Only the rows that changed have a new version.
+  CHECK(unchanged_versions == "a=1 b=1 c=1");
+  CHECK(database.scalar(versions).find("c=1") != std::string::npos);
+  CHECK(database.scalar(versions).find("b=1") != std::string::npos);
+  CHECK(database.scalar(versions).find("a=1") == std::string::npos);
+}

@@ -214,3 +214,63 @@ TEST_CASE("times: ?from= and ?to= take plain dates, local days in ?tz= or the de
     CHECK(response.header("Content-Type") == "application/problem+json");
   }
 }
+
+TEST_CASE("times: a fraction of a second is dropped on the way in, so sending back what GET gave moves nothing") {
+  Programme p;
+  json body = event_at("halv", "2027-03-10T09:00:00.5+01:00", "2027-03-10T16:00:00.999999999");
+  body["registration_opens_at"] = "2027-02-01T08:00:00.25Z";
+  body["registration_closes_at"] = "2027-03-09T12:00:00.75";
+  auto created = p.post("/v1/events", body, p.forum_key);
+  REQUIRE_MESSAGE(created.status == 201, created.body);
+  auto session =
+      p.post("/v1/events/halv/sessions",
+             {{"title", "Pass"}, {"kind", "talk"}, {"starts_at", "2027-03-10T10:00:00.5"}, {"ends_at", "2027-03-10T11:00:00.5+01:00"}},
+             p.forum_key);
+  REQUIRE_MESSAGE(session.status == 201, session.body);
+  // Stored to the second (the database holds what the answers show).
+  const std::string stored =
+      "SELECT (SELECT string_agg(to_char(t AT TIME ZONE 'UTC', 'HH24:MI:SS.US'), ' ' ORDER BY n) FROM "
+      "unnest(ARRAY[starts_at, ends_at, registration_opens_at, registration_closes_at]) WITH ORDINALITY AS u(t, n)) "
+      "|| ' ' || (SELECT to_char(s.starts_at AT TIME ZONE "
+      "'UTC', 'HH24:MI:SS.US') || ' ' || to_char(s.ends_at AT TIME ZONE 'UTC', 'HH24:MI:SS.US') FROM sessions s WHERE "
+      "s.event_id = e.id) FROM events e WHERE slug = 'halv'";
+  const std::string whole = "08:00:00.000000 15:00:00.000000 08:00:00.000000 11:00:00.000000 09:00:00.000000 10:00:00.000000";
+  CHECK(p.server.database().scalar(stored) == whole);
+
+  auto read = p.server.request("GET", "/v1/events/halv", "", bearer(p.forum_key));
+  REQUIRE(read.status == 200);
+  CHECK(read.json()["starts_at"] == "2027-03-10T09:00:00+01:00");
+  json edited = read.json();
+  edited["title"] = "Halv nio";
+  auto saved = p.patch("/v1/events/halv", edited, bearer(p.forum_key));
+  REQUIRE_MESSAGE(saved.status == 200, saved.body);
+  for (const char* member : {"starts_at", "ends_at", "registration_opens_at", "registration_closes_at"}) {
+    CHECK_MESSAGE(saved.json()[member] == read.json()[member], member);
+  }
+  const std::string target = "/v1/events/halv/sessions/" + session.json()["id"].get<std::string>();
+  json programme = p.server.request("GET", target).json();
+  programme["title"] = "Pass två";
+  auto kept = p.patch(target, programme, bearer(p.forum_key));
+  REQUIRE_MESSAGE(kept.status == 200, kept.body);
+  CHECK(kept.json()["starts_at"] == session.json()["starts_at"]);
+  CHECK(p.server.database().scalar(stored) == whole);
+}
+
+TEST_CASE("times: the registration window lies between 1900 and 2037, like the event's times") {
+  Programme p;
+  json body = event_at("fonster", "2027-03-10T09:00:00", "2027-03-10T16:00:00");
+  body["registration_opens_at"] = "1899-12-31T12:00:00Z";
+  body["registration_closes_at"] = "2038-02-01T12:00:00";
+  auto refused = p.post("/v1/events", body, p.forum_key);
+  REQUIRE(refused.status == 422);
+  CHECK(contains(message_for(refused, "registration_opens_at"), "1900"));
+  CHECK(contains(message_for(refused, "registration_closes_at"), "2037"));
+  CHECK(refused.json()["errors"].size() == 2);
+
+  body.erase("registration_opens_at");
+  body["registration_closes_at"] = "2027-03-09T12:00:00";
+  REQUIRE(p.post("/v1/events", body, p.forum_key).status == 201);
+  auto late = p.patch("/v1/events/fonster", {{"registration_closes_at", "2040-01-01T00:00:00Z"}}, bearer(p.forum_key));
+  CHECK(late.status == 422);
+  CHECK(contains(message_for(late, "registration_closes_at"), "2037"));
+}

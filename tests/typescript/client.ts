@@ -11,6 +11,7 @@ import type { components, paths } from 'eventd-api';
 
 export type Event = components['schemas']['Event'];
 export type EventCreate = components['schemas']['EventCreate'];
+export type EventPatch = components['schemas']['EventPatch'];
 export type Registration = components['schemas']['Registration'];
 type Problem = components['schemas']['Problem'];
 
@@ -111,6 +112,25 @@ export async function organiserCreatesEvent(api: Api, key: string, input: NewEve
   });
   if (published.error) throw failed('publish the event', published.response, published.error);
   return { event: published.data, sessionId: session.data.id, speakerId: speaker.data.id };
+}
+
+// A form bound to the event sends back what GET gave, edited (openapi.yaml, "Sending back
+// what you read"): the whole representation, read-only members and `included` with it, and
+// the ETag it read, so that another client's change meanwhile is a 412, not lost.
+export async function organiserRenamesEvent(api: Api, key: string, eventId: string, title: string): Promise<Event> {
+  const read = await api.GET('/v1/events/{id}', {
+    params: { path: { id: eventId }, query: { include: ['organiser', 'sessions'] } },
+    headers: bearer(key),
+  });
+  if (read.error) throw failed('read the event', read.response, read.error);
+  const edited: EventPatch = { ...read.data, title };
+  const saved = await api.PATCH('/v1/events/{id}', {
+    params: { path: { id: eventId }, header: { 'If-Match': etagOf('read the event', read.response) } },
+    headers: bearer(key),
+    body: edited,
+  });
+  if (saved.error) throw failed('save the event as read', saved.response, saved.error);
+  return saved.data;
 }
 
 // An all-day event has dates, not instants (a study visit over two days). Created as a draft

@@ -161,6 +161,11 @@ async function runJourneys(eventdPath) {
     assert.equal(published.event.status, 'published');
     assert.equal(published.event.venue?.city, 'Göteborg');
     assert.equal(client.when(published.event), `${YEAR}-05-20 09:00 – 16:00`);
+    // The event as read, sent back whole with a new title.
+    const renamed = await client.organiserRenamesEvent(api, key, published.event.id, `Typade klienter ${YEAR}: programmet`);
+    assert.equal(renamed.title, `Typade klienter ${YEAR}: programmet`);
+    assert.equal(renamed.starts_at, published.event.starts_at);
+    assert.equal(renamed.venue?.city, 'Göteborg');
     // An all-day event, the other shape of times.
     const shown = await client.organiserDraftsStudyVisit(api, key, ORGANISATION, `${YEAR}-09-04`, `${YEAR}-09-05`);
     assert.equal(shown, `${YEAR}-09-04 – ${YEAR}-09-05`);

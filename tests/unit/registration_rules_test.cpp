@@ -28,6 +28,16 @@ domain::Event fyrbodal_seminar() {
 }
 }  // namespace
 
+TEST_CASE("a status a registration left by itself: only waitlisted to confirmed") {
+  using domain::RegistrationStatus;
+  CHECK(domain::moves_by_itself(RegistrationStatus::waitlisted, RegistrationStatus::confirmed));
+  CHECK_FALSE(domain::moves_by_itself(RegistrationStatus::confirmed, RegistrationStatus::waitlisted));
+  CHECK_FALSE(domain::moves_by_itself(RegistrationStatus::confirmed, RegistrationStatus::cancelled));
+  CHECK_FALSE(domain::moves_by_itself(RegistrationStatus::cancelled, RegistrationStatus::confirmed));
+  CHECK_FALSE(domain::moves_by_itself(RegistrationStatus::waitlisted, RegistrationStatus::cancelled));
+  CHECK_FALSE(domain::moves_by_itself(RegistrationStatus::confirmed, RegistrationStatus::confirmed));
+}
+
 TEST_CASE("seats: confirmed while seats are left, then the waitlist or full") {
   using domain::Admission;
   CHECK(domain::admit(std::nullopt, false, 100000) == Admission::confirmed);

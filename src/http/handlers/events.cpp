@@ -212,6 +212,11 @@ nlohmann::json included_json(const services::EventWithIncludes& page, const serv
       out["speakers"].push_back(dto::speaker_json(s, services::may_manage(caller, s)));
     }
   }
+  // The collections cut at services::kMaxIncluded, never silently: read the rest from their
+  // own routes.
+  out["truncated"] = nlohmann::json::array();
+  if (page.sessions_truncated) out["truncated"].push_back("sessions");
+  if (page.speakers_truncated) out["truncated"].push_back("speakers");
   return out;
 }
 
@@ -366,9 +371,11 @@ boost::asio::awaitable<Response> patch_event(RequestContext& context) {
     const nlohmann::json read =
         dto::event_json(current, may_see_stream_url(current, caller), caller.can_manage(current.organiser_id),
                         context.backend.public_url, context.backend.frontend_url);
-    auto read_only = dto::drop_read_only(
-        patch, read, {"id", "calendar_url", "webcal_url", "links", "sequence", "created_at", "updated_at"},
-        {"counts", "partners", "included"});
+    // Moving: what changes without this client (registrations, partners' answers, another
+    // client's write, the slug or the organisation's frontend_url behind `links`); If-Match
+    // is what guards against a lost update, not these.
+    auto read_only = dto::drop_read_only(patch, read, {"id", "calendar_url", "webcal_url", "created_at"},
+                                         {"counts", "partners", "included", "links", "sequence", "updated_at"});
     nlohmann::json document = dto::event_request_json(current);
     document.merge_patch(patch);
     services::EventDraft draft = dto::read_event_draft(document);

@@ -2,6 +2,7 @@
 
 #include "domain/error.hpp"
 #include "domain/links.hpp"
+#include "domain/registration.hpp"
 #include "http/auth.hpp"
 #include "http/backend.hpp"
 #include "http/conditional.hpp"
@@ -189,11 +190,17 @@ boost::asio::awaitable<Response> patch_registration(RequestContext& context) {
   const Request& request = context.request;
   auto change = [&patch, &request](const domain::Registration& current) {
     check_if_match(request, registration_etag(current));
+    // A copy read while waitlisted, of a registration promoted since: its status is no change.
+    if (auto sent = patch.find("status"); sent != patch.end() && sent->is_string()) {
+      const auto was = domain::parse_registration_status(sent->get<std::string>());
+      if (was && domain::moves_by_itself(*was, current.status)) patch.erase(sent);
+    }
     // Links and the access block depend on who asks; they describe the record, never change it.
     auto read_only = dto::drop_read_only(
         patch, dto::registration_json(current, {}),
-        {"id", "event_id", "status", "erased", "consent_at", "cancelled_at", "erased_at", "created_at", "updated_at"},
-        {"waitlist_position", "confirmed_at", "url", "invite_url", "feed_url", "webcal_url", "links", "access"});
+        {"id", "event_id", "status", "erased", "consent_at", "cancelled_at", "erased_at", "created_at"},
+        {"waitlist_position", "confirmed_at", "updated_at", "url", "invite_url", "feed_url", "webcal_url", "links",
+         "access"});
     nlohmann::json document = dto::registration_request_json(current);
     document.merge_patch(patch);
     services::RegistrationDraft draft = dto::read_registration(document);

@@ -89,7 +89,7 @@ boost::asio::awaitable<Response> patch_session(RequestContext& context) {
   auto change = [&patch, &request](const domain::Session& current, const std::string& timezone) {
     check_if_match(request, etag_for(current.id, current.version));
     auto read_only = dto::drop_read_only(patch, dto::session_json(current, timezone),
-                                         {"id", "event_id", "timezone", "created_at", "updated_at"});
+                                         {"id", "event_id", "timezone", "created_at"}, {"updated_at"});
     nlohmann::json document = dto::session_request_json(current);
     document.merge_patch(patch);
     services::SessionDraft draft = dto::read_session(document);

@@ -20,8 +20,18 @@ function pointerEscape(token) {
 // an allOf member is left open (closing it would reject the other members' properties); the
 // allOf holding it is closed instead, and so is every other $ref to it. So is a oneOf/anyOf
 // branch beside `properties` (Event's two shapes of times): it describes part of the object.
+// A schema that says nothing of its value (only annotations: ReadOnlyMember, "any value") is
+// left open, and so is every $ref to it: its value may be an object with any members.
+const ANNOTATIONS = new Set(['description', 'title', 'examples', 'example', 'deprecated', 'readOnly', 'writeOnly', '$comment']);
+export function isAnyValue(schema) {
+  return Boolean(schema) && typeof schema === 'object' && Object.keys(schema).every((key) => ANNOTATIONS.has(key));
+}
+
 function closeObjectSchemas(document) {
   const schemas = document.components?.schemas ?? {};
+  const anyValue = new Set(Object.entries(schemas).filter(([, schema]) => isAnyValue(schema)).map(([name]) => name));
+  const refersToAnyValue = (node) =>
+    node.$ref?.startsWith('#/components/schemas/') && anyValue.has(node.$ref.split('/').pop());
   const allOfTargets = new Set();
   const collect = (node) => {
     if (!node || typeof node !== 'object') return;
@@ -36,7 +46,7 @@ function closeObjectSchemas(document) {
 
   const isOpen = (node) => node.additionalProperties === undefined && node.unevaluatedProperties === undefined;
   const close = (node, { member = false } = {}) => {
-    if (!node || typeof node !== 'object' || Array.isArray(node)) return;
+    if (!node || typeof node !== 'object' || Array.isArray(node) || refersToAnyValue(node)) return;
     const looksLikeObject = node.properties || node.allOf || node.$ref || node.type === 'object';
     if (!member && looksLikeObject && isOpen(node)) node.unevaluatedProperties = false;
     for (const value of Object.values(node.properties ?? {})) close(value);

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Contract, METHODS } from '../lib/contract.mjs';
+import { Contract, METHODS, isAnyValue } from '../lib/contract.mjs';
 import { checkExchanges } from '../lib/check.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -92,6 +92,21 @@ describe('check-exchanges.mjs', () => {
     assert.notDeepEqual(closed.check(schema, { ...event, starts_at: null }), []);
     assert.notDeepEqual(closed.check(schema, { ...allDay, starts_on: null }), []);
     assert.match(closed.check(schema, { ...event, secret: 1 }).join('\n'), /unevaluated properties \(secret\)/);
+  });
+
+  // ReadOnlyMember says nothing of its value (openapi-typescript makes it `unknown`): a PATCH
+  // sending back the whole event, objects (counts, links) included, must not be refused for
+  // their members, while the patch itself stays closed.
+  test('a read-only member sent back is any value; an undeclared member of a patch still fails', () => {
+    assert.equal(isAnyValue(closed.document.components.schemas.ReadOnlyMember), true);
+    assert.equal(isAnyValue({ type: 'object' }), false);
+    const event = contract.document.components.examples.IntegrationsforumEvent.value;
+    const schema = '/components/schemas/EventPatch';
+    assert.deepEqual(closed.check(schema, { ...event, title: 'Ny titel' }), []);
+    assert.deepEqual(closed.check(schema, { sequence: 3, counts: { confirmed: 1, anything: true }, links: 'x' }), []);
+    assert.match(closed.check(schema, { ...event, secret: 1 }).join('\n'), /secret/);
+    assert.equal(closed.document.components.schemas.ReadOnlyMember.unevaluatedProperties, undefined);
+    assert.equal(closed.document.components.schemas.EventPatch.properties.counts.unevaluatedProperties, undefined);
   });
 
   test('a missing required header, or an undeclared watched one, fails', () => {
