@@ -245,6 +245,7 @@ const std::vector<std::pair<std::string, std::string>>& route_table() {
       {"GET", "/docs/redoc.standalone.js"},
       {"POST", "/v1/api-keys"},
       {"GET", "/v1/api-keys"},
+      {"GET", "/v1/api-keys/current"},
       {"DELETE", "/v1/api-keys/{id}"},
       {"POST", "/v1/organisations"},
       {"GET", "/v1/organisations"},

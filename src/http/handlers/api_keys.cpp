@@ -64,6 +64,15 @@ boost::asio::awaitable<Response> list_api_keys(RequestContext& context) {
   co_return response;
 }
 
+boost::asio::awaitable<Response> current_api_key(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  require_authenticated(caller);
+  auto current = co_await services::current_api_key(context.backend.db, caller);
+  auto response = json_response(200, dto::current_api_key_json(current));
+  response.headers.set("Cache-Control", "no-store");
+  co_return response;
+}
+
 boost::asio::awaitable<Response> revoke_api_key(RequestContext& context) {
   auto caller = co_await authenticate(context);
   require_admin(caller);
