@@ -50,6 +50,7 @@ TEST_CASE("partners: naming a partner asks it; only its answer shows the event a
   CHECK(!shown.contains("partners"));
   CHECK(p.server.get(kEvent, bearer(sensus_key)).json()["partner_ids"].empty());
   CHECK(listed(p, "organiser=sensus").empty());
+  CHECK(listed(p, "partner=sensus").empty());  // pending: not yet its own
   CHECK(p.server.get("/v1/organisations/sensus/calendar.ics").body.find("Integrationsforum") == std::string::npos);
 
   // the invited organisation reads its invitations; nobody else may
@@ -79,8 +80,13 @@ TEST_CASE("partners: naming a partner asks it; only its answer shows the event a
   REQUIRE_MESSAGE(declined.status == 200, declined.body);
 
   CHECK(p.server.get(kEvent).json()["partner_ids"] == json::array({sensus}));
-  CHECK(listed(p, "organiser=sensus") == std::vector<std::string>{"integrationsforum-2020"});
-  CHECK(listed(p, "organiser=migrationsverket").empty());
+  // organiser= is what it organises, partner= what it accepted to partner
+  CHECK(listed(p, "organiser=sensus").empty());
+  CHECK(listed(p, "partner=sensus") == std::vector<std::string>{"integrationsforum-2020"});
+  CHECK(listed(p, "partner=" + sensus) == std::vector<std::string>{"integrationsforum-2020"});
+  CHECK(listed(p, "partner=migrationsverket").empty());  // declined
+  CHECK(listed(p, "organiser=lansstyrelsen-vastra-gotaland&partner=sensus") ==
+        std::vector<std::string>{"integrationsforum-2020"});
   CHECK(p.server.get("/v1/organisations/sensus/calendar.ics").body.find("Integrationsforum") != std::string::npos);
   CHECK(p.server.get(kEvent, bearer(p.lansstyrelsen_key)).json()["partners"] ==
         json::array({{{"organisation_id", sensus}, {"status", "accepted"}},

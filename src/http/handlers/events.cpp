@@ -98,11 +98,13 @@ services::EventListQuery read_event_list_filters(const Query& query, std::string
   q.kind = enum_parameter(query, "kind", domain::parse_event_kind);
   q.format = enum_parameter(query, "format", domain::parse_event_format);
   q.status = enum_parameter(query, "status", domain::parse_event_status);
-  if (auto organiser = query.get("organiser")) {
-    if (!db::is_uuid(*organiser) && !domain::is_valid_slug(*organiser)) {
-      throw bad_parameter("organiser", "must be an organisation's id or slug");
+  for (auto [name, into] : {std::pair{"organiser", &q.organiser}, std::pair{"partner", &q.partner}}) {
+    if (auto organisation = query.get(name)) {
+      if (!db::is_uuid(*organisation) && !domain::is_valid_slug(*organisation)) {
+        throw bad_parameter(name, "must be an organisation's id or slug");
+      }
+      *into = organisation;
     }
-    q.organiser = organiser;
   }
   if (auto series = query.get("series")) {
     if (!domain::is_valid_slug(*series)) throw bad_parameter("series", "must be a slug, e.g. integrationsforum");
