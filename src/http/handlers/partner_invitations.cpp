@@ -34,7 +34,7 @@ std::optional<db::PartnerInvitationCursor> read_cursor(const Page& page) {
 boost::asio::awaitable<Response> list_partner_invitations(RequestContext& context) {
   auto caller = co_await authenticate(context);
   require_authenticated(caller);
-  auto page = read_page(context.query);
+  auto page = read_page(context, {"status"});
   db::PartnerInvitationFilter filter;
   if (auto status = context.query.get("status"); status && !status->empty()) {
     filter.status = domain::parse_partner_status(*status);
@@ -48,12 +48,12 @@ boost::asio::awaitable<Response> list_partner_invitations(RequestContext& contex
   auto found = co_await services::list_partner_invitations(context.backend.db, caller, organisation, filter);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& invitation : found.items) items.push_back(dto::partner_invitation_json(invitation));
-  nlohmann::json next = nullptr;
+  std::optional<std::vector<std::string>> next;
   if (found.has_more) {
     const auto& last = found.items.back();
-    next = encode_cursor({std::to_string(db::to_us(last.invited_at)), last.event_id});
+    next = {std::to_string(db::to_us(last.invited_at)), last.event_id};
   }
-  co_return json_response(200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
+  co_return paged_response(context, page, std::move(items), next);
 }
 
 boost::asio::awaitable<Response> answer_partner_invitation(RequestContext& context) {
