@@ -76,6 +76,8 @@ TEST_CASE("partners: naming a partner asks it; only its answer shows the event a
   REQUIRE_MESSAGE(accepted.status == 200, accepted.body);
   CHECK(accepted.json()["status"] == "accepted");
   CHECK(accepted.json()["decided_at"].is_string());
+  const std::string accepted_tag = accepted.header("ETag");
+  CHECK_FALSE(accepted_tag.empty());
   auto declined = answer(p, "integrationsforum-2020", "migrationsverket", "declined", migrationsverket_key);
   REQUIRE_MESSAGE(declined.status == 200, declined.body);
 
@@ -105,10 +107,23 @@ TEST_CASE("partners: naming a partner asks it; only its answer shows the event a
   CHECK(again.json()["partners"][1] == json{{"organisation_id", sensus}, {"status", "pending"}});
   CHECK(p.server.get(kEvent).json()["partner_ids"].empty());
 
-  // a partner may change its mind
-  REQUIRE(answer(p, "integrationsforum-2020", "sensus", "accepted", sensus_key).status == 200);
-  REQUIRE(answer(p, "integrationsforum-2020", "sensus", "declined", sensus_key).status == 200);
+  // a partner may change its mind; with If-Match, only on the answer it saw (412 on a stale tag)
+  auto yes = answer(p, "integrationsforum-2020", "sensus", "accepted", sensus_key);
+  REQUIRE(yes.status == 200);
+  CHECK(yes.header("ETag") != accepted_tag);  // asked anew in between: another answer
+  const std::string partners = "/v1/events/integrationsforum-2020/partners/sensus";
+  const json no = {{"status", "declined"}};
+  auto stale = p.patch(partners, no, with(bearer(sensus_key), "If-Match", accepted_tag));
+  CHECK(stale.status == 412);
+  CHECK(p.server.get(kEvent).json()["partner_ids"] == json::array({sensus}));  // nothing changed
+  auto current = p.patch(partners, no, with(bearer(sensus_key), "If-Match", yes.header("ETag")));
+  REQUIRE_MESSAGE(current.status == 200, current.body);
+  CHECK(current.header("ETag") != yes.header("ETag"));
   CHECK(p.server.get(kEvent).json()["partner_ids"].empty());
+  // the same answer again changes nothing, and says so with the same tag
+  auto again_no = p.patch(partners, no, with(bearer(sensus_key), "If-Match", current.header("ETag")));
+  CHECK(again_no.status == 200);
+  CHECK(again_no.header("ETag") == current.header("ETag"));
 }
 
 TEST_CASE("partners: the invited organisation answers for a draft it cannot otherwise see") {

@@ -119,7 +119,8 @@ boost::asio::awaitable<Response> create_media_request(RequestContext& context) {
   auto render = [&ctx](const services::NewMediaRequestResult& created) {
     nlohmann::json body = dto::media_request_json(created.view.request, extras_for(ctx, created.view));
     body["status_token"] = created.status_token;
-    return services::StoredResponse{202, self_url(ctx, created.view.request.id), body.dump()};
+    return services::StoredResponse{202, self_url(ctx, created.view.request.id), body.dump(),
+                                    media_request_etag(created.view)};
   };
   services::MailContext mail = mail_context_of(context.backend);  // named: see services/mail_outbox.hpp
   auto answer = co_await services::request_media_access(context.backend.db, context.param("id"), std::move(draft),

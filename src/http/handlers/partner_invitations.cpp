@@ -6,6 +6,7 @@
 #include "domain/error.hpp"
 #include "http/auth.hpp"
 #include "http/backend.hpp"
+#include "http/conditional.hpp"
 #include "http/context.hpp"
 #include "http/dto/partner_invitation.hpp"
 #include "http/dto/reader.hpp"
@@ -27,6 +28,15 @@ std::optional<db::PartnerInvitationCursor> read_cursor(const Page& page) {
   if (!ok) throw domain::Error(domain::ErrorCode::bad_request, "The cursor is not one this service gave out.");
   cursor.event_id = key[1];
   return cursor;
+}
+
+// An invitation has no version of its own (event_partners has none): its state is the answer
+// and when it was given, so the moment of the last answer serves as one (without an answer:
+// 0 pending, 1 a partner named before invitations existed, shown as accepted). Named by its
+// event: the tag is only ever compared for the same invitation's URL.
+std::string invitation_etag(const domain::PartnerInvitation& invitation) {
+  if (invitation.decided_at) return etag_for(invitation.event_id, db::to_us(*invitation.decided_at));
+  return etag_for(invitation.event_id, invitation.status == domain::PartnerStatus::pending ? 0 : 1);
 }
 
 }  // namespace
@@ -62,8 +72,15 @@ boost::asio::awaitable<Response> answer_partner_invitation(RequestContext& conte
   const auto answer = dto::read_partner_answer(parse_json_body(context.request, /*merge_patch=*/true));
   const std::string event = context.param("id");
   const std::string organisation = context.param("organisation_id");
-  auto stored = co_await services::answer_partner_invitation(context.backend.db, caller, event, organisation, answer);
-  co_return json_response(200, dto::partner_invitation_json(stored));
+  const Request& request = context.request;
+  services::PartnerInvitationPrecondition precondition = [&request](const domain::PartnerInvitation& current) {
+    check_if_match(request, invitation_etag(current));
+  };
+  auto stored = co_await services::answer_partner_invitation(context.backend.db, caller, event, organisation, answer,
+                                                             precondition);
+  Response response = json_response(200, dto::partner_invitation_json(stored));
+  response.headers.set("ETag", invitation_etag(stored));
+  co_return response;
 }
 
 }  // namespace eventd::http::handlers

@@ -114,7 +114,7 @@ boost::asio::awaitable<Response> create_registration(RequestContext& context) {
         created.entitlement);
     body["manage_token"] = created.manage_token;
     return services::StoredResponse{201, ctx.backend.public_url + "/v1/registrations/" + created.registration.id,
-                                    body.dump()};
+                                    body.dump(), registration_etag(created.registration)};
   };
   services::MailContext mail = mail_context_of(context.backend);  // named: see services/mail_outbox.hpp
   auto answer = co_await services::register_participant(context.backend.db, context.param("id"), std::move(draft),
