@@ -418,8 +418,9 @@ std::vector<EventRow> list_events(soci::session& session, const EventFilter& f) 
   // partner arm finds only the window's events through its (organisation, during) index
   // (schema/011_list_indexes.sql).
   auto accepted_partner_of = [&](const std::string& organisation_id) {
-    std::string arm = "SELECT pp.event_id FROM event_partners pp WHERE pp.status = 'accepted' AND pp.organisation_id = " +
-                      p.add_uuid(organisation_id);
+    std::string arm =
+        "SELECT pp.event_id FROM event_partners pp WHERE pp.status = 'accepted' AND pp.organisation_id = " +
+        p.add_uuid(organisation_id);
     if (windowed) arm += " AND pp.during && " + window();  // sql-safe: placeholders
     return arm;
   };

@@ -34,11 +34,9 @@ boost::asio::awaitable<PartnerInvitationPage> list_partner_invitations(Database&
   });
 }
 
-boost::asio::awaitable<domain::PartnerInvitation> answer_partner_invitation(Database& db, const domain::Caller& caller,
-                                                                            const std::string& event_ref,
-                                                                            const std::string& organisation_ref,
-                                                                            domain::PartnerStatus answer,
-                                                                            const PartnerInvitationPrecondition& precondition) {
+boost::asio::awaitable<domain::PartnerInvitation> answer_partner_invitation(
+    Database& db, const domain::Caller& caller, const std::string& event_ref, const std::string& organisation_ref,
+    domain::PartnerStatus answer, const PartnerInvitationPrecondition& precondition) {
   if (answer == domain::PartnerStatus::pending) {
     throw domain::Error(domain::ErrorCode::validation, "An invitation is answered with accepted or declined.",
                         {{"status", "must be accepted or declined"}});

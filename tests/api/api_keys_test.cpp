@@ -301,8 +301,8 @@ TEST_CASE("api keys: GET /v1/api-keys/current names the calling key, never the k
   CHECK(env_body["role"] == "admin");
   CHECK(env_body["organisation_id"].is_null());
 
-  auto created = create_key(server, {{"name", "Forum – redaktionen"}, {"role", "organiser"}, {"organisation_id", "forum"}},
-                            admin(server));
+  auto created = create_key(
+      server, {{"name", "Forum – redaktionen"}, {"role", "organiser"}, {"organisation_id", "forum"}}, admin(server));
   REQUIRE(created.status == 201);
   auto created_body = created.json();
   const std::string key = created_body["key"];

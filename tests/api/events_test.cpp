@@ -660,7 +660,8 @@ TEST_CASE("events: list filters and search") {
 
   // invalid filter values are a 400
   for (std::string bad : {"kind=party", "format=paper", "status=gone", "from=yesterday", "to=2020-11-26T09:00:00",
-                          "from=2021-01-01T00:00:00Z&to=2020-01-01T00:00:00Z", "series=Not%20a%20slug", "organiser=%00", "partner=Not%20a%20slug",
+                          "from=2021-01-01T00:00:00Z&to=2020-01-01T00:00:00Z", "series=Not%20a%20slug", "organiser=%00",
+                          "partner=Not%20a%20slug",
                           "tag=", "limit=0", "limit=201", "limit=ten", "cursor=bm9wZQ", "cursor=%%%"}) {
     CAPTURE(bad);
     CHECK(f.server.get("/v1/events?" + bad).status == 400);

@@ -173,9 +173,9 @@ TEST_CASE("pagination: a cursor replayed with other filters or on another list i
   // the same list with another limit: fine
   CHECK(p.server.get("/v1/events?format=online&limit=5&cursor=" + online, admin).status == 200);
   // another value, a filter dropped, a filter added: 400, not an empty or wrong page
-  for (const std::string changed :
-       {"/v1/events?format=in_person&limit=1&cursor=", "/v1/events?limit=1&cursor=",
-        "/v1/events?format=online&kind=conference&limit=1&cursor=", "/v1/events?format=online&partner=sensus&cursor="}) {
+  for (const std::string changed : {"/v1/events?format=in_person&limit=1&cursor=", "/v1/events?limit=1&cursor=",
+                                    "/v1/events?format=online&kind=conference&limit=1&cursor=",
+                                    "/v1/events?format=online&partner=sensus&cursor="}) {
     CAPTURE(changed);
     auto refused = p.server.get(changed + online, admin);
     CHECK(refused.status == 400);
@@ -191,12 +191,11 @@ TEST_CASE("pagination: a cursor replayed with other filters or on another list i
   CHECK(p.server.get("/v1/events/integrationsforum-2020/speakers?cursor=" + speakers).status == 400);
   for (int i = 0; i < 2; ++i) {
     for (const std::string slug : {"framtidsforum", "framtidsforum-2"}) {
-      auto registered = p.server.request("POST", "/v1/events/" + slug + "/registrations",
-                                         json{{"name", "Deltagare"},
-                                              {"email", "deltagare" + std::to_string(i) + "@example.se"},
-                                              {"consent", true}}
-                                             .dump(),
-                                         {{"Content-Type", "application/json"}});
+      auto registered = p.server.request(
+          "POST", "/v1/events/" + slug + "/registrations",
+          json{{"name", "Deltagare"}, {"email", "deltagare" + std::to_string(i) + "@example.se"}, {"consent", true}}
+              .dump(),
+          {{"Content-Type", "application/json"}});
       REQUIRE_MESSAGE(registered.status == 201, registered.body);
     }
   }
@@ -204,6 +203,7 @@ TEST_CASE("pagination: a cursor replayed with other filters or on another list i
   CHECK(p.server.get("/v1/events/framtidsforum/registrations?cursor=" + registrations, admin).status == 200);
   CHECK(p.server.get("/v1/events/framtidsforum-2/registrations?cursor=" + registrations, admin).status == 400);
   CHECK(p.server.get("/v1/events/framtidsforum/messages?cursor=" + registrations, admin).status == 400);
-  CHECK(p.server.get("/v1/events/framtidsforum/registrations?status=waitlisted&cursor=" + registrations, admin)
-            .status == 400);
+  CHECK(
+      p.server.get("/v1/events/framtidsforum/registrations?status=waitlisted&cursor=" + registrations, admin).status ==
+      400);
 }
