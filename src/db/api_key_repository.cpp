@@ -35,6 +35,15 @@ std::optional<domain::ApiKey> find_api_key_by_hash(soci::session& session, const
   return key_from_row(row);
 }
 
+std::optional<domain::ApiKey> find_api_key(soci::session& session, const std::string& id) {
+  if (!is_uuid(id)) return std::nullopt;
+  soci::row row;
+  session << std::string("SELECT ") + key_columns + " FROM api_keys WHERE id = CAST(:id AS uuid)", soci::use(id),
+      soci::into(row);
+  if (!session.got_data()) return std::nullopt;
+  return key_from_row(row);
+}
+
 domain::ApiKey insert_api_key(soci::session& session, const domain::ApiKey& key, const std::string& key_hash,
                               const std::string& key_prefix) {
   std::string role(domain::to_string(key.role));

@@ -18,6 +18,9 @@ std::optional<domain::ApiKey> find_api_key_by_hash(soci::session& session, const
 
 // Throws domain::Error: 409 when the hash is already stored (cannot happen with 256 random
 // bits, but then it must not be a 500), 422 on organisation_id when the organisation is gone.
+// The key with this id, live or revoked (GET /v1/api-keys/current: the caller's own).
+std::optional<domain::ApiKey> find_api_key(soci::session& session, const std::string& id);
+
 domain::ApiKey insert_api_key(soci::session& session, const domain::ApiKey& key, const std::string& key_hash,
                               const std::string& key_prefix);
 

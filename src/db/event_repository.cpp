@@ -409,17 +409,23 @@ std::vector<EventRow> list_events(soci::session& session, const EventFilter& f) 
   if (f.status) sql += " AND e.status = " + p.add(*f.status);
   if (f.series) sql += " AND e.series = " + p.add(*f.series);
   if (f.tag) sql += " AND e.tags @> ARRAY[CAST(" + p.add(*f.tag) + " AS text)]";
-  if (f.organiser_id) {
-    // As organiser or partner; with a window, each arm finds only the window's events through
-    // its (organisation, during) index (schema/011_list_indexes.sql).
-    sql += " AND e.id IN (SELECT x.id FROM events x WHERE x.organiser_id = " + p.add_uuid(*f.organiser_id);
+  if (f.organiser_id) sql += " AND e.organiser_id = " + p.add_uuid(*f.organiser_id);
+  // A partner that has not accepted does not have the event as its own. With a window, the
+  // partner arm finds only the window's events through its (organisation, during) index
+  // (schema/011_list_indexes.sql).
+  auto accepted_partner_of = [&](const std::string& organisation_id) {
+    std::string arm =
+        "SELECT pp.event_id FROM event_partners pp WHERE pp.status = 'accepted' AND pp.organisation_id = " +
+        p.add_uuid(organisation_id);
+    if (windowed) arm += " AND pp.during && " + window();  // sql-safe: placeholders
+    return arm;
+  };
+  if (f.partner_id) sql += " AND e.id IN (" + accepted_partner_of(*f.partner_id) + ")";  // sql-safe: placeholders
+  if (f.organiser_or_partner_id) {
+    // Each arm through its own index, as above.
+    sql += " AND e.id IN (SELECT x.id FROM events x WHERE x.organiser_id = " + p.add_uuid(*f.organiser_or_partner_id);
     if (windowed) sql += " AND x.during && " + window();  // sql-safe: placeholders
-    // A partner that has not accepted does not have the event as its own.
-    sql +=
-        " UNION ALL SELECT pp.event_id FROM event_partners pp WHERE pp.status = 'accepted' AND pp.organisation_id = " +
-        p.add_uuid(*f.organiser_id);
-    if (windowed) sql += " AND pp.during && " + window();  // sql-safe: placeholders
-    sql += ")";
+    sql += " UNION ALL " + accepted_partner_of(*f.organiser_or_partner_id) + ")";  // sql-safe: placeholders
   }
   if (f.q) {
     const std::string q1 = p.add(*f.q), q2 = p.add(*f.q), q3 = p.add(*f.q);

@@ -128,7 +128,9 @@ std::vector<MailRow> list_mail(soci::session& session, const MailFilter& f) {
       p.add_uuid(f.event_id);
   if (f.state) sql += " AND state = " + p.add(*f.state);
   if (f.after_seq) sql += " AND seq > CAST(" + p.add(std::to_string(*f.after_seq)) + " AS bigint)";
-  sql += " ORDER BY seq LIMIT CAST(" + p.add(std::to_string(f.limit)) + " AS int)";
+  // Qualified: a bare `seq` would name the output column `seq::text` and sort "10" before "2",
+  // which the cursor (seq > n) does not follow.
+  sql += " ORDER BY mail_outbox.seq LIMIT CAST(" + p.add(std::to_string(f.limit)) + " AS int)";
   std::vector<MailRow> out;
   for_each_row(session, sql, p, [&](const soci::row& row) {
     MailRow m;

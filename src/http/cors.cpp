@@ -9,7 +9,11 @@ namespace eventd::http {
 namespace {
 constexpr const char* allowed_request_headers =
     "Authorization, Content-Type, If-Match, If-None-Match, If-Modified-Since, Idempotency-Key, X-Request-Id";
-constexpr const char* exposed_headers = "ETag, Location, Link, Last-Modified, Retry-After, X-Request-Id";
+// What a frontend on another origin may read: without this list a browser shows its scripts
+// only the CORS-safelisted headers (not even ETag or Location).
+constexpr const char* exposed_headers =
+    "ETag, Location, Link, Last-Modified, Retry-After, Idempotent-Replayed, Content-Disposition, X-Request-Id, "
+    "Content-Language";
 }  // namespace
 
 bool CorsPolicy::allows(std::string_view origin) const {

@@ -47,6 +47,7 @@ Response created_response(const services::StoredResponse& answer, bool replayed)
   response.body = answer.body;
   response.headers.set("Content-Type", "application/json");
   response.headers.set("Location", answer.location);
+  if (!answer.etag.empty()) response.headers.set("ETag", answer.etag);
   if (replayed) response.headers.set("Idempotent-Replayed", "true");
   mark_personal(response);
   return response;

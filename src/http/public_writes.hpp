@@ -23,6 +23,7 @@ std::optional<std::string> idempotency_key_of(const Request& request);
 void mark_personal(Response& response);
 
 // The answer to a public POST as the service rendered (or replayed) it: JSON with Location,
+// ETag (when stored with it),
 // Idempotent-Replayed when it is the stored first answer, personal.
 Response created_response(const services::StoredResponse& answer, bool replayed);
 

@@ -28,9 +28,10 @@ Router make_router() {
   router.add(get, "/docs", h::docs);
   router.add(get, "/docs/redoc.standalone.js", h::docs_script);
 
-  // API keys (admin)
+  // API keys (admin; /current: any key)
   router.add(post, "/v1/api-keys", h::create_api_key);
   router.add(get, "/v1/api-keys", h::list_api_keys);
+  router.add(get, "/v1/api-keys/current", h::current_api_key);
   router.add(delete_, "/v1/api-keys/{id}", h::revoke_api_key);
 
   // Organisations

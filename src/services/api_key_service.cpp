@@ -5,6 +5,7 @@
 #include "db/organisation_repository.hpp"
 #include "domain/error.hpp"
 #include "domain/validation.hpp"
+#include "services/auth.hpp"
 #include "services/database.hpp"
 #include "services/secrets.hpp"
 
@@ -66,6 +67,18 @@ boost::asio::awaitable<ApiKeyPage> list_api_keys(Database& db, std::size_t limit
   if (page.has_more) rows.resize(limit);
   page.items = std::move(rows);
   co_return page;
+}
+
+boost::asio::awaitable<CurrentApiKey> current_api_key(Database& db, const domain::Caller& caller) {
+  CurrentApiKey current;
+  if (caller.key_id() == kEnvironmentAdminKeyId) co_return current;
+  const std::string& id = caller.key_id();
+  current.record = co_await db.run([&id](soci::session& session) { return db::find_api_key(session, id); });
+  // Revoked between authentication and this read: the key no longer identifies anyone.
+  if (!current.record || current.record->is_revoked()) {
+    throw domain::Error(domain::Problem::unauthorized, domain::detail("unknown_key"));
+  }
+  co_return current;
 }
 
 boost::asio::awaitable<void> revoke_api_key(Database& db, const std::string& id) {

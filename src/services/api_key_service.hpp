@@ -50,6 +50,13 @@ struct ApiKeyPage {
 boost::asio::awaitable<ApiKeyPage> list_api_keys(Database& db, std::size_t limit,
                                                  const std::optional<db::ApiKeyCursor>& after);
 
+// The key behind `caller` (GET /v1/api-keys/current): nullopt for EVENTD_ADMIN_KEY, which
+// has no record. 401 when the key went away since it was authenticated (revoked and gone).
+struct CurrentApiKey {
+  std::optional<domain::ApiKey> record;  // nullopt: the key from the environment
+};
+boost::asio::awaitable<CurrentApiKey> current_api_key(Database& db, const domain::Caller& caller);
+
 // Revokes at once (every request looks the key up); revoking twice is fine. 404 when unknown.
 boost::asio::awaitable<void> revoke_api_key(Database& db, const std::string& id);
 

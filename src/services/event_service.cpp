@@ -155,10 +155,13 @@ std::optional<db::EventFilter> event_filter(soci::session& s, const domain::Call
     f.visibility = db::EventFilter::Visibility::organiser;
     f.own_organisation_id = *caller.organisation_id();
   }
-  if (query.organiser) {
-    auto id = db::find_organisation_id(s, *query.organiser);
-    if (!id) return std::nullopt;  // an unknown organisation organises nothing
-    f.organiser_id = *id;
+  // An unknown organisation organises and partners nothing.
+  for (auto [asked, resolved] : {std::pair{&query.organiser, &f.organiser_id}, std::pair{&query.partner, &f.partner_id},
+                                 std::pair{&query.organiser_or_partner, &f.organiser_or_partner_id}}) {
+    if (!*asked) continue;
+    auto id = db::find_organisation_id(s, **asked);
+    if (!id) return std::nullopt;
+    *resolved = *id;
   }
   f.from = query.from;
   f.to = query.to;

@@ -26,7 +26,10 @@ struct EventListQuery {
   std::optional<domain::EventKind> kind;
   std::optional<domain::EventFormat> format;
   std::optional<domain::EventStatus> status;
-  std::optional<std::string> organiser;  // id or slug; unknown → empty list
+  std::optional<std::string> organiser;  // id or slug, events it organises; unknown → empty list
+  std::optional<std::string> partner;    // id or slug, events it is an accepted partner of; likewise
+  // The organisation feed's: organised or partnered (not a request parameter).
+  std::optional<std::string> organiser_or_partner;
   std::optional<std::string> series;
   std::optional<std::string> tag;
   std::optional<std::string> q;

@@ -250,7 +250,7 @@ boost::asio::awaitable<Feed> organisation_feed(Database& db, FeedCache& cache, s
     d.canonical_path = "/v1/organisations/" + organisation->id + "/calendar.ics";
     d.holder_updated_at = organisation->updated_at;
     EventListQuery query;
-    query.organiser = organisation->id;  // as organiser or partner
+    query.organiser_or_partner = organisation->id;  // the feed shows what it organises and partners
     load_public_events(s, query, location, d);
     tx.commit();
     return d;

@@ -20,13 +20,15 @@ std::string answer_key_material(const IdempotencyRequest& r) {
 }
 
 std::string stored_plaintext(const StoredResponse& r) {
-  return nlohmann::json{{"status", r.status}, {"location", r.location}, {"body", r.body}}.dump();
+  nlohmann::json j = {{"status", r.status}, {"location", r.location}, {"body", r.body}};
+  if (!r.etag.empty()) j["etag"] = r.etag;
+  return j.dump();
 }
 
 StoredResponse stored_from_plaintext(const std::string& text) {
   auto j = nlohmann::json::parse(text);
   return StoredResponse{j.at("status").get<int>(), j.at("location").get<std::string>(),
-                        j.at("body").get<std::string>()};
+                        j.at("body").get<std::string>(), j.value("etag", std::string())};
 }
 
 }  // namespace

@@ -20,6 +20,9 @@ struct StoredResponse {
   int status = 0;
   std::string location;
   std::string body;
+  // The first answer's ETag, so a replay carries the tag of the body it replays. Empty for
+  // answers stored before ETags were (a replay of one has none).
+  std::string etag{};
 };
 
 struct IdempotencyRequest {

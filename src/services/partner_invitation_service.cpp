@@ -33,10 +33,9 @@ boost::asio::awaitable<PartnerInvitationPage> list_partner_invitations(Database&
   });
 }
 
-boost::asio::awaitable<domain::PartnerInvitation> answer_partner_invitation(Database& db, const domain::Caller& caller,
-                                                                            const std::string& event_ref,
-                                                                            const std::string& organisation_ref,
-                                                                            domain::PartnerStatus answer) {
+boost::asio::awaitable<domain::PartnerInvitation> answer_partner_invitation(
+    Database& db, const domain::Caller& caller, const std::string& event_ref, const std::string& organisation_ref,
+    domain::PartnerStatus answer, const PartnerInvitationPrecondition& precondition) {
   if (answer == domain::PartnerStatus::pending) {
     throw domain::Error(domain::Problem::validation, domain::detail("invitation_answer"),
                         {{"status", domain::FieldCode("not_one_of"), {{"allowed", "accepted, declined"}}}});
@@ -55,6 +54,7 @@ boost::asio::awaitable<domain::PartnerInvitation> answer_partner_invitation(Data
       if (!current) throw domain::not_found("partner");
       throw domain::Error(domain::Problem::forbidden, domain::detail("invited_answers_only"));
     }
+    precondition(*current);
     if (current->status == answer) {
       tx.commit();
       return *current;

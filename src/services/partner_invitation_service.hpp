@@ -2,6 +2,7 @@
 // Use cases of partner invitations: an organisation reads the invitations it has had and
 // accepts or declines them (schema/022_partner_invitations.sql).
 #include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,9 +29,10 @@ boost::asio::awaitable<PartnerInvitationPage> list_partner_invitations(Database&
 // answer later. Only the partner's organisers and admins may give it: the event's own
 // organiser or another organiser gets 403 where it may see the event, 404 where it may not
 // (or where the event names no such partner).
-boost::asio::awaitable<domain::PartnerInvitation> answer_partner_invitation(Database& db, const domain::Caller& caller,
-                                                                            const std::string& event_ref,
-                                                                            const std::string& organisation_ref,
-                                                                            domain::PartnerStatus answer);
+// `precondition` (If-Match) sees the invitation as locked, once the caller may answer it.
+using PartnerInvitationPrecondition = std::function<void(const domain::PartnerInvitation&)>;
+boost::asio::awaitable<domain::PartnerInvitation> answer_partner_invitation(
+    Database& db, const domain::Caller& caller, const std::string& event_ref, const std::string& organisation_ref,
+    domain::PartnerStatus answer, const PartnerInvitationPrecondition& precondition);
 
 }  // namespace eventd::services

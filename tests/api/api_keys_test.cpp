@@ -285,3 +285,46 @@ TEST_CASE("eventd keys create: prints a working key once, needs a migrated datab
   CHECK(keys[1]["organisation_id"] == forum.json()["id"]);
   CHECK(keys[1]["role"] == "organiser");
 }
+
+TEST_CASE("api keys: GET /v1/api-keys/current names the calling key, never the key itself") {
+  TestServer server;
+  create_forum(server);
+  const std::string forum_id = server.get("/v1/organisations/forum").json()["id"];
+
+  // The admin key of the environment has no record: no id, and says where it comes from.
+  auto env = server.get("/v1/api-keys/current", admin(server));
+  REQUIRE_MESSAGE(env.status == 200, env.body);
+  CHECK(env.header("Cache-Control") == "no-store");
+  auto env_body = env.json();
+  CHECK(env_body["from_environment"] == true);
+  CHECK_FALSE(env_body.contains("id"));
+  CHECK(env_body["role"] == "admin");
+  CHECK(env_body["organisation_id"].is_null());
+
+  auto created = create_key(
+      server, {{"name", "Forum – redaktionen"}, {"role", "organiser"}, {"organisation_id", "forum"}}, admin(server));
+  REQUIRE(created.status == 201);
+  auto created_body = created.json();
+  const std::string key = created_body["key"];
+
+  auto own = server.get("/v1/api-keys/current", bearer(key));
+  REQUIRE_MESSAGE(own.status == 200, own.body);
+  auto body = own.json();
+  CHECK(body["id"] == created_body["id"]);
+  CHECK(body["name"] == "Forum – redaktionen");
+  CHECK(body["role"] == "organiser");
+  CHECK(body["organisation_id"] == forum_id);
+  CHECK(body["key_prefix"] == created_body["key_prefix"]);
+  CHECK(body["from_environment"] == false);
+  CHECK_FALSE(body.contains("key"));
+  CHECK(own.body.find(key) == std::string::npos);
+
+  // No key, a token that is no API key (a participant's manage token, a person token), a
+  // revoked key: 401.
+  CHECK(server.get("/v1/api-keys/current").status == 401);
+  CHECK(server.get("/v1/api-keys/current", bearer("evm_" + std::string(43, 'A'))).status == 401);
+  CHECK(server.get("/v1/api-keys/current", bearer("evu_" + std::string(43, 'A'))).status == 401);
+  const std::string id = created_body["id"];
+  REQUIRE(server.request("DELETE", "/v1/api-keys/" + id, "", admin(server)).status == 204);
+  CHECK(server.get("/v1/api-keys/current", bearer(key)).status == 401);
+}

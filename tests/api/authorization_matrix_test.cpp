@@ -271,6 +271,7 @@ const std::vector<Row> kRows = {
     // API keys
     {"POST", "/v1/api-keys", Target::none, admin_only(201), Body::api_key},
     {"GET", "/v1/api-keys", Target::none, admin_only(200)},
+    {"GET", "/v1/api-keys/current", Target::none, any_key(200)},
     {"DELETE", "/v1/api-keys/{id}", Target::organiser_key, admin_only(204)},
 
     // Organisations

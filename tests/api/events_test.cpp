@@ -638,12 +638,21 @@ TEST_CASE("events: list filters and search") {
   CHECK(list("tag=iop") == std::vector<std::string>{"ostersund-2019", "fyrbodal-webinar-2022"});
   CHECK(list("tag=IOP").empty());
   CHECK(list("status=cancelled").empty());
-  // as organiser or as partner, by slug or id: a partner once it has accepted
+  // organiser= is the organiser only; partner= a partner once it has accepted (a pending
+  // invitation does not count); both by slug or id
+  const std::string migrationsverket = organisation_id(f.server.database(), "migrationsverket");
   CHECK(list("organiser=migrationsverket").empty());
+  CHECK(list("partner=migrationsverket").empty());  // named, not yet accepted
+  CHECK(list("partner=" + migrationsverket).empty());
   auto accepted = f.server.request("PATCH", "/v1/events/integrationsforum-2020/partners/migrationsverket",
                                    R"({"status":"accepted"})", bearer(f.admin));
   REQUIRE_MESSAGE(accepted.status == 200, accepted.body);
-  CHECK(list("organiser=migrationsverket") == std::vector<std::string>{"integrationsforum-2020"});
+  CHECK(list("organiser=migrationsverket").empty());
+  CHECK(list("partner=migrationsverket") == std::vector<std::string>{"integrationsforum-2020"});
+  CHECK(list("partner=" + migrationsverket) == std::vector<std::string>{"integrationsforum-2020"});
+  CHECK(list("partner=migrationsverket&kind=webinar").empty());
+  CHECK(list("partner=lansstyrelsen-vastra-gotaland").empty());  // the organiser is no partner
+  CHECK(list("partner=finns-inte").empty());
   CHECK(list("organiser=" + organisation_id(f.server.database(), "lansstyrelsen-vastra-gotaland")) ==
         std::vector<std::string>{"integrationsforum-2020"});
   CHECK(list("organiser=fyrbodals-kommunalforbund&kind=seminar") == std::vector<std::string>{"fyrbodal-seminar-2022"});
@@ -658,6 +667,7 @@ TEST_CASE("events: list filters and search") {
   // invalid filter values are a 400
   for (std::string bad : {"kind=party", "format=paper", "status=gone", "from=yesterday", "to=2020-11-26T09:00:00",
                           "from=2021-01-01T00:00:00Z&to=2020-01-01T00:00:00Z", "series=Not%20a%20slug", "organiser=%00",
+                          "partner=Not%20a%20slug",
                           "tag=", "limit=0", "limit=201", "limit=ten", "cursor=bm9wZQ", "cursor=%%%"}) {
     CAPTURE(bad);
     CHECK(f.server.get("/v1/events?" + bad).status == 400);

@@ -172,6 +172,10 @@ TEST_CASE("media requests: pending → approved → link visible → revoked →
                {{"If-Match", seen.header("ETag")}});
   REQUIRE_MESSAGE(approved.status == 200, approved.body);
   CHECK(approved.json()["status"] == "approved");
+  // The decision's answer carries the new tag; the one it was based on is stale now.
+  CHECK_FALSE(approved.header("ETag").empty());
+  CHECK(approved.header("ETag") != seen.header("ETag"));
+  CHECK(approved.header("ETag") == c.view(karin.id, c.lansstyrelsen_key).header("ETag"));
   // The organiser's answer is not the requester's: no personal feed, no access object.
   CHECK_FALSE(approved.json().contains("access"));
 
@@ -535,6 +539,11 @@ TEST_CASE("media requests: an Idempotency-Key retry returns the first answer, ne
   CHECK(retry.json()["status_token"] == first.json()["status_token"]);
   CHECK(retry.header("Location") == first.header("Location"));
   CHECK(retry.header("Idempotent-Replayed") == "true");
+  // The first answer's ETag, stored with it: the one GET gives while nothing changed.
+  CHECK_FALSE(first.header("ETag").empty());
+  CHECK(retry.header("ETag") == first.header("ETag"));
+  const std::string first_id = first.json()["id"];
+  CHECK(c.view(first_id, first.json()["status_token"]).header("ETag") == first.header("ETag"));
   CHECK(c.sql("SELECT count(*) FROM media_requests") == "1");
   CHECK(c.sql("SELECT count(*) FROM idempotency_keys WHERE position(convert_to('" +
               first.json()["status_token"].get<std::string>() + "', 'UTF8') in response) > 0") == "0");

@@ -50,6 +50,7 @@ TEST_CASE("partners: naming a partner asks it; only its answer shows the event a
   CHECK(!shown.contains("partners"));
   CHECK(p.server.get(kEvent, bearer(sensus_key)).json()["partner_ids"].empty());
   CHECK(listed(p, "organiser=sensus").empty());
+  CHECK(listed(p, "partner=sensus").empty());  // pending: not yet its own
   CHECK(p.server.get("/v1/organisations/sensus/calendar.ics").body.find("Integrationsforum") == std::string::npos);
 
   // the invited organisation reads its invitations; nobody else may
@@ -75,12 +76,19 @@ TEST_CASE("partners: naming a partner asks it; only its answer shows the event a
   REQUIRE_MESSAGE(accepted.status == 200, accepted.body);
   CHECK(accepted.json()["status"] == "accepted");
   CHECK(accepted.json()["decided_at"].is_string());
+  const std::string accepted_tag = accepted.header("ETag");
+  CHECK_FALSE(accepted_tag.empty());
   auto declined = answer(p, "integrationsforum-2020", "migrationsverket", "declined", migrationsverket_key);
   REQUIRE_MESSAGE(declined.status == 200, declined.body);
 
   CHECK(p.server.get(kEvent).json()["partner_ids"] == json::array({sensus}));
-  CHECK(listed(p, "organiser=sensus") == std::vector<std::string>{"integrationsforum-2020"});
-  CHECK(listed(p, "organiser=migrationsverket").empty());
+  // organiser= is what it organises, partner= what it accepted to partner
+  CHECK(listed(p, "organiser=sensus").empty());
+  CHECK(listed(p, "partner=sensus") == std::vector<std::string>{"integrationsforum-2020"});
+  CHECK(listed(p, "partner=" + sensus) == std::vector<std::string>{"integrationsforum-2020"});
+  CHECK(listed(p, "partner=migrationsverket").empty());  // declined
+  CHECK(listed(p, "organiser=lansstyrelsen-vastra-gotaland&partner=sensus") ==
+        std::vector<std::string>{"integrationsforum-2020"});
   CHECK(p.server.get("/v1/organisations/sensus/calendar.ics").body.find("Integrationsforum") != std::string::npos);
   CHECK(p.server.get(kEvent, bearer(p.lansstyrelsen_key)).json()["partners"] ==
         json::array({{{"organisation_id", sensus}, {"status", "accepted"}},
@@ -99,10 +107,23 @@ TEST_CASE("partners: naming a partner asks it; only its answer shows the event a
   CHECK(again.json()["partners"][1] == json{{"organisation_id", sensus}, {"status", "pending"}});
   CHECK(p.server.get(kEvent).json()["partner_ids"].empty());
 
-  // a partner may change its mind
-  REQUIRE(answer(p, "integrationsforum-2020", "sensus", "accepted", sensus_key).status == 200);
-  REQUIRE(answer(p, "integrationsforum-2020", "sensus", "declined", sensus_key).status == 200);
+  // a partner may change its mind; with If-Match, only on the answer it saw (412 on a stale tag)
+  auto yes = answer(p, "integrationsforum-2020", "sensus", "accepted", sensus_key);
+  REQUIRE(yes.status == 200);
+  CHECK(yes.header("ETag") != accepted_tag);  // asked anew in between: another answer
+  const std::string partners = "/v1/events/integrationsforum-2020/partners/sensus";
+  const json no = {{"status", "declined"}};
+  auto stale = p.patch(partners, no, with(bearer(sensus_key), "If-Match", accepted_tag));
+  CHECK(stale.status == 412);
+  CHECK(p.server.get(kEvent).json()["partner_ids"] == json::array({sensus}));  // nothing changed
+  auto current = p.patch(partners, no, with(bearer(sensus_key), "If-Match", yes.header("ETag")));
+  REQUIRE_MESSAGE(current.status == 200, current.body);
+  CHECK(current.header("ETag") != yes.header("ETag"));
   CHECK(p.server.get(kEvent).json()["partner_ids"].empty());
+  // the same answer again changes nothing, and says so with the same tag
+  auto again_no = p.patch(partners, no, with(bearer(sensus_key), "If-Match", current.header("ETag")));
+  CHECK(again_no.status == 200);
+  CHECK(again_no.header("ETag") == current.header("ETag"));
 }
 
 TEST_CASE("partners: the invited organisation answers for a draft it cannot otherwise see") {

@@ -385,6 +385,11 @@ TEST_CASE("registrations: an Idempotency-Key retry returns the first answer, nev
   CHECK(retry.json()["manage_token"] == first.json()["manage_token"]);
   CHECK(retry.header("Location") == first.header("Location"));
   CHECK(retry.header("Idempotent-Replayed") == "true");
+  // The first answer's ETag, stored with it: the one GET gives while nothing changed.
+  CHECK_FALSE(first.header("ETag").empty());
+  CHECK(retry.header("ETag") == first.header("ETag"));
+  const std::string first_id = first.json()["id"], first_token = first.json()["manage_token"];
+  CHECK(s.server.get("/v1/registrations/" + first_id, bearer(first_token)).header("ETag") == first.header("ETag"));
   CHECK(s.sql("SELECT count(*) FROM registrations") == "1");
   // The stored answer holds the token only encrypted.
   CHECK(s.sql("SELECT count(*) FROM idempotency_keys WHERE position(convert_to('" +

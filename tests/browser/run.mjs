@@ -158,6 +158,83 @@ test('the frontend, on its own origin, uses eventd through CORS', async (t) => {
 
   assert.equal(await page.locator('#error').isHidden(), true, await page.locator('#error').textContent());
   await page.screenshot({ path: join(args.out, 'frontend.png'), fullPage: true });
+
+  // Last: it spends the page's public writes (the rate limit's burst) to get a 429.
+  await t.test('the page reads every header eventd exposes (Access-Control-Expose-Headers)', async () => {
+    const seen = await page.evaluate(
+      async ({ api, key, event }) => {
+        const read = (response, names) => Object.fromEntries(names.map((n) => [n, response.headers.get(n)]));
+        const out = {};
+        const list = await fetch(`${api}/v1/events?limit=1`);
+        out.list = { status: list.status, ...read(list, ['Link', 'X-Request-Id']) };
+        const one = await fetch(`${api}/v1/events/${event}`);
+        out.event = { status: one.status, ...read(one, ['ETag', 'Last-Modified']) };
+        const body = JSON.stringify({ name: 'Ebba Ström', email: 'ebba.strom@example.se', consent: true });
+        const post = () =>
+          fetch(`${api}/v1/events/${event}/registrations`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'browser-expose-7d1e4c2a-ebba' },
+            body,
+          });
+        const created = await post();
+        out.created = { status: created.status, ...read(created, ['Location', 'ETag', 'Idempotent-Replayed']) };
+        const replayed = await post();
+        out.replayed = { status: replayed.status, ...read(replayed, ['ETag', 'Idempotent-Replayed']) };
+        const feed = await fetch(`${api}/v1/events/${event}/calendar.ics`);
+        out.feed = { status: feed.status, ...read(feed, ['Content-Disposition']) };
+        const csv = await fetch(`${api}/v1/events/${event}/registrations`, {
+          headers: { Authorization: `Bearer ${key}`, Accept: 'text/csv' },
+        });
+        out.csv = { status: csv.status, ...read(csv, ['Content-Disposition']) };
+        const html = await fetch(`${api}/events/${event}`);
+        out.page = { status: html.status, ...read(html, ['Content-Language']) };
+        // Public writes are limited per address (a burst of 10 by default): empty bodies (422,
+        // nothing written) until the 429.
+        for (let i = 0; i < 40; ++i) {
+          const refused = await fetch(`${api}/v1/events/${event}/registrations`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: '{}',
+          });
+          if (refused.status === 429) {
+            out.limited = { status: 429, ...read(refused, ['Retry-After']) };
+            break;
+          }
+        }
+        return out;
+      },
+      { api, key: organiserKey, event: EVENT },
+    );
+    assert.equal(seen.list.status, 200);
+    assert.match(seen.list.Link ?? '', /^<http:\/\/127\.0\.0\.1:\d+\/v1\/events\?limit=1&cursor=[^>]+>; rel="next"$/);
+    assert.ok(seen.list['X-Request-Id'], 'X-Request-Id');
+    // The list itself, as the browser got it (scripts cannot read this header): each name once.
+    const exposed = (await fetch(`${api}/healthz`, { headers: { Origin: pageOrigin } })).headers.get(
+      'Access-Control-Expose-Headers',
+    );
+    assert.deepEqual(exposed.split(/,\s*/).sort(), [
+      'Content-Disposition', 'Content-Language', 'ETag', 'Idempotent-Replayed', 'Last-Modified', 'Link', 'Location',
+      'Retry-After', 'X-Request-Id',
+    ]);
+    assert.equal(seen.event.status, 200);
+    assert.ok(seen.event.ETag, 'ETag of an event');
+    assert.ok(seen.event['Last-Modified'], 'Last-Modified');
+    assert.equal(seen.created.status, 201);
+    assert.match(seen.created.Location ?? '', /\/v1\/registrations\/[0-9a-f-]{36}$/);
+    assert.ok(seen.created.ETag, 'ETag of a created registration');
+    assert.equal(seen.created['Idempotent-Replayed'], null);
+    assert.equal(seen.replayed.status, 201);
+    assert.equal(seen.replayed['Idempotent-Replayed'], 'true');
+    assert.equal(seen.replayed.ETag, seen.created.ETag);
+    assert.equal(seen.feed.status, 200);
+    assert.match(seen.feed['Content-Disposition'] ?? '', /^inline; filename=".+\.ics"$/);
+    assert.equal(seen.csv.status, 200);
+    assert.equal(seen.csv['Content-Disposition'], 'attachment; filename="registrations.csv"');
+    assert.equal(seen.page.status, 200);
+    assert.match(seen.page['Content-Language'] ?? '', /^(sv|en)$/);
+    assert.ok(seen.limited, 'no 429 within 40 public writes');
+    assert.match(seen.limited['Retry-After'] ?? '', /^\d+$/);
+  });
 });
 
 test('GET /docs renders the API reference from eventd alone', async () => {

@@ -245,6 +245,7 @@ const std::vector<std::pair<std::string, std::string>>& route_table() {
       {"GET", "/docs/redoc.standalone.js"},
       {"POST", "/v1/api-keys"},
       {"GET", "/v1/api-keys"},
+      {"GET", "/v1/api-keys/current"},
       {"DELETE", "/v1/api-keys/{id}"},
       {"POST", "/v1/organisations"},
       {"GET", "/v1/organisations"},
@@ -507,12 +508,13 @@ void request_line(std::string_view input) {
   as_request([&] {
     auto query = http::Query::parse(request.query);
     for (const auto& [name, value] : query.items()) (void)domain::is_valid_utf8(name + value);
-    auto page = http::read_page(query);
+    auto page = http::read_page(query, request.path);
     if (page.limit < 1 || page.limit > 200) violated("limit out of range");
     if (page.after) {
       // A cursor that decodes is one this server could have made: encoding its key again
       // gives a cursor that decodes to the same key.
-      auto again = http::read_page(http::Query::parse("cursor=" + http::encode_cursor(*page.after)));
+      auto again = http::read_page(http::Query::parse("cursor=" + http::encode_cursor(page, *page.after)),
+                                   request.path);
       if (!again.after || *again.after != *page.after) violated("a cursor does not round-trip");
     }
   });

@@ -116,13 +116,32 @@ TEST_CASE("lists of ids: more than the rule allows is one error, before any id i
 }
 
 TEST_CASE("list limit: 1 to 200, whole numbers only") {
-  CHECK(http::read_page(http::Query::parse("")).limit == 50);
-  CHECK(http::read_page(http::Query::parse("limit=200")).limit == 200);
-  CHECK(http::read_page(http::Query::parse("limit=1")).limit == 1);
+  CHECK(http::read_page(http::Query::parse(""), "/v1/events").limit == 50);
+  CHECK(http::read_page(http::Query::parse("limit=200"), "/v1/events").limit == 200);
+  CHECK(http::read_page(http::Query::parse("limit=1"), "/v1/events").limit == 1);
   for (const char* bad : {"limit=0", "limit=201", "limit=-1", "limit=1e2", "limit=18446744073709551617",
                           "limit=", "limit=%20 5", "cursor=" /* empty */}) {
     CAPTURE(bad);
-    CHECK_THROWS_AS(http::read_page(http::Query::parse(bad)), domain::Error);
+    CHECK_THROWS_AS(http::read_page(http::Query::parse(bad), "/v1/events"), domain::Error);
   }
-  CHECK_THROWS_AS(http::read_page(http::Query::parse("cursor=" + std::string(600, 'A'))), domain::Error);
+  CHECK_THROWS_AS(http::read_page(http::Query::parse("cursor=" + std::string(600, 'A')), "/v1/events"), domain::Error);
+}
+
+TEST_CASE("cursors: bound to the path and the filters they were made with") {
+  const auto first = http::read_page(http::Query::parse("status=confirmed"), "/v1/events/a/registrations", {"status"});
+  const std::string cursor = http::encode_cursor(first, {"42"});
+  auto again = http::read_page(http::Query::parse("status=confirmed&limit=5&cursor=" + cursor),
+                               "/v1/events/a/registrations", {"status"});
+  REQUIRE(again.after);
+  CHECK(*again.after == std::vector<std::string>{"42"});
+  CHECK(http::read_seq_cursor(again) == 42);
+  // another filter value, a filter dropped, another path: 400
+  CHECK_THROWS_AS(http::read_page(http::Query::parse("status=waitlisted&cursor=" + cursor),
+                                  "/v1/events/a/registrations", {"status"}),
+                  domain::Error);
+  CHECK_THROWS_AS(http::read_page(http::Query::parse("cursor=" + cursor), "/v1/events/a/registrations", {"status"}),
+                  domain::Error);
+  CHECK_THROWS_AS(http::read_page(http::Query::parse("status=confirmed&cursor=" + cursor),
+                                  "/v1/events/b/registrations", {"status"}),
+                  domain::Error);
 }

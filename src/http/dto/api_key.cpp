@@ -43,6 +43,20 @@ nlohmann::json api_key_json(const domain::ApiKey& key) {
   };
 }
 
+nlohmann::json current_api_key_json(const services::CurrentApiKey& current) {
+  if (!current.record) {
+    // Named after where it lives, so whoever reads it knows where to rotate it.
+    return {{"name", "EVENTD_ADMIN_KEY"},
+            {"role", domain::to_string(domain::Role::admin)},
+            {"organisation_id", nullptr},
+            {"from_environment", true}};
+  }
+  auto json = api_key_json(*current.record);
+  json.erase("revoked_at");
+  json["from_environment"] = false;
+  return json;
+}
+
 nlohmann::json created_api_key_json(const services::CreatedApiKey& created) {
   auto json = api_key_json(created.record);
   json["key"] = created.key;

@@ -17,6 +17,10 @@ services::NewApiKey read_api_key_create(const nlohmann::json& body);
 // last_used_at, revoked_at.
 nlohmann::json api_key_json(const domain::ApiKey& key);
 
+// GET /v1/api-keys/current (CurrentApiKey): the record without revoked_at (a revoked key
+// cannot ask) and `from_environment`; for EVENTD_ADMIN_KEY, which has no record, no id.
+nlohmann::json current_api_key_json(const services::CurrentApiKey& current);
+
 // The record and, this once, the key in clear.
 nlohmann::json created_api_key_json(const services::CreatedApiKey& created);
 

@@ -49,17 +49,26 @@ boost::asio::awaitable<Response> create_api_key(RequestContext& context) {
 boost::asio::awaitable<Response> list_api_keys(RequestContext& context) {
   auto caller = co_await authenticate(context);
   require_admin(caller);
-  auto page = read_page(context.query);
+  auto page = read_page(context);
   auto after = api_key_cursor(page);
   auto result = co_await services::list_api_keys(context.backend.db, page.limit, after);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& key : result.items) items.push_back(dto::api_key_json(key));
-  nlohmann::json next = nullptr;
+  std::optional<std::vector<std::string>> next;
   if (result.has_more) {
     const auto& last = result.items.back();
-    next = encode_cursor({std::to_string(db::to_us(last.created_at)), last.id});
+    next = {std::to_string(db::to_us(last.created_at)), last.id};
   }
-  auto response = json_response(200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
+  auto response = paged_response(context, page, std::move(items), next);
+  response.headers.set("Cache-Control", "no-store");
+  co_return response;
+}
+
+boost::asio::awaitable<Response> current_api_key(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  require_authenticated(caller);
+  auto current = co_await services::current_api_key(context.backend.db, caller);
+  auto response = json_response(200, dto::current_api_key_json(current));
   response.headers.set("Cache-Control", "no-store");
   co_return response;
 }

@@ -1,5 +1,5 @@
 #pragma once
-// The filters of GET /v1/events (organiser, series, kind, format, status, tag, from, to, tz, q),
+// The filters of GET /v1/events (organiser, partner, series, kind, format, status, tag, from, to, tz, q),
 // shared with GET /v1/calendar.ics. Invalid values are a 400.
 #include "http/query.hpp"
 #include "services/event_service.hpp"

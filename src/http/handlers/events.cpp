@@ -101,11 +101,13 @@ services::EventListQuery read_event_list_filters(const Query& query, std::string
   q.kind = enum_parameter(query, "kind", domain::parse_event_kind);
   q.format = enum_parameter(query, "format", domain::parse_event_format);
   q.status = enum_parameter(query, "status", domain::parse_event_status);
-  if (auto organiser = query.get("organiser")) {
-    if (!db::is_uuid(*organiser) && !domain::is_valid_slug(*organiser)) {
-      throw bad_parameter("organiser", detail("query_organiser"));
+  for (auto [name, into] : {std::pair{"organiser", &q.organiser}, std::pair{"partner", &q.partner}}) {
+    if (auto organisation = query.get(name)) {
+      if (!db::is_uuid(*organisation) && !domain::is_valid_slug(*organisation)) {
+        throw bad_parameter(name, detail("query_organiser"));
+      }
+      *into = organisation;
     }
-    q.organiser = organiser;
   }
   if (auto series = query.get("series")) {
     if (!domain::is_valid_slug(*series)) throw bad_parameter("series", detail("query_series"));
@@ -123,9 +125,8 @@ services::EventListQuery read_event_list_filters(const Query& query, std::string
 
 namespace {
 
-services::EventListQuery read_list_query(const Query& query, std::string_view default_timezone) {
+services::EventListQuery read_list_query(const Query& query, const Page& page, std::string_view default_timezone) {
   services::EventListQuery q = read_event_list_filters(query, default_timezone);
-  Page page = read_page(query);
   q.limit = page.limit;
   if (page.after) {
     const auto& key = *page.after;
@@ -309,7 +310,10 @@ boost::asio::awaitable<Response> import_events(RequestContext& context) {
 
 boost::asio::awaitable<Response> list_events(RequestContext& context) {
   auto caller = co_await authenticate(context);
-  auto query = read_list_query(context.query, context.backend.default_timezone);
+  // Every filter of read_event_list_filters; not include=, which only adds to each item.
+  const Page request_page = read_page(
+      context, {"organiser", "partner", "series", "kind", "format", "status", "tag", "from", "to", "tz", "q"});
+  auto query = read_list_query(context.query, request_page, context.backend.default_timezone);
   query.include_organisers = read_includes(context.query, {"organiser"}).organiser;
   const bool with_organisers = query.include_organisers;
   auto page = co_await services::list_events(context.backend.db, caller, std::move(query));
@@ -325,9 +329,9 @@ boost::asio::awaitable<Response> list_events(RequestContext& context) {
     }
     items.push_back(std::move(item));
   }
-  nlohmann::json body = {{"items", std::move(items)}, {"next_cursor", nullptr}};
-  if (page.next) body["next_cursor"] = encode_cursor({std::to_string(page.next->first), page.next->second});
-  auto response = json_response(200, body);
+  std::optional<std::vector<std::string>> next;
+  if (page.next) next = {std::to_string(page.next->first), page.next->second};
+  auto response = paged_response(context, request_page, std::move(items), next);
   response.headers.set("Vary", "Authorization");
   co_return response;
 }

@@ -75,7 +75,7 @@ boost::asio::awaitable<services::MediaRequestAccess> access_of(RequestContext& c
   co_return access;
 }
 
-services::MediaRequestListQuery read_list_query(const RequestContext& context) {
+services::MediaRequestListQuery read_list_query(const RequestContext& context, const Page& page) {
   services::MediaRequestListQuery query;
   if (auto status = context.query.get("status"); status && !status->empty()) {
     query.status = domain::parse_media_request_status(*status);
@@ -85,22 +85,22 @@ services::MediaRequestListQuery read_list_query(const RequestContext& context) {
                                  {{"name", "status"}, {"allowed", "pending, approved, rejected, withdrawn, revoked"}}));
     }
   }
-  auto page = read_page(context.query);
   query.after_seq = read_seq_cursor(page);
   query.limit = page.limit;
   return query;
 }
 
-Response list_response(const RequestContext& context, const services::MediaRequestPage& page) {
+Response list_response(const RequestContext& context, const Page& request_page,
+                       const services::MediaRequestPage& page) {
   nlohmann::json items = nlohmann::json::array();
   for (const auto& r : page.items) {
     dto::MediaRequestExtras extras;
     extras.self = self_url(context, r.id);
     items.push_back(dto::media_request_json(r, extras));
   }
-  nlohmann::json body = {{"items", std::move(items)}, {"next_cursor", nullptr}};
-  if (page.next_seq) body["next_cursor"] = encode_cursor({std::to_string(*page.next_seq)});
-  Response response = json_response(200, body);
+  std::optional<std::vector<std::string>> next;
+  if (page.next_seq) next = {std::to_string(*page.next_seq)};
+  Response response = paged_response(context, request_page, std::move(items), next);
   mark_personal(response);
   return response;
 }
@@ -121,7 +121,8 @@ boost::asio::awaitable<Response> create_media_request(RequestContext& context) {
   auto render = [&ctx](const services::NewMediaRequestResult& created) {
     nlohmann::json body = dto::media_request_json(created.view.request, extras_for(ctx, created.view));
     body["status_token"] = created.status_token;
-    return services::StoredResponse{202, self_url(ctx, created.view.request.id), body.dump()};
+    return services::StoredResponse{202, self_url(ctx, created.view.request.id), body.dump(),
+                                    media_request_etag(created.view)};
   };
   services::MailContext mail = mail_context_of(context.backend);  // named: see services/mail_outbox.hpp
   auto answer = co_await services::request_media_access(context.backend.db, context.param("id"), std::move(draft),
@@ -131,17 +132,19 @@ boost::asio::awaitable<Response> create_media_request(RequestContext& context) {
 
 boost::asio::awaitable<Response> list_event_media_requests(RequestContext& context) {
   auto caller = co_await authenticate(context);
-  auto query = read_list_query(context);
+  const Page request_page = read_page(context, {"status"});
+  auto query = read_list_query(context, request_page);
   query.event_ref = context.param("id");
   auto page = co_await services::list_media_requests(context.backend.db, caller, std::move(query));
-  co_return list_response(context, page);
+  co_return list_response(context, request_page, page);
 }
 
 boost::asio::awaitable<Response> list_media_requests(RequestContext& context) {
   auto caller = co_await authenticate(context);
-  auto query = read_list_query(context);
+  const Page request_page = read_page(context, {"status"});
+  auto query = read_list_query(context, request_page);
   auto page = co_await services::list_media_requests(context.backend.db, caller, std::move(query));
-  co_return list_response(context, page);
+  co_return list_response(context, request_page, page);
 }
 
 boost::asio::awaitable<Response> get_media_request(RequestContext& context) {

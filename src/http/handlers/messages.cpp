@@ -57,15 +57,15 @@ boost::asio::awaitable<Response> list_event_messages(RequestContext& context) {
     }
     query.state = std::string(*state);
   }
-  auto page = read_page(context.query);
+  auto page = read_page(context, {"state"});
   query.after_seq = read_seq_cursor(page);
   query.limit = page.limit;
   auto found = co_await services::list_event_mail(context.backend.db, caller, context.param("id"), query);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& m : found.items) items.push_back(message_json(m));
-  nlohmann::json body = {{"items", std::move(items)}, {"next_cursor", nullptr}};
-  if (found.next_seq) body["next_cursor"] = encode_cursor({std::to_string(*found.next_seq)});
-  Response response = json_response(200, body);
+  std::optional<std::vector<std::string>> next;
+  if (found.next_seq) next = {std::to_string(*found.next_seq)};
+  Response response = paged_response(context, page, std::move(items), next);
   response.headers.set("Vary", "Authorization");
   response.headers.set("Cache-Control", "no-store");
   co_return response;

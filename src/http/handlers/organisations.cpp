@@ -56,17 +56,17 @@ boost::asio::awaitable<Response> create_organisation(RequestContext& context) {
 boost::asio::awaitable<Response> list_organisations(RequestContext& context) {
   auto caller = co_await authenticate(context);  // public, but a bad key is still a 401
   (void)caller;
-  auto page = read_page(context.query);
+  auto page = read_page(context);
   auto after = organisation_cursor(page);
   auto result = co_await services::list_organisations(context.backend.db, page.limit, after);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& organisation : result.items) items.push_back(dto::organisation_json(organisation));
-  nlohmann::json next = nullptr;
+  std::optional<std::vector<std::string>> next;
   if (result.has_more) {
     const auto& last = result.items.back();
-    next = encode_cursor({last.id, last.name});
+    next = {last.id, last.name};
   }
-  auto response = json_response(200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
+  auto response = paged_response(context, page, std::move(items), next);
   response.headers.set("Vary", "Authorization");  // openapi conventions: answers may depend on the caller
   co_return response;
 }

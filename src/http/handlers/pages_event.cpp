@@ -244,7 +244,7 @@ boost::asio::awaitable<Response> register_by_form(RequestContext& context) {
     std::optional<services::NewRegistrationResult> created;
     auto render = [&created](const services::NewRegistrationResult& result) {
       created = result;
-      return services::StoredResponse{201, "", "{}"};
+      return services::StoredResponse{201, "", "{}", ""};
     };
     services::MailContext mail = mail_context_of(context.backend);  // named: see services/mail_outbox.hpp
     services::RegistrationAnswer answer = co_await services::register_participant(

@@ -6,6 +6,7 @@
 #include "domain/error.hpp"
 #include "http/auth.hpp"
 #include "http/backend.hpp"
+#include "http/conditional.hpp"
 #include "http/context.hpp"
 #include "http/dto/partner_invitation.hpp"
 #include "http/dto/reader.hpp"
@@ -29,12 +30,21 @@ std::optional<db::PartnerInvitationCursor> read_cursor(const Page& page) {
   return cursor;
 }
 
+// An invitation has no version of its own (event_partners has none): its state is the answer
+// and when it was given, so the moment of the last answer serves as one (without an answer:
+// 0 pending, 1 a partner named before invitations existed, shown as accepted). Named by its
+// event: the tag is only ever compared for the same invitation's URL.
+std::string invitation_etag(const domain::PartnerInvitation& invitation) {
+  if (invitation.decided_at) return etag_for(invitation.event_id, db::to_us(*invitation.decided_at));
+  return etag_for(invitation.event_id, invitation.status == domain::PartnerStatus::pending ? 0 : 1);
+}
+
 }  // namespace
 
 boost::asio::awaitable<Response> list_partner_invitations(RequestContext& context) {
   auto caller = co_await authenticate(context);
   require_authenticated(caller);
-  auto page = read_page(context.query);
+  auto page = read_page(context, {"status"});
   db::PartnerInvitationFilter filter;
   if (auto status = context.query.get("status"); status && !status->empty()) {
     filter.status = domain::parse_partner_status(*status);
@@ -50,12 +60,12 @@ boost::asio::awaitable<Response> list_partner_invitations(RequestContext& contex
   auto found = co_await services::list_partner_invitations(context.backend.db, caller, organisation, filter);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& invitation : found.items) items.push_back(dto::partner_invitation_json(invitation));
-  nlohmann::json next = nullptr;
+  std::optional<std::vector<std::string>> next;
   if (found.has_more) {
     const auto& last = found.items.back();
-    next = encode_cursor({std::to_string(db::to_us(last.invited_at)), last.event_id});
+    next = {std::to_string(db::to_us(last.invited_at)), last.event_id};
   }
-  co_return json_response(200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
+  co_return paged_response(context, page, std::move(items), next);
 }
 
 boost::asio::awaitable<Response> answer_partner_invitation(RequestContext& context) {
@@ -64,8 +74,15 @@ boost::asio::awaitable<Response> answer_partner_invitation(RequestContext& conte
   const auto answer = dto::read_partner_answer(parse_json_body(context.request, /*merge_patch=*/true));
   const std::string event = context.param("id");
   const std::string organisation = context.param("organisation_id");
-  auto stored = co_await services::answer_partner_invitation(context.backend.db, caller, event, organisation, answer);
-  co_return json_response(200, dto::partner_invitation_json(stored));
+  const Request& request = context.request;
+  services::PartnerInvitationPrecondition precondition = [&request](const domain::PartnerInvitation& current) {
+    check_if_match(request, invitation_etag(current));
+  };
+  auto stored = co_await services::answer_partner_invitation(context.backend.db, caller, event, organisation, answer,
+                                                             precondition);
+  Response response = json_response(200, dto::partner_invitation_json(stored));
+  response.headers.set("ETag", invitation_etag(stored));
+  co_return response;
 }
 
 }  // namespace eventd::http::handlers

@@ -115,7 +115,7 @@ boost::asio::awaitable<Response> create_registration(RequestContext& context) {
         created.entitlement);
     body["manage_token"] = created.manage_token;
     return services::StoredResponse{201, ctx.backend.public_url + "/v1/registrations/" + created.registration.id,
-                                    body.dump()};
+                                    body.dump(), registration_etag(created.registration)};
   };
   services::MailContext mail = mail_context_of(context.backend);  // named: see services/mail_outbox.hpp
   auto answer = co_await services::register_participant(context.backend.db, context.param("id"), std::move(draft),
@@ -147,7 +147,8 @@ boost::asio::awaitable<Response> list_registrations(RequestContext& context) {
       throw Error(Problem::bad_request, domain::detail("query_delimiter"));
     }
   }
-  auto page = read_page(context.query);
+  // The format (CSV or JSON) is no filter: a cursor from the JSON list serves either.
+  auto page = read_page(context, {"status", "q"});
   query.after_seq = read_seq_cursor(page);
   // A spreadsheet wants the whole list at once.
   query.limit = csv ? kMaxCsvRows : page.limit;
@@ -161,9 +162,9 @@ boost::asio::awaitable<Response> list_registrations(RequestContext& context) {
   } else {
     nlohmann::json items = nlohmann::json::array();
     for (const auto& r : found.items) items.push_back(dto::registration_json(r, links_for(context, r, std::nullopt)));
-    nlohmann::json body = {{"items", std::move(items)}, {"next_cursor", nullptr}};
-    if (found.next_seq) body["next_cursor"] = encode_cursor({std::to_string(*found.next_seq)});
-    response = json_response(200, body);
+    std::optional<std::vector<std::string>> next;
+    if (found.next_seq) next = {std::to_string(*found.next_seq)};
+    response = paged_response(context, page, std::move(items), next);
   }
   response.headers.set("Vary", "Authorization, Accept");
   response.headers.set("Cache-Control", "no-store");

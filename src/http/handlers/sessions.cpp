@@ -56,17 +56,17 @@ boost::asio::awaitable<Response> create_session(RequestContext& context) {
 
 boost::asio::awaitable<Response> list_sessions(RequestContext& context) {
   auto caller = co_await authenticate(context);
-  auto page = read_page(context.query);
+  auto page = read_page(context);
   auto found =
       co_await services::list_sessions(context.backend.db, caller, context.param("id"), read_cursor(page), page.limit);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& s : found.items) items.push_back(dto::session_json(s, found.timezone));
-  nlohmann::json body = {{"items", std::move(items)}, {"next_cursor", nullptr}};
+  std::optional<std::vector<std::string>> next;
   if (found.has_more) {
     const auto& last = found.items.back();
-    body["next_cursor"] = encode_cursor({std::to_string(db::to_us(last.starts_at)), last.id});
+    next = {std::to_string(db::to_us(last.starts_at)), last.id};
   }
-  co_return json_response(200, body);
+  co_return paged_response(context, page, std::move(items), next);
 }
 
 boost::asio::awaitable<Response> get_session(RequestContext& context) {

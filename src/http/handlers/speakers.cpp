@@ -39,12 +39,13 @@ std::optional<db::SpeakerCursor> read_cursor(const Page& page) {
   return db::SpeakerCursor{key[0], key[1]};
 }
 
-Response page_response(const services::SpeakerPage& page, const domain::Caller& caller) {
+Response page_response(const RequestContext& context, const Page& request_page, const services::SpeakerPage& page,
+                       const domain::Caller& caller) {
   nlohmann::json items = nlohmann::json::array();
   for (const auto& s : page.items) items.push_back(speaker_json(s, caller));
-  nlohmann::json body = {{"items", std::move(items)}, {"next_cursor", nullptr}};
-  if (page.has_more) body["next_cursor"] = encode_cursor({page.items.back().name, page.items.back().id});
-  Response response = json_response(200, body);
+  std::optional<std::vector<std::string>> next;
+  if (page.has_more) next = {page.items.back().name, page.items.back().id};
+  Response response = paged_response(context, request_page, std::move(items), next);
   response.headers.set("Vary", "Authorization");
   return response;
 }
@@ -63,7 +64,7 @@ boost::asio::awaitable<Response> create_speaker(RequestContext& context) {
 
 boost::asio::awaitable<Response> list_speakers(RequestContext& context) {
   auto caller = co_await authenticate(context);
-  auto page = read_page(context.query);
+  auto page = read_page(context, {"q", "organisation"});
   db::SpeakerFilter filter;
   filter.q = context.query.get("q");
   if (filter.q && filter.q->empty()) filter.q.reset();
@@ -76,7 +77,7 @@ boost::asio::awaitable<Response> list_speakers(RequestContext& context) {
   filter.after = read_cursor(page);
   filter.limit = page.limit;
   auto found = co_await services::list_speakers(context.backend.db, caller, std::move(filter));
-  co_return page_response(found, caller);
+  co_return page_response(context, page, found, caller);
 }
 
 boost::asio::awaitable<Response> get_speaker(RequestContext& context) {
@@ -125,10 +126,10 @@ boost::asio::awaitable<Response> delete_speaker(RequestContext& context) {
 
 boost::asio::awaitable<Response> list_event_speakers(RequestContext& context) {
   auto caller = co_await authenticate(context);
-  auto page = read_page(context.query);
+  auto page = read_page(context);
   auto found = co_await services::list_event_speakers(context.backend.db, caller, context.param("id"),
                                                       read_cursor(page), page.limit);
-  co_return page_response(found, caller);
+  co_return page_response(context, page, found, caller);
 }
 
 }  // namespace eventd::http::handlers
