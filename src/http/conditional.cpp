@@ -1,5 +1,8 @@
 #include "http/conditional.hpp"
 
+#include <cstdint>
+#include <cstdio>
+
 #include <algorithm>
 #include <array>
 
@@ -140,5 +143,18 @@ void set_validators(Response& response, const std::string& etag, std::optional<d
   response.headers.set("ETag", etag);
   if (last_modified) response.headers.set("Last-Modified", http_date(*last_modified));
 }
+
+std::string content_digest(std::string_view text) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (const unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  char buffer[17];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash));
+  return buffer;
+}
+
+std::string etag_of_content(std::string_view body) { return "\"c-" + content_digest(body) + "\""; }
 
 }  // namespace eventd::http

@@ -16,6 +16,14 @@ std::string etag_for(std::string_view id, long long version);
 // If-Match ignores it, since a client's change does not depend on it.
 std::string etag_for(std::string_view id, long long version, std::string_view derived);
 
+// A short digest of a text (FNV-1a, 16 hex digits; stable across instances): for the derived
+// part of a tag, e.g. an event's included records, which change the answer without
+// changing the event.
+std::string content_digest(std::string_view text);
+// A strong tag of an answer that has no version of its own (an API key's record, a person's
+// overview): its body's digest.
+std::string etag_of_content(std::string_view body);
+
 // Throws domain::Error(precondition_failed) when If-Match is present and does not match.
 void check_if_match(const Request& request, const std::string& current_etag);
 

@@ -316,6 +316,9 @@ TEST_CASE("api keys: GET /v1/api-keys/current names the calling key, never the k
   CHECK(body["organisation_id"] == forum_id);
   CHECK(body["key_prefix"] == created_body["key_prefix"]);
   CHECK(body["from_environment"] == false);
+  // Every single-resource answer carries its tag, the create's and this one.
+  CHECK(created.header("ETag").starts_with("\""));
+  CHECK(own.header("ETag").starts_with("\""));
   CHECK_FALSE(body.contains("key"));
   CHECK(own.body.find(key) == std::string::npos);
 

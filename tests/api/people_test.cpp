@@ -171,6 +171,7 @@ TEST_CASE("people: the confirmation e-mail's links lead to pages and open once")
   const std::string second = p.token_for(links[1].code);
   auto me = p.server.get("/v1/me", bearer(second));
   REQUIRE(me.status == 200);
+  CHECK(me.header("ETag").starts_with("\"c-"));
   REQUIRE(me.json()["registrations"].size() == 1);
   CHECK(me.json()["registrations"][0]["event"]["slug"] == "fyrbodal-2035");
   CHECK(me.json()["registrations"][0]["links"]["page"] == p.base() + "/registrations/" + id);

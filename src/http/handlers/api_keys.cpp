@@ -6,6 +6,7 @@
 #include "domain/error.hpp"
 #include "http/auth.hpp"
 #include "http/backend.hpp"
+#include "http/conditional.hpp"
 #include "http/context.hpp"
 #include "http/dto/api_key.hpp"
 #include "http/json.hpp"
@@ -41,6 +42,7 @@ boost::asio::awaitable<Response> create_api_key(RequestContext& context) {
   auto request = dto::read_api_key_create(body);
   auto created = co_await services::create_api_key(context.backend.db, request);
   auto response = json_response(201, dto::created_api_key_json(created));
+  response.headers.set("ETag", etag_of_content(response.body));
   // The key is in this answer only: no cache on the way may keep it.
   response.headers.set("Cache-Control", "no-store");
   co_return response;
@@ -69,6 +71,7 @@ boost::asio::awaitable<Response> current_api_key(RequestContext& context) {
   require_authenticated(caller);
   auto current = co_await services::current_api_key(context.backend.db, caller);
   auto response = json_response(200, dto::current_api_key_json(current));
+  response.headers.set("ETag", etag_of_content(response.body));
   response.headers.set("Cache-Control", "no-store");
   co_return response;
 }

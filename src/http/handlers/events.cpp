@@ -221,19 +221,6 @@ nlohmann::json included_json(const services::EventWithIncludes& page, const serv
   return out;
 }
 
-// A short digest of what was included, for the derived part of the ETag: a session or a
-// speaker changes the answer without changing the event. FNV-1a: stable across instances.
-std::string digest_of(const std::string& text) {
-  std::uint64_t hash = 14695981039346656037ULL;
-  for (const unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  char buffer[17];
-  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash));
-  return buffer;
-}
-
 services::EventPrecondition if_match(const Request& request) {
   return [&request](const domain::Event& current) { check_if_match(request, event_etag(current)); };
 }
@@ -349,7 +336,7 @@ boost::asio::awaitable<Response> get_event(RequestContext& context) {
                                           context.backend.public_url, context.backend.frontend_url);
     body["included"] = included_json(page, with, caller);
     const std::string etag =
-        etag_for(e.id, e.version, "c" + std::to_string(e.counts.version) + "i" + digest_of(body["included"].dump()));
+        etag_for(e.id, e.version, "c" + std::to_string(e.counts.version) + "i" + content_digest(body["included"].dump()));
     Response response = is_not_modified(context.request, etag, std::nullopt) ? not_modified(etag, std::nullopt)
                                                                              : json_response(200, body);
     if (response.status == 200) set_validators(response, etag, std::nullopt);

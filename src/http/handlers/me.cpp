@@ -10,6 +10,7 @@
 #include "domain/validation.hpp"
 #include "http/auth.hpp"
 #include "http/backend.hpp"
+#include "http/conditional.hpp"
 #include "http/context.hpp"
 #include "http/dto/person.hpp"
 #include "http/dto/reader.hpp"
@@ -107,6 +108,7 @@ boost::asio::awaitable<Response> get_me(RequestContext& context) {
   const std::string token = person_token_of(context);
   auto overview = co_await services::person_overview(context.backend.db, token);
   Response response = json_response(200, dto::person_json(overview, pages_of(context), context.backend.public_url));
+  response.headers.set("ETag", etag_of_content(response.body));
   mark_personal(response);
   co_return response;
 }
