@@ -3,8 +3,8 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <map>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "app/app.hpp"

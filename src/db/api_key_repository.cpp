@@ -59,14 +59,14 @@ domain::ApiKey insert_api_key(soci::session& session, const domain::ApiKey& key,
         soci::into(row);
   } catch (const std::exception& e) {
     using domain::FieldCode;
-    throw_if_constraint(
-        e, {
-               {"api_keys_key_hash_key", domain::Problem::conflict, domain::detail("key_hash_exists")},
-               {"api_keys_organisation_id_fkey", "organisation_id", FieldCode("unknown_organisation")},
-               {"api_keys_organisation_check", "organisation_id", FieldCode("organisation_for_role")},
-               {"api_keys_name_check", "name", FieldCode("too_long"), {{"max", "200"}}},
-               {"api_keys_role_check", "role", FieldCode("not_one_of"), {{"allowed", "admin, organiser"}}},
-           });
+    throw_if_constraint(e,
+                        {
+                            {"api_keys_key_hash_key", domain::Problem::conflict, domain::detail("key_hash_exists")},
+                            {"api_keys_organisation_id_fkey", "organisation_id", FieldCode("unknown_organisation")},
+                            {"api_keys_organisation_check", "organisation_id", FieldCode("organisation_for_role")},
+                            {"api_keys_name_check", "name", FieldCode("too_long"), {{"max", "200"}}},
+                            {"api_keys_role_check", "role", FieldCode("not_one_of"), {{"allowed", "admin, organiser"}}},
+                        });
     throw;
   }
   return key_from_row(row);

@@ -296,7 +296,11 @@ void bind_event(soci::details::prepare_temp_type& st, EventParams& p) {
   throw_if_constraint(
       error,
       {
-          {"events_slug_key", "slug", FieldCode("slug_taken"), {}, domain::Problem::slug_taken,
+          {"events_slug_key",
+           "slug",
+           FieldCode("slug_taken"),
+           {},
+           domain::Problem::slug_taken,
            domain::detail("event_slug_taken", {{"slug", e.slug}})},
           {"events_slug_check", "slug", FieldCode("invalid_slug")},
           {"events_timezone_check", "timezone", FieldCode("invalid_time_zone")},
@@ -307,13 +311,17 @@ void bind_event(soci::details::prepare_temp_type& st, EventParams& p) {
           {"events_description_check", "description", FieldCode("too_long"), {{"max", "50000"}}},
           {"events_venue_country_check", "venue.country", FieldCode("invalid_country")},
           {"events_venue_text_check", "venue", FieldCode("member_too_long")},
-          {"events_online_stream_url_check", "online.stream_url", FieldCode("invalid_url"),
+          {"events_online_stream_url_check",
+           "online.stream_url",
+           FieldCode("invalid_url"),
            {{"max", std::to_string(domain::kMaxUrlLength)}}},
           {"events_project_check", "project", FieldCode("invalid")},
           {"events_audience_check", "audience", FieldCode("too_long"), {{"max", "2000"}}},
           {"events_tags_check", "tags", FieldCode("invalid")},
           {"events_capacity_check", "capacity", FieldCode("negative_capacity")},
-          {"events_registration_window_check", "registration_closes_at", FieldCode("must_be_after"),
+          {"events_registration_window_check",
+           "registration_closes_at",
+           FieldCode("must_be_after"),
            {{"other", "registration_opens_at"}}},
           {"events_organiser_id_fkey", "organiser_id", FieldCode("unknown_organisation")},
           // schema/016: a programme's speakers are its organiser's records
@@ -424,7 +432,7 @@ std::vector<EventRow> list_events(soci::session& session, const EventFilter& f) 
   if (f.organiser_or_partner_id) {
     // Each arm through its own index, as above.
     sql += " AND e.id IN (SELECT x.id FROM events x WHERE x.organiser_id = " + p.add_uuid(*f.organiser_or_partner_id);
-    if (windowed) sql += " AND x.during && " + window();  // sql-safe: placeholders
+    if (windowed) sql += " AND x.during && " + window();                           // sql-safe: placeholders
     sql += " UNION ALL " + accepted_partner_of(*f.organiser_or_partner_id) + ")";  // sql-safe: placeholders
   }
   if (f.q) {

@@ -39,15 +39,16 @@ void map_write_error(const std::exception& e, const domain::Organisation& o) {
     throw domain::Error(domain::Problem::slug_taken, domain::detail("organisation_slug_taken", {{"slug", o.slug}}),
                         {{"slug", FieldCode("slug_taken")}});
   }
-  throw_if_constraint(e, {
-                             {"organisations_slug_check", "slug", FieldCode("invalid_slug")},
-                             {"organisations_name_check", "name", FieldCode("length_between"), {{"min", "1"}, {"max", "300"}}},
-                             {"organisations_kind_check", "kind", FieldCode("unknown_kind")},
-                             {"organisations_website_check", "website", FieldCode("invalid_url"), {{"max", "2000"}}},
-                             {"organisations_description_check", "description", FieldCode("too_long"), {{"max", "20000"}}},
-                             {"organisations_email_check", "email", FieldCode("invalid_email")},
-                             {"organisations_frontend_url_check", "frontend_url", FieldCode("not_base_url"), {{"max", "500"}}},
-                         });
+  throw_if_constraint(
+      e, {
+             {"organisations_slug_check", "slug", FieldCode("invalid_slug")},
+             {"organisations_name_check", "name", FieldCode("length_between"), {{"min", "1"}, {"max", "300"}}},
+             {"organisations_kind_check", "kind", FieldCode("unknown_kind")},
+             {"organisations_website_check", "website", FieldCode("invalid_url"), {{"max", "2000"}}},
+             {"organisations_description_check", "description", FieldCode("too_long"), {{"max", "20000"}}},
+             {"organisations_email_check", "email", FieldCode("invalid_email")},
+             {"organisations_frontend_url_check", "frontend_url", FieldCode("not_base_url"), {{"max", "500"}}},
+         });
 }
 
 struct NullableText {
@@ -181,12 +182,12 @@ bool delete_organisation(soci::session& session, const std::string& id) {
         soci::into(deleted, indicator);
   } catch (const std::exception& e) {
     // The service counts the referring events first; this covers an event added meanwhile.
-    throw_if_constraint(e, {
-                               {"events_organiser_id_fkey", domain::Problem::in_use,
-                                domain::detail("organisation_organises_events")},
-                               {"event_partners_organisation_id_fkey", domain::Problem::in_use,
-                                domain::detail("organisation_is_partner")},
-                           });
+    throw_if_constraint(
+        e,
+        {
+            {"events_organiser_id_fkey", domain::Problem::in_use, domain::detail("organisation_organises_events")},
+            {"event_partners_organisation_id_fkey", domain::Problem::in_use, domain::detail("organisation_is_partner")},
+        });
     throw;
   }
   return session.got_data();

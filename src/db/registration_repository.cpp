@@ -74,16 +74,15 @@ std::optional<Row> find_one(soci::session& session, const std::string& condition
 void throw_if_registration_constraint(const std::exception& e) {
   using domain::FieldCode;
   throw_if_constraint(
-      e,
-      {
-          {"registrations_email_key", domain::Problem::duplicate_registration, domain::detail("email_registered")},
-          {"registration_sessions_session_id_fkey", "session_ids", FieldCode("unknown_programme_item")},
-          {"registrations_name_check", "name", FieldCode("length_between"), {{"min", "1"}, {"max", "200"}}},
-          {"registrations_email_check", "email", FieldCode("length_between"), {{"min", "3"}, {"max", "254"}}},
-          {"registrations_organisation_check", "organisation", FieldCode("too_long"), {{"max", "200"}}},
-          {"registrations_country_check", "country", FieldCode("invalid_country")},
-          {"registrations_needs_check", "needs", FieldCode("too_long"), {{"max", "2000"}}},
-      });
+      e, {
+             {"registrations_email_key", domain::Problem::duplicate_registration, domain::detail("email_registered")},
+             {"registration_sessions_session_id_fkey", "session_ids", FieldCode("unknown_programme_item")},
+             {"registrations_name_check", "name", FieldCode("length_between"), {{"min", "1"}, {"max", "200"}}},
+             {"registrations_email_check", "email", FieldCode("length_between"), {{"min", "3"}, {"max", "254"}}},
+             {"registrations_organisation_check", "organisation", FieldCode("too_long"), {{"max", "200"}}},
+             {"registrations_country_check", "country", FieldCode("invalid_country")},
+             {"registrations_needs_check", "needs", FieldCode("too_long"), {{"max", "2000"}}},
+         });
 }
 
 void replace_sessions(soci::session& session, const std::string& id, const std::vector<std::string>& session_ids) {

@@ -186,16 +186,17 @@ bool is_retryable(const std::exception& error) {
 
 void throw_if_session_constraint(const std::exception& error) {
   using domain::FieldCode;
-  throw_if_constraint(error, {
-                                 {"sessions_within_event_check", "starts_at", FieldCode("outside_event")},
-                                 {"sessions_time_check", "ends_at", FieldCode("must_be_after"), {{"other", "starts_at"}}},
-                                 {"sessions_title_check", "title", FieldCode("length_between"), {{"min", "1"}, {"max", "300"}}},
-                                 {"sessions_description_check", "description", FieldCode("too_long"), {{"max", "20000"}}},
-                                 {"sessions_kind_check", "kind", FieldCode("unknown_kind")},
-                                 {"sessions_location_check", "location", FieldCode("too_long"), {{"max", "300"}}},
-                                 {"session_speakers_speaker_id_fkey", "speaker_ids", FieldCode("unknown_speaker")},
-                                 {"session_speakers_owner_check", "speaker_ids", FieldCode("unknown_speaker")},
-                             });
+  throw_if_constraint(
+      error, {
+                 {"sessions_within_event_check", "starts_at", FieldCode("outside_event")},
+                 {"sessions_time_check", "ends_at", FieldCode("must_be_after"), {{"other", "starts_at"}}},
+                 {"sessions_title_check", "title", FieldCode("length_between"), {{"min", "1"}, {"max", "300"}}},
+                 {"sessions_description_check", "description", FieldCode("too_long"), {{"max", "20000"}}},
+                 {"sessions_kind_check", "kind", FieldCode("unknown_kind")},
+                 {"sessions_location_check", "location", FieldCode("too_long"), {{"max", "300"}}},
+                 {"session_speakers_speaker_id_fkey", "speaker_ids", FieldCode("unknown_speaker")},
+                 {"session_speakers_owner_check", "speaker_ids", FieldCode("unknown_speaker")},
+             });
 }
 
 std::vector<SessionTombstone> list_session_tombstones(soci::session& session, const std::vector<std::string>& event_ids,

@@ -76,11 +76,16 @@ std::string folded(const std::string& expression) {
              {"speakers_bio_check", "bio", FieldCode("too_long"), {{"max", "20000"}}},
              {"speakers_email_check", "email", FieldCode("invalid_email")},
              {"speakers_phone_check", "phone", FieldCode("invalid_phone")},
-             {"speakers_photo_url_check", "photo_url", FieldCode("invalid_url"),
+             {"speakers_photo_url_check",
+              "photo_url",
+              FieldCode("invalid_url"),
               {{"max", std::to_string(domain::kMaxPhotoUrlLength)}}},
              {"speakers_organisation_id_fkey", "organisation_id", FieldCode("unknown_organisation")},
              {"speakers_owner_organisation_id_fkey", "owner_organisation_id", FieldCode("unknown_organisation")},
-             {"speakers_owner_in_sessions_check", "owner_organisation_id", FieldCode("speaker_in_sessions"), {},
+             {"speakers_owner_in_sessions_check",
+              "owner_organisation_id",
+              FieldCode("speaker_in_sessions"),
+              {},
               domain::Problem::conflict},
          });
   throw;

@@ -55,7 +55,9 @@ constexpr std::string_view to_string(EventStatus v) { return enum_detail::name_o
 constexpr std::string_view to_string(OnlineAccess v) { return enum_detail::name_of(kOnlineAccessNames, v); }
 constexpr std::string_view to_string(MediaPolicy v) { return enum_detail::name_of(kMediaPolicyNames, v); }
 
-constexpr std::optional<EventKind> parse_event_kind(std::string_view s) { return enum_detail::value_of(kEventKindNames, s); }
+constexpr std::optional<EventKind> parse_event_kind(std::string_view s) {
+  return enum_detail::value_of(kEventKindNames, s);
+}
 constexpr std::optional<EventFormat> parse_event_format(std::string_view s) {
   return enum_detail::value_of(kEventFormatNames, s);
 }

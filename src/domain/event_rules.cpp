@@ -25,8 +25,10 @@ void check_times(Validator& v, const Event& e, const FieldSet& unreadable) {
     v.check(!e.ends_on, "ends_on", FieldCode("only_when_all_day"));
     const bool has_start = v.check(e.starts_at.has_value(), "starts_at", FieldCode("required_unless_all_day"));
     const bool has_end = v.check(e.ends_at.has_value(), "ends_at", FieldCode("required_unless_all_day"));
-    const bool start_ok = has_start && v.check(is_supported_instant(*e.starts_at), "starts_at", FieldCode("year_out_of_range"), kSupportedYears);
-    const bool end_ok = has_end && v.check(is_supported_instant(*e.ends_at), "ends_at", FieldCode("year_out_of_range"), kSupportedYears);
+    const bool start_ok = has_start && v.check(is_supported_instant(*e.starts_at), "starts_at",
+                                               FieldCode("year_out_of_range"), kSupportedYears);
+    const bool end_ok = has_end && v.check(is_supported_instant(*e.ends_at), "ends_at", FieldCode("year_out_of_range"),
+                                           kSupportedYears);
     if (start_ok && end_ok && readable("starts_at") && readable("ends_at")) {
       v.check(*e.starts_at < *e.ends_at, "ends_at", FieldCode("must_be_after"), {{"other", "starts_at"}});
     }
@@ -35,8 +37,10 @@ void check_times(Validator& v, const Event& e, const FieldSet& unreadable) {
     v.check(!e.ends_at, "ends_at", FieldCode("not_when_all_day"), {{"instead", "ends_on"}});
     const bool has_start = v.check(e.starts_on.has_value(), "starts_on", FieldCode("required_when_all_day"));
     const bool has_end = v.check(e.ends_on.has_value(), "ends_on", FieldCode("required_when_all_day"));
-    const bool start_ok = has_start && v.check(is_supported_date(*e.starts_on), "starts_on", FieldCode("year_out_of_range"), kSupportedYears);
-    const bool end_ok = has_end && v.check(is_supported_date(*e.ends_on), "ends_on", FieldCode("year_out_of_range"), kSupportedYears);
+    const bool start_ok = has_start && v.check(is_supported_date(*e.starts_on), "starts_on",
+                                               FieldCode("year_out_of_range"), kSupportedYears);
+    const bool end_ok =
+        has_end && v.check(is_supported_date(*e.ends_on), "ends_on", FieldCode("year_out_of_range"), kSupportedYears);
     // ends_on is inclusive, so a one-day event has starts_on == ends_on.
     if (start_ok && end_ok && readable("starts_on") && readable("ends_on")) {
       v.check(*e.starts_on <= *e.ends_on, "ends_on", FieldCode("must_not_be_before"), {{"other", "starts_on"}});
@@ -143,12 +147,12 @@ std::vector<FieldError> check_event(const Event& e, const FieldSet& unreadable) 
   check_tags(v, e.tags);
 
   if (e.capacity) v.check(*e.capacity >= 0, "capacity", FieldCode("negative_capacity"));
-  const bool opens_ok = !e.registration_opens_at ||
-                        v.check(is_supported_instant(*e.registration_opens_at), "registration_opens_at",
-                                FieldCode("year_out_of_range"), kSupportedYears);
-  const bool closes_ok = !e.registration_closes_at ||
-                         v.check(is_supported_instant(*e.registration_closes_at), "registration_closes_at",
-                                 FieldCode("year_out_of_range"), kSupportedYears);
+  const bool opens_ok =
+      !e.registration_opens_at || v.check(is_supported_instant(*e.registration_opens_at), "registration_opens_at",
+                                          FieldCode("year_out_of_range"), kSupportedYears);
+  const bool closes_ok =
+      !e.registration_closes_at || v.check(is_supported_instant(*e.registration_closes_at), "registration_closes_at",
+                                           FieldCode("year_out_of_range"), kSupportedYears);
   if (e.registration_opens_at && e.registration_closes_at && opens_ok && closes_ok &&
       !unreadable.covers("registration_opens_at") && !unreadable.covers("registration_closes_at")) {
     v.check(*e.registration_opens_at < *e.registration_closes_at, "registration_closes_at", FieldCode("must_be_after"),
@@ -255,7 +259,8 @@ std::vector<FieldError> check_session(const Session& s, const Event& e, const Fi
 
   const bool start_known = !unreadable.covers("starts_at");
   const bool end_known = !unreadable.covers("ends_at");
-  if (start_known && end_known && !v.check(s.starts_at < s.ends_at, "ends_at", FieldCode("must_be_after"), {{"other", "starts_at"}})) {
+  if (start_known && end_known &&
+      !v.check(s.starts_at < s.ends_at, "ends_at", FieldCode("must_be_after"), {{"other", "starts_at"}})) {
     return v.take();
   }
   // An event stored without usable times cannot pass check_event; there is then nothing

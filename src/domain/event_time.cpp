@@ -42,7 +42,8 @@ EventTime read_with_offset(const OffsetDateTime& parsed, std::string_view text, 
 
 EventTime read_wall_clock(LocalDateTime local, std::string_view zone) {
   const std::string wall = wall_text(local);
-  if (!is_valid_timezone(zone)) return refused(TimeRefusal::needs_zone, FieldCode("must_have_offset"), {{"time", wall}});
+  if (!is_valid_timezone(zone))
+    return refused(TimeRefusal::needs_zone, FieldCode("must_have_offset"), {{"time", wall}});
   const LocalResolution resolution = resolve_local(local, zone);
   const std::string in_zone = std::string(zone);
   switch (resolution.result) {

@@ -43,8 +43,8 @@ std::optional<Error> registration_refusal(const Event& e, Instant now) {
       return closed(detail("event_not_published"));
   }
   if (e.registration_opens_at && now < *e.registration_opens_at) {
-    return closed(detail("registration_not_yet_open",
-                         {{"time", format_in_zone(*e.registration_opens_at, e.timezone)}}));
+    return closed(
+        detail("registration_not_yet_open", {{"time", format_in_zone(*e.registration_opens_at, e.timezone)}}));
   }
   if (e.registration_closes_at && now >= *e.registration_closes_at) {
     return closed(detail("registration_closed_at", {{"time", format_in_zone(*e.registration_closes_at, e.timezone)}}));
@@ -56,7 +56,8 @@ std::optional<Error> registration_refusal(const Event& e, Instant now) {
 int seats_to_promote(std::optional<int> new_capacity, int confirmed, int waitlisted) {
   if (!new_capacity) return waitlisted;
   if (*new_capacity < confirmed) {
-    throw Error(Problem::capacity_too_low, detail("capacity_below_confirmed", {{"confirmed", std::to_string(confirmed)}}));
+    throw Error(Problem::capacity_too_low,
+                detail("capacity_below_confirmed", {{"confirmed", std::to_string(confirmed)}}));
   }
   return std::min(waitlisted, *new_capacity - confirmed);
 }

@@ -20,9 +20,8 @@ boost::asio::awaitable<Dispatched> dispatch(const Router& router, const CorsPoli
   const ProblemContext where = problem_context(request, backend.public_url);
   // The server leaves the path empty for a request-target it cannot use (http/target.hpp).
   if (request.path.empty()) {
-    co_return Dispatched{problem(Error(Problem::bad_request, domain::detail("bad_request_target")), where),
-                         "unmatched",
-                         {}};
+    co_return Dispatched{
+        problem(Error(Problem::bad_request, domain::detail("bad_request_target")), where), "unmatched", {}};
   }
   // OPTIONS * asks about the server as a whole (RFC 9110 9.3.7): every method some route has.
   if (request.path == "*") {
@@ -37,8 +36,8 @@ boost::asio::awaitable<Dispatched> dispatch(const Router& router, const CorsPoli
   }
   RouteMatch match = router.match(request.method, request.path);
   if (match.bad_path) {
-    co_return Dispatched{problem(Error(Problem::bad_request, domain::detail("bad_path_escape")), where), "unmatched",
-                         {}};
+    co_return Dispatched{
+        problem(Error(Problem::bad_request, domain::detail("bad_path_escape")), where), "unmatched", {}};
   }
   if (match.allowed.empty()) {
     co_return Dispatched{
@@ -51,10 +50,10 @@ boost::asio::awaitable<Dispatched> dispatch(const Router& router, const CorsPoli
     co_return Dispatched{cors.options(request, match.allowed), "OPTIONS", {}};
   }
   if (!match.route) {
-    Response response = problem(
-        Error(Problem::method_not_allowed,
-              domain::detail("method_not_allowed", {{"method", std::string(to_string(request.method))}})),
-        where);
+    Response response =
+        problem(Error(Problem::method_not_allowed,
+                      domain::detail("method_not_allowed", {{"method", std::string(to_string(request.method))}})),
+                where);
     response.headers.set("Allow", allow_header(match.allowed));
     co_return Dispatched{std::move(response), "unmatched", {}};
   }

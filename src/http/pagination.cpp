@@ -34,8 +34,8 @@ std::string scope_of(const Query& query, std::string_view path, std::initializer
     for (const auto& value : values) add(value);
   }
   unsigned char digest[8];
-  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(input.data()), input.size(),
-                     nullptr, 0);
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(input.data()), input.size(), nullptr,
+                     0);
   char hex[sizeof digest * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
   return hex;

@@ -67,9 +67,8 @@ Response problem(const domain::Error& error, const ProblemContext& where) {
   if (!error.fields().empty()) {
     auto& list = body["errors"] = nlohmann::json::array();
     for (const auto& e : error.fields()) {
-      nlohmann::json item = {{"field", e.field},
-                             {"code", std::string(e.code.name())},
-                             {"message", pages::field_message(e, language)}};
+      nlohmann::json item = {
+          {"field", e.field}, {"code", std::string(e.code.name())}, {"message", pages::field_message(e, language)}};
       if (!e.params.empty()) item["params"] = e.params;
       list.push_back(std::move(item));
     }

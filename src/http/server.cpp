@@ -368,25 +368,26 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection
     std::string request_id = new_request_id();
     if (header_ec == bhttp::error::body_limit) {
       // Beast compares an announced Content-Length with the limit while parsing the header.
-      co_await write(*connection, early_problem(domain::Problem::payload_too_large, domain::detail("body_too_large")), false, false,
-                     request_id);
+      co_await write(*connection, early_problem(domain::Problem::payload_too_large, domain::detail("body_too_large")),
+                     false, false, request_id);
       break;
     }
     if (header_ec == bhttp::error::header_limit) {
-      co_await write(*connection, early_problem(domain::Problem::header_too_large, domain::detail("header_too_large")), false, false,
-                     request_id);
+      co_await write(*connection, early_problem(domain::Problem::header_too_large, domain::detail("header_too_large")),
+                     false, false, request_id);
       break;
     }
     if (header_ec) {
       if (is_parse_error(header_ec) && header_ec != bhttp::error::end_of_stream) {
-        co_await write(*connection, early_problem(domain::Problem::bad_request, domain::detail("not_http")), false, false, request_id);
+        co_await write(*connection, early_problem(domain::Problem::bad_request, domain::detail("not_http")), false,
+                       false, request_id);
       }
       break;
     }
     // Refuse an announced oversized body before reading any of it.
     if (auto length = parser.content_length(); length && *length > options.max_body_bytes) {
-      co_await write(*connection, early_problem(domain::Problem::payload_too_large, domain::detail("body_too_large")), false, false,
-                     request_id);
+      co_await write(*connection, early_problem(domain::Problem::payload_too_large, domain::detail("body_too_large")),
+                     false, false, request_id);
       break;
     }
     if (!parser.is_done()) {
@@ -397,14 +398,14 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection
       connection->expires_after(options.body_timeout);
       auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
       if (body_ec == bhttp::error::body_limit) {
-        co_await write(*connection, early_problem(domain::Problem::payload_too_large, domain::detail("body_too_large")), false, false,
-                       request_id);
+        co_await write(*connection, early_problem(domain::Problem::payload_too_large, domain::detail("body_too_large")),
+                       false, false, request_id);
         break;
       }
       if (body_ec) {
         if (is_parse_error(body_ec) && body_ec != bhttp::error::end_of_stream) {
-          co_await write(*connection, early_problem(domain::Problem::bad_request, domain::detail("body_not_http")), false, false,
-                         request_id);
+          co_await write(*connection, early_problem(domain::Problem::bad_request, domain::detail("body_not_http")),
+                         false, false, request_id);
         }
         break;
       }

@@ -20,9 +20,9 @@ namespace eventd::services {
 
 namespace {
 
+using domain::detail;
 using domain::Error;
 using domain::Problem;
-using domain::detail;
 
 void require_authenticated(const domain::Caller& caller) {
   if (caller.is_anonymous()) throw Error(Problem::unauthorized, detail("needs_api_key"));
@@ -225,8 +225,9 @@ boost::asio::awaitable<domain::Event> update_event(Database& db, const domain::C
     }
     // (A status that could not be read is a 422 below, not this 409.)
     if (!unreadable.covers("status") && !domain::can_change_status(current->status, next.status)) {
-      throw Error(Problem::conflict, detail("no_back_to_draft", {{"status", std::string(domain::to_string(current->status))},
-                                                                 {"example", R"({"status": "cancelled"})"}}));
+      throw Error(Problem::conflict,
+                  detail("no_back_to_draft", {{"status", std::string(domain::to_string(current->status))},
+                                              {"example", R"({"status": "cancelled"})"}}));
     }
     domain::Validator errors;
     errors.append(draft.errors);

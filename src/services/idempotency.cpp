@@ -10,9 +10,9 @@ namespace eventd::services {
 
 namespace {
 
+using domain::detail;
 using domain::Error;
 using domain::Problem;
-using domain::detail;
 
 std::string answer_key_material(const IdempotencyRequest& r) {
   // Only the client knows both; the database alone cannot open the stored answer.
@@ -27,8 +27,8 @@ std::string stored_plaintext(const StoredResponse& r) {
 
 StoredResponse stored_from_plaintext(const std::string& text) {
   auto j = nlohmann::json::parse(text);
-  return StoredResponse{j.at("status").get<int>(), j.at("location").get<std::string>(),
-                        j.at("body").get<std::string>(), j.value("etag", std::string())};
+  return StoredResponse{j.at("status").get<int>(), j.at("location").get<std::string>(), j.at("body").get<std::string>(),
+                        j.value("etag", std::string())};
 }
 
 }  // namespace

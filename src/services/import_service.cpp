@@ -19,9 +19,9 @@ namespace eventd::services {
 
 namespace {
 
+using domain::detail;
 using domain::Error;
 using domain::Problem;
-using domain::detail;
 
 constexpr int kSlugAttempts = 50;
 constexpr std::size_t kMaxUidLength = 1000;  // events_import_uid_check
@@ -135,13 +135,15 @@ boost::asio::awaitable<ImportReport> import_events(Database& db, const domain::C
     soci::transaction tx(s);
     ImportReport out;
     const std::string organisation_id = organisation_of(s, caller, organisation);
-    for (auto& skipped : parsed.skipped) out.skipped.push_back(
-        {skipped.uid, Error(Problem::validation, detail("import_unreadable", {{"reason", skipped.reason}}))});
+    for (auto& skipped : parsed.skipped)
+      out.skipped.push_back(
+          {skipped.uid, Error(Problem::validation, detail("import_unreadable", {{"reason", skipped.reason}}))});
     std::map<std::string, domain::Event> created_by_uid;  // for their programme items
     for (auto& imported : parsed.events) {
       if (imported.uid.size() > kMaxUidLength) {
-        out.skipped.push_back({imported.uid.substr(0, 100) + "…",
-                                Error(Problem::conflict, detail("import_uid_too_long", {{"max", std::to_string(kMaxUidLength)}}))});
+        out.skipped.push_back(
+            {imported.uid.substr(0, 100) + "…",
+             Error(Problem::conflict, detail("import_uid_too_long", {{"max", std::to_string(kMaxUidLength)}}))});
         continue;
       }
       domain::Event& e = imported.event;
@@ -157,10 +159,10 @@ boost::asio::awaitable<ImportReport> import_events(Database& db, const domain::C
         auto current = db::find_event(s, earlier->id);
         if (!current) throw std::runtime_error("import: the event vanished under its lock");
         if (current->status != domain::EventStatus::draft) {
-          out.conflicts.push_back({earlier->id, imported.uid,
-                                   Error(Problem::conflict,
-                                         detail("import_not_draft",
-                                                {{"status", std::string(domain::to_string(current->status))}}))});
+          out.conflicts.push_back(
+              {earlier->id, imported.uid,
+               Error(Problem::conflict,
+                     detail("import_not_draft", {{"status", std::string(domain::to_string(current->status))}}))});
           continue;
         }
         if (earlier->version != earlier->imported_version) {
@@ -188,14 +190,14 @@ boost::asio::awaitable<ImportReport> import_events(Database& db, const domain::C
           out.updated.push_back({stored.id, imported.uid, missing_fields(stored)});
         } catch (const Error& error) {
           s << "ROLLBACK TO SAVEPOINT import_event";
-          out.conflicts.push_back(
-              {earlier->id, imported.uid, error});
+          out.conflicts.push_back({earlier->id, imported.uid, error});
         }
         continue;
       }
       auto slug = free_slug(s, e.title);
       if (!slug) {
-        out.skipped.push_back({imported.uid, Error(Problem::conflict, detail("import_no_free_slug", {{"title", e.title}}))});
+        out.skipped.push_back(
+            {imported.uid, Error(Problem::conflict, detail("import_no_free_slug", {{"title", e.title}}))});
         continue;
       }
       e.slug = *slug;

@@ -18,11 +18,11 @@ namespace eventd::services {
 
 namespace {
 
-using domain::Error;
-using domain::Problem;
 using domain::detail;
+using domain::Error;
 using domain::MediaActor;
 using domain::MediaRequestStatus;
+using domain::Problem;
 
 TokenRecordKind media_request_kind(soci::session& s) {
   return TokenRecordKind{
@@ -201,7 +201,8 @@ boost::asio::awaitable<MediaRequestView> decide_media_request(Database& db, std:
         current.id, current.status, input.to, actor, by_requester ? std::nullopt : deciding_key(access.caller),
         input.note};
     // Under the row lock the status cannot have moved; the guard in the statement says so too.
-    if (!db::transition_media_request(s, change)) throw Error(Problem::concurrent_change, detail("request_changed_meanwhile"));
+    if (!db::transition_media_request(s, change))
+      throw Error(Problem::concurrent_change, detail("request_changed_meanwhile"));
     auto stored = db::find_media_request(s, current.id);
     MediaRequestView out =
         view_of(s, std::move(stored->request), by_requester, by_requester ? access.token : std::nullopt);

@@ -17,9 +17,9 @@ namespace eventd::services {
 
 namespace {
 
+using domain::detail;
 using domain::Error;
 using domain::Problem;
-using domain::detail;
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -28,9 +28,7 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-Error signed_out() {
-  return Error(Problem::unauthorized, detail("signed_out", {{"sign_in", "POST /v1/me/sign-in"}}));
-}
+Error signed_out() { return Error(Problem::unauthorized, detail("signed_out", {{"sign_in", "POST /v1/me/sign-in"}})); }
 
 db::PersonSessionRow session_of(soci::session& s, const std::string& token) {
   if (!token.starts_with(kPersonTokenPrefix)) throw signed_out();

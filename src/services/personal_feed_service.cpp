@@ -269,7 +269,8 @@ Feed invitation_feed(const Holding& holding, const FeedLocation& location) {
 Invitation invitation_of(soci::session& s, db::RegistrationRecord record, const FeedLocation& location,
                          ics::InvitationMethod method) {
   Holding h = load_holding(s, std::move(record));
-  if (!h.registration.participant) throw domain::Error(domain::Problem::data_erased, domain::detail("registration_data_erased"));
+  if (!h.registration.participant)
+    throw domain::Error(domain::Problem::data_erased, domain::detail("registration_data_erased"));
   Invitation out;
   out.body = invitation_text(h, location, method);
   out.event = std::move(h.event);
@@ -324,7 +325,8 @@ boost::asio::awaitable<Feed> registration_invitation(Database& db, std::string r
     tx.commit();
     return h;
   });
-  if (!holding.registration.participant) throw domain::Error(domain::Problem::data_erased, domain::detail("registration_data_erased"));
+  if (!holding.registration.participant)
+    throw domain::Error(domain::Problem::data_erased, domain::detail("registration_data_erased"));
   co_return invitation_feed(holding, location);
 }
 

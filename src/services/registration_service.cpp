@@ -21,9 +21,9 @@ namespace eventd::services {
 
 namespace {
 
+using domain::detail;
 using domain::Error;
 using domain::Problem;
-using domain::detail;
 
 constexpr std::string_view kManageTokenPrefix = "evm_";
 constexpr std::string_view kFeedTokenPrefix = "evf_";

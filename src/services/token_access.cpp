@@ -9,9 +9,9 @@ namespace eventd::services {
 
 namespace {
 
+using domain::detail;
 using domain::Error;
 using domain::Problem;
-using domain::detail;
 
 // The texts name the kind of record, so each kind has its own (a record's name cannot be a
 // value: it is translated with the sentence). Registrations and media requests have tokens.
@@ -28,9 +28,8 @@ Error unknown_token(const TokenRecordKind& kind) {
 
 Error unknown_person(const TokenRecordKind& kind) {
   domain::MessageParams params{{"sign_in", "POST /v1/me/sign-in"}};
-  return Error(Problem::unauthorized, is_registration(kind)
-                                          ? detail("signed_out_registration", std::move(params))
-                                          : detail("signed_out_media_request", std::move(params)));
+  return Error(Problem::unauthorized, is_registration(kind) ? detail("signed_out_registration", std::move(params))
+                                                            : detail("signed_out_media_request", std::move(params)));
 }
 
 bool same_address(std::string_view a, std::string_view b) {

@@ -497,8 +497,7 @@ TEST_CASE("events: merge patch, If-Match, sequence, status rules and rights") {
 
   // a read-only member with another value and an unknown member are a 422 (sequence, which
   // moves by itself, is ignored); so is a patch that is not an object
-  CHECK(f.patch("integrationsforum-2020", {{"created_at", "2001-01-01T00:00:00Z"}}, f.lansstyrelsen_key).status ==
-        422);
+  CHECK(f.patch("integrationsforum-2020", {{"created_at", "2001-01-01T00:00:00Z"}}, f.lansstyrelsen_key).status == 422);
   const json sequence = f.server.request("GET", "/v1/events/integrationsforum-2020").json()["sequence"];
   auto ignored = f.patch("integrationsforum-2020", {{"sequence", 7}}, f.lansstyrelsen_key);
   CHECK(ignored.status == 200);
@@ -665,10 +664,10 @@ TEST_CASE("events: list filters and search") {
   CHECK(list("q=partnerskap&from=2021-01-01T00:00:00Z") == std::vector<std::string>{"iop-seminarium"});
 
   // invalid filter values are a 400
-  for (std::string bad : {"kind=party", "format=paper", "status=gone", "from=yesterday", "to=2020-11-26T09:00:00",
-                          "from=2021-01-01T00:00:00Z&to=2020-01-01T00:00:00Z", "series=Not%20a%20slug", "organiser=%00",
-                          "partner=Not%20a%20slug",
-                          "tag=", "limit=0", "limit=201", "limit=ten", "cursor=bm9wZQ", "cursor=%%%"}) {
+  for (std::string bad :
+       {"kind=party", "format=paper", "status=gone", "from=yesterday", "to=2020-11-26T09:00:00",
+        "from=2021-01-01T00:00:00Z&to=2020-01-01T00:00:00Z", "series=Not%20a%20slug", "organiser=%00",
+        "partner=Not%20a%20slug", "tag=", "limit=0", "limit=201", "limit=ten", "cursor=bm9wZQ", "cursor=%%%"}) {
     CAPTURE(bad);
     CHECK(f.server.get("/v1/events?" + bad).status == 400);
   }

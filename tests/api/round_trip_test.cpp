@@ -197,10 +197,9 @@ TEST_CASE("round trip: a copy read on the waitlist is sent back after the promot
       "UPDATE events SET starts_at = now() + interval '30 days', ends_at = now() + interval '30 days 7 hours', "
       "capacity = 1, waitlist = true WHERE slug = 'integrationsforum-2020'");
   auto sign_up = [&](const char* name, const char* email) {
-    auto created =
-        p.server.request("POST", "/v1/events/integrationsforum-2020/registrations",
-                         json{{"name", name}, {"email", email}, {"consent", true}}.dump(),
-                         {{"Content-Type", "application/json"}});
+    auto created = p.server.request("POST", "/v1/events/integrationsforum-2020/registrations",
+                                    json{{"name", name}, {"email", email}, {"consent", true}}.dump(),
+                                    {{"Content-Type", "application/json"}});
     REQUIRE_MESSAGE(created.status == 201, created.body);
     return created.json();
   };

@@ -259,7 +259,7 @@ TEST_CASE("CORS: the configured frontend origin is allowed, others are refused")
   auto actual = server.get("/healthz", allowed_origin);
   CHECK(actual.header("Access-Control-Allow-Origin") == "http://frontend.example:5173");
   for (const char* exposed : {"ETag", "Location", "Link", "Last-Modified", "Retry-After", "Idempotent-Replayed",
-                               "Content-Disposition", "X-Request-Id", "Content-Language"}) {
+                              "Content-Disposition", "X-Request-Id", "Content-Language"}) {
     CHECK(actual.header("Access-Control-Expose-Headers").find(exposed) != std::string::npos);
   }
   CHECK(actual.header("Vary").find("Origin") != std::string::npos);

@@ -222,10 +222,12 @@ TEST_CASE("times: a fraction of a second is dropped on the way in, so sending ba
   body["registration_closes_at"] = "2027-03-09T12:00:00.75";
   auto created = p.post("/v1/events", body, p.forum_key);
   REQUIRE_MESSAGE(created.status == 201, created.body);
-  auto session =
-      p.post("/v1/events/halv/sessions",
-             {{"title", "Pass"}, {"kind", "talk"}, {"starts_at", "2027-03-10T10:00:00.5"}, {"ends_at", "2027-03-10T11:00:00.5+01:00"}},
-             p.forum_key);
+  auto session = p.post("/v1/events/halv/sessions",
+                        {{"title", "Pass"},
+                         {"kind", "talk"},
+                         {"starts_at", "2027-03-10T10:00:00.5"},
+                         {"ends_at", "2027-03-10T11:00:00.5+01:00"}},
+                        p.forum_key);
   REQUIRE_MESSAGE(session.status == 201, session.body);
   // Stored to the second (the database holds what the answers show).
   const std::string stored =
@@ -234,7 +236,8 @@ TEST_CASE("times: a fraction of a second is dropped on the way in, so sending ba
       "|| ' ' || (SELECT to_char(s.starts_at AT TIME ZONE "
       "'UTC', 'HH24:MI:SS.US') || ' ' || to_char(s.ends_at AT TIME ZONE 'UTC', 'HH24:MI:SS.US') FROM sessions s WHERE "
       "s.event_id = e.id) FROM events e WHERE slug = 'halv'";
-  const std::string whole = "08:00:00.000000 15:00:00.000000 08:00:00.000000 11:00:00.000000 09:00:00.000000 10:00:00.000000";
+  const std::string whole =
+      "08:00:00.000000 15:00:00.000000 08:00:00.000000 11:00:00.000000 09:00:00.000000 10:00:00.000000";
   CHECK(p.server.database().scalar(stored) == whole);
 
   auto read = p.server.request("GET", "/v1/events/halv", "", bearer(p.forum_key));

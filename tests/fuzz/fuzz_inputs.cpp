@@ -513,8 +513,8 @@ void request_line(std::string_view input) {
     if (page.after) {
       // A cursor that decodes is one this server could have made: encoding its key again
       // gives a cursor that decodes to the same key.
-      auto again = http::read_page(http::Query::parse("cursor=" + http::encode_cursor(page, *page.after)),
-                                   request.path);
+      auto again =
+          http::read_page(http::Query::parse("cursor=" + http::encode_cursor(page, *page.after)), request.path);
       if (!again.after || *again.after != *page.after) violated("a cursor does not round-trip");
     }
   });

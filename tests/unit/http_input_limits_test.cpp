@@ -141,7 +141,7 @@ TEST_CASE("cursors: bound to the path and the filters they were made with") {
                   domain::Error);
   CHECK_THROWS_AS(http::read_page(http::Query::parse("cursor=" + cursor), "/v1/events/a/registrations", {"status"}),
                   domain::Error);
-  CHECK_THROWS_AS(http::read_page(http::Query::parse("status=confirmed&cursor=" + cursor),
-                                  "/v1/events/b/registrations", {"status"}),
+  CHECK_THROWS_AS(http::read_page(http::Query::parse("status=confirmed&cursor=" + cursor), "/v1/events/b/registrations",
+                                  {"status"}),
                   domain::Error);
 }

@@ -31,11 +31,11 @@ TEST_CASE("domain errors map to their status and problem+json body") {
 
 TEST_CASE("a detail with invalid UTF-8 still gives valid JSON") {
   auto response = http::problem(
-      domain::Error(domain::Problem::speaker_clash, domain::detail("speaker_clash", {{"speaker", "bad byte \xff here"},
-                                                                                     {"session", "s"},
-                                                                                     {"event", "e"},
-                                                                                     {"starts", "a"},
-                                                                                     {"ends", "b"}})),
+      domain::Error(
+          domain::Problem::speaker_clash,
+          domain::detail(
+              "speaker_clash",
+              {{"speaker", "bad byte \xff here"}, {"session", "s"}, {"event", "e"}, {"starts", "a"}, {"ends", "b"}})),
       kEnglish);
   CHECK(nlohmann::json::accept(response.body));
 }

@@ -5,9 +5,9 @@
 #include <set>
 
 #include "domain/registration.hpp"
-#include "pages/catalogue.hpp"
 #include "http/client_address.hpp"
 #include "http/dto/registration.hpp"
+#include "pages/catalogue.hpp"
 #include "services/rate_limiter.hpp"
 #include "services/secrets.hpp"
 

@@ -19,14 +19,14 @@
 #include "http/dto/session.hpp"
 #include "http/dto/speaker.hpp"
 #include "http/handlers/event_query.hpp"
-#include "http/language.hpp"
 #include "http/json.hpp"
+#include "http/language.hpp"
 #include "http/mail_context.hpp"
 #include "http/pagination.hpp"
+#include "pages/catalogue.hpp"
 #include "services/event_service.hpp"
 #include "services/import_service.hpp"
 #include "services/speaker_service.hpp"
-#include "pages/catalogue.hpp"
 
 namespace eventd::http::handlers {
 
@@ -335,8 +335,8 @@ boost::asio::awaitable<Response> get_event(RequestContext& context) {
     nlohmann::json body = dto::event_json(e, may_see_stream_url(e, caller), caller.can_manage(e.organiser_id),
                                           context.backend.public_url, context.backend.frontend_url);
     body["included"] = included_json(page, with, caller);
-    const std::string etag =
-        etag_for(e.id, e.version, "c" + std::to_string(e.counts.version) + "i" + content_digest(body["included"].dump()));
+    const std::string etag = etag_for(
+        e.id, e.version, "c" + std::to_string(e.counts.version) + "i" + content_digest(body["included"].dump()));
     Response response = is_not_modified(context.request, etag, std::nullopt) ? not_modified(etag, std::nullopt)
                                                                              : json_response(200, body);
     if (response.status == 200) set_validators(response, etag, std::nullopt);

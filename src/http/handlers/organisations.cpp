@@ -93,8 +93,7 @@ boost::asio::awaitable<Response> patch_organisation(RequestContext& context) {
   // the write see the same version.
   services::OrganisationChange change = [&request, &patch](const domain::Organisation& current) {
     check_if_match(request, etag_of(current));
-    auto read_only =
-        dto::drop_read_only(patch, dto::organisation_json(current), {"id", "created_at"}, {"updated_at"});
+    auto read_only = dto::drop_read_only(patch, dto::organisation_json(current), {"id", "created_at"}, {"updated_at"});
     auto merged = dto::organisation_request_json(current);
     merged.merge_patch(patch);
     return dto::read_organisation(merged, /*make_slug=*/false, std::move(read_only));

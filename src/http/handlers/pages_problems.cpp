@@ -28,10 +28,11 @@ boost::asio::awaitable<Response> problem_page(RequestContext& context) {
   const std::string title = pages::problem_title(*kind, language);
   mail::TemplateData data;
   data.set("heading", title);
-  data.set("paragraphs",
-           texts({pages::problem_about(*kind, language),
-                  catalogue.message("problem_page_status", {{"status", std::to_string(info.status)}}),
-                  catalogue.message("problem_page_type", {{"type", problem_type(context.backend.public_url, *kind)}})}));
+  data.set(
+      "paragraphs",
+      texts({pages::problem_about(*kind, language),
+             catalogue.message("problem_page_status", {{"status", std::to_string(info.status)}}),
+             catalogue.message("problem_page_type", {{"type", problem_type(context.backend.public_url, *kind)}})}));
   data.set("link", false);
   co_return page_response(200, language, "message", title, std::move(data));
 }

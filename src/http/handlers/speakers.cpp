@@ -100,8 +100,8 @@ boost::asio::awaitable<Response> patch_speaker(RequestContext& context) {
   const Request& request = context.request;
   auto change = [&patch, &request](const domain::Speaker& current) {
     check_if_match(request, etag_for(current.id, current.version));
-    auto read_only = dto::drop_read_only(patch, dto::speaker_json(current, /*show_private=*/true),
-                                         {"id", "created_at"}, {"updated_at"});
+    auto read_only = dto::drop_read_only(patch, dto::speaker_json(current, /*show_private=*/true), {"id", "created_at"},
+                                         {"updated_at"});
     nlohmann::json document = dto::speaker_request_json(current);
     document.merge_patch(patch);
     services::SpeakerDraft draft = dto::read_speaker(document);
