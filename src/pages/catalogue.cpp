@@ -34,8 +34,9 @@ Catalogue load(std::string_view language) {
   return Catalogue(std::move(texts));
 }
 
-// {name} replaced by its value; a placeholder without a value stays as it is.
-std::string fill(std::string_view pattern, const Placeholders& values) {
+// {name} replaced by its value. A placeholder without a value stays as it is when `strict`
+// is false (an error must still be told), else it is a TemplateError naming `key`.
+std::string fill(std::string_view key, std::string_view pattern, const Placeholders& values, bool strict) {
   std::string out;
   std::size_t pos = 0;
   while (pos < pattern.size()) {
@@ -48,7 +49,13 @@ std::string fill(std::string_view pattern, const Placeholders& values) {
     out.append(pattern.substr(pos, open - pos));
     const std::string_view name = pattern.substr(open + 1, close - open - 1);
     auto value = values.find(name);
-    out += value == values.end() ? std::string(pattern.substr(open, close - open + 1)) : value->second;
+    if (value != values.end()) {
+      out += value->second;
+    } else if (strict) {
+      throw mail::TemplateError("page text " + std::string(key) + " needs {" + std::string(name) + "}");
+    } else {
+      out.append(pattern.substr(open, close - open + 1));
+    }
     pos = close + 1;
   }
   return out;
@@ -88,25 +95,7 @@ const std::string& Catalogue::text(std::string_view key) const {
 }
 
 std::string Catalogue::format(std::string_view key, const Placeholders& values) const {
-  const std::string& pattern = text(key);
-  std::string out;
-  std::size_t pos = 0;
-  while (pos < pattern.size()) {
-    const auto open = pattern.find('{', pos);
-    const auto close = open == std::string::npos ? std::string::npos : pattern.find('}', open);
-    if (close == std::string::npos) {
-      out.append(pattern, pos);
-      break;
-    }
-    out.append(pattern, pos, open - pos);
-    const std::string_view name(pattern.data() + open + 1, close - open - 1);
-    auto value = values.find(name);
-    if (value == values.end())
-      throw mail::TemplateError("page text " + std::string(key) + " needs {" + std::string(name) + "}");
-    out += value->second;
-    pos = close + 1;
-  }
-  return out;
+  return fill(key, text(key), values, /*strict=*/true);
 }
 
 mail::TemplateData Catalogue::data() const {
@@ -127,10 +116,11 @@ const std::string* Catalogue::find(std::string_view key) const {
 }
 
 std::string Catalogue::message(std::string_view key, const Placeholders& values) const {
-  if (const std::string* text = find(key)) return fill(*text, values);
+  if (const std::string* text = find(key)) return fill(key, *text, values, /*strict=*/false);
   // An error must still be reported: the English text, else the key (a test keeps this
   // from happening: tests/tools/check_messages.py).
-  if (const std::string* english = catalogue(Language::en).find(key)) return fill(*english, values);
+  if (const std::string* english = catalogue(Language::en).find(key))
+    return fill(key, *english, values, /*strict=*/false);
   return std::string(key);
 }
 
