@@ -24,6 +24,7 @@
 #include "services/feed_cache.hpp"
 #include "services/mail_outbox.hpp"
 #include "services/rate_limiter.hpp"
+#include "services/registration_desk.hpp"
 #include "services/registration_service.hpp"
 
 namespace eventd::app {
@@ -58,6 +59,7 @@ struct App::Parts {
         feeds(config.feed_cache_bytes),
         feed_notifications(feeds, config.database_url),
         public_writes({config.rate_limit_per_minute, config.rate_limit_burst}),
+        registrations(db),
         backend{db,
                 auth,
                 feeds,
@@ -70,6 +72,7 @@ struct App::Parts {
                 {},
                 public_writes,
                 http::TrustedProxies(config.trusted_proxies),
+                registrations,
                 config.change_notice_delay},
         router(http::make_router()),
         cors(config.cors_origins),
@@ -104,6 +107,7 @@ struct App::Parts {
   services::FeedCache feeds;
   services::FeedNotifications feed_notifications;  // off until start(): the CLI commands need no cache
   services::RateLimiter public_writes;
+  services::RegistrationDesk registrations;
   http::Backend backend;
   http::Router router;
   http::CorsPolicy cors;

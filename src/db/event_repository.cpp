@@ -319,6 +319,8 @@ void bind_event(soci::details::prepare_temp_type& st, EventParams& p) {
           {"events_audience_check", "audience", FieldCode("too_long"), {{"max", "2000"}}},
           {"events_tags_check", "tags", FieldCode("invalid")},
           {"events_capacity_check", "capacity", FieldCode("negative_capacity")},
+          // schema/026: a capacity below the confirmed registrations (eventd checks before)
+          {"event_registration_counts_capacity_check", domain::Problem::capacity_too_low},
           {"events_registration_window_check",
            "registration_closes_at",
            FieldCode("must_be_after"),

@@ -76,6 +76,8 @@ void throw_if_registration_constraint(const std::exception& e) {
   throw_if_constraint(
       e, {
              {"registrations_email_key", domain::Problem::duplicate_registration, domain::detail("email_registered")},
+             // schema/026: the database's own count of the seats (eventd decides before it)
+             {"event_registration_counts_capacity_check", domain::Problem::event_full},
              {"registration_sessions_session_id_fkey", "session_ids", FieldCode("unknown_programme_item")},
              {"registrations_name_check", "name", FieldCode("length_between"), {{"min", "1"}, {"max", "200"}}},
              {"registrations_email_check", "email", FieldCode("length_between"), {{"min", "3"}, {"max", "254"}}},

@@ -16,6 +16,7 @@ class Database;
 class Authenticator;
 class FeedCache;
 class RateLimiter;
+class RegistrationDesk;
 }  // namespace eventd::services
 
 namespace eventd::http {
@@ -35,6 +36,7 @@ struct Backend {
   std::function<std::size_t()> open_connections;
   services::RateLimiter& public_writes;  // registrations and media requests, per client address
   TrustedProxies trusted_proxies;
+  services::RegistrationDesk& registrations;    // sign-ups of one event decided together
   std::chrono::seconds change_notice_delay{0};  // EVENTD_CHANGE_NOTICE_DELAY_S
   // The address of EVENTD_MAIL_FROM (empty when none is set): invitations name it as their
   // ORGANIZER's SENT-BY, or as the ORGANIZER when the organisation has no address.

@@ -14,6 +14,7 @@
 #include "domain/validation.hpp"
 #include "services/database.hpp"
 #include "services/person_service.hpp"
+#include "services/registration_desk.hpp"
 #include "services/secrets.hpp"
 #include "services/token_access.hpp"
 
@@ -157,69 +158,118 @@ std::string feed_token_for(std::string_view manage_token, int generation) {
   return derive_secret(manage_token, "feed:" + std::to_string(generation), kFeedTokenPrefix);
 }
 
-boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, std::string event_ref,
-                                                                RegistrationDraft draft,
+namespace {
+
+// A sign-up on its way through the desk: what the client sent, the secrets made for it, and
+// the answer once decided.
+struct RegistrationSignup : RegistrationDesk::Signup {
+  RegistrationDraft draft;
+  std::optional<IdempotencyRequest> idempotency;
+  RenderRegistration render;
+  MailContext mail;
+  std::string manage_token;
+  std::string feed_token;
+  RegistrationAnswer answer{};
+};
+
+// What every sign-up of a batch shares: the event, locked, and its seats as decided so far.
+struct SeatState {
+  domain::Event event;
+  std::optional<Error> refusal;  // the event takes no registrations now
+  int confirmed = 0;
+};
+
+// One sign-up, in the batch's transaction. Throws for a refusal that keeps nothing (the
+// batch rolls back to before it); a second sign-up of an address keeps what it wrote (the
+// holder's link is sent again) and ends in signup.failure.
+void decide_one(soci::session& s, SeatState& seats, RegistrationSignup& signup) {
+  const domain::Event& event = seats.event;
+  if (signup.idempotency) {
+    if (auto earlier = replay_or_claim(s, *signup.idempotency)) {
+      signup.answer = RegistrationAnswer{std::move(*earlier), true};
+      return;
+    }
+  }
+  if (seats.refusal) throw *seats.refusal;
+  validate(s, event.id, signup.draft, /*creating=*/true);
+
+  // The address is registered already: a 409 that says nothing of that registration (not
+  // even that a message went out), and its holder gets their link by e-mail. Checked under
+  // the event's lock, so no sign-up of this event can slip in between. Kept (the message),
+  // so the key's claim is given up first.
+  if (auto holder = db::find_live_registration_by_email(s, event.id, signup.draft.participant.email)) {
+    if (signup.idempotency) release_claim(s, *signup.idempotency);
+    resend_link(s, signup.mail, *holder);
+    signup.failure =
+        std::make_exception_ptr(Error(Problem::duplicate_registration, detail("email_registered_already")));
+    return;
+  }
+
+  const auto admission = domain::admit(event.capacity, event.waitlist, seats.confirmed);
+  if (admission == domain::Admission::full) {
+    throw Error(Problem::event_full, detail("event_full", {{"capacity", std::to_string(*event.capacity)}}));
+  }
+  db::NewRegistration row;
+  row.event_id = event.id;
+  row.status = admission == domain::Admission::confirmed ? domain::RegistrationStatus::confirmed
+                                                         : domain::RegistrationStatus::waitlisted;
+  row.participant = signup.draft.participant;
+  row.session_ids = signup.draft.session_ids;
+  row.manage_token_hash = secret_hash(signup.manage_token);
+  row.feed_token_hash = secret_hash(signup.feed_token);
+  NewRegistrationResult created{db::insert_registration(s, row), signup.manage_token, signup.feed_token};
+  if (row.status == domain::RegistrationStatus::confirmed) ++seats.confirmed;
+  created.entitlement = entitlement_of(event, created.registration);
+  created.organisation_frontend_url = event.organiser_frontend_url;
+  enqueue_registration_message(s, signup.mail,
+                               row.status == domain::RegistrationStatus::confirmed ? MailKind::registration_confirmed
+                                                                                   : MailKind::registration_waitlisted,
+                               created.registration.id, RegistrationSecrets{signup.manage_token, signup.feed_token});
+  signup.answer.response = signup.render(created);
+  if (signup.idempotency) remember_answer(s, *signup.idempotency, signup.answer.response, created.registration.id);
+}
+
+// The batch: one lock of the event, one count of its seats, each sign-up in the order it
+// came (behind a savepoint, so that one refused sign-up undoes only its own writes), one commit.
+void decide_signups(soci::session& s, const std::string& event_ref,
+                    const std::vector<std::shared_ptr<RegistrationDesk::Signup>>& batch) {
+  soci::transaction tx(s);
+  SeatState seats{lock_event(s, event_ref), std::nullopt, 0};
+  if (!domain::is_visible_to(seats.event, domain::Caller::anonymous())) throw domain::not_found("event");
+  seats.refusal = domain::registration_refusal(seats.event, domain::now());
+  seats.confirmed = db::seat_counts(s, seats.event.id).confirmed;
+  for (const auto& base : batch) {
+    auto& signup = static_cast<RegistrationSignup&>(*base);
+    s << "SAVEPOINT signup";
+    try {
+      decide_one(s, seats, signup);
+      s << "RELEASE SAVEPOINT signup";
+    } catch (const Error&) {
+      s << "ROLLBACK TO SAVEPOINT signup";
+      signup.failure = std::current_exception();
+    }
+  }
+  tx.commit();
+}
+
+}  // namespace
+
+boost::asio::awaitable<RegistrationAnswer> register_participant(Database&, RegistrationDesk& desk,
+                                                                std::string event_ref, RegistrationDraft draft,
                                                                 std::optional<IdempotencyRequest> idempotency,
                                                                 RenderRegistration render, MailContext mail) {
-  const std::string manage_token = new_secret(kManageTokenPrefix);
-  const std::string feed_token = feed_token_for(manage_token, 0);
-  RegistrationAnswer answer = co_await db.run([&](soci::session& s) {
-    soci::transaction tx(s);
-    RegistrationAnswer out;
-    // The lock first: every seat decision of this event waits here for the one before.
-    domain::Event event = lock_event(s, event_ref);
-    if (!domain::is_visible_to(event, domain::Caller::anonymous())) throw domain::not_found("event");
-
-    if (idempotency) {
-      if (auto earlier = replay_or_claim(s, *idempotency)) {
-        out.response = std::move(*earlier);
-        out.replayed = true;
-        tx.commit();
-        return out;
-      }
-    }
-
-    if (auto refusal = domain::registration_refusal(event, domain::now())) throw *refusal;
-    validate(s, event.id, draft, /*creating=*/true);
-
-    // The address is registered already: a 409 that says nothing of that registration (not
-    // even that a message went out), and its holder gets their link by e-mail. Checked under
-    // the event's lock, so no sign-up of this event can slip in between. Committed (the
-    // message), so the key's claim is given up first.
-    if (auto holder = db::find_live_registration_by_email(s, event.id, draft.participant.email)) {
-      if (idempotency) release_claim(s, *idempotency);
-      resend_link(s, mail, *holder);
-      tx.commit();
-      throw Error(Problem::duplicate_registration, detail("email_registered_already"));
-    }
-
-    const auto counts = db::seat_counts(s, event.id);
-    const auto admission = domain::admit(event.capacity, event.waitlist, counts.confirmed);
-    if (admission == domain::Admission::full) {
-      throw Error(Problem::event_full, detail("event_full", {{"capacity", std::to_string(*event.capacity)}}));
-    }
-    db::NewRegistration row;
-    row.event_id = event.id;
-    row.status = admission == domain::Admission::confirmed ? domain::RegistrationStatus::confirmed
-                                                           : domain::RegistrationStatus::waitlisted;
-    row.participant = draft.participant;
-    row.session_ids = draft.session_ids;
-    row.manage_token_hash = secret_hash(manage_token);
-    row.feed_token_hash = secret_hash(feed_token);
-    NewRegistrationResult created{db::insert_registration(s, row), manage_token, feed_token};
-    created.entitlement = entitlement_of(event, created.registration);
-    created.organisation_frontend_url = event.organiser_frontend_url;
-    enqueue_registration_message(s, mail,
-                                 row.status == domain::RegistrationStatus::confirmed
-                                     ? MailKind::registration_confirmed
-                                     : MailKind::registration_waitlisted,
-                                 created.registration.id, RegistrationSecrets{manage_token, feed_token});
-    out.response = render(created);
-    if (idempotency) remember_answer(s, *idempotency, out.response, created.registration.id);
-    tx.commit();
-    return out;
-  });
-  co_return answer;
+  auto signup = std::make_shared<RegistrationSignup>();
+  signup->draft = std::move(draft);
+  signup->idempotency = std::move(idempotency);
+  signup->render = std::move(render);
+  signup->mail = std::move(mail);
+  signup->manage_token = new_secret(kManageTokenPrefix);
+  signup->feed_token = feed_token_for(signup->manage_token, 0);
+  // Named, not a temporary of the co_await (g++ 12; docs/DEVELOPING.md).
+  RegistrationDesk::DecideBatch decide = decide_signups;
+  co_await desk.submit(event_ref, signup, decide);
+  if (signup->failure) std::rethrow_exception(signup->failure);
+  co_return std::move(signup->answer);
 }
 
 boost::asio::awaitable<RegistrationView> get_registration(Database& db, std::string id, RegistrationAccess access) {

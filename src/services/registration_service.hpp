@@ -23,6 +23,7 @@ class session;
 namespace eventd::services {
 
 class Database;
+class RegistrationDesk;
 
 // What the client sent, read and type-checked (http/dto).
 struct RegistrationDraft {
@@ -62,8 +63,10 @@ struct RegistrationAnswer {
   StoredResponse response;
   bool replayed = false;
 };
-boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, std::string event_ref,
-                                                                RegistrationDraft draft,
+// Decided with the other sign-ups of the event that arrive meanwhile (RegistrationDesk):
+// one transaction and one commit for all of them, each decided in the order it came.
+boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, RegistrationDesk& desk,
+                                                                std::string event_ref, RegistrationDraft draft,
                                                                 std::optional<IdempotencyRequest> idempotency,
                                                                 RenderRegistration render, MailContext mail);
 

@@ -8,6 +8,7 @@
 #include "services/database.hpp"
 #include "services/feed_cache.hpp"
 #include "services/health.hpp"
+#include "services/registration_desk.hpp"
 
 namespace eventd::http::handlers {
 
@@ -41,6 +42,18 @@ std::string feed_cache_metrics(const services::FeedCacheStats& stats) {
   return out;
 }
 
+// How the rush goes: sign-ups per batch is their ratio (services/registration_desk.hpp).
+std::string registration_desk_metrics(const services::RegistrationDesk& desk) {
+  return "# HELP eventd_registration_batches_total Transactions that decided sign-ups (one per batch).\n"
+         "# TYPE eventd_registration_batches_total counter\n"
+         "eventd_registration_batches_total " +
+         std::to_string(desk.batches()) +
+         "\n# HELP eventd_registration_signups_total Sign-ups decided in those transactions.\n"
+         "# TYPE eventd_registration_signups_total counter\n"
+         "eventd_registration_signups_total " +
+         std::to_string(desk.signups()) + "\n";
+}
+
 }  // namespace
 
 boost::asio::awaitable<Response> metrics(RequestContext& context) {
@@ -50,6 +63,7 @@ boost::asio::awaitable<Response> metrics(RequestContext& context) {
   response.body = backend.metrics.render(
       {backend.db.pool_size(), backend.db.connections_in_use(), backend.db.waiting(), backend.open_connections()});
   response.body += feed_cache_metrics(backend.feeds.stats());
+  response.body += registration_desk_metrics(backend.registrations);
   co_return response;
 }
 

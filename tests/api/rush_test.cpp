@@ -1,0 +1,191 @@
+// The registration rush (docs/REGISTRATION_RUSH.md): sign-ups of one event that arrive
+// together are decided together, in batches, each with its own answer; the database refuses
+// more confirmed registrations than seats whoever writes them; two instances on one database
+// still confirm exactly the capacity.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/test_server.hpp"
+
+using namespace eventd::test;
+using nlohmann::json;
+
+namespace {
+
+std::string quoted(const std::string& text) { return "$q$" + text + "$q$"; }
+
+// A published seminar to come, with `capacity` seats and a waitlist, by SQL.
+std::string make_event(TestDatabase& db, const std::string& slug, int capacity) {
+  db.exec("INSERT INTO organisations (slug, name, kind) VALUES ('fyrbodal', " + quoted("Fyrbodals kommunalförbund") +
+          ", 'region') ON CONFLICT DO NOTHING");
+  db.exec(
+      "INSERT INTO events (slug, title, kind, format, status, timezone, starts_at, ends_at, venue_city, "
+      "venue_country, capacity, waitlist, organiser_id) VALUES ('" +
+      slug + "', " + quoted("Migration och integration i Fyrbodal") +
+      ", 'seminar', 'in_person', 'published', 'Europe/Stockholm', '2035-11-08T08:00:00Z', "
+      "'2035-11-08T14:30:00Z', " +
+      quoted("Vänersborg") + ", 'SE', " + std::to_string(capacity) +
+      ", true, (SELECT id FROM organisations WHERE slug = 'fyrbodal'))");
+  return db.scalar("SELECT id::text FROM events WHERE slug = '" + slug + "'");
+}
+
+HttpResponse sign_up(TestServer& server, const std::string& slug, const json& body) {
+  return server.request("POST", "/v1/events/" + slug + "/registrations", body.dump(),
+                        {{"Content-Type", "application/json"}});
+}
+
+json person(int i) {
+  return {{"name", "Deltagare " + std::to_string(i)},
+          {"email", "rusning" + std::to_string(i) + "@example.se"},
+          {"consent", true}};
+}
+
+// Runs `work(i)` on `clients` threads released at once.
+template <class Work>
+void at_once(int clients, Work work) {
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < clients; ++i) {
+    threads.emplace_back([&, i] {
+      while (!go.load()) std::this_thread::yield();
+      work(i);
+    });
+  }
+  go = true;
+  for (auto& thread : threads) thread.join();
+}
+
+long long metric(TestServer& server, const std::string& name) {
+  const auto body = server.get("/metrics").body;
+  const auto at = body.find("\n" + name + " ");
+  REQUIRE(at != std::string::npos);
+  return std::stoll(body.substr(at + name.size() + 2));
+}
+
+}  // namespace
+
+TEST_CASE("rush: sign-ups arriving together are decided in batches, each with its own answer") {
+  ServerSettings settings;
+  settings.db_pool = 4;
+  TestServer server(settings);
+  make_event(server.database(), "rusning", 40);
+  // 120 at once: 100 people, 10 of them twice (one of each pair gets a seat or a place, the
+  // other a 409), and 10 without consent (422). The refused ones must not undo the others.
+  constexpr int kClients = 120;
+  std::vector<HttpResponse> answers(kClients);
+  auto body_of = [](int i) {
+    if (i < 100) return person(i);
+    if (i < 110) return person(i - 100);  // the same address as client i - 100
+    json without = person(i);
+    without["consent"] = false;
+    return without;
+  };
+  at_once(kClients, [&](int i) { answers[i] = sign_up(server, "rusning", body_of(i)); });
+
+  std::map<int, int> statuses;
+  int confirmed = 0;
+  std::set<int> positions;
+  for (int i = 0; i < kClients; ++i) {
+    ++statuses[answers[i].status];
+    if (answers[i].status != 201) continue;
+    const auto body = answers[i].json();
+    if (body["status"] == "confirmed") ++confirmed;
+    if (body["status"] == "waitlisted") positions.insert(body["waitlist_position"].get<int>());
+  }
+  CHECK(statuses[201] == 100);
+  CHECK(statuses[409] == 10);
+  CHECK(statuses[422] == 10);
+  for (int i = 0; i < 10; ++i) {
+    // One of each pair registered; the other was told the address is registered already.
+    CHECK(((answers[i].status == 201) != (answers[100 + i].status == 201)));
+    const auto& refused = answers[i].status == 409 ? answers[i] : answers[100 + i];
+    CHECK(refused.json()["type"].get<std::string>().ends_with("/problems/duplicate-registration"));
+  }
+  for (int i = 110; i < kClients; ++i) CHECK(answers[i].json()["errors"][0]["code"] == "consent_required");
+  CHECK(confirmed == 40);
+  CHECK(positions.size() == 60);
+  CHECK(*positions.begin() == 1);
+  CHECK(*positions.rbegin() == 60);
+  CHECK(server.database().scalar("SELECT count(*) FROM registrations") == "100");
+  CHECK(server.database().scalar("SELECT count(*) FROM registrations WHERE status = 'confirmed'") == "40");
+  // Every sign-up has its message in the outbox, written with it.
+  CHECK(server.database().scalar("SELECT count(*) FROM mail_outbox WHERE kind IN "
+                                 "('registration_confirmed', 'registration_waitlisted')") == "100");
+  // Decided together: fewer transactions than sign-ups (the refused ones included).
+  const auto batches = metric(server, "eventd_registration_batches_total");
+  const auto signups = metric(server, "eventd_registration_signups_total");
+  CHECK(signups == kClients);
+  CHECK(batches < signups);
+  MESSAGE(signups << " sign-ups in " << batches << " transactions");
+  // Waitlist positions follow the order the seats were decided in.
+  CHECK(server.database().scalar("SELECT bool_and(ok) FROM (SELECT seq > ALL (SELECT seq FROM registrations WHERE "
+                                 "status = 'confirmed') AS ok FROM registrations WHERE status = 'waitlisted') x") ==
+        "t");
+}
+
+TEST_CASE("rush: two instances on one database confirm exactly the capacity") {
+  TestServer a;
+  TestServer b{a.database()};
+  make_event(a.database(), "rusning-tva", 25);
+  constexpr int kClients = 80;
+  std::vector<HttpResponse> answers(kClients);
+  at_once(kClients, [&](int i) { answers[i] = sign_up(i % 2 == 0 ? a : b, "rusning-tva", person(i)); });
+  int confirmed = 0;
+  std::set<int> positions;
+  for (const auto& answer : answers) {
+    REQUIRE_MESSAGE(answer.status == 201, answer.body);
+    const auto body = answer.json();
+    if (body["status"] == "confirmed") ++confirmed;
+    if (body["status"] == "waitlisted") positions.insert(body["waitlist_position"].get<int>());
+  }
+  CHECK(confirmed == 25);
+  // Each waitlisted answer has its own place, 1 to 55, whichever instance decided it.
+  CHECK(positions.size() == 55);
+  CHECK(*positions.begin() == 1);
+  CHECK(*positions.rbegin() == 55);
+  CHECK(a.database().scalar("SELECT count(*) FROM registrations WHERE status = 'confirmed'") == "25");
+  CHECK(a.database().scalar("SELECT count(*) FROM registrations WHERE status = 'waitlisted'") == "55");
+}
+
+TEST_CASE("rush: the database itself refuses more confirmed registrations than seats") {
+  TestServer server;
+  auto& db = server.database();
+  const std::string event = make_event(db, "rusning-sql", 2);
+  auto insert = [&](int i, const std::string& status) {
+    db.exec(
+        "INSERT INTO registrations (event_id, status, name, email, consent_at, manage_token_hash, "
+        "feed_token_hash, confirmed_at) VALUES ('" +
+        event + "', '" + status + "', 'P" + std::to_string(i) + "', 'p" + std::to_string(i) +
+        "@example.se', now(), decode(md5('m" + std::to_string(i) + "'), 'hex'), decode(md5('f" + std::to_string(i) +
+        "'), 'hex'), " + (status == "confirmed" ? "now()" : "NULL") + ")");
+  };
+  insert(1, "confirmed");
+  insert(2, "confirmed");
+  insert(3, "waitlisted");
+  // A third confirmed seat, by hand: the count's trigger refuses the transaction (raised as
+  // event_registration_counts_capacity_check; plain SOCI shows only the message).
+  CHECK_THROWS_WITH(insert(4, "confirmed"), doctest::Contains("confirmed registrations"));
+  // Nor can a waitlisted one be moved to confirmed without a seat, or the seats be lowered
+  // below those confirmed.
+  CHECK_THROWS_WITH(db.exec("UPDATE registrations SET status = 'confirmed', confirmed_at = now() WHERE name = 'P3'"),
+                    doctest::Contains("confirmed registrations"));
+  CHECK_THROWS_WITH(db.exec("UPDATE events SET capacity = 1 WHERE id = '" + event + "'"),
+                    doctest::Contains("confirmed registrations"));
+  CHECK(db.scalar("SELECT count(*) FROM registrations WHERE status = 'confirmed'") == "2");
+  // A capacity raised by hand is taken: the seat is there for the next one.
+  db.exec("UPDATE events SET capacity = 3 WHERE id = '" + event + "'");
+  insert(5, "confirmed");
+  CHECK(db.scalar("SELECT confirmed FROM event_registration_counts WHERE event_id = '" + event + "'") == "3");
+  // Through the API, lowering below the confirmed is still the service's 409.
+  auto lower = server.request(
+      "PATCH", "/v1/events/rusning-sql", R"({"capacity": 1})",
+      {{"Authorization", "Bearer " + server.settings().admin_key}, {"Content-Type", "application/merge-patch+json"}});
+  CHECK(lower.status == 409);
+  CHECK(lower.json()["type"].get<std::string>().ends_with("/problems/capacity-too-low"));
+}
