@@ -196,7 +196,9 @@ domain::Message describe_failure(std::string_view text, const LocatingParser::Fa
 
   bool in_string = false;
   std::size_t string_start = 0;
-  std::optional<std::size_t> escape_start;  // a '\' whose sequence is not complete yet
+  // A '\' whose sequence is not complete yet, or npos (not an optional: g++ -O3 warns of it
+  // as maybe-uninitialized).
+  std::size_t escape_start = std::string_view::npos;
   std::size_t escape_left = 0;
   for (std::size_t i = 0; i < offset; ++i) {
     const char c = text[i];
@@ -205,14 +207,14 @@ domain::Message describe_failure(std::string_view text, const LocatingParser::Fa
         in_string = true;
         string_start = i;
       }
-    } else if (escape_start) {
+    } else if (escape_start != std::string_view::npos) {
       if (escape_left > 0) {
         --escape_left;
-      } else if (c == 'u' && i == *escape_start + 1) {
+      } else if (c == 'u' && i == escape_start + 1) {
         escape_left = 4;
         continue;
       }
-      if (escape_left == 0) escape_start.reset();
+      if (escape_left == 0) escape_start = std::string_view::npos;
     } else if (c == '\\') {
       escape_start = i;
     } else if (c == '"') {
@@ -222,7 +224,7 @@ domain::Message describe_failure(std::string_view text, const LocatingParser::Fa
   const char c = text[offset];
   const auto byte = static_cast<unsigned char>(c);
   if (in_string) {
-    if (escape_start) return at(detail("json_invalid_escape"), text, *escape_start);
+    if (escape_start != std::string_view::npos) return at(detail("json_invalid_escape"), text, escape_start);
     if (byte < 0x20) return at(detail("json_control_character_in_string", {{"value", hex_byte(byte)}}), text, offset);
     // A high surrogate escape (\uD800-\uDBFF) that no low one follows: the parser stops
     // at the byte after it, whatever that is.
