@@ -827,6 +827,8 @@ class Bench:
         if status != 200:
             return False
         included = json.loads(body)["included"]
+        if included.pop("truncated", []) != []:  # nothing of a bench event is cut
+            return False
         own = {
             "organiser": json.loads(http_get(EVENTD_PORT, f"/v1/organisations/{organiser}")[2]),
             "partners": [json.loads(http_get(EVENTD_PORT, f"/v1/organisations/{partner}")[2])],
