@@ -5,6 +5,9 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <stdexcept>
+
+#include "domain/error.hpp"
 #include "services/database.hpp"
 
 namespace eventd::services {
@@ -47,7 +50,11 @@ asio::awaitable<void> RegistrationDesk::submit(std::string event_ref, std::share
 // Decides the sign-ups waiting for the event, the leader's own first, then hands the lead to
 // the first that came meanwhile: nobody's answer waits for more than the batch before its own.
 asio::awaitable<void> RegistrationDesk::lead(const std::string& event_ref, const DecideBatch& decide) {
+  // Room first: nothing may throw between taking the sign-ups out and handing the lead on.
   std::vector<Entry> batch;
+  std::vector<std::shared_ptr<Signup>> signups;
+  batch.reserve(kMaxBatch);
+  signups.reserve(kMaxBatch);
   {
     std::lock_guard lock(mutex_);
     Line& line = lines_[event_ref];
@@ -56,17 +63,19 @@ asio::awaitable<void> RegistrationDesk::lead(const std::string& event_ref, const
       line.waiting.pop_front();
     }
   }
-  std::vector<std::shared_ptr<Signup>> signups;
   for (const auto& entry : batch) signups.push_back(entry.signup);
   try {
     co_await db_.run([&](soci::session& session) {
       decide(session, event_ref, signups);
       return true;
     });
-  } catch (...) {
-    // The transaction did not commit (the database went away, the commit failed): nothing of
-    // the batch was kept, and each sign-up is told so.
-    for (auto& signup : signups) signup->failure = std::current_exception();
+  } catch (const domain::Error& error) {
+    // The transaction did not commit (the event is gone, the database went away, the commit
+    // failed): nothing of the batch was kept, and each sign-up is told so. Each gets a copy
+    // of its own, as each rethrows it on its own thread.
+    for (auto& signup : signups) signup->failure = std::make_exception_ptr(error);
+  } catch (const std::exception& error) {
+    for (auto& signup : signups) signup->failure = std::make_exception_ptr(std::runtime_error(error.what()));
   }
   std::shared_ptr<Waiter> next;
   {
@@ -80,8 +89,15 @@ asio::awaitable<void> RegistrationDesk::lead(const std::string& event_ref, const
       next = line.waiting.front().waiter;
     }
   }
-  // The leader's own sign-up is the batch's first: it needs no wake-up.
-  for (std::size_t i = 1; i < batch.size(); ++i) batch[i].waiter->wake(false);
+  // The leader's own sign-up is the batch's first: it needs no wake-up. The others are
+  // woken only once this leader holds none of their sign-ups any more: each sign-up (and the
+  // exception it may carry) then belongs to its own request's thread alone.
+  std::vector<std::shared_ptr<Waiter>> decided;
+  decided.reserve(batch.size());
+  for (std::size_t i = 1; i < batch.size(); ++i) decided.push_back(std::move(batch[i].waiter));
+  signups.clear();
+  batch.clear();
+  for (auto& waiter : decided) waiter->wake(false);
   if (next) next->wake(true);
 }
 

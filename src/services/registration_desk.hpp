@@ -30,7 +30,10 @@ class Database;
 
 class RegistrationDesk {
  public:
-  static constexpr std::size_t kMaxBatch = 128;
+  // At most 64 sign-ups a batch: each writes behind a savepoint, a subtransaction, and
+  // PostgreSQL keeps 64 of them per transaction in its cache; beyond that every other
+  // session's visibility checks would read pg_subtrans.
+  static constexpr std::size_t kMaxBatch = 64;
 
   // One sign-up, as the decider knows it (a derived type), and what it came to: `failure`
   // when it or its whole batch failed, else the decider's own outcome in the derived type.

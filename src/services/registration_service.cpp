@@ -9,6 +9,7 @@
 #include "db/media_request_repository.hpp"
 #include "db/person_repository.hpp"
 #include "db/session_repository.hpp"
+#include "db/sql_error.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
 #include "domain/validation.hpp"
@@ -240,13 +241,26 @@ void decide_signups(soci::session& s, const std::string& event_ref,
   seats.confirmed = db::seat_counts(s, seats.event.id).confirmed;
   for (const auto& base : batch) {
     auto& signup = static_cast<RegistrationSignup&>(*base);
+    const int confirmed_before = seats.confirmed;
+    // Undoes this sign-up's writes and its seat, and keeps its failure its own.
+    auto undo = [&] {
+      s << "ROLLBACK TO SAVEPOINT signup";
+      s << "RELEASE SAVEPOINT signup";
+      seats.confirmed = confirmed_before;
+      signup.failure = std::current_exception();
+    };
     s << "SAVEPOINT signup";
     try {
       decide_one(s, seats, signup);
       s << "RELEASE SAVEPOINT signup";
     } catch (const Error&) {
-      s << "ROLLBACK TO SAVEPOINT signup";
-      signup.failure = std::current_exception();
+      undo();
+    } catch (const std::exception& e) {
+      // A lost connection or a statement timeout is the batch's (Database::run reports it
+      // to every sign-up); any other fault stays with the sign-up that met it.
+      const auto sql = db::sql_error(e);
+      if (sql && (db::is_connection_failure(*sql) || sql->sqlstate == db::query_canceled)) throw;
+      undo();
     }
   }
   tx.commit();

@@ -189,3 +189,31 @@ TEST_CASE("rush: the database itself refuses more confirmed registrations than s
   CHECK(lower.status == 409);
   CHECK(lower.json()["type"].get<std::string>().ends_with("/problems/capacity-too-low"));
 }
+
+TEST_CASE("rush: a batch for an unknown event answers each 404; one Idempotency-Key sent at once makes one record") {
+  TestServer server;
+  make_event(server.database(), "rusning-nyckel", 10);
+  std::vector<HttpResponse> missing(20);
+  at_once(20, [&](int i) { missing[i] = sign_up(server, "finns-inte", person(i)); });
+  for (const auto& answer : missing) {
+    CHECK(answer.status == 404);
+    CHECK(answer.json()["type"].get<std::string>().ends_with("/problems/not-found"));
+  }
+  // Ten retries of one request at once, with its key: one registration, the same answer.
+  std::vector<HttpResponse> retries(10);
+  at_once(10, [&](int i) {
+    retries[i] = server.request(
+        "POST", "/v1/events/rusning-nyckel/registrations", person(1).dump(),
+        {{"Content-Type", "application/json"}, {"Idempotency-Key", "rusning-0123456789abcdef-samma-nyckel"}});
+  });
+  std::set<std::string> ids;
+  int replayed = 0;
+  for (const auto& answer : retries) {
+    REQUIRE_MESSAGE(answer.status == 201, answer.body);
+    ids.insert(answer.json()["id"].get<std::string>());
+    if (answer.header("Idempotent-Replayed") == "true") ++replayed;
+  }
+  CHECK(ids.size() == 1);
+  CHECK(replayed == 9);
+  CHECK(server.database().scalar("SELECT count(*) FROM registrations") == "1");
+}
