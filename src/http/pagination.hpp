@@ -28,8 +28,9 @@ struct Page {
 };
 
 // `filters`: the names of the query parameters that choose the list's rows (not limit,
-// cursor, or what only shapes each item). Throws domain::Error(bad_request) for a bad limit,
-// a cursor this server did not make, or one made for another path or other filter values.
+// cursor, or what only shapes each item). Throws domain::Error: bad_request for a bad limit,
+// invalid_cursor for a cursor this server did not make or one made for another path or other
+// filter values.
 Page read_page(const RequestContext& context, std::initializer_list<std::string_view> filters = {});
 // The same, from the parts (for tests and the fuzz target).
 Page read_page(const Query& query, std::string_view path, std::initializer_list<std::string_view> filters = {});

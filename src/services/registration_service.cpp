@@ -268,8 +268,8 @@ void decide_signups(soci::session& s, const std::string& event_ref,
 
 }  // namespace
 
-boost::asio::awaitable<RegistrationAnswer> register_participant(Database&, RegistrationDesk& desk,
-                                                                std::string event_ref, RegistrationDraft draft,
+boost::asio::awaitable<RegistrationAnswer> register_participant(RegistrationDesk& desk, std::string event_ref,
+                                                                RegistrationDraft draft,
                                                                 std::optional<IdempotencyRequest> idempotency,
                                                                 RenderRegistration render, MailContext mail) {
   auto signup = std::make_shared<RegistrationSignup>();

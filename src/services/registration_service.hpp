@@ -65,8 +65,8 @@ struct RegistrationAnswer {
 };
 // Decided with the other sign-ups of the event that arrive meanwhile (RegistrationDesk):
 // one transaction and one commit for all of them, each decided in the order it came.
-boost::asio::awaitable<RegistrationAnswer> register_participant(Database& db, RegistrationDesk& desk,
-                                                                std::string event_ref, RegistrationDraft draft,
+boost::asio::awaitable<RegistrationAnswer> register_participant(RegistrationDesk& desk, std::string event_ref,
+                                                                RegistrationDraft draft,
                                                                 std::optional<IdempotencyRequest> idempotency,
                                                                 RenderRegistration render, MailContext mail);
 

@@ -36,13 +36,8 @@ json read_example(const std::string& relative) {
 
 // A counter or gauge from /metrics (-1 when absent).
 long long metric(TestServer& server, const std::string& name) {
-  auto r = server.get("/metrics");
-  REQUIRE(r.status == 200);
-  std::istringstream lines(r.body);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind(name + " ", 0) == 0) return std::stoll(line.substr(name.size() + 1));
-  }
-  return -1;
+  REQUIRE(server.get("/metrics").status == 200);
+  return server.metric(name);
 }
 
 // Polls `done` for up to `limit`; returns how long it took, or nullopt.

@@ -1,5 +1,7 @@
 #include "support/test_server.hpp"
 
+#include <sstream>
+
 namespace eventd::test {
 
 TestServer::TestServer(ServerSettings settings)
@@ -47,6 +49,16 @@ void TestServer::start() {
 TestServer::~TestServer() {
   app_->shutdown();
   thread_.join();
+}
+
+long long TestServer::metric(const std::string& name) {
+  const auto r = get("/metrics");
+  if (r.status != 200) return -1;
+  std::istringstream lines(r.body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(name + " ", 0) == 0) return std::stoll(line.substr(name.size() + 1));
+  }
+  return -1;
 }
 
 }  // namespace eventd::test

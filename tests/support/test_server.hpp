@@ -59,6 +59,8 @@ class TestServer {
   HttpResponse get(const std::string& target, const HeaderList& headers = {}) {
     return request("GET", target, "", headers);
   }
+  // A counter or gauge of /metrics without labels; -1 when absent (or /metrics fails).
+  long long metric(const std::string& name);
 
  private:
   void start();

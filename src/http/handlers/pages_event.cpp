@@ -247,9 +247,8 @@ boost::asio::awaitable<Response> register_by_form(RequestContext& context) {
       return services::StoredResponse{201, "", "{}", ""};
     };
     services::MailContext mail = mail_context_of(context.backend);  // named: see services/mail_outbox.hpp
-    services::RegistrationAnswer answer =
-        co_await services::register_participant(context.backend.db, context.backend.registrations, loaded->event.id,
-                                                draft_of(state), std::nullopt, render, mail);
+    services::RegistrationAnswer answer = co_await services::register_participant(
+        context.backend.registrations, loaded->event.id, draft_of(state), std::nullopt, render, mail);
     (void)answer;
     if (!created) throw std::logic_error("the registration service did not render the new registration");
 

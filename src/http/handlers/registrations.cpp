@@ -118,9 +118,8 @@ boost::asio::awaitable<Response> create_registration(RequestContext& context) {
                                     body.dump(), registration_etag(created.registration)};
   };
   services::MailContext mail = mail_context_of(context.backend);  // named: see services/mail_outbox.hpp
-  auto answer =
-      co_await services::register_participant(context.backend.db, context.backend.registrations, context.param("id"),
-                                              std::move(draft), std::move(idempotency), render, mail);
+  auto answer = co_await services::register_participant(context.backend.registrations, context.param("id"),
+                                                        std::move(draft), std::move(idempotency), render, mail);
   co_return created_response(answer.response, answer.replayed);
 }
 
