@@ -22,6 +22,7 @@ void TestServer::start() {
   raw.cors_origins = settings_.cors_origins;
   raw.threads = std::to_string(settings_.threads);
   raw.db_pool = std::to_string(settings_.db_pool);
+  raw.statement_timeout_ms = settings_.statement_timeout_ms;
   raw.max_body_bytes = std::to_string(settings_.max_body_bytes);
   raw.max_connections = std::to_string(settings_.max_connections);
   raw.rate_limit_per_minute = settings_.rate_limit_per_minute;
