@@ -21,12 +21,6 @@ std::optional<domain::Instant> opt_instant_of_text(const soci::row& row, std::si
 
 }  // namespace
 
-std::string new_mail_id(soci::session& session) {
-  std::string id;
-  session << "SELECT gen_random_uuid()::text", soci::into(id);
-  return id;
-}
-
 void insert_mail(soci::session& session, const NewMail& m) {
   Params p;
   const bool sendable = !m.undeliverable;

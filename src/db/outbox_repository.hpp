@@ -15,7 +15,7 @@ class session;
 namespace eventd::db {
 
 struct NewMail {
-  std::string id;  // from new_mail_id, so the Message-ID can name it
+  std::string id;  // made before the insert (services::new_uuid), so the Message-ID can name it
   std::optional<std::string> event_id;
   std::optional<std::string> registration_id;
   std::optional<std::string> media_request_id;
@@ -32,7 +32,6 @@ struct NewMail {
   std::chrono::seconds hold{0};
 };
 
-std::string new_mail_id(soci::session& session);
 void insert_mail(soci::session& session, const NewMail& mail);
 
 // The registration's change notice that is still held back (pending, never tried, not yet

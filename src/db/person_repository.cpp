@@ -18,13 +18,19 @@ std::string uuid_fragment(Params& p, const std::optional<std::string>& id) { ret
 
 }  // namespace
 
-void insert_person_code(soci::session& session, const NewPersonCode& code) {
+void insert_person_code(soci::session& session, const NewPersonCode& code) { insert_person_codes(session, {code}); }
+
+void insert_person_codes(soci::session& session, const std::vector<NewPersonCode>& codes) {
+  if (codes.empty()) return;
   Params p;
-  const std::string sql = "INSERT INTO person_codes (code_hash, email, organisation_id, purpose, expires_at) VALUES (" +
-                          hash_fragment(p, code.code_hash) + ", eventd_address(" + p.add(code.email) + "), " +
-                          uuid_fragment(p, code.organisation_id) + ", " +
-                          p.add(std::string(code.purpose == CodePurpose::sign_in ? "sign_in" : "mail_link")) +
-                          ", now() + " + interval_fragment(p, code.lifetime) + ")";
+  std::string sql = "INSERT INTO person_codes (code_hash, email, organisation_id, purpose, expires_at) VALUES ";
+  for (std::size_t i = 0; i < codes.size(); ++i) {
+    const auto& code = codes[i];
+    sql += std::string(i == 0 ? "" : ", ") + "(" + hash_fragment(p, code.code_hash) + ", eventd_address(" +
+           p.add(code.email) + "), " + uuid_fragment(p, code.organisation_id) + ", " +
+           p.add(std::string(code.purpose == CodePurpose::sign_in ? "sign_in" : "mail_link")) + ", now() + " +
+           interval_fragment(p, code.lifetime) + ")";
+  }
   execute(session, sql, p);
 }
 

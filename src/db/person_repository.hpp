@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "domain/time.hpp"
 
@@ -23,6 +24,8 @@ struct NewPersonCode {
   std::chrono::seconds lifetime{0};
 };
 void insert_person_code(soci::session& session, const NewPersonCode& code);
+// Several in one statement (a message's links each get their own code).
+void insert_person_codes(soci::session& session, const std::vector<NewPersonCode>& codes);
 
 // How many sign-in codes the address was sent since `window` ago.
 int count_recent_sign_in_codes(soci::session& session, const std::string& email, std::chrono::seconds window);

@@ -122,7 +122,7 @@ SeatCounts seat_counts(soci::session& session, const std::string& event_id) {
   return counts;
 }
 
-domain::Registration insert_registration(soci::session& session, const NewRegistration& r) {
+RegistrationRecord insert_registration(soci::session& session, const NewRegistration& r) {
   Params p;
   const bool confirmed = r.status == domain::RegistrationStatus::confirmed;
   const std::string sql =
@@ -136,12 +136,13 @@ domain::Registration insert_registration(soci::session& session, const NewRegist
   std::string id;
   try {
     for_each_row(session, sql, p, [&](const soci::row& row) { id = row.get<std::string>(0); });
-    replace_sessions(session, id, r.session_ids);
+    // A new registration has no choices to replace.
+    if (!r.session_ids.empty()) replace_sessions(session, id, r.session_ids);
   } catch (const std::exception& e) {
     throw_if_registration_constraint(e);
     throw;
   }
-  return find_registration(session, id)->registration;
+  return std::move(*find_registration(session, id));
 }
 
 std::optional<RegistrationRecord> find_registration(soci::session& session, const std::string& id, bool for_update) {

@@ -45,7 +45,7 @@ struct NewRegistration {
 };
 
 // 409 when the e-mail address holds a live registration for the event already.
-domain::Registration insert_registration(soci::session& session, const NewRegistration& r);
+RegistrationRecord insert_registration(soci::session& session, const NewRegistration& r);
 
 std::optional<RegistrationRecord> find_registration(soci::session& session, const std::string& id,
                                                     bool for_update = false);

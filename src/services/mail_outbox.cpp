@@ -17,6 +17,7 @@
 #include "services/feed_service.hpp"
 #include "services/person_service.hpp"
 #include "services/personal_feed_service.hpp"
+#include "services/secrets.hpp"
 
 namespace eventd::services {
 
@@ -132,7 +133,7 @@ void write(soci::session& s, const MailContext& context, const Outgoing& out) {
     held = db::find_held_change_notice(s, *out.registration_id);
     row.hold = context.change_notice_delay;
   }
-  row.id = held ? *held : db::new_mail_id(s);
+  row.id = held ? *held : new_uuid();
   row.event_id = out.event_id;
   row.registration_id = out.registration_id;
   row.media_request_id = out.media_request_id;
@@ -206,13 +207,22 @@ void enqueue_registration_message(soci::session& s, const MailContext& context, 
                                   const std::optional<RegistrationSecrets>& secrets) {
   auto record = db::find_registration(s, registration_id);
   if (!record || record->registration.is_erased() || !record->registration.participant) return;
+  EventParts parts = load_event_parts(s, record->registration.event_id);
+  enqueue_registration_message(s, context, kind, std::move(*record), std::move(parts), secrets);
+}
+
+void enqueue_registration_message(soci::session& s, const MailContext& context, MailKind kind,
+                                  db::RegistrationRecord record, EventParts parts,
+                                  const std::optional<RegistrationSecrets>& secrets) {
+  if (record.registration.is_erased() || !record.registration.participant) return;
+  const std::string registration_id = record.registration.id;
   const bool cancel = kind == MailKind::registration_cancelled || kind == MailKind::event_cancelled;
   const auto method = cancel ? ics::InvitationMethod::cancel : ics::InvitationMethod::request;
   const std::string api_url = context.public_url + "/v1/registrations/" + registration_id;
-  const std::string organiser_id = record->organiser_id;
+  const std::string organiser_id = record.organiser_id;
   FeedLocation location{context.public_url, api_url, context.sender_email};
   location.frontend_url = context.frontend_url;
-  Invitation invitation = invitation_of(s, std::move(*record), location, method);
+  Invitation invitation = invitation_of(std::move(record), std::move(parts), location, method);
   const domain::PageLinks links = page_links(context, invitation.event.organiser_frontend_url);
   const auto& participant = *invitation.registration.participant;
 
@@ -227,9 +237,9 @@ void enqueue_registration_message(soci::session& s, const MailContext& context, 
   out.values["name"] = participant.name;
   // Fresh single-use codes in each message: the first open of a link signs its reader in.
   const auto scope = code_scope(links, organiser_id);
-  out.values["registration_url"] =
-      links.registration(registration_id, issue_mail_link_code(s, participant.email, scope));
-  out.values["person_url"] = links.person(issue_mail_link_code(s, participant.email, scope));
+  const auto codes = issue_mail_link_codes(s, participant.email, scope, 2);
+  out.values["registration_url"] = links.registration(registration_id, codes[0]);
+  out.values["person_url"] = links.person(codes[1]);
   if (invitation.registration.waitlist_position) {
     out.values["position"] = std::to_string(*invitation.registration.waitlist_position);
   }

@@ -10,11 +10,13 @@
 #include <vector>
 
 #include "db/outbox_repository.hpp"
+#include "db/registration_repository.hpp"
 #include "domain/api_key.hpp"
 #include "domain/event.hpp"
 #include "domain/media_request.hpp"
 #include "mail/mime.hpp"
 #include "mail/smtp.hpp"
+#include "services/event_parts.hpp"
 
 namespace soci {
 class session;
@@ -73,6 +75,11 @@ void enqueue_change_notices(soci::session& s, const MailContext& context,
 void enqueue_registration_message(soci::session& s, const MailContext& context, MailKind kind,
                                   const std::string& registration_id,
                                   const std::optional<RegistrationSecrets>& secrets = std::nullopt);
+// The same for a registration and its event read already (a batch of sign-ups reads the
+// event once for all its messages).
+void enqueue_registration_message(soci::session& s, const MailContext& context, MailKind kind,
+                                  db::RegistrationRecord record, EventParts parts,
+                                  const std::optional<RegistrationSecrets>& secrets);
 
 // After an organiser's change of the event: event_changed (or event_cancelled when it is now
 // cancelled) to every confirmed and waitlisted participant, except `skip` (those just

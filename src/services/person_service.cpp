@@ -45,10 +45,20 @@ bool newer_first(const std::optional<domain::Instant>& a, const std::optional<do
 
 std::string issue_mail_link_code(soci::session& s, std::string_view email,
                                  const std::optional<std::string>& organisation_id) {
-  std::string code = new_secret(kPersonCodePrefix);
-  db::insert_person_code(
-      s, {secret_hash(code), lower(email), organisation_id, db::CodePurpose::mail_link, kMailLinkCodeLifetime});
-  return code;
+  return issue_mail_link_codes(s, email, organisation_id, 1).front();
+}
+
+std::vector<std::string> issue_mail_link_codes(soci::session& s, std::string_view email,
+                                               const std::optional<std::string>& organisation_id, std::size_t count) {
+  std::vector<std::string> codes;
+  std::vector<db::NewPersonCode> rows;
+  for (std::size_t i = 0; i < count; ++i) {
+    codes.push_back(new_secret(kPersonCodePrefix));
+    rows.push_back({secret_hash(codes.back()), lower(email), organisation_id, db::CodePurpose::mail_link,
+                    kMailLinkCodeLifetime});
+  }
+  db::insert_person_codes(s, rows);
+  return codes;
 }
 
 std::optional<Person> find_person(soci::session& s, std::string_view token) {

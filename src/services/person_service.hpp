@@ -48,6 +48,9 @@ using Person = PersonScope;
 // (so it exists exactly when the message does).
 std::string issue_mail_link_code(soci::session& s, std::string_view email,
                                  const std::optional<std::string>& organisation_id);
+// `count` of them in one statement, for a message with several links.
+std::vector<std::string> issue_mail_link_codes(soci::session& s, std::string_view email,
+                                               const std::optional<std::string>& organisation_id, std::size_t count);
 
 // The person behind a session token, in the caller's transaction; nullopt for an unknown or
 // expired one.

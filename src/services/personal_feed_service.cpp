@@ -23,31 +23,6 @@ namespace eventd::services {
 
 namespace {
 
-// The event of a personal feed with its whole programme and its organiser's name.
-struct EventParts {
-  domain::Event event;
-  std::vector<domain::Session> sessions;
-  std::vector<db::SessionTombstone> cancelled;  // deleted sessions, while the event is not over
-  std::string organiser_name;
-  std::optional<std::string> organiser_email;
-};
-
-EventParts load_event_parts(soci::session& s, const std::string& event_id) {
-  EventParts parts;
-  auto event = db::find_event(s, event_id);
-  if (!event) throw domain::not_found("feed");
-  parts.event = std::move(*event);
-  const std::vector<std::string> ids{parts.event.id};
-  parts.sessions = db::list_sessions_of_events(s, ids);
-  parts.cancelled = db::list_session_tombstones(s, ids, domain::now());
-  const std::vector<std::string> organiser{parts.event.organiser_id};
-  for (const auto& o : db::find_organisations(s, organiser)) {
-    parts.organiser_name = o.name;
-    parts.organiser_email = o.email;
-  }
-  return parts;
-}
-
 std::vector<domain::Session> sessions_of(std::vector<db::SessionTombstone> tombstones) {
   std::vector<domain::Session> out;
   for (auto& t : tombstones) out.push_back(std::move(t.session));
@@ -64,8 +39,7 @@ struct Holding {
   std::vector<domain::Session> cancelled;  // deleted sessions it chose, or all of them
 };
 
-Holding load_holding(soci::session& s, db::RegistrationRecord record) {
-  EventParts parts = load_event_parts(s, record.registration.event_id);
+Holding holding_of(db::RegistrationRecord record, EventParts parts) {
   Holding h{std::move(record.registration),  std::move(parts.event),           std::move(parts.sessions),
             std::move(parts.organiser_name), std::move(parts.organiser_email), {}};
   const auto& chosen = h.registration.session_ids;
@@ -83,6 +57,11 @@ Holding load_holding(soci::session& s, db::RegistrationRecord record) {
     if (had_it) h.cancelled.push_back(std::move(t.session));
   }
   return h;
+}
+
+Holding load_holding(soci::session& s, db::RegistrationRecord record) {
+  EventParts parts = load_event_parts(s, record.registration.event_id);
+  return holding_of(std::move(record), std::move(parts));
 }
 
 // One media request with the event its feed shows (the whole programme: the press covers it all).
@@ -268,7 +247,13 @@ Feed invitation_feed(const Holding& holding, const FeedLocation& location) {
 
 Invitation invitation_of(soci::session& s, db::RegistrationRecord record, const FeedLocation& location,
                          ics::InvitationMethod method) {
-  Holding h = load_holding(s, std::move(record));
+  EventParts parts = load_event_parts(s, record.registration.event_id);
+  return invitation_of(std::move(record), std::move(parts), location, method);
+}
+
+Invitation invitation_of(db::RegistrationRecord record, EventParts parts, const FeedLocation& location,
+                         ics::InvitationMethod method) {
+  Holding h = holding_of(std::move(record), std::move(parts));
   if (!h.registration.participant)
     throw domain::Error(domain::Problem::data_erased, domain::detail("registration_data_erased"));
   Invitation out;

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "ics/calendar_renderer.hpp"
+#include "services/event_parts.hpp"
 #include "services/feed_service.hpp"
 #include "services/registration_service.hpp"
 
@@ -27,6 +28,9 @@ struct Invitation {
   std::vector<domain::Session> cancelled;  // of those, the ones deleted while the event is not over
 };
 Invitation invitation_of(soci::session& s, db::RegistrationRecord record, const FeedLocation& location,
+                         ics::InvitationMethod method);
+// The same with the event's parts read already (`parts.event` must be the registration's).
+Invitation invitation_of(db::RegistrationRecord record, EventParts parts, const FeedLocation& location,
                          ics::InvitationMethod method);
 
 // Any personal feed token: a registration's (evf_), a media request's (evp_) or a person's

@@ -173,11 +173,13 @@ struct RegistrationSignup : RegistrationDesk::Signup {
   RegistrationAnswer answer{};
 };
 
-// What every sign-up of a batch shares: the event, locked, and its seats as decided so far.
+// What every sign-up of a batch shares: the event, locked, with what its messages show (read
+// once for the batch), and its seats as decided so far.
 struct SeatState {
   domain::Event event;
   std::optional<Error> refusal;  // the event takes no registrations now
   int confirmed = 0;
+  EventParts parts;
 };
 
 // One sign-up, in the batch's transaction. Throws for a refusal that keeps nothing (the
@@ -218,14 +220,16 @@ void decide_one(soci::session& s, SeatState& seats, RegistrationSignup& signup) 
   row.session_ids = signup.draft.session_ids;
   row.manage_token_hash = secret_hash(signup.manage_token);
   row.feed_token_hash = secret_hash(signup.feed_token);
-  NewRegistrationResult created{db::insert_registration(s, row), signup.manage_token, signup.feed_token};
+  db::RegistrationRecord record = db::insert_registration(s, row);
+  NewRegistrationResult created{record.registration, signup.manage_token, signup.feed_token};
   if (row.status == domain::RegistrationStatus::confirmed) ++seats.confirmed;
   created.entitlement = entitlement_of(event, created.registration);
   created.organisation_frontend_url = event.organiser_frontend_url;
   enqueue_registration_message(s, signup.mail,
                                row.status == domain::RegistrationStatus::confirmed ? MailKind::registration_confirmed
                                                                                    : MailKind::registration_waitlisted,
-                               created.registration.id, RegistrationSecrets{signup.manage_token, signup.feed_token});
+                               std::move(record), seats.parts,
+                               RegistrationSecrets{signup.manage_token, signup.feed_token});
   signup.answer.response = signup.render(created);
   if (signup.idempotency) remember_answer(s, *signup.idempotency, signup.answer.response, created.registration.id);
 }
@@ -235,10 +239,11 @@ void decide_one(soci::session& s, SeatState& seats, RegistrationSignup& signup) 
 void decide_signups(soci::session& s, const std::string& event_ref,
                     const std::vector<std::shared_ptr<RegistrationDesk::Signup>>& batch) {
   soci::transaction tx(s);
-  SeatState seats{lock_event(s, event_ref), std::nullopt, 0};
+  SeatState seats{lock_event(s, event_ref), std::nullopt, 0, {}};
   if (!domain::is_visible_to(seats.event, domain::Caller::anonymous())) throw domain::not_found("event");
   seats.refusal = domain::registration_refusal(seats.event, domain::now());
   seats.confirmed = db::seat_counts(s, seats.event.id).confirmed;
+  if (!seats.refusal) seats.parts = event_parts_of(s, seats.event);
   for (const auto& base : batch) {
     auto& signup = static_cast<RegistrationSignup&>(*base);
     const int confirmed_before = seats.confirmed;

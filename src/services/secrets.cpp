@@ -43,6 +43,23 @@ std::string new_secret(std::string_view prefix) {
   return std::string(prefix) + encoded;
 }
 
+std::string new_uuid() {
+  ensure_sodium();
+  unsigned char bytes[16];
+  randombytes_buf(bytes, sizeof bytes);
+  bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0f) | 0x40);  // version 4
+  bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text;
+  text.reserve(36);
+  for (std::size_t i = 0; i < sizeof bytes; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) text += '-';
+    text += kHex[bytes[i] >> 4];
+    text += kHex[bytes[i] & 0x0f];
+  }
+  return text;
+}
+
 std::string derive_secret(std::string_view parent, std::string_view purpose, std::string_view prefix) {
   ensure_sodium();
   unsigned char mac[crypto_auth_hmacsha256_BYTES];

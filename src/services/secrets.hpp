@@ -10,6 +10,10 @@ namespace eventd::services {
 // e.g. "evk_" + 43 base64url characters.
 std::string new_secret(std::string_view prefix);
 
+// A random (version 4) UUID, lower-case text, from the same source: an id known before its
+// row is written, without asking the database for one.
+std::string new_uuid();
+
 // Hex SHA-256, what the database stores (bytea via decode(:hash, 'hex')). Secrets are
 // high-entropy, so a fast hash is right here; a slow password hash would add nothing.
 std::string secret_hash(std::string_view secret);
