@@ -8,12 +8,18 @@ It shows, in order:
   feeds     a change through instance a is in the feed fetched from instance b within a second,
             with b's cache warm, also right after the listening connections were cut, and
             while their backends hang
-  kill -9   of one instance under a steady load of reads and registrations: every 201 is in
-            the database, reads keep succeeding (nginx retries them on the other instance),
-            registrations are never sent twice
-  SIGTERM   of one instance under load: no request fails
-  database  PostgreSQL restarted under load: 503 (problem+json) meanwhile, then success again
-            with the same eventd processes, and every 201 is in the database
+  kill -9   of one instance under steady reads and a rush (48 clients signing up for one event
+            of 30 seats with a waitlist, through nginx and straight to b): reads keep succeeding
+            (nginx retries them on the other instance), the sign-ups the instance had in flight
+            are 502 and never sent twice, the others 201
+  SIGTERM   of one instance under the same load: no request fails
+  database  PostgreSQL restarted under the same load (clients also straight to each instance):
+            503 (problem+json) meanwhile, then success again with the same eventd processes
+            After each of these three faults, the rush's outcome in the database: every 201
+            there as answered (id, status, waitlist position), exactly 30 confirmed and those
+            the first decided (registrations.seq), the waitlist 1..N in the order of the
+            decisions, no address twice, each registration's message in mail_outbox; and the
+            sign-ups were decided in batches (/metrics)
   logs      one line per request with the caller's key id, never a key or a token
 
 Python 3 standard library only. Usage (ctest passes these):
@@ -224,19 +230,19 @@ class World:
         self.auth = {"Authorization": "Bearer " + self.key}
         self.event_ids = {}
 
-    def event_slug(self, prefix, capacity=None):
+    def event_slug(self, prefix, capacity=None, waitlist=False):
         """A new event (without a seat limit unless given), under a slug of its own."""
         self.made = getattr(self, "made", 0) + 1
         slug = f"{prefix}-{self.made}"
-        self.event_ids[slug] = self.event(slug, capacity)
+        self.event_ids[slug] = self.event(slug, capacity, waitlist)
         return slug
 
-    def event(self, slug, capacity):
+    def event(self, slug, capacity, waitlist):
         body = {"slug": slug, "title": f"Klustrets {slug}", "language": "sv", "kind": "seminar",
                 "format": "in_person", "status": "published", "timezone": "Europe/Stockholm", "all_day": False,
                 "starts_at": "2031-11-08T13:00:00+01:00", "ends_at": "2031-11-08T16:00:00+01:00",
                 "venue": {"city": "Uddevalla", "country": "SE"}, "organiser_id": "klustret",
-                "capacity": capacity, "waitlist": False, "media_policy": "open"}
+                "capacity": capacity, "waitlist": waitlist, "media_policy": "open"}
         r = Client(self.cluster.port).request("POST", "/v1/events", body, self.auth)
         assert r.status == 201, r.text
         return r.json()["id"]
@@ -362,13 +368,20 @@ def scenario_feeds(cluster, world):
 
 
 class Load:
-    """Readers and registration writers through nginx until stopped; every answer recorded."""
+    """Readers and registration writers until stopped; every answer recorded.
 
-    def __init__(self, cluster, slug, readers=6, writers=3):
+    Each writer signs up a new address after another, all for the one event. A writer goes
+    through nginx unless write_ports names where writer i goes (write_ports[i % len]); the
+    writers begin together, and one whose sign-up failed waits a moment before the next, as
+    a client would (it does not send the same sign-up again)."""
+
+    def __init__(self, cluster, slug, readers=6, writers=3, write_ports=None):
         self.cluster = cluster
         self.slug = slug
+        self.write_ports = write_ports or [cluster.port]
         self.stop_flag = threading.Event()
         self.lock = threading.Lock()
+        self.gate = threading.Barrier(writers)
         self.results = []  # (kind, started, ended, Response, email)
         self.threads = [threading.Thread(target=self.read, args=(i,)) for i in range(readers)]
         self.threads += [threading.Thread(target=self.write, args=(i,)) for i in range(writers)]
@@ -387,12 +400,15 @@ class Load:
             n += 1
 
     def write(self, i):
-        client = Client(self.cluster.port)
+        client = Client(self.write_ports[i % len(self.write_ports)])
+        self.gate.wait()
         while not self.stop_flag.is_set():
             email = f"{uuid.uuid4().hex[:16]}@example.se"
             started = time.monotonic()
-            self.record("write", started, client.request("POST", f"/v1/events/{self.slug}/registrations",
-                                                         registration_body(email)), email)
+            r = client.request("POST", f"/v1/events/{self.slug}/registrations", registration_body(email))
+            self.record("write", started, r, email)
+            if r.status != 201:
+                self.stop_flag.wait(0.1)
 
     def __enter__(self):
         for t in self.threads:
@@ -407,6 +423,91 @@ class Load:
     def of(self, kind, since=None, until=None):
         return [r for r in self.results if r[0] == kind and (since is None or r[1] >= since)
                 and (until is None or r[1] < until)]
+
+
+# A rush: this many clients signing up for one event at once (the registration desk decides
+# the sign-ups of one event that arrive together in one transaction, docs/REGISTRATION_RUSH.md),
+# for an event of this capacity with a waitlist, so that every sign-up that is decided is a
+# 201, confirmed or waitlisted.
+RUSH_CLIENTS = 48
+RUSH_CAPACITY = 30
+
+
+def rush(cluster, slug, write_ports):
+    """The load of a rush on the event, beside the readers."""
+    return Load(cluster, slug, writers=RUSH_CLIENTS, write_ports=write_ports)
+
+
+def batch_counts(cluster, name):
+    port = cluster.instance_port(name)
+    return (metric(port, "eventd_registration_signups_total") or 0,
+            metric(port, "eventd_registration_batches_total") or 0)
+
+
+def wait_for_rush_on(cluster, name, counted, began, seconds=2):
+    """Until `seconds` of the rush (begun at `began`) have passed and the instance has decided
+    a share of it since batch_counts gave `counted`: more than nginx's one probe (nginx avoids
+    an instance for 5 s after it failed, so a restarted one may not have its share yet). From
+    then on it has sign-ups in flight at any moment, in its batch or waiting for the next."""
+    took_part = wait_until(10, lambda: batch_counts(cluster, name)[0] >= counted[0] + 5, step=0.05)
+    check(took_part, f"instance {name} takes part in the rush ({time.monotonic() - began:.1f} s after it began)")
+    time.sleep(max(0.0, began + seconds - time.monotonic()))
+
+
+def check_rush(cluster, world, slug, load, label, counted=None):
+    """What a rush must leave in the database, whatever happened during it: every 201 there
+    as answered, exactly the capacity confirmed, the waitlist in the order of the decisions,
+    one registration per address, every registration's message in the outbox.
+    counted: {instance: its batch_counts when the rush began}, to show that it made batches."""
+    writes = load.of("write")
+    created = {}
+    for r in writes:
+        if r[3].status == 201:
+            created[r[3].json()["id"]] = r[3].json()
+    check_registrations_kept(cluster, load, label)
+    event_id = world.event_ids[slug]
+    rows = [line.split("|") for line in cluster.sql(
+        f"SELECT id, status, seq FROM registrations WHERE event_id = '{event_id}' ORDER BY seq")]
+    confirmed = [row[0] for row in rows if row[1] == "confirmed"]
+    waitlisted = [row[0] for row in rows if row[1] == "waitlisted"]
+    print(f"  {label}: {len(created)} answered 201 ({sum(1 for a in created.values() if a['status'] == 'confirmed')}"
+          f" confirmed), {len(rows)} registrations in the database")
+    check(len(rows) > RUSH_CAPACITY and len(confirmed) == min(RUSH_CAPACITY, len(rows))
+          and len(confirmed) + len(waitlisted) == len(rows),
+          f"{label}: exactly the capacity is confirmed in the database, the others waitlisted "
+          f"({len(confirmed)} of {RUSH_CAPACITY} seats, {len(waitlisted)} waitlisted)")
+    check([row[1] for row in rows] == ["confirmed"] * len(confirmed) + ["waitlisted"] * len(waitlisted),
+          f"{label}: the seats went to the first decided (every waitlisted seq above every confirmed seq)")
+    status_of = {row[0]: row[1] for row in rows}
+    wrong = [i for i, a in created.items() if a["status"] != status_of.get(i)]
+    check(not wrong, f"{label}: every 201 says the status its registration has in the database ({len(wrong)} wrong)")
+    position_of = {row_id: n + 1 for n, row_id in enumerate(waitlisted)}
+    positions = [a["waitlist_position"] for a in created.values() if a["status"] == "waitlisted"]
+    mismatched = [i for i, a in created.items()
+                  if a["waitlist_position"] != position_of.get(i)]  # None for a confirmed one
+    check(len(positions) == len(set(positions)) and not mismatched,
+          f"{label}: the waitlist positions answered are distinct, 1..N in the order of the decisions "
+          f"({len(positions)} waitlisted answers, {len(mismatched)} out of place)")
+    twice = cluster.sql(f"SELECT count(*) FROM (SELECT lower(email) FROM registrations WHERE event_id = '{event_id}' "
+                        f"GROUP BY 1 HAVING count(*) > 1) d")[0]
+    sent = {r[4].lower() for r in writes}
+    stored = set(cluster.sql(f"SELECT lower(email) FROM registrations WHERE event_id = '{event_id}'"))
+    check(twice == "0" and stored <= sent, f"{label}: no registration was made twice, none that was not asked for")
+    mails = {}
+    for line in cluster.sql("SELECT o.registration_id, o.kind FROM mail_outbox o JOIN registrations r "
+                            f"ON r.id = o.registration_id WHERE r.event_id = '{event_id}'"):
+        registration_id, kind = line.split("|")
+        mails.setdefault(registration_id, []).append(kind)
+    unmailed = [row[0] for row in rows if mails.get(row[0]) != [f"registration_{row[1]}"]]
+    check(not unmailed, f"{label}: each registration has its one message in the outbox, confirmed or waitlisted "
+                        f"({len(unmailed)} without)")
+    if counted:
+        for name, (signups, batches) in counted.items():
+            signups_now, batches_now = batch_counts(cluster, name)
+            signups, batches = signups_now - signups, batches_now - batches
+            check(batches > 0 and signups >= 2 * batches,
+                  f"{label}: instance {name} decided the rush in batches "
+                  f"({signups:.0f} sign-ups in {batches:.0f} transactions)")
 
 
 def statuses(results):
@@ -427,10 +528,12 @@ def check_registrations_kept(cluster, load, label):
 
 
 def scenario_kill(cluster, world):
-    print("kill -9: instance a dies under a steady load of reads and registrations", flush=True)
-    slug = world.event_slug("last-och-fall")
-    with Load(cluster, slug) as load:
-        time.sleep(2)
+    print(f"kill -9: instance a dies under reads and a rush of {RUSH_CLIENTS} clients on one event", flush=True)
+    slug = world.event_slug("rusning-och-fall", capacity=RUSH_CAPACITY, waitlist=True)
+    counted = {name: batch_counts(cluster, name) for name in "ab"}
+    # Two of three clients through nginx (to both instances), one of three straight to b.
+    with rush(cluster, slug, [cluster.port, cluster.port, cluster.port_b]) as load:
+        wait_for_rush_on(cluster, "a", counted.pop("a"), time.monotonic())
         killed_at = time.monotonic()
         os.kill(cluster.pid("a"), signal.SIGKILL)
         time.sleep(3)
@@ -440,19 +543,19 @@ def scenario_kill(cluster, world):
     after = load.of("read", since=killed_at + 0.01)
     check(len(after) > 50 and all(r[3].status == 200 for r in after),
           f"reads went on through b after the kill ({len(after)})")
+    before = [r for r in writes if r[2] < killed_at]
+    check(before and all(r[3].status == 201 for r in before), f"before the kill, every sign-up was 201 ({len(before)})")
     writes_after = [r for r in load.of("write", since=killed_at + 0.5)]
     check(writes_after and all(r[3].status == 201 for r in writes_after),
           f"registrations went on through b after the kill ({len(writes_after)})")
     failed = [r for r in writes if r[3].status != 201]
     # A registration that was sent to a dying instance is answered 502 and never sent again:
-    # a second attempt would be a 409 (the same e-mail) or a second registration.
-    check(all(r[3].status == 502 for r in failed) and len(failed) <= 3 * 3,
-          f"the registrations lost in flight are 502, not retried ({len(failed)})")
-    check_registrations_kept(cluster, load, "kill -9")
-    emails = ",".join(f"'{r[4]}'" for r in writes)
-    duplicates = cluster.sql(f"SELECT count(*) FROM (SELECT lower(email) FROM registrations WHERE lower(email) IN "
-                             f"({emails}) GROUP BY 1 HAVING count(*) > 1) d")[0]
-    check(duplicates == "0", "no registration was made twice")
+    # a second attempt would be a 409 (the same e-mail) or a second registration. At most one
+    # per client: the one it had in flight. In a rush a has some at any moment (in its batch
+    # or waiting for it).
+    check(failed and all(r[3].status == 502 for r in failed) and len(failed) <= RUSH_CLIENTS,
+          f"the sign-ups a had in flight are 502, not retried ({len(failed)})")
+    check_rush(cluster, world, slug, load, "kill -9", counted)
     committed = [r[4] for r in failed]
     if committed:
         listed = ",".join(f"'{e}'" for e in committed)
@@ -463,13 +566,15 @@ def scenario_kill(cluster, world):
 
 
 def scenario_sigterm(cluster, world):
-    print("SIGTERM: instance a stops under load; no request may fail", flush=True)
-    slug = world.event_slug("last-och-stopp")
+    print(f"SIGTERM: instance a stops under reads and a rush of {RUSH_CLIENTS} clients on one event; "
+          "no request may fail", flush=True)
+    slug = world.event_slug("rusning-och-stopp", capacity=RUSH_CAPACITY, waitlist=True)
+    counted = {name: batch_counts(cluster, name) for name in "ab"}
     pid = cluster.pid("a")
     error_log = os.path.join(cluster.dir, "nginx", "error.log")
     error_log_start = os.path.getsize(error_log)
-    with Load(cluster, slug) as load:
-        time.sleep(2)
+    with rush(cluster, slug, [cluster.port, cluster.port, cluster.port_b]) as load:
+        wait_for_rush_on(cluster, "a", counted.pop("a"), time.monotonic())
         signalled = time.monotonic()
         os.kill(pid, signal.SIGTERM)
         stopped = wait_until(25, lambda: not alive(pid), step=0.05)
@@ -493,16 +598,19 @@ def scenario_sigterm(cluster, world):
     check(not dropped, f"instance a dropped no request it had been sent ({len(dropped)})")
     for line in dropped[:3]:
         print("    " + line.strip()[:240])
-    check_registrations_kept(cluster, load, "SIGTERM")
+    check_rush(cluster, world, slug, load, "SIGTERM", counted)
     took, _ = cluster.run("instance", "a", "start")
     print(f"  instance a started again in {took:.1f} s")
 
 
 def scenario_database_restart(cluster, world):
-    print("database: PostgreSQL restarted under load; 503s, then success with the same processes", flush=True)
-    slug = world.event_slug("last-och-databas")
+    print(f"database: PostgreSQL restarted under reads and a rush of {RUSH_CLIENTS} clients on one event; "
+          "503s, then success with the same processes", flush=True)
+    slug = world.event_slug("rusning-och-databas", capacity=RUSH_CAPACITY, waitlist=True)
     pids = (cluster.pid("a"), cluster.pid("b"))
-    with Load(cluster, slug) as load:
+    counted = {name: batch_counts(cluster, name) for name in "ab"}
+    # Half the clients through nginx, a quarter straight to each instance.
+    with rush(cluster, slug, [cluster.port, cluster.port_a, cluster.port, cluster.port_b]) as load:
         time.sleep(1.5)
         began = time.monotonic()
         took, _ = cluster.run("pg", "restart")
@@ -513,11 +621,14 @@ def scenario_database_restart(cluster, world):
     print(f"  reads {statuses(load.of('read'))}, registrations {statuses(load.of('write'))}")
     unavailable = [r for r in everything if r[3].status == 503]
     check(len(unavailable) > 0, f"requests during the restart were answered 503 ({len(unavailable)})")
+    check(any(r[3].status == 503 for r in load.of("write")), "sign-ups of the rush among them")
     check(all(r[3].headers.get("content-type", "").startswith("application/problem+json") and
               "retry-after" in r[3].headers for r in unavailable),
           "each 503 is problem+json with Retry-After")
     others = [r for r in everything if r[3].status not in (200, 201, 503)]
     check(not others, f"no answer other than 200/201/503 ({statuses(others)})")
+    for r in others[:3]:
+        print(f"    {r[3].status} {r[3].error or r[3].text[:200]}")
     before = [r for r in everything if r[2] < began]
     check(before and all(r[3].status in (200, 201) for r in before), "before the restart, everything succeeded")
     settled = [r for r in everything if r[1] >= back + 1.0]
@@ -528,7 +639,12 @@ def scenario_database_restart(cluster, world):
         print(f"  first success {(recovered[0][1] - back) * 1000:.0f} ms after the database was back")
     check((cluster.pid("a"), cluster.pid("b")) == pids and all(alive(p) for p in pids),
           "the same two eventd processes ran throughout")
-    check_registrations_kept(cluster, load, "database restart")
+    check_rush(cluster, world, slug, load, "database restart", counted)
+    failed = [r[4] for r in load.of("write") if r[3].status != 201]
+    if failed:
+        listed = ",".join(f"'{e}'" for e in failed)
+        n = cluster.sql(f"SELECT count(*) FROM registrations WHERE lower(email) IN ({listed})")[0]
+        print(f"  of the {len(failed)} sign-ups answered 503, {n} had been committed")
     check(wait_until(10, lambda: metric(cluster.port_a, "eventd_feed_cache_enabled") == 1 and
                      metric(cluster.port_b, "eventd_feed_cache_enabled") == 1),
           "both instances listen for changes again (feed cache on)")
