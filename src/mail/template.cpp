@@ -1,5 +1,8 @@
 #include "mail/template.hpp"
 
+#include <array>
+#include <memory>
+#include <unordered_map>
 #include <vector>
 
 namespace eventd::mail {
@@ -95,19 +98,46 @@ std::string without_line_marks(std::string text) {
   return text;
 }
 
+// Parsing a template costs more than filling it in, and a registration rush fills the same
+// few thousands of times a minute: each thread keeps the engines it parsed (kainjow's engine
+// is not shared between threads: it keeps its error while it renders). The templates are
+// files of ours, a few dozen; the bound only keeps a mistake from growing without end.
+constexpr std::size_t kMaxEnginesPerThread = 256;
+
+using Engines = std::unordered_map<std::string, std::unique_ptr<mustache::mustache>>;
+
+Engines& engines_of_thread(Escaping escaping) {
+  thread_local std::array<Engines, 2> by_escaping;
+  return by_escaping[escaping == Escaping::html ? 1 : 0];
+}
+
+mustache::mustache& engine_for(std::string_view text, Escaping escaping) {
+  Engines& engines = engines_of_thread(escaping);
+  std::string key(text);
+  if (auto found = engines.find(key); found != engines.end()) return *found->second;
+  auto engine = std::make_unique<mustache::mustache>(with_line_marks(text));
+  if (!engine->is_valid()) throw TemplateError("template: " + engine->error_message());
+  if (escaping == Escaping::html) {
+    engine->set_custom_escape([](const std::string& s) { return escape_html(s); });
+  } else {
+    engine->set_custom_escape([](const std::string& s) { return s; });
+  }
+  if (engines.size() >= kMaxEnginesPerThread) engines.clear();
+  return *engines.emplace(std::move(key), std::move(engine)).first->second;
+}
+
 }  // namespace
 
 std::string render_template_data(std::string_view text, const TemplateData& data, Escaping escaping) {
-  mustache::mustache engine{with_line_marks(text)};
-  if (!engine.is_valid()) throw TemplateError("template: " + engine.error_message());
-  if (escaping == Escaping::html) {
-    engine.set_custom_escape([](const std::string& s) { return escape_html(s); });
-  } else {
-    engine.set_custom_escape([](const std::string& s) { return s; });
-  }
+  mustache::mustache& engine = engine_for(text, escaping);
   StrictContext context{&data};
   std::string out = engine.render(context);
-  if (!engine.is_valid()) throw TemplateError("template: " + engine.error_message());
+  if (!engine.is_valid()) {
+    // An engine that failed keeps its error: parse the template afresh next time.
+    TemplateError error("template: " + engine.error_message());
+    engines_of_thread(escaping).erase(std::string(text));
+    throw error;
+  }
   if (!context.unknown().empty()) throw TemplateError("template names an unknown value: " + context.unknown());
   return without_line_marks(std::move(out));
 }
