@@ -23,9 +23,9 @@
 #include "services/database.hpp"
 #include "services/feed_cache.hpp"
 #include "services/mail_outbox.hpp"
-#include "services/shared_rate_limiter.hpp"
 #include "services/registration_desk.hpp"
 #include "services/registration_service.hpp"
+#include "services/shared_rate_limiter.hpp"
 
 namespace eventd::app {
 

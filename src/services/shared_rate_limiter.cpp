@@ -22,8 +22,8 @@ boost::asio::awaitable<std::optional<std::chrono::seconds>> SharedRateLimiter::t
   const double burst = local_.settings().burst;
   std::optional<db::SharedTake> shared;
   try {
-    db::SharedTake taken = co_await db_.run(
-        [&](soci::session& s) { return db::take_shared_token(s, client, per_minute, burst); });
+    db::SharedTake taken =
+        co_await db_.run([&](soci::session& s) { return db::take_shared_token(s, client, per_minute, burst); });
     shared = taken;
   } catch (const domain::Error& error) {
     // The database is unreachable, too slow or its queue full: a rate-limit check must not

@@ -5,9 +5,11 @@
 // buckets are swept away.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "support/test_server.hpp"
 
@@ -83,11 +85,11 @@ TEST_CASE("rate limit: two instances over one database allow one address `burst`
 
   // Each instance asked the shared bucket until it refused, then refuses alone: more
   // requests make no statement at all.
-  const long long checks = metric(a, "eventd_rate_limit_shared_checks_total") +
-                           metric(b, "eventd_rate_limit_shared_checks_total");
+  const long long checks =
+      metric(a, "eventd_rate_limit_shared_checks_total") + metric(b, "eventd_rate_limit_shared_checks_total");
   CHECK(checks <= 7);  // 5 taken, and at most one refusal for each instance
-  const long long local = metric(a, "eventd_rate_limit_local_refusals_total") +
-                          metric(b, "eventd_rate_limit_local_refusals_total");
+  const long long local =
+      metric(a, "eventd_rate_limit_local_refusals_total") + metric(b, "eventd_rate_limit_local_refusals_total");
   for (int i = 12; i < 20; ++i) check_limited(sign_up(i % 2 == 0 ? a : b, i));
   CHECK(metric(a, "eventd_rate_limit_shared_checks_total") + metric(b, "eventd_rate_limit_shared_checks_total") ==
         checks);
@@ -95,6 +97,32 @@ TEST_CASE("rate limit: two instances over one database allow one address `burst`
         local + 8);
   CHECK(metric(a, "eventd_rate_limit_shared_failures_total") == 0);
   CHECK(metric(b, "eventd_rate_limit_shared_failures_total") == 0);
+}
+
+TEST_CASE("rate limit: public writes arriving at once on two instances get `burst` in all") {
+  TestServer a(limited("5"));
+  TestServer b(a.database(), limited("5"));
+  make_event(a.database());
+  constexpr int kClients = 40;
+  std::vector<int> statuses(kClients);
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kClients; ++i) {
+    threads.emplace_back([&, i] {
+      while (!go.load()) std::this_thread::yield();
+      statuses[i] = sign_up(i % 2 == 0 ? a : b, i).status;
+    });
+  }
+  go = true;
+  for (auto& thread : threads) thread.join();
+  int created = 0, limited_count = 0;
+  for (int status : statuses) {
+    created += status == 201;
+    limited_count += status == 429;
+  }
+  CHECK(created == 5);
+  CHECK(limited_count == kClients - 5);
+  CHECK(a.database().scalar("SELECT count(*) FROM registrations") == "5");
 }
 
 TEST_CASE("rate limit: a client the shared bucket refused is refused by the instance with no statement") {

@@ -65,7 +65,8 @@ std::string rate_limit_metrics(const services::SharedRateLimiter::Stats& stats) 
   };
   metric("eventd_rate_limit_local_refusals_total",
          "Public writes refused by this instance's own bucket, without asking the database.", stats.local_refusals);
-  metric("eventd_rate_limit_shared_checks_total", "Public writes that took a token from the shared bucket (a statement).",
+  metric("eventd_rate_limit_shared_checks_total",
+         "Public writes this instance's bucket let through, each then asked of the shared bucket (a statement).",
          stats.shared_checks);
   metric("eventd_rate_limit_shared_refusals_total", "Of those, refused by the shared bucket.", stats.shared_refusals);
   metric("eventd_rate_limit_shared_failures_total",
