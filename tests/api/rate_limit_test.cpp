@@ -4,6 +4,8 @@
 // limit off asks nothing; a shared bucket that cannot be asked leaves the instance's own; full
 // buckets are swept away.
 #include <doctest/doctest.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
 
 #include <atomic>
 #include <chrono>
@@ -11,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "db/pool.hpp"
 #include "support/test_server.hpp"
 
 using namespace eventd::test;
@@ -178,6 +181,27 @@ TEST_CASE("rate limit: when the shared bucket cannot be asked, the instance's ow
   check_limited(sign_up(server, 2));
   CHECK(metric(server, "eventd_rate_limit_shared_failures_total") == 2);
   CHECK(metric(server, "eventd_rate_limit_local_refusals_total") == 1);
+}
+
+TEST_CASE("rate limit: a shared bucket too slow to answer leaves the instance's own bucket to decide") {
+  ServerSettings settings = limited("2");
+  settings.statement_timeout_ms = "500";
+  TestServer server(settings);
+  make_event(server.database());
+  // The table held by another transaction: the bucket statement runs into the statement
+  // timeout (the database counts as out of reach, 503 for anything else), and the public
+  // write goes on, limited by this instance alone.
+  soci::session holder(*soci::factory_postgresql(), eventd::db::keyword_conninfo(server.database().url()));
+  holder << "BEGIN";
+  holder << "LOCK TABLE rate_limit_buckets IN ACCESS EXCLUSIVE MODE";
+  CHECK(sign_up(server, 0).status == 201);
+  CHECK(sign_up(server, 1).status == 201);
+  check_limited(sign_up(server, 2));
+  holder << "COMMIT";
+  CHECK(metric(server, "eventd_rate_limit_shared_failures_total") == 2);
+  CHECK(metric(server, "eventd_rate_limit_shared_checks_total") == 2);
+  CHECK(metric(server, "eventd_rate_limit_local_refusals_total") == 1);
+  CHECK(server.database().scalar("SELECT count(*) FROM registrations") == "2");
 }
 
 TEST_CASE("rate limit: the retention sweep deletes the buckets that have refilled") {
