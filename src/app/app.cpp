@@ -23,9 +23,9 @@
 #include "services/database.hpp"
 #include "services/feed_cache.hpp"
 #include "services/mail_outbox.hpp"
-#include "services/rate_limiter.hpp"
 #include "services/registration_desk.hpp"
 #include "services/registration_service.hpp"
+#include "services/shared_rate_limiter.hpp"
 
 namespace eventd::app {
 
@@ -58,7 +58,7 @@ struct App::Parts {
         auth(config.admin_key),
         feeds(config.feed_cache_bytes),
         feed_notifications(feeds, config.database_url),
-        public_writes({config.rate_limit_per_minute, config.rate_limit_burst}),
+        public_writes(db, {config.rate_limit_per_minute, config.rate_limit_burst}),
         registrations(db),
         backend{db,
                 auth,
@@ -106,7 +106,7 @@ struct App::Parts {
   services::Authenticator auth;
   services::FeedCache feeds;
   services::FeedNotifications feed_notifications;  // off until start(): the CLI commands need no cache
-  services::RateLimiter public_writes;
+  services::SharedRateLimiter public_writes;
   services::RegistrationDesk registrations;
   http::Backend backend;
   http::Router router;

@@ -15,7 +15,7 @@ namespace eventd::services {
 class Database;
 class Authenticator;
 class FeedCache;
-class RateLimiter;
+class SharedRateLimiter;
 class RegistrationDesk;
 }  // namespace eventd::services
 
@@ -34,7 +34,7 @@ struct Backend {
   std::string_view reference_script;  // GET /docs/redoc.standalone.js
   std::string public_url;             // e.g. http://127.0.0.1:8080, no trailing slash
   std::function<std::size_t()> open_connections;
-  services::RateLimiter& public_writes;  // registrations and media requests, per client address
+  services::SharedRateLimiter& public_writes;  // registrations and media requests, per client address
   TrustedProxies trusted_proxies;
   services::RegistrationDesk& registrations;    // sign-ups of one event decided together
   std::chrono::seconds change_notice_delay{0};  // EVENTD_CHANGE_NOTICE_DELAY_S

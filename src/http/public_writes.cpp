@@ -3,7 +3,7 @@
 #include "domain/error.hpp"
 #include "http/backend.hpp"
 #include "http/context.hpp"
-#include "services/rate_limiter.hpp"
+#include "services/shared_rate_limiter.hpp"
 
 namespace eventd::http {
 
@@ -16,10 +16,10 @@ constexpr std::size_t kMaxIdempotencyKeyLength = 255;
 
 }  // namespace
 
-void check_public_write_rate(const RequestContext& context) {
-  const std::string client = context.backend.trusted_proxies.client_address(context.request);
-  auto wait = context.backend.public_writes.take(client);
-  if (!wait) return;
+boost::asio::awaitable<void> check_public_write_rate(const RequestContext& context) {
+  std::string client = context.backend.trusted_proxies.client_address(context.request);
+  auto wait = co_await context.backend.public_writes.take(std::move(client));
+  if (!wait) co_return;
   throw domain::Error(domain::Problem::rate_limited,
                       domain::detail("rate_limited_wait", {{"seconds", std::to_string(wait->count())}}))
       .with_retry_after(wait->count());

@@ -2,6 +2,7 @@
 // What the public POSTs (registrations, media requests) and the personal answers that follow
 // them share: the per-address rate limit, the Idempotency-Key header, no caching of personal
 // data, and the personal feed links.
+#include <boost/asio/awaitable.hpp>
 #include <optional>
 #include <string>
 
@@ -12,8 +13,10 @@ namespace eventd::http {
 
 struct RequestContext;
 
-// Public writes are limited per client address (429 with Retry-After).
-void check_public_write_rate(const RequestContext& context);
+// Public writes are limited per client address, across every instance (429 with
+// Retry-After; services/shared_rate_limiter.hpp). Asks the database unless this instance
+// already refuses the client, or the limit is off.
+boost::asio::awaitable<void> check_public_write_rate(const RequestContext& context);
 
 // The Idempotency-Key header, if any; 400 unless 16-255 visible ASCII characters (a UUID passes):
 // the key guards the stored answer, which holds the holder's token.

@@ -29,23 +29,41 @@ void RateLimiter::evict(Shard& shard, Clock::time_point now) {
   }
 }
 
-std::optional<std::chrono::seconds> RateLimiter::take(std::string_view client, Clock::time_point now) {
-  if (settings_.per_minute <= 0) return std::nullopt;
-  Shard& shard = shards_[std::hash<std::string_view>{}(client) % kShards];
-  std::lock_guard lock(shard.mutex);
+RateLimiter::Bucket& RateLimiter::bucket_of(Shard& shard, std::string_view client, Clock::time_point now) {
   auto it = shard.buckets.find(std::string(client));
   if (it == shard.buckets.end()) {
     if ((shard.buckets.size() + 1) * kShards > settings_.max_clients) evict(shard, now);
     it = shard.buckets.emplace(std::string(client), Bucket{settings_.burst, now}).first;
   }
-  Bucket& bucket = it->second;
-  refill(bucket, now);
+  refill(it->second, now);
+  return it->second;
+}
+
+std::chrono::seconds RateLimiter::wait_for(const Bucket& bucket) const {
+  const double wait_s = (1 - bucket.tokens) * 60.0 / settings_.per_minute;
+  return std::chrono::seconds(std::max<long long>(1, static_cast<long long>(std::ceil(wait_s))));
+}
+
+std::optional<std::chrono::seconds> RateLimiter::take(std::string_view client, Clock::time_point now) {
+  if (settings_.per_minute <= 0) return std::nullopt;
+  Shard& shard = shards_[std::hash<std::string_view>{}(client) % kShards];
+  std::lock_guard lock(shard.mutex);
+  Bucket& bucket = bucket_of(shard, client, now);
   if (bucket.tokens >= 1) {
     bucket.tokens -= 1;
     return std::nullopt;
   }
-  const double wait_s = (1 - bucket.tokens) * 60.0 / settings_.per_minute;
-  return std::chrono::seconds(std::max<long long>(1, static_cast<long long>(std::ceil(wait_s))));
+  return wait_for(bucket);
+}
+
+std::optional<std::chrono::seconds> RateLimiter::settle(std::string_view client, double tokens, Clock::time_point now) {
+  if (settings_.per_minute <= 0) return std::nullopt;
+  Shard& shard = shards_[std::hash<std::string_view>{}(client) % kShards];
+  std::lock_guard lock(shard.mutex);
+  Bucket& bucket = bucket_of(shard, client, now);
+  bucket.tokens = std::min(bucket.tokens, std::max(0.0, tokens));
+  if (bucket.tokens >= 1) return std::nullopt;
+  return wait_for(bucket);
 }
 
 }  // namespace eventd::services

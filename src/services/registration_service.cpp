@@ -8,6 +8,7 @@
 #include "db/idempotency_repository.hpp"
 #include "db/media_request_repository.hpp"
 #include "db/person_repository.hpp"
+#include "db/rate_limit_repository.hpp"
 #include "db/session_repository.hpp"
 #include "db/sql_error.hpp"
 #include "domain/error.hpp"
@@ -447,6 +448,7 @@ RetentionReport apply_retention(Database& db, int retention_days) {
     report.session_tombstones_dropped = db::delete_session_tombstones_of_ended_events(s, t);
     report.person_secrets_dropped = db::drop_expired_person_secrets(s);
     db::erase_mail_of_erased_registrations(s);
+    report.rate_buckets_dropped = db::delete_full_rate_buckets(s);
     return report;
   });
 }

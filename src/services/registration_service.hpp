@@ -144,6 +144,7 @@ struct RetentionReport {
   long long idempotency_keys_dropped = 0;
   long long session_tombstones_dropped = 0;
   long long person_secrets_dropped = 0;  // expired sign-in codes and person sessions
+  long long rate_buckets_dropped = 0;    // shared rate-limit buckets full again (schema/027)
 };
 RetentionReport apply_retention(Database& db, int retention_days);
 

@@ -107,6 +107,29 @@ TEST_CASE("rate limiter: a burst, then the steady rate, per client") {
   for (int i = 0; i < 100; ++i) CHECK_FALSE(off.take("x", t0).has_value());
 }
 
+TEST_CASE("rate limiter: settling to the shared bucket's level") {
+  services::RateLimiter limiter({/*per_minute=*/60, /*burst=*/5, /*max_clients=*/1000});
+  const auto t0 = services::RateLimiter::Clock::time_point{} + 1h;
+  CHECK_FALSE(limiter.take("198.51.100.1", t0).has_value());  // 4 left here
+  // The shared bucket has 0.25 left (other instances took the rest): this one comes down to
+  // it and refuses until the next token, 0.75 s away (Retry-After: at least one second).
+  auto wait = limiter.settle("198.51.100.1", 0.25, t0);
+  REQUIRE(wait.has_value());
+  CHECK(*wait == 1s);
+  CHECK(limiter.take("198.51.100.1", t0 + 500ms).has_value());
+  CHECK_FALSE(limiter.take("198.51.100.1", t0 + 800ms).has_value());  // 0.05 left
+  // A higher shared level raises nothing; a level read as negative counts as empty.
+  CHECK_FALSE(limiter.settle("198.51.100.1", 4, t0 + 4s).has_value());  // 3.25 here
+  CHECK_FALSE(limiter.take("198.51.100.1", t0 + 4s).has_value());
+  CHECK(limiter.settle("198.51.100.1", -3, t0 + 4s) == 1s);
+  // A client this instance has not seen yet starts from the shared level.
+  CHECK(limiter.settle("198.51.100.2", 0, t0) == 1s);
+  CHECK(limiter.take("198.51.100.2", t0).has_value());
+
+  services::RateLimiter off({0, 1, 10});
+  CHECK_FALSE(off.settle("x", 0, t0).has_value());
+}
+
 TEST_CASE("rate limiter: memory stays bounded under a flood of addresses") {
   services::RateLimiter limiter({60, 2, 160});
   const auto t0 = services::RateLimiter::Clock::time_point{} + 1h;

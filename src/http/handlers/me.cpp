@@ -71,7 +71,7 @@ domain::PageLinks pages_of(const RequestContext& context) {
 
 boost::asio::awaitable<Response> request_sign_in(RequestContext& context) {
   const auto arrived = std::chrono::steady_clock::now();
-  check_public_write_rate(context);
+  co_await check_public_write_rate(context);
   co_await authenticate(context);
   const std::string email = read_single(context.request, "email", true);
   const std::string language = preferred_language(context.request);
@@ -89,7 +89,7 @@ boost::asio::awaitable<Response> request_sign_in(RequestContext& context) {
 }
 
 boost::asio::awaitable<Response> open_person_session(RequestContext& context) {
-  check_public_write_rate(context);
+  co_await check_public_write_rate(context);
   co_await authenticate(context);
   const std::string code = read_single(context.request, "code", false);
   auto session = co_await services::open_person_session(context.backend.db, code);

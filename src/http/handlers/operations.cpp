@@ -9,6 +9,7 @@
 #include "services/feed_cache.hpp"
 #include "services/health.hpp"
 #include "services/registration_desk.hpp"
+#include "services/shared_rate_limiter.hpp"
 
 namespace eventd::http::handlers {
 
@@ -54,6 +55,25 @@ std::string registration_desk_metrics(const services::RegistrationDesk& desk) {
          std::to_string(desk.signups()) + "\n";
 }
 
+// The per-address limit of public writes (services/shared_rate_limiter.hpp): how often this
+// instance asked the shared bucket, and how often it could answer a limited client alone.
+std::string rate_limit_metrics(const services::SharedRateLimiter::Stats& stats) {
+  std::string out;
+  auto metric = [&out](const char* name, const char* help, std::uint64_t value) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " +
+           std::to_string(value) + "\n";
+  };
+  metric("eventd_rate_limit_local_refusals_total",
+         "Public writes refused by this instance's own bucket, without asking the database.", stats.local_refusals);
+  metric("eventd_rate_limit_shared_checks_total",
+         "Public writes this instance's bucket let through, each then asked of the shared bucket (a statement).",
+         stats.shared_checks);
+  metric("eventd_rate_limit_shared_refusals_total", "Of those, refused by the shared bucket.", stats.shared_refusals);
+  metric("eventd_rate_limit_shared_failures_total",
+         "Of those, the database did not answer: this instance's bucket decided alone.", stats.shared_failures);
+  return out;
+}
+
 }  // namespace
 
 boost::asio::awaitable<Response> metrics(RequestContext& context) {
@@ -64,6 +84,7 @@ boost::asio::awaitable<Response> metrics(RequestContext& context) {
       {backend.db.pool_size(), backend.db.connections_in_use(), backend.db.waiting(), backend.open_connections()});
   response.body += feed_cache_metrics(backend.feeds.stats());
   response.body += registration_desk_metrics(backend.registrations);
+  response.body += rate_limit_metrics(backend.public_writes.stats());
   co_return response;
 }
 

@@ -234,7 +234,7 @@ boost::asio::awaitable<Response> register_by_form(RequestContext& context) {
   std::optional<domain::Problem> refusal;  // the kind of the service's 409
   try {
     check_form_origin(context);
-    check_public_write_rate(context);
+    co_await check_public_write_rate(context);
     const Form form = parse_form_body(context.request);
     state = read_form(form);
     EventForPage event = co_await load_page_event(context.backend, context.param("slug"));

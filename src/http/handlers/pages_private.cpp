@@ -105,7 +105,7 @@ boost::asio::awaitable<std::optional<Response>> open_with_code(RequestContext& c
   const Form form = parse_form_body(context.request);
   if (form.text("action") != "open") co_return answer;
   check_form_origin(context);
-  check_public_write_rate(context);  // codes are secrets: guessing them is limited like other public writes
+  co_await check_public_write_rate(context);  // codes are secrets: guessing them is limited like other public writes
   bool spent = false;
   std::optional<services::NewPersonSession> session;
   try {
@@ -613,7 +613,7 @@ boost::asio::awaitable<Response> sign_in_by_form(RequestContext& context) {
   std::optional<Response> answer;
   try {
     check_form_origin(context);
-    check_public_write_rate(context);
+    co_await check_public_write_rate(context);
     const Form form = parse_form_body(context.request);
     const std::string email = form.text("email");
     if (!domain::is_valid_email(email)) {

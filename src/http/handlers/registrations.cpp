@@ -98,7 +98,7 @@ bool wants_csv(const Request& request) {
 }  // namespace
 
 boost::asio::awaitable<Response> create_registration(RequestContext& context) {
-  check_public_write_rate(context);
+  co_await check_public_write_rate(context);
   // Public, but a bad key is still a 401 (openapi: on any /v1 request).
   co_await authenticate(context);
   auto key = idempotency_key_of(context.request);
