@@ -13,6 +13,7 @@ import datetime
 import hashlib
 import http.client
 import json
+import math
 import os
 import re
 import resource
@@ -42,6 +43,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value.strip() else default
 
 
+def env_ints(name: str, default: list[int]) -> list[int]:
+    value = os.environ.get(name, "")
+    return [int(v) for v in value.split(",") if v.strip()] if value.strip() else default
+
+
 DURATION = env_int("BENCH_DURATION", 10)  # seconds measured, per side and round
 WARMUP = env_int("BENCH_WARMUP", 3)  # seconds of the same load before each measurement
 ROUNDS = env_int("BENCH_ROUNDS", 3)  # A/B alternations
@@ -52,8 +58,11 @@ REGISTRATIONS = env_int("BENCH_REGISTRATIONS", 1_000_000)
 FEED_IDS = env_int("BENCH_FEED_IDS", 10_000)  # distinct event feeds requested
 RADICALE_FEEDS = env_int("BENCH_RADICALE_FEEDS", 200)
 IDLE_CONNECTIONS = env_int("BENCH_IDLE_CONNECTIONS", 10_000)
-RUSH_CLIENTS = env_int("BENCH_RUSH_CLIENTS", 64)
-RUSH_SEATS = env_int("BENCH_RUSH_SEATS", 5_000)
+RUSH_CLIENTS = env_ints("BENCH_RUSH_CLIENTS", [64, 256])  # client counts of the rush (wrk connections, pgbench clients)
+RUSH_INSTANCES = env_ints("BENCH_RUSH_INSTANCES", [1, 2])  # eventd instances (2: behind nginx, deploy/nginx.conf)
+RUSH_SEATS = env_int("BENCH_RUSH_SEATS", 1_000)
+RUSH_P99_CLIENTS = env_int("BENCH_RUSH_P99_CLIENTS", 256)  # the rush's p99 goal holds from this many clients on
+RUSH_P99_MS = 1000
 RUSH_FILL_LIMIT = env_int("BENCH_RUSH_FILL_LIMIT", 180)  # seconds to go on until the event is full
 GET_CLIENTS = env_int("BENCH_GET_CLIENTS", 32)
 SLOW_HOLDERS = env_int("BENCH_SLOW_HOLDERS", 12)
@@ -67,6 +76,8 @@ EVENTD_SMALL_PORT = EVENTD_PORT + 1
 NGINX_PORT = EVENTD_PORT + 10
 PLATFORMATIC_PORT = EVENTD_PORT + 20
 RADICALE_PORT = EVENTD_PORT + 30
+CLUSTER_PORTS = (EVENTD_PORT + 2, EVENTD_PORT + 3)  # the rush's two instances behind nginx
+CLUSTER_PORT = EVENTD_PORT + 40  # their nginx
 DB = "eventd_bench"
 DB_SMALL = "eventd_bench_small"
 EVENTD = Path(os.environ.get("BENCH_EVENTD", str(ROOT / "build-release" / "src" / "app" / "eventd")))
@@ -343,7 +354,7 @@ def public_event_numbers() -> list[int]:
 # The servers
 # --------------------------------------------------------------------------------------
 
-def start_eventd(name: str, port: int, database: str) -> Service:
+def start_eventd(name: str, port: int, database: str, extra_env: Optional[dict] = None) -> Service:
     env = {
         "EVENTD_DATABASE_URL": f"postgresql://postgres@127.0.0.1:{PG_PORT}/{database}",
         "EVENTD_LISTEN": f"127.0.0.1:{port}",
@@ -351,6 +362,7 @@ def start_eventd(name: str, port: int, database: str) -> Service:
         "EVENTD_DB_POOL": str(EVENTD_POOL),
         # one client address registers thousands of times a second here
         "EVENTD_RATE_LIMIT_PER_MINUTE": "0",
+        **(extra_env or {}),
     }
     service = Service(name, [str(EVENTD), "serve"], env=env)
     wait_for_port(port, name, process=service)
@@ -398,6 +410,48 @@ http {{
 """)
     service = Service("nginx", ["nginx", "-c", str(config), "-p", str(prefix), "-g", "daemon off;"])
     wait_for_port(NGINX_PORT, "nginx", process=service)
+    return service
+
+
+def start_cluster_nginx() -> Service:
+    """nginx in front of the rush's two instances: deploy/nginx.conf itself (the file
+    deploy/cluster renders and the `cluster` test runs through), with the bench's ports on
+    its three lines marked "# cluster: ...", inside a main configuration like deploy/cluster's
+    (one worker process), access log off."""
+    prefix = VAR / "nginx-cluster"
+    (prefix / "tmp").mkdir(parents=True, exist_ok=True)
+    marks = {"# cluster: instance a": (r"127\.0\.0\.1:\d+", f"127.0.0.1:{CLUSTER_PORTS[0]}"),
+             "# cluster: instance b": (r"127\.0\.0\.1:\d+", f"127.0.0.1:{CLUSTER_PORTS[1]}"),
+             "# cluster: listen": (r"listen \d+;", f"listen 127.0.0.1:{CLUSTER_PORT};")}
+    lines, replaced = [], 0
+    for line in (ROOT / "deploy" / "nginx.conf").read_text().splitlines():
+        for mark, (pattern, value) in marks.items():
+            if line.rstrip().endswith(mark):
+                line, n = re.subn(pattern, value, line)
+                replaced += n
+        lines.append(line)
+    if replaced != len(marks):
+        raise RuntimeError("deploy/nginx.conf lost a '# cluster:' marker; cannot render it")
+    (prefix / "eventd.conf").write_text("\n".join(lines) + "\n")
+    config = prefix / "nginx.conf"
+    config.write_text(f"""
+user root;
+worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {LOGS}/nginx-cluster-error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  client_body_temp_path {prefix}/tmp/body;
+  proxy_temp_path {prefix}/tmp/proxy;
+  fastcgi_temp_path {prefix}/tmp/fastcgi;
+  uwsgi_temp_path {prefix}/tmp/uwsgi;
+  scgi_temp_path {prefix}/tmp/scgi;
+  include {prefix}/eventd.conf;
+}}
+""")
+    service = Service("nginx-cluster", ["nginx", "-c", str(config), "-p", str(prefix), "-g", "daemon off;"])
+    wait_for_port(CLUSTER_PORT, "nginx (cluster)", process=service)
     return service
 
 
@@ -489,24 +543,52 @@ def wrk(port: int, path: str, script: str, args: list[str], connections: int, se
         raise RuntimeError(f"wrk failed: {run.stderr or run.stdout}")
     data = json.loads(result.read_text())
     errors = sum(data["errors"].values())
+    extra = {"errors": data["errors"]}
+    for key in ("statuses", "decisions"):  # register.lua's
+        if key in data:
+            extra[key] = data[key]
     return Measurement(requests_per_s=data["requests"] / (data["duration_us"] / 1e6),
                        p50_ms=data["latency_us"]["p50"] / 1000, p99_ms=data["latency_us"]["p99"] / 1000,
-                       requests=data["requests"], errors=errors, extra={"errors": data["errors"]})
+                       requests=data["requests"], errors=errors, extra=extra)
+
+
+def rush_wrk(port: int, identifier: str, tag: str, clients: int, seconds: int) -> Measurement:
+    """wrk's registration rush for one event. The rate counts registrations (answers 201,
+    confirmed or waitlisted), not answers; every other answer and every socket error or
+    timeout is an error, counted by status in extra["statuses"]."""
+    m = wrk(port, f"/v1/events/{identifier}/registrations", "register.lua", [tag], clients, seconds)
+    statuses = m.extra.get("statuses", {})
+    created = statuses.get("201", 0)
+    seconds_measured = m.requests / m.requests_per_s if m.requests_per_s else float(seconds)
+    socket_errors = sum(v for k, v in m.extra["errors"].items() if k != "status")
+    m.extra["answers_per_s"] = round(m.requests_per_s, 1)
+    m.extra["seconds"] = round(seconds_measured, 2)
+    m.requests_per_s = created / seconds_measured if seconds_measured else 0.0
+    m.errors = m.requests - created + socket_errors
+    return m
 
 
 def pgbench(script: str, clients: int, seconds: int, database: str, variables: dict) -> Measurement:
     logs = VAR / "pgbench"
     shutil.rmtree(logs, ignore_errors=True)
     logs.mkdir(parents=True)
+    # pgbench's -T counts the time its clients take to connect (2-3 s for 256 on a busy
+    # machine), which its rate leaves out: that time is added, so the rate is measured over
+    # about `seconds`.
+    connecting = math.ceil(clients / 100)
     command = ["pgbench", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-n", "-M", "prepared",
-               "-c", str(clients), "-j", str(min(2, clients)), "-T", str(seconds), "-f", str(BENCH / "sql" / script),
+               "-c", str(clients), "-j", str(min(2, clients)), "-T", str(seconds + connecting),
+               "-f", str(BENCH / "sql" / script),
                "-l", "--log-prefix", str(logs / "tx")]
     for key, value in variables.items():
         command += ["-D", f"{key}={value}"]
-    run = subprocess.run(command + [database], capture_output=True, text=True, timeout=seconds + 120)
+    run = subprocess.run(command + [database], capture_output=True, text=True, timeout=seconds + connecting + 120)
     if run.returncode != 0:
         raise RuntimeError(f"pgbench failed: {run.stderr}")
-    tps = float(re.search(r"tps = ([\d.]+) \(without initial connection time\)", run.stdout).group(1))
+    found = re.search(r"tps = ([\d.]+) \(without initial connection time\)", run.stdout)
+    if not found:
+        raise RuntimeError(f"pgbench: no rate in its output: {run.stdout[-500:]} {run.stderr[-500:]}")
+    tps = float(found.group(1))
     failed = re.search(r"number of failed transactions: (\d+)", run.stdout)
     latencies = []
     for path in logs.iterdir():
@@ -531,7 +613,7 @@ def pgbench(script: str, clients: int, seconds: int, database: str, variables: d
 class Side:
     label: str
     run: Callable[[int], Measurement]  # seconds → measurement
-    pids: Callable[[], list[int]]
+    pids: Callable[[], list[int]]  # whose memory is measured ([]: not measured)
     single_process: bool = True
     setup: Optional[Callable[[], None]] = None
     teardown: Optional[Callable[[Measurement], None]] = None  # may add to measurement.extra
@@ -546,6 +628,31 @@ class Scenario:
     b: Side
     check: Optional[Callable[[dict], tuple[Optional[bool], str]]] = None  # summary → (met, why)
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    """One line of the table: side `a` (eventd) against side `b` (its reference), both
+    sides named by their key in the Group."""
+    key: str
+    title: str
+    goal: str
+    a: str
+    b: str
+    check: Optional[Callable[[dict], tuple[Optional[bool], str]]] = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Group:
+    """Several rows measured together: each round runs every side once, in the order
+    given, so a side several rows compare with (a reference at one client count) is
+    measured once per round. A Scenario is a group of two sides and one row."""
+    key: str
+    title: str
+    sides: dict[str, Side]
+    rows: list[Row]
+    cleanup: Optional[Callable[[], None]] = None
 
 
 def measure(side: Side, seconds: int, warmup: int) -> Measurement:
@@ -578,24 +685,41 @@ def summarise(rounds: list[Measurement]) -> dict:
 
 
 def run_scenario(scenario: Scenario) -> dict:
-    log(f"scenario {scenario.key}: {scenario.title}")
-    a_rounds, b_rounds = [], []
-    for round_number in range(1, ROUNDS + 1):
-        for side, rounds in ((scenario.a, a_rounds), (scenario.b, b_rounds)):
-            m = measure(side, DURATION, WARMUP)
-            rounds.append(m)
-            log(f"  round {round_number} {side.label:>22}: {m.requests_per_s:10.1f} req/s  p50 {m.p50_ms:8.3f} ms  "
-                f"p99 {m.p99_ms:8.3f} ms  peak {m.peak_rss_mib} MiB  errors {m.errors}")
-    summary = {"key": scenario.key, "title": scenario.title, "goal": scenario.goal,
-               "eventd_label": scenario.a.label, "reference_label": scenario.b.label,
-               "eventd": summarise(a_rounds), "reference": summarise(b_rounds), "notes": scenario.notes}
-    b = summary["reference"]["requests_per_s"]
-    summary["ratio"] = round(summary["eventd"]["requests_per_s"] / b, 3) if b else None
-    met, why = scenario.check(summary) if scenario.check else (None, "")
-    summary["goal_met"], summary["goal_detail"] = met, why
-    log(f"  → ratio {summary['ratio']}  goal {scenario.goal}: {'met' if met else 'MISSED' if met is False else '—'} "
-        f"{why}")
-    return summary
+    return run_group(Group(scenario.key, scenario.title, {"a": scenario.a, "b": scenario.b},
+                           [Row(scenario.key, scenario.title, scenario.goal, "a", "b", scenario.check,
+                                scenario.notes)]))[0]
+
+
+def run_group(group: Group) -> list[dict]:
+    log(f"scenario {group.key}: {group.title}")
+    rounds: dict[str, list[Measurement]] = {key: [] for key in group.sides}
+    width = max(22, max(len(side.label) for side in group.sides.values()))
+    try:
+        for round_number in range(1, ROUNDS + 1):
+            for key, side in group.sides.items():
+                m = measure(side, DURATION, WARMUP)
+                rounds[key].append(m)
+                log(f"  round {round_number} {side.label:>{width}}: {m.requests_per_s:10.1f} req/s  p50 "
+                    f"{m.p50_ms:8.3f} ms  p99 {m.p99_ms:8.3f} ms  peak {m.peak_rss_mib} MiB  errors {m.errors}")
+    finally:
+        if group.cleanup:
+            group.cleanup()
+    summaries = []
+    for row in group.rows:
+        a, b = group.sides[row.a], group.sides[row.b]
+        summary = {"key": row.key, "title": row.title, "goal": row.goal,
+                   "eventd_label": a.label, "reference_label": b.label,
+                   "eventd": summarise(rounds[row.a]), "reference": summarise(rounds[row.b]), "notes": row.notes}
+        reference = summary["reference"]["requests_per_s"]
+        summary["ratio"] = round(summary["eventd"]["requests_per_s"] / reference, 3) if reference else None
+        met, why = row.check(summary) if row.check else (None, "")
+        summary["goal_met"], summary["goal_detail"] = met, why
+        if len(group.rows) > 1:
+            log(f"  {row.key}: {a.label} vs {b.label}")
+        log(f"  → ratio {summary['ratio']}  goal {row.goal}: {'met' if met else 'MISSED' if met is False else '—'} "
+            f"{why}")
+        summaries.append(summary)
+    return summaries
 
 
 def ratio_at_least(limit: float) -> Callable[[dict], tuple[Optional[bool], str]]:
@@ -623,6 +747,8 @@ class Bench:
         self.small: Optional[Service] = None
         self.platformatic: Optional[Service] = None
         self.radicale: Optional[Service] = None
+        self.cluster: list[Service] = []  # the rush's two instances and their nginx
+        self.cluster_instances: list[Service] = []
         self.results: list[dict] = []
         self.skipped: list[dict] = []
         self.checks: dict = {}
@@ -884,48 +1010,24 @@ class Bench:
             INSERT INTO event_registration_counts (event_id) VALUES ('{identifier}');""")
         return identifier
 
-    def scenario_rush(self) -> Optional[Scenario]:
+    def scenario_rush(self) -> Optional[Group]:
+        """The registration rush (issue 20, docs/REGISTRATION_RUSH.md): every request registers
+        a new participant for one fresh event. At each client count of BENCH_RUSH_CLIENTS,
+        over one instance and over two behind nginx, against the commit rate PostgreSQL
+        reaches for a one-row INSERT at the same client count (bench/sql/insert_one.pgbench);
+        at the first count also against the registration transaction itself, serialised on
+        the event's lock (bench/sql/register.pgbench: issue 10's reference). Every round
+        of eventd's checks the event in the database (check_rush_event)."""
         if not (ROOT / "schema" / "004_registrations.sql").exists():
             self.skipped.append({"key": "rush", "why": "no registrations in this eventd (schema/004_registrations.sql)"})
             return None
-        state: dict = {}
-
-        def eventd_run(seconds: int) -> Measurement:
-            identifier = self.new_rush_event("eventd")
-            state["event"] = identifier
-            return wrk(EVENTD_PORT, f"/v1/events/{identifier}/registrations", "register.lua", [identifier[:8]],
-                       RUSH_CLIENTS, seconds)
-
-        def pgbench_run(seconds: int) -> Measurement:
-            identifier = self.new_rush_event("pgbench")
-            state["event"] = identifier
-            return pgbench("register.pgbench", RUSH_CLIENTS, seconds, DB, {"event": identifier, "organiser": RUSH_ORGANISER,
-                                                                "seats": RUSH_SEATS})
-
-        def count(m: Measurement) -> None:
-            if not state.get("event"):
-                return
-            row = psql(DB, f"SELECT count(*) FILTER (WHERE status = 'confirmed'), count(*) FROM registrations "
-                           f"WHERE event_id = '{state['event']}'")
-            confirmed, total = map(int, row.split("|"))
-            m.extra["confirmed"], m.extra["registrations"] = confirmed, total
-            m.extra["exactly_capacity"] = confirmed == min(RUSH_SEATS, total)
-
-        def fill_and_count(m: Measurement) -> None:
-            # The measured seconds need not fill the event (the rate depends on the machine's
-            # load): go on registering, unmeasured, until more have registered than there are
-            # seats, so that "exactly as many confirmed as seats" is tested, not assumed.
-            identifier = state.get("event")
-            started, chunk = time.time(), 0
-            while identifier and time.time() - started < RUSH_FILL_LIMIT:
-                total = int(psql(DB, f"SELECT count(*) FROM registrations WHERE event_id = '{identifier}'"))
-                if total >= RUSH_SEATS + RUSH_CLIENTS:
-                    break
-                chunk += 1
-                wrk(EVENTD_PORT, f"/v1/events/{identifier}/registrations", "register.lua",
-                    [f"{identifier[:8]}-fill{chunk}"], RUSH_CLIENTS, 10)
-            m.extra["fill_seconds"] = round(time.time() - started, 1)
-            count(m)
+        # The one-row INSERT's table: small, logged (its commits go through the WAL as the
+        # registrations' do), emptied before each run.
+        psql(DB, "CREATE TABLE IF NOT EXISTS bench_rush_commits (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+                 "client int NOT NULL, at timestamptz NOT NULL DEFAULT now())")
+        durability = {name: psql(DB, f"SHOW {name}") for name in
+                      ("fsync", "synchronous_commit", "wal_sync_method", "commit_delay", "full_page_writes")}
+        self.checks["rush_durability"] = durability
 
         def eventd_statements() -> None:
             identifier = self.new_rush_event("statements")
@@ -940,26 +1042,233 @@ class Bench:
         self.compare_statements("rush", eventd_statements, "register.pgbench",
                                 {"event": self.new_rush_event("statements-pgbench"), "organiser": RUSH_ORGANISER,
                                  "seats": RUSH_SEATS})
-
-        def check(summary: dict) -> tuple[Optional[bool], str]:
-            exact = all(r.get("exactly_capacity") for r in summary["eventd"]["rounds"])
-            filled = all(r.get("registrations", 0) > RUSH_SEATS for r in summary["eventd"]["rounds"])
-            ratio = summary["ratio"] or 0
-            return ratio >= 0.5 and exact and filled, (f"ratio {ratio:.2f} (goal ≥ 0.5); confirmed = min(seats, registrations) in "
-                                            f"every round: {exact}; more registrations than {RUSH_SEATS:,} seats in every "
-                                            f"round: {filled}")
-
         same = self.checks["rush_same_statements"]["same"]
-        return Scenario(
-            "rush", f"registration rush: {RUSH_CLIENTS} clients, one event of {RUSH_SEATS:,} seats", "≥ 0.5×, exactly "
-            f"{RUSH_SEATS:,} confirmed",
-            Side("eventd", eventd_run, lambda: [self.eventd.pid], True, teardown=fill_and_count),
-            Side("pgbench -M prepared", pgbench_run, lambda: process_tree(postmaster_pid()), False, teardown=count),
-            check,
-            [f"a fresh event per run (warm-up included), waitlist on, so every request registers; after the measured "
-             f"seconds eventd's side goes on, unmeasured, until more than {RUSH_SEATS:,} have registered, and the "
-             f"confirmed ones are counted in the database; same statements per request as pgbench "
-             f"(pg_stat_statements): {same}"])
+
+        if any(n > 1 for n in RUSH_INSTANCES):
+            self.start_cluster()
+
+        def stop_cluster() -> None:
+            for service in self.cluster:
+                service.stop()
+            self.cluster = []
+
+        sides: dict[str, Side] = {}
+        rows: list[Row] = []
+        first = RUSH_CLIENTS[0]
+        seats = f"{RUSH_SEATS:,}"
+        for clients in RUSH_CLIENTS:
+            sides[f"insert{clients}"] = Side(
+                f"pgbench: one-row INSERT, {clients} clients",
+                lambda s, c=clients: self.one_row_inserts(c, s), lambda: [], False)
+            for instances in RUSH_INSTANCES:
+                sides[f"eventd{instances}x{clients}"] = self.rush_eventd_side(instances, clients)
+            if clients == first:
+                sides[f"serialised{clients}"] = self.rush_serialised_side(clients)
+        serialised_on = 1 if 1 in RUSH_INSTANCES else RUSH_INSTANCES[0]
+        for clients in RUSH_CLIENTS:
+            p99 = clients >= RUSH_P99_CLIENTS
+            for instances in RUSH_INSTANCES:
+                where = "1 instance" if instances == 1 else f"{instances} instances behind nginx"
+                rows.append(Row(
+                    "rush" if (instances, clients) == (RUSH_INSTANCES[0], first) else f"rush_{instances}x{clients}",
+                    f"registration rush: {where}, {clients} clients, one event of {seats} seats",
+                    f"≥ 0.5×{', p99 < 1 s' if p99 else ''}; exactly {seats} confirmed, waitlist in order",
+                    f"eventd{instances}x{clients}", f"insert{clients}", self.rush_check(instances, clients, 0.5, p99),
+                    [f"registrations/s: answers 201 (confirmed or waitlisted) per second, {clients} connections"
+                     + (f" to nginx in front of {instances} eventd instances (deploy/nginx.conf), each with "
+                        f"{EVENTD_THREADS} threads and {EVENTD_POOL} database connections" if instances > 1 else "")
+                     + f"; the reference: pgbench -M prepared, {clients} clients, each transaction one INSERT of one "
+                     "row into a small logged table (bench/sql/insert_one.pgbench), on the same PostgreSQL "
+                     f"(fsync {durability['fsync']}, synchronous_commit {durability['synchronous_commit']}, "
+                     f"commit_delay {durability['commit_delay']})"]))
+                if clients == first and instances == serialised_on:
+                    rows.append(Row(
+                        f"rush_serialised_{clients}",
+                        f"registration rush, {clients} clients: the same eventd rounds vs the registration "
+                        "transaction, one commit each",
+                        "≥ 0.5×", f"eventd{instances}x{clients}", f"serialised{clients}",
+                        self.rush_check(instances, clients, 0.5, False),
+                        [f"the eventd rounds of the row above; the reference (issue 10's): pgbench -M prepared, "
+                         f"{clients} clients, the registration transaction's SQL (bench/sql/register.pgbench), each "
+                         "its own commit behind the event's row lock; same statements per request as pgbench "
+                         f"(pg_stat_statements): {same}"]))
+        return Group("rush", f"registration rush: one event of {seats} seats, "
+                             f"{', '.join(map(str, RUSH_CLIENTS))} clients, "
+                             f"{' and '.join(map(str, RUSH_INSTANCES))} instance(s)",
+                     sides, rows, cleanup=stop_cluster)
+
+    def start_cluster(self) -> None:
+        """The rush's two instances (on the bench's database, each with the bench's threads
+        and pool), behind nginx configured by deploy/nginx.conf."""
+        env = {"EVENTD_TRUSTED_PROXIES": "127.0.0.1", "EVENTD_PUBLIC_URL": f"http://127.0.0.1:{CLUSTER_PORT}"}
+        self.cluster = [start_eventd(f"eventd-{name}", port, DB, env) for name, port in zip("ab", CLUSTER_PORTS)]
+        self.cluster.append(start_cluster_nginx())
+        self.cluster_instances = self.cluster[:2]
+        status = http_get(CLUSTER_PORT, "/readyz")[0]
+        if status != 200:
+            raise RuntimeError(f"nginx in front of the two instances answered {status} for /readyz")
+
+    def one_row_inserts(self, clients: int, seconds: int) -> Measurement:
+        psql(DB, "TRUNCATE bench_rush_commits")
+        return pgbench("insert_one.pgbench", clients, seconds, DB, {})
+
+    @staticmethod
+    def desk_counters(ports: list[int]) -> list[tuple[int, int]]:
+        """(batches, sign-ups) decided by each instance's registration desk so far."""
+        out = []
+        for port in ports:
+            text = http_get(port, "/metrics")[2].decode()
+            values = []
+            for name in ("eventd_registration_batches_total", "eventd_registration_signups_total"):
+                found = re.search(rf"^{name} (\d+)", text, re.M)
+                values.append(int(found.group(1)) if found else 0)
+            out.append((values[0], values[1]))
+        return out
+
+    def rush_eventd_side(self, instances: int, clients: int) -> Side:
+        state: dict = {}
+        if instances == 1:
+            port, ports, label = EVENTD_PORT, [EVENTD_PORT], f"eventd, {clients} clients"
+            services = lambda: [self.eventd]
+        else:
+            port, ports = CLUSTER_PORT, list(CLUSTER_PORTS[:instances])
+            label = f"eventd ×{instances} + nginx, {clients} clients"
+            services = lambda: self.cluster_instances
+
+        def run(seconds: int) -> Measurement:
+            identifier = self.new_rush_event(f"eventd {instances}×{clients}")
+            state["event"] = identifier
+            before = self.desk_counters(ports)
+            m = rush_wrk(port, identifier, identifier[:8], clients, seconds)
+            after = self.desk_counters(ports)
+            m.extra["signups_per_instance"] = [a[1] - b[1] for a, b in zip(after, before)]
+            batches = sum(a[0] - b[0] for a, b in zip(after, before))
+            m.extra["mean_batch"] = round(sum(m.extra["signups_per_instance"]) / batches, 1) if batches else None
+            return m
+
+        def teardown(m: Measurement) -> None:
+            identifier = state.pop("event", None)
+            if identifier:
+                self.fill_past_capacity(identifier, port, clients, m)
+                self.check_rush_event(identifier, m)
+
+        # Memory: one instance's own high-water mark; two instances' summed Pss (nginx not counted).
+        return Side(label, run, lambda: [s.pid for s in services()], instances == 1, teardown=teardown)
+
+    def rush_serialised_side(self, clients: int) -> Side:
+        state: dict = {}
+
+        def run(seconds: int) -> Measurement:
+            identifier = self.new_rush_event("pgbench")
+            state["event"] = identifier
+            return pgbench("register.pgbench", clients, seconds, DB,
+                           {"event": identifier, "organiser": RUSH_ORGANISER, "seats": RUSH_SEATS})
+
+        def teardown(m: Measurement) -> None:
+            identifier = state.pop("event", None)
+            if identifier:
+                self.check_rush_event(identifier, m)
+
+        return Side(f"pgbench: registration transaction, {clients} clients", run, lambda: [], False,
+                    teardown=teardown)
+
+    def fill_past_capacity(self, identifier: str, port: int, clients: int, m: Measurement) -> None:
+        """The measured seconds need not fill the event (the rate depends on the machine's
+        load): go on registering, unmeasured, until more have registered than there are seats
+        (by at least one request per client), so that "exactly as many confirmed as seats" and
+        the waitlist's order are tested, not assumed. Each chunk lasts about as long as the
+        rate measured says the rest needs."""
+        started, chunk = time.time(), 0
+        statuses: dict[str, int] = {}
+        rate = max(m.requests_per_s, 20.0)
+        while time.time() - started < RUSH_FILL_LIMIT:
+            total = int(psql(DB, f"SELECT count(*) FROM registrations WHERE event_id = '{identifier}'"))
+            missing = RUSH_SEATS + clients - total
+            if missing <= 0:
+                break
+            chunk += 1
+            seconds = min(10, max(2, math.ceil(missing / rate) + 1))
+            f = rush_wrk(port, identifier, f"{identifier[:8]}-fill{chunk}", clients, seconds)
+            for code, n in f.extra.get("statuses", {}).items():
+                statuses[code] = statuses.get(code, 0) + n
+            rate = max(f.requests_per_s, 20.0)
+        m.extra["fill_seconds"] = round(time.time() - started, 1)
+        m.extra["fill_statuses"] = statuses
+
+    def check_rush_event(self, identifier: str, m: Measurement) -> None:
+        """The event in the database after a round: exactly min(seats, registrations)
+        confirmed; every registration confirmed or waitlisted; every waitlisted one decided
+        after every confirmed one (its seq greater); waitlist positions, computed as eventd
+        computes waitlist_position (the number of waitlisted rows of the event with seq <=
+        its own; here as a window count, the same number), exactly 1..N; the counts the
+        trigger keeps equal to the rows."""
+        row = psql(DB, f"""
+            WITH r AS (SELECT status, seq FROM registrations WHERE event_id = '{identifier}'),
+                 w AS (SELECT count(*) OVER (ORDER BY seq RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+                              AS position FROM r WHERE status = 'waitlisted')
+            SELECT (SELECT capacity FROM events WHERE id = '{identifier}'),
+                   (SELECT count(*) FROM r),
+                   (SELECT count(*) FROM r WHERE status = 'confirmed'),
+                   (SELECT count(*) FROM r WHERE status = 'waitlisted'),
+                   coalesce((SELECT max(seq) FROM r WHERE status = 'confirmed'), 0),
+                   coalesce((SELECT min(seq) FROM r WHERE status = 'waitlisted'), 9223372036854775807),
+                   (SELECT count(DISTINCT position) FROM w),
+                   coalesce((SELECT min(position) FROM w), 0),
+                   coalesce((SELECT max(position) FROM w), 0),
+                   coalesce((SELECT confirmed FROM event_registration_counts WHERE event_id = '{identifier}'), -1),
+                   coalesce((SELECT waitlisted FROM event_registration_counts WHERE event_id = '{identifier}'), -1)""")
+        (capacity, total, confirmed, waitlisted, last_confirmed, first_waitlisted, distinct, low, high,
+         counted_confirmed, counted_waitlisted) = map(int, row.split("|"))
+        positions = distinct == waitlisted and (waitlisted == 0 or (low == 1 and high == waitlisted))
+        m.extra["database"] = {
+            "capacity": capacity, "registrations": total, "confirmed": confirmed, "waitlisted": waitlisted,
+            "last_confirmed_seq": last_confirmed, "first_waitlisted_seq": first_waitlisted if waitlisted else None,
+            "waitlist_positions": {"distinct": distinct, "min": low, "max": high},
+            "counts_row": {"confirmed": counted_confirmed, "waitlisted": counted_waitlisted}}
+        m.extra["confirmed"], m.extra["registrations"] = confirmed, total
+        m.extra["exactly_capacity"] = confirmed == min(capacity, total) and confirmed + waitlisted == total
+        m.extra["waitlist_in_order"] = last_confirmed < first_waitlisted and positions
+        m.extra["counts_agree"] = (counted_confirmed, counted_waitlisted) == (confirmed, waitlisted)
+
+    @staticmethod
+    def rush_check(instances: int, clients: int, limit: float, p99_goal: bool) -> Callable[[dict], tuple[Optional[bool], str]]:
+        def check(summary: dict) -> tuple[Optional[bool], str]:
+            rounds = summary["eventd"]["rounds"]
+            ratio = summary["ratio"] or 0
+            exact = all(r.get("exactly_capacity") for r in rounds)
+            filled = all(r.get("registrations", 0) > RUSH_SEATS for r in rounds)
+            order = all(r.get("waitlist_in_order") for r in rounds)
+            counts = all(r.get("counts_agree") for r in rounds)
+            met = ratio >= limit and exact and filled and order and counts
+            parts = [f"ratio {ratio:.2f} (goal ≥ {limit})"]
+            if p99_goal:
+                p99 = summary["eventd"]["p99_ms"]
+                met = met and p99 < RUSH_P99_MS
+                parts.append(f"p99 {p99:,.0f} ms (goal < {RUSH_P99_MS:,})")
+            if instances > 1:
+                both = all(min(r.get("signups_per_instance") or [0]) > 0 for r in rounds)
+                met = met and both
+                parts.append(f"both instances decided sign-ups in every round: {both}")
+            parts.append(f"in every round (in the database): more registrations than {RUSH_SEATS:,} seats: {filled}; "
+                         f"confirmed = min(seats, registrations), the rest waitlisted: {exact}; every waitlisted one "
+                         f"after every confirmed one, positions 1..N: {order}; the counts row agrees: {counts}")
+            other: dict[str, int] = {}
+            for r in rounds:
+                for code, n in list(r.get("statuses", {}).items()) + list(r.get("fill_statuses", {}).items()):
+                    if code != "201":
+                        other[code] = other.get(code, 0) + n
+            for r in rounds:
+                errors = r.get("errors")
+                for kind, n in (errors.items() if isinstance(errors, dict) else []):
+                    if kind != "status" and n:
+                        other[kind] = other.get(kind, 0) + n
+            batches = [r["mean_batch"] for r in rounds if r.get("mean_batch")]
+            if batches:
+                parts.append(f"mean batch {statistics.median(batches):.1f} sign-ups")
+            parts.append("answers other than 201: " + (", ".join(f"{k} × {v:,}" for k, v in sorted(other.items()))
+                                                        if other else "none"))
+            return met, "; ".join(parts)
+        return check
 
     def scenario_slow_queries(self) -> Scenario:
         state: dict = {}
@@ -1132,7 +1441,10 @@ class Bench:
             if scenario is None:
                 continue
             try:
-                self.results.append(run_scenario(scenario))
+                if isinstance(scenario, Group):
+                    self.results.extend(run_group(scenario))
+                else:
+                    self.results.append(run_scenario(scenario))
             except Exception as error:
                 log(f"scenario {key} failed: {error}")
                 self.skipped.append({"key": key, "why": f"failed: {error}"})
@@ -1159,7 +1471,8 @@ class Bench:
             "minutes": round((time.time() - started) / 60, 1),
             "settings": {"duration_s": DURATION, "warmup_s": WARMUP, "rounds": ROUNDS, "connections": CONNECTIONS,
                          "wrk_threads": WRK_THREADS, "events": EVENTS, "registrations": REGISTRATIONS,
-                         "eventd_threads": EVENTD_THREADS, "eventd_db_pool": EVENTD_POOL, "eventd_binary": str(EVENTD)},
+                         "eventd_threads": EVENTD_THREADS, "eventd_db_pool": EVENTD_POOL, "eventd_binary": str(EVENTD),
+                         "rush_clients": RUSH_CLIENTS, "rush_instances": RUSH_INSTANCES, "rush_seats": RUSH_SEATS},
             "checks": self.checks,
         }
         document = {"meta": meta, "scenarios": self.results, "skipped": self.skipped}
@@ -1172,6 +1485,39 @@ class Bench:
         print()
         print(markdown)
         log(f"results: {RESULTS / 'latest.md'} and {RESULTS / 'latest.json'}")
+
+
+def render_rush_rounds(document: dict) -> list[str]:
+    """The registration rush round by round: each eventd run against the one-row INSERT
+    reference of its round, and what the database held afterwards."""
+    rows = [s for s in document["scenarios"] if s["key"] == "rush" or s["key"].startswith("rush_")
+            and not s["key"].startswith("rush_serialised")]
+    if not rows:
+        return []
+    out = ["", "The registration rush, round by round (registrations/s = answers 201 per second; the reference is "
+           "the one-row INSERT's commits per second at the same client count, in the same round; then what the "
+           "database held for the round's event, after it was filled past its seats):", "",
+           "| eventd | round | registrations/s | one-row INSERTs/s | ratio | p50 / p99 ms | mean batch | "
+           "other answers | registrations | confirmed | waitlisted | confirmed = min(seats, registrations) | "
+           "waitlist in decision order, positions 1..N |",
+           "|---|---:|---:|---:|---:|---|---:|---|---:|---:|---:|---|---|"]
+    yes = {True: "yes", False: "**no**", None: "—"}
+    for s in rows:
+        for number, (a, b) in enumerate(zip(s["eventd"]["rounds"], s["reference"]["rounds"]), 1):
+            other = {k: v for k, v in a.get("statuses", {}).items() if k != "201"}
+            errors = a.get("errors")
+            if isinstance(errors, dict):
+                other.update({k: v for k, v in errors.items() if k != "status" and v})
+            database = a.get("database", {})
+            ratio = a["requests_per_s"] / b["requests_per_s"] if b["requests_per_s"] else 0
+            out.append(
+                f"| {s['eventd_label']} | {number} | {a['requests_per_s']:,.0f} | {b['requests_per_s']:,.0f} | "
+                f"{ratio:.2f} | {a['p50_ms']:.0f} / {a['p99_ms']:.0f} | {a.get('mean_batch') or '—'} | "
+                f"{', '.join(f'{k} × {v}' for k, v in sorted(other.items())) or 'none'} | "
+                f"{database.get('registrations', 0):,} | {database.get('confirmed', 0):,} | "
+                f"{database.get('waitlisted', 0):,} | {yes[a.get('exactly_capacity')]} | "
+                f"{yes[a.get('waitlist_in_order')]} |")
+    return out
 
 
 def render_markdown(document: dict) -> str:
@@ -1190,13 +1536,18 @@ def render_markdown(document: dict) -> str:
         "reference p50 / p99 ms | peak RSS eventd / reference MiB |",
         "|---|---:|---|---:|---:|---|---|---|---|---|",
     ]
+    def mib(value: Optional[float]) -> str:
+        return f"{value:.0f}" if value else "—"
+
     for s in document["scenarios"]:
         a, b = s["eventd"], s["reference"]
         met = {True: "yes", False: "**no**", None: "—"}[s["goal_met"]]
+        ratio = f"{s['ratio']:.2f}" if s["ratio"] is not None else "—"
         lines.append(
             f"| {s['title']} | {a['requests_per_s']:,.0f} | {s['reference_label']} | {b['requests_per_s']:,.0f} | "
-            f"{s['ratio']:.2f} | {s['goal']} | {met} | {a['p50_ms']:.2f} / {a['p99_ms']:.2f} | "
-            f"{b['p50_ms']:.2f} / {b['p99_ms']:.2f} | {a['peak_rss_mib']:.0f} / {b['peak_rss_mib']:.0f} |")
+            f"{ratio} | {s['goal']} | {met} | {a['p50_ms']:.2f} / {a['p99_ms']:.2f} | "
+            f"{b['p50_ms']:.2f} / {b['p99_ms']:.2f} | {mib(a['peak_rss_mib'])} / {mib(b['peak_rss_mib'])} |")
+    lines += render_rush_rounds(document)
     lines += ["", "Details:", ""]
     for s in document["scenarios"]:
         detail = f" {s['goal_detail']}." if s["goal_detail"] else ""
