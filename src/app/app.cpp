@@ -59,7 +59,7 @@ struct App::Parts {
         feeds(config.feed_cache_bytes),
         feed_notifications(feeds, config.database_url),
         public_writes(db, {config.rate_limit_per_minute, config.rate_limit_burst}),
-        registrations(db),
+        registrations(db, config.signup_queue),
         backend{db,
                 auth,
                 feeds,

@@ -132,6 +132,7 @@ Config parse_config(const RawConfig& raw, unsigned cores) {
   }
   config.max_body_bytes = parse_count(raw.max_body_bytes, "EVENTD_MAX_BODY_BYTES", 1024, 64 * 1024 * 1024);
   config.max_connections = parse_count(raw.max_connections, "EVENTD_MAX_CONNECTIONS", 1, 1000000);
+  config.signup_queue = parse_count(raw.signup_queue, "EVENTD_SIGNUP_QUEUE", 1, 1000000);
   config.statement_timeout =
       std::chrono::milliseconds(parse_count(raw.statement_timeout_ms, "EVENTD_STATEMENT_TIMEOUT_MS", 10, 600000));
   config.shutdown_grace = std::chrono::seconds(parse_count(raw.shutdown_grace_s, "EVENTD_SHUTDOWN_GRACE_S", 0, 3600));

@@ -29,6 +29,7 @@ struct Config {
   log::Format log_format = log::Format::text;
   std::size_t max_body_bytes = 1024 * 1024;
   std::size_t max_connections = 10000;
+  std::size_t signup_queue = 1024;
   std::chrono::milliseconds statement_timeout{5000};
   std::chrono::milliseconds shutdown_grace{20000};
   std::size_t feed_cache_bytes = 64 * 1024 * 1024;  // rendered feeds kept in memory; 0: none
@@ -68,6 +69,7 @@ struct RawConfig {
   std::string log_format = "text";
   std::string max_body_bytes = "1048576";
   std::string max_connections = "10000";
+  std::string signup_queue = "1024";
   std::string statement_timeout_ms = "5000";
   std::string shutdown_grace_s = "20";
   std::string feed_cache_mb = "64";

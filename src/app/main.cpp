@@ -41,6 +41,9 @@ void add_config_options(CLI::App& cli, RawConfig& raw) {
   cli.add_option("--log-format", raw.log_format, "text or json")->envname("EVENTD_LOG_FORMAT");
   cli.add_option("--max-body-bytes", raw.max_body_bytes, "largest request body accepted")
       ->envname("EVENTD_MAX_BODY_BYTES");
+  cli.add_option("--signup-queue", raw.signup_queue,
+                 "sign-ups of one event waiting for their batch at once (more are answered 503)")
+      ->envname("EVENTD_SIGNUP_QUEUE");
   cli.add_option("--max-connections", raw.max_connections, "client connections open at once (more are closed)")
       ->envname("EVENTD_MAX_CONNECTIONS");
   cli.add_option("--statement-timeout-ms", raw.statement_timeout_ms, "bound on every SQL statement")

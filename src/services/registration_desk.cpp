@@ -39,6 +39,11 @@ asio::awaitable<void> RegistrationDesk::submit(std::string event_ref, std::share
   {
     std::lock_guard lock(mutex_);
     Line& line = lines_[event_ref];
+    if (line.waiting.size() >= max_waiting_) {
+      // The line is never empty here (max_waiting_ >= 1), so the line stays as it is.
+      ++refused_;
+      throw domain::Error(domain::Problem::unavailable, domain::detail("signup_queue_full"));
+    }
     line.waiting.push_back(Entry{signup, waiter});
     leads = !line.deciding;
     line.deciding = true;
@@ -109,6 +114,11 @@ std::size_t RegistrationDesk::batches() const {
 std::size_t RegistrationDesk::signups() const {
   std::lock_guard lock(mutex_);
   return signups_;
+}
+
+std::size_t RegistrationDesk::refused() const {
+  std::lock_guard lock(mutex_);
+  return refused_;
 }
 
 }  // namespace eventd::services

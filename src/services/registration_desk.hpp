@@ -46,17 +46,23 @@ class RegistrationDesk {
   using DecideBatch = std::function<void(soci::session&, const std::string& event_ref,
                                          const std::vector<std::shared_ptr<Signup>>& batch)>;
 
-  explicit RegistrationDesk(Database& db) : db_(db) {}
+  // At most `max_waiting` sign-ups of one event wait for their batch; beyond that a sign-up
+  // is refused at once (503, Retry-After). A waiting sign-up holds no database connection, so
+  // the database's own waiting limit does not see the desk's line.
+  RegistrationDesk(Database& db, std::size_t max_waiting) : db_(db), max_waiting_(max_waiting) {}
   RegistrationDesk(const RegistrationDesk&) = delete;
   RegistrationDesk& operator=(const RegistrationDesk&) = delete;
 
   // Queues `signup` for `event_ref` and returns once it is decided (its outcome is then in
-  // it). `decide` must be the same for every sign-up of an event.
+  // it). `decide` must be the same for every sign-up of an event. Throws (unavailable) when
+  // the event's line is full.
   boost::asio::awaitable<void> submit(std::string event_ref, std::shared_ptr<Signup> signup, DecideBatch decide);
 
-  // How many batches and sign-ups were decided (for /metrics and the tests).
+  // How many batches and sign-ups were decided, and sign-ups turned away because their
+  // event's line was full (for /metrics and the tests).
   std::size_t batches() const;
   std::size_t signups() const;
+  std::size_t refused() const;
 
  private:
   class Waiter;
@@ -72,10 +78,12 @@ class RegistrationDesk {
   boost::asio::awaitable<void> lead(const std::string& event_ref, const DecideBatch& decide);
 
   Database& db_;
+  const std::size_t max_waiting_;
   mutable std::mutex mutex_;
   std::map<std::string, Line, std::less<>> lines_;
   std::size_t batches_ = 0;
   std::size_t signups_ = 0;
+  std::size_t refused_ = 0;
 };
 
 }  // namespace eventd::services

@@ -216,3 +216,33 @@ TEST_CASE("rush: a batch for an unknown event answers each 404; one Idempotency-
   CHECK(replayed == 9);
   CHECK(server.database().scalar("SELECT count(*) FROM registrations") == "1");
 }
+
+TEST_CASE("rush: beyond its line's length a sign-up is turned away at once, 503 with Retry-After, nothing kept") {
+  ServerSettings settings;
+  settings.signup_queue = 2;
+  TestServer server(settings);
+  make_event(server.database(), "rusning-ko", 100);
+  constexpr int kClients = 40;
+  std::vector<HttpResponse> answers(kClients);
+  at_once(kClients, [&](int i) { answers[i] = sign_up(server, "rusning-ko", person(i)); });
+  int created = 0;
+  int refused = 0;
+  for (const auto& answer : answers) {
+    if (answer.status == 201) {
+      ++created;
+      continue;
+    }
+    REQUIRE_MESSAGE(answer.status == 503, answer.body);
+    ++refused;
+    CHECK(answer.json()["type"].get<std::string>().ends_with("/problems/unavailable"));
+    CHECK(!answer.header("Retry-After").empty());
+  }
+  // Forty at once against a line of two, while each batch takes milliseconds: some wait their
+  // turn, the rest are refused; whatever was answered 201 is there, nothing else.
+  CHECK(refused > 0);
+  CHECK(created > 0);
+  CHECK(metric(server, "eventd_registration_refused_total") == refused);
+  CHECK(server.database().scalar("SELECT count(*) FROM registrations") == std::to_string(created));
+  // The line empties: the next sign-up is decided as usual.
+  CHECK(sign_up(server, "rusning-ko", person(1000)).status == 201);
+}

@@ -25,6 +25,7 @@ void TestServer::start() {
   raw.statement_timeout_ms = settings_.statement_timeout_ms;
   raw.max_body_bytes = std::to_string(settings_.max_body_bytes);
   raw.max_connections = std::to_string(settings_.max_connections);
+  raw.signup_queue = std::to_string(settings_.signup_queue);
   raw.rate_limit_per_minute = settings_.rate_limit_per_minute;
   raw.rate_limit_burst = settings_.rate_limit_burst;
   raw.trusted_proxies = settings_.trusted_proxies;

@@ -15,6 +15,7 @@ struct ServerSettings {
   std::string cors_origins;
   std::size_t max_body_bytes = 1024 * 1024;
   std::size_t max_connections = 10000;
+  std::size_t signup_queue = 1024;
   std::size_t threads = 2;
   std::size_t db_pool = 4;
   // Longer than the service's 5 s: under ThreadSanitizer on a slow machine a batch of the

@@ -52,7 +52,12 @@ std::string registration_desk_metrics(const services::RegistrationDesk& desk) {
          "\n# HELP eventd_registration_signups_total Sign-ups decided in those transactions.\n"
          "# TYPE eventd_registration_signups_total counter\n"
          "eventd_registration_signups_total " +
-         std::to_string(desk.signups()) + "\n";
+         std::to_string(desk.signups()) +
+         "\n# HELP eventd_registration_refused_total Sign-ups answered 503 because their event's line "
+         "was full (EVENTD_SIGNUP_QUEUE).\n"
+         "# TYPE eventd_registration_refused_total counter\n"
+         "eventd_registration_refused_total " +
+         std::to_string(desk.refused()) + "\n";
 }
 
 // The per-address limit of public writes (services/shared_rate_limiter.hpp): how often this
