@@ -54,8 +54,8 @@ std::vector<std::string> issue_mail_link_codes(soci::session& s, std::string_vie
   std::vector<db::NewPersonCode> rows;
   for (std::size_t i = 0; i < count; ++i) {
     codes.push_back(new_secret(kPersonCodePrefix));
-    rows.push_back({secret_hash(codes.back()), lower(email), organisation_id, db::CodePurpose::mail_link,
-                    kMailLinkCodeLifetime});
+    rows.push_back(
+        {secret_hash(codes.back()), lower(email), organisation_id, db::CodePurpose::mail_link, kMailLinkCodeLifetime});
   }
   db::insert_person_codes(s, rows);
   return codes;
