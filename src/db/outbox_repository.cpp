@@ -2,6 +2,8 @@
 
 #include <soci/soci.h>
 
+#include <nlohmann/json.hpp>
+
 #include "db/statement.hpp"
 #include "db/support.hpp"
 
@@ -21,20 +23,42 @@ std::optional<domain::Instant> opt_instant_of_text(const soci::row& row, std::si
 
 }  // namespace
 
-void insert_mail(soci::session& session, const NewMail& m) {
+void insert_mail(soci::session& session, const NewMail& m) { insert_mails(session, {m}); }
+
+void insert_mails(soci::session& session, const std::vector<NewMail>& mails) {
+  if (mails.empty()) return;
+  // One statement for any number of messages (one prepared plan): they travel as a JSON array.
+  nlohmann::json input = nlohmann::json::array();
+  for (std::size_t i = 0; i < mails.size(); ++i) {
+    const NewMail& m = mails[i];
+    const bool sendable = !m.undeliverable;
+    auto text_or_null = [](const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
+    input.push_back({{"i", i},
+                     {"id", m.id},
+                     {"event_id", text_or_null(m.event_id)},
+                     {"registration_id", text_or_null(m.registration_id)},
+                     {"media_request_id", text_or_null(m.media_request_id)},
+                     {"kind", m.kind},
+                     {"language", m.language},
+                     {"recipient_name", sendable ? nlohmann::json(m.recipient_name) : nlohmann::json()},
+                     {"recipient_email", sendable ? nlohmann::json(m.recipient_email) : nlohmann::json()},
+                     {"subject", m.subject},
+                     {"message", sendable ? nlohmann::json(m.message) : nlohmann::json()},
+                     {"state", sendable ? "pending" : "failed"},
+                     {"last_error", text_or_null(m.undeliverable)},
+                     {"hold_s", m.hold.count()}});
+  }
   Params p;
-  const bool sendable = !m.undeliverable;
-  const std::optional<std::string> name = sendable ? std::optional<std::string>(m.recipient_name) : std::nullopt;
-  const std::optional<std::string> email = sendable ? std::optional<std::string>(m.recipient_email) : std::nullopt;
-  const std::optional<std::string> message = sendable ? std::optional<std::string>(m.message) : std::nullopt;
   const std::string sql =
       "INSERT INTO mail_outbox (id, event_id, registration_id, media_request_id, kind, language, recipient_name, "
-      "recipient_email, subject, message, state, last_error, next_attempt_at) VALUES (" +
-      p.add_uuid(m.id) + ", CAST(" + p.add(m.event_id) + " AS uuid), CAST(" + p.add(m.registration_id) +
-      " AS uuid), CAST(" + p.add(m.media_request_id) + " AS uuid), " + p.add(m.kind) + ", " + p.add(m.language) + ", " +
-      p.add(name) + ", " + p.add(email) + ", " + p.add(m.subject) + ", " + p.add(message) + ", " +
-      p.add(std::string(sendable ? "pending" : "failed")) + ", " + p.add(m.undeliverable) + ", now() + CAST(" +
-      p.add(std::to_string(m.hold.count())) + " AS bigint) * interval '1 second')";
+      "recipient_email, subject, message, state, last_error, next_attempt_at) "
+      "SELECT CAST(x.id AS uuid), CAST(x.event_id AS uuid), CAST(x.registration_id AS uuid), "
+      "CAST(x.media_request_id AS uuid), x.kind, x.language, x.recipient_name, x.recipient_email, x.subject, "
+      "x.message, x.state, x.last_error, now() + x.hold_s * interval '1 second' FROM jsonb_to_recordset(CAST(" +
+      p.add(input.dump()) +
+      " AS jsonb)) AS x(i int, id text, event_id text, registration_id text, media_request_id text, kind "
+      "text, language text, recipient_name text, recipient_email text, subject text, message text, state text, "
+      "last_error text, hold_s bigint) ORDER BY x.i";
   execute(session, sql, p);
 }
 

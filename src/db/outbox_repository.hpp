@@ -33,6 +33,8 @@ struct NewMail {
 };
 
 void insert_mail(soci::session& session, const NewMail& mail);
+// Several in one statement, in this order (a batch of sign-ups writes all its messages at once).
+void insert_mails(soci::session& session, const std::vector<NewMail>& mails);
 
 // The registration's change notice that is still held back (pending, never tried, not yet
 // due), locked; its id. A later change rewrites it instead of adding another.

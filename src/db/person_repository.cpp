@@ -2,6 +2,8 @@
 
 #include <soci/soci.h>
 
+#include <nlohmann/json.hpp>
+
 #include "db/statement.hpp"
 
 namespace eventd::db {
@@ -22,16 +24,24 @@ void insert_person_code(soci::session& session, const NewPersonCode& code) { ins
 
 void insert_person_codes(soci::session& session, const std::vector<NewPersonCode>& codes) {
   if (codes.empty()) return;
-  Params p;
-  std::string sql = "INSERT INTO person_codes (code_hash, email, organisation_id, purpose, expires_at) VALUES ";
-  for (std::size_t i = 0; i < codes.size(); ++i) {
-    const auto& code = codes[i];
-    sql += std::string(i == 0 ? "" : ", ") + "(" + hash_fragment(p, code.code_hash) + ", eventd_address(" +
-           p.add(code.email) + "), " + uuid_fragment(p, code.organisation_id) + ", " +
-           p.add(std::string(code.purpose == CodePurpose::sign_in ? "sign_in" : "mail_link")) + ", now() + " +
-           interval_fragment(p, code.lifetime) + ")";
+  // One statement for any number of codes (one prepared plan): they travel as a JSON array.
+  nlohmann::json input = nlohmann::json::array();
+  for (const auto& code : codes) {
+    input.push_back(
+        {{"hash", code.code_hash},
+         {"email", code.email},
+         {"organisation_id", code.organisation_id ? nlohmann::json(*code.organisation_id) : nlohmann::json()},
+         {"purpose", code.purpose == CodePurpose::sign_in ? "sign_in" : "mail_link"},
+         {"lifetime_s", code.lifetime.count()}});
   }
-  execute(session, sql, p);
+  Params p;
+  execute(session,
+          "INSERT INTO person_codes (code_hash, email, organisation_id, purpose, expires_at) "
+          "SELECT decode(x.hash, 'hex'), eventd_address(x.email), CAST(x.organisation_id AS uuid), x.purpose, "
+          "now() + x.lifetime_s * interval '1 second' FROM jsonb_to_recordset(CAST(" +
+              p.add(input.dump()) +
+              " AS jsonb)) AS x(hash text, email text, organisation_id text, purpose text, lifetime_s bigint)",
+          p);
 }
 
 int count_recent_sign_in_codes(soci::session& session, const std::string& email, std::chrono::seconds window) {

@@ -2,6 +2,10 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+
 #include "db/event_repository.hpp"
 #include "db/statement.hpp"
 #include "db/support.hpp"
@@ -104,6 +108,37 @@ void replace_sessions(soci::session& session, const std::string& id, const std::
           q);
 }
 
+// The chosen sessions of new registrations (session_ids as the client sent them) in one
+// statement; each record's session_ids become the stored ones (canonical, in the order
+// registration_columns reads them).
+void add_sessions(soci::session& session, std::vector<RegistrationRecord>& records) {
+  nlohmann::json pairs = nlohmann::json::array();
+  for (const auto& record : records) {
+    for (const auto& id : record.registration.session_ids) {
+      pairs.push_back({{"r", record.registration.id}, {"s", id}});
+    }
+  }
+  if (pairs.empty()) return;
+  std::map<std::string, std::vector<std::string>> stored;
+  Params p;
+  for_each_row(session,
+               "INSERT INTO registration_sessions (registration_id, session_id) "
+               "SELECT CAST(x.r AS uuid), CAST(x.s AS uuid) FROM jsonb_to_recordset(CAST(" +
+                   p.add(pairs.dump()) +
+                   " AS jsonb)) AS x(r text, s text) ON CONFLICT DO NOTHING "
+                   "RETURNING registration_id::text, session_id::text",
+               p, [&](const soci::row& row) { stored[row.get<std::string>(0)].push_back(row.get<std::string>(1)); });
+  for (auto& record : records) {
+    auto& ids = stored[record.registration.id];
+    std::sort(ids.begin(), ids.end());
+    record.registration.session_ids = std::move(ids);
+  }
+}
+
+nlohmann::json json_or_null(const std::optional<std::string>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
 }  // namespace
 
 std::optional<domain::Event> lock_event_for_seats(soci::session& session, const std::string& event_id_or_slug) {
@@ -123,26 +158,62 @@ SeatCounts seat_counts(soci::session& session, const std::string& event_id) {
 }
 
 RegistrationRecord insert_registration(soci::session& session, const NewRegistration& r) {
+  auto inserted = insert_registrations(session, {r});
+  // Read again for what only the table knows: the waitlist position.
+  return std::move(*find_registration(session, inserted.front().registration.id));
+}
+
+std::vector<RegistrationRecord> insert_registrations(soci::session& session, const std::vector<NewRegistration>& rows) {
+  std::vector<RegistrationRecord> out;
+  if (rows.empty()) return out;
+  // One statement for any number of rows (one prepared plan): the rows travel as a JSON
+  // array, inserted in its order (ORDER BY i), so seq follows the order of `rows`.
+  nlohmann::json input = nlohmann::json::array();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const NewRegistration& r = rows[i];
+    const domain::Participant& who = r.participant;
+    input.push_back({{"i", i},
+                     {"event_id", r.event_id},
+                     {"status", domain::to_string(r.status)},
+                     {"name", who.name},
+                     {"email", who.email},
+                     {"organisation", json_or_null(who.organisation)},
+                     {"country", json_or_null(who.country)},
+                     {"needs", json_or_null(who.needs)},
+                     {"manage", r.manage_token_hash},
+                     {"feed", r.feed_token_hash}});
+  }
   Params p;
-  const bool confirmed = r.status == domain::RegistrationStatus::confirmed;
+  // The same columns as registration_columns, for what RETURNING can know: the rows'
+  // waitlist positions and chosen sessions are filled in below and by the caller.
   const std::string sql =
-      "INSERT INTO registrations (event_id, status, name, email, organisation, country, needs, consent_at, "
-      "manage_token_hash, feed_token_hash, confirmed_at) VALUES (" +
-      p.add_uuid(r.event_id) + ", " + p.add(std::string(domain::to_string(r.status))) + ", " +
-      p.add(r.participant.name) + ", " + p.add(r.participant.email) + ", " + p.add(r.participant.organisation) + ", " +
-      p.add(r.participant.country) + ", " + p.add(r.participant.needs) + ", now(), decode(" +
-      p.add(r.manage_token_hash) + ", 'hex'), decode(" + p.add(r.feed_token_hash) + ", 'hex'), " +
-      (confirmed ? "now()" : "NULL") + ") RETURNING id::text";
-  std::string id;
+      "INSERT INTO registrations AS r (event_id, status, name, email, organisation, country, needs, consent_at, "
+      "manage_token_hash, feed_token_hash, confirmed_at) "
+      "SELECT CAST(x.event_id AS uuid), x.status, x.name, x.email, x.organisation, x.country, x.needs, now(), "
+      "decode(x.manage, 'hex'), decode(x.feed, 'hex'), CASE WHEN x.status = 'confirmed' THEN now() END "
+      "FROM jsonb_to_recordset(CAST(" +
+      p.add(input.dump()) +
+      " AS jsonb)) AS x(i int, event_id text, status text, name text, email text, organisation text, country text, "
+      "needs text, manage text, feed text) ORDER BY x.i "
+      "RETURNING r.id::text, r.event_id::text, r.status, NULL::int8, r.name, r.email, r.organisation, r.country, "
+      "r.needs, '', eventd_us(r.consent_at), eventd_us(r.confirmed_at), eventd_us(r.cancelled_at), "
+      "eventd_us(r.erased_at), r.feed_generation, r.version, eventd_us(r.created_at), eventd_us(r.updated_at), r.seq, "
+      "(SELECT e.organiser_id::text FROM events e WHERE e.id = r.event_id), encode(r.manage_token_hash, 'hex'), ''";
+  std::vector<Row> inserted;
   try {
-    for_each_row(session, sql, p, [&](const soci::row& row) { id = row.get<std::string>(0); });
-    // A new registration has no choices to replace.
-    if (!r.session_ids.empty()) replace_sessions(session, id, r.session_ids);
+    for_each_row(session, sql, p, [&](const soci::row& row) { inserted.push_back(from_row(row)); });
+    // RETURNING's order is not promised: back into the order of `rows` by seq.
+    std::sort(inserted.begin(), inserted.end(), [](const Row& a, const Row& b) { return a.seq < b.seq; });
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      out.push_back(std::move(inserted.at(i).record));
+      out.back().registration.session_ids = rows[i].session_ids;
+    }
+    add_sessions(session, out);
   } catch (const std::exception& e) {
     throw_if_registration_constraint(e);
     throw;
   }
-  return std::move(*find_registration(session, id));
+  return out;
 }
 
 std::optional<RegistrationRecord> find_registration(soci::session& session, const std::string& id, bool for_update) {
@@ -174,6 +245,20 @@ std::optional<std::string> find_live_registration_by_email(soci::session& sessio
                    ") AND status <> 'cancelled' AND email IS NOT NULL FOR UPDATE",
                p, [&](const soci::row& row) { id = row.get<std::string>(0); });
   return id;
+}
+
+std::vector<std::string> live_registration_emails(soci::session& session, const std::string& event_id,
+                                                  const std::vector<std::string>& emails) {
+  std::vector<std::string> taken;
+  if (emails.empty()) return taken;
+  Params p;
+  const std::string event = p.add_uuid(event_id);
+  for_each_row(session,
+               "SELECT x FROM jsonb_array_elements_text(CAST(" + p.add(nlohmann::json(emails).dump()) +
+                   " AS jsonb)) AS x WHERE EXISTS (SELECT 1 FROM registrations r WHERE r.event_id = " + event +
+                   " AND lower(r.email) = lower(x) AND r.status <> 'cancelled' AND r.email IS NOT NULL)",
+               p, [&](const soci::row& row) { taken.push_back(row.get<std::string>(0)); });
+  return taken;
 }
 
 bool claim_link_resend(soci::session& session, const std::string& id, std::chrono::seconds interval) {

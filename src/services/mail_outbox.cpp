@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 
 #include "common/log.hpp"
 #include "db/event_repository.hpp"
@@ -124,16 +125,11 @@ std::optional<std::string> code_scope(const domain::PageLinks& links, const std:
 
 bool is_change_notice(MailKind kind) { return kind == MailKind::event_changed || kind == MailKind::event_cancelled; }
 
-void write(soci::session& s, const MailContext& context, const Outgoing& out) {
+// The outbox row of a message: rendered from its templates and composed as MIME.
+db::NewMail row_of(const MailContext& context, const Outgoing& out, std::string id) {
   const auto text = mail::render_mail(to_string(out.kind), out.language, out.values);
   db::NewMail row;
-  // A change notice still held back for this participant is rewritten (same id, same time due).
-  std::optional<std::string> held;
-  if (is_change_notice(out.kind) && out.registration_id && context.change_notice_delay.count() > 0) {
-    held = db::find_held_change_notice(s, *out.registration_id);
-    row.hold = context.change_notice_delay;
-  }
-  row.id = held ? *held : new_uuid();
+  row.id = std::move(id);
   row.event_id = out.event_id;
   row.registration_id = out.registration_id;
   row.media_request_id = out.media_request_id;
@@ -156,6 +152,16 @@ void write(soci::session& s, const MailContext& context, const Outgoing& out) {
   } else {
     row.message = mail::compose(message);
   }
+  return row;
+}
+
+void write(soci::session& s, const MailContext& context, const Outgoing& out) {
+  // A change notice still held back for this participant is rewritten (same id, same time due).
+  std::optional<std::string> held;
+  const bool holds = is_change_notice(out.kind) && out.registration_id && context.change_notice_delay.count() > 0;
+  if (holds) held = db::find_held_change_notice(s, *out.registration_id);
+  db::NewMail row = row_of(context, out, held ? *held : new_uuid());
+  if (holds) row.hold = context.change_notice_delay;
   if (held) {
     db::rewrite_held_mail(s, row);
   } else {
@@ -166,6 +172,65 @@ void write(soci::session& s, const MailContext& context, const Outgoing& out) {
 mail::Attachment calendar_attachment(std::string body, ics::InvitationMethod method) {
   const std::string name = method == ics::InvitationMethod::request ? "REQUEST" : "CANCEL";
   return mail::Attachment{"text/calendar; charset=UTF-8; method=" + name, "invite.ics", std::move(body)};
+}
+
+// A registration's message, made in memory: what it says, and the link codes it carries
+// (not yet written). Nothing for an erased registration.
+struct RegistrationOutgoing {
+  Outgoing out;
+  MailLinkCodes codes;
+};
+
+std::optional<RegistrationOutgoing> registration_outgoing(const MailContext& context, MailKind kind,
+                                                          db::RegistrationRecord record, EventParts parts,
+                                                          const std::optional<RegistrationSecrets>& secrets) {
+  if (record.registration.is_erased() || !record.registration.participant) return std::nullopt;
+  const std::string registration_id = record.registration.id;
+  const bool cancel = kind == MailKind::registration_cancelled || kind == MailKind::event_cancelled;
+  const auto method = cancel ? ics::InvitationMethod::cancel : ics::InvitationMethod::request;
+  const std::string api_url = context.public_url + "/v1/registrations/" + registration_id;
+  const std::string organiser_id = record.organiser_id;
+  FeedLocation location{context.public_url, api_url, context.sender_email};
+  location.frontend_url = context.frontend_url;
+  Invitation invitation = invitation_of(std::move(record), std::move(parts), location, method);
+  const domain::PageLinks links = page_links(context, invitation.event.organiser_frontend_url);
+  const auto& participant = *invitation.registration.participant;
+
+  Outgoing out{kind,
+               invitation.event.id,
+               registration_id,
+               std::nullopt,
+               invitation.event.language,
+               mail::Mailbox{participant.name, participant.email},
+               base_values(links, invitation.event, invitation.organiser_name),
+               std::nullopt};
+  out.values["name"] = participant.name;
+  // Fresh single-use codes in each message: the first open of a link signs its reader in.
+  const auto scope = code_scope(links, organiser_id);
+  MailLinkCodes codes = make_mail_link_codes(participant.email, scope, 2);
+  out.values["registration_url"] = links.registration(registration_id, codes.codes[0]);
+  out.values["person_url"] = links.person(codes.codes[1]);
+  if (invitation.registration.waitlist_position) {
+    out.values["position"] = std::to_string(*invitation.registration.waitlist_position);
+  }
+  const bool seat = invitation.registration.status != domain::RegistrationStatus::waitlisted;
+  // A waitlisted participant has no seat to put in a calendar yet; a resent link is only that.
+  const bool attach = kind != MailKind::registration_waitlisted && kind != MailKind::registration_link_resent &&
+                      (seat || kind == MailKind::event_cancelled);
+  out.values["invitation_attached"] = attach ? "yes" : "";
+  if (is_change_notice(kind)) {
+    out.values["programme"] = programme_lines(invitation.sessions, invitation.event.timezone);
+    out.values["cancelled_sessions"] = programme_lines(invitation.cancelled, invitation.event.timezone);
+  }
+  if (secrets) {
+    if (!secrets->feed_token.empty()) {
+      out.values["feed_url"] = context.public_url + "/v1/feeds/" + secrets->feed_token + "/calendar.ics";
+      const auto scheme = out.values["feed_url"].find("://");
+      out.values["webcal_url"] = "webcal" + out.values["feed_url"].substr(scheme);
+    }
+  }
+  if (attach) out.attachment = calendar_attachment(invitation.body, method);
+  return RegistrationOutgoing{std::move(out), std::move(codes)};
 }
 
 }  // namespace
@@ -214,53 +279,32 @@ void enqueue_registration_message(soci::session& s, const MailContext& context, 
 void enqueue_registration_message(soci::session& s, const MailContext& context, MailKind kind,
                                   db::RegistrationRecord record, EventParts parts,
                                   const std::optional<RegistrationSecrets>& secrets) {
-  if (record.registration.is_erased() || !record.registration.participant) return;
-  const std::string registration_id = record.registration.id;
-  const bool cancel = kind == MailKind::registration_cancelled || kind == MailKind::event_cancelled;
-  const auto method = cancel ? ics::InvitationMethod::cancel : ics::InvitationMethod::request;
-  const std::string api_url = context.public_url + "/v1/registrations/" + registration_id;
-  const std::string organiser_id = record.organiser_id;
-  FeedLocation location{context.public_url, api_url, context.sender_email};
-  location.frontend_url = context.frontend_url;
-  Invitation invitation = invitation_of(std::move(record), std::move(parts), location, method);
-  const domain::PageLinks links = page_links(context, invitation.event.organiser_frontend_url);
-  const auto& participant = *invitation.registration.participant;
+  auto message = registration_outgoing(context, kind, std::move(record), std::move(parts), secrets);
+  if (!message) return;
+  db::insert_person_codes(s, message->codes.rows);
+  write(s, context, message->out);
+}
 
-  Outgoing out{kind,
-               invitation.event.id,
-               registration_id,
-               std::nullopt,
-               invitation.event.language,
-               mail::Mailbox{participant.name, participant.email},
-               base_values(links, invitation.event, invitation.organiser_name),
-               std::nullopt};
-  out.values["name"] = participant.name;
-  // Fresh single-use codes in each message: the first open of a link signs its reader in.
-  const auto scope = code_scope(links, organiser_id);
-  const auto codes = issue_mail_link_codes(s, participant.email, scope, 2);
-  out.values["registration_url"] = links.registration(registration_id, codes[0]);
-  out.values["person_url"] = links.person(codes[1]);
-  if (invitation.registration.waitlist_position) {
-    out.values["position"] = std::to_string(*invitation.registration.waitlist_position);
+std::optional<ComposedMail> compose_registration_message(const MailContext& context, MailKind kind,
+                                                         db::RegistrationRecord record, EventParts parts,
+                                                         const std::optional<RegistrationSecrets>& secrets) {
+  // A change notice may rewrite one held back (write()): that needs the database.
+  if (is_change_notice(kind)) throw std::logic_error("compose_registration_message: a change notice");
+  auto message = registration_outgoing(context, kind, std::move(record), std::move(parts), secrets);
+  if (!message) return std::nullopt;
+  return ComposedMail{row_of(context, message->out, new_uuid()), std::move(message->codes.rows)};
+}
+
+void write_composed_mail(soci::session& s, const std::vector<ComposedMail>& messages) {
+  std::vector<db::NewPersonCode> codes;
+  std::vector<db::NewMail> rows;
+  rows.reserve(messages.size());
+  for (const auto& message : messages) {
+    codes.insert(codes.end(), message.codes.begin(), message.codes.end());
+    rows.push_back(message.mail);
   }
-  const bool seat = invitation.registration.status != domain::RegistrationStatus::waitlisted;
-  // A waitlisted participant has no seat to put in a calendar yet; a resent link is only that.
-  const bool attach = kind != MailKind::registration_waitlisted && kind != MailKind::registration_link_resent &&
-                      (seat || kind == MailKind::event_cancelled);
-  out.values["invitation_attached"] = attach ? "yes" : "";
-  if (is_change_notice(kind)) {
-    out.values["programme"] = programme_lines(invitation.sessions, invitation.event.timezone);
-    out.values["cancelled_sessions"] = programme_lines(invitation.cancelled, invitation.event.timezone);
-  }
-  if (secrets) {
-    if (!secrets->feed_token.empty()) {
-      out.values["feed_url"] = context.public_url + "/v1/feeds/" + secrets->feed_token + "/calendar.ics";
-      const auto scheme = out.values["feed_url"].find("://");
-      out.values["webcal_url"] = "webcal" + out.values["feed_url"].substr(scheme);
-    }
-  }
-  if (attach) out.attachment = calendar_attachment(invitation.body, method);
-  write(s, context, out);
+  db::insert_person_codes(s, codes);
+  db::insert_mails(s, rows);
 }
 
 std::vector<std::string> followers_of_session(soci::session& s, const std::string& event_id,

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "db/outbox_repository.hpp"
+#include "db/person_repository.hpp"
 #include "db/registration_repository.hpp"
 #include "domain/api_key.hpp"
 #include "domain/event.hpp"
@@ -80,6 +81,19 @@ void enqueue_registration_message(soci::session& s, const MailContext& context, 
 void enqueue_registration_message(soci::session& s, const MailContext& context, MailKind kind,
                                   db::RegistrationRecord record, EventParts parts,
                                   const std::optional<RegistrationSecrets>& secrets);
+
+// A registration's message composed but not yet written, with the link codes it carries:
+// a batch of sign-ups writes all of its messages and codes in one statement each
+// (write_composed_mail). Not for change notices, which may rewrite one held back. Nothing
+// for an erased registration.
+struct ComposedMail {
+  db::NewMail mail;
+  std::vector<db::NewPersonCode> codes;
+};
+std::optional<ComposedMail> compose_registration_message(const MailContext& context, MailKind kind,
+                                                         db::RegistrationRecord record, EventParts parts,
+                                                         const std::optional<RegistrationSecrets>& secrets);
+void write_composed_mail(soci::session& s, const std::vector<ComposedMail>& messages);
 
 // After an organiser's change of the event: event_changed (or event_cancelled when it is now
 // cancelled) to every confirmed and waitlisted participant, except `skip` (those just

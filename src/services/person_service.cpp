@@ -50,15 +50,20 @@ std::string issue_mail_link_code(soci::session& s, std::string_view email,
 
 std::vector<std::string> issue_mail_link_codes(soci::session& s, std::string_view email,
                                                const std::optional<std::string>& organisation_id, std::size_t count) {
-  std::vector<std::string> codes;
-  std::vector<db::NewPersonCode> rows;
+  MailLinkCodes made = make_mail_link_codes(email, organisation_id, count);
+  db::insert_person_codes(s, made.rows);
+  return std::move(made.codes);
+}
+
+MailLinkCodes make_mail_link_codes(std::string_view email, const std::optional<std::string>& organisation_id,
+                                   std::size_t count) {
+  MailLinkCodes made;
   for (std::size_t i = 0; i < count; ++i) {
-    codes.push_back(new_secret(kPersonCodePrefix));
-    rows.push_back(
-        {secret_hash(codes.back()), lower(email), organisation_id, db::CodePurpose::mail_link, kMailLinkCodeLifetime});
+    made.codes.push_back(new_secret(kPersonCodePrefix));
+    made.rows.push_back({secret_hash(made.codes.back()), lower(email), organisation_id, db::CodePurpose::mail_link,
+                         kMailLinkCodeLifetime});
   }
-  db::insert_person_codes(s, rows);
-  return codes;
+  return made;
 }
 
 std::optional<Person> find_person(soci::session& s, std::string_view token) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "db/media_request_repository.hpp"
+#include "db/person_repository.hpp"
 #include "db/registration_repository.hpp"
 #include "domain/links.hpp"
 #include "domain/media_request.hpp"
@@ -51,6 +52,14 @@ std::string issue_mail_link_code(soci::session& s, std::string_view email,
 // `count` of them in one statement, for a message with several links.
 std::vector<std::string> issue_mail_link_codes(soci::session& s, std::string_view email,
                                                const std::optional<std::string>& organisation_id, std::size_t count);
+// The same codes made but not yet written: `rows` go to db::insert_person_codes in the
+// transaction of the message that carries `codes` (a batch writes many messages' at once).
+struct MailLinkCodes {
+  std::vector<std::string> codes;
+  std::vector<db::NewPersonCode> rows;
+};
+MailLinkCodes make_mail_link_codes(std::string_view email, const std::optional<std::string>& organisation_id,
+                                   std::size_t count);
 
 // The person behind a session token, in the caller's transaction; nullopt for an unknown or
 // expired one.

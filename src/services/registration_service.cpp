@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include <chrono>
+#include <set>
 
 #include "db/event_repository.hpp"
 #include "db/idempotency_repository.hpp"
@@ -180,12 +181,54 @@ struct SeatState {
   domain::Event event;
   std::optional<Error> refusal;  // the event takes no registrations now
   int confirmed = 0;
+  int waitlisted = 0;
   EventParts parts;
 };
 
-// One sign-up, in the batch's transaction. Throws for a refusal that keeps nothing (the
-// batch rolls back to before it); a second sign-up of an address keeps what it wrote (the
-// holder's link is sent again) and ends in signup.failure.
+domain::RegistrationStatus status_of(domain::Admission admission) {
+  return admission == domain::Admission::confirmed ? domain::RegistrationStatus::confirmed
+                                                   : domain::RegistrationStatus::waitlisted;
+}
+
+MailKind message_of(domain::RegistrationStatus status) {
+  return status == domain::RegistrationStatus::confirmed ? MailKind::registration_confirmed
+                                                         : MailKind::registration_waitlisted;
+}
+
+Error event_full(const domain::Event& event) {
+  return Error(Problem::event_full, detail("event_full", {{"capacity", std::to_string(*event.capacity)}}));
+}
+
+db::NewRegistration row_of(const domain::Event& event, domain::RegistrationStatus status,
+                           const RegistrationSignup& signup) {
+  db::NewRegistration row;
+  row.event_id = event.id;
+  row.status = status;
+  row.participant = signup.draft.participant;
+  row.session_ids = signup.draft.session_ids;
+  row.manage_token_hash = secret_hash(signup.manage_token);
+  row.feed_token_hash = secret_hash(signup.feed_token);
+  return row;
+}
+
+void count_seat(SeatState& seats, domain::RegistrationStatus status) {
+  if (status == domain::RegistrationStatus::confirmed) ++seats.confirmed;
+  if (status == domain::RegistrationStatus::waitlisted) ++seats.waitlisted;
+}
+
+// What the new registration's holder is answered.
+NewRegistrationResult created_of(const domain::Event& event, const domain::Registration& registration,
+                                 const RegistrationSignup& signup) {
+  NewRegistrationResult created{registration, signup.manage_token, signup.feed_token};
+  created.entitlement = entitlement_of(event, created.registration);
+  created.organisation_frontend_url = event.organiser_frontend_url;
+  return created;
+}
+
+// One sign-up on its own, in the batch's transaction: one with an Idempotency-Key, of an
+// address registered already, or of a run that could not be written together. Throws for a
+// refusal that keeps nothing (the caller rolls back to before it); a second sign-up of an
+// address keeps what it wrote (the holder's link is sent again) and ends in signup.failure.
 void decide_one(soci::session& s, SeatState& seats, RegistrationSignup& signup) {
   const domain::Event& event = seats.event;
   if (signup.idempotency) {
@@ -210,65 +253,151 @@ void decide_one(soci::session& s, SeatState& seats, RegistrationSignup& signup) 
   }
 
   const auto admission = domain::admit(event.capacity, event.waitlist, seats.confirmed);
-  if (admission == domain::Admission::full) {
-    throw Error(Problem::event_full, detail("event_full", {{"capacity", std::to_string(*event.capacity)}}));
-  }
-  db::NewRegistration row;
-  row.event_id = event.id;
-  row.status = admission == domain::Admission::confirmed ? domain::RegistrationStatus::confirmed
-                                                         : domain::RegistrationStatus::waitlisted;
-  row.participant = signup.draft.participant;
-  row.session_ids = signup.draft.session_ids;
-  row.manage_token_hash = secret_hash(signup.manage_token);
-  row.feed_token_hash = secret_hash(signup.feed_token);
-  db::RegistrationRecord record = db::insert_registration(s, row);
-  NewRegistrationResult created{record.registration, signup.manage_token, signup.feed_token};
-  if (row.status == domain::RegistrationStatus::confirmed) ++seats.confirmed;
-  created.entitlement = entitlement_of(event, created.registration);
-  created.organisation_frontend_url = event.organiser_frontend_url;
-  enqueue_registration_message(s, signup.mail,
-                               row.status == domain::RegistrationStatus::confirmed ? MailKind::registration_confirmed
-                                                                                   : MailKind::registration_waitlisted,
-                               std::move(record), seats.parts,
+  if (admission == domain::Admission::full) throw event_full(event);
+  const auto status = status_of(admission);
+  db::RegistrationRecord record = db::insert_registration(s, row_of(event, status, signup));
+  count_seat(seats, status);
+  NewRegistrationResult created = created_of(event, record.registration, signup);
+  enqueue_registration_message(s, signup.mail, message_of(status), std::move(record), seats.parts,
                                RegistrationSecrets{signup.manage_token, signup.feed_token});
   signup.answer.response = signup.render(created);
   if (signup.idempotency) remember_answer(s, *signup.idempotency, signup.answer.response, created.registration.id);
 }
 
-// The batch: one lock of the event, one count of its seats, each sign-up in the order it
-// came (behind a savepoint, so that one refused sign-up undoes only its own writes), one commit.
+// Whether a failure ends the batch (Database::run reports it to every sign-up): a lost
+// connection or a statement timeout. Any other fault stays with the sign-up that met it.
+bool fails_the_batch(const std::exception& e) {
+  const auto sql = db::sql_error(e);
+  return sql && (db::is_connection_failure(*sql) || sql->sqlstate == db::query_canceled);
+}
+
+// decide_one behind a savepoint, so that a refused sign-up undoes only its own writes.
+void decide_alone(soci::session& s, SeatState& seats, RegistrationSignup& signup) {
+  const int confirmed_before = seats.confirmed, waitlisted_before = seats.waitlisted;
+  auto undo = [&] {
+    s << "ROLLBACK TO SAVEPOINT signup";
+    s << "RELEASE SAVEPOINT signup";
+    seats.confirmed = confirmed_before;
+    seats.waitlisted = waitlisted_before;
+    signup.failure = std::current_exception();
+  };
+  s << "SAVEPOINT signup";
+  try {
+    decide_one(s, seats, signup);
+    s << "RELEASE SAVEPOINT signup";
+  } catch (const Error&) {
+    undo();
+  } catch (const std::exception& e) {
+    if (fails_the_batch(e)) throw;
+    undo();
+  }
+}
+
+// Consecutive sign-ups decided in C++ and written together: their registrations, link codes
+// and messages in one statement each, whatever their number.
+struct Run {
+  std::vector<RegistrationSignup*> signups;
+  std::vector<db::NewRegistration> rows;
+  int confirmed_before = 0;
+  int waitlisted_before = 0;
+};
+
+// Decides a sign-up into the run (its seat counted), or fails it without a write (a field
+// error, the event full).
+void plan(SeatState& seats, Run& run, RegistrationSignup& signup, soci::session& s) {
+  try {
+    validate(s, seats.event.id, signup.draft, /*creating=*/true);
+  } catch (const Error&) {
+    signup.failure = std::current_exception();
+    return;
+  }
+  const auto admission = domain::admit(seats.event.capacity, seats.event.waitlist, seats.confirmed);
+  if (admission == domain::Admission::full) {
+    signup.failure = std::make_exception_ptr(event_full(seats.event));
+    return;
+  }
+  if (run.signups.empty()) {
+    run.confirmed_before = seats.confirmed;
+    run.waitlisted_before = seats.waitlisted;
+  }
+  const auto status = status_of(admission);
+  run.signups.push_back(&signup);
+  run.rows.push_back(row_of(seats.event, status, signup));
+  count_seat(seats, status);
+}
+
+// Writes the run; when one of its statements fails (a constraint the plan did not foresee),
+// undoes it and decides its sign-ups again one by one, so each meets its own outcome.
+void write_run(soci::session& s, SeatState& seats, Run& run) {
+  if (run.signups.empty()) return;
+  std::vector<StoredResponse> answers;
+  s << "SAVEPOINT run";
+  try {
+    auto records = db::insert_registrations(s, run.rows);
+    std::vector<ComposedMail> messages;
+    int position = run.waitlisted_before;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const RegistrationSignup& signup = *run.signups[i];
+      domain::Registration& registration = records[i].registration;
+      // New rows come after every waitlisted one of the event (seq, under its lock).
+      if (registration.status == domain::RegistrationStatus::waitlisted) registration.waitlist_position = ++position;
+      answers.push_back(signup.render(created_of(seats.event, registration, signup)));
+      auto message =
+          compose_registration_message(signup.mail, message_of(registration.status), std::move(records[i]), seats.parts,
+                                       RegistrationSecrets{signup.manage_token, signup.feed_token});
+      if (message) messages.push_back(std::move(*message));
+    }
+    write_composed_mail(s, messages);
+    s << "RELEASE SAVEPOINT run";
+  } catch (const std::exception& e) {
+    if (fails_the_batch(e)) throw;
+    s << "ROLLBACK TO SAVEPOINT run";
+    s << "RELEASE SAVEPOINT run";
+    seats.confirmed = run.confirmed_before;
+    seats.waitlisted = run.waitlisted_before;
+    for (auto* signup : run.signups) decide_alone(s, seats, *signup);
+    answers.clear();
+  }
+  for (std::size_t i = 0; i < answers.size(); ++i) run.signups[i]->answer.response = std::move(answers[i]);
+  run = Run{};
+}
+
+// The batch: one lock of the event, one count of its seats, one read of which addresses are
+// registered already; each sign-up decided in the order it came, most of them together in
+// runs, the rest alone behind a savepoint; one commit.
 void decide_signups(soci::session& s, const std::string& event_ref,
                     const std::vector<std::shared_ptr<RegistrationDesk::Signup>>& batch) {
   soci::transaction tx(s);
-  SeatState seats{lock_event(s, event_ref), std::nullopt, 0, {}};
+  SeatState seats{lock_event(s, event_ref), std::nullopt, 0, 0, {}};
   if (!domain::is_visible_to(seats.event, domain::Caller::anonymous())) throw domain::not_found("event");
   seats.refusal = domain::registration_refusal(seats.event, domain::now());
-  seats.confirmed = db::seat_counts(s, seats.event.id).confirmed;
-  if (!seats.refusal) seats.parts = event_parts_of(s, seats.event);
-  for (const auto& base : batch) {
-    auto& signup = static_cast<RegistrationSignup&>(*base);
-    const int confirmed_before = seats.confirmed;
-    // Undoes this sign-up's writes and its seat, and keeps its failure its own.
-    auto undo = [&] {
-      s << "ROLLBACK TO SAVEPOINT signup";
-      s << "RELEASE SAVEPOINT signup";
-      seats.confirmed = confirmed_before;
-      signup.failure = std::current_exception();
-    };
-    s << "SAVEPOINT signup";
-    try {
-      decide_one(s, seats, signup);
-      s << "RELEASE SAVEPOINT signup";
-    } catch (const Error&) {
-      undo();
-    } catch (const std::exception& e) {
-      // A lost connection or a statement timeout is the batch's (Database::run reports it
-      // to every sign-up); any other fault stays with the sign-up that met it.
-      const auto sql = db::sql_error(e);
-      if (sql && (db::is_connection_failure(*sql) || sql->sqlstate == db::query_canceled)) throw;
-      undo();
+  const auto counts = db::seat_counts(s, seats.event.id);
+  seats.confirmed = counts.confirmed;
+  seats.waitlisted = counts.waitlisted;
+  // Addresses a sign-up of the run may not have: those registered already and those of the
+  // run itself (the second goes alone, and its holder is sent the link).
+  std::set<std::string> taken;
+  if (!seats.refusal) {
+    seats.parts = event_parts_of(s, seats.event);
+    std::vector<std::string> emails;
+    for (const auto& base : batch) emails.push_back(static_cast<RegistrationSignup&>(*base).draft.participant.email);
+    for (const auto& email : db::live_registration_emails(s, seats.event.id, emails)) {
+      taken.insert(domain::email_identity(email));
     }
   }
+  Run run;
+  for (const auto& base : batch) {
+    auto& signup = static_cast<RegistrationSignup&>(*base);
+    const std::string identity = domain::email_identity(signup.draft.participant.email);
+    if (!seats.refusal && !signup.idempotency && !taken.contains(identity)) {
+      plan(seats, run, signup, s);
+    } else {
+      write_run(s, seats, run);
+      decide_alone(s, seats, signup);
+    }
+    taken.insert(identity);
+  }
+  write_run(s, seats, run);
   tx.commit();
 }
 
