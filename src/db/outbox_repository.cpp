@@ -2,8 +2,6 @@
 
 #include <soci/soci.h>
 
-#include <nlohmann/json.hpp>
-
 #include "db/statement.hpp"
 #include "db/support.hpp"
 
@@ -27,38 +25,44 @@ void insert_mail(soci::session& session, const NewMail& m) { insert_mails(sessio
 
 void insert_mails(soci::session& session, const std::vector<NewMail>& mails) {
   if (mails.empty()) return;
-  // One statement for any number of messages (one prepared plan): they travel as a JSON array.
-  nlohmann::json input = nlohmann::json::array();
-  for (std::size_t i = 0; i < mails.size(); ++i) {
-    const NewMail& m = mails[i];
+  // One statement for any number of messages (one prepared plan): each column travels as an
+  // array of its values (text_array), unnested together in the order of `mails`.
+  constexpr std::size_t kColumns = 13;
+  std::vector<std::vector<std::optional<std::string>>> columns(kColumns);
+  for (auto& column : columns) column.reserve(mails.size());
+  for (const NewMail& m : mails) {
     const bool sendable = !m.undeliverable;
-    auto text_or_null = [](const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
-    input.push_back({{"i", i},
-                     {"id", m.id},
-                     {"event_id", text_or_null(m.event_id)},
-                     {"registration_id", text_or_null(m.registration_id)},
-                     {"media_request_id", text_or_null(m.media_request_id)},
-                     {"kind", m.kind},
-                     {"language", m.language},
-                     {"recipient_name", sendable ? nlohmann::json(m.recipient_name) : nlohmann::json()},
-                     {"recipient_email", sendable ? nlohmann::json(m.recipient_email) : nlohmann::json()},
-                     {"subject", m.subject},
-                     {"message", sendable ? nlohmann::json(m.message) : nlohmann::json()},
-                     {"state", sendable ? "pending" : "failed"},
-                     {"last_error", text_or_null(m.undeliverable)},
-                     {"hold_s", m.hold.count()}});
+    auto unless_undeliverable = [&](const std::string& value) {
+      return sendable ? std::optional<std::string>(value) : std::nullopt;
+    };
+    const std::optional<std::string> row[kColumns] = {m.id,
+                                                      m.event_id,
+                                                      m.registration_id,
+                                                      m.media_request_id,
+                                                      m.kind,
+                                                      m.language,
+                                                      unless_undeliverable(m.recipient_name),
+                                                      unless_undeliverable(m.recipient_email),
+                                                      m.subject,
+                                                      unless_undeliverable(m.message),
+                                                      std::string(sendable ? "pending" : "failed"),
+                                                      m.undeliverable,
+                                                      std::to_string(m.hold.count())};
+    for (std::size_t c = 0; c < kColumns; ++c) columns[c].push_back(row[c]);
   }
   Params p;
+  std::string arrays;
+  for (const auto& column : columns)
+    arrays += (arrays.empty() ? "CAST(" : ", CAST(") + p.add(text_array(column)) + " AS text[])";
   const std::string sql =
       "INSERT INTO mail_outbox (id, event_id, registration_id, media_request_id, kind, language, recipient_name, "
       "recipient_email, subject, message, state, last_error, next_attempt_at) "
       "SELECT CAST(x.id AS uuid), CAST(x.event_id AS uuid), CAST(x.registration_id AS uuid), "
       "CAST(x.media_request_id AS uuid), x.kind, x.language, x.recipient_name, x.recipient_email, x.subject, "
-      "x.message, x.state, x.last_error, now() + x.hold_s * interval '1 second' FROM jsonb_to_recordset(CAST(" +
-      p.add(input.dump()) +
-      " AS jsonb)) AS x(i int, id text, event_id text, registration_id text, media_request_id text, kind "
-      "text, language text, recipient_name text, recipient_email text, subject text, message text, state text, "
-      "last_error text, hold_s bigint) ORDER BY x.i";
+      "x.message, x.state, x.last_error, now() + CAST(x.hold_s AS bigint) * interval '1 second' FROM unnest(" +
+      arrays +
+      ") WITH ORDINALITY AS x(id, event_id, registration_id, media_request_id, kind, language, recipient_name, "
+      "recipient_email, subject, message, state, last_error, hold_s, i) ORDER BY x.i";
   execute(session, sql, p);
 }
 

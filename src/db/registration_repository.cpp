@@ -159,6 +159,9 @@ SeatCounts seat_counts(soci::session& session, const std::string& event_id) {
 
 RegistrationRecord insert_registration(soci::session& session, const NewRegistration& r) {
   auto inserted = insert_registrations(session, {r});
+  if (inserted.empty()) {
+    throw domain::Error(domain::Problem::duplicate_registration, domain::detail("email_registered"));
+  }
   // Read again for what only the table knows: the waitlist position.
   return std::move(*find_registration(session, inserted.front().registration.id));
 }
@@ -195,6 +198,8 @@ std::vector<RegistrationRecord> insert_registrations(soci::session& session, con
       p.add(input.dump()) +
       " AS jsonb)) AS x(i int, event_id text, status text, name text, email text, organisation text, country text, "
       "needs text, manage text, feed text) ORDER BY x.i "
+      // The arbiter is registrations_email_key (its columns and predicate).
+      "ON CONFLICT (event_id, lower(email)) WHERE status <> 'cancelled' AND email IS NOT NULL DO NOTHING "
       "RETURNING r.id::text, r.event_id::text, r.status, NULL::int8, r.name, r.email, r.organisation, r.country, "
       "r.needs, '', eventd_us(r.consent_at), eventd_us(r.confirmed_at), eventd_us(r.cancelled_at), "
       "eventd_us(r.erased_at), r.feed_generation, r.version, eventd_us(r.created_at), eventd_us(r.updated_at), r.seq, "
@@ -204,9 +209,11 @@ std::vector<RegistrationRecord> insert_registrations(soci::session& session, con
     for_each_row(session, sql, p, [&](const soci::row& row) { inserted.push_back(from_row(row)); });
     // RETURNING's order is not promised: back into the order of `rows` by seq.
     std::sort(inserted.begin(), inserted.end(), [](const Row& a, const Row& b) { return a.seq < b.seq; });
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      out.push_back(std::move(inserted.at(i).record));
-      out.back().registration.session_ids = rows[i].session_ids;
+    std::map<std::string, const NewRegistration*> by_token;
+    for (const auto& r : rows) by_token[r.manage_token_hash] = &r;
+    for (auto& row : inserted) {
+      out.push_back(std::move(row.record));
+      out.back().registration.session_ids = by_token.at(out.back().manage_token_hash)->session_ids;
     }
     add_sessions(session, out);
   } catch (const std::exception& e) {
@@ -245,20 +252,6 @@ std::optional<std::string> find_live_registration_by_email(soci::session& sessio
                    ") AND status <> 'cancelled' AND email IS NOT NULL FOR UPDATE",
                p, [&](const soci::row& row) { id = row.get<std::string>(0); });
   return id;
-}
-
-std::vector<std::string> live_registration_emails(soci::session& session, const std::string& event_id,
-                                                  const std::vector<std::string>& emails) {
-  std::vector<std::string> taken;
-  if (emails.empty()) return taken;
-  Params p;
-  const std::string event = p.add_uuid(event_id);
-  for_each_row(session,
-               "SELECT x FROM jsonb_array_elements_text(CAST(" + p.add(nlohmann::json(emails).dump()) +
-                   " AS jsonb)) AS x WHERE EXISTS (SELECT 1 FROM registrations r WHERE r.event_id = " + event +
-                   " AND lower(r.email) = lower(x) AND r.status <> 'cancelled' AND r.email IS NOT NULL)",
-               p, [&](const soci::row& row) { taken.push_back(row.get<std::string>(0)); });
-  return taken;
 }
 
 bool claim_link_resend(soci::session& session, const std::string& id, std::chrono::seconds interval) {

@@ -47,8 +47,9 @@ struct NewRegistration {
 // 409 when the e-mail address holds a live registration for the event already.
 RegistrationRecord insert_registration(soci::session& session, const NewRegistration& r);
 // Several in one statement (a batch of sign-ups), in this order (their seq follows it), with
-// their chosen sessions; the same errors. The records' waitlist_position is not set: the
-// caller, holding the event's lock, counts it (the waitlisted before these, plus their own).
+// their chosen sessions. A row whose address holds a live registration for the event is
+// skipped: it is not among the records returned. The records' waitlist_position is not set:
+// the caller, holding the event's lock, counts it (the waitlisted before these, plus their own).
 std::vector<RegistrationRecord> insert_registrations(soci::session& session, const std::vector<NewRegistration>& rows);
 
 std::optional<RegistrationRecord> find_registration(soci::session& session, const std::string& id,
@@ -60,10 +61,6 @@ std::optional<std::string> find_registration_id_by_manage_hash(soci::session& se
 // collide with), locked FOR UPDATE; call it under the event's seat lock.
 std::optional<std::string> find_live_registration_by_email(soci::session& session, const std::string& event_id,
                                                            const std::string& email);
-// Those of `emails` that hold a live registration for the event (as given, for a batch of
-// sign-ups to tell which must go alone); the same condition as registrations_email_key.
-std::vector<std::string> live_registration_emails(soci::session& session, const std::string& event_id,
-                                                  const std::vector<std::string>& emails);
 // Notes a resend of the registration's links when the last one is at least `interval` ago
 // (or there was none); false, and nothing changed, otherwise (schema/018). Resends made
 // before schema/024 stored a second manage token (resent_token_hash), which keeps working.

@@ -55,4 +55,32 @@ std::vector<std::string> split_list(const std::string& joined) {
   return items;
 }
 
+std::string text_array(const std::vector<std::optional<std::string>>& values) {
+  std::size_t size = 2;
+  for (const auto& value : values) size += (value ? value->size() + 3 : 5);
+  std::string out;
+  out.reserve(size + size / 64);
+  out += '{';
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    if (!values[i]) {
+      out += "NULL";
+      continue;
+    }
+    out += '"';
+    std::string_view rest = *values[i];
+    while (true) {
+      const auto special = rest.find_first_of("\"\\");
+      out.append(rest.substr(0, special));
+      if (special == std::string_view::npos) break;
+      out += '\\';
+      out += rest[special];
+      rest.remove_prefix(special + 1);
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
 }  // namespace eventd::db

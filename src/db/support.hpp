@@ -3,6 +3,7 @@
 // the right domain error.
 #include <exception>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,5 +57,11 @@ void throw_if_constraint(const std::exception& error, std::initializer_list<Cons
 // validated text contains: array_to_string(tags, chr(31)) / string_to_array(:tags, chr(31)).
 std::string join_list(const std::vector<std::string>& items);
 std::vector<std::string> split_list(const std::string& joined);
+
+// A PostgreSQL array literal of texts, NULL for nullopt: bound as one parameter and cast to
+// text[], it carries one column of many rows (unnest). Any text fits (only `"` and `\` are
+// escaped), and making it is a plain copy, where JSON would escape every line break of a
+// message of several kilobytes.
+std::string text_array(const std::vector<std::optional<std::string>>& values);
 
 }  // namespace eventd::db

@@ -302,6 +302,10 @@ struct Run {
   int waitlisted_before = 0;
 };
 
+// A sign-up of the run has an address registered already (found by the run's insert itself,
+// which skips it, instead of a look-up beforehand).
+struct AddressTaken : std::exception {};
+
 // Decides a sign-up into the run (its seat counted), or fails it without a write (a field
 // error, the event full).
 void plan(SeatState& seats, Run& run, RegistrationSignup& signup, soci::session& s) {
@@ -326,14 +330,18 @@ void plan(SeatState& seats, Run& run, RegistrationSignup& signup, soci::session&
   count_seat(seats, status);
 }
 
-// Writes the run; when one of its statements fails (a constraint the plan did not foresee),
-// undoes it and decides its sign-ups again one by one, so each meets its own outcome.
+// Writes the run; when it cannot be written together (an address registered already, a
+// constraint the plan did not foresee), undoes it and decides its sign-ups again one by
+// one, so each meets its own outcome.
 void write_run(soci::session& s, SeatState& seats, Run& run) {
   if (run.signups.empty()) return;
   std::vector<StoredResponse> answers;
   s << "SAVEPOINT run";
   try {
     auto records = db::insert_registrations(s, run.rows);
+    // An address registered already: the run is decided again one by one, where that
+    // sign-up's holder is sent their link.
+    if (records.size() != run.rows.size()) throw AddressTaken();
     std::vector<ComposedMail> messages;
     int position = run.waitlisted_before;
     for (std::size_t i = 0; i < records.size(); ++i) {
@@ -362,9 +370,8 @@ void write_run(soci::session& s, SeatState& seats, Run& run) {
   run = Run{};
 }
 
-// The batch: one lock of the event, one count of its seats, one read of which addresses are
-// registered already; each sign-up decided in the order it came, most of them together in
-// runs, the rest alone behind a savepoint; one commit.
+// The batch: one lock of the event, one count of its seats; each sign-up decided in the order
+// it came, most of them together in runs, the rest alone behind a savepoint; one commit.
 void decide_signups(soci::session& s, const std::string& event_ref,
                     const std::vector<std::shared_ptr<RegistrationDesk::Signup>>& batch) {
   soci::transaction tx(s);
@@ -374,17 +381,10 @@ void decide_signups(soci::session& s, const std::string& event_ref,
   const auto counts = db::seat_counts(s, seats.event.id);
   seats.confirmed = counts.confirmed;
   seats.waitlisted = counts.waitlisted;
-  // Addresses a sign-up of the run may not have: those registered already and those of the
-  // run itself (the second goes alone, and its holder is sent the link).
+  // Addresses seen in this batch: a second sign-up of one goes alone, after the first is
+  // written, and its holder is sent the link.
   std::set<std::string> taken;
-  if (!seats.refusal) {
-    seats.parts = event_parts_of(s, seats.event);
-    std::vector<std::string> emails;
-    for (const auto& base : batch) emails.push_back(static_cast<RegistrationSignup&>(*base).draft.participant.email);
-    for (const auto& email : db::live_registration_emails(s, seats.event.id, emails)) {
-      taken.insert(domain::email_identity(email));
-    }
-  }
+  if (!seats.refusal) seats.parts = event_parts_of(s, seats.event);
   Run run;
   for (const auto& base : batch) {
     auto& signup = static_cast<RegistrationSignup&>(*base);

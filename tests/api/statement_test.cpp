@@ -6,11 +6,14 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "db/pool.hpp"
 #include "db/sql_error.hpp"
 #include "db/statement.hpp"
+#include "db/support.hpp"
 #include "support/test_database.hpp"
 
 namespace {
@@ -138,4 +141,33 @@ TEST_CASE_FIXTURE(Connected,
   session << "DEALLOCATE ALL";
   CHECK_THROWS(answer());  // the cached name is gone: this call fails, and forgets it ...
   CHECK(answer() == 42);   // ... so the next one prepares again
+}
+
+TEST_CASE_FIXTURE(Connected, "statements: a text array carries any text, and NULL, as one parameter") {
+  // What a batch's messages hold: quotes, backslashes, braces, commas, line breaks, the word
+  // NULL, empty text, non-ASCII text, and no value at all.
+  const std::vector<std::optional<std::string>> values = {
+      "<a href=\"https://example.se/r?x=1&y=2\">Anmälan</a>",
+      "C:\\tmp\\\"quoted\\\"",
+      "{braces}, commas, 'apostrophes'",
+      "line one\r\nline two\n\ttabbed",
+      "NULL",
+      "",
+      std::nullopt,
+      "Östersund — Λευκωσία — Wien",
+  };
+  Params p;
+  const std::string sql = "SELECT x, i FROM unnest(CAST(" + p.add(eventd::db::text_array(values)) +
+                          " AS text[])) WITH ORDINALITY AS t(x, i) ORDER BY i";
+  std::vector<std::optional<std::string>> back;
+  eventd::db::for_each_row(session, sql, p,
+                           [&](const soci::row& row) { back.push_back(eventd::db::opt_text(row, 0)); });
+  CHECK(back == values);
+  // No values: an empty array, no rows.
+  Params none;
+  int rows = -1;
+  eventd::db::for_each_row(
+      session, "SELECT count(*)::int4 FROM unnest(CAST(" + none.add(eventd::db::text_array({})) + " AS text[]))", none,
+      [&](const soci::row& row) { rows = row.get<int>(0); });
+  CHECK(rows == 0);
 }
