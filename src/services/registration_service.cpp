@@ -195,10 +195,6 @@ MailKind message_of(domain::RegistrationStatus status) {
                                                          : MailKind::registration_waitlisted;
 }
 
-Error event_full(const domain::Event& event) {
-  return Error(Problem::event_full, detail("event_full", {{"capacity", std::to_string(*event.capacity)}}));
-}
-
 db::NewRegistration row_of(const domain::Event& event, domain::RegistrationStatus status,
                            const RegistrationSignup& signup) {
   db::NewRegistration row;
@@ -253,7 +249,9 @@ void decide_one(soci::session& s, SeatState& seats, RegistrationSignup& signup) 
   }
 
   const auto admission = domain::admit(event.capacity, event.waitlist, seats.confirmed);
-  if (admission == domain::Admission::full) throw event_full(event);
+  if (admission == domain::Admission::full) {
+    throw Error(Problem::event_full, detail("event_full", {{"capacity", std::to_string(*event.capacity)}}));
+  }
   const auto status = status_of(admission);
   db::RegistrationRecord record = db::insert_registration(s, row_of(event, status, signup));
   count_seat(seats, status);
@@ -307,18 +305,16 @@ struct Run {
 struct AddressTaken : std::exception {};
 
 // Decides a sign-up into the run (its seat counted), or fails it without a write (a field
-// error, the event full).
-void plan(SeatState& seats, Run& run, RegistrationSignup& signup, soci::session& s) {
+// error). False when it must go alone: the event is full, and a sign-up of an address
+// registered already is told that, not that the event is full (and its holder gets the link).
+bool plan(SeatState& seats, Run& run, RegistrationSignup& signup, soci::session& s) {
+  const auto admission = domain::admit(seats.event.capacity, seats.event.waitlist, seats.confirmed);
+  if (admission == domain::Admission::full) return false;
   try {
     validate(s, seats.event.id, signup.draft, /*creating=*/true);
   } catch (const Error&) {
     signup.failure = std::current_exception();
-    return;
-  }
-  const auto admission = domain::admit(seats.event.capacity, seats.event.waitlist, seats.confirmed);
-  if (admission == domain::Admission::full) {
-    signup.failure = std::make_exception_ptr(event_full(seats.event));
-    return;
+    return true;
   }
   if (run.signups.empty()) {
     run.confirmed_before = seats.confirmed;
@@ -328,6 +324,7 @@ void plan(SeatState& seats, Run& run, RegistrationSignup& signup, soci::session&
   run.signups.push_back(&signup);
   run.rows.push_back(row_of(seats.event, status, signup));
   count_seat(seats, status);
+  return true;
 }
 
 // Writes the run; when it cannot be written together (an address registered already, a
@@ -389,9 +386,8 @@ void decide_signups(soci::session& s, const std::string& event_ref,
   for (const auto& base : batch) {
     auto& signup = static_cast<RegistrationSignup&>(*base);
     const std::string identity = domain::email_identity(signup.draft.participant.email);
-    if (!seats.refusal && !signup.idempotency && !taken.contains(identity)) {
-      plan(seats, run, signup, s);
-    } else {
+    const bool together = !seats.refusal && !signup.idempotency && !taken.contains(identity);
+    if (!together || !plan(seats, run, signup, s)) {
       write_run(s, seats, run);
       decide_alone(s, seats, signup);
     }
