@@ -1,7 +1,9 @@
 #include "http/json.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -260,6 +262,67 @@ domain::Message describe_failure(std::string_view text, const LocatingParser::Fa
 }
 
 }  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  // Runs of bytes that need no escape are copied whole; UTF-8 is checked once, and left to
+  // nlohmann (which throws type_error 316) when it is not valid.
+  bool ascii = true;
+  for (const unsigned char c : text) ascii = ascii && c < 0x80;
+  if (!ascii && !domain::is_valid_utf8(text)) {
+    out += nlohmann::json(std::string(text)).dump();
+    return;
+  }
+  out += '"';
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default: {
+        static constexpr char hex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 15];
+      }
+    }
+  }
+  out.append(text.data() + run, text.size() - run);
+  out += '"';
+}
+
+void append_json_number(std::string& out, long long value) {
+  char text[24];
+  const auto end = std::to_chars(std::begin(text), std::end(text), value).ptr;
+  out.append(text, end);
+}
+
+void append_json_number(std::string& out, double value) {
+  // nlohmann's own shortest form (and null for NaN and infinities); rare enough to go through it.
+  out += nlohmann::json(value).dump();
+}
 
 Response json_response(int status, const nlohmann::json& body) {
   Response response;

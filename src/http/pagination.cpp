@@ -160,4 +160,25 @@ Response paged_response(const RequestContext& context, const Page& page, nlohman
   return response;
 }
 
+Response paged_response_text(const RequestContext& context, const Page& page, std::string_view items,
+                             const std::optional<std::vector<std::string>>& next_key) {
+  Response response;
+  response.status = 200;
+  response.headers.set("Content-Type", "application/json");
+  std::string& body = response.body;
+  body.reserve(items.size() + 64);
+  body += "{\"items\":[";
+  body += items;
+  body += "],\"next_cursor\":";
+  if (next_key) {
+    const std::string next = encode_cursor(page, *next_key);
+    append_json_string(body, next);
+    response.headers.set("Link", "<" + next_url(context, next) + ">; rel=\"next\"");
+  } else {
+    body += "null";
+  }
+  body += '}';
+  return response;
+}
+
 }  // namespace eventd::http
