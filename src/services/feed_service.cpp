@@ -184,10 +184,14 @@ std::string host_of(std::string_view url) {
   return std::string(url.empty() ? std::string_view("localhost") : url);
 }
 
+std::optional<Feed> cached_event_feed(FeedCache& cache, std::string_view id_or_slug) {
+  return cached(cache, "event:" + std::string(id_or_slug));
+}
+
 boost::asio::awaitable<Feed> event_feed(Database& db, FeedCache& cache, const domain::Caller& caller,
                                         std::string id_or_slug, FeedLocation location) {
   const std::string key = "event:" + id_or_slug;
-  if (auto hit = cached(cache, key)) co_return std::move(*hit);
+  if (auto hit = cached(cache, key)) co_return std::move(*hit);  // as cached_event_feed
   const FeedCache::Ticket ticket = cache.ticket();
   FeedData data = co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);
