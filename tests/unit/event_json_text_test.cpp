@@ -100,9 +100,22 @@ TEST_CASE("event_json_text: strings and numbers as dump() writes them") {
     eventd::http::append_json_string(written, text);
     CHECK(written == nlohmann::json(text).dump());
   }
+  // Escapes and UTF-8 at every place of the eight-byte chunks the writer classifies at once.
+  for (const std::string& special : {std::string("\""), std::string("\\"), std::string("\n"), std::string(1, '\0'),
+                                     std::string("\x1f"), std::string("\xc3\xa5"), std::string("\xe2\x80\xa8")}) {
+    for (std::size_t before = 0; before < 18; ++before) {
+      for (std::size_t after : {0, 1, 7, 8, 9}) {
+        const std::string text = std::string(before, 'a') + special + std::string(after, 'b') + special;
+        std::string written = "x";
+        eventd::http::append_json_string(written, text);
+        CHECK(written == "x" + nlohmann::json(text).dump());
+      }
+    }
+  }
   // Invalid UTF-8 is refused as dump() refuses it.
   std::string written;
   CHECK_THROWS_AS(eventd::http::append_json_string(written, "\xc3("), nlohmann::json::type_error);
+  CHECK_THROWS_AS(eventd::http::append_json_string(written, "long enough text, then \xff"), nlohmann::json::type_error);
   for (const double value : {0.0, -1.5, 59.329323, 18.0, 1e21, 1.0 / 3}) {
     std::string number;
     eventd::http::append_json_number(number, value);
