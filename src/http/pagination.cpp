@@ -160,15 +160,11 @@ Response paged_response(const RequestContext& context, const Page& page, nlohman
   return response;
 }
 
-Response paged_response_text(const RequestContext& context, const Page& page, std::string_view items,
+Response paged_response_text(const RequestContext& context, const Page& page, std::string body,
                              const std::optional<std::vector<std::string>>& next_key) {
   Response response;
   response.status = 200;
   response.headers.set("Content-Type", "application/json");
-  std::string& body = response.body;
-  body.reserve(items.size() + 64);
-  body += "{\"items\":[";
-  body += items;
   body += "],\"next_cursor\":";
   if (next_key) {
     const std::string next = encode_cursor(page, *next_key);
@@ -178,6 +174,7 @@ Response paged_response_text(const RequestContext& context, const Page& page, st
     body += "null";
   }
   body += '}';
+  response.body = std::move(body);
   return response;
 }
 

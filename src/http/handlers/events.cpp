@@ -306,8 +306,8 @@ boost::asio::awaitable<Response> list_events(RequestContext& context) {
   auto page = co_await services::list_events(context.backend.db, caller, std::move(query));
   // Written as text (dto::append_event_json): building, sorting and dumping 50 documents was
   // most of the list's time in eventd.
-  std::string items;
-  items.reserve(page.items.size() * 2048);
+  std::string body(kPagedItemsStart);
+  body.reserve(page.items.size() * 2048 + 256);
   std::string included;
   for (const auto& e : page.items) {
     if (with_organisers) {
@@ -318,13 +318,13 @@ boost::asio::awaitable<Response> list_events(RequestContext& context) {
                                                       : dto::organisation_json(*organiser)}};
       included = value.dump();
     }
-    if (!items.empty()) items += ',';
-    dto::append_event_json(items, e, may_see_stream_url(e, caller), caller.can_manage(e.organiser_id),
+    if (&e != &page.items.front()) body += ',';
+    dto::append_event_json(body, e, may_see_stream_url(e, caller), caller.can_manage(e.organiser_id),
                            context.backend.public_url, context.backend.frontend_url, included);
   }
   std::optional<std::vector<std::string>> next;
   if (page.next) next = {std::to_string(page.next->first), page.next->second};
-  auto response = paged_response_text(context, request_page, items, next);
+  auto response = paged_response_text(context, request_page, std::move(body), next);
   response.headers.set("Vary", "Authorization");
   co_return response;
 }
