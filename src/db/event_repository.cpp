@@ -20,19 +20,24 @@ constexpr const char* event_columns =
     "e.venue_name, e.venue_street, e.venue_postal_code, e.venue_city, e.venue_region, e.venue_country, "
     "e.venue_latitude, e.venue_longitude, e.online_platform, e.online_stream_url, e.online_access, "
     "e.organiser_id::text, "
-    "COALESCE((SELECT string_agg(p.organisation_id::text, chr(31) ORDER BY p.position, p.organisation_id) "
+    // Each partner as "<organisation id> 0x1E <status>", in order, joined by 0x1F: one
+    // subquery per event, not one for the ids and another for the statuses.
+    "COALESCE((SELECT string_agg(p.organisation_id::text || chr(30) || p.status, chr(31) "
+    "                            ORDER BY p.position, p.organisation_id) "
     "          FROM event_partners p WHERE p.event_id = e.id), ''), "
     "e.series, e.project_name, e.project_funder, e.audience, array_to_string(e.tags, chr(31)), "
     "e.capacity, e.waitlist::int, eventd_us(e.registration_opens_at), eventd_us(e.registration_closes_at), "
     "e.contacts::text, e.media_policy, e.sequence, e.version, eventd_us(e.created_at), eventd_us(e.updated_at), "
     "eventd_us(lower(e.during)), "
     "COALESCE(c.confirmed, 0)::int8, COALESCE(c.waitlisted, 0)::int8, COALESCE(c.version, 0), eventd_us(c.changed_at), "
-    "COALESCE((SELECT string_agg(p.status, chr(31) ORDER BY p.position, p.organisation_id) "
-    "          FROM event_partners p WHERE p.event_id = e.id), ''), "
-    "(SELECT o.frontend_url FROM organisations o WHERE o.id = e.organiser_id)";
+    "eo.frontend_url";
 
-// Every SELECT of event_columns reads FROM this: the event and its registration counts.
-constexpr const char* event_from = " FROM events e LEFT JOIN event_registration_counts c ON c.event_id = e.id";
+// Every SELECT of event_columns reads FROM this: the event, its registration counts and its
+// organiser. (The organiser joined, not a subquery per row: the planner scanned the small
+// organisations table once for every event of a list.)
+constexpr const char* event_from =
+    " FROM events e LEFT JOIN event_registration_counts c ON c.event_id = e.id"
+    " LEFT JOIN organisations eo ON eo.id = e.organiser_id";
 
 bool is_null(const soci::row& row, std::size_t i) { return row.get_indicator(i) == soci::i_null; }
 
@@ -91,7 +96,12 @@ EventRow event_from_row(const soci::row& row) {
     e.online = std::move(o);
   }
   e.organiser_id = row.get<std::string>(26);
-  e.partner_ids = split_list(row.get<std::string>(27));
+  for (const auto& partner : split_list(row.get<std::string>(27))) {
+    const auto separator = partner.find('\x1e');
+    e.partner_ids.push_back(partner.substr(0, separator));
+    const std::string status = separator == std::string::npos ? "" : partner.substr(separator + 1);
+    e.partner_statuses.push_back(domain::parse_partner_status(status).value_or(domain::PartnerStatus::pending));
+  }
   e.series = opt_text(row, 28);
   if (!is_null(row, 29)) e.project = domain::Project{row.get<std::string>(29), opt_text(row, 30)};
   e.audience = opt_text(row, 31);
@@ -120,10 +130,7 @@ EventRow event_from_row(const soci::row& row) {
   e.counts.version = row.get<long long>(46);
   e.counts.changed_at = opt_instant(row, 47);
   e.counts.capacity_left = domain::capacity_left(e.capacity, e.counts.confirmed);
-  for (const auto& status : split_list(row.get<std::string>(48))) {
-    e.partner_statuses.push_back(domain::parse_partner_status(status).value_or(domain::PartnerStatus::pending));
-  }
-  e.organiser_frontend_url = opt_text(row, 49);
+  e.organiser_frontend_url = opt_text(row, 48);
   return out;
 }
 
@@ -419,23 +426,31 @@ std::vector<EventRow> list_events(soci::session& session, const EventFilter& f) 
   if (f.status) sql += " AND e.status = " + p.add(*f.status);
   if (f.series) sql += " AND e.series = " + p.add(*f.series);
   if (f.tag) sql += " AND e.tags @> ARRAY[CAST(" + p.add(*f.tag) + " AS text)]";
-  if (f.organiser_id) sql += " AND e.organiser_id = " + p.add_uuid(*f.organiser_id);
+  // An organisation named by id or slug, found by the statement itself: a list is then one
+  // statement, its own snapshot, with no lookup and no transaction around it (GET /v1/events
+  // went from five round trips to one). An unknown slug is NULL, which matches no row.
+  auto organisation = [&](const std::string& id_or_slug) {
+    return is_uuid(id_or_slug) ? p.add_uuid(id_or_slug)
+                               : "(SELECT o.id FROM organisations o WHERE o.slug = " + p.add(id_or_slug) + ")";
+  };
+  if (f.organiser) sql += " AND e.organiser_id = " + organisation(*f.organiser);  // sql-safe: placeholders
   // A partner that has not accepted does not have the event as its own. With a window, the
   // partner arm finds only the window's events through its (organisation, during) index
   // (schema/011_list_indexes.sql).
   auto accepted_partner_of = [&](const std::string& organisation_id) {
     std::string arm =
         "SELECT pp.event_id FROM event_partners pp WHERE pp.status = 'accepted' AND pp.organisation_id = " +
-        p.add_uuid(organisation_id);
+        organisation(organisation_id);                     // sql-safe: placeholders
     if (windowed) arm += " AND pp.during && " + window();  // sql-safe: placeholders
     return arm;
   };
-  if (f.partner_id) sql += " AND e.id IN (" + accepted_partner_of(*f.partner_id) + ")";  // sql-safe: placeholders
-  if (f.organiser_or_partner_id) {
+  if (f.partner) sql += " AND e.id IN (" + accepted_partner_of(*f.partner) + ")";  // sql-safe: placeholders
+  if (f.organiser_or_partner) {
     // Each arm through its own index, as above.
-    sql += " AND e.id IN (SELECT x.id FROM events x WHERE x.organiser_id = " + p.add_uuid(*f.organiser_or_partner_id);
-    if (windowed) sql += " AND x.during && " + window();                           // sql-safe: placeholders
-    sql += " UNION ALL " + accepted_partner_of(*f.organiser_or_partner_id) + ")";  // sql-safe: placeholders
+    sql += " AND e.id IN (SELECT x.id FROM events x WHERE x.organiser_id = " +
+           organisation(*f.organiser_or_partner);                               // sql-safe: placeholders
+    if (windowed) sql += " AND x.during && " + window();                        // sql-safe: placeholders
+    sql += " UNION ALL " + accepted_partner_of(*f.organiser_or_partner) + ")";  // sql-safe: placeholders
   }
   if (f.q) {
     const std::string q1 = p.add(*f.q), q2 = p.add(*f.q), q3 = p.add(*f.q);

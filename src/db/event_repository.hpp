@@ -37,10 +37,11 @@ struct EventFilter {
   std::optional<std::string> status;
   std::optional<std::string> series;
   std::optional<std::string> tag;
-  // Resolved organisation ids. A partner counts only once it accepted (schema/022).
-  std::optional<std::string> organiser_id;             // organised by
-  std::optional<std::string> partner_id;               // an accepted partner of
-  std::optional<std::string> organiser_or_partner_id;  // either (the organisation feed)
+  // Organisations by id or slug, looked up inside the list's statement (one that names no
+  // organisation matches nothing). A partner counts only once it accepted (schema/022).
+  std::optional<std::string> organiser;             // organised by
+  std::optional<std::string> partner;               // an accepted partner of
+  std::optional<std::string> organiser_or_partner;  // either (the organisation feed)
   std::optional<std::string> q;
   std::optional<std::pair<long long, std::string>> after;  // (lower(during) µs, id) of the last row seen
   std::size_t limit = 50;                                  // rows to return (the caller asks for one more)

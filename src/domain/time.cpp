@@ -116,11 +116,37 @@ std::string fraction_text(microseconds within_second) {
   return "." + digits;
 }
 
+// `value` (0 <= value < 10^width) in `width` digits, as %0<width>d writes it. Without printf:
+// a list of 50 events writes 300 times and dates.
+void append_digits(std::string& out, int value, int width) {
+  char text[4];
+  for (int i = width - 1; i >= 0; --i, value /= 10) text[i] = static_cast<char>('0' + value % 10);
+  out.append(text, static_cast<std::size_t>(width));
+}
+
 // "YYYY-MM-DDThh:mm:ss[.f]" for a wall time given as a duration since 1970-01-01 00:00.
 std::string wall_time_text(microseconds since_epoch) {
   const auto day_start = std::chrono::floor<std::chrono::days>(since_epoch);
   const Date date{std::chrono::sys_days{day_start}};
   const std::chrono::hh_mm_ss hms{since_epoch - day_start};
+  const int year = static_cast<int>(date.year());
+  if (year >= 0 && year <= 9999) {
+    std::string out;
+    out.reserve(32);
+    append_digits(out, year, 4);
+    out += '-';
+    append_digits(out, static_cast<int>(static_cast<unsigned>(date.month())), 2);
+    out += '-';
+    append_digits(out, static_cast<int>(static_cast<unsigned>(date.day())), 2);
+    out += 'T';
+    append_digits(out, static_cast<int>(hms.hours().count()), 2);
+    out += ':';
+    append_digits(out, static_cast<int>(hms.minutes().count()), 2);
+    out += ':';
+    append_digits(out, static_cast<int>(hms.seconds().count()), 2);
+    out += fraction_text(hms.subseconds());
+    return out;
+  }
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(date.year()),
                 static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
@@ -195,9 +221,12 @@ std::string format_in_zone(Instant t, std::string_view iana) {
   // Real offsets lie within ±26 hours, so two digits of hours always suffice.
   const int total_minutes = static_cast<int>(offset.count() / 60);
   const int magnitude = (total_minutes < 0 ? -total_minutes : total_minutes) % (100 * 60);
-  char suffix[8];
-  std::snprintf(suffix, sizeof suffix, "%c%02d:%02d", total_minutes < 0 ? '-' : '+', magnitude / 60, magnitude % 60);
-  return wall_time_text(t.time_since_epoch() + offset) + suffix;
+  std::string out = wall_time_text(t.time_since_epoch() + offset);
+  out += total_minutes < 0 ? '-' : '+';
+  append_digits(out, magnitude / 60, 2);
+  out += ':';
+  append_digits(out, magnitude % 60, 2);
+  return out;
 }
 
 std::optional<Date> parse_date(std::string_view text) {
@@ -206,6 +235,16 @@ std::optional<Date> parse_date(std::string_view text) {
 }
 
 std::string format_date(Date d) {
+  const int year = static_cast<int>(d.year());
+  if (year >= 0 && year <= 9999 && d.ok()) {
+    std::string out;
+    append_digits(out, year, 4);
+    out += '-';
+    append_digits(out, static_cast<int>(static_cast<unsigned>(d.month())), 2);
+    out += '-';
+    append_digits(out, static_cast<int>(static_cast<unsigned>(d.day())), 2);
+    return out;
+  }
   char buffer[16];
   std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
                 static_cast<unsigned>(d.day()));

@@ -1,7 +1,10 @@
 #include "http/json.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -260,6 +263,105 @@ domain::Message describe_failure(std::string_view text, const LocatingParser::Fa
 }
 
 }  // namespace
+
+namespace {
+
+// Per byte: 1 when dump() escapes it (", \\, the control characters), 2 when it is not ASCII
+// (the text's UTF-8 is then checked).
+constexpr std::array<unsigned char, 256> json_byte_class = [] {
+  std::array<unsigned char, 256> table{};
+  for (int c = 0; c < 0x20; ++c) table[c] = 1;
+  table['"'] = 1;
+  table['\\'] = 1;
+  for (int c = 0x80; c < 0x100; ++c) table[c] = 2;
+  return table;
+}();
+
+void append_escape(std::string& out, unsigned char c) {
+  switch (c) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\b':
+      out += "\\b";
+      break;
+    case '\f':
+      out += "\\f";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    default: {
+      static constexpr char hex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  // One pass: runs of bytes that need no escape are copied whole, eight bytes classified at a
+  // time (most text has nothing to escape). Text that is not ASCII is checked as UTF-8 after;
+  // invalid UTF-8 is left to nlohmann, which throws type_error 316.
+  const std::size_t start = out.size();
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+  out.reserve(start + size + 2);
+  out += '"';
+  unsigned char seen = 0;
+  std::size_t run = 0;
+  std::size_t i = 0;
+  while (i < size) {
+    if (i + 8 <= size) {
+      const unsigned char chunk = json_byte_class[bytes[i]] | json_byte_class[bytes[i + 1]] |
+                                  json_byte_class[bytes[i + 2]] | json_byte_class[bytes[i + 3]] |
+                                  json_byte_class[bytes[i + 4]] | json_byte_class[bytes[i + 5]] |
+                                  json_byte_class[bytes[i + 6]] | json_byte_class[bytes[i + 7]];
+      seen |= chunk;
+      if ((chunk & 1) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    const unsigned char c = bytes[i];
+    seen |= json_byte_class[c];
+    if (json_byte_class[c] & 1) {
+      out.append(text.data() + run, i - run);
+      append_escape(out, c);
+      run = i + 1;
+    }
+    ++i;
+  }
+  out.append(text.data() + run, size - run);
+  out += '"';
+  if ((seen & 2) && !domain::is_valid_utf8(text)) {
+    out.resize(start);
+    out += nlohmann::json(std::string(text)).dump();
+  }
+}
+
+void append_json_number(std::string& out, long long value) {
+  char text[24];
+  const auto end = std::to_chars(std::begin(text), std::end(text), value).ptr;
+  out.append(text, end);
+}
+
+void append_json_number(std::string& out, double value) {
+  // nlohmann's own shortest form (and null for NaN and infinities); rare enough to go through it.
+  out += nlohmann::json(value).dump();
+}
 
 Response json_response(int status, const nlohmann::json& body) {
   Response response;

@@ -160,4 +160,22 @@ Response paged_response(const RequestContext& context, const Page& page, nlohman
   return response;
 }
 
+Response paged_response_text(const RequestContext& context, const Page& page, std::string body,
+                             const std::optional<std::vector<std::string>>& next_key) {
+  Response response;
+  response.status = 200;
+  response.headers.set("Content-Type", "application/json");
+  body += "],\"next_cursor\":";
+  if (next_key) {
+    const std::string next = encode_cursor(page, *next_key);
+    append_json_string(body, next);
+    response.headers.set("Link", "<" + next_url(context, next) + ">; rel=\"next\"");
+  } else {
+    body += "null";
+  }
+  body += '}';
+  response.body = std::move(body);
+  return response;
+}
+
 }  // namespace eventd::http

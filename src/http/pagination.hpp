@@ -45,5 +45,11 @@ std::optional<long long> read_seq_cursor(const Page& page);
 // on EVENTD_PUBLIC_URL with the cursor replaced.
 Response paged_response(const RequestContext& context, const Page& page, nlohmann::json items,
                         const std::optional<std::vector<std::string>>& next_key);
+// The same answer, byte for byte, written as text (a hot list writes its items without
+// building documents): `body` is kPagedItemsStart followed by the items (JSON,
+// comma-separated); this closes it and sends it as it is, without a copy.
+inline constexpr std::string_view kPagedItemsStart = "{\"items\":[";
+Response paged_response_text(const RequestContext& context, const Page& page, std::string body,
+                             const std::optional<std::vector<std::string>>& next_key);
 
 }  // namespace eventd::http

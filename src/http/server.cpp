@@ -365,29 +365,32 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection
     parser.body_limit(options.max_body_bytes);
     connection->expires_after(options.header_timeout);
     auto [header_ec, header_bytes] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
-    std::string request_id = new_request_id();
+    // Made only when needed: an early refusal gets one of its own (request_id = new_request_id(),
+    // a named value: see the g++ 12 note in docs/DEVELOPING.md), a request read whole gets its own
+    // or the one it sent. (It was made twice for every request.)
+    std::string request_id;
     if (header_ec == bhttp::error::body_limit) {
       // Beast compares an announced Content-Length with the limit while parsing the header.
       co_await write(*connection, early_problem(domain::Problem::payload_too_large, domain::detail("body_too_large")),
-                     false, false, request_id);
+                     false, false, (request_id = new_request_id()));
       break;
     }
     if (header_ec == bhttp::error::header_limit) {
       co_await write(*connection, early_problem(domain::Problem::header_too_large, domain::detail("header_too_large")),
-                     false, false, request_id);
+                     false, false, (request_id = new_request_id()));
       break;
     }
     if (header_ec) {
       if (is_parse_error(header_ec) && header_ec != bhttp::error::end_of_stream) {
         co_await write(*connection, early_problem(domain::Problem::bad_request, domain::detail("not_http")), false,
-                       false, request_id);
+                       false, (request_id = new_request_id()));
       }
       break;
     }
     // Refuse an announced oversized body before reading any of it.
     if (auto length = parser.content_length(); length && *length > options.max_body_bytes) {
       co_await write(*connection, early_problem(domain::Problem::payload_too_large, domain::detail("body_too_large")),
-                     false, false, request_id);
+                     false, false, (request_id = new_request_id()));
       break;
     }
     if (!parser.is_done()) {
@@ -399,13 +402,13 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> connection
       auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
       if (body_ec == bhttp::error::body_limit) {
         co_await write(*connection, early_problem(domain::Problem::payload_too_large, domain::detail("body_too_large")),
-                       false, false, request_id);
+                       false, false, (request_id = new_request_id()));
         break;
       }
       if (body_ec) {
         if (is_parse_error(body_ec) && body_ec != bhttp::error::end_of_stream) {
           co_await write(*connection, early_problem(domain::Problem::bad_request, domain::detail("body_not_http")),
-                         false, false, request_id);
+                         false, false, (request_id = new_request_id()));
         }
         break;
       }

@@ -14,8 +14,8 @@ class session;
 namespace eventd::services {
 
 // What `caller` may see, narrowed by `query`'s filters; the cursor (`after`) too. The limit is
-// left to the caller. nullopt when the filters can match nothing (an unknown organiser).
-std::optional<db::EventFilter> event_filter(soci::session& s, const domain::Caller& caller,
-                                            const EventListQuery& query);
+// left to the caller. Organisations are named as asked (id or slug): the list's statement
+// looks them up.
+db::EventFilter event_filter(const domain::Caller& caller, const EventListQuery& query);
 
 }  // namespace eventd::services

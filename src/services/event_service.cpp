@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "db/event_repository.hpp"
 #include "db/organisation_repository.hpp"
@@ -146,8 +147,7 @@ boost::asio::awaitable<EventWithIncludes> get_event_with(Database& db, const dom
   });
 }
 
-std::optional<db::EventFilter> event_filter(soci::session& s, const domain::Caller& caller,
-                                            const EventListQuery& query) {
+db::EventFilter event_filter(const domain::Caller& caller, const EventListQuery& query) {
   db::EventFilter f;
   if (caller.is_admin()) {
     f.visibility = db::EventFilter::Visibility::all;
@@ -155,14 +155,11 @@ std::optional<db::EventFilter> event_filter(soci::session& s, const domain::Call
     f.visibility = db::EventFilter::Visibility::organiser;
     f.own_organisation_id = *caller.organisation_id();
   }
-  // An unknown organisation organises and partners nothing.
-  for (auto [asked, resolved] : {std::pair{&query.organiser, &f.organiser_id}, std::pair{&query.partner, &f.partner_id},
-                                 std::pair{&query.organiser_or_partner, &f.organiser_or_partner_id}}) {
-    if (!*asked) continue;
-    auto id = db::find_organisation_id(s, **asked);
-    if (!id) return std::nullopt;
-    *resolved = *id;
-  }
+  // Ids or slugs, looked up by the list's statement (an unknown organisation organises and
+  // partners nothing).
+  f.organiser = query.organiser;
+  f.partner = query.partner;
+  f.organiser_or_partner = query.organiser_or_partner;
   f.from = query.from;
   f.to = query.to;
   if (query.kind) f.kind = std::string(domain::to_string(*query.kind));
@@ -177,12 +174,16 @@ std::optional<db::EventFilter> event_filter(soci::session& s, const domain::Call
 
 boost::asio::awaitable<EventPage> list_events(Database& db, const domain::Caller& caller, EventListQuery query) {
   co_return co_await db.run([&](soci::session& s) {
-    soci::transaction tx(s);
-    begin_snapshot(s);  // the items and their organisers (include=organiser) as of one moment
+    // The page is one statement, a snapshot by itself. Only include=organiser reads a second
+    // time, and then both statements see one moment: a transaction costs three round trips
+    // more (BEGIN, SET TRANSACTION, COMMIT), so it is begun only then.
+    std::optional<soci::transaction> tx;
+    if (query.include_organisers) {
+      tx.emplace(s);
+      begin_snapshot(s);
+    }
     EventPage page;
-    auto filter = event_filter(s, caller, query);
-    if (!filter) return page;
-    db::EventFilter& f = *filter;
+    db::EventFilter f = event_filter(caller, query);
     f.limit = query.limit + 1;  // one more tells whether there is a next page
     auto rows = db::list_events(s, f);
     if (rows.size() > query.limit) {
@@ -198,7 +199,7 @@ boost::asio::awaitable<EventPage> list_events(Database& db, const domain::Caller
       }
       page.organisers = db::find_organisations(s, ids);
     }
-    tx.commit();
+    if (tx) tx->commit();
     return page;
   });
 }

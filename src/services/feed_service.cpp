@@ -130,11 +130,10 @@ std::optional<Feed> cached(FeedCache& cache, const std::string& key) {
 // latest ended within `past_days` (or within the `from`/`to` asked for) while fewer than
 // `max_events`.
 void load_public_events(soci::session& s, const EventListQuery& query, const FeedLocation& location, FeedData& data) {
-  auto filter = event_filter(s, domain::Caller::anonymous(), query);
-  if (!filter) return;  // a filter that can match nothing, e.g. an unknown organiser
+  const db::EventFilter filter = event_filter(domain::Caller::anonymous(), query);
   const domain::Instant at = domain::now();
 
-  db::EventFilter upcoming = *filter;
+  db::EventFilter upcoming = filter;
   upcoming.ends_after = at;
   // Never cut: an upcoming event missing from a feed is one nobody hears of. (Only
   // organisers and admins make events; `to` narrows a feed that grows too long.)
@@ -142,7 +141,7 @@ void load_public_events(soci::session& s, const EventListQuery& query, const Fee
   auto rows = db::list_events(s, upcoming);
 
   if (rows.size() < location.max_events) {
-    db::EventFilter past = *filter;
+    db::EventFilter past = filter;
     past.ends_by = at;
     // A window the caller chose (`from`, `to`) says which past it wants; otherwise the last days.
     if (!query.from && !query.to) past.ends_after = at - std::chrono::days{location.past_days};
@@ -185,10 +184,14 @@ std::string host_of(std::string_view url) {
   return std::string(url.empty() ? std::string_view("localhost") : url);
 }
 
+std::optional<Feed> cached_event_feed(FeedCache& cache, std::string_view id_or_slug) {
+  return cached(cache, "event:" + std::string(id_or_slug));
+}
+
 boost::asio::awaitable<Feed> event_feed(Database& db, FeedCache& cache, const domain::Caller& caller,
                                         std::string id_or_slug, FeedLocation location) {
   const std::string key = "event:" + id_or_slug;
-  if (auto hit = cached(cache, key)) co_return std::move(*hit);
+  if (auto hit = cached(cache, key)) co_return std::move(*hit);  // as cached_event_feed
   const FeedCache::Ticket ticket = cache.ticket();
   FeedData data = co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "domain/api_key.hpp"
 #include "domain/time.hpp"
@@ -65,6 +66,11 @@ std::string event_page_url(const FeedLocation& location, const domain::Event& ev
 
 // The host part of a base URL: "http://127.0.0.1:8080/x" → "127.0.0.1:8080" (for UIDs).
 std::string host_of(std::string_view url);
+
+// The feed event_feed answers from the cache (only public events' are kept), or nullopt: asked
+// first by the handler, so that a revalidation (304) or a cached answer does not build the
+// FeedLocation, which only a rendering needs.
+std::optional<Feed> cached_event_feed(FeedCache& cache, std::string_view id_or_slug);
 
 // 404 when there is no such event or the caller may not see it (a draft of another organisation).
 boost::asio::awaitable<Feed> event_feed(Database& db, FeedCache& cache, const domain::Caller& caller,

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <stdexcept>
 
 #include "domain/time.hpp"
@@ -160,4 +161,25 @@ TEST_CASE("zone offsets are only trusted up to 2037") {
   CHECK_FALSE(is_supported_date(2038y / 1 / 1));
   CHECK_FALSE(is_supported_instant(utc(1899y / 12 / 31, 23h)));
   CHECK(is_supported_instant(utc(2020y / 11 / 26, 8h)));
+}
+
+TEST_CASE("format_utc and format_date write what %04d-%02u-%02uT%02d:%02d:%02d wrote") {
+  // Times and dates are written without printf; the same text across the years, both sides of
+  // the epoch.
+  using namespace std::chrono;
+  for (long long step = -719000; step <= 2900000; step += 9973) {
+    const auto t = eventd::domain::Instant{seconds{step * 86400LL + step * 37 % 86400}};
+    const auto day = floor<days>(t);
+    const year_month_day ymd{day};
+    const hh_mm_ss hms{floor<seconds>(t) - day};
+    char expected[40];
+    std::snprintf(expected, sizeof expected, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                  static_cast<int>(hms.seconds().count()));
+    CHECK(eventd::domain::format_utc(t) == expected);
+    std::snprintf(expected, sizeof expected, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    CHECK(eventd::domain::format_date(eventd::domain::Date{ymd}) == expected);
+  }
 }

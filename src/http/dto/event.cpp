@@ -9,6 +9,7 @@
 #include "domain/event_time.hpp"
 #include "domain/validation.hpp"
 #include "http/dto/reader.hpp"
+#include "http/json.hpp"
 
 namespace eventd::http::dto {
 
@@ -311,6 +312,183 @@ json event_json(const domain::Event& e, bool show_stream_url, bool for_organiser
   out["created_at"] = domain::format_utc(e.created_at);
   out["updated_at"] = domain::format_utc(e.updated_at);
   return out;
+}
+
+namespace {
+
+// One JSON object written as text: members must come in the byte order of their names,
+// which is the order nlohmann::json (a std::map) dumps them in.
+class ObjectText {
+ public:
+  explicit ObjectText(std::string& out) : out_(out) { out_ += '{'; }
+  ~ObjectText() { out_ += '}'; }
+  ObjectText(const ObjectText&) = delete;
+  ObjectText& operator=(const ObjectText&) = delete;
+
+  // The member's name, ready for its value.
+  std::string& key(std::string_view name) {
+    if (!first_) out_ += ',';
+    first_ = false;
+    out_ += '"';
+    out_ += name;  // our own names: nothing to escape
+    out_ += "\":";
+    return out_;
+  }
+  void string(std::string_view name, std::string_view value) { append_json_string(key(name), value); }
+  void string(std::string_view name, const std::string& value) { append_json_string(key(name), value); }
+  void string(std::string_view name, const std::optional<std::string>& value) {
+    if (value) {
+      string(name, *value);
+    } else {
+      null(name);
+    }
+  }
+  void null(std::string_view name) { key(name) += "null"; }
+  void boolean(std::string_view name, bool value) { key(name) += value ? "true" : "false"; }
+  void integer(std::string_view name, long long value) { append_json_number(key(name), value); }
+  void integer(std::string_view name, const std::optional<int>& value) {
+    if (value) {
+      integer(name, *value);
+    } else {
+      null(name);
+    }
+  }
+  void number(std::string_view name, const std::optional<double>& value) {
+    if (value) {
+      append_json_number(key(name), *value);
+    } else {
+      null(name);
+    }
+  }
+  void instant(std::string_view name, const std::optional<domain::Instant>& t, std::string_view zone) {
+    if (t) {
+      string(name, domain::format_event_time(*t, zone));
+    } else {
+      null(name);
+    }
+  }
+  void strings(std::string_view name, const std::vector<std::string>& values) {
+    std::string& out = key(name);
+    out += '[';
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) out += ',';
+      append_json_string(out, values[i]);
+    }
+    out += ']';
+  }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+void append_event_json(std::string& out, const domain::Event& e, bool show_stream_url, bool for_organiser,
+                       std::string_view public_url, std::string_view frontend_url, std::string_view included) {
+  const std::string_view zone = e.timezone;
+  const std::string feed = std::string(public_url) + "/v1/events/" + e.id + "/calendar.ics";
+  ObjectText w(out);
+  w.boolean("all_day", e.all_day);
+  w.string("audience", e.audience);
+  w.string("calendar_url", feed);
+  w.integer("capacity", e.capacity);
+  {
+    std::string& contacts = w.key("contacts");
+    contacts += '[';
+    for (std::size_t i = 0; i < e.contacts.size(); ++i) {
+      if (i > 0) contacts += ',';
+      const domain::Contact& c = e.contacts[i];
+      ObjectText item(contacts);
+      item.string("email", c.email);
+      item.string("name", c.name);
+      item.string("phone", c.phone);
+      item.string("role", c.role);
+    }
+    contacts += ']';
+  }
+  {
+    ObjectText counts(w.key("counts"));
+    counts.integer("capacity_left", e.counts.capacity_left);
+    counts.integer("confirmed", e.counts.confirmed);
+    counts.integer("waitlisted", e.counts.waitlisted);
+  }
+  w.string("created_at", domain::format_utc(e.created_at));
+  w.string("description", e.description);
+  w.instant("ends_at", e.ends_at, zone);
+  w.string("ends_on", e.ends_on ? std::optional(domain::format_date(*e.ends_on)) : std::nullopt);
+  w.string("format", domain::to_string(e.format));
+  w.string("id", e.id);
+  if (!included.empty()) w.key("included") += included;
+  w.string("kind", domain::to_string(e.kind));
+  w.string("language", e.language);
+  {
+    ObjectText links(w.key("links"));
+    links.string("api", std::string(public_url) + "/v1/events/" + e.id);
+    links.string("page", domain::PageLinks(std::string(public_url), std::string(frontend_url))
+                             .for_organisation(e.organiser_frontend_url)
+                             .event(e.slug));
+  }
+  w.string("media_policy", domain::to_string(e.media_policy));
+  if (e.online) {
+    const domain::Online& o = *e.online;
+    ObjectText online(w.key("online"));
+    online.string("access", domain::to_string(o.access));
+    online.string("platform", o.platform);
+    online.string("stream_url", show_stream_url ? o.stream_url : std::nullopt);
+  } else {
+    w.null("online");
+  }
+  w.string("organiser_id", e.organiser_id);
+  w.strings("partner_ids", domain::shown_partner_ids(e, for_organiser));
+  if (for_organiser) {
+    std::string& partners = w.key("partners");
+    partners += '[';
+    for (std::size_t i = 0; i < e.partner_ids.size(); ++i) {
+      if (i > 0) partners += ',';
+      const auto status = i < e.partner_statuses.size() ? e.partner_statuses[i] : domain::PartnerStatus::pending;
+      ObjectText item(partners);
+      item.string("organisation_id", e.partner_ids[i]);
+      item.string("status", domain::to_string(status));
+    }
+    partners += ']';
+  }
+  if (e.project) {
+    ObjectText project(w.key("project"));
+    project.string("funder", e.project->funder);
+    project.string("name", e.project->name);
+  } else {
+    w.null("project");
+  }
+  w.instant("registration_closes_at", e.registration_closes_at, zone);
+  w.instant("registration_opens_at", e.registration_opens_at, zone);
+  w.integer("sequence", e.sequence);
+  w.string("series", e.series);
+  w.string("slug", e.slug);
+  w.instant("starts_at", e.starts_at, zone);
+  w.string("starts_on", e.starts_on ? std::optional(domain::format_date(*e.starts_on)) : std::nullopt);
+  w.string("status", domain::to_string(e.status));
+  w.string("summary", e.summary);
+  w.strings("tags", e.tags);
+  w.string("timezone", e.timezone);
+  w.string("title", e.title);
+  w.string("updated_at", domain::format_utc(e.updated_at));
+  if (e.venue) {
+    const domain::Venue& v = *e.venue;
+    ObjectText venue(w.key("venue"));
+    venue.string("city", v.city);
+    venue.string("country", v.country);
+    venue.number("latitude", v.latitude);
+    venue.number("longitude", v.longitude);
+    venue.string("name", v.name);
+    venue.string("postal_code", v.postal_code);
+    venue.string("region", v.region);
+    venue.string("street", v.street);
+  } else {
+    w.null("venue");
+  }
+  w.boolean("waitlist", e.waitlist);
+  w.string("webcal_url", "webcal" + feed.substr(feed.find("://")));
 }
 
 }  // namespace eventd::http::dto

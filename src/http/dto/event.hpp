@@ -1,6 +1,7 @@
 #pragma once
 // JSON ↔ domain::Event (openapi.yaml: EventCreate, EventPatch, Event).
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -45,6 +46,14 @@ nlohmann::json event_request_json(const domain::Event& e);
 // named and `partners` says how each answered; anyone else sees accepted partners only.
 nlohmann::json event_json(const domain::Event& e, bool show_stream_url, bool for_organiser, std::string_view public_url,
                           std::string_view frontend_url = {});
+
+// The same representation written straight to JSON text, byte for byte what
+// event_json(...).dump() gives, without building the document (the list of events writes 50
+// of them per answer). `included`, when not empty, is the JSON text of an `included` member.
+// Unit test "event_json_text" holds the two forms equal: a member added to event_json must
+// be added here, at its place in the byte order of the names (the order dump() writes).
+void append_event_json(std::string& out, const domain::Event& e, bool show_stream_url, bool for_organiser,
+                       std::string_view public_url, std::string_view frontend_url, std::string_view included = {});
 
 // The event's contacts (e.g. its press officer), shown to everybody.
 nlohmann::json contacts_json(const std::vector<domain::Contact>& contacts);

@@ -304,21 +304,27 @@ boost::asio::awaitable<Response> list_events(RequestContext& context) {
   query.include_organisers = read_includes(context.query, {"organiser"}).organiser;
   const bool with_organisers = query.include_organisers;
   auto page = co_await services::list_events(context.backend.db, caller, std::move(query));
-  nlohmann::json items = nlohmann::json::array();
+  // Written as text (dto::append_event_json): building, sorting and dumping 50 documents was
+  // most of the list's time in eventd.
+  std::string body(kPagedItemsStart);
+  body.reserve(page.items.size() * 2048 + 256);
+  std::string included;
   for (const auto& e : page.items) {
-    auto item = dto::event_json(e, may_see_stream_url(e, caller), caller.can_manage(e.organiser_id),
-                                context.backend.public_url, context.backend.frontend_url);
     if (with_organisers) {
       auto organiser = std::find_if(page.organisers.begin(), page.organisers.end(),
                                     [&](const domain::Organisation& o) { return o.id == e.organiser_id; });
-      item["included"] = {{"organiser", organiser == page.organisers.end() ? nlohmann::json(nullptr)
-                                                                           : dto::organisation_json(*organiser)}};
+      const nlohmann::json value = {{"organiser", organiser == page.organisers.end()
+                                                      ? nlohmann::json(nullptr)
+                                                      : dto::organisation_json(*organiser)}};
+      included = value.dump();
     }
-    items.push_back(std::move(item));
+    if (&e != &page.items.front()) body += ',';
+    dto::append_event_json(body, e, may_see_stream_url(e, caller), caller.can_manage(e.organiser_id),
+                           context.backend.public_url, context.backend.frontend_url, included);
   }
   std::optional<std::vector<std::string>> next;
   if (page.next) next = {std::to_string(page.next->first), page.next->second};
-  auto response = paged_response(context, request_page, std::move(items), next);
+  auto response = paged_response_text(context, request_page, std::move(body), next);
   response.headers.set("Vary", "Authorization");
   co_return response;
 }

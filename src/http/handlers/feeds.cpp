@@ -53,6 +53,11 @@ Response feed_response(const RequestContext& context, const services::Feed& feed
 boost::asio::awaitable<Response> event_calendar(RequestContext& context) {
   // The only feed that looks at the caller: an organiser may fetch its own draft's feed.
   auto caller = co_await authenticate(context);
+  // A kept feed first: calendar apps poll, mostly to be told 304, and the location (four
+  // strings) serves only a rendering.
+  if (auto hit = services::cached_event_feed(context.backend.feeds, context.param("id"))) {
+    co_return feed_response(context, *hit);
+  }
   auto location = location_of(context, false);
   auto feed = co_await services::event_feed(context.backend.db, context.backend.feeds, caller, context.param("id"),
                                             std::move(location));
