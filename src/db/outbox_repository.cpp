@@ -51,16 +51,18 @@ void insert_mails(soci::session& session, const std::vector<NewMail>& mails) {
     for (std::size_t c = 0; c < kColumns; ++c) columns[c].push_back(row[c]);
   }
   Params p;
-  std::string arrays;
-  for (const auto& column : columns)
-    arrays += (arrays.empty() ? "CAST(" : ", CAST(") + p.add(text_array(column)) + " AS text[])";
+  std::string array_columns;
+  for (const auto& column : columns) {
+    if (!array_columns.empty()) array_columns += ", ";
+    array_columns += "CAST(" + p.add(text_array(column)) + " AS text[])";
+  }
   const std::string sql =
       "INSERT INTO mail_outbox (id, event_id, registration_id, media_request_id, kind, language, recipient_name, "
       "recipient_email, subject, message, state, last_error, next_attempt_at) "
       "SELECT CAST(x.id AS uuid), CAST(x.event_id AS uuid), CAST(x.registration_id AS uuid), "
       "CAST(x.media_request_id AS uuid), x.kind, x.language, x.recipient_name, x.recipient_email, x.subject, "
       "x.message, x.state, x.last_error, now() + CAST(x.hold_s AS bigint) * interval '1 second' FROM unnest(" +
-      arrays +
+      array_columns +
       ") WITH ORDINALITY AS x(id, event_id, registration_id, media_request_id, kind, language, recipient_name, "
       "recipient_email, subject, message, state, last_error, hold_s, i) ORDER BY x.i";
   execute(session, sql, p);
