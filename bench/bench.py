@@ -362,6 +362,9 @@ def start_eventd(name: str, port: int, database: str, extra_env: Optional[dict] 
         "EVENTD_DB_POOL": str(EVENTD_POOL),
         # one client address registers thousands of times a second here
         "EVENTD_RATE_LIMIT_PER_MINUTE": "0",
+        # the idle scenario holds IDLE_CONNECTIONS open beside the active load (EVENTD_MAX_CONNECTIONS
+        # would refuse the active load's connections at its default of 10,000)
+        "EVENTD_MAX_CONNECTIONS": str(IDLE_CONNECTIONS + 4 * CONNECTIONS),
         **(extra_env or {}),
     }
     service = Service(name, [str(EVENTD), "serve"], env=env)
