@@ -151,8 +151,9 @@ TEST_CASE("rush: a sign-up the database refuses undoes only itself; the others o
   // A rule eventd does not check before writing: the statement that writes the batch's
   // registrations together fails on it. It keeps the name of the name's own check, so the
   // refused sign-up is the 422 that constraint maps to (an unknown one would be a 500).
-  db.exec("ALTER TABLE registrations DROP CONSTRAINT registrations_name_check, ADD CONSTRAINT "
-          "registrations_name_check CHECK (char_length(name) BETWEEN 1 AND 200 AND name <> 'Avvisad')");
+  db.exec(
+      "ALTER TABLE registrations DROP CONSTRAINT registrations_name_check, ADD CONSTRAINT "
+      "registrations_name_check CHECK (char_length(name) BETWEEN 1 AND 200 AND name <> 'Avvisad')");
   constexpr int kClients = 30;
   std::vector<HttpResponse> answers(kClients);
   auto body_of = [&](int i) {
