@@ -9,6 +9,7 @@
 #include "db/event_repository.hpp"
 #include "db/statement.hpp"
 #include "db/support.hpp"
+#include "domain/delegation.hpp"
 
 namespace eventd::db {
 
@@ -18,14 +19,23 @@ namespace {
 // under the same snapshot as the row (registrations_waitlist_idx).
 constexpr const char* registration_columns =
     "r.id::text, r.event_id::text, r.status, "
-    "CASE WHEN r.status = 'waitlisted' THEN (SELECT count(*) FROM registrations w WHERE w.event_id = r.event_id "
-    "  AND w.status = 'waitlisted' AND w.seq <= r.seq) END, "
+    // A delegation's member waits in its delegation's queue; anyone else behind every
+    // waitlisted registration of the event (domain/delegation.hpp).
+    "CASE WHEN r.status <> 'waitlisted' THEN NULL "
+    "  WHEN r.delegation_id IS NULL THEN (SELECT count(*) FROM registrations w WHERE w.event_id = r.event_id "
+    "    AND w.status = 'waitlisted' AND w.seq <= r.seq) "
+    "  ELSE (SELECT count(*) FROM registrations w WHERE w.delegation_id = r.delegation_id "
+    "    AND w.status = 'waitlisted' AND w.seq <= r.seq) END, "
     "r.name, r.email, r.organisation, r.country, r.needs, "
     "COALESCE((SELECT string_agg(x.session_id::text, chr(31) ORDER BY x.session_id) "
     "          FROM registration_sessions x WHERE x.registration_id = r.id), ''), "
     "eventd_us(r.consent_at), eventd_us(r.confirmed_at), eventd_us(r.cancelled_at), eventd_us(r.erased_at), "
     "r.feed_generation, r.version, eventd_us(r.created_at), eventd_us(r.updated_at), r.seq, "
-    "e.organiser_id::text, encode(r.manage_token_hash, 'hex'), COALESCE(encode(r.resent_token_hash, 'hex'), '')";
+    "e.organiser_id::text, encode(r.manage_token_hash, 'hex'), COALESCE(encode(r.resent_token_hash, 'hex'), ''), "
+    "r.delegation_id::text";
+
+// How many columns registration_columns has: a query that adds its own reads them from here.
+constexpr std::size_t kRegistrationColumnCount = 23;
 
 constexpr const char* registration_from = " FROM registrations r JOIN events e ON e.id = r.event_id";
 
@@ -63,6 +73,7 @@ Row from_row(const soci::row& row) {
   out.record.organiser_id = row.get<std::string>(19);
   out.record.manage_token_hash = row.get<std::string>(20);
   out.record.resent_token_hash = row.get<std::string>(21);
+  r.delegation_id = opt_text(row, 22);
   return out;
 }
 
@@ -82,6 +93,9 @@ void throw_if_registration_constraint(const std::exception& e) {
              {"registrations_email_key", domain::Problem::duplicate_registration, domain::detail("email_registered")},
              // schema/026: the database's own count of the seats (eventd decides before it)
              {"event_registration_counts_capacity_check", domain::Problem::event_full},
+             // schema/030: the same for a delegation's quota, and a delegation of another event
+             {"delegations_quota_held_check", domain::Problem::event_full, domain::detail("delegation_full")},
+             {"registrations_delegation_fkey", "delegation_id", FieldCode("unknown_delegation")},
              {"registration_sessions_session_id_fkey", "session_ids", FieldCode("unknown_programme_item")},
              {"registrations_name_check", "name", FieldCode("length_between"), {{"min", "1"}, {"max", "200"}}},
              {"registrations_email_check", "email", FieldCode("length_between"), {{"min", "3"}, {"max", "254"}}},
@@ -184,26 +198,29 @@ std::vector<RegistrationRecord> insert_registrations(soci::session& session, con
                      {"country", json_or_null(who.country)},
                      {"needs", json_or_null(who.needs)},
                      {"manage", r.manage_token_hash},
-                     {"feed", r.feed_token_hash}});
+                     {"feed", r.feed_token_hash},
+                     {"delegation", json_or_null(r.delegation_id)}});
   }
   Params p;
   // The same columns as registration_columns, for what RETURNING can know: the rows'
   // waitlist positions and chosen sessions are filled in below and by the caller.
   const std::string sql =
       "INSERT INTO registrations AS r (event_id, status, name, email, organisation, country, needs, consent_at, "
-      "manage_token_hash, feed_token_hash, confirmed_at) "
+      "manage_token_hash, feed_token_hash, confirmed_at, delegation_id) "
       "SELECT CAST(x.event_id AS uuid), x.status, x.name, x.email, x.organisation, x.country, x.needs, now(), "
-      "decode(x.manage, 'hex'), decode(x.feed, 'hex'), CASE WHEN x.status = 'confirmed' THEN now() END "
+      "decode(x.manage, 'hex'), decode(x.feed, 'hex'), CASE WHEN x.status = 'confirmed' THEN now() END, "
+      "CAST(x.delegation AS uuid) "
       "FROM jsonb_to_recordset(CAST(" +
       p.add(input.dump()) +
       " AS jsonb)) AS x(i int, event_id text, status text, name text, email text, organisation text, country text, "
-      "needs text, manage text, feed text) ORDER BY x.i "
+      "needs text, manage text, feed text, delegation text) ORDER BY x.i "
       // The arbiter is registrations_email_key (its columns and predicate).
       "ON CONFLICT (event_id, lower(email)) WHERE status <> 'cancelled' AND email IS NOT NULL DO NOTHING "
       "RETURNING r.id::text, r.event_id::text, r.status, NULL::int8, r.name, r.email, r.organisation, r.country, "
       "r.needs, '', eventd_us(r.consent_at), eventd_us(r.confirmed_at), eventd_us(r.cancelled_at), "
       "eventd_us(r.erased_at), r.feed_generation, r.version, eventd_us(r.created_at), eventd_us(r.updated_at), r.seq, "
-      "(SELECT e.organiser_id::text FROM events e WHERE e.id = r.event_id), encode(r.manage_token_hash, 'hex'), ''";
+      "(SELECT e.organiser_id::text FROM events e WHERE e.id = r.event_id), encode(r.manage_token_hash, 'hex'), '', "
+      "r.delegation_id::text";
   std::vector<Row> inserted;
   try {
     for_each_row(session, sql, p, [&](const soci::row& row) { inserted.push_back(from_row(row)); });
@@ -336,13 +353,38 @@ void erase_registration(soci::session& session, const std::string& id, const std
 std::vector<std::string> promote_waitlisted(soci::session& session, const std::string& event_id, int n) {
   std::vector<std::string> ids;
   if (n <= 0) return ids;
+  // The waitlist in order, each with whether its delegation has a seat left; a registration
+  // whose delegation is at its quota waits, and the next one in line gets the seat.
   Params p;
+  const std::string event = p.add_uuid(event_id);
   const std::string sql =
-      "UPDATE registrations SET status = 'confirmed', confirmed_at = now(), updated_at = now() "
-      "WHERE id IN (SELECT id FROM registrations WHERE event_id = " +
-      p.add_uuid(event_id) + " AND status = 'waitlisted' ORDER BY seq LIMIT CAST(" + p.add(std::to_string(n)) +
-      " AS int) FOR UPDATE) RETURNING id::text";
-  for_each_row(session, sql, p, [&](const soci::row& row) { ids.push_back(row.get<std::string>(0)); });
+      "SELECT r.id::text, r.delegation_id::text, d.quota, "
+      "(SELECT count(*) FROM registrations c WHERE c.delegation_id = r.delegation_id AND c.status = 'confirmed') "
+      "FROM registrations r LEFT JOIN delegations d ON d.id = r.delegation_id "
+      "WHERE r.event_id = " +
+      event + " AND r.status = 'waitlisted' ORDER BY r.seq FOR UPDATE OF r";
+  std::map<std::string, domain::DelegationSeats> seats;
+  for_each_row(session, sql, p, [&](const soci::row& row) {
+    if (static_cast<int>(ids.size()) >= n) return;
+    auto delegation = opt_text(row, 1);
+    if (delegation) {
+      auto [it, fresh] = seats.try_emplace(*delegation);
+      if (fresh) {
+        if (row.get_indicator(2) != soci::i_null) it->second.quota = row.get<int>(2);
+        it->second.confirmed = static_cast<int>(row.get<long long>(3));
+      }
+      if (!it->second.has_room()) return;
+      ++it->second.confirmed;
+    }
+    ids.push_back(row.get<std::string>(0));
+  });
+  if (ids.empty()) return ids;
+  Params q;
+  execute(session,
+          "UPDATE registrations SET status = 'confirmed', confirmed_at = now(), updated_at = now() "
+          "WHERE id = ANY (CAST(string_to_array(" +
+              q.add(join_list(ids)) + ", chr(31)) AS uuid[]))",
+          q);
   return ids;
 }
 
@@ -360,6 +402,7 @@ std::vector<RegistrationListRow> list_registrations(soci::session& session, cons
   std::string sql = std::string("SELECT ") + registration_columns + registration_from +
                     " WHERE r.event_id = " + p.add_uuid(f.event_id);
   if (f.status) sql += " AND r.status = " + p.add(*f.status);
+  if (f.delegation_id) sql += " AND r.delegation_id = " + p.add_uuid(*f.delegation_id);
   if (f.q) {
     const std::string q = p.add(*f.q);
     // registrations_search_trgm_idx serves the ILIKE over the same expression.
@@ -390,8 +433,9 @@ std::vector<PersonalRecord> registrations_of_email(soci::session& session, const
   std::vector<PersonalRecord> out;
   for_each_row(session, sql, p, [&](const soci::row& row) {
     Row r = from_row(row);
-    out.push_back({std::move(r.record.registration), row.get<std::string>(22), row.get<std::string>(23),
-                   opt_instant(row, 24), row.get<std::string>(25), opt_text(row, 26)});
+    constexpr std::size_t extra = kRegistrationColumnCount;
+    out.push_back({std::move(r.record.registration), row.get<std::string>(extra), row.get<std::string>(extra + 1),
+                   opt_instant(row, extra + 2), row.get<std::string>(extra + 3), opt_text(row, extra + 4)});
   });
   return out;
 }

@@ -42,6 +42,7 @@ struct NewRegistration {
   std::vector<std::string> session_ids;
   std::string manage_token_hash;  // hex
   std::string feed_token_hash;    // hex
+  std::optional<std::string> delegation_id{};
 };
 
 // 409 when the e-mail address holds a live registration for the event already.
@@ -80,7 +81,8 @@ void cancel_registration(soci::session& session, const std::string& id);
 // Removes the personal data (name, e-mail, organisation, country, needs) and the chosen
 // sessions; the row, its status and times stay so counts and history add up.
 void erase_registration(soci::session& session, const std::string& id, const std::string& reason);
-// Confirms the first `n` waitlisted registrations of the event, in arrival order; their ids.
+// Confirms the first `n` waitlisted registrations of the event, in arrival order, passing over
+// those whose delegation is at its quota; their ids.
 std::vector<std::string> promote_waitlisted(soci::session& session, const std::string& event_id, int n);
 // A new feed token hash; bumps feed_generation.
 void rotate_feed_token(soci::session& session, const std::string& id, int generation, const std::string& feed_hash);
@@ -88,6 +90,7 @@ void rotate_feed_token(soci::session& session, const std::string& id, int genera
 struct RegistrationFilter {
   std::string event_id;
   std::optional<std::string> status;
+  std::optional<std::string> delegation_id;
   std::optional<std::string> q;
   std::optional<long long> after_seq;  // cursor: arrival order
   std::size_t limit = 50;

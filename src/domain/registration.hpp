@@ -44,6 +44,7 @@ struct Registration {
   std::optional<int> waitlist_position{};    // 1-based, while waitlisted
   std::optional<Participant> participant{};  // nullopt once erased
   std::vector<std::string> session_ids{};    // chosen programme items; empty = the whole event
+  std::optional<std::string> delegation_id{};  // the delegation of a study trip it belongs to
   Instant consent_at{};
   std::optional<Instant> confirmed_at{};
   std::optional<Instant> cancelled_at{};

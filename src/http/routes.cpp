@@ -1,6 +1,7 @@
 #include "http/routes.hpp"
 
 #include "http/handlers/api_keys.hpp"
+#include "http/handlers/delegations.hpp"
 #include "http/handlers/events.hpp"
 #include "http/handlers/feeds.hpp"
 #include "http/handlers/me.hpp"
@@ -59,6 +60,15 @@ Router make_router() {
   router.add(get, "/v1/events/{id}/sessions/{session_id}", h::get_session);
   router.add(patch, "/v1/events/{id}/sessions/{session_id}", h::patch_session);
   router.add(delete_, "/v1/events/{id}/sessions/{session_id}", h::delete_session);
+
+  // Delegations of a study trip (the organiser; a delegation's leader with its token reads)
+  router.add(post, "/v1/events/{id}/delegations", h::create_delegation);
+  router.add(get, "/v1/events/{id}/delegations", h::list_delegations);
+  router.add(get, "/v1/events/{id}/delegations/{delegation_id}", h::get_delegation);
+  router.add(patch, "/v1/events/{id}/delegations/{delegation_id}", h::patch_delegation);
+  router.add(delete_, "/v1/events/{id}/delegations/{delegation_id}", h::delete_delegation);
+  router.add(post, "/v1/events/{id}/delegations/{delegation_id}/leader-token", h::issue_leader_token);
+  router.add(get, "/v1/events/{id}/delegations/{delegation_id}/registrations", h::list_delegation_registrations);
 
   // Speakers
   router.add(post, "/v1/speakers", h::create_speaker);

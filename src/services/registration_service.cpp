@@ -5,6 +5,7 @@
 #include <chrono>
 #include <set>
 
+#include "db/delegation_repository.hpp"
 #include "db/event_repository.hpp"
 #include "db/idempotency_repository.hpp"
 #include "db/media_request_repository.hpp"
@@ -12,6 +13,7 @@
 #include "db/rate_limit_repository.hpp"
 #include "db/session_repository.hpp"
 #include "db/sql_error.hpp"
+#include "domain/delegation.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
 #include "domain/validation.hpp"
@@ -61,6 +63,9 @@ void validate(soci::session& s, const std::string& event_id, const RegistrationD
       v.add("session_ids", domain::FieldCode("foreign_programme_item"), {{"value", foreign.front()}});
     }
   }
+  if (creating && draft.delegation_id && !db::find_delegation(s, event_id, *draft.delegation_id)) {
+    v.add("delegation_id", domain::FieldCode("unknown_delegation"));
+  }
   v.throw_if_any();
 }
 
@@ -85,6 +90,14 @@ bool is_resent_token(const db::RegistrationRecord& record, const RegistrationAcc
 // Returns true when it is the participant (manage token, or the resent one), false for an
 // organiser/admin.
 bool authorise(soci::session& s, const db::RegistrationRecord& record, const RegistrationAccess& access) {
+  if (access.leader_token) {
+    // A leader reaches the registrations of their own delegation; another one is as if it
+    // did not exist (token_access.hpp's rule).
+    auto leader = db::find_leader(s, secret_hash(*access.leader_token));
+    if (!leader) throw Error(Problem::unauthorized, detail("unknown_leader_token"));
+    if (record.registration.delegation_id != leader->delegation_id) throw domain::not_found("registration");
+    return false;
+  }
   std::optional<std::string> email;
   if (record.registration.participant) email = record.registration.participant->email;
   return authorise_holder_or_manager(who_of(access), {record.manage_token_hash, record.resent_token_hash},
@@ -102,6 +115,10 @@ void resend_link(soci::session& s, const MailContext& mail, const std::string& r
 db::RegistrationRecord load(soci::session& s, const std::string& id, const RegistrationAccess& access,
                             bool for_update) {
   auto record = db::find_registration(s, id, for_update);
+  if (!record && access.leader_token && !db::find_leader(s, secret_hash(*access.leader_token))) {
+    throw Error(Problem::unauthorized, detail("unknown_leader_token"));
+  }
+  if (!record && access.leader_token) throw domain::not_found("registration");
   if (!record) throw_missing_record(who_of(access), registration_kind(s));
   return std::move(*record);
 }
@@ -202,6 +219,7 @@ db::NewRegistration row_of(const domain::Event& event, domain::RegistrationStatu
   row.status = status;
   row.participant = signup.draft.participant;
   row.session_ids = signup.draft.session_ids;
+  row.delegation_id = signup.draft.delegation_id;
   row.manage_token_hash = secret_hash(signup.manage_token);
   row.feed_token_hash = secret_hash(signup.feed_token);
   return row;
@@ -248,12 +266,25 @@ void decide_one(soci::session& s, SeatState& seats, RegistrationSignup& signup) 
     return;
   }
 
-  const auto admission = domain::admit(event.capacity, event.waitlist, seats.confirmed);
+  // A delegation's seats are counted under the event's lock too: every seat decision of the
+  // event waits for it.
+  std::optional<domain::Delegation> delegation;
+  if (signup.draft.delegation_id) delegation = db::find_delegation(s, event.id, *signup.draft.delegation_id);
+  const auto admission = delegation ? domain::admit_to_delegation(event.capacity, event.waitlist, seats.confirmed,
+                                                                  delegation->quota, delegation->confirmed)
+                                    : domain::admit(event.capacity, event.waitlist, seats.confirmed);
   if (admission == domain::Admission::full) {
+    if (delegation && domain::admit(event.capacity, event.waitlist, seats.confirmed) != domain::Admission::full) {
+      throw Error(Problem::event_full,
+                  detail("delegation_full",
+                         {{"delegation", delegation->name}, {"quota", std::to_string(delegation->quota.value_or(0))}}));
+    }
     throw Error(Problem::event_full, detail("event_full", {{"capacity", std::to_string(*event.capacity)}}));
   }
   const auto status = status_of(admission);
-  db::RegistrationRecord record = db::insert_registration(s, row_of(event, status, signup));
+  db::NewRegistration row = row_of(event, status, signup);
+  if (delegation) row.delegation_id = delegation->id;  // the canonical spelling of its id
+  db::RegistrationRecord record = db::insert_registration(s, row);
   count_seat(seats, status);
   NewRegistrationResult created = created_of(event, record.registration, signup);
   enqueue_registration_message(s, signup.mail, message_of(status), std::move(record), seats.parts,
@@ -386,7 +417,9 @@ void decide_signups(soci::session& s, const std::string& event_ref,
   for (const auto& base : batch) {
     auto& signup = static_cast<RegistrationSignup&>(*base);
     const std::string identity = domain::email_identity(signup.draft.participant.email);
-    const bool together = !seats.refusal && !signup.idempotency && !taken.contains(identity);
+    // A delegation's member goes alone: its seat is counted against the delegation's quota too.
+    const bool together =
+        !seats.refusal && !signup.idempotency && !signup.draft.delegation_id && !taken.contains(identity);
     if (!together || !plan(seats, run, signup, s)) {
       write_run(s, seats, run);
       decide_alone(s, seats, signup);
@@ -528,15 +561,30 @@ boost::asio::awaitable<std::string> rotate_feed_token(Database& db, std::string 
 
 boost::asio::awaitable<RegistrationPage> list_registrations(Database& db, const domain::Caller& caller,
                                                             std::string event_ref, RegistrationListQuery query) {
-  if (caller.is_anonymous()) throw Error(Problem::unauthorized, detail("needs_organiser_key"));
+  if (caller.is_anonymous() && !query.leader_token) {
+    throw Error(Problem::unauthorized, detail("needs_organiser_key"));
+  }
   RegistrationPage page = co_await db.run([&](soci::session& s) {
     auto event = db::find_event(s, event_ref);
-    if (!event || !domain::is_visible_to(*event, caller)) throw domain::not_found("event");
-    if (!caller.can_manage(event->organiser_id)) {
-      throw Error(Problem::forbidden, detail("organiser_sees_registrations"));
+    if (query.leader_token) {
+      // The leader of this delegation of this event, nobody else's.
+      auto leader = db::find_leader(s, secret_hash(*query.leader_token));
+      if (!leader) throw Error(Problem::unauthorized, detail("unknown_leader_token"));
+      if (!event || event->id != leader->event_id || query.delegation_id != leader->delegation_id) {
+        throw domain::not_found("delegation");
+      }
+    } else {
+      if (!event || !domain::is_visible_to(*event, caller)) throw domain::not_found("event");
+      if (!caller.can_manage(event->organiser_id)) {
+        throw Error(Problem::forbidden, detail("organiser_sees_registrations"));
+      }
+    }
+    if (query.delegation_id && !db::find_delegation(s, event->id, *query.delegation_id)) {
+      throw domain::not_found("delegation");
     }
     db::RegistrationFilter f;
     f.event_id = event->id;
+    f.delegation_id = query.delegation_id;
     if (query.status) f.status = std::string(domain::to_string(*query.status));
     f.q = query.q;
     f.after_seq = query.after_seq;

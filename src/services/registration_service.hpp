@@ -29,6 +29,7 @@ class RegistrationDesk;
 struct RegistrationDraft {
   domain::Participant participant;
   std::vector<std::string> session_ids;
+  std::optional<std::string> delegation_id;  // set at sign-up only (a seat of its quota)
   bool consent = false;
   std::vector<domain::FieldError> errors;  // found while reading, reported with the service's own
 };
@@ -75,6 +76,9 @@ struct RegistrationAccess {
   domain::Caller caller = domain::Caller::anonymous();
   std::optional<std::string> manage_token;
   std::optional<std::string> person_token{};  // evu_…: a person whose address the registration has
+  // evd_…: the leader of the registration's delegation, who sees and changes it as its
+  // organiser would (not as its holder: no feed link, no stream link).
+  std::optional<std::string> leader_token{};
 };
 
 // With the plain manage token, when the participant asked (to show their feed link).
@@ -118,6 +122,9 @@ boost::asio::awaitable<std::string> rotate_feed_token(Database& db, std::string 
 
 struct RegistrationListQuery {
   std::optional<domain::RegistrationStatus> status;
+  std::optional<std::string> delegation_id;
+  // With a delegation's leader token instead of a key: that delegation's registrations only.
+  std::optional<std::string> leader_token;
   std::optional<std::string> q;
   std::optional<long long> after_seq;
   std::size_t limit = 50;
@@ -126,7 +133,8 @@ struct RegistrationPage {
   std::vector<domain::Registration> items;
   std::optional<long long> next_seq;
 };
-// The organiser of the event (or an admin); 404 for an event the caller may not see.
+// The organiser of the event (or an admin), or the leader of the delegation asked for; 404 for
+// an event the caller may not see.
 boost::asio::awaitable<RegistrationPage> list_registrations(Database& db, const domain::Caller& caller,
                                                             std::string event_ref, RegistrationListQuery query);
 

@@ -52,12 +52,15 @@ enum class Caller {
   status_token_other,  // Bearer <status_token> of another media request
   person_own,          // Bearer <person token> of the target record's address (a journalist's for a media request)
   person_other,        // Bearer <person token> of an address with no records here
+  leader_own,          // Bearer <leader token> of the target delegation (or the target registration's)
+  leader_other,        // Bearer <leader token> of a delegation of another organisation's event
 };
 
 constexpr std::array kCallers = {Caller::anonymous,          Caller::wrong_key,          Caller::revoked_key,
                                  Caller::organiser_own,      Caller::organiser_other,    Caller::admin,
                                  Caller::manage_token_own,   Caller::manage_token_other, Caller::status_token_own,
-                                 Caller::status_token_other, Caller::person_own,         Caller::person_other};
+                                 Caller::status_token_other, Caller::person_own,         Caller::person_other,
+                                 Caller::leader_own,         Caller::leader_other};
 
 std::string caller_name(Caller caller) {
   switch (caller) {
@@ -85,6 +88,10 @@ std::string caller_name(Caller caller) {
       return "person_own";
     case Caller::person_other:
       return "person_other";
+    case Caller::leader_own:
+      return "leader_own";
+    case Caller::leader_other:
+      return "leader_other";
   }
   return "?";
 }
@@ -107,7 +114,9 @@ Expected keys(int anonymous, int organiser_own, int organiser_other, int admin) 
           {Caller::status_token_own, 401},
           {Caller::status_token_other, 401},
           {Caller::person_own, 401},
-          {Caller::person_other, 401}};
+          {Caller::person_other, 401},
+          {Caller::leader_own, 401},
+          {Caller::leader_other, 401}};
 }
 
 // Public reads: anyone, but a bad key is a 401 on every /v1 request.
@@ -140,11 +149,21 @@ Expected with(Expected expected, std::initializer_list<std::pair<const Caller, i
 // token of another registration is a 404, as for an id of no registration, so a holder cannot
 // tell other records' ids from made-up ones (services/token_access.hpp, openapi getRegistration).
 // A person reaches the records made with their address as their holder; anyone else's is a 404.
+// A leader reaches the registrations of their own delegation only: the target here travels
+// with none, so to every leader it is as if it did not exist.
 Expected registration_access(int ok) {
   return with(manage_published(ok), {{Caller::manage_token_own, ok},
                                      {Caller::manage_token_other, 404},
                                      {Caller::person_own, ok},
-                                     {Caller::person_other, 404}});
+                                     {Caller::person_other, 404},
+                                     {Caller::leader_own, 404},
+                                     {Caller::leader_other, 404}});
+}
+// A registration of a delegation: its leader too, as its organiser would.
+Expected delegate_access(int ok) { return with(registration_access(ok), {{Caller::leader_own, ok}}); }
+// What a delegation's leader reads: their own delegation (a leader of another event's: 404).
+Expected delegation_read(int ok = 200) {
+  return with(manage_published(ok), {{Caller::leader_own, ok}, {Caller::leader_other, 404}});
 }
 // A media request: its requester (status token) or the event's organiser or an admin; another
 // request's status token is a 404, likewise.
@@ -178,6 +197,8 @@ enum class Target {
   media_request,       // {id}: a pending media request for a published event of the owner
   personal_feed,       // {token}: the feed token of a registration for the owner's event
   partner_invitation,  // {id}, {organisation_id}: the other organisation's draft, inviting the owner as partner
+  delegation,          // {id}, {delegation_id}: a delegation (with a leader token) of a published event of the owner
+  delegate_registration,  // {id}: a registration for a published event of the owner, in one of its delegations
 };
 
 enum class Body {
@@ -185,6 +206,8 @@ enum class Body {
   organisation,  // a new organisation
   api_key,       // a new organiser key for the owner
   event,         // a new draft event of the owner
+  delegation,    // a new delegation
+  delegation_patch,
   session,       // a new session within the target event
   speaker,       // a new speaker of the owner organisation
   registration,  // a new participant
@@ -318,6 +341,15 @@ const std::vector<Row> kRows = {
     {"DELETE", "/v1/events/{id}/sessions/{session_id}", Target::draft_session, manage_draft(204)},
     {"DELETE", "/v1/events/{id}/sessions/{session_id}", Target::published_session, manage_published(204)},
 
+    // Delegations of a study trip: the organiser manages them; a leader reads their own.
+    {"POST", "/v1/events/{id}/delegations", Target::published_event, manage_published(201), Body::delegation},
+    {"GET", "/v1/events/{id}/delegations", Target::delegation, delegation_read()},
+    {"GET", "/v1/events/{id}/delegations/{delegation_id}", Target::delegation, delegation_read()},
+    {"PATCH", "/v1/events/{id}/delegations/{delegation_id}", Target::delegation, manage_published(200), Body::delegation_patch},
+    {"DELETE", "/v1/events/{id}/delegations/{delegation_id}", Target::delegation, manage_published(204)},
+    {"POST", "/v1/events/{id}/delegations/{delegation_id}/leader-token", Target::delegation, manage_published(201)},
+    {"GET", "/v1/events/{id}/delegations/{delegation_id}/registrations", Target::delegation, delegation_read()},
+
     // Speakers: each record is its owner's; the public profile only from a public event.
     // Another organiser names the owner in the body: not its own organisation, a 422.
     {"POST", "/v1/speakers", Target::none, with(any_key(201), {{Caller::organiser_other, 422}}), Body::speaker},
@@ -341,6 +373,9 @@ const std::vector<Row> kRows = {
     {"GET", "/v1/registrations/{id}", Target::registration, registration_access(200)},
     {"PATCH", "/v1/registrations/{id}", Target::registration, registration_access(200), Body::registration_patch},
     {"DELETE", "/v1/registrations/{id}", Target::registration, registration_access(204)},
+    {"GET", "/v1/registrations/{id}", Target::delegate_registration, delegate_access(200)},
+    {"PATCH", "/v1/registrations/{id}", Target::delegate_registration, delegate_access(200), Body::registration_patch},
+    {"DELETE", "/v1/registrations/{id}", Target::delegate_registration, delegate_access(204)},
     // A new feed link: the participant only; an organiser's key is a 403.
     // A person has no manage token to derive it from (their calendar of everything instead): 403.
     {"POST", "/v1/registrations/{id}/feed-token", Target::registration,
@@ -474,6 +509,8 @@ std::string describe(const Row& row) {
       {Target::media_request, " [media request]"},
       {Target::personal_feed, " [personal feed]"},
       {Target::partner_invitation, " [partner invitation]"},
+      {Target::delegation, " [delegation]"},
+      {Target::delegate_registration, " [registration in a delegation]"},
   };
   return row.method + " " + row.path + (row.query.empty() ? "" : "?" + row.query) + targets.at(row.target);
 }
@@ -485,7 +522,7 @@ struct Prepared {
   std::string target;  // the path (and query) with its parameters filled in
   std::string body;
   std::string content_type;
-  std::string manage_token_own, status_token_own;
+  std::string manage_token_own, status_token_own, leader_token_own;
   std::string person_email_own;  // the address person_own signs in as
 };
 
@@ -520,6 +557,7 @@ class Cells {
     if (row.path.find("{slug}") != std::string::npos) fill_in("slug", ids.id);  // the pages take an id too
     fill_in("kind", "event-full");
     fill_in("session_id", ids.session_id);
+    fill_in("delegation_id", ids.delegation_id);
     fill_in("organisation_id", ids.organisation_id);
     fill_in("token", ids.token);
     // The tokens of the target's own participant or requester, or else (made only for the
@@ -532,6 +570,10 @@ class Cells {
     prepared.status_token_own = ids.status_token;
     if (prepared.status_token_own.empty() && caller == Caller::status_token_own) {
       prepared.status_token_own = target_ids(Target::media_request, owner, fresh).status_token;
+    }
+    prepared.leader_token_own = ids.leader_token;
+    if (prepared.leader_token_own.empty() && caller == Caller::leader_own) {
+      prepared.leader_token_own = target_ids(Target::delegation, owner, fresh).leader_token;
     }
     prepared.person_email_own = row.target == Target::media_request ? World::of(World::kJournalistEmail, owner)
                                                                     : World::of(World::kParticipantEmail, owner);
@@ -546,10 +588,11 @@ class Cells {
   // Another participant's and another requester's tokens (for the other organisation's event).
   const std::string& other_manage_token() { return shared(Target::registration, world_.other()).manage_token; }
   const std::string& other_status_token() { return shared(Target::media_request, world_.other()).status_token; }
+  const std::string& other_leader_token() { return shared(Target::delegation, world_.other()).leader_token; }
 
  private:
   struct Ids {
-    std::string id, session_id, organisation_id, token, manage_token, status_token;
+    std::string id, session_id, organisation_id, token, manage_token, status_token, delegation_id, leader_token;
   };
 
   const Ids& shared(Target target, const Owner& owner) {
@@ -612,6 +655,22 @@ class Cells {
         ids.manage_token = registration.manage_token;
         break;
       }
+      case Target::delegation: {
+        ids.id = world_.make_event(owner, "published");
+        auto delegation = world_.make_delegation(owner, ids.id);
+        ids.delegation_id = delegation.id;
+        ids.leader_token = delegation.leader_token;
+        break;
+      }
+      case Target::delegate_registration: {
+        const std::string event = world_.make_event(owner, "published");
+        auto delegation = world_.make_delegation(owner, event);
+        auto registration = world_.make_delegate_registration(owner, event, delegation.id);
+        ids.id = registration.id;
+        ids.manage_token = registration.manage_token;
+        ids.leader_token = delegation.leader_token;
+        break;
+      }
       case Target::media_request: {
         auto request = world_.make_media_request(owner, world_.make_event(owner, "published"));
         ids.id = request.id;
@@ -634,6 +693,10 @@ class Cells {
         return world_.event_body(owner, "draft").dump();
       case Body::session:
         return world_.session_body().dump();
+      case Body::delegation:
+        return json{{"name", world_.unique("Delegation")}, {"country", "AT"}, {"quota", 8}}.dump();
+      case Body::delegation_patch:
+        return json{{"quota", 9}}.dump();
       case Body::speaker:
         return world_.speaker_body(owner).dump();
       case Body::registration:
@@ -704,6 +767,10 @@ HeaderList credentials_for(Caller caller, World& world, const Owner& owner, cons
       return bearer(world.make_person_token(prepared.person_email_own));
     case Caller::person_other:
       return bearer(world.make_person_token(world.unique("nobody") + "@stranger.example"));
+    case Caller::leader_own:
+      return bearer(prepared.leader_token_own);
+    case Caller::leader_other:
+      return bearer(cells.other_leader_token());
   }
   return {};
 }
@@ -739,10 +806,14 @@ void check_no_leak(const Row& row, Caller caller, const HttpResponse& response, 
                    const Owner& owner) {
   INFO(describe(row), " as ", caller_name(caller), " (", response.status, ")");
   if (row.target == Target::personal_feed) return;  // the URL is the credential: all of it is the holder's
-  const bool manager = caller == Caller::organiser_own || caller == Caller::admin;
+  // A delegation's leader sees their delegation and its registrations as its organiser would.
+  const bool leader = caller == Caller::leader_own &&
+                      (row.target == Target::delegation || row.target == Target::delegate_registration);
+  const bool manager = caller == Caller::organiser_own || caller == Caller::admin || leader;
   // A new registration's answer goes to its participant: their access block shows the stream.
   const bool participant =
-      ((caller == Caller::manage_token_own || caller == Caller::person_own) && row.target == Target::registration) ||
+      ((caller == Caller::manage_token_own || caller == Caller::person_own) &&
+       (row.target == Target::registration || row.target == Target::delegate_registration)) ||
       (row.body == Body::registration && response.status == 201);
   const bool requester =
       (caller == Caller::status_token_own || caller == Caller::person_own) && row.target == Target::media_request;
@@ -759,12 +830,14 @@ void check_no_leak(const Row& row, Caller caller, const HttpResponse& response, 
       CHECK(response.body.find(World::of(World::kParticipantEmail, owner)) == std::string::npos);
     }
   }
+  if (!manager) CHECK(response.body.find(World::of(World::kDelegationContact, owner)) == std::string::npos);
   if (!manager && !requester) {
     CHECK(response.body.find(World::of(World::kJournalistEmail, owner)) == std::string::npos);
     CHECK(response.body.find(World::of(World::kJournalistMessage, owner)) == std::string::npos);
   }
   if (!prepared.manage_token_own.empty()) CHECK(response.body.find(prepared.manage_token_own) == std::string::npos);
   if (!prepared.status_token_own.empty()) CHECK(response.body.find(prepared.status_token_own) == std::string::npos);
+  if (!prepared.leader_token_own.empty()) CHECK(response.body.find(prepared.leader_token_own) == std::string::npos);
 }
 
 }  // namespace

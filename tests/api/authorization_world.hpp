@@ -35,6 +35,7 @@ class World {
   static constexpr const char* kJournalistEmail = "reporter@";          // a media requester's, + owner slug
   static constexpr const char* kParticipantNeeds = "Rullstolsplats, ";  // + owner slug
   static constexpr const char* kJournalistMessage = "Intervju, ";       // + owner slug
+  static constexpr const char* kDelegationContact = "ledare@";          // a delegation's contact, + owner slug
   static std::string of(const char* marker, const Owner& owner) { return marker + owner.slug + ".example"; }
 
   explicit World(TestServer& server) : server_(server), bootstrap_(server.settings().admin_key) {
@@ -46,6 +47,10 @@ class World {
   // A participant's registration: its id, the manage token and the personal feed token.
   struct Registration {
     std::string id, manage_token, feed_token;
+  };
+  // A delegation of a study trip, with its leader's token.
+  struct Delegation {
+    std::string id, leader_token;
   };
   // A journalist's media-access request: its id and status token.
   struct MediaRequest {
@@ -149,6 +154,27 @@ class World {
     const std::string feed_url = created["feed_url"];
     const auto start = feed_url.find("/v1/feeds/") + std::string("/v1/feeds/").size();
     return {created["id"], created["manage_token"], feed_url.substr(start, feed_url.find('/', start) - start)};
+  }
+
+  Delegation make_delegation(const Owner& owner, const std::string& event_id) {
+    auto created = send("POST", "/v1/events/" + event_id + "/delegations",
+                        {{"name", unique("Delegation")},
+                         {"country", "CY"},
+                         {"contact", {{"name", "Ledare Exempelsson"}, {"email", of(kDelegationContact, owner)}}},
+                         {"quota", 5}});
+    const std::string id = created["id"];
+    auto issued = send("POST", "/v1/events/" + event_id + "/delegations/" + id + "/leader-token", nullptr);
+    return {id, issued["leader_token"]};
+  }
+  // A participant of the owner's event who travels with one of its delegations.
+  Registration make_delegate_registration(const Owner& owner, const std::string& event_id,
+                                          const std::string& delegation_id) {
+    auto body = registration_body();
+    body["email"] = of(kParticipantEmail, owner);
+    body["needs"] = of(kParticipantNeeds, owner);
+    body["delegation_id"] = delegation_id;
+    auto created = send("POST", "/v1/events/" + event_id + "/registrations", body);
+    return {created["id"], created["manage_token"], ""};
   }
 
   json media_request_body() {

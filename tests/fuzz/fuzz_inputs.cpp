@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "domain/api_key.hpp"
+#include "domain/delegation.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
 #include "domain/event_time.hpp"
@@ -16,6 +17,7 @@
 #include "http/conditional.hpp"
 #include "http/cors.hpp"
 #include "http/dto/api_key.hpp"
+#include "http/dto/delegation.hpp"
 #include "http/dto/event.hpp"
 #include "http/dto/media_request.hpp"
 #include "http/dto/organisation.hpp"
@@ -224,6 +226,7 @@ const std::map<std::string, Target>& targets() {
       {"organisation_body", organisation_body},
       {"event_body", event_body},
       {"session_body", session_body},
+      {"delegation_body", delegation_body},
       {"speaker_body", speaker_body},
       {"api_key_body", api_key_body},
       {"registration_body", registration_body},
@@ -265,6 +268,13 @@ const std::vector<std::pair<std::string, std::string>>& route_table() {
       {"GET", "/v1/events/{id}/sessions/{session_id}"},
       {"PATCH", "/v1/events/{id}/sessions/{session_id}"},
       {"DELETE", "/v1/events/{id}/sessions/{session_id}"},
+      {"POST", "/v1/events/{id}/delegations"},
+      {"GET", "/v1/events/{id}/delegations"},
+      {"GET", "/v1/events/{id}/delegations/{delegation_id}"},
+      {"PATCH", "/v1/events/{id}/delegations/{delegation_id}"},
+      {"DELETE", "/v1/events/{id}/delegations/{delegation_id}"},
+      {"POST", "/v1/events/{id}/delegations/{delegation_id}/leader-token"},
+      {"GET", "/v1/events/{id}/delegations/{delegation_id}/registrations"},
       {"POST", "/v1/speakers"},
       {"GET", "/v1/speakers"},
       {"GET", "/v1/speakers/{id}"},
@@ -360,6 +370,37 @@ void session_body(std::string_view input) {
     json document = http::dto::session_request_json(stored_session());
     document.merge_patch(*body);
     check_session_draft(http::dto::read_session(document));
+  });
+}
+
+// ---- delegations ----------------------------------------------------------------------------
+
+domain::Delegation stored_delegation() {
+  domain::Delegation d;
+  d.id = "5d0c1b7e-3f2a-4c8d-9e6b-1a2b3c4d5e6f";
+  d.event_id = stored_event().id;
+  d.name = "Cyprus";
+  d.country = "CY";
+  d.contact.email = "eleni.georgiou@example.org";
+  d.quota = 12;
+  return d;
+}
+
+void check_delegation_draft(const services::DelegationDraft& draft) {
+  if (!draft.errors.empty()) return;
+  if (!domain::check_delegation(draft.delegation).empty()) return;
+  (void)http::dto::delegation_json(draft.delegation).dump();
+}
+
+void delegation_body(std::string_view input) {
+  auto body = parse_body(input);
+  if (!body) return;
+  as_request([&] { check_delegation_draft(http::dto::read_delegation(*body)); });
+  as_request([&] {
+    http::dto::require_object(*body);
+    json document = http::dto::delegation_request_json(stored_delegation());
+    document.merge_patch(*body);
+    check_delegation_draft(http::dto::read_delegation(document));
   });
 }
 

@@ -44,6 +44,7 @@ services::RegistrationDraft read_registration(const nlohmann::json& body) {
   p.country = r.string("country");
   p.needs = r.string("needs");
   if (auto ids = r.strings("session_ids")) draft.session_ids = *ids;
+  draft.delegation_id = r.string("delegation_id");
   r.required("consent");
   draft.consent = r.boolean("consent").value_or(false);
   r.reject_unknown();
@@ -64,6 +65,7 @@ nlohmann::json registration_request_json(const domain::Registration& r) {
       {"country", optional_json(p.country)},
       {"needs", optional_json(p.needs)},
       {"session_ids", r.session_ids},
+      {"delegation_id", optional_json(r.delegation_id)},
       {"consent", true},
   };
 }
@@ -83,6 +85,7 @@ nlohmann::json registration_json(const domain::Registration& r, const Registrati
   body["country"] = optional_json(p.country);
   body["needs"] = optional_json(p.needs);
   body["session_ids"] = r.session_ids;
+  body["delegation_id"] = optional_json(r.delegation_id);
   body["consent_at"] = domain::format_utc(r.consent_at);
   body["erased"] = r.is_erased();
   body["confirmed_at"] = optional_time(r.confirmed_at);
@@ -122,15 +125,15 @@ std::string registrations_csv(const std::vector<domain::Registration>& items, ch
     out += "\r\n";
   };
   row({"id", "status", "waitlist_position", "name", "email", "organisation", "country", "needs", "session_ids",
-       "created_at", "confirmed_at", "cancelled_at", "erased"});
+       "delegation_id", "created_at", "confirmed_at", "cancelled_at", "erased"});
   for (const auto& r : items) {
     const domain::Participant p = r.participant.value_or(domain::Participant{});
     std::string sessions;
     for (const auto& id : r.session_ids) sessions += (sessions.empty() ? "" : " ") + id;
     row({r.id, std::string(domain::to_string(r.status)),
          r.waitlist_position ? std::to_string(*r.waitlist_position) : "", p.name, p.email, p.organisation.value_or(""),
-         p.country.value_or(""), p.needs.value_or(""), sessions, domain::format_utc(r.created_at),
-         r.confirmed_at ? domain::format_utc(*r.confirmed_at) : "",
+         p.country.value_or(""), p.needs.value_or(""), sessions, r.delegation_id.value_or(""),
+         domain::format_utc(r.created_at), r.confirmed_at ? domain::format_utc(*r.confirmed_at) : "",
          r.cancelled_at ? domain::format_utc(*r.cancelled_at) : "", r.is_erased() ? "yes" : "no"});
   }
   return out;

@@ -15,6 +15,7 @@
 #include "http/mail_context.hpp"
 #include "http/pagination.hpp"
 #include "http/public_writes.hpp"
+#include "services/delegation_service.hpp"
 #include "services/media_request_service.hpp"
 #include "services/person_service.hpp"
 #include "services/personal_feed_service.hpp"
@@ -77,6 +78,9 @@ boost::asio::awaitable<services::RegistrationAccess> access_of(RequestContext& c
   } else if (token && token->starts_with(services::kPersonTokenPrefix)) {
     context.caller_note.credential = "person_token";
     access.person_token = *token;
+  } else if (token && token->starts_with(services::kLeaderTokenPrefix)) {
+    context.caller_note.credential = "leader_token";
+    access.leader_token = *token;
   } else {
     access.caller = co_await authenticate(context);
   }
@@ -123,10 +127,12 @@ boost::asio::awaitable<Response> create_registration(RequestContext& context) {
   co_return created_response(answer.response, answer.replayed);
 }
 
-boost::asio::awaitable<Response> list_registrations(RequestContext& context) {
-  auto caller = co_await authenticate(context);
+namespace {
+
+// The list of an event's registrations (`query` says whose), as JSON pages or one CSV file.
+boost::asio::awaitable<Response> registration_list(RequestContext& context, const domain::Caller& caller,
+                                                   services::RegistrationListQuery query) {
   const bool csv = wants_csv(context.request);
-  services::RegistrationListQuery query;
   if (auto status = context.query.get("status"); status && !status->empty()) {
     query.status = domain::parse_registration_status(*status);
     if (!query.status)
@@ -148,7 +154,7 @@ boost::asio::awaitable<Response> list_registrations(RequestContext& context) {
     }
   }
   // The format (CSV or JSON) is no filter: a cursor from the JSON list serves either.
-  auto page = read_page(context, {"status", "q"});
+  auto page = read_page(context, {"status", "q", "delegation"});
   query.after_seq = read_seq_cursor(page);
   // A spreadsheet wants the whole list at once.
   query.limit = csv ? kMaxCsvRows : page.limit;
@@ -168,6 +174,33 @@ boost::asio::awaitable<Response> list_registrations(RequestContext& context) {
   }
   response.headers.set("Vary", "Authorization, Accept");
   response.headers.set("Cache-Control", "no-store");
+  co_return response;
+}
+
+}  // namespace
+
+boost::asio::awaitable<Response> list_registrations(RequestContext& context) {
+  auto caller = co_await authenticate(context);
+  services::RegistrationListQuery query;
+  if (auto delegation = context.query.get("delegation"); delegation && !delegation->empty()) {
+    query.delegation_id = std::string(*delegation);
+  }
+  auto response = co_await registration_list(context, caller, std::move(query));
+  co_return response;
+}
+
+boost::asio::awaitable<Response> list_delegation_registrations(RequestContext& context) {
+  services::RegistrationListQuery query;
+  query.delegation_id = context.param("delegation_id");
+  domain::Caller caller = domain::Caller::anonymous();
+  auto token = bearer_token(context.request);
+  if (token && token->starts_with(services::kLeaderTokenPrefix)) {
+    context.caller_note.credential = "leader_token";
+    query.leader_token = *token;
+  } else {
+    caller = co_await authenticate(context);
+  }
+  auto response = co_await registration_list(context, caller, std::move(query));
   co_return response;
 }
 
@@ -197,11 +230,11 @@ boost::asio::awaitable<Response> patch_registration(RequestContext& context) {
       if (was && domain::moves_by_itself(*was, current.status)) patch.erase(sent);
     }
     // Links and the access block depend on who asks; they describe the record, never change it.
-    auto read_only = dto::drop_read_only(
-        patch, dto::registration_json(current, {}),
-        {"id", "event_id", "status", "erased", "consent_at", "cancelled_at", "erased_at", "created_at"},
-        {"waitlist_position", "confirmed_at", "updated_at", "url", "invite_url", "feed_url", "webcal_url", "links",
-         "access"});
+    auto read_only = dto::drop_read_only(patch, dto::registration_json(current, {}),
+                                         {"id", "event_id", "delegation_id", "status", "erased", "consent_at",
+                                          "cancelled_at", "erased_at", "created_at"},
+                                         {"waitlist_position", "confirmed_at", "updated_at", "url", "invite_url",
+                                          "feed_url", "webcal_url", "links", "access"});
     nlohmann::json document = dto::registration_request_json(current);
     document.merge_patch(patch);
     services::RegistrationDraft draft = dto::read_registration(document);

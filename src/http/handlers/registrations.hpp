@@ -12,6 +12,8 @@ namespace eventd::http::handlers {
 
 boost::asio::awaitable<Response> create_registration(RequestContext& context);
 boost::asio::awaitable<Response> list_registrations(RequestContext& context);
+// GET /v1/events/{id}/delegations/{delegation_id}/registrations: the organiser, or the leader.
+boost::asio::awaitable<Response> list_delegation_registrations(RequestContext& context);
 boost::asio::awaitable<Response> get_registration(RequestContext& context);
 boost::asio::awaitable<Response> patch_registration(RequestContext& context);
 boost::asio::awaitable<Response> delete_registration(RequestContext& context);
