@@ -14,6 +14,7 @@
 #include "http/backend.hpp"
 #include "http/cors.hpp"
 #include "http/dispatch.hpp"
+#include "http/mail_context.hpp"
 #include "http/metrics.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
@@ -26,6 +27,7 @@
 #include "services/registration_desk.hpp"
 #include "services/registration_service.hpp"
 #include "services/shared_rate_limiter.hpp"
+#include "services/task_service.hpp"
 
 namespace eventd::app {
 
@@ -156,12 +158,19 @@ unsigned short App::port() const { return parts_->server.port(); }
 
 namespace {
 
-// Anonymises registrations past their retention, every `interval`, on a thread of its own
-// (the work is a few UPDATEs; several instances doing it at once is harmless).
+// Anonymises registrations past their retention and writes the reminders of tasks falling
+// due, every `interval`, on a thread of its own (the work is a few statements; several
+// instances doing it at once is harmless: a reminder is claimed once, services/task_service.hpp).
 class RetentionSweeper {
  public:
-  RetentionSweeper(services::Database& db, int retention_days, std::chrono::seconds interval)
-      : db_(db), retention_days_(retention_days), interval_(interval), thread_([this] { loop(); }) {}
+  RetentionSweeper(services::Database& db, int retention_days, std::chrono::seconds interval,
+                   services::MailContext mail, std::chrono::seconds reminder_lead)
+      : db_(db),
+        retention_days_(retention_days),
+        interval_(interval),
+        mail_(std::move(mail)),
+        reminder_lead_(reminder_lead),
+        thread_([this] { loop(); }) {}
   ~RetentionSweeper() {
     {
       std::lock_guard lock(mutex_);
@@ -194,11 +203,19 @@ class RetentionSweeper {
     } catch (const std::exception& error) {
       log::warn("retention sweep failed", {{"reason", error.what()}});  // the next one retries
     }
+    try {
+      const std::size_t written = services::send_task_reminders(db_, mail_, reminder_lead_);
+      if (written > 0) log::info("task reminders", {{"written", std::to_string(written)}});
+    } catch (const std::exception& error) {
+      log::warn("task reminders failed", {{"reason", error.what()}});  // the next sweep retries
+    }
   }
 
   services::Database& db_;
   int retention_days_;
   std::chrono::seconds interval_;
+  services::MailContext mail_;
+  std::chrono::seconds reminder_lead_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
@@ -266,7 +283,8 @@ std::optional<services::SenderSettings> sender_settings(const Config& config) {
 
 void App::run(bool handle_signals) {
   {
-    RetentionSweeper sweeper(parts_->db, parts_->config.retention_days, parts_->config.retention_sweep);
+    RetentionSweeper sweeper(parts_->db, parts_->config.retention_days, parts_->config.retention_sweep,
+                             http::mail_context_of(parts_->backend), parts_->config.task_reminder_lead);
     std::optional<MailSender> sender;
     if (auto settings = sender_settings(parts_->config)) {
       mail::initialise_smtp();

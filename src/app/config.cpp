@@ -143,6 +143,8 @@ Config parse_config(const RawConfig& raw, unsigned cores) {
   config.retention_days = static_cast<int>(parse_count(raw.retention_days, "EVENTD_RETENTION_DAYS", 1, 36500));
   config.retention_sweep =
       std::chrono::seconds(parse_count(raw.retention_sweep_s, "EVENTD_RETENTION_SWEEP_S", 1, 86400));
+  config.task_reminder_lead =
+      std::chrono::hours(parse_count(raw.task_reminder_hours, "EVENTD_TASK_REMINDER_HOURS", 1, 24 * 60));
   config.rate_limit_per_minute =
       static_cast<double>(parse_count(raw.rate_limit_per_minute, "EVENTD_RATE_LIMIT_PER_MINUTE", 0, 1000000));
   config.rate_limit_burst =

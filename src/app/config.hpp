@@ -40,6 +40,8 @@ struct Config {
   // Registrations of events that ended longer ago than this are anonymised by the service.
   int retention_days = 90;
   std::chrono::seconds retention_sweep{3600};
+  // How long before a task of a study trip falls due its reminder goes (services/task_service.hpp).
+  std::chrono::hours task_reminder_lead{48};
   // Public writes (registrations, media requests) per client address: a token bucket.
   double rate_limit_per_minute = 30;  // 0: no limit
   double rate_limit_burst = 10;
@@ -77,6 +79,7 @@ struct RawConfig {
   std::string feed_max_events = "1000";
   std::string retention_days = "90";
   std::string retention_sweep_s = "3600";
+  std::string task_reminder_hours = "48";
   std::string rate_limit_per_minute = "30";
   std::string rate_limit_burst = "10";
   std::string trusted_proxies;

@@ -62,6 +62,9 @@ void add_config_options(CLI::App& cli, RawConfig& raw) {
       ->envname("EVENTD_RETENTION_DAYS");
   cli.add_option("--retention-sweep", raw.retention_sweep_s, "seconds between retention sweeps")
       ->envname("EVENTD_RETENTION_SWEEP_S");
+  cli.add_option("--task-reminder-hours", raw.task_reminder_hours,
+                 "hours before a study trip's task falls due that its open-task reminder is e-mailed")
+      ->envname("EVENTD_TASK_REMINDER_HOURS");
   cli.add_option("--rate-limit-per-minute", raw.rate_limit_per_minute,
                  "public writes per client address and minute (0: no limit)")
       ->envname("EVENTD_RATE_LIMIT_PER_MINUTE");

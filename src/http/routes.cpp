@@ -14,6 +14,7 @@
 #include "http/handlers/registrations.hpp"
 #include "http/handlers/sessions.hpp"
 #include "http/handlers/speakers.hpp"
+#include "http/handlers/tasks.hpp"
 
 namespace eventd::http {
 
@@ -69,6 +70,16 @@ Router make_router() {
   router.add(delete_, "/v1/events/{id}/delegations/{delegation_id}", h::delete_delegation);
   router.add(post, "/v1/events/{id}/delegations/{delegation_id}/leader-token", h::issue_leader_token);
   router.add(get, "/v1/events/{id}/delegations/{delegation_id}/registrations", h::list_delegation_registrations);
+
+  // Tasks of a study trip (the organiser; each participant's own progress on their registration)
+  router.add(post, "/v1/events/{id}/tasks", h::create_task);
+  router.add(get, "/v1/events/{id}/tasks", h::list_tasks);
+  router.add(get, "/v1/events/{id}/tasks/{task_id}", h::get_task);
+  router.add(patch, "/v1/events/{id}/tasks/{task_id}", h::patch_task);
+  router.add(delete_, "/v1/events/{id}/tasks/{task_id}", h::delete_task);
+  router.add(get, "/v1/events/{id}/tasks/{task_id}/progress", h::task_progress);
+  router.add(get, "/v1/registrations/{id}/tasks", h::list_registration_tasks);
+  router.add(put, "/v1/registrations/{id}/tasks/{task_id}", h::set_registration_task);
 
   // Speakers
   router.add(post, "/v1/speakers", h::create_speaker);

@@ -10,6 +10,7 @@
 #include "db/event_repository.hpp"
 #include "db/organisation_repository.hpp"
 #include "db/registration_repository.hpp"
+#include "db/task_repository.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
 #include "domain/links.hpp"
@@ -89,6 +90,9 @@ mail::Values base_values(const domain::PageLinks& links, const domain::Event& e,
       {"journalist_name", ""},
       {"journalist_email", ""},
       {"request_url", ""},
+      {"task_title", ""},
+      {"task_description", ""},
+      {"task_due", ""},
   };
 }
 
@@ -216,7 +220,7 @@ std::optional<RegistrationOutgoing> registration_outgoing(const MailContext& con
   const bool seat = invitation.registration.status != domain::RegistrationStatus::waitlisted;
   // A waitlisted participant has no seat to put in a calendar yet; a resent link is only that.
   const bool attach = kind != MailKind::registration_waitlisted && kind != MailKind::registration_link_resent &&
-                      (seat || kind == MailKind::event_cancelled);
+                      kind != MailKind::task_reminder && (seat || kind == MailKind::event_cancelled);
   out.values["invitation_attached"] = attach ? "yes" : "";
   if (is_change_notice(kind)) {
     out.values["programme"] = programme_lines(invitation.sessions, invitation.event.timezone);
@@ -263,6 +267,8 @@ std::string_view to_string(MailKind kind) {
       return "media_request_withdrawn";
     case MailKind::person_sign_in:
       return "person_sign_in";
+    case MailKind::task_reminder:
+      return "task_reminder";
   }
   return "unknown";
 }
@@ -274,6 +280,26 @@ void enqueue_registration_message(soci::session& s, const MailContext& context, 
   if (!record || record->registration.is_erased() || !record->registration.participant) return;
   EventParts parts = load_event_parts(s, record->registration.event_id);
   enqueue_registration_message(s, context, kind, std::move(*record), std::move(parts), secrets);
+}
+
+void enqueue_task_reminder(soci::session& s, const MailContext& context, const std::string& registration_id,
+                           const std::string& task_id) {
+  auto record = db::find_registration(s, registration_id);
+  if (!record || record->registration.is_erased() || !record->registration.participant) return;
+  const std::string event_id = record->registration.event_id;
+  auto task = db::find_task(s, event_id, task_id);
+  if (!task) return;
+  EventParts parts = load_event_parts(s, event_id);
+  const std::string zone = parts.event.timezone;
+  auto message =
+      registration_outgoing(context, MailKind::task_reminder, std::move(*record), std::move(parts), std::nullopt);
+  if (!message) return;
+  message->out.values["task_title"] = task->title;
+  message->out.values["task_description"] = task->description.value_or("");
+  const std::string due = domain::format_in_zone(task->due_at, zone);  // 2035-08-20T23:59:00+02:00
+  message->out.values["task_due"] = due.substr(0, 10) + " " + due.substr(11, 5) + " (" + zone + ")";
+  db::insert_person_codes(s, message->codes.rows);
+  write(s, context, message->out);
 }
 
 void enqueue_registration_message(soci::session& s, const MailContext& context, MailKind kind,

@@ -52,6 +52,7 @@ enum class MailKind {
   media_request_revoked,     // approved access taken back, with the organiser's note
   media_request_withdrawn,   // to the press contact: the journalist took the request back
   person_sign_in,            // POST /v1/me/sign-in: a link to the person's page (no event)
+  task_reminder,             // a task of a study trip falls due and is still open
 };
 std::string_view to_string(MailKind kind);
 
@@ -115,6 +116,11 @@ struct MediaMailLinks {
 };
 void enqueue_media_message(soci::session& s, const MailContext& context, MailKind kind, const domain::Event& event,
                            const domain::MediaRequest& request, const MediaMailLinks& links = {});
+
+// A reminder of a task (services/task_service.hpp) to the registration's participant, with
+// the links to their registration (its tasks); nothing for an erased registration.
+void enqueue_task_reminder(soci::session& s, const MailContext& context, const std::string& registration_id,
+                           const std::string& task_id);
 
 // The sign-in link (services/person_service.hpp) to `email`, in `language`.
 void enqueue_sign_in_message(soci::session& s, const MailContext& context, const std::string& email,

@@ -450,6 +450,13 @@ boost::asio::awaitable<RegistrationAnswer> register_participant(RegistrationDesk
   co_return std::move(signup->answer);
 }
 
+ReachedRegistration reach_registration(soci::session& s, const std::string& id, const RegistrationAccess& access,
+                                       bool for_update) {
+  auto record = load(s, id, access, for_update);
+  const bool participant = authorise(s, record, access);
+  return {std::move(record), participant};
+}
+
 boost::asio::awaitable<RegistrationView> get_registration(Database& db, std::string id, RegistrationAccess access) {
   RegistrationView view = co_await db.run([&](soci::session& s) {
     soci::transaction tx(s);

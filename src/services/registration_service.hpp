@@ -99,6 +99,16 @@ struct RegistrationView {
 // another organisation; 404 for no such registration and, alike, for another registration's token.
 boost::asio::awaitable<RegistrationView> get_registration(Database& db, std::string id, RegistrationAccess access);
 
+// The registration `access` reaches, in the caller's transaction, with the same answers as
+// get_registration (401, 403, 404); `by_participant` for its holder (manage token, person),
+// false for an organiser, admin or the delegation's leader. `for_update` locks it.
+struct ReachedRegistration {
+  db::RegistrationRecord record;
+  bool by_participant = false;
+};
+ReachedRegistration reach_registration(soci::session& s, const std::string& id, const RegistrationAccess& access,
+                                       bool for_update);
+
 using RegistrationPatcher = std::function<RegistrationDraft(const domain::Registration& current)>;
 using RegistrationPrecondition = std::function<void(const domain::Registration& current)>;
 

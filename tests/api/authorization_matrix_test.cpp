@@ -199,6 +199,8 @@ enum class Target {
   partner_invitation,  // {id}, {organisation_id}: the other organisation's draft, inviting the owner as partner
   delegation,          // {id}, {delegation_id}: a delegation (with a leader token) of a published event of the owner
   delegate_registration,  // {id}: a registration for a published event of the owner, in one of its delegations
+  task,                   // {id}, {task_id}: a task of a published event of the owner
+  registration_task,      // {id}, {task_id}: a registration for a published event of the owner, and a task of it
 };
 
 enum class Body {
@@ -208,6 +210,9 @@ enum class Body {
   event,         // a new draft event of the owner
   delegation,    // a new delegation
   delegation_patch,
+  task,         // a new task
+  task_patch,
+  task_status,  // {"status": "done"}
   session,       // a new session within the target event
   speaker,       // a new speaker of the owner organisation
   registration,  // a new participant
@@ -349,6 +354,17 @@ const std::vector<Row> kRows = {
     {"DELETE", "/v1/events/{id}/delegations/{delegation_id}", Target::delegation, manage_published(204)},
     {"POST", "/v1/events/{id}/delegations/{delegation_id}/leader-token", Target::delegation, manage_published(201)},
     {"GET", "/v1/events/{id}/delegations/{delegation_id}/registrations", Target::delegation, delegation_read()},
+
+    // Tasks of a study trip: the organiser; each participant's progress on their registration.
+    {"POST", "/v1/events/{id}/tasks", Target::published_event, manage_published(201), Body::task},
+    {"GET", "/v1/events/{id}/tasks", Target::published_event, manage_published(200)},
+    {"GET", "/v1/events/{id}/tasks/{task_id}", Target::task, manage_published(200)},
+    {"PATCH", "/v1/events/{id}/tasks/{task_id}", Target::task, manage_published(200), Body::task_patch},
+    {"DELETE", "/v1/events/{id}/tasks/{task_id}", Target::task, manage_published(204)},
+    {"GET", "/v1/events/{id}/tasks/{task_id}/progress", Target::task, manage_published(200)},
+    {"GET", "/v1/registrations/{id}/tasks", Target::registration, registration_access(200)},
+    {"PUT", "/v1/registrations/{id}/tasks/{task_id}", Target::registration_task, registration_access(200),
+     Body::task_status},
 
     // Speakers: each record is its owner's; the public profile only from a public event.
     // Another organiser names the owner in the body: not its own organisation, a 422.
@@ -511,6 +527,8 @@ std::string describe(const Row& row) {
       {Target::partner_invitation, " [partner invitation]"},
       {Target::delegation, " [delegation]"},
       {Target::delegate_registration, " [registration in a delegation]"},
+      {Target::task, " [task]"},
+      {Target::registration_task, " [registration and a task]"},
   };
   return row.method + " " + row.path + (row.query.empty() ? "" : "?" + row.query) + targets.at(row.target);
 }
@@ -558,6 +576,7 @@ class Cells {
     fill_in("kind", "event-full");
     fill_in("session_id", ids.session_id);
     fill_in("delegation_id", ids.delegation_id);
+    fill_in("task_id", ids.task_id);
     fill_in("organisation_id", ids.organisation_id);
     fill_in("token", ids.token);
     // The tokens of the target's own participant or requester, or else (made only for the
@@ -592,7 +611,8 @@ class Cells {
 
  private:
   struct Ids {
-    std::string id, session_id, organisation_id, token, manage_token, status_token, delegation_id, leader_token;
+    std::string id, session_id, organisation_id, token, manage_token, status_token, delegation_id, leader_token,
+        task_id;
   };
 
   const Ids& shared(Target target, const Owner& owner) {
@@ -671,6 +691,18 @@ class Cells {
         ids.leader_token = delegation.leader_token;
         break;
       }
+      case Target::task:
+        ids.id = world_.make_event(owner, "published");
+        ids.task_id = world_.make_task(ids.id);
+        break;
+      case Target::registration_task: {
+        const std::string event = world_.make_event(owner, "published");
+        auto registration = world_.make_registration(owner, event);
+        ids.id = registration.id;
+        ids.manage_token = registration.manage_token;
+        ids.task_id = world_.make_task(event);
+        break;
+      }
       case Target::media_request: {
         auto request = world_.make_media_request(owner, world_.make_event(owner, "published"));
         ids.id = request.id;
@@ -697,6 +729,12 @@ class Cells {
         return json{{"name", world_.unique("Delegation")}, {"country", "AT"}, {"quota", 8}}.dump();
       case Body::delegation_patch:
         return json{{"quota", 9}}.dump();
+      case Body::task:
+        return world_.task_body().dump();
+      case Body::task_patch:
+        return json{{"title", "Skicka passuppgifter senast i morgon"}}.dump();
+      case Body::task_status:
+        return json{{"status", "done"}}.dump();
       case Body::speaker:
         return world_.speaker_body(owner).dump();
       case Body::registration:
@@ -813,7 +851,8 @@ void check_no_leak(const Row& row, Caller caller, const HttpResponse& response, 
   // A new registration's answer goes to its participant: their access block shows the stream.
   const bool participant =
       ((caller == Caller::manage_token_own || caller == Caller::person_own) &&
-       (row.target == Target::registration || row.target == Target::delegate_registration)) ||
+       (row.target == Target::registration || row.target == Target::delegate_registration ||
+        row.target == Target::registration_task)) ||
       (row.body == Body::registration && response.status == 201);
   const bool requester =
       (caller == Caller::status_token_own || caller == Caller::person_own) && row.target == Target::media_request;

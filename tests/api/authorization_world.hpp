@@ -177,6 +177,13 @@ class World {
     return {created["id"], created["manage_token"], ""};
   }
 
+  json task_body() {
+    return {{"title", "Skicka passuppgifter"}, {"due_at", "2030-05-10T23:59:00+02:00"}};
+  }
+  std::string make_task(const std::string& event_id) {
+    return send("POST", "/v1/events/" + event_id + "/tasks", task_body())["id"];
+  }
+
   json media_request_body() {
     return {{"name", "Reporter Exempelsson"}, {"email", unique("reporter") + "@example.org"}, {"outlet", "Radio"}};
   }

@@ -6,6 +6,7 @@
 
 #include "domain/api_key.hpp"
 #include "domain/delegation.hpp"
+#include "domain/task.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
 #include "domain/event_time.hpp"
@@ -18,6 +19,7 @@
 #include "http/cors.hpp"
 #include "http/dto/api_key.hpp"
 #include "http/dto/delegation.hpp"
+#include "http/dto/task.hpp"
 #include "http/dto/event.hpp"
 #include "http/dto/media_request.hpp"
 #include "http/dto/organisation.hpp"
@@ -227,6 +229,7 @@ const std::map<std::string, Target>& targets() {
       {"event_body", event_body},
       {"session_body", session_body},
       {"delegation_body", delegation_body},
+      {"task_body", task_body},
       {"speaker_body", speaker_body},
       {"api_key_body", api_key_body},
       {"registration_body", registration_body},
@@ -275,6 +278,14 @@ const std::vector<std::pair<std::string, std::string>>& route_table() {
       {"DELETE", "/v1/events/{id}/delegations/{delegation_id}"},
       {"POST", "/v1/events/{id}/delegations/{delegation_id}/leader-token"},
       {"GET", "/v1/events/{id}/delegations/{delegation_id}/registrations"},
+      {"POST", "/v1/events/{id}/tasks"},
+      {"GET", "/v1/events/{id}/tasks"},
+      {"GET", "/v1/events/{id}/tasks/{task_id}"},
+      {"PATCH", "/v1/events/{id}/tasks/{task_id}"},
+      {"DELETE", "/v1/events/{id}/tasks/{task_id}"},
+      {"GET", "/v1/events/{id}/tasks/{task_id}/progress"},
+      {"GET", "/v1/registrations/{id}/tasks"},
+      {"PUT", "/v1/registrations/{id}/tasks/{task_id}"},
       {"POST", "/v1/speakers"},
       {"GET", "/v1/speakers"},
       {"GET", "/v1/speakers/{id}"},
@@ -401,6 +412,39 @@ void delegation_body(std::string_view input) {
     json document = http::dto::delegation_request_json(stored_delegation());
     document.merge_patch(*body);
     check_delegation_draft(http::dto::read_delegation(document));
+  });
+}
+
+// ---- tasks ------------------------------------------------------------------------------------
+
+domain::Task stored_task() {
+  domain::Task t;
+  t.id = "0b6f3c2a-8e1d-4f5a-9c7b-3d2e1f0a9b8c";
+  t.event_id = stored_event().id;
+  t.title = "Skicka passuppgifter";
+  t.due_at = *domain::parse_rfc3339("2019-08-20T23:59:00+02:00");
+  return t;
+}
+
+void check_task_draft(const services::TaskDraft& draft) {
+  if (!draft.errors.empty()) return;
+  domain::Task task = draft.task;
+  const auto due = domain::read_event_time(draft.due_at_text, stored_event().timezone);
+  if (!due.instant) return;
+  task.due_at = *due.instant;
+  if (!domain::check_task(task).empty()) return;
+  (void)http::dto::task_json(task, stored_event().timezone).dump();
+}
+
+void task_body(std::string_view input) {
+  auto body = parse_body(input);
+  if (!body) return;
+  as_request([&] { check_task_draft(http::dto::read_task(*body)); });
+  as_request([&] {
+    http::dto::require_object(*body);
+    json document = http::dto::task_request_json(stored_task());
+    document.merge_patch(*body);
+    check_task_draft(http::dto::read_task(document));
   });
 }
 

@@ -33,6 +33,7 @@ void TestServer::start() {
   raw.feed_max_events = settings_.feed_max_events;
   raw.retention_days = settings_.retention_days;
   raw.retention_sweep_s = settings_.retention_sweep_s;
+  raw.task_reminder_hours = settings_.task_reminder_hours;
   raw.smtp_url = settings_.smtp_url;
   raw.smtp_ca_file = settings_.smtp_ca_file;
   raw.mail_from = settings_.mail_from;

@@ -33,6 +33,7 @@ struct ServerSettings {
   std::string feed_max_events = "1000";
   std::string retention_days = "90";
   std::string retention_sweep_s = "3600";
+  std::string task_reminder_hours = "48";
   // Another server's database (two instances on one database); empty: a fresh one.
   std::string database_url;
   std::string smtp_url;  // empty: no sender, the outbox only fills

@@ -67,9 +67,24 @@ Response registration_response(const RequestContext& context, int status, const 
   return response;
 }
 
+
+std::optional<std::string> feed_token_of(const services::RegistrationAccess& access, const domain::Registration& r,
+                                         bool by_participant, bool by_resent_token = false) {
+  if (by_resent_token) return std::nullopt;  // derived from the first token, not this one
+  if (!by_participant || !access.manage_token) return std::nullopt;
+  return services::feed_token_for(*access.manage_token, r.feed_generation);
+}
+
+bool wants_csv(const Request& request) {
+  auto accept = request.headers.get("Accept");
+  return accept && accept->find("text/csv") != std::string_view::npos;
+}
+
+}  // namespace
+
 // A manage token (evm_...) is the participant, a person token (evu_...) a person who may be
 // them; anything else must be an API key.
-boost::asio::awaitable<services::RegistrationAccess> access_of(RequestContext& context) {
+boost::asio::awaitable<services::RegistrationAccess> registration_access_of(RequestContext& context) {
   services::RegistrationAccess access;
   auto token = bearer_token(context.request);
   if (token && token->starts_with(kManageTokenPrefix)) {
@@ -86,20 +101,6 @@ boost::asio::awaitable<services::RegistrationAccess> access_of(RequestContext& c
   }
   co_return access;
 }
-
-std::optional<std::string> feed_token_of(const services::RegistrationAccess& access, const domain::Registration& r,
-                                         bool by_participant, bool by_resent_token = false) {
-  if (by_resent_token) return std::nullopt;  // derived from the first token, not this one
-  if (!by_participant || !access.manage_token) return std::nullopt;
-  return services::feed_token_for(*access.manage_token, r.feed_generation);
-}
-
-bool wants_csv(const Request& request) {
-  auto accept = request.headers.get("Accept");
-  return accept && accept->find("text/csv") != std::string_view::npos;
-}
-
-}  // namespace
 
 boost::asio::awaitable<Response> create_registration(RequestContext& context) {
   co_await check_public_write_rate(context);
@@ -205,7 +206,7 @@ boost::asio::awaitable<Response> list_delegation_registrations(RequestContext& c
 }
 
 boost::asio::awaitable<Response> get_registration(RequestContext& context) {
-  auto access = co_await access_of(context);
+  auto access = co_await registration_access_of(context);
   auto view = co_await services::get_registration(context.backend.db, context.param("id"), access);
   const std::string etag = registration_etag(view.registration);
   if (is_not_modified(context.request, etag, std::nullopt)) {
@@ -218,7 +219,7 @@ boost::asio::awaitable<Response> get_registration(RequestContext& context) {
 }
 
 boost::asio::awaitable<Response> patch_registration(RequestContext& context) {
-  auto access = co_await access_of(context);
+  auto access = co_await registration_access_of(context);
   auto patch = parse_json_body(context.request, /*merge_patch=*/true);
   dto::require_object(patch);
   const Request& request = context.request;
@@ -247,7 +248,7 @@ boost::asio::awaitable<Response> patch_registration(RequestContext& context) {
 }
 
 boost::asio::awaitable<Response> delete_registration(RequestContext& context) {
-  auto access = co_await access_of(context);
+  auto access = co_await registration_access_of(context);
   bool erase = false;
   if (auto value = context.query.get("erase")) {
     if (*value != "true" && *value != "false")
@@ -266,14 +267,14 @@ boost::asio::awaitable<Response> delete_registration(RequestContext& context) {
 }
 
 boost::asio::awaitable<Response> rotate_feed_link(RequestContext& context) {
-  auto access = co_await access_of(context);
+  auto access = co_await registration_access_of(context);
   auto feed_token = co_await services::rotate_feed_token(context.backend.db, context.param("id"), access);
   auto view = co_await services::get_registration(context.backend.db, context.param("id"), access);
   co_return registration_response(context, 200, view, feed_token);
 }
 
 boost::asio::awaitable<Response> registration_invite(RequestContext& context) {
-  auto access = co_await access_of(context);
+  auto access = co_await registration_access_of(context);
   auto location = location_of(context, false);
   auto feed = co_await services::registration_invitation(context.backend.db, context.param("id"), std::move(access),
                                                          std::move(location));

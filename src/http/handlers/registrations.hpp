@@ -4,11 +4,20 @@
 
 #include "http/message.hpp"
 
+namespace eventd::services {
+struct RegistrationAccess;
+}
+
 namespace eventd::http {
 struct RequestContext;
 }
 
 namespace eventd::http::handlers {
+
+// Who asks about one registration: a manage token (evm_...) is its participant, a person
+// token (evu_...) a person who may be them, a leader token (evd_...) the leader of a
+// delegation; anything else must be an API key.
+boost::asio::awaitable<services::RegistrationAccess> registration_access_of(RequestContext& context);
 
 boost::asio::awaitable<Response> create_registration(RequestContext& context);
 boost::asio::awaitable<Response> list_registrations(RequestContext& context);
