@@ -41,9 +41,11 @@ CREATE TRIGGER delegations_version BEFORE UPDATE ON delegations
 
 ALTER TABLE registrations ADD COLUMN delegation_id uuid;
 -- MATCH SIMPLE: a registration without a delegation is not checked. A delegation with
--- registrations is not deleted under them (the service answers 409 first).
+-- registrations is not deleted under them (409); NO ACTION rather than RESTRICT, checked at the
+-- end of the statement, so deleting a whole event (its delegations and registrations go
+-- together by their cascades) is no violation.
 ALTER TABLE registrations ADD CONSTRAINT registrations_delegation_fkey
-  FOREIGN KEY (delegation_id, event_id) REFERENCES delegations (id, event_id) ON DELETE RESTRICT;
+  FOREIGN KEY (delegation_id, event_id) REFERENCES delegations (id, event_id) ON DELETE NO ACTION;
 -- A delegation's seats, its waitlist in order, and the organiser's list of its registrations.
 CREATE INDEX registrations_delegation_idx ON registrations (delegation_id, seq) WHERE delegation_id IS NOT NULL;
 

@@ -39,7 +39,7 @@ CREATE TABLE task_audience (
   CONSTRAINT task_audience_task_fkey FOREIGN KEY (task_id, event_id)
     REFERENCES tasks (id, event_id) ON DELETE CASCADE,
   CONSTRAINT task_audience_delegation_fkey FOREIGN KEY (delegation_id, event_id)
-    REFERENCES delegations (id, event_id) ON DELETE RESTRICT
+    REFERENCES delegations (id, event_id) ON DELETE NO ACTION
 );
 
 CREATE TABLE task_progress (

@@ -82,6 +82,7 @@ struct App::Parts {
     backend.open_connections = [this] { return server.open_connections(); };
     backend.mail_from_address = config.mail_from.email;
     backend.frontend_url = config.frontend_url;
+    backend.data_key = config.data_key;
     backend.default_timezone = config.default_timezone;
     backend.feed_past_days = config.feed_past_days;
     backend.feed_max_events = config.feed_max_events;
@@ -163,10 +164,11 @@ namespace {
 // instances doing it at once is harmless: a reminder is claimed once, services/task_service.hpp).
 class RetentionSweeper {
  public:
-  RetentionSweeper(services::Database& db, int retention_days, std::chrono::seconds interval,
+  RetentionSweeper(services::Database& db, int retention_days, int travel_data_days, std::chrono::seconds interval,
                    services::MailContext mail, std::chrono::seconds reminder_lead)
       : db_(db),
         retention_days_(retention_days),
+        travel_data_days_(travel_data_days),
         interval_(interval),
         mail_(std::move(mail)),
         reminder_lead_(reminder_lead),
@@ -191,13 +193,14 @@ class RetentionSweeper {
   }
   void sweep() {
     try {
-      auto report = services::apply_retention(db_, retention_days_);
+      auto report = services::apply_retention(db_, retention_days_, travel_data_days_);
       if (report.anonymised > 0 || report.media_requests_anonymised > 0 || report.session_tombstones_dropped > 0 ||
-          report.person_secrets_dropped > 0) {
+          report.person_secrets_dropped > 0 || report.travel_documents_erased > 0) {
         log::info("retention", {{"anonymised_registrations", std::to_string(report.anonymised)},
                                 {"anonymised_media_requests", std::to_string(report.media_requests_anonymised)},
                                 {"session_tombstones_dropped", std::to_string(report.session_tombstones_dropped)},
                                 {"person_secrets_dropped", std::to_string(report.person_secrets_dropped)},
+                                {"travel_documents_erased", std::to_string(report.travel_documents_erased)},
                                 {"retention_days", std::to_string(retention_days_)}});
       }
     } catch (const std::exception& error) {
@@ -213,6 +216,7 @@ class RetentionSweeper {
 
   services::Database& db_;
   int retention_days_;
+  int travel_data_days_;
   std::chrono::seconds interval_;
   services::MailContext mail_;
   std::chrono::seconds reminder_lead_;
@@ -283,8 +287,9 @@ std::optional<services::SenderSettings> sender_settings(const Config& config) {
 
 void App::run(bool handle_signals) {
   {
-    RetentionSweeper sweeper(parts_->db, parts_->config.retention_days, parts_->config.retention_sweep,
-                             http::mail_context_of(parts_->backend), parts_->config.task_reminder_lead);
+    RetentionSweeper sweeper(parts_->db, parts_->config.retention_days, parts_->config.travel_data_days,
+                             parts_->config.retention_sweep, http::mail_context_of(parts_->backend),
+                             parts_->config.task_reminder_lead);
     std::optional<MailSender> sender;
     if (auto settings = sender_settings(parts_->config)) {
       mail::initialise_smtp();

@@ -145,6 +145,12 @@ Config parse_config(const RawConfig& raw, unsigned cores) {
       std::chrono::seconds(parse_count(raw.retention_sweep_s, "EVENTD_RETENTION_SWEEP_S", 1, 86400));
   config.task_reminder_lead =
       std::chrono::hours(parse_count(raw.task_reminder_hours, "EVENTD_TASK_REMINDER_HOURS", 1, 24 * 60));
+  config.travel_data_days = static_cast<int>(parse_count(raw.travel_data_days, "EVENTD_TRAVEL_DATA_DAYS", 1, 36500));
+  // A guessable key would seal nothing: at least 32 characters (openssl rand -hex 32).
+  if (!raw.data_key.empty() && raw.data_key.size() < 32) {
+    throw ConfigError("EVENTD_DATA_KEY must be at least 32 characters (e.g. openssl rand -hex 32)");
+  }
+  config.data_key = raw.data_key;
   config.rate_limit_per_minute =
       static_cast<double>(parse_count(raw.rate_limit_per_minute, "EVENTD_RATE_LIMIT_PER_MINUTE", 0, 1000000));
   config.rate_limit_burst =

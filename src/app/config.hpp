@@ -42,6 +42,10 @@ struct Config {
   std::chrono::seconds retention_sweep{3600};
   // How long before a task of a study trip falls due its reminder goes (services/task_service.hpp).
   std::chrono::hours task_reminder_lead{48};
+  // Travellers' passport details are deleted this long after their trip ended.
+  int travel_data_days = 30;
+  // Seals them at rest (services/travel_document_service.hpp); empty: none are kept.
+  std::string data_key;
   // Public writes (registrations, media requests) per client address: a token bucket.
   double rate_limit_per_minute = 30;  // 0: no limit
   double rate_limit_burst = 10;
@@ -80,6 +84,8 @@ struct RawConfig {
   std::string retention_days = "90";
   std::string retention_sweep_s = "3600";
   std::string task_reminder_hours = "48";
+  std::string travel_data_days = "30";
+  std::string data_key;
   std::string rate_limit_per_minute = "30";
   std::string rate_limit_burst = "10";
   std::string trusted_proxies;

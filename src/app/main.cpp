@@ -65,6 +65,12 @@ void add_config_options(CLI::App& cli, RawConfig& raw) {
   cli.add_option("--task-reminder-hours", raw.task_reminder_hours,
                  "hours before a study trip's task falls due that its open-task reminder is e-mailed")
       ->envname("EVENTD_TASK_REMINDER_HOURS");
+  cli.add_option("--travel-data-days", raw.travel_data_days,
+                 "delete travellers' passport details this many days after their trip ended")
+      ->envname("EVENTD_TRAVEL_DATA_DAYS");
+  cli.add_option("--data-key", raw.data_key,
+                 "seals travellers' passport details at rest (at least 32 characters); empty: none are kept")
+      ->envname("EVENTD_DATA_KEY");
   cli.add_option("--rate-limit-per-minute", raw.rate_limit_per_minute,
                  "public writes per client address and minute (0: no limit)")
       ->envname("EVENTD_RATE_LIMIT_PER_MINUTE");

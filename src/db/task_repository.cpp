@@ -47,11 +47,12 @@ domain::TaskProgress progress_from_row(const soci::row& row, std::size_t at) {
 
 void throw_if_task_constraint(const std::exception& e) {
   using domain::FieldCode;
-  throw_if_constraint(e, {
-                             {"tasks_title_check", "title", FieldCode("length_between"), {{"min", "1"}, {"max", "200"}}},
-                             {"tasks_description_check", "description", FieldCode("too_long"), {{"max", "4000"}}},
-                             {"task_audience_delegation_fkey", "delegation_ids", FieldCode("unknown_delegation")},
-                         });
+  throw_if_constraint(e,
+                      {
+                          {"tasks_title_check", "title", FieldCode("length_between"), {{"min", "1"}, {"max", "200"}}},
+                          {"tasks_description_check", "description", FieldCode("too_long"), {{"max", "4000"}}},
+                          {"task_audience_delegation_fkey", "delegation_ids", FieldCode("unknown_delegation")},
+                      });
 }
 
 void replace_audience(soci::session& session, const domain::Task& t) {
@@ -82,8 +83,8 @@ std::optional<domain::Task> find_task(soci::session& session, const std::string&
 
 std::vector<domain::Task> list_tasks(soci::session& session, const std::string& event_id) {
   Params p;
-  const std::string sql = std::string("SELECT ") + task_columns + " FROM tasks t WHERE t.event_id = " +
-                          p.add_uuid(event_id) + " ORDER BY t.due_at, t.id";
+  const std::string sql = std::string("SELECT ") + task_columns +
+                          " FROM tasks t WHERE t.event_id = " + p.add_uuid(event_id) + " ORDER BY t.due_at, t.id";
   std::vector<domain::Task> out;
   for_each_row(session, sql, p, [&](const soci::row& row) { out.push_back(task_from_row(row)); });
   return out;
@@ -99,9 +100,9 @@ std::size_t count_tasks(soci::session& session, const std::string& event_id) {
 
 std::string insert_task(soci::session& session, const domain::Task& t) {
   Params p;
-  const std::string sql = "INSERT INTO tasks (event_id, title, description, due_at) VALUES (" +
-                          p.add_uuid(t.event_id) + ", " + p.add(t.title) + ", " + p.add(t.description) + ", " +
-                          p.add_us(t.due_at) + ") RETURNING id::text";
+  const std::string sql = "INSERT INTO tasks (event_id, title, description, due_at) VALUES (" + p.add_uuid(t.event_id) +
+                          ", " + p.add(t.title) + ", " + p.add(t.description) + ", " + p.add_us(t.due_at) +
+                          ") RETURNING id::text";
   domain::Task stored = t;
   try {
     for_each_row(session, sql, p, [&](const soci::row& row) { stored.id = row.get<std::string>(0); });
@@ -161,8 +162,9 @@ std::vector<TaskWithProgress> tasks_of_registration(soci::session& session, cons
                           registration + " WHERE t.event_id = " + p.add_uuid(event_id) + " AND " + audience_condition +
                           " ORDER BY t.due_at, t.id";
   std::vector<TaskWithProgress> out;
-  for_each_row(session, sql, p,
-               [&](const soci::row& row) { out.push_back({task_from_row(row), progress_from_row(row, 9)}); });
+  for_each_row(session, sql, p, [&](const soci::row& row) {
+    out.push_back({task_from_row(row), progress_from_row(row, 9)});
+  });
   return out;
 }
 

@@ -15,8 +15,8 @@ std::vector<FieldError> check_task(const Task& t) {
 
 bool is_for(const Task& t, const std::optional<std::string>& delegation_id) {
   if (t.delegation_ids.empty()) return true;
-  return delegation_id && std::find(t.delegation_ids.begin(), t.delegation_ids.end(), *delegation_id) !=
-                              t.delegation_ids.end();
+  return delegation_id &&
+         std::find(t.delegation_ids.begin(), t.delegation_ids.end(), *delegation_id) != t.delegation_ids.end();
 }
 
 }  // namespace eventd::domain

@@ -15,6 +15,7 @@
 #include "http/handlers/sessions.hpp"
 #include "http/handlers/speakers.hpp"
 #include "http/handlers/tasks.hpp"
+#include "http/handlers/travel_documents.hpp"
 
 namespace eventd::http {
 
@@ -80,6 +81,9 @@ Router make_router() {
   router.add(get, "/v1/events/{id}/tasks/{task_id}/progress", h::task_progress);
   router.add(get, "/v1/registrations/{id}/tasks", h::list_registration_tasks);
   router.add(put, "/v1/registrations/{id}/tasks/{task_id}", h::set_registration_task);
+  router.add(put, "/v1/registrations/{id}/travel-document", h::put_travel_document);
+  router.add(get, "/v1/registrations/{id}/travel-document", h::get_travel_document);
+  router.add(delete_, "/v1/registrations/{id}/travel-document", h::delete_travel_document);
 
   // Speakers
   router.add(post, "/v1/speakers", h::create_speaker);

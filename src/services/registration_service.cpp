@@ -13,6 +13,7 @@
 #include "db/rate_limit_repository.hpp"
 #include "db/session_repository.hpp"
 #include "db/sql_error.hpp"
+#include "db/travel_document_repository.hpp"
 #include "domain/delegation.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
@@ -22,6 +23,7 @@
 #include "services/registration_desk.hpp"
 #include "services/secrets.hpp"
 #include "services/token_access.hpp"
+#include "services/travel_document_service.hpp"
 
 namespace eventd::services {
 
@@ -524,6 +526,8 @@ void cancel_registration_in(soci::session& s, const std::string& id, bool erase,
       }
     }
   }
+  // Passport details do not outlive the seat they were given for.
+  if (erase || (current.is_active() && !over)) db::delete_travel_document(s, current.id);
   if (erase) {
     db::erase_registration(s, current.id, "request");
     erase_registration_mail(s, current.id);
@@ -589,6 +593,10 @@ boost::asio::awaitable<RegistrationPage> list_registrations(Database& db, const 
     if (query.delegation_id && !db::find_delegation(s, event->id, *query.delegation_id)) {
       throw domain::not_found("delegation");
     }
+    // Passport details: the event's organisers and admins only, never a leader.
+    if (query.travel_documents && query.leader_token) {
+      throw Error(Problem::forbidden, detail("organiser_reads_travel_data"));
+    }
     db::RegistrationFilter f;
     f.event_id = event->id;
     f.delegation_id = query.delegation_id;
@@ -603,6 +611,7 @@ boost::asio::awaitable<RegistrationPage> list_registrations(Database& db, const 
       out.next_seq = rows.back().seq;
     }
     for (auto& row : rows) out.items.push_back(std::move(row.registration));
+    if (query.travel_documents) out.travel_documents = open_travel_documents_of_event(s, query.data_key, event->id);
     return out;
   });
   co_return page;
@@ -617,7 +626,7 @@ boost::asio::awaitable<std::vector<db::PersonalRecord>> personal_data(Database& 
   co_return records;
 }
 
-RetentionReport apply_retention(Database& db, int retention_days) {
+RetentionReport apply_retention(Database& db, int retention_days, int travel_data_days) {
   return db.run_blocking([&](soci::session& s) {
     RetentionReport report;
     const auto t = domain::now();
@@ -629,6 +638,7 @@ RetentionReport apply_retention(Database& db, int retention_days) {
     report.person_secrets_dropped = db::drop_expired_person_secrets(s);
     db::erase_mail_of_erased_registrations(s);
     report.rate_buckets_dropped = db::delete_full_rate_buckets(s);
+    report.travel_documents_erased = db::delete_travel_documents_past(s, t - std::chrono::days(travel_data_days));
     return report;
   });
 }

@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "db/registration_repository.hpp"
 #include "domain/api_key.hpp"
 #include "domain/registration.hpp"
+#include "domain/travel_document.hpp"
 #include "services/idempotency.hpp"
 #include "services/mail_outbox.hpp"
 #include "services/token_access.hpp"
@@ -135,6 +137,10 @@ struct RegistrationListQuery {
   std::optional<std::string> delegation_id;
   // With a delegation's leader token instead of a key: that delegation's registrations only.
   std::optional<std::string> leader_token;
+  // The export with the travellers' passport details (organisers and admins only), opened
+  // with EVENTD_DATA_KEY.
+  bool travel_documents = false;
+  std::string data_key{};
   std::optional<std::string> q;
   std::optional<long long> after_seq;
   std::size_t limit = 50;
@@ -142,6 +148,7 @@ struct RegistrationListQuery {
 struct RegistrationPage {
   std::vector<domain::Registration> items;
   std::optional<long long> next_seq;
+  std::map<std::string, domain::TravelDocument> travel_documents{};  // by registration id, when asked
 };
 // The organiser of the event (or an admin), or the leader of the delegation asked for; 404 for
 // an event the caller may not see.
@@ -161,10 +168,11 @@ struct RetentionReport {
   long long media_requests_anonymised = 0;
   long long idempotency_keys_dropped = 0;
   long long session_tombstones_dropped = 0;
-  long long person_secrets_dropped = 0;  // expired sign-in codes and person sessions
-  long long rate_buckets_dropped = 0;    // shared rate-limit buckets full again (schema/027)
+  long long person_secrets_dropped = 0;   // expired sign-in codes and person sessions
+  long long rate_buckets_dropped = 0;     // shared rate-limit buckets full again (schema/027)
+  long long travel_documents_erased = 0;  // passport details of trips past EVENTD_TRAVEL_DATA_DAYS (schema/034)
 };
-RetentionReport apply_retention(Database& db, int retention_days);
+RetentionReport apply_retention(Database& db, int retention_days, int travel_data_days);
 
 // The stream link a registration's standing entitles its holder to (domain::may_see_stream),
 // and the whole `access` block.

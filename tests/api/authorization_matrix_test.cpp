@@ -201,6 +201,7 @@ enum class Target {
   delegate_registration,  // {id}: a registration for a published event of the owner, in one of its delegations
   task,                   // {id}, {task_id}: a task of a published event of the owner
   registration_task,      // {id}, {task_id}: a registration for a published event of the owner, and a task of it
+  traveller,              // {id}: a registration for a published event of the owner, with passport details kept
 };
 
 enum class Body {
@@ -213,6 +214,7 @@ enum class Body {
   task,         // a new task
   task_patch,
   task_status,  // {"status": "done"}
+  travel_document,
   session,       // a new session within the target event
   speaker,       // a new speaker of the owner organisation
   registration,  // a new participant
@@ -365,6 +367,14 @@ const std::vector<Row> kRows = {
     {"GET", "/v1/registrations/{id}/tasks", Target::registration, registration_access(200)},
     {"PUT", "/v1/registrations/{id}/tasks/{task_id}", Target::registration_task, registration_access(200),
      Body::task_status},
+
+    // Passport details: whoever reaches the registration gives and deletes them; only the
+    // event's organisers and admins read them (the participant who gave them: 403).
+    {"PUT", "/v1/registrations/{id}/travel-document", Target::registration, registration_access(204),
+     Body::travel_document},
+    {"GET", "/v1/registrations/{id}/travel-document", Target::traveller,
+     with(registration_access(200), {{Caller::manage_token_own, 403}, {Caller::person_own, 403}})},
+    {"DELETE", "/v1/registrations/{id}/travel-document", Target::traveller, registration_access(204)},
 
     // Speakers: each record is its owner's; the public profile only from a public event.
     // Another organiser names the owner in the body: not its own organisation, a 422.
@@ -529,6 +539,7 @@ std::string describe(const Row& row) {
       {Target::delegate_registration, " [registration in a delegation]"},
       {Target::task, " [task]"},
       {Target::registration_task, " [registration and a task]"},
+      {Target::traveller, " [registration with passport details]"},
   };
   return row.method + " " + row.path + (row.query.empty() ? "" : "?" + row.query) + targets.at(row.target);
 }
@@ -691,6 +702,12 @@ class Cells {
         ids.leader_token = delegation.leader_token;
         break;
       }
+      case Target::traveller: {
+        auto registration = world_.make_traveller(owner);
+        ids.id = registration.id;
+        ids.manage_token = registration.manage_token;
+        break;
+      }
       case Target::task:
         ids.id = world_.make_event(owner, "published");
         ids.task_id = world_.make_task(ids.id);
@@ -735,6 +752,8 @@ class Cells {
         return json{{"title", "Skicka passuppgifter senast i morgon"}}.dump();
       case Body::task_status:
         return json{{"status", "done"}}.dump();
+      case Body::travel_document:
+        return world_.travel_document_body().dump();
       case Body::speaker:
         return world_.speaker_body(owner).dump();
       case Body::registration:
@@ -852,7 +871,7 @@ void check_no_leak(const Row& row, Caller caller, const HttpResponse& response, 
   const bool participant =
       ((caller == Caller::manage_token_own || caller == Caller::person_own) &&
        (row.target == Target::registration || row.target == Target::delegate_registration ||
-        row.target == Target::registration_task)) ||
+        row.target == Target::registration_task || row.target == Target::traveller)) ||
       (row.body == Body::registration && response.status == 201);
   const bool requester =
       (caller == Caller::status_token_own || caller == Caller::person_own) && row.target == Target::media_request;
@@ -870,6 +889,10 @@ void check_no_leak(const Row& row, Caller caller, const HttpResponse& response, 
     }
   }
   if (!manager) CHECK(response.body.find(World::of(World::kDelegationContact, owner)) == std::string::npos);
+  // Passport details: the event's organisers and admins, never the participant or a leader.
+  if (caller != Caller::organiser_own && caller != Caller::admin) {
+    CHECK(response.body.find(World::kPassportNumber) == std::string::npos);
+  }
   if (!manager && !requester) {
     CHECK(response.body.find(World::of(World::kJournalistEmail, owner)) == std::string::npos);
     CHECK(response.body.find(World::of(World::kJournalistMessage, owner)) == std::string::npos);

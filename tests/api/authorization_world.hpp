@@ -36,6 +36,7 @@ class World {
   static constexpr const char* kParticipantNeeds = "Rullstolsplats, ";  // + owner slug
   static constexpr const char* kJournalistMessage = "Intervju, ";       // + owner slug
   static constexpr const char* kDelegationContact = "ledare@";          // a delegation's contact, + owner slug
+  static constexpr const char* kPassportNumber = "PX7305911";           // a traveller's, read by organisers only
   static std::string of(const char* marker, const Owner& owner) { return marker + owner.slug + ".example"; }
 
   explicit World(TestServer& server) : server_(server), bootstrap_(server.settings().admin_key) {
@@ -177,9 +178,15 @@ class World {
     return {created["id"], created["manage_token"], ""};
   }
 
-  json task_body() {
-    return {{"title", "Skicka passuppgifter"}, {"due_at", "2030-05-10T23:59:00+02:00"}};
+  json travel_document_body() { return {{"passport_number", kPassportNumber}, {"nationality", "CY"}}; }
+  // The owner's participant of a published event, with passport details kept.
+  Registration make_traveller(const Owner& owner) {
+    auto registration = make_registration(owner, make_event(owner, "published"));
+    send("PUT", "/v1/registrations/" + registration.id + "/travel-document", travel_document_body(), 204);
+    return registration;
   }
+
+  json task_body() { return {{"title", "Skicka passuppgifter"}, {"due_at", "2030-05-10T23:59:00+02:00"}}; }
   std::string make_task(const std::string& event_id) {
     return send("POST", "/v1/events/" + event_id + "/tasks", task_body())["id"];
   }

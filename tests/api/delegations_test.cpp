@@ -9,84 +9,10 @@
 #include <thread>
 #include <vector>
 
-#include "db/migrations.hpp"
-#include "support/test_server.hpp"
+#include "trip_fixture.hpp"
 
 using namespace eventd::test;
 using nlohmann::json;
-
-namespace {
-
-HeaderList bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
-HeaderList json_as(const std::string& key) {
-  return {{"Authorization", "Bearer " + key}, {"Content-Type", "application/json"}};
-}
-std::string quoted(const std::string& text) { return "$q$" + text + "$q$"; }
-
-// Forum's exchange visit to Östersund, in a year to come, with its organiser key and a key of
-// another organisation.
-struct Trip {
-  TestServer server;
-  std::string forum_key;
-  std::string other_key;
-  std::string event_id;
-  std::string base;  // /v1/events/<slug>
-
-  explicit Trip(int capacity = 40, bool waitlist = true, ServerSettings settings = {})
-      : server(std::move(settings)) {
-    auto& db = server.database();
-    db.exec("INSERT INTO organisations (slug, name, kind) VALUES ('forum', " +
-            quoted("Forum – idéburna organisationer med social inriktning") +
-            ", 'civil_society'), ('fyrbodal', " + quoted("Fyrbodals kommunalförbund") + ", 'region')");
-    forum_key = organiser_key("forum");
-    other_key = organiser_key("fyrbodal");
-    event_id = create_event("ostersund-utbyte", capacity, waitlist);
-    base = "/v1/events/ostersund-utbyte";
-  }
-
-  std::string organiser_key(const std::string& slug) {
-    std::string key = "evk_test_" + slug + "_0123456789abcdef";
-    server.database().exec(
-        "INSERT INTO api_keys (name, key_hash, key_prefix, role, organisation_id) VALUES ('test', decode('" +
-        eventd::db::sha256_hex(key) + "', 'hex'), 'evk_', 'organiser', (SELECT id FROM organisations WHERE slug = '" +
-        slug + "'))");
-    return key;
-  }
-
-  std::string create_event(const std::string& slug, int capacity, bool waitlist) {
-    server.database().exec(
-        "INSERT INTO events (slug, title, kind, format, status, timezone, starts_at, ends_at, venue_city, "
-        "venue_country, capacity, waitlist, organiser_id) VALUES ('" +
-        slug + "', " + quoted("Utbytesresa till Östersund") +
-        ", 'study_visit', 'in_person', 'published', 'Europe/Stockholm', '2035-09-04T06:00:00Z', "
-        "'2035-09-05T16:00:00Z', " +
-        quoted("Östersund") + ", 'SE', " + std::to_string(capacity) + ", " + (waitlist ? "true" : "false") +
-        ", (SELECT id FROM organisations WHERE slug = 'forum'))");
-    return server.database().scalar("SELECT id::text FROM events WHERE slug = '" + slug + "'");
-  }
-
-  json create_delegation(const json& body, int expected = 201) {
-    auto response = server.request("POST", base + "/delegations", body.dump(), json_as(forum_key));
-    REQUIRE_MESSAGE(response.status == expected, response.body);
-    return response.json();
-  }
-
-  HttpResponse sign_up(TestServer& via, const std::string& name, const std::string& email,
-                       const std::optional<std::string>& delegation) {
-    json body = {{"name", name}, {"email", email}, {"consent", true}};
-    if (delegation) body["delegation_id"] = *delegation;
-    return via.request("POST", base + "/registrations", body.dump(), {{"Content-Type", "application/json"}});
-  }
-  json registered(const std::string& name, const std::string& email, const std::optional<std::string>& delegation) {
-    auto response = sign_up(server, name, email, delegation);
-    REQUIRE_MESSAGE(response.status == 201, response.body);
-    return response.json();
-  }
-
-  std::string sql(const std::string& query) { return server.database().scalar(query); }
-};
-
-}  // namespace
 
 TEST_CASE("delegations: an organiser creates, reads, changes and removes a trip's delegations") {
   Trip trip;
@@ -105,14 +31,11 @@ TEST_CASE("delegations: an organiser creates, reads, changes and removes a trip'
   // Names are unique in the event whatever their letter case.
   trip.create_delegation({{"name", "CYPRUS"}}, 409);
   // Every bad field in one 422, and nothing written.
-  auto refused = trip.server.request("POST", trip.base + "/delegations",
-                                     json{{"name", ""},
-                                          {"country", "Cyprus"},
-                                          {"quota", -1},
-                                          {"contact", {{"email", "inte-en-adress"}}},
-                                          {"seats", 3}}
-                                         .dump(),
-                                     json_as(trip.forum_key));
+  auto refused = trip.server.request(
+      "POST", trip.base + "/delegations",
+      json{{"name", ""}, {"country", "Cyprus"}, {"quota", -1}, {"contact", {{"email", "inte-en-adress"}}}, {"seats", 3}}
+          .dump(),
+      json_as(trip.forum_key));
   REQUIRE(refused.status == 422);
   std::set<std::string> fields;
   const json problem = refused.json();
@@ -151,8 +74,7 @@ TEST_CASE("delegations: an organiser creates, reads, changes and removes a trip'
   trip.registered("Andreas Christou", "andreas@example.org", cyprus["id"].get<std::string>());
   CHECK(trip.server.request("DELETE", path, "", bearer(trip.forum_key)).status == 409);
   const std::string austria = list.json()["items"][1]["id"];
-  CHECK(trip.server.request("DELETE", trip.base + "/delegations/" + austria, "", bearer(trip.forum_key)).status ==
-        204);
+  CHECK(trip.server.request("DELETE", trip.base + "/delegations/" + austria, "", bearer(trip.forum_key)).status == 204);
   CHECK(trip.server.get(trip.base + "/delegations/" + austria, bearer(trip.forum_key)).status == 404);
 }
 
@@ -213,8 +135,8 @@ TEST_CASE("delegations: a quota holds under sign-ups from two instances at once,
   auto read = trip.server.get(trip.base + "/delegations/" + cyprus, bearer(trip.forum_key)).json();
   CHECK(read["counts"] == json{{"confirmed", 4}, {"waitlisted", 12}});
   // The organiser's list by delegation.
-  auto listed = trip.server.get(trip.base + "/registrations?delegation=" + austria + "&limit=100",
-                                bearer(trip.forum_key));
+  auto listed =
+      trip.server.get(trip.base + "/registrations?delegation=" + austria + "&limit=100", bearer(trip.forum_key));
   REQUIRE(listed.status == 200);
   CHECK(listed.json()["items"].size() == 8);
   const json listed_items = listed.json()["items"];
@@ -235,7 +157,8 @@ TEST_CASE("delegations: a freed seat goes to the first who may take it; a raised
   }
   std::vector<json> se;
   for (int i = 0; i < 4; ++i) {
-    se.push_back(trip.registered("Svensk " + std::to_string(i), "se" + std::to_string(i) + "@example.se", std::nullopt));
+    se.push_back(
+        trip.registered("Svensk " + std::to_string(i), "se" + std::to_string(i) + "@example.se", std::nullopt));
   }
   // Cyprus: 2 seats, 2 waiting (1, 2). The event: 2 + 3 = 5 seats taken, one Swede waiting
   // behind every waiting registration of the event (3).
@@ -250,9 +173,8 @@ TEST_CASE("delegations: a freed seat goes to the first who may take it; a raised
         .get<std::string>();
   };
   auto cancel = [&](const json& r) {
-    auto response =
-        trip.server.request("DELETE", "/v1/registrations/" + r["id"].get<std::string>(), "",
-                            bearer(r["manage_token"].get<std::string>()));
+    auto response = trip.server.request("DELETE", "/v1/registrations/" + r["id"].get<std::string>(), "",
+                                        bearer(r["manage_token"].get<std::string>()));
     REQUIRE(response.status == 204);
   };
 
@@ -333,8 +255,8 @@ TEST_CASE("delegations: a leader's token reaches their own delegation and its re
   Trip trip;
   const std::string cyprus = trip.create_delegation({{"name", "Cyprus"}, {"quota", 10}})["id"];
   const std::string austria = trip.create_delegation({{"name", "Österreich"}})["id"];
-  auto issued = trip.server.request("POST", trip.base + "/delegations/" + cyprus + "/leader-token", "",
-                                    bearer(trip.forum_key));
+  auto issued =
+      trip.server.request("POST", trip.base + "/delegations/" + cyprus + "/leader-token", "", bearer(trip.forum_key));
   REQUIRE(issued.status == 201);
   const std::string leader = issued.json()["leader_token"];
   CHECK(leader.starts_with("evd_"));
@@ -394,13 +316,13 @@ TEST_CASE("delegations: a leader's token reaches their own delegation and its re
   }
   CHECK(trip.sql("SELECT count(*) FROM registrations WHERE status = 'cancelled'") == "1");
   // The token is no organiser's key.
-  CHECK(trip.server.request("PATCH", trip.base + "/delegations/" + cyprus, R"({"quota": 1})", json_as(leader))
-            .status == 401);
+  CHECK(trip.server.request("PATCH", trip.base + "/delegations/" + cyprus, R"({"quota": 1})", json_as(leader)).status ==
+        401);
   CHECK(trip.server.request("PATCH", trip.base, R"({"capacity": 1})", json_as(leader)).status == 401);
 
   // A new token replaces it.
-  auto again = trip.server.request("POST", trip.base + "/delegations/" + cyprus + "/leader-token", "",
-                                   bearer(trip.forum_key));
+  auto again =
+      trip.server.request("POST", trip.base + "/delegations/" + cyprus + "/leader-token", "", bearer(trip.forum_key));
   REQUIRE(again.status == 201);
   CHECK(trip.server.get(trip.base + "/delegations/" + cyprus, bearer(leader)).status == 401);
   CHECK(trip.server.get("/v1/registrations/" + eleni["id"].get<std::string>(), bearer(leader)).status == 401);

@@ -9,24 +9,19 @@
 #include <set>
 #include <thread>
 
-#include "db/migrations.hpp"
-#include "support/test_server.hpp"
+#include <map>
+
+#include "trip_fixture.hpp"
 
 using namespace eventd::test;
 using nlohmann::json;
 
 namespace {
 
-HeaderList bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
-HeaderList json_as(const std::string& key) {
-  return {{"Authorization", "Bearer " + key}, {"Content-Type", "application/json"}};
-}
-std::string quoted(const std::string& text) { return "$q$" + text + "$q$"; }
-
 // An instant `hours` from now in UTC, to the second ("2035-08-20T21:59:00Z").
 std::string hours_from_now(int hours) {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() +
-                                                              std::chrono::hours(hours));
+  const std::time_t t =
+      std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + std::chrono::hours(hours));
   std::tm utc{};
   gmtime_r(&t, &utc);
   char text[32];
@@ -34,48 +29,20 @@ std::string hours_from_now(int hours) {
   return text;
 }
 
-// Forum's exchange visit, with its Cyprus and Austria delegations and three travellers.
-struct Trip {
-  TestServer server;
+// The trip with its Cyprus and Austria delegations and three travellers.
+struct TaskTrip : Trip {
   std::string key;
-  std::string base = "/v1/events/ostersund-utbyte";
   std::string cyprus, austria;
   json eleni, anna, karin;  // of Cyprus, of Austria, of no delegation
 
-  explicit Trip(ServerSettings settings = {}) : server(std::move(settings)) {
-    auto& db = server.database();
-    db.exec("INSERT INTO organisations (slug, name, kind) VALUES ('forum', " +
-            quoted("Forum – idéburna organisationer med social inriktning") + ", 'civil_society')");
-    key = "evk_test_forum_0123456789abcdef";
-    db.exec("INSERT INTO api_keys (name, key_hash, key_prefix, role, organisation_id) VALUES ('test', decode('" +
-            eventd::db::sha256_hex(key) +
-            "', 'hex'), 'evk_', 'organiser', (SELECT id FROM organisations WHERE slug = 'forum'))");
-    db.exec("INSERT INTO events (slug, title, kind, format, status, timezone, starts_at, ends_at, venue_city, "
-            "venue_country, capacity, waitlist, organiser_id, language) VALUES ('ostersund-utbyte', " +
-            quoted("Utbytesresa till Östersund") +
-            ", 'study_visit', 'in_person', 'published', 'Europe/Stockholm', '2035-09-04T06:00:00Z', "
-            "'2035-09-05T16:00:00Z', " +
-            quoted("Östersund") + ", 'SE', 40, true, (SELECT id FROM organisations WHERE slug = 'forum'), 'en')");
-    cyprus = post(base + "/delegations", {{"name", "Cyprus"}, {"country", "CY"}})["id"];
-    austria = post(base + "/delegations", {{"name", "Österreich"}, {"country", "AT"}})["id"];
-    eleni = sign_up("Eleni Georgiou", "eleni@example.org", cyprus);
-    anna = sign_up("Anna Huber", "anna@example.at", austria);
-    karin = sign_up("Karin Lindqvist", "karin@example.se", std::nullopt);
+  explicit TaskTrip(ServerSettings settings = {}) : Trip(40, true, std::move(settings)), key(forum_key) {
+    cyprus = create_delegation({{"name", "Cyprus"}, {"country", "CY"}})["id"];
+    austria = create_delegation({{"name", "Österreich"}, {"country", "AT"}})["id"];
+    eleni = registered("Eleni Georgiou", "eleni@example.org", cyprus);
+    anna = registered("Anna Huber", "anna@example.at", austria);
+    karin = registered("Karin Lindqvist", "karin@example.se", std::nullopt);
   }
 
-  json post(const std::string& path, const json& body, int expected = 201) {
-    auto response = server.request("POST", path, body.dump(), json_as(key));
-    REQUIRE_MESSAGE(response.status == expected, path << ": " << response.body);
-    return response.json();
-  }
-  json sign_up(const std::string& name, const std::string& email, const std::optional<std::string>& delegation) {
-    json body = {{"name", name}, {"email", email}, {"consent", true}};
-    if (delegation) body["delegation_id"] = *delegation;
-    auto response =
-        server.request("POST", base + "/registrations", body.dump(), {{"Content-Type", "application/json"}});
-    REQUIRE_MESSAGE(response.status == 201, response.body);
-    return response.json();
-  }
   std::string task(const json& body) { return post(base + "/tasks", body)["id"]; }
 
   // A participant's tasks, as their manage token sees them: title → status.
@@ -94,13 +61,12 @@ struct Trip {
     return server.request("PUT", "/v1/registrations/" + registration["id"].get<std::string>() + "/tasks/" + task_id,
                           json{{"status", status}}.dump(), json_as(token));
   }
-  std::string sql(const std::string& query) { return server.database().scalar(query); }
 };
 
 }  // namespace
 
 TEST_CASE("tasks: each traveller has the tasks meant for them, marks them done, and the organiser sees who is late") {
-  Trip trip;
+  TaskTrip trip;
   const std::string passport = trip.task({{"title", "Send your passport details"},
                                           {"description", "Number, date of issue and expiry."},
                                           {"due_at", "2035-08-20T23:59:00"},
@@ -116,8 +82,8 @@ TEST_CASE("tasks: each traveller has the tasks meant for them, marks them done, 
 
   // Each sees theirs: the passport task is Cyprus's only.
   CHECK(trip.tasks_of(trip.eleni) == std::map<std::string, std::string>{{"Send your passport details", "open"},
-                                                                         {"Dietary needs", "open"},
-                                                                         {"A photo for the badge", "open"}});
+                                                                        {"Dietary needs", "open"},
+                                                                        {"A photo for the badge", "open"}});
   CHECK(trip.tasks_of(trip.anna) ==
         std::map<std::string, std::string>{{"Dietary needs", "open"}, {"A photo for the badge", "open"}});
   CHECK(trip.set(trip.anna, passport, "done").status == 404);
@@ -146,10 +112,11 @@ TEST_CASE("tasks: each traveller has the tasks meant for them, marks them done, 
   CHECK(cyprus_only["counts"] == json{{"open", 0}, {"done", 1}, {"late", 0}});
 
   // Bad input: one 422 naming every field, and nothing written.
-  trip.server.database().exec("INSERT INTO events (slug, title, kind, format, status, timezone, starts_at, ends_at, "
-                              "venue_city, organiser_id) VALUES ('annan', 'Annan', 'seminar', 'in_person', "
-                              "'published', 'Europe/Stockholm', '2035-01-01T08:00:00Z', '2035-01-01T10:00:00Z', "
-                              "'Umeå', (SELECT id FROM organisations WHERE slug = 'forum'))");
+  trip.server.database().exec(
+      "INSERT INTO events (slug, title, kind, format, status, timezone, starts_at, ends_at, "
+      "venue_city, organiser_id) VALUES ('annan', 'Annan', 'seminar', 'in_person', "
+      "'published', 'Europe/Stockholm', '2035-01-01T08:00:00Z', '2035-01-01T10:00:00Z', "
+      "'Umeå', (SELECT id FROM organisations WHERE slug = 'forum'))");
   const std::string foreign = trip.post("/v1/events/annan/delegations", {{"name", "Cyprus"}})["id"];
   auto refused = trip.server.request("POST", trip.base + "/tasks",
                                      json{{"title", ""},
@@ -198,7 +165,7 @@ TEST_CASE("tasks: a reminder goes once per task and person, before it falls due,
   ServerSettings settings;
   settings.retention_sweep_s = "1";
   settings.task_reminder_hours = "48";
-  Trip trip(settings);
+  TaskTrip trip(settings);
   TestServer second(trip.server.database(), settings);  // a second instance sweeps the same database
 
   // Eleni does the one for everyone before it comes near; then it is moved to tomorrow.
@@ -207,9 +174,8 @@ TEST_CASE("tasks: a reminder goes once per task and person, before it falls due,
   auto moved = trip.server.request("PATCH", trip.base + "/tasks/" + everyone,
                                    json{{"due_at", hours_from_now(24)}}.dump(), json_as(trip.key));
   REQUIRE(moved.status == 200);
-  const std::string cyprus = trip.task({{"title", "Send your passport details"},
-                                        {"due_at", hours_from_now(30)},
-                                        {"delegation_ids", {trip.cyprus}}});
+  const std::string cyprus = trip.task(
+      {{"title", "Send your passport details"}, {"due_at", hours_from_now(30)}, {"delegation_ids", {trip.cyprus}}});
   trip.task({{"title", "Travel preferences"}, {"due_at", hours_from_now(24 * 10)}});  // not near yet
 
   // Dietary needs: Anna and Karin; the passport: Eleni. Nothing else, and nothing twice.

@@ -6,7 +6,6 @@
 
 #include "domain/api_key.hpp"
 #include "domain/delegation.hpp"
-#include "domain/task.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
 #include "domain/event_time.hpp"
@@ -14,12 +13,13 @@
 #include "domain/organisation.hpp"
 #include "domain/registration.hpp"
 #include "domain/speaker.hpp"
+#include "domain/task.hpp"
+#include "domain/travel_document.hpp"
 #include "domain/validation.hpp"
 #include "http/conditional.hpp"
 #include "http/cors.hpp"
 #include "http/dto/api_key.hpp"
 #include "http/dto/delegation.hpp"
-#include "http/dto/task.hpp"
 #include "http/dto/event.hpp"
 #include "http/dto/media_request.hpp"
 #include "http/dto/organisation.hpp"
@@ -27,6 +27,8 @@
 #include "http/dto/registration.hpp"
 #include "http/dto/session.hpp"
 #include "http/dto/speaker.hpp"
+#include "http/dto/task.hpp"
+#include "http/dto/travel_document.hpp"
 #include "http/form.hpp"
 #include "http/json.hpp"
 #include "http/log_redaction.hpp"
@@ -230,6 +232,7 @@ const std::map<std::string, Target>& targets() {
       {"session_body", session_body},
       {"delegation_body", delegation_body},
       {"task_body", task_body},
+      {"travel_document_body", travel_document_body},
       {"speaker_body", speaker_body},
       {"api_key_body", api_key_body},
       {"registration_body", registration_body},
@@ -286,6 +289,9 @@ const std::vector<std::pair<std::string, std::string>>& route_table() {
       {"GET", "/v1/events/{id}/tasks/{task_id}/progress"},
       {"GET", "/v1/registrations/{id}/tasks"},
       {"PUT", "/v1/registrations/{id}/tasks/{task_id}"},
+      {"PUT", "/v1/registrations/{id}/travel-document"},
+      {"GET", "/v1/registrations/{id}/travel-document"},
+      {"DELETE", "/v1/registrations/{id}/travel-document"},
       {"POST", "/v1/speakers"},
       {"GET", "/v1/speakers"},
       {"GET", "/v1/speakers/{id}"},
@@ -445,6 +451,18 @@ void task_body(std::string_view input) {
     json document = http::dto::task_request_json(stored_task());
     document.merge_patch(*body);
     check_task_draft(http::dto::read_task(document));
+  });
+}
+
+// ---- travel documents -------------------------------------------------------------------------
+
+void travel_document_body(std::string_view input) {
+  auto body = parse_body(input);
+  if (!body) return;
+  as_request([&] {
+    auto draft = http::dto::read_travel_document(*body);
+    if (!draft.errors.empty() || !domain::check_travel_document(draft.document).empty()) return;
+    (void)http::dto::travel_document_json({draft.document, domain::now()}).dump();
   });
 }
 

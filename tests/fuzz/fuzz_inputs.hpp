@@ -24,6 +24,7 @@ void event_body(std::string_view input);
 void session_body(std::string_view input);
 void delegation_body(std::string_view input);
 void task_body(std::string_view input);
+void travel_document_body(std::string_view input);
 void speaker_body(std::string_view input);
 void api_key_body(std::string_view input);
 void registration_body(std::string_view input);   // also as a merge patch, and as a CSV row

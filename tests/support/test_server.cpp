@@ -34,6 +34,8 @@ void TestServer::start() {
   raw.retention_days = settings_.retention_days;
   raw.retention_sweep_s = settings_.retention_sweep_s;
   raw.task_reminder_hours = settings_.task_reminder_hours;
+  raw.travel_data_days = settings_.travel_data_days;
+  raw.data_key = settings_.data_key;
   raw.smtp_url = settings_.smtp_url;
   raw.smtp_ca_file = settings_.smtp_ca_file;
   raw.mail_from = settings_.mail_from;

@@ -34,6 +34,8 @@ struct ServerSettings {
   std::string retention_days = "90";
   std::string retention_sweep_s = "3600";
   std::string task_reminder_hours = "48";
+  std::string travel_data_days = "30";
+  std::string data_key = "test-data-key-0123456789abcdef0123456789abcdef";
   // Another server's database (two instances on one database); empty: a fresh one.
   std::string database_url;
   std::string smtp_url;  // empty: no sender, the outbox only fills

@@ -115,7 +115,8 @@ nlohmann::json registration_json(const domain::Registration& r, const Registrati
   return body;
 }
 
-std::string registrations_csv(const std::vector<domain::Registration>& items, char delimiter) {
+std::string registrations_csv(const std::vector<domain::Registration>& items, char delimiter,
+                              const std::map<std::string, domain::TravelDocument>* travel) {
   std::string out = "\xEF\xBB\xBF";
   auto row = [&](const std::vector<std::string>& cells) {
     for (std::size_t i = 0; i < cells.size(); ++i) {
@@ -124,17 +125,46 @@ std::string registrations_csv(const std::vector<domain::Registration>& items, ch
     }
     out += "\r\n";
   };
-  row({"id", "status", "waitlist_position", "name", "email", "organisation", "country", "needs", "session_ids",
-       "delegation_id", "created_at", "confirmed_at", "cancelled_at", "erased"});
+  std::vector<std::string> header = {
+      "id",    "status",      "waitlist_position", "name",       "email",        "organisation", "country",
+      "needs", "session_ids", "delegation_id",     "created_at", "confirmed_at", "cancelled_at"};
+  if (travel) {
+    for (const char* name :
+         {"passport_number", "issuing_country", "passport_expires_on", "date_of_birth", "nationality"}) {
+      header.push_back(name);
+    }
+  }
+  // Last, so that a row never ends in an empty cell.
+  header.push_back("erased");
+  row(header);
   for (const auto& r : items) {
     const domain::Participant p = r.participant.value_or(domain::Participant{});
     std::string sessions;
     for (const auto& id : r.session_ids) sessions += (sessions.empty() ? "" : " ") + id;
-    row({r.id, std::string(domain::to_string(r.status)),
-         r.waitlist_position ? std::to_string(*r.waitlist_position) : "", p.name, p.email, p.organisation.value_or(""),
-         p.country.value_or(""), p.needs.value_or(""), sessions, r.delegation_id.value_or(""),
-         domain::format_utc(r.created_at), r.confirmed_at ? domain::format_utc(*r.confirmed_at) : "",
-         r.cancelled_at ? domain::format_utc(*r.cancelled_at) : "", r.is_erased() ? "yes" : "no"});
+    std::vector<std::string> cells = {r.id,
+                                      std::string(domain::to_string(r.status)),
+                                      r.waitlist_position ? std::to_string(*r.waitlist_position) : "",
+                                      p.name,
+                                      p.email,
+                                      p.organisation.value_or(""),
+                                      p.country.value_or(""),
+                                      p.needs.value_or(""),
+                                      sessions,
+                                      r.delegation_id.value_or(""),
+                                      domain::format_utc(r.created_at),
+                                      r.confirmed_at ? domain::format_utc(*r.confirmed_at) : "",
+                                      r.cancelled_at ? domain::format_utc(*r.cancelled_at) : ""};
+    if (travel) {
+      auto found = travel->find(r.id);
+      const domain::TravelDocument d = found == travel->end() ? domain::TravelDocument{} : found->second;
+      cells.push_back(d.passport_number.value_or(""));
+      cells.push_back(d.issuing_country.value_or(""));
+      cells.push_back(d.passport_expires_on ? domain::format_date(*d.passport_expires_on) : "");
+      cells.push_back(d.date_of_birth ? domain::format_date(*d.date_of_birth) : "");
+      cells.push_back(d.nationality.value_or(""));
+    }
+    cells.push_back(r.is_erased() ? "yes" : "no");
+    row(cells);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // JSON ↔ registrations (openapi.yaml: RegistrationCreate, RegistrationPatch, Registration,
 // RegistrationCreated), and the CSV export.
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -35,6 +36,9 @@ nlohmann::json registration_json(const domain::Registration& r, const Registrati
 // 4180 quoting, `delimiter` ',' or ';' (Excel in Swedish and other locales that write decimal
 // commas splits on ';'), and cells that a spreadsheet would run as a formula (= + - @)
 // prefixed with an apostrophe.
-std::string registrations_csv(const std::vector<domain::Registration>& items, char delimiter);
+// With `travel` (the export asked for with include=travel_documents), five more columns of
+// each traveller's passport details.
+std::string registrations_csv(const std::vector<domain::Registration>& items, char delimiter,
+                              const std::map<std::string, domain::TravelDocument>* travel = nullptr);
 
 }  // namespace eventd::http::dto

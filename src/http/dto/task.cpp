@@ -73,8 +73,7 @@ nlohmann::json participant_progress_json(const db::ParticipantProgress& p, const
   return out;
 }
 
-nlohmann::json registration_task_json(const db::TaskWithProgress& t, const std::string& timezone,
-                                      domain::Instant now) {
+nlohmann::json registration_task_json(const db::TaskWithProgress& t, const std::string& timezone, domain::Instant now) {
   nlohmann::json out = progress_members(t.progress, t.task, now);
   out["task"] = task_json(t.task, timezone);
   return out;

@@ -23,7 +23,6 @@ nlohmann::json task_json(const domain::Task& t, const std::string& timezone);
 nlohmann::json participant_progress_json(const db::ParticipantProgress& p, const domain::Task& t, domain::Instant now);
 
 // A task as one participant has it (openapi `RegistrationTask`).
-nlohmann::json registration_task_json(const db::TaskWithProgress& t, const std::string& timezone,
-                                      domain::Instant now);
+nlohmann::json registration_task_json(const db::TaskWithProgress& t, const std::string& timezone, domain::Instant now);
 
 }  // namespace eventd::http::dto

@@ -67,7 +67,6 @@ Response registration_response(const RequestContext& context, int status, const 
   return response;
 }
 
-
 std::optional<std::string> feed_token_of(const services::RegistrationAccess& access, const domain::Registration& r,
                                          bool by_participant, bool by_resent_token = false) {
   if (by_resent_token) return std::nullopt;  // derived from the first token, not this one
@@ -154,6 +153,14 @@ boost::asio::awaitable<Response> registration_list(RequestContext& context, cons
       throw Error(Problem::bad_request, domain::detail("query_delimiter"));
     }
   }
+  // Passport details only in the CSV export, and only when asked for (openapi listRegistrations).
+  if (auto include = context.query.get("include"); include && !include->empty()) {
+    if (*include != "travel_documents" || !csv) {
+      throw Error(Problem::bad_request, domain::detail("query_travel_documents_csv_only"));
+    }
+    query.travel_documents = true;
+    query.data_key = context.backend.data_key;
+  }
   // The format (CSV or JSON) is no filter: a cursor from the JSON list serves either.
   auto page = read_page(context, {"status", "q", "delegation"});
   query.after_seq = read_seq_cursor(page);
@@ -163,7 +170,8 @@ boost::asio::awaitable<Response> registration_list(RequestContext& context, cons
   Response response;
   if (csv) {
     response.status = 200;
-    response.body = dto::registrations_csv(found.items, delimiter);
+    response.body =
+        dto::registrations_csv(found.items, delimiter, query.travel_documents ? &found.travel_documents : nullptr);
     response.headers.set("Content-Type", "text/csv; charset=utf-8; header=present");
     response.headers.set("Content-Disposition", "attachment; filename=\"registrations.csv\"");
   } else {

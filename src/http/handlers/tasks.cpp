@@ -40,8 +40,8 @@ boost::asio::awaitable<Response> create_task(RequestContext& context) {
   auto draft = dto::read_task(parse_json_body(context.request));
   auto created = co_await services::create_task(context.backend.db, caller, context.param("id"), std::move(draft));
   auto response = task_response(201, created);
-  response.headers.set("Location", context.backend.public_url + "/v1/events/" + created.task.event_id + "/tasks/" +
-                                       created.task.id);
+  response.headers.set(
+      "Location", context.backend.public_url + "/v1/events/" + created.task.event_id + "/tasks/" + created.task.id);
   co_return response;
 }
 
@@ -74,8 +74,8 @@ boost::asio::awaitable<Response> patch_task(RequestContext& context) {
   const Request& request = context.request;
   auto change = [&patch, &request](const domain::Task& current, const std::string& timezone) {
     check_if_match(request, etag_for(current.id, current.version));
-    auto read_only = dto::drop_read_only(patch, dto::task_json(current, timezone), {"id", "event_id", "created_at"},
-                                         {"updated_at"});
+    auto read_only =
+        dto::drop_read_only(patch, dto::task_json(current, timezone), {"id", "event_id", "created_at"}, {"updated_at"});
     nlohmann::json document = dto::task_request_json(current);
     document.merge_patch(patch);
     services::TaskDraft draft = dto::read_task(document);
