@@ -19,6 +19,7 @@
 #include "services/person_service.hpp"
 #include "services/registration_desk.hpp"
 #include "services/secrets.hpp"
+#include "services/session_audience.hpp"
 #include "services/token_access.hpp"
 
 namespace eventd::services {
@@ -60,6 +61,8 @@ void validate(soci::session& s, const std::string& event_id, const RegistrationD
     if (!foreign.empty()) {
       v.add("session_ids", domain::FieldCode("foreign_programme_item"), {{"value", foreign.front()}});
     }
+    v.append_unreported(
+        chosen_sessions_not_for(s, event_id, std::nullopt /* the draft's delegation */, draft.session_ids));
   }
   v.throw_if_any();
 }
