@@ -184,6 +184,18 @@ bool moves_people(const domain::Event& event, const domain::Session& before, con
                                        before.location != after.location || before.place != after.place);
 }
 
+// Who follows the session and had it in their itinerary: a delegation's leg is news only to
+// its delegation's participants (the others who chose no sessions never saw it).
+std::vector<std::string> followers_in_audience(soci::session& s, const std::string& event_id,
+                                               const domain::Session& session) {
+  auto followers = followers_of_session(s, event_id, session.id);
+  if (domain::is_for_everyone(session)) return followers;
+  std::erase_if(followers, [&s, &session](const std::string& registration_id) {
+    return !domain::is_for_audience(session, db::registration_delegation_id(s, registration_id));
+  });
+  return followers;
+}
+
 // The event's organisers (and admins) see every session; anybody else only those for
 // everyone (a delegation's leg is its delegation's business, issue 21).
 bool sees_every_session(const domain::Event& event, const domain::Caller& caller) {
@@ -289,7 +301,7 @@ boost::asio::awaitable<SessionInEvent> patch_session(Database& db, const domain:
         throw;
       }
       if (moves_people(event, *current, session)) {
-        enqueue_change_notices(s, mail, followers_of_session(s, event.id, session.id));
+        enqueue_change_notices(s, mail, followers_in_audience(s, event.id, *current));
       }
       tx.commit();
       return {*stored, event.timezone};
@@ -308,7 +320,7 @@ boost::asio::awaitable<void> delete_session(Database& db, const domain::Caller& 
     precondition(*current);
     // Who followed it, read before the deletion takes their choices with it.
     const bool told = is_told_of_changes(event);
-    const auto followers = told ? followers_of_session(s, event.id, current->id) : std::vector<std::string>{};
+    const auto followers = told ? followers_in_audience(s, event.id, *current) : std::vector<std::string>{};
     db::delete_session(s, event.id, current->id);
     if (told) enqueue_change_notices(s, mail, followers);
     tx.commit();
