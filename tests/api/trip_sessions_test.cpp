@@ -492,3 +492,32 @@ TEST_CASE("trip sessions: a registration cannot choose another delegation's leg"
       t.p.server.request("POST", kTrip + "/registrations", body.dump(), {{"Content-Type", "application/json"}});
   CHECK_MESSAGE(chosen.status == 201, chosen.body);
 }
+
+TEST_CASE("trip sessions: a leg that moves is news to its delegation only") {
+  Trip t;
+  t.seed();
+  const json cypriot = t.register_in("Eleni Georgiou", "eleni@example.cy", t.cyprus);
+  const json austrian = t.register_in("Lukas Huber", "lukas@example.at", t.austria);
+  const json local = t.register_in("Anna Andersson", "anna@example.se", "");
+  auto notices = [&t](const json& registration) {
+    return t.p.server.database().scalar(
+        "SELECT count(*) FROM mail_outbox WHERE kind = 'event_changed' AND "
+        "registration_id = '" +
+        registration["id"].get<std::string>() + "'");
+  };
+  auto moved =
+      t.p.patch(kSessions + "/" + t.id_of("Flyg Larnaca–Wien"),
+                {{"starts_at", "2035-09-04T06:30:00"}, {"ends_at", "2035-09-04T09:00:00"}}, bearer(t.p.forum_key));
+  REQUIRE_MESSAGE(moved.status == 200, moved.body);
+  CHECK(moved.json()["starts_at"] == "2035-09-04T06:30:00+03:00");  // still read on Cyprus time
+  CHECK(notices(cypriot) == "1");
+  CHECK(notices(austrian) == "0");
+  CHECK(notices(local) == "0");
+  // the dinner moves: everybody's news
+  auto dinner =
+      t.p.patch(kSessions + "/" + t.id_of("Middag"), {{"starts_at", "2035-09-04T19:30:00"}}, bearer(t.p.forum_key));
+  REQUIRE_MESSAGE(dinner.status == 200, dinner.body);
+  CHECK(notices(cypriot) == "2");
+  CHECK(notices(austrian) == "1");
+  CHECK(notices(local) == "1");
+}
