@@ -2,6 +2,9 @@
 
 #include <soci/soci.h>
 
+#include <charconv>
+#include <system_error>
+
 #include "db/sql_error.hpp"
 #include "db/statement.hpp"
 #include "db/support.hpp"
@@ -14,13 +17,46 @@ constexpr const char* session_columns =
     "s.id::text, s.event_id::text, s.title, s.description, s.kind, eventd_us(s.starts_at), eventd_us(s.ends_at), "
     "s.location, s.version, eventd_us(s.created_at), eventd_us(s.updated_at), s.sequence, "
     "COALESCE((SELECT string_agg(ss.speaker_id::text, chr(31) ORDER BY ss.position, ss.speaker_id) "
-    "FROM session_speakers ss WHERE ss.session_id = s.id), '')";
+    "FROM session_speakers ss WHERE ss.session_id = s.id), ''), "
+    "s.timezone, s.place_name, s.place_street, s.place_postal_code, s.place_city, s.place_country, "
+    "s.place_latitude, s.place_longitude, s.transport_mode, s.transport_from, s.transport_to, s.transport_carrier, "
+    "s.transport_reference, "
+    "COALESCE((SELECT string_agg(sh.organisation_id::text, chr(31) ORDER BY sh.position, sh.organisation_id) "
+    "FROM session_hosts sh WHERE sh.session_id = s.id), ''), "
+    "COALESCE((SELECT string_agg(sa.delegation_id::text, chr(31) ORDER BY sa.delegation_id) "
+    "FROM session_audience sa WHERE sa.session_id = s.id), '')";
 
-// A tombstone (schema/019) in the same shape as session_columns.
+// A tombstone (schema/019, 031) in the same shape as session_columns, then who had chosen it.
 constexpr const char* tombstone_columns =
     "t.session_id::text, t.event_id::text, t.title, NULL::text, t.kind, eventd_us(t.starts_at), eventd_us(t.ends_at), "
     "t.location, CAST(1 AS bigint), eventd_us(t.deleted_at), eventd_us(t.deleted_at), t.sequence, "
-    "COALESCE(array_to_string(t.speaker_ids, chr(31)), ''), COALESCE(array_to_string(t.chosen_by, chr(31)), '')";
+    "COALESCE(array_to_string(t.speaker_ids, chr(31)), ''), "
+    "t.timezone, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::float8, NULL::float8, "
+    "NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, '', "
+    "COALESCE(array_to_string(t.audience, chr(31)), ''), "
+    "COALESCE(array_to_string(t.chosen_by, chr(31)), '')";
+constexpr std::size_t kChosenByColumn = 28;
+
+// Only the sessions for everyone (no session_audience row): what the public sees.
+constexpr const char* everyone_condition =
+    " AND NOT EXISTS (SELECT 1 FROM session_audience sa WHERE sa.session_id = s.id)";
+
+std::optional<double> opt_double(const soci::row& row, std::size_t i) {
+  if (row.get_indicator(i) == soci::i_null) return std::nullopt;
+  return row.get<double>(i);
+}
+
+// A double as a bound text the database reads back to the same double (shortest form).
+std::string double_text(double value) {
+  char buffer[64];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return ec == std::errc{} ? std::string(buffer, end) : std::string("NaN");
+}
+
+std::optional<std::string> optional_double_text(const std::optional<double>& value) {
+  if (!value) return std::nullopt;
+  return double_text(*value);
+}
 
 domain::Session session_from_row(const soci::row& row) {
   domain::Session s;
@@ -37,6 +73,19 @@ domain::Session session_from_row(const soci::row& row) {
   s.updated_at = from_us(row.get<long long>(10));
   s.sequence = row.get<int>(11);
   s.speaker_ids = split_list(row.get<std::string>(12));
+  s.timezone = opt_text(row, 13);
+  const auto place_name = opt_text(row, 14);
+  const auto place_city = opt_text(row, 17);
+  if (place_name || place_city) {  // sessions_place_check: nothing else without one of them
+    s.place = domain::Place{place_name,        opt_text(row, 15),   opt_text(row, 16),  place_city,
+                            opt_text(row, 18), opt_double(row, 19), opt_double(row, 20)};
+  }
+  if (auto mode = opt_text(row, 21)) {
+    s.transport = domain::Transport{domain::parse_transport_mode(*mode).value_or(domain::TransportMode::other),
+                                    opt_text(row, 22), opt_text(row, 23), opt_text(row, 24), opt_text(row, 25)};
+  }
+  s.host_organisation_ids = split_list(row.get<std::string>(26));
+  s.delegation_ids = split_list(row.get<std::string>(27));
   return s;
 }
 
@@ -70,10 +119,12 @@ std::optional<domain::Event> find_event_for_sessions(soci::session& session, con
 }
 
 std::vector<domain::Session> list_sessions(soci::session& session, const std::string& event_id,
-                                           const std::optional<SessionCursor>& after, std::size_t limit) {
+                                           const std::optional<SessionCursor>& after, std::size_t limit,
+                                           bool everyone_only) {
   Params p;
   std::string sql =
       std::string("SELECT ") + session_columns + " FROM sessions s WHERE s.event_id = " + p.add_uuid(event_id);
+  if (everyone_only) sql += everyone_condition;
   if (after) {
     sql += " AND (s.starts_at, s.id) > (" + p.add_us(from_us(after->starts_us)) + ", " + p.add_uuid(after->id) + ")";
   }
@@ -83,28 +134,29 @@ std::vector<domain::Session> list_sessions(soci::session& session, const std::st
   return out;
 }
 
-std::vector<domain::Session> list_sessions_of_events(soci::session& session,
-                                                     const std::vector<std::string>& event_ids) {
+std::vector<domain::Session> list_sessions_of_events(soci::session& session, const std::vector<std::string>& event_ids,
+                                                     bool everyone_only) {
   std::vector<domain::Session> out;
   if (event_ids.empty()) return out;
   Params p;
   const std::string sql = std::string("SELECT ") + session_columns +
                           " FROM sessions s WHERE s.event_id = ANY (CAST(string_to_array(" +
-                          p.add(join_list(event_ids)) + ", chr(31)) AS uuid[])) ORDER BY s.event_id, s.starts_at, s.id";
+                          p.add(join_list(event_ids)) + ", chr(31)) AS uuid[]))" +
+                          (everyone_only ? everyone_condition : "") + " ORDER BY s.event_id, s.starts_at, s.id";
   for_each_row(session, sql, p, [&](const soci::row& row) { out.push_back(session_from_row(row)); });
   return out;
 }
 
 std::vector<domain::Session> list_speaker_sessions(soci::session& session, const std::string& speaker_id,
-                                                   std::size_t limit) {
+                                                   std::size_t limit, bool everyone_only) {
   std::vector<domain::Session> out;
   if (!is_uuid(speaker_id)) return out;
   Params p;
   const std::string sql = std::string("SELECT ") + session_columns +
                           " FROM sessions s WHERE s.id IN (SELECT ss.session_id FROM session_speakers ss "
                           "WHERE ss.speaker_id = " +
-                          p.add_uuid(speaker_id) + ") ORDER BY s.starts_at, s.id LIMIT CAST(" +
-                          p.add(std::to_string(limit)) + " AS integer)";
+                          p.add_uuid(speaker_id) + ")" + (everyone_only ? everyone_condition : "") +
+                          " ORDER BY s.starts_at, s.id LIMIT CAST(" + p.add(std::to_string(limit)) + " AS integer)";
   for_each_row(session, sql, p, [&](const soci::row& row) { out.push_back(session_from_row(row)); });
   return out;
 }
@@ -122,12 +174,43 @@ std::optional<domain::Session> find_session(soci::session& session, const std::s
   return found;
 }
 
+// The values of the trip columns (schema/031), in trip_columns' order.
+std::string trip_values(Params& p, const domain::Session& s) {
+  const domain::Place none;
+  const domain::Place& place = s.place ? *s.place : none;
+  std::optional<std::string> mode;
+  std::optional<std::string> from, to, carrier, reference;
+  if (s.transport) {
+    mode = std::string(domain::to_string(s.transport->mode));
+    from = s.transport->from;
+    to = s.transport->to;
+    carrier = s.transport->carrier;
+    reference = s.transport->reference;
+  }
+  return p.add(s.timezone) + ", " + p.add(place.name) + ", " + p.add(place.street) + ", " + p.add(place.postal_code) +
+         ", " + p.add(place.city) + ", " + p.add(place.country) + ", CAST(" +
+         p.add(optional_double_text(place.latitude)) + " AS double precision), CAST(" +
+         p.add(optional_double_text(place.longitude)) + " AS double precision), " + p.add(mode) + ", " + p.add(from) +
+         ", " + p.add(to) + ", " + p.add(carrier) + ", " + p.add(reference);
+}
+
+constexpr const char* trip_columns =
+    "timezone, place_name, place_street, place_postal_code, place_city, place_country, place_latitude, "
+    "place_longitude, transport_mode, transport_from, transport_to, transport_carrier, transport_reference";
+
+constexpr const char* insert_columns =
+    "event_id, title, description, kind, starts_at, ends_at, location, timezone, place_name, place_street, "
+    "place_postal_code, place_city, place_country, place_latitude, place_longitude, transport_mode, transport_from, "
+    "transport_to, transport_carrier, transport_reference";
+
 std::string insert_session(soci::session& session, const domain::Session& s) {
   Params p;
-  std::string sql = "INSERT INTO sessions (event_id, title, description, kind, starts_at, ends_at, location) VALUES (" +
-                    p.add_uuid(s.event_id) + ", " + p.add(s.title) + ", " + p.add(s.description) + ", " +
+  const std::string trip_values_fragment = trip_values(p, s);
+  std::string sql = "INSERT INTO sessions (" + std::string(insert_columns) + ") VALUES (" + p.add_uuid(s.event_id) +
+                    ", " + p.add(s.title) + ", " + p.add(s.description) + ", " +
                     p.add(std::string(domain::to_string(s.kind))) + ", " + p.add_us(s.starts_at) + ", " +
-                    p.add_us(s.ends_at) + ", " + p.add(s.location) + ") RETURNING id::text";
+                    p.add_us(s.ends_at) + ", " + p.add(s.location) + ", " + trip_values_fragment +
+                    ") RETURNING id::text";
   std::string id;
   for_each_row(session, sql, p, [&](const soci::row& row) { id = row.get<std::string>(0); });
   return id;
@@ -135,11 +218,13 @@ std::string insert_session(soci::session& session, const domain::Session& s) {
 
 void update_session(soci::session& session, const domain::Session& s) {
   Params p;
+  const std::string trip_values_fragment = trip_values(p, s);
   std::string sql = "UPDATE sessions SET title = " + p.add(s.title) + ", description = " + p.add(s.description) +
                     ", kind = " + p.add(std::string(domain::to_string(s.kind))) +
                     ", starts_at = " + p.add_us(s.starts_at) + ", ends_at = " + p.add_us(s.ends_at) +
                     ", location = " + p.add(s.location) + ", sequence = CAST(" + p.add(std::to_string(s.sequence)) +
-                    " AS integer)" + ", updated_at = now() WHERE id = " + p.add_uuid(s.id);
+                    " AS integer), (" + trip_columns + ") = (" + trip_values_fragment +
+                    "), updated_at = now() WHERE id = " + p.add_uuid(s.id);
   execute(session, sql, p);
 }
 
@@ -174,6 +259,79 @@ void add_session_speakers(soci::session& session, const std::string& session_id,
   execute(session, sql, p);
 }
 
+void replace_session_hosts(soci::session& session, const std::string& session_id,
+                           const std::vector<std::string>& organisation_ids) {
+  Params p;
+  execute(session, "DELETE FROM session_hosts WHERE session_id = " + p.add_uuid(session_id), p);
+  if (organisation_ids.empty()) return;
+  Params q;
+  const std::string sql = "INSERT INTO session_hosts (session_id, organisation_id, position) SELECT " +
+                          q.add_uuid(session_id) +
+                          ", CAST(x.ref AS uuid), CAST(x.ord - 1 AS integer) FROM unnest(string_to_array(" +
+                          q.add(join_list(organisation_ids)) + ", chr(31))) WITH ORDINALITY AS x(ref, ord)";
+  execute(session, sql, q);
+}
+
+void replace_session_audience(soci::session& session, const std::string& session_id, const std::string& event_id,
+                              const std::vector<std::string>& delegation_ids) {
+  Params p;
+  execute(session, "DELETE FROM session_audience WHERE session_id = " + p.add_uuid(session_id), p);
+  if (delegation_ids.empty()) return;
+  Params q;
+  const std::string sql = "INSERT INTO session_audience (session_id, event_id, delegation_id) SELECT " +
+                          q.add_uuid(session_id) + ", " + q.add_uuid(event_id) +
+                          ", CAST(x AS uuid) FROM unnest(string_to_array(" + q.add(join_list(delegation_ids)) +
+                          ", chr(31))) AS x";
+  execute(session, sql, q);
+}
+
+std::vector<std::optional<std::string>> resolve_delegation_refs(soci::session& session, const std::string& event_id,
+                                                                const std::vector<std::string>& refs) {
+  std::vector<std::optional<std::string>> out;
+  for (const auto& ref : refs) {
+    std::optional<std::string> found;
+    if (is_uuid(ref)) {
+      Params p;
+      const std::string sql = "SELECT d.id::text FROM delegations d WHERE d.id = " + p.add_uuid(ref) +
+                              " AND d.event_id = " + p.add_uuid(event_id);
+      for_each_row(session, sql, p, [&](const soci::row& row) { found = row.get<std::string>(0); });
+    }
+    out.push_back(std::move(found));
+  }
+  return out;
+}
+
+std::optional<std::string> registration_delegation_id(soci::session& session, const std::string& registration_id) {
+  std::optional<std::string> found;
+  if (!is_uuid(registration_id)) return found;
+  Params p;
+  const std::string sql =
+      "SELECT r.delegation_id::text FROM registrations r WHERE r.id = " + p.add_uuid(registration_id);
+  for_each_row(session, sql, p, [&](const soci::row& row) { found = opt_text(row, 0); });
+  return found;
+}
+
+std::vector<std::string> sessions_not_for_audience(soci::session& session, const std::string& event_id,
+                                                   const std::optional<std::string>& delegation_id,
+                                                   const std::vector<std::string>& session_ids) {
+  std::vector<std::string> refused;
+  std::vector<std::string> candidates;
+  for (const auto& id : session_ids) {
+    if (is_uuid(id)) candidates.push_back(id);
+  }
+  if (candidates.empty()) return refused;
+  // A session with an audience that does not name the delegation (or any, for no delegation).
+  Params p;
+  const std::string sql =
+      "SELECT s.id::text FROM sessions s WHERE s.event_id = " + p.add_uuid(event_id) +
+      " AND s.id = ANY (CAST(string_to_array(" + p.add(join_list(candidates)) +
+      ", chr(31)) AS uuid[])) AND EXISTS (SELECT 1 FROM session_audience sa WHERE sa.session_id = s.id)"
+      " AND NOT EXISTS (SELECT 1 FROM session_audience sa WHERE sa.session_id = s.id AND sa.delegation_id = CAST(" +
+      p.add(delegation_id) + " AS uuid)) ORDER BY s.id";
+  for_each_row(session, sql, p, [&](const soci::row& row) { refused.push_back(row.get<std::string>(0)); });
+  return refused;
+}
+
 bool is_speaker_clash(const std::exception& error) {
   auto sql = sql_error(error);
   return sql && sql->sqlstate == exclusion_violation && sql->constraint == "session_speakers_no_overlap";
@@ -196,6 +354,21 @@ void throw_if_session_constraint(const std::exception& error) {
                  {"sessions_location_check", "location", FieldCode("too_long"), {{"max", "300"}}},
                  {"session_speakers_speaker_id_fkey", "speaker_ids", FieldCode("unknown_speaker")},
                  {"session_speakers_owner_check", "speaker_ids", FieldCode("unknown_speaker")},
+                 {"sessions_timezone_check", "timezone", FieldCode("invalid_time_zone")},
+                 {"sessions_place_check", "place", FieldCode("name_or_city_required")},
+                 {"sessions_place_country_check", "place.country", FieldCode("invalid_country")},
+                 {"sessions_place_latitude_check",
+                  "place.latitude",
+                  FieldCode("out_of_range"),
+                  {{"min", "-90"}, {"max", "90"}}},
+                 {"sessions_place_longitude_check",
+                  "place.longitude",
+                  FieldCode("out_of_range"),
+                  {{"min", "-180"}, {"max", "180"}}},
+                 {"sessions_place_coordinates_check", "place.latitude", FieldCode("coordinates_go_together")},
+                 {"sessions_transport_check", "transport", FieldCode("only_for_travel")},
+                 {"session_hosts_organisation_id_fkey", "host_organisation_ids", FieldCode("unknown_organisation")},
+                 {"session_audience_delegation_fkey", "delegation_ids", FieldCode("unknown_delegation")},
              });
 }
 
@@ -210,7 +383,7 @@ std::vector<SessionTombstone> list_session_tombstones(soci::session& session, co
                           p.add(join_list(event_ids)) + ", chr(31)) AS uuid[])) AND upper(e.during) > " +
                           p.add_us(now) + " ORDER BY t.event_id, t.starts_at, t.session_id";
   for_each_row(session, sql, p, [&](const soci::row& row) {
-    out.push_back(SessionTombstone{session_from_row(row), split_list(row.get<std::string>(13))});
+    out.push_back(SessionTombstone{session_from_row(row), split_list(row.get<std::string>(kChosenByColumn))});
   });
   return out;
 }

@@ -31,18 +31,22 @@ struct SessionCursor {
   std::string id;
 };
 
-// The event's sessions in time order (starts_at, id); at most `limit` rows.
+// The event's sessions in time order (starts_at, id); at most `limit` rows. `everyone_only`:
+// only the sessions for everyone (no delegation named), what the public sees (the filter is
+// in the statement, so a page is full).
 std::vector<domain::Session> list_sessions(soci::session& session, const std::string& event_id,
-                                           const std::optional<SessionCursor>& after, std::size_t limit);
+                                           const std::optional<SessionCursor>& after, std::size_t limit,
+                                           bool everyone_only = false);
 
 // The sessions of several events at once (calendar feeds: one query, not one per event), in
 // (event_id, starts_at, id) order. `event_ids` are UUIDs.
-std::vector<domain::Session> list_sessions_of_events(soci::session& session, const std::vector<std::string>& event_ids);
+std::vector<domain::Session> list_sessions_of_events(soci::session& session, const std::vector<std::string>& event_ids,
+                                                     bool everyone_only = false);
 
 // The sessions a speaker appears in (any event, drafts included: the caller filters by the
 // event's visibility), in (starts_at, id) order, at most `limit`.
 std::vector<domain::Session> list_speaker_sessions(soci::session& session, const std::string& speaker_id,
-                                                   std::size_t limit);
+                                                   std::size_t limit, bool everyone_only = false);
 
 // A session of that event (nullopt for another event's session or a malformed id);
 // `for_update` locks the row.
@@ -77,6 +81,26 @@ std::vector<domain::Session> list_speaker_tombstones(soci::session& session, con
 void clear_session_speakers(soci::session& session, const std::string& session_id);
 void add_session_speakers(soci::session& session, const std::string& session_id,
                           const std::vector<std::string>& speaker_ids);
+
+// session_hosts / session_audience (schema/031): the rows of a session replaced by these
+// organisation ids (display order) / delegation ids of the session's event (UUIDs).
+void replace_session_hosts(soci::session& session, const std::string& session_id,
+                           const std::vector<std::string>& organisation_ids);
+void replace_session_audience(soci::session& session, const std::string& session_id, const std::string& event_id,
+                              const std::vector<std::string>& delegation_ids);
+
+// Per reference, the id of that delegation when it is one of the event's (nullopt otherwise).
+std::vector<std::optional<std::string>> resolve_delegation_refs(soci::session& session, const std::string& event_id,
+                                                                const std::vector<std::string>& refs);
+
+// The delegation a registration belongs to (registrations.delegation_id, schema/030).
+std::optional<std::string> registration_delegation_id(soci::session& session, const std::string& registration_id);
+
+// Of `session_ids` (the event's), those not for a member of `delegation_id` (none: someone of
+// no delegation): sessions whose audience names other delegations only; in id order.
+std::vector<std::string> sessions_not_for_audience(soci::session& session, const std::string& event_id,
+                                                   const std::optional<std::string>& delegation_id,
+                                                   const std::vector<std::string>& session_ids);
 
 // Whether `error` is session_speakers_no_overlap firing (one speaker in two overlapping sessions).
 bool is_speaker_clash(const std::exception& error);

@@ -1,5 +1,6 @@
 #include "domain/event_rules.hpp"
 
+#include <algorithm>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -66,6 +67,45 @@ void check_venue(Validator& v, const Venue& venue) {
   }
   if (venue.latitude.has_value() != venue.longitude.has_value()) {
     v.add(venue.latitude ? "venue.longitude" : "venue.latitude", FieldCode("coordinates_go_together"));
+  }
+}
+
+void check_place(Validator& v, const Place& place) {
+  v.optional_text("place.name", place.name, kMaxTitleLength);
+  v.optional_text("place.street", place.street, kMaxTitleLength);
+  v.optional_text("place.postal_code", place.postal_code, 20);
+  v.optional_text("place.city", place.city, kMaxShortText);
+  // A street or a point alone names no place a participant could find.
+  v.check(place.name || place.city, "place", FieldCode("name_or_city_required"));
+  if (place.country) v.country("place.country", *place.country);
+  if (place.latitude) {
+    v.check(*place.latitude >= -90.0 && *place.latitude <= 90.0, "place.latitude", FieldCode("out_of_range"),
+            {{"min", "-90"}, {"max", "90"}});
+  }
+  if (place.longitude) {
+    v.check(*place.longitude >= -180.0 && *place.longitude <= 180.0, "place.longitude", FieldCode("out_of_range"),
+            {{"min", "-180"}, {"max", "180"}});
+  }
+  if (place.latitude.has_value() != place.longitude.has_value()) {
+    v.add(place.latitude ? "place.longitude" : "place.latitude", FieldCode("coordinates_go_together"));
+  }
+}
+
+void check_transport(Validator& v, const Transport& transport) {
+  v.optional_text("transport.from", transport.from, kMaxShortText);
+  v.optional_text("transport.to", transport.to, kMaxShortText);
+  v.optional_text("transport.carrier", transport.carrier, kMaxShortText);
+  v.optional_text("transport.reference", transport.reference, 100);
+}
+
+template <class Items>
+void check_no_repeats(Validator& v, std::string_view field, const Items& items) {
+  std::set<std::string> seen;
+  for (const std::string& item : items) {
+    if (!seen.insert(item).second) {
+      v.add(std::string(field), FieldCode("duplicate"));
+      return;
+    }
   }
 }
 
@@ -222,7 +262,15 @@ int next_sequence(const Event& before, const Event& after) {
 bool is_subscriber_visible_change(const Session& before, const Session& after) {
   return before.title != after.title || before.kind != after.kind || before.starts_at != after.starts_at ||
          before.ends_at != after.ends_at || before.location != after.location ||
-         before.speaker_ids != after.speaker_ids;
+         before.speaker_ids != after.speaker_ids || before.timezone != after.timezone || before.place != after.place ||
+         before.transport != after.transport || before.host_organisation_ids != after.host_organisation_ids ||
+         before.delegation_ids != after.delegation_ids;
+}
+
+bool is_for_audience(const Session& s, const std::optional<std::string>& delegation_id) {
+  if (is_for_everyone(s)) return true;
+  return delegation_id &&
+         std::find(s.delegation_ids.begin(), s.delegation_ids.end(), *delegation_id) != s.delegation_ids.end();
 }
 
 int next_sequence(const Session& before, const Session& after) {
@@ -249,13 +297,22 @@ std::vector<FieldError> check_session(const Session& s, const Event& e, const Fi
 
   v.check(s.speaker_ids.size() <= kMaxSessionSpeakers, "speaker_ids", FieldCode("too_many"),
           {{"max", std::to_string(kMaxSessionSpeakers)}});
-  std::set<std::string> seen;
-  for (const std::string& speaker : s.speaker_ids) {
-    if (!seen.insert(speaker).second) {
-      v.add("speaker_ids", FieldCode("duplicate"));
-      break;
+  check_no_repeats(v, "speaker_ids", s.speaker_ids);
+  if (s.timezone) v.timezone("timezone", *s.timezone);
+  if (s.place) check_place(v, *s.place);
+  if (s.transport) {
+    // A flight on a talk says nothing a calendar could show: transport belongs to a leg.
+    if (!unreadable.covers("kind")) {
+      v.check(s.kind == SessionKind::travel, "transport", FieldCode("only_for_travel"));
     }
+    check_transport(v, *s.transport);
   }
+  v.check(s.host_organisation_ids.size() <= kMaxSessionHosts, "host_organisation_ids", FieldCode("too_many"),
+          {{"max", std::to_string(kMaxSessionHosts)}});
+  check_no_repeats(v, "host_organisation_ids", s.host_organisation_ids);
+  v.check(s.delegation_ids.size() <= kMaxSessionAudience, "delegation_ids", FieldCode("too_many"),
+          {{"max", std::to_string(kMaxSessionAudience)}});
+  check_no_repeats(v, "delegation_ids", s.delegation_ids);
 
   const bool start_known = !unreadable.covers("starts_at");
   const bool end_known = !unreadable.covers("ends_at");

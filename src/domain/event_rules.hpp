@@ -23,6 +23,8 @@ inline constexpr std::size_t kMaxTagLength = 100;
 inline constexpr std::size_t kMaxContacts = 20;
 inline constexpr std::size_t kMaxPartners = 20;         // partner_ids of one event
 inline constexpr std::size_t kMaxSessionSpeakers = 50;  // speaker_ids of one session
+inline constexpr std::size_t kMaxSessionHosts = 20;     // host_organisation_ids of one session
+inline constexpr std::size_t kMaxSessionAudience = 50;  // delegation_ids of one session
 
 // Every field rule of an event, as FieldErrors (empty = valid). Run it on the complete
 // event, after defaults are applied (a slug made from the title, language "sv") and, for a
@@ -91,7 +93,9 @@ bool is_subscriber_visible_change(const Event& before, const Event& after);
 // The SEQUENCE `after` should carry when it replaces `before`.
 int next_sequence(const Event& before, const Event& after);
 
-// The same for a session's own VEVENT: its time, place (location), title, kind or speakers.
+// The same for a session's own VEVENT: its time, zone, place (location, place), title, kind,
+// speakers, hosts, transport or audience (a leg given to another delegation leaves some
+// calendars and enters others).
 // Its online link is the event's, so a changed link raises the event's SEQUENCE, which every
 // session VEVENT adds to its own (calendar_renderer.hpp).
 bool is_subscriber_visible_change(const Session& before, const Session& after);
@@ -109,9 +113,31 @@ constexpr bool overlaps(Instant a_start, Instant a_end, Instant b_start, Instant
   return a_start < b_end && b_start < a_end;
 }
 
-// A session: title, starts_at < ends_at, and lying inside the event's interval. A time in
-// `unreadable` is not compared with anything (the other one still is, with the event).
+// A session: title, starts_at < ends_at, and lying inside the event's interval; its own
+// zone, place (name or city, both coordinates or neither, a country code), transport (only
+// on a `travel` item), the numbers of hosts and delegations. A time in `unreadable` is not
+// compared with anything (the other one still is, with the event); a rule on a field in
+// `unreadable` (kind, place, transport) is left out.
 std::vector<FieldError> check_session(const Session& s, const Event& e, const FieldSet& unreadable = {});
+
+// The zone a session's times are read and shown in: its own, else its event's.
+inline const std::string& effective_timezone(const Session& s, const Event& e) {
+  return s.timezone ? *s.timezone : e.timezone;
+}
+inline const std::string& effective_timezone(const Session& s, const std::string& event_timezone) {
+  return s.timezone ? *s.timezone : event_timezone;
+}
+
+// A session for everyone (no delegation named): what the public, the event's feed, the list
+// feeds and every participant see.
+inline bool is_for_everyone(const Session& s) { return s.delegation_ids.empty(); }
+
+// Whether a member of `delegation_id` (none: someone of no delegation, or the public) is in
+// the session's audience: a session for everyone, or one naming that delegation. The one
+// rule of who sees a programme item besides the event's organisers (who see all of them):
+// personal feeds (a registration's delegation), the choice of sessions at sign-up, and a
+// delegation leader's view.
+bool is_for_audience(const Session& s, const std::optional<std::string>& delegation_id);
 
 // Seats left, or nullopt when capacity is unlimited; never negative.
 constexpr std::optional<int> capacity_left(std::optional<int> capacity, int confirmed) {

@@ -189,8 +189,76 @@ std::string session_kind_label(domain::SessionKind k, bool sv) {
       return sv ? "Paus" : "Break";
     case SessionKind::other:
       return sv ? "Programpunkt" : "Programme item";
+    case SessionKind::travel:
+      return sv ? "Resa" : "Travel";
+    case SessionKind::visit:
+      return sv ? "Besök" : "Visit";
+    case SessionKind::meal:
+      return sv ? "Måltid" : "Meal";
+    case SessionKind::accommodation:
+      return sv ? "Boende" : "Accommodation";
+    case SessionKind::free:
+      return sv ? "Fri tid" : "Free time";
   }
   return std::string(domain::to_string(k));
+}
+
+std::string transport_mode_label(domain::TransportMode m, bool sv) {
+  using domain::TransportMode;
+  switch (m) {
+    case TransportMode::train:
+      return sv ? "Tåg" : "Train";
+    case TransportMode::flight:
+      return sv ? "Flyg" : "Flight";
+    case TransportMode::bus:
+      return sv ? "Buss" : "Bus";
+    case TransportMode::coach:
+      return sv ? "Turistbuss" : "Coach";
+    case TransportMode::car:
+      return sv ? "Bil" : "Car";
+    case TransportMode::ferry:
+      return sv ? "Färja" : "Ferry";
+    case TransportMode::walk:
+      return sv ? "Till fots" : "On foot";
+    case TransportMode::other:
+      return sv ? "Resa" : "Travel";
+  }
+  return std::string(domain::to_string(m));
+}
+
+// Parts joined by ", ", the empty ones left out.
+std::string joined(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (p.empty()) continue;
+    if (!out.empty()) out += ", ";
+    out += p;
+  }
+  return out;
+}
+
+// As an event's venue: name, street, postal code and city, country.
+std::string place_text(const domain::Place& place) {
+  const std::string city = place.city.value_or("");
+  const std::string postal = place.postal_code.value_or("");
+  const std::string town = postal.empty() ? city : city.empty() ? postal : postal + " " + city;
+  return joined({place.name.value_or(""), place.street.value_or(""), town, place.country.value_or("")});
+}
+
+// "Flyg: Larnaca → Stockholm Arlanda, Cyprus Airways, CY 4321"
+std::string transport_text(const domain::Transport& t, bool sv) {
+  std::string route;
+  if (t.from || t.to) route = t.from.value_or("?") + " → " + t.to.value_or("?");
+  return transport_mode_label(t.mode, sv) + ": " + joined({route, t.carrier.value_or(""), t.reference.value_or("")});
+}
+
+std::string hosts_text(const Session& s, const std::map<std::string, std::string>& names, bool sv) {
+  std::vector<std::string> found;
+  for (const auto& id : s.host_organisation_ids) {
+    if (auto it = names.find(id); it != names.end()) found.push_back(it->second);
+  }
+  if (found.empty()) return {};
+  return (sv ? "Värdar: " : "Hosts: ") + joined(found);
 }
 
 std::string location_text(const Event& e) {
@@ -388,17 +456,30 @@ ComponentPtr session_component(const FeedInfo& feed, const FeedEvent& fe, const 
   ComponentPtr v{icalcomponent_new_vevent()};
   add(v.get(), icalproperty_new_uid(session_uid(s.id, feed.host).c_str()));
   add(v.get(), icalproperty_new_dtstamp(utc_time(stamp)));
-  add_time(v.get(), icalproperty_new_dtstart, s.starts_at, e.timezone);
-  add_time(v.get(), icalproperty_new_dtend, s.ends_at, e.timezone);
-  zones.note(e.timezone, s.starts_at);
-  zones.note(e.timezone, s.ends_at);
+  const std::string& zone = domain::effective_timezone(s, e);
+  add_time(v.get(), icalproperty_new_dtstart, s.starts_at, zone);
+  add_time(v.get(), icalproperty_new_dtend, s.ends_at, zone);
+  zones.note(zone, s.starts_at);
+  zones.note(zone, s.ends_at);
   add_text(v.get(), icalproperty_new_summary, p.prefix + s.title, true);
   std::string description = s.description.value_or("");
+  // What a participant needs on the way: the leg's transport, the visit's hosts.
+  for (const std::string& line :
+       {s.transport ? transport_text(*s.transport, sv) : std::string(), hosts_text(s, fe.host_names, sv)}) {
+    if (line.empty()) continue;
+    if (!description.empty()) description += "\n\n";
+    description += line;
+  }
   if (!description.empty()) description += "\n\n";
   description += (sv ? "Del av: " : "Part of: ") + e.title;
   description += description_tail(fe, p);
   add_text(v.get(), icalproperty_new_description, description);
-  if (s.location && !s.location->empty()) {
+  if (s.place) {
+    add_text(v.get(), icalproperty_new_location, place_text(*s.place), true);
+    if (s.place->latitude && s.place->longitude) {
+      add(v.get(), icalproperty_new_geo(icalgeotype{*s.place->latitude, *s.place->longitude}));
+    }
+  } else if (s.location && !s.location->empty()) {
     add_text(v.get(), icalproperty_new_location, *s.location, true);
   } else {
     add_text(v.get(), icalproperty_new_location, location_text(e), true);

@@ -6,6 +6,12 @@
 // record (same data → same bytes), cancelled events kept as STATUS:CANCELLED, the stream
 // link only for holders entitled to it.
 //
+// A session VEVENT is written in the session's own zone when it has one (a leg from Larnaca
+// on Asia/Nicosia), else the event's, with a VTIMEZONE for every zone used. Its LOCATION and
+// GEO come from its place (name, street, postal code and city, country; the coordinates),
+// else its location, else the event's venue; the transport of a leg and the names of the
+// hosts of a visit are in its DESCRIPTION.
+//
 // SEQUENCE of a session VEVENT: the session's own plus its event's. The VEVENT shows both
 // records (its own time and place; the event's status, zone and online link), so it must
 // rise when either changes; both only ever grow, so their sum does too, and it is never
@@ -18,6 +24,7 @@
 // Thread safety: call initialise() once at start-up; after that every function here builds
 // its own libical components per call and may run on any thread.
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,6 +75,9 @@ struct FeedEvent {
   // SUMMARY prefixed "INSTÄLLD: " / "CANCELLED: ", their raised sequence, no stream link.
   std::vector<const domain::Session*> cancelled_sessions{};
   bool include_event = true;
+  // The names of the organisations its sessions visit (host_organisation_ids), by id: named
+  // in the session's DESCRIPTION. A host without a name here is left out.
+  std::map<std::string, std::string> host_names{};
   std::string organiser_name{};                  // ORGANIZER;CN=
   std::optional<std::string> organiser_email{};  // the organisation's address (ORGANIZER); see above
   std::string url{};                             // the event's page (URL); may be empty

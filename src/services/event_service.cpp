@@ -135,7 +135,9 @@ boost::asio::awaitable<EventWithIncludes> get_event_with(Database& db, const dom
       }
     }
     if (with.sessions) {
-      out.sessions = db::list_sessions(s, event->id, std::nullopt, kMaxIncluded + 1);
+      // As GET /v1/events/{id}/sessions: a delegation's legs for the organisers only.
+      const bool everyone_only = !caller.can_manage(event->organiser_id);
+      out.sessions = db::list_sessions(s, event->id, std::nullopt, kMaxIncluded + 1, everyone_only);
       out.sessions_truncated = cap_included(out.sessions);
     }
     if (with.speakers) {

@@ -23,6 +23,7 @@
 #include "ics/calendar_renderer.hpp"
 #include "services/database.hpp"
 #include "services/event_filter.hpp"
+#include "services/event_parts.hpp"
 
 namespace eventd::services {
 
@@ -37,6 +38,7 @@ struct FeedData {
   std::vector<domain::Session> cancelled_sessions;         // tombstones of deleted ones (schema/019)
   bool include_events = true;                              // false: a speaker feed (sessions only)
   std::map<std::string, domain::Organisation> organisers;  // organisation id → name and address
+  std::map<std::string, std::string> host_names;           // the sessions' hosts: id → name
   std::string name;                                        // the calendar's name, after "eventd – "
   std::string slug;
   std::string canonical_path;                        // the feed's path by id (so the bytes do not depend on id vs slug)
@@ -56,12 +58,14 @@ void load_organiser_names(soci::session& s, FeedData& data) {
 }
 
 // The tombstones of the feed's events that are not over yet: calendars that hold a deleted
-// session see it cancelled.
+// session see it cancelled. A public feed never showed a delegation's leg, so it does not
+// cancel one either.
 void load_cancelled_sessions(soci::session& s, FeedData& data) {
   std::vector<std::string> ids;
   for (const auto& e : data.events) ids.push_back(e.id);
-  for (auto& t : db::list_session_tombstones(s, ids, domain::now()))
-    data.cancelled_sessions.push_back(std::move(t.session));
+  for (auto& t : db::list_session_tombstones(s, ids, domain::now())) {
+    if (domain::is_for_everyone(t.session)) data.cancelled_sessions.push_back(std::move(t.session));
+  }
 }
 
 bool is_public_event(const domain::Event& e) { return domain::is_visible_to(e, domain::Caller::anonymous()); }
@@ -96,6 +100,7 @@ Feed render(const FeedData& data, const FeedLocation& location) {
     if (auto it = by_event.find(e.id); it != by_event.end()) fe.sessions = it->second;
     if (auto it = cancelled_by_event.find(e.id); it != cancelled_by_event.end()) fe.cancelled_sessions = it->second;
     fe.include_event = data.include_events;
+    fe.host_names = data.host_names;
     if (!fe.include_event && fe.sessions.empty() && fe.cancelled_sessions.empty()) continue;
     if (auto it = data.organisers.find(e.organiser_id); it != data.organisers.end()) {
       fe.organiser_name = it->second.name;
@@ -205,7 +210,10 @@ boost::asio::awaitable<Feed> event_feed(Database& db, FeedCache& cache, const do
     d.canonical_path = "/v1/events/" + event->id + "/calendar.ics";
     d.events.push_back(std::move(*event));
     const std::vector<std::string> ids{d.events.front().id};
-    d.sessions = db::list_sessions_of_events(s, ids);
+    // The event's feed is public (and cached for everyone): the sessions for everyone only,
+    // whoever asks; the organisers see a delegation's legs in the API.
+    d.sessions = db::list_sessions_of_events(s, ids, /*everyone_only=*/true);
+    d.host_names = host_names_of(s, d.sessions);
     load_cancelled_sessions(s, d);
     load_organiser_names(s, d);
     tx.commit();
@@ -284,8 +292,9 @@ boost::asio::awaitable<Feed> speaker_feed(Database& db, FeedCache& cache, std::s
     if (auto changed = db::speaker_programme_changed_at(s, speaker->id); changed && *changed > speaker->updated_at) {
       d.holder_updated_at = changed;
     }
-    auto sessions = db::list_speaker_sessions(s, speaker->id, kFeedEventLimit);
+    auto sessions = db::list_speaker_sessions(s, speaker->id, kFeedEventLimit, /*everyone_only=*/true);
     auto cancelled = db::list_speaker_tombstones(s, speaker->id, domain::now(), kFeedEventLimit);
+    std::erase_if(cancelled, [](const domain::Session& x) { return !domain::is_for_everyone(x); });
     std::set<std::string> event_ids;
     for (const auto& x : sessions) event_ids.insert(x.event_id);
     for (const auto& x : cancelled) event_ids.insert(x.event_id);
@@ -303,6 +312,7 @@ boost::asio::awaitable<Feed> speaker_feed(Database& db, FeedCache& cache, std::s
     for (auto& x : cancelled) {
       if (shown.contains(x.event_id)) d.cancelled_sessions.push_back(std::move(x));
     }
+    d.host_names = host_names_of(s, d.sessions);
     load_organiser_names(s, d);
     tx.commit();
     return d;

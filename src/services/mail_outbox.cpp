@@ -41,12 +41,16 @@ std::string when_of(const domain::Event& e) {
   return out + end.substr(11, 5) + " (" + e.timezone + ")";
 }
 
-// "2035-11-08 09:15–10:00 Global migration (Sal B)", in the event's zone; one per line.
-std::string programme_lines(const std::vector<domain::Session>& sessions, const std::string& zone) {
+// "2035-11-08 09:15–10:00 Global migration (Sal B)", in the event's zone; one per line. An
+// item with a zone of its own (a leg from Larnaca) is in that zone, named after its times.
+std::string programme_lines(const std::vector<domain::Session>& sessions, const std::string& event_zone) {
   std::string out;
   for (const auto& x : sessions) {
+    const std::string& zone = domain::effective_timezone(x, event_zone);
     const std::string start = domain::format_in_zone(x.starts_at, zone), end = domain::format_in_zone(x.ends_at, zone);
-    out += start.substr(0, 10) + " " + start.substr(11, 5) + "–" + end.substr(11, 5) + " " + x.title;
+    out += start.substr(0, 10) + " " + start.substr(11, 5) + "–" + end.substr(11, 5);
+    if (zone != event_zone) out += " (" + zone + ")";
+    out += " " + x.title;
     if (x.location && !x.location->empty()) out += " (" + *x.location + ")";
     out += "\n";
   }

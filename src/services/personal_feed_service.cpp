@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 #include "db/event_repository.hpp"
 #include "db/media_request_repository.hpp"
@@ -37,11 +38,16 @@ struct Holding {
   std::string organiser_name;
   std::optional<std::string> organiser_email;
   std::vector<domain::Session> cancelled;  // deleted sessions it chose, or all of them
+  std::map<std::string, std::string> host_names;
 };
 
-Holding holding_of(db::RegistrationRecord record, EventParts parts) {
+// The registration's itinerary: the sessions for everyone and for its delegation
+// (`delegation_id`, none: for everyone only), never another delegation's legs.
+Holding holding_of(db::RegistrationRecord record, EventParts parts, const std::optional<std::string>& delegation_id) {
+  keep_for_audience(parts, delegation_id);
   Holding h{std::move(record.registration),  std::move(parts.event),           std::move(parts.sessions),
-            std::move(parts.organiser_name), std::move(parts.organiser_email), {}};
+            std::move(parts.organiser_name), std::move(parts.organiser_email), {},
+            std::move(parts.host_names)};
   const auto& chosen = h.registration.session_ids;
   if (!chosen.empty()) {
     std::erase_if(h.sessions, [&chosen](const domain::Session& x) {
@@ -61,7 +67,8 @@ Holding holding_of(db::RegistrationRecord record, EventParts parts) {
 
 Holding load_holding(soci::session& s, db::RegistrationRecord record) {
   EventParts parts = load_event_parts(s, record.registration.event_id);
-  return holding_of(std::move(record), std::move(parts));
+  const auto delegation_id = db::registration_delegation_id(s, record.registration.id);
+  return holding_of(std::move(record), std::move(parts), delegation_id);
 }
 
 // One media request with the event its feed shows (the whole programme: the press covers it all).
@@ -96,8 +103,10 @@ std::optional<domain::Instant> newest(const domain::Event& event, const std::vec
 // The event and its sessions as any personal feed shows them, before the holder's standing.
 ics::FeedEvent event_part(const domain::Event& event, const std::vector<domain::Session>& sessions,
                           const std::vector<domain::Session>& cancelled, const std::string& organiser_name,
-                          const std::optional<std::string>& organiser_email, const FeedLocation& location) {
+                          const std::optional<std::string>& organiser_email,
+                          const std::map<std::string, std::string>& host_names, const FeedLocation& location) {
   ics::FeedEvent fe{.event = event};
+  fe.host_names = host_names;
   for (const auto& x : sessions) fe.sessions.push_back(&x);
   for (const auto& x : cancelled) fe.cancelled_sessions.push_back(&x);
   fe.organiser_name = organiser_name;
@@ -107,7 +116,8 @@ ics::FeedEvent event_part(const domain::Event& event, const std::vector<domain::
 }
 
 ics::FeedEvent feed_event(const Holding& h, const FeedLocation& location) {
-  ics::FeedEvent fe = event_part(h.event, h.sessions, h.cancelled, h.organiser_name, h.organiser_email, location);
+  ics::FeedEvent fe =
+      event_part(h.event, h.sessions, h.cancelled, h.organiser_name, h.organiser_email, h.host_names, location);
   fe.entitled_stream_url = entitled_stream_url(h.event, h.registration);
   fe.attendance = attendance_of(h.registration);
   fe.attendance_updated_at = h.registration.updated_at;
@@ -118,7 +128,7 @@ ics::FeedEvent feed_event(const Holding& h, const FeedLocation& location) {
 // stream link only while the request is approved.
 ics::FeedEvent media_feed_event(const MediaHolding& h, const FeedLocation& location) {
   ics::FeedEvent fe = event_part(h.parts.event, h.parts.sessions, h.cancelled, h.parts.organiser_name,
-                                 h.parts.organiser_email, location);
+                                 h.parts.organiser_email, h.parts.host_names, location);
   fe.entitled_stream_url = entitled_stream_url(h.request, h.parts.event);
   fe.attendance_updated_at = h.request.updated_at;
   return fe;
@@ -147,6 +157,7 @@ boost::asio::awaitable<Feed> media_personal_feed(Database& db, const std::string
     auto record = db::find_media_request_by_feed_hash(s, secret_hash(feed_token));
     if (!record || record->request.is_erased()) throw domain::not_found("feed");
     EventParts parts = load_event_parts(s, record->request.event_id);
+    keep_for_audience(parts, std::nullopt);  // the press sees what the public sees of the programme
     std::vector<domain::Session> cancelled = sessions_of(std::move(parts.cancelled));
     MediaHolding h{std::move(record->request), std::move(parts), std::move(cancelled)};
     tx.commit();
@@ -190,6 +201,7 @@ boost::asio::awaitable<Feed> person_calendar(Database& db, const std::string& fe
     }
     for (auto& m : db::media_requests_of_email(s, *email, std::nullopt)) {
       EventParts parts = load_event_parts(s, m.request.event_id);
+      keep_for_audience(parts, std::nullopt);  // as the media request's own feed
       std::vector<domain::Session> cancelled = sessions_of(std::move(parts.cancelled));
       out.media.push_back(MediaHolding{std::move(m.request), std::move(parts), std::move(cancelled)});
     }
@@ -243,17 +255,11 @@ Feed invitation_feed(const Holding& holding, const FeedLocation& location) {
   return feed;
 }
 
-}  // namespace
-
-Invitation invitation_of(soci::session& s, db::RegistrationRecord record, const FeedLocation& location,
-                         ics::InvitationMethod method) {
-  EventParts parts = load_event_parts(s, record.registration.event_id);
-  return invitation_of(std::move(record), std::move(parts), location, method);
-}
-
-Invitation invitation_of(db::RegistrationRecord record, EventParts parts, const FeedLocation& location,
-                         ics::InvitationMethod method) {
-  Holding h = holding_of(std::move(record), std::move(parts));
+// An invitation with the programme of a member of `delegation_id` (none: for everyone).
+Invitation invitation_with(db::RegistrationRecord record, EventParts parts,
+                           const std::optional<std::string>& delegation_id, const FeedLocation& location,
+                           ics::InvitationMethod method) {
+  Holding h = holding_of(std::move(record), std::move(parts), delegation_id);
   if (!h.registration.participant)
     throw domain::Error(domain::Problem::data_erased, domain::detail("registration_data_erased"));
   Invitation out;
@@ -264,6 +270,22 @@ Invitation invitation_of(db::RegistrationRecord record, EventParts parts, const 
   out.sessions = std::move(h.sessions);
   out.cancelled = std::move(h.cancelled);
   return out;
+}
+
+}  // namespace
+
+Invitation invitation_of(soci::session& s, db::RegistrationRecord record, const FeedLocation& location,
+                         ics::InvitationMethod method) {
+  EventParts parts = load_event_parts(s, record.registration.event_id);
+  const auto delegation_id = db::registration_delegation_id(s, record.registration.id);
+  return invitation_with(std::move(record), std::move(parts), delegation_id, location, method);
+}
+
+Invitation invitation_of(db::RegistrationRecord record, EventParts parts, const FeedLocation& location,
+                         ics::InvitationMethod method) {
+  // The programme a message lists: everyone's items and the registration's delegation's legs.
+  const std::optional<std::string> delegation_id = record.registration.delegation_id;
+  return invitation_with(std::move(record), std::move(parts), delegation_id, location, method);
 }
 
 boost::asio::awaitable<Feed> personal_feed(Database& db, std::string feed_token, FeedLocation location) {

@@ -22,6 +22,7 @@
 #include "services/person_service.hpp"
 #include "services/registration_desk.hpp"
 #include "services/secrets.hpp"
+#include "services/session_audience.hpp"
 #include "services/token_access.hpp"
 #include "services/travel_document_service.hpp"
 
@@ -64,6 +65,8 @@ void validate(soci::session& s, const std::string& event_id, const RegistrationD
     if (!foreign.empty()) {
       v.add("session_ids", domain::FieldCode("foreign_programme_item"), {{"value", foreign.front()}});
     }
+    v.append_unreported(
+        chosen_sessions_not_for(s, event_id, draft.delegation_id, draft.session_ids));
   }
   if (creating && draft.delegation_id && !db::find_delegation(s, event_id, *draft.delegation_id)) {
     v.add("delegation_id", domain::FieldCode("unknown_delegation"));

@@ -1,9 +1,11 @@
 #include "services/session_service.hpp"
 
 #include <soci/soci.h>
+#include <algorithm>
 #include <set>
 #include <tuple>
 
+#include "db/event_repository.hpp"
 #include "db/session_repository.hpp"
 #include "db/speaker_repository.hpp"
 #include "domain/error.hpp"
@@ -40,15 +42,60 @@ void read_time(domain::Validator& v, std::string_view field, const std::string& 
   }
 }
 
-// Everything about a session that needs its event or the database: its times, read in the
-// event's zone, the speakers (ids or slugs → ids) and domain::check_session.
+// host_organisation_ids (ids or slugs) → ids, each at most once; unknown ones are field
+// errors per index.
+std::vector<std::string> resolve_hosts(soci::session& s, const std::vector<std::string>& refs, domain::Validator& v) {
+  std::vector<std::string> ids;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    const auto field = domain::indexed_field("host_organisation_ids", i);
+    const auto id = db::find_organisation_id(s, refs[i]);
+    if (!id) {
+      v.add(field, domain::FieldCode("unknown_organisation"));
+    } else if (!seen.insert(*id).second) {
+      v.add(field, domain::FieldCode("duplicate"));
+    } else {
+      ids.push_back(*id);
+    }
+  }
+  return ids;
+}
+
+// delegation_ids → ids of delegations of this event, each at most once, sorted (the order
+// means nothing: an audience is a set, and a set sent back in another order is no change).
+std::vector<std::string> resolve_audience(soci::session& s, const std::string& event_id,
+                                          const std::vector<std::string>& refs, domain::Validator& v) {
+  const auto resolved = db::resolve_delegation_refs(s, event_id, refs);
+  std::vector<std::string> ids;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < resolved.size(); ++i) {
+    const auto field = domain::indexed_field("delegation_ids", i);
+    if (!resolved[i]) {
+      v.add(field, domain::FieldCode("unknown_delegation"));
+    } else if (!seen.insert(*resolved[i]).second) {
+      v.add(field, domain::FieldCode("duplicate"));
+    } else {
+      ids.push_back(*resolved[i]);
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+// Everything about a session that needs its event or the database: its times, read in its
+// own zone or else the event's, the speakers (ids or slugs → ids), the hosts (the same), the
+// audience (delegations of this event) and domain::check_session.
 domain::Session validated(soci::session& s, const domain::Event& event, const SessionDraft& draft) {
   domain::Session session = draft.session;
   session.event_id = event.id;
   domain::Validator v;
   v.append(draft.errors);
-  read_time(v, "starts_at", draft.starts_at_text, session.starts_at, event.timezone);
-  read_time(v, "ends_at", draft.ends_at_text, session.ends_at, event.timezone);
+  // An unknown own zone is reported by check_session; the times are then read in the
+  // event's zone, so a time with an offset is still understood.
+  const bool own_zone = session.timezone && domain::is_valid_timezone(*session.timezone);
+  const std::string& zone = own_zone ? *session.timezone : event.timezone;
+  read_time(v, "starts_at", draft.starts_at_text, session.starts_at, zone);
+  read_time(v, "ends_at", draft.ends_at_text, session.ends_at, zone);
   // A time that could not be read, or not in the event's zone, is reported once and not
   // compared with anything; everything else is still checked, for one 422 with it all.
   const domain::FieldSet unreadable(v.errors());
@@ -68,11 +115,17 @@ domain::Session validated(soci::session& s, const domain::Event& event, const Se
   }
   // check_session's own repeat check is covered above, per index (a slug and an id can
   // name the same speaker), so it sees the session without speakers.
+  auto hosts = resolve_hosts(s, session.host_organisation_ids, v);
+  auto audience = resolve_audience(s, event.id, session.delegation_ids, v);
   domain::Session probe = session;
   probe.speaker_ids.clear();
+  probe.host_organisation_ids.clear();
+  probe.delegation_ids.clear();
   v.append_unreported(domain::check_session(probe, event, unreadable));
   v.throw_if_any();
   session.speaker_ids = std::move(ids);
+  session.host_organisation_ids = std::move(hosts);
+  session.delegation_ids = std::move(audience);
   return session;
 }
 
@@ -127,8 +180,26 @@ bool is_told_of_changes(const domain::Event& event) {
 
 // A change that moves the people who follow the session: its time or its place.
 bool moves_people(const domain::Event& event, const domain::Session& before, const domain::Session& after) {
-  return is_told_of_changes(event) &&
-         (before.starts_at != after.starts_at || before.ends_at != after.ends_at || before.location != after.location);
+  return is_told_of_changes(event) && (before.starts_at != after.starts_at || before.ends_at != after.ends_at ||
+                                       before.location != after.location || before.place != after.place);
+}
+
+// Who follows the session and had it in their itinerary: a delegation's leg is news only to
+// its delegation's participants (the others who chose no sessions never saw it).
+std::vector<std::string> followers_in_audience(soci::session& s, const std::string& event_id,
+                                               const domain::Session& session) {
+  auto followers = followers_of_session(s, event_id, session.id);
+  if (domain::is_for_everyone(session)) return followers;
+  std::erase_if(followers, [&s, &session](const std::string& registration_id) {
+    return !domain::is_for_audience(session, db::registration_delegation_id(s, registration_id));
+  });
+  return followers;
+}
+
+// The event's organisers (and admins) see every session; anybody else only those for
+// everyone (a delegation's leg is its delegation's business, issue 21).
+bool sees_every_session(const domain::Event& event, const domain::Caller& caller) {
+  return caller.can_manage(event.organiser_id);
 }
 
 }  // namespace
@@ -144,6 +215,8 @@ boost::asio::awaitable<SessionInEvent> create_session(Database& db, const domain
       try {
         const std::string id = db::insert_session(s, session);
         db::add_session_speakers(s, id, session.speaker_ids);
+        db::replace_session_hosts(s, id, session.host_organisation_ids);
+        db::replace_session_audience(s, id, event.id, session.delegation_ids);
         stored = db::find_session(s, event.id, id);
       } catch (const std::exception& e) {
         if (db::is_speaker_clash(e)) throw_clash(s, tx, session, "");
@@ -163,7 +236,7 @@ boost::asio::awaitable<SessionPage> list_sessions(Database& db, const domain::Ca
     const domain::Event event = load_event(s, caller, event_ref, false);
     SessionPage page;
     page.timezone = event.timezone;
-    page.items = db::list_sessions(s, event.id, after, limit + 1);
+    page.items = db::list_sessions(s, event.id, after, limit + 1, !sees_every_session(event, caller));
     if (page.items.size() > limit) {
       page.items.resize(limit);
       page.has_more = true;
@@ -179,7 +252,10 @@ boost::asio::awaitable<SessionInEvent> get_session(Database& db, const domain::C
     soci::transaction tx(s);
     const domain::Event event = load_event(s, caller, event_ref, false);
     auto session = db::find_session(s, event.id, session_id);
-    if (!session) throw domain::not_found("session");
+    // A delegation's leg is not disclosed to anyone else: the answer of no session.
+    if (!session || (!sees_every_session(event, caller) && !domain::is_for_everyone(*session))) {
+      throw domain::not_found("session");
+    }
     tx.commit();
     return {*session, event.timezone};
   });
@@ -212,6 +288,12 @@ boost::asio::awaitable<SessionInEvent> patch_session(Database& db, const domain:
         // when only speaker_ids changed and no column of the session itself did.
         db::update_session(s, session);
         if (speakers_changed) db::add_session_speakers(s, session.id, session.speaker_ids);
+        if (session.host_organisation_ids != current->host_organisation_ids) {
+          db::replace_session_hosts(s, session.id, session.host_organisation_ids);
+        }
+        if (session.delegation_ids != current->delegation_ids) {
+          db::replace_session_audience(s, session.id, event.id, session.delegation_ids);
+        }
         stored = db::find_session(s, event.id, session.id);
       } catch (const std::exception& e) {
         if (db::is_speaker_clash(e)) throw_clash(s, tx, session, session.id);
@@ -219,7 +301,7 @@ boost::asio::awaitable<SessionInEvent> patch_session(Database& db, const domain:
         throw;
       }
       if (moves_people(event, *current, session)) {
-        enqueue_change_notices(s, mail, followers_of_session(s, event.id, session.id));
+        enqueue_change_notices(s, mail, followers_in_audience(s, event.id, *current));
       }
       tx.commit();
       return {*stored, event.timezone};
@@ -238,7 +320,7 @@ boost::asio::awaitable<void> delete_session(Database& db, const domain::Caller& 
     precondition(*current);
     // Who followed it, read before the deletion takes their choices with it.
     const bool told = is_told_of_changes(event);
-    const auto followers = told ? followers_of_session(s, event.id, current->id) : std::vector<std::string>{};
+    const auto followers = told ? followers_in_audience(s, event.id, *current) : std::vector<std::string>{};
     db::delete_session(s, event.id, current->id);
     if (told) enqueue_change_notices(s, mail, followers);
     tx.commit();

@@ -18,7 +18,8 @@ struct MailContext;
 
 // A session as the client sent it, read and type-checked (http/dto) but not yet checked
 // against its event: speaker_ids as given (ids or slugs), and the times as written, to be
-// read in the event's zone (domain/event_time.hpp; `session`'s times are not set yet).
+// read in the session's own zone or else the event's (domain/event_time.hpp; `session`'s
+// times are not set yet); host_organisation_ids as given (ids or slugs), delegation_ids as given.
 struct SessionDraft {
   domain::Session session;
   std::string starts_at_text;
@@ -28,7 +29,8 @@ struct SessionDraft {
   std::vector<domain::FieldError> errors;
 };
 
-// A session with the zone its times are shown in (the event's).
+// A session with its event's zone (the session is shown in its own zone when it has one:
+// domain::effective_timezone).
 struct SessionInEvent {
   domain::Session session;
   std::string timezone;
@@ -50,6 +52,8 @@ using SessionPrecondition = std::function<void(const domain::Session& current)>;
 // not change it; 422 for invalid fields or times outside the event; 409 for a speaker clash.
 boost::asio::awaitable<SessionInEvent> create_session(Database& db, const domain::Caller& caller, std::string event_ref,
                                                       SessionDraft draft);
+// The event's organisers and admins see every session; anybody else only the sessions for
+// everyone (a delegation's leg is a 404 to them).
 boost::asio::awaitable<SessionPage> list_sessions(Database& db, const domain::Caller& caller, std::string event_ref,
                                                   std::optional<db::SessionCursor> after, std::size_t limit);
 boost::asio::awaitable<SessionInEvent> get_session(Database& db, const domain::Caller& caller, std::string event_ref,

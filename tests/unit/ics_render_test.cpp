@@ -727,6 +727,60 @@ TEST_CASE_FIXTURE(Fixture, "ics: a session VEVENT carries its own SEQUENCE plus 
   check_everywhere(text);
 }
 
+TEST_CASE_FIXTURE(Fixture, "ics: a trip's items in their own zones, with place, point, transport and hosts") {
+  // The Östersund visit's Cypriot leg on Cyprus time, then a visit on the event's zone.
+  Seed trip = ostersund;  // all day, 4–5 September 2019, Europe/Stockholm
+  Session leg;
+  leg.id = "00000000-0000-4000-9000-000000000501";
+  leg.event_id = trip.event.id;
+  leg.title = "Flyg Larnaca–Stockholm";
+  leg.kind = domain::SessionKind::travel;
+  leg.timezone = "Asia/Nicosia";
+  leg.starts_at = at("2019-09-04T06:00:00+03:00");
+  leg.ends_at = at("2019-09-04T10:05:00+03:00");
+  leg.transport = domain::Transport{domain::TransportMode::flight, "Larnaca (LCA)", "Stockholm Arlanda (ARN)",
+                                    "Cyprus Airways", "CY 4321"};
+  leg.delegation_ids = {"00000000-0000-4000-a000-000000000001"};
+  leg.created_at = leg.updated_at = trip.event.updated_at;
+  Session visit;
+  visit.id = "00000000-0000-4000-9000-000000000502";
+  visit.event_id = trip.event.id;
+  visit.title = "Besök hos Hej Främling!";
+  visit.kind = domain::SessionKind::visit;
+  visit.starts_at = at("2019-09-04T13:00:00+02:00");
+  visit.ends_at = at("2019-09-04T15:00:00+02:00");
+  visit.location = "Lokalen";  // the place wins
+  visit.place = domain::Place{"Hej Främling!", "Rådhusgatan 48", "831 82", "Östersund", "SE", 63.1766, 14.6361};
+  visit.host_organisation_ids = {"org-hej", "org-unknown"};
+  visit.created_at = visit.updated_at = trip.event.updated_at;
+  trip.sessions = {leg, visit};
+  auto fe = feed_event(trip);
+  fe.host_names = {{"org-hej", "Hej Främling!"}};
+  const auto text = ics::render_feed(feed_info(), {fe});
+
+  const std::string leg_uid = "UID:session-" + leg.id + "@events.example.org";
+  const std::string visit_uid = "UID:session-" + visit.id + "@events.example.org";
+  CHECK(property_in(text, leg_uid, "DTSTART") == "DTSTART;TZID=Asia/Nicosia:20190904T060000");
+  CHECK(property_in(text, leg_uid, "DTEND") == "DTEND;TZID=Asia/Nicosia:20190904T100500");
+  CHECK(property_in(text, visit_uid, "DTSTART") == "DTSTART;TZID=Europe/Stockholm:20190904T130000");
+  CHECK(has_line(text, "TZID:Asia/Nicosia"));
+  CHECK(has_line(text, "TZID:Europe/Stockholm"));
+  CHECK(count_prefix(text, "BEGIN:VTIMEZONE") == 2);
+  CHECK(property_in(text, visit_uid, "LOCATION") ==
+        "LOCATION:Hej Främling!\\, Rådhusgatan 48\\, 831 82 Östersund\\, SE");
+  CHECK(property_in(text, visit_uid, "GEO") == "GEO:63.176600;14.636100");
+  CHECK(property_in(text, leg_uid, "GEO").empty());
+  // a leg without a place or location is where its event is
+  CHECK(property_in(text, leg_uid, "LOCATION") == "LOCATION:Östersund\\, SE");
+  const std::string unfolded = unfold(text);
+  CHECK(unfolded.find("Flyg: Larnaca (LCA) → Stockholm Arlanda (ARN)\\, Cyprus Airways\\, CY 4321") !=
+        std::string::npos);
+  CHECK(unfolded.find("Värdar: Hej Främling!\\n") != std::string::npos);  // a host without a name is left out
+  CHECK(property_in(text, leg_uid, "CATEGORIES") == "CATEGORIES:Resa");
+  CHECK(property_in(text, visit_uid, "CATEGORIES") == "CATEGORIES:Besök");
+  check_everywhere(text);
+}
+
 TEST_CASE_FIXTURE(Fixture, "ics: a deleted session stays as STATUS:CANCELLED with a raised SEQUENCE") {
   Session gone = integrationsforum.sessions[2];
   gone.sequence = 1;                             // the tombstone's: the session's own plus one

@@ -9,7 +9,9 @@ namespace eventd::http::dto {
 
 namespace {
 
-constexpr const char* kKinds = "talk, panel, workshop, site_visit, break, other";
+constexpr const char* kKinds =
+    "talk, panel, workshop, site_visit, break, other, travel, visit, meal, accommodation, free";
+constexpr const char* kModes = "train, flight, bus, coach, car, ferry, walk, other";
 
 // The text of a time, read in the event's zone by the service (domain/event_time.hpp); only
 // its form is checked here.
@@ -26,6 +28,66 @@ void read_time(ObjectReader& r, std::string_view name, std::string& text) {
 
 nlohmann::json optional_json(const std::optional<std::string>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+nlohmann::json optional_json(const std::optional<double>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+// A place whose members are all absent (every one removed by a merge patch) is no place.
+std::optional<domain::Place> read_place(ObjectReader& r) {
+  std::optional<domain::Place> out;
+  r.object("place", [&out](ObjectReader& p) {
+    domain::Place place;
+    place.name = p.string("name");
+    place.street = p.string("street");
+    place.postal_code = p.string("postal_code");
+    place.city = p.string("city");
+    place.country = p.string("country");
+    place.latitude = p.number("latitude");
+    place.longitude = p.number("longitude");
+    if (place != domain::Place{}) out = std::move(place);
+  });
+  return out;
+}
+
+std::optional<domain::Transport> read_transport(ObjectReader& r) {
+  std::optional<domain::Transport> out;
+  r.object("transport", [&out](ObjectReader& t) {
+    domain::Transport transport;
+    t.required("mode");
+    if (auto mode = t.enumeration("mode", &domain::parse_transport_mode, kModes)) transport.mode = *mode;
+    transport.from = t.string("from");
+    transport.to = t.string("to");
+    transport.carrier = t.string("carrier");
+    transport.reference = t.string("reference");
+    out = std::move(transport);
+  });
+  return out;
+}
+
+nlohmann::json place_json(const std::optional<domain::Place>& place) {
+  if (!place) return nullptr;
+  return {
+      {"name", optional_json(place->name)},
+      {"street", optional_json(place->street)},
+      {"postal_code", optional_json(place->postal_code)},
+      {"city", optional_json(place->city)},
+      {"country", optional_json(place->country)},
+      {"latitude", optional_json(place->latitude)},
+      {"longitude", optional_json(place->longitude)},
+  };
+}
+
+nlohmann::json transport_json(const std::optional<domain::Transport>& transport) {
+  if (!transport) return nullptr;
+  return {
+      {"mode", domain::to_string(transport->mode)},
+      {"from", optional_json(transport->from)},
+      {"to", optional_json(transport->to)},
+      {"carrier", optional_json(transport->carrier)},
+      {"reference", optional_json(transport->reference)},
+  };
 }
 
 }  // namespace
@@ -46,6 +108,14 @@ services::SessionDraft read_session(const nlohmann::json& body) {
   read_time(r, "ends_at", draft.ends_at_text);
   s.location = r.string("location");
   if (auto ids = r.strings("speaker_ids", domain::kMaxSessionSpeakers)) s.speaker_ids = std::move(*ids);
+  // null or absent: the event's zone. Checked as a zone by check_session.
+  s.timezone = r.string("timezone");
+  s.place = read_place(r);
+  if (auto ids = r.strings("host_organisation_ids", domain::kMaxSessionHosts)) {
+    s.host_organisation_ids = std::move(*ids);
+  }
+  s.transport = read_transport(r);
+  if (auto ids = r.strings("delegation_ids", domain::kMaxSessionAudience)) s.delegation_ids = std::move(*ids);
   r.reject_unknown();
   draft.errors = errors.take();
   return draft;
@@ -60,10 +130,16 @@ nlohmann::json session_request_json(const domain::Session& s) {
       {"ends_at", domain::format_utc(s.ends_at)},
       {"location", optional_json(s.location)},
       {"speaker_ids", s.speaker_ids},
+      {"timezone", optional_json(s.timezone)},
+      {"place", place_json(s.place)},
+      {"host_organisation_ids", s.host_organisation_ids},
+      {"transport", transport_json(s.transport)},
+      {"delegation_ids", s.delegation_ids},
   };
 }
 
-nlohmann::json session_json(const domain::Session& s, const std::string& timezone) {
+nlohmann::json session_json(const domain::Session& s, const std::string& event_timezone) {
+  const std::string& timezone = domain::effective_timezone(s, event_timezone);
   return {
       {"id", s.id},
       {"event_id", s.event_id},
@@ -75,6 +151,10 @@ nlohmann::json session_json(const domain::Session& s, const std::string& timezon
       {"timezone", timezone},
       {"location", optional_json(s.location)},
       {"speaker_ids", s.speaker_ids},
+      {"place", place_json(s.place)},
+      {"host_organisation_ids", s.host_organisation_ids},
+      {"transport", transport_json(s.transport)},
+      {"delegation_ids", s.delegation_ids},
       {"created_at", domain::format_utc(s.created_at)},
       {"updated_at", domain::format_utc(s.updated_at)},
   };

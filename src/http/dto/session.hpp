@@ -10,7 +10,8 @@ namespace eventd::http::dto {
 
 // Reads a create body, or a merged PATCH document, with SessionCreate's defaults (kind talk,
 // no speakers). speaker_ids stay as given (ids or slugs), and the times are kept as written
-// too: whether their offsets fit the event's zone, and whether they lie within the event,
+// too: whether their offsets fit the session's zone (its own `timezone`, else the event's),
+// and whether they lie within the event,
 // is checked by the service, which knows the event. Type errors and unknown members are
 // returned in `errors`: the service adds its own findings and answers one 422 with all of
 // them. (Throws only when the body is not an object.)
@@ -20,8 +21,9 @@ services::SessionDraft read_session(const nlohmann::json& body);
 // JSON Merge Patch is applied to.
 nlohmann::json session_request_json(const domain::Session& s);
 
-// The representation (openapi `Session`): times in the offset `timezone` (the event's) has at
-// each instant, created_at/updated_at in UTC, speaker_ids as ids.
-nlohmann::json session_json(const domain::Session& s, const std::string& timezone);
+// The representation (openapi `Session`): `timezone` the effective zone (the session's own,
+// else `event_timezone`) and the times in the offset it has at each instant,
+// created_at/updated_at in UTC, speaker_ids and host_organisation_ids as ids.
+nlohmann::json session_json(const domain::Session& s, const std::string& event_timezone);
 
 }  // namespace eventd::http::dto

@@ -4,6 +4,7 @@
 
 #include "common/log.hpp"
 #include "domain/error.hpp"
+#include "domain/event_rules.hpp"
 #include "http/backend.hpp"
 #include "http/context.hpp"
 #include "http/form.hpp"
@@ -143,7 +144,11 @@ mail::TemplateData session_choices(const EventForPage& loaded, pages::Language l
     mail::TemplateData item;
     item.set("id", session.id);
     item.set("title", session.title);
-    item.set("when", pages::format_span(session.starts_at, session.ends_at, loaded.event.timezone, language));
+    // An item with a zone of its own (a trip's leg) is shown in it, and says which.
+    const std::string& zone = domain::effective_timezone(session, loaded.event.timezone);
+    std::string when = pages::format_span(session.starts_at, session.ends_at, zone, language);
+    if (zone != loaded.event.timezone) when += " (" + zone + ")";
+    item.set("when", when);
     item.set("checked", std::find(chosen.begin(), chosen.end(), session.id) != chosen.end());
     sessions.push_back(item);
   }

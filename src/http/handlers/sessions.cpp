@@ -88,8 +88,14 @@ boost::asio::awaitable<Response> patch_session(RequestContext& context) {
   const Request& request = context.request;
   auto change = [&patch, &request](const domain::Session& current, const std::string& timezone) {
     check_if_match(request, etag_for(current.id, current.version));
-    auto read_only = dto::drop_read_only(patch, dto::session_json(current, timezone),
-                                         {"id", "event_id", "timezone", "created_at"}, {"updated_at"});
+    const nlohmann::json shown = dto::session_json(current, timezone);
+    auto read_only = dto::drop_read_only(patch, shown, {"id", "event_id", "created_at"}, {"updated_at"});
+    // What GET gave, sent back, is no change: the effective zone it shows (which may be the
+    // event's while the session has none of its own) and the times written in that zone's
+    // offset (read again in a zone changed by this patch they would be another offset's).
+    for (const char* member : {"timezone", "starts_at", "ends_at"}) {
+      if (patch.contains(member) && patch[member] == shown[member]) patch.erase(member);
+    }
     nlohmann::json document = dto::session_request_json(current);
     document.merge_patch(patch);
     services::SessionDraft draft = dto::read_session(document);
