@@ -199,6 +199,8 @@ enum class Target {
   partner_invitation,  // {id}, {organisation_id}: the other organisation's draft, inviting the owner as partner
   delegation,          // {id}, {delegation_id}: a delegation (with a leader token) of a published event of the owner
   delegate_registration,  // {id}: a registration for a published event of the owner, in one of its delegations
+  room,             // {id}, {room_id}: a room of a published event of the owner, and a participant with no bed
+  room_assignment,  // {id}, {room_id}, {assignment_id}: a room with the owner's participant in one of its beds
 };
 
 enum class Body {
@@ -208,6 +210,9 @@ enum class Body {
   event,         // a new draft event of the owner
   delegation,    // a new delegation
   delegation_patch,
+  room,             // a new room
+  room_patch,
+  room_assignment,  // a bed in the target room for the target's participant
   session,       // a new session within the target event
   speaker,       // a new speaker of the owner organisation
   registration,  // a new participant
@@ -349,6 +354,19 @@ const std::vector<Row> kRows = {
     {"DELETE", "/v1/events/{id}/delegations/{delegation_id}", Target::delegation, manage_published(204)},
     {"POST", "/v1/events/{id}/delegations/{delegation_id}/leader-token", Target::delegation, manage_published(201)},
     {"GET", "/v1/events/{id}/delegations/{delegation_id}/registrations", Target::delegation, delegation_read()},
+
+    // Rooms of a study trip and the rooming list: the organiser only (who sleeps where is
+    // personal data); a draft's rooms are another organiser's 404, like the draft.
+    {"POST", "/v1/events/{id}/rooms", Target::published_event, manage_published(201), Body::room},
+    {"POST", "/v1/events/{id}/rooms", Target::draft_event, manage_draft(201), Body::room},
+    {"GET", "/v1/events/{id}/rooms", Target::room_assignment, manage_published(200)},
+    {"GET", "/v1/events/{id}/rooms", Target::draft_event, manage_draft(200)},
+    {"GET", "/v1/events/{id}/rooms/{room_id}", Target::room_assignment, manage_published(200)},
+    {"PATCH", "/v1/events/{id}/rooms/{room_id}", Target::room, manage_published(200), Body::room_patch},
+    {"DELETE", "/v1/events/{id}/rooms/{room_id}", Target::room, manage_published(204)},
+    {"POST", "/v1/events/{id}/rooms/{room_id}/assignments", Target::room, manage_published(201), Body::room_assignment},
+    {"DELETE", "/v1/events/{id}/rooms/{room_id}/assignments/{assignment_id}", Target::room_assignment, manage_published(204)},
+    {"GET", "/v1/events/{id}/rooming-list", Target::room_assignment, manage_published(200)},
 
     // Speakers: each record is its owner's; the public profile only from a public event.
     // Another organiser names the owner in the body: not its own organisation, a 422.
@@ -511,6 +529,8 @@ std::string describe(const Row& row) {
       {Target::partner_invitation, " [partner invitation]"},
       {Target::delegation, " [delegation]"},
       {Target::delegate_registration, " [registration in a delegation]"},
+      {Target::room, " [room]"},
+      {Target::room_assignment, " [room with an occupant]"},
   };
   return row.method + " " + row.path + (row.query.empty() ? "" : "?" + row.query) + targets.at(row.target);
 }
@@ -558,6 +578,8 @@ class Cells {
     fill_in("kind", "event-full");
     fill_in("session_id", ids.session_id);
     fill_in("delegation_id", ids.delegation_id);
+    fill_in("room_id", ids.room_id);
+    fill_in("assignment_id", ids.assignment_id);
     fill_in("organisation_id", ids.organisation_id);
     fill_in("token", ids.token);
     // The tokens of the target's own participant or requester, or else (made only for the
@@ -577,7 +599,7 @@ class Cells {
     }
     prepared.person_email_own = row.target == Target::media_request ? World::of(World::kJournalistEmail, owner)
                                                                     : World::of(World::kParticipantEmail, owner);
-    prepared.body = body(row.body, owner);
+    prepared.body = body(row.body, owner, ids);
     prepared.content_type = row.body == Body::calendar ? "text/calendar"
                             : row.page                 ? "application/x-www-form-urlencoded"
                             : row.method == "PATCH"    ? "application/merge-patch+json"
@@ -593,6 +615,7 @@ class Cells {
  private:
   struct Ids {
     std::string id, session_id, organisation_id, token, manage_token, status_token, delegation_id, leader_token;
+    std::string room_id, assignment_id, registration_id;  // the registration a room's body names
   };
 
   const Ids& shared(Target target, const Owner& owner) {
@@ -671,6 +694,17 @@ class Cells {
         ids.leader_token = delegation.leader_token;
         break;
       }
+      case Target::room:
+      case Target::room_assignment: {
+        ids.id = world_.make_event(owner, "published");
+        ids.room_id = world_.make_room(ids.id);
+        auto registration = world_.make_registration(owner, ids.id);
+        ids.registration_id = registration.id;
+        if (target == Target::room_assignment) {
+          ids.assignment_id = world_.make_room_assignment(ids.id, ids.room_id, registration.id);
+        }
+        break;
+      }
       case Target::media_request: {
         auto request = world_.make_media_request(owner, world_.make_event(owner, "published"));
         ids.id = request.id;
@@ -681,7 +715,7 @@ class Cells {
     return ids;
   }
 
-  std::string body(Body body, const Owner& owner) {
+  std::string body(Body body, const Owner& owner, const Ids& ids) {
     switch (body) {
       case Body::none:
         return "";
@@ -697,6 +731,17 @@ class Cells {
         return json{{"name", world_.unique("Delegation")}, {"country", "AT"}, {"quota", 8}}.dump();
       case Body::delegation_patch:
         return json{{"quota", 9}}.dump();
+      case Body::room:
+        return json{{"name", world_.unique("room")},
+                    {"hotel", "Clarion Hotel Grand Östersund"},
+                    {"beds", 2},
+                    {"first_night", "2035-09-03"},
+                    {"last_night", "2035-09-04"}}
+            .dump();
+      case Body::room_patch:
+        return json{{"beds", 3}}.dump();
+      case Body::room_assignment:
+        return json{{"registration_id", ids.registration_id}}.dump();
       case Body::speaker:
         return world_.speaker_body(owner).dump();
       case Body::registration:

@@ -23,6 +23,7 @@ void organisation_body(std::string_view input);
 void event_body(std::string_view input);
 void session_body(std::string_view input);
 void delegation_body(std::string_view input);
+void room_body(std::string_view input);  // also as an assignment, and as a rooming list's CSV row
 void speaker_body(std::string_view input);
 void api_key_body(std::string_view input);
 void registration_body(std::string_view input);   // also as a merge patch, and as a CSV row
