@@ -12,6 +12,7 @@
 #include "http/handlers/pages.hpp"
 #include "http/handlers/partner_invitations.hpp"
 #include "http/handlers/registrations.hpp"
+#include "http/handlers/rooms.hpp"
 #include "http/handlers/sessions.hpp"
 #include "http/handlers/speakers.hpp"
 #include "http/handlers/tasks.hpp"
@@ -84,6 +85,16 @@ Router make_router() {
   router.add(put, "/v1/registrations/{id}/travel-document", h::put_travel_document);
   router.add(get, "/v1/registrations/{id}/travel-document", h::get_travel_document);
   router.add(delete_, "/v1/registrations/{id}/travel-document", h::delete_travel_document);
+
+  // Rooms of a study trip and the hotel's rooming list (the organiser only)
+  router.add(post, "/v1/events/{id}/rooms", h::create_room);
+  router.add(get, "/v1/events/{id}/rooms", h::list_rooms);
+  router.add(get, "/v1/events/{id}/rooms/{room_id}", h::get_room);
+  router.add(patch, "/v1/events/{id}/rooms/{room_id}", h::patch_room);
+  router.add(delete_, "/v1/events/{id}/rooms/{room_id}", h::delete_room);
+  router.add(post, "/v1/events/{id}/rooms/{room_id}/assignments", h::create_room_assignment);
+  router.add(delete_, "/v1/events/{id}/rooms/{room_id}/assignments/{assignment_id}", h::delete_room_assignment);
+  router.add(get, "/v1/events/{id}/rooming-list", h::get_rooming_list);
 
   // Speakers
   router.add(post, "/v1/speakers", h::create_speaker);

@@ -33,6 +33,10 @@ std::string event_uid(std::string_view event_id, std::string_view host) {
   return "event-" + std::string(event_id) + "@" + std::string(host);
 }
 
+std::string task_uid(std::string_view task_id, std::string_view host) {
+  return "task-" + std::string(task_id) + "@" + std::string(host);
+}
+
 std::string session_uid(std::string_view session_id, std::string_view host) {
   return "session-" + std::string(session_id) + "@" + std::string(host);
 }
@@ -497,6 +501,41 @@ ComponentPtr session_component(const FeedInfo& feed, const FeedEvent& fe, const 
   return v;
 }
 
+// A task as a VTODO: due at its deadline (UTC, so every client reads the same instant), open
+// (NEEDS-ACTION, with a reminder a day before) or done (COMPLETED at the time it was set).
+ComponentPtr task_component(const FeedInfo& feed, const FeedEvent& fe, const FeedTask& t) {
+  const bool sv = is_swedish(fe.event.language);
+  ComponentPtr v{icalcomponent_new_vtodo()};
+  add_text(v.get(), icalproperty_new_uid, task_uid(t.id, feed.host), true);
+  add(v.get(), icalproperty_new_dtstamp(utc_time(t.updated_at)));
+  add(v.get(), icalproperty_new_lastmodified(utc_time(t.updated_at)));
+  add_text(v.get(), icalproperty_new_summary, t.title, true);
+  std::string description = t.description.value_or("");
+  description += (description.empty() ? "" : "\n\n") + std::string(sv ? "Inför " : "For ") + fe.event.title;
+  add_text(v.get(), icalproperty_new_description, description);
+  add(v.get(), icalproperty_new_due(utc_time(t.due_at)));
+  if (!fe.url.empty()) add_uri(v.get(), icalproperty_new_url, fe.url);
+  add(v.get(), icalproperty_new_relatedto(event_uid(fe.event.id, feed.host).c_str()));
+  if (t.done) {
+    add(v.get(), icalproperty_new_status(ICAL_STATUS_COMPLETED));
+    add(v.get(), icalproperty_new_completed(utc_time(t.done_at.value_or(t.updated_at))));
+    add(v.get(), icalproperty_new_percentcomplete(100));
+    return v;
+  }
+  add(v.get(), icalproperty_new_status(ICAL_STATUS_NEEDSACTION));
+  ComponentPtr alarm{icalcomponent_new_valarm()};
+  add(alarm.get(), icalproperty_new_action(ICAL_ACTION_DISPLAY));
+  icaltriggertype trigger{};
+  trigger.time = icaltime_null_time();
+  trigger.duration = icaldurationtype_from_int(-24 * 60 * 60);
+  icalproperty* when = icalproperty_new_trigger(trigger);
+  icalproperty_add_parameter(when, icalparameter_new_related(ICAL_RELATED_END));  // a day before DUE
+  add(alarm.get(), when);
+  add_text(alarm.get(), icalproperty_new_description, t.title, true);
+  icalcomponent_add_component(v.get(), alarm.release());
+  return v;
+}
+
 ComponentPtr calendar_head(icalproperty_method method) {
   ComponentPtr cal{icalcomponent_new_vcalendar()};
   add(cal.get(), icalproperty_new_version("2.0"));
@@ -549,6 +588,7 @@ std::string render_feed(const FeedInfo& feed, const std::vector<FeedEvent>& even
     for (const Session* s : fe.cancelled_sessions) {
       if (s != nullptr) vevents.push_back(session_component(feed, fe, *s, p, zones, true));
     }
+    for (const FeedTask& t : fe.tasks) vevents.push_back(task_component(feed, fe, t));
   }
   // RFC 5545 wants at least one component: an empty feed carries its zone's definition.
   if (vevents.empty() && zones.empty() && !feed.timezone.empty() && domain::is_valid_timezone(feed.timezone)) {

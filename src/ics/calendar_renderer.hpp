@@ -64,6 +64,18 @@ struct FeedInfo {
 // entitled_stream_url says.
 enum class Attendance { none, confirmed, waitlisted, cancelled };
 
+// A task of a study trip as one participant has it (services/task_service.hpp): a VTODO of
+// their personal feed, DUE at its deadline, with a VALARM a day before while it is open.
+struct FeedTask {
+  std::string id;
+  std::string title;
+  std::optional<std::string> description{};
+  domain::Instant due_at{};
+  bool done = false;
+  std::optional<domain::Instant> done_at{};
+  domain::Instant updated_at{};  // the later of the task's and the participant's progress
+};
+
 // One event of a feed, with what the feed shows of it.
 struct FeedEvent {
   const domain::Event& event;
@@ -88,6 +100,8 @@ struct FeedEvent {
   // The holder's record (registration) last change: DTSTAMP/LAST-MODIFIED are the later of
   // it and the event's (and session's) updated_at.
   std::optional<domain::Instant> attendance_updated_at{};
+  // The holder's tasks (personal feeds only): VTODOs, UID task-<id>@host.
+  std::vector<FeedTask> tasks{};
 };
 
 // A METHOD:PUBLISH feed: VTIMEZONEs for the zones used, then per FeedEvent the event (when
@@ -112,5 +126,6 @@ std::string render_invitation(const FeedInfo& feed, const FeedEvent& event, cons
 // The permanent UIDs: "event-<id>@<host>", "session-<id>@<host>".
 std::string event_uid(std::string_view event_id, std::string_view host);
 std::string session_uid(std::string_view session_id, std::string_view host);
+std::string task_uid(std::string_view task_id, std::string_view host);
 
 }  // namespace eventd::ics

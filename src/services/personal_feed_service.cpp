@@ -11,6 +11,7 @@
 #include "db/organisation_repository.hpp"
 #include "db/person_repository.hpp"
 #include "db/registration_repository.hpp"
+#include "db/task_repository.hpp"
 #include "db/session_repository.hpp"
 #include "domain/error.hpp"
 #include "domain/event_rules.hpp"
@@ -39,6 +40,7 @@ struct Holding {
   std::optional<std::string> organiser_email;
   std::vector<domain::Session> cancelled;  // deleted sessions it chose, or all of them
   std::map<std::string, std::string> host_names;
+  std::vector<ics::FeedTask> tasks{};  // the trip's tasks meant for it, while it is live
 };
 
 // The registration's itinerary: the sessions for everyone and for its delegation
@@ -65,10 +67,26 @@ Holding holding_of(db::RegistrationRecord record, EventParts parts, const std::o
   return h;
 }
 
+// The tasks of the registration's trip meant for it, as its calendar's VTODOs.
+std::vector<ics::FeedTask> tasks_of(soci::session& s, const domain::Registration& r) {
+  std::vector<ics::FeedTask> out;
+  if (!r.is_active()) return out;
+  for (auto& t : db::tasks_of_registration(s, r.event_id, r.delegation_id, r.id)) {
+    ics::FeedTask task{t.task.id, t.task.title, t.task.description, t.task.due_at};
+    task.done = t.progress.status == domain::TaskStatus::done;
+    task.done_at = t.progress.done_at;
+    task.updated_at = std::max(t.task.updated_at, t.progress.done_at.value_or(t.task.updated_at));
+    out.push_back(std::move(task));
+  }
+  return out;
+}
+
 Holding load_holding(soci::session& s, db::RegistrationRecord record) {
   EventParts parts = load_event_parts(s, record.registration.event_id);
   const auto delegation_id = db::registration_delegation_id(s, record.registration.id);
-  return holding_of(std::move(record), std::move(parts), delegation_id);
+  Holding h = holding_of(std::move(record), std::move(parts), delegation_id);
+  h.tasks = tasks_of(s, h.registration);
+  return h;
 }
 
 // One media request with the event its feed shows (the whole programme: the press covers it all).
@@ -121,6 +139,7 @@ ics::FeedEvent feed_event(const Holding& h, const FeedLocation& location) {
   fe.entitled_stream_url = entitled_stream_url(h.event, h.registration);
   fe.attendance = attendance_of(h.registration);
   fe.attendance_updated_at = h.registration.updated_at;
+  fe.tasks = h.tasks;
   return fe;
 }
 
@@ -308,9 +327,10 @@ boost::asio::awaitable<Feed> personal_feed(Database& db, std::string feed_token,
     return h;
   });
   Feed feed;
-  feed.content = rendered_feed(
-      ics::render_feed(feed_info(holding.event, location), {feed_event(holding, location)}),
-      newest(holding.event, holding.sessions, holding.cancelled, holding.registration.updated_at), holding.event.slug);
+  auto last_modified = newest(holding.event, holding.sessions, holding.cancelled, holding.registration.updated_at);
+  for (const auto& t : holding.tasks) last_modified = std::max(*last_modified, t.updated_at);
+  feed.content = rendered_feed(ics::render_feed(feed_info(holding.event, location), {feed_event(holding, location)}),
+                               last_modified, holding.event.slug);
   feed.is_public = false;
   feed.is_personal = true;
   co_return feed;

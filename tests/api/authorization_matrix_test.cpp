@@ -202,6 +202,8 @@ enum class Target {
   task,                   // {id}, {task_id}: a task of a published event of the owner
   registration_task,      // {id}, {task_id}: a registration for a published event of the owner, and a task of it
   traveller,              // {id}: a registration for a published event of the owner, with passport details kept
+  room,             // {id}, {room_id}: a room of a published event of the owner, and a participant with no bed
+  room_assignment,  // {id}, {room_id}, {assignment_id}: a room with the owner's participant in one of its beds
 };
 
 enum class Body {
@@ -215,6 +217,9 @@ enum class Body {
   task_patch,
   task_status,  // {"status": "done"}
   travel_document,
+  room,             // a new room
+  room_patch,
+  room_assignment,  // a bed in the target room for the target's participant
   session,       // a new session within the target event
   speaker,       // a new speaker of the owner organisation
   registration,  // a new participant
@@ -375,6 +380,19 @@ const std::vector<Row> kRows = {
     {"GET", "/v1/registrations/{id}/travel-document", Target::traveller,
      with(registration_access(200), {{Caller::manage_token_own, 403}, {Caller::person_own, 403}})},
     {"DELETE", "/v1/registrations/{id}/travel-document", Target::traveller, registration_access(204)},
+
+    // Rooms of a study trip and the rooming list: the organiser only (who sleeps where is
+    // personal data); a draft's rooms are another organiser's 404, like the draft.
+    {"POST", "/v1/events/{id}/rooms", Target::published_event, manage_published(201), Body::room},
+    {"POST", "/v1/events/{id}/rooms", Target::draft_event, manage_draft(201), Body::room},
+    {"GET", "/v1/events/{id}/rooms", Target::room_assignment, manage_published(200)},
+    {"GET", "/v1/events/{id}/rooms", Target::draft_event, manage_draft(200)},
+    {"GET", "/v1/events/{id}/rooms/{room_id}", Target::room_assignment, manage_published(200)},
+    {"PATCH", "/v1/events/{id}/rooms/{room_id}", Target::room, manage_published(200), Body::room_patch},
+    {"DELETE", "/v1/events/{id}/rooms/{room_id}", Target::room, manage_published(204)},
+    {"POST", "/v1/events/{id}/rooms/{room_id}/assignments", Target::room, manage_published(201), Body::room_assignment},
+    {"DELETE", "/v1/events/{id}/rooms/{room_id}/assignments/{assignment_id}", Target::room_assignment, manage_published(204)},
+    {"GET", "/v1/events/{id}/rooming-list", Target::room_assignment, manage_published(200)},
 
     // Speakers: each record is its owner's; the public profile only from a public event.
     // Another organiser names the owner in the body: not its own organisation, a 422.
@@ -540,6 +558,8 @@ std::string describe(const Row& row) {
       {Target::task, " [task]"},
       {Target::registration_task, " [registration and a task]"},
       {Target::traveller, " [registration with passport details]"},
+      {Target::room, " [room]"},
+      {Target::room_assignment, " [room with an occupant]"},
   };
   return row.method + " " + row.path + (row.query.empty() ? "" : "?" + row.query) + targets.at(row.target);
 }
@@ -588,6 +608,8 @@ class Cells {
     fill_in("session_id", ids.session_id);
     fill_in("delegation_id", ids.delegation_id);
     fill_in("task_id", ids.task_id);
+    fill_in("room_id", ids.room_id);
+    fill_in("assignment_id", ids.assignment_id);
     fill_in("organisation_id", ids.organisation_id);
     fill_in("token", ids.token);
     // The tokens of the target's own participant or requester, or else (made only for the
@@ -607,7 +629,7 @@ class Cells {
     }
     prepared.person_email_own = row.target == Target::media_request ? World::of(World::kJournalistEmail, owner)
                                                                     : World::of(World::kParticipantEmail, owner);
-    prepared.body = body(row.body, owner);
+    prepared.body = body(row.body, owner, ids);
     prepared.content_type = row.body == Body::calendar ? "text/calendar"
                             : row.page                 ? "application/x-www-form-urlencoded"
                             : row.method == "PATCH"    ? "application/merge-patch+json"
@@ -624,6 +646,7 @@ class Cells {
   struct Ids {
     std::string id, session_id, organisation_id, token, manage_token, status_token, delegation_id, leader_token,
         task_id;
+    std::string room_id, assignment_id, registration_id;  // the registration a room's body names
   };
 
   const Ids& shared(Target target, const Owner& owner) {
@@ -720,6 +743,17 @@ class Cells {
         ids.task_id = world_.make_task(event);
         break;
       }
+      case Target::room:
+      case Target::room_assignment: {
+        ids.id = world_.make_event(owner, "published");
+        ids.room_id = world_.make_room(ids.id);
+        auto registration = world_.make_registration(owner, ids.id);
+        ids.registration_id = registration.id;
+        if (target == Target::room_assignment) {
+          ids.assignment_id = world_.make_room_assignment(ids.id, ids.room_id, registration.id);
+        }
+        break;
+      }
       case Target::media_request: {
         auto request = world_.make_media_request(owner, world_.make_event(owner, "published"));
         ids.id = request.id;
@@ -730,7 +764,7 @@ class Cells {
     return ids;
   }
 
-  std::string body(Body body, const Owner& owner) {
+  std::string body(Body body, const Owner& owner, const Ids& ids) {
     switch (body) {
       case Body::none:
         return "";
@@ -754,6 +788,17 @@ class Cells {
         return json{{"status", "done"}}.dump();
       case Body::travel_document:
         return world_.travel_document_body().dump();
+      case Body::room:
+        return json{{"name", world_.unique("room")},
+                    {"hotel", "Clarion Hotel Grand Östersund"},
+                    {"beds", 2},
+                    {"first_night", "2035-09-03"},
+                    {"last_night", "2035-09-04"}}
+            .dump();
+      case Body::room_patch:
+        return json{{"beds", 3}}.dump();
+      case Body::room_assignment:
+        return json{{"registration_id", ids.registration_id}}.dump();
       case Body::speaker:
         return world_.speaker_body(owner).dump();
       case Body::registration:

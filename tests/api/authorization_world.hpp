@@ -191,6 +191,24 @@ class World {
     return send("POST", "/v1/events/" + event_id + "/tasks", task_body())["id"];
   }
 
+  // A room of a study trip: two beds, the nights 2035-09-03 and 2035-09-04.
+  std::string make_room(const std::string& event_id) {
+    auto created = send("POST", "/v1/events/" + event_id + "/rooms",
+                        {{"name", unique("room")},
+                         {"hotel", "Clarion Hotel Grand Östersund"},
+                         {"beds", 2},
+                         {"first_night", "2035-09-03"},
+                         {"last_night", "2035-09-04"}});
+    return created["id"];
+  }
+  // A bed in the room for a registration, every night of the room.
+  std::string make_room_assignment(const std::string& event_id, const std::string& room_id,
+                                   const std::string& registration_id) {
+    auto created = send("POST", "/v1/events/" + event_id + "/rooms/" + room_id + "/assignments",
+                        {{"registration_id", registration_id}});
+    return created["id"];
+  }
+
   json media_request_body() {
     return {{"name", "Reporter Exempelsson"}, {"email", unique("reporter") + "@example.org"}, {"outlet", "Radio"}};
   }

@@ -12,6 +12,7 @@
 #include "domain/media_request.hpp"
 #include "domain/organisation.hpp"
 #include "domain/registration.hpp"
+#include "domain/room.hpp"
 #include "domain/speaker.hpp"
 #include "domain/task.hpp"
 #include "domain/travel_document.hpp"
@@ -25,6 +26,7 @@
 #include "http/dto/organisation.hpp"
 #include "http/dto/reader.hpp"
 #include "http/dto/registration.hpp"
+#include "http/dto/room.hpp"
 #include "http/dto/session.hpp"
 #include "http/dto/speaker.hpp"
 #include "http/dto/task.hpp"
@@ -233,6 +235,7 @@ const std::map<std::string, Target>& targets() {
       {"delegation_body", delegation_body},
       {"task_body", task_body},
       {"travel_document_body", travel_document_body},
+      {"room_body", room_body},
       {"speaker_body", speaker_body},
       {"api_key_body", api_key_body},
       {"registration_body", registration_body},
@@ -292,6 +295,14 @@ const std::vector<std::pair<std::string, std::string>>& route_table() {
       {"PUT", "/v1/registrations/{id}/travel-document"},
       {"GET", "/v1/registrations/{id}/travel-document"},
       {"DELETE", "/v1/registrations/{id}/travel-document"},
+      {"POST", "/v1/events/{id}/rooms"},
+      {"GET", "/v1/events/{id}/rooms"},
+      {"GET", "/v1/events/{id}/rooms/{room_id}"},
+      {"PATCH", "/v1/events/{id}/rooms/{room_id}"},
+      {"DELETE", "/v1/events/{id}/rooms/{room_id}"},
+      {"POST", "/v1/events/{id}/rooms/{room_id}/assignments"},
+      {"DELETE", "/v1/events/{id}/rooms/{room_id}/assignments/{assignment_id}"},
+      {"GET", "/v1/events/{id}/rooming-list"},
       {"POST", "/v1/speakers"},
       {"GET", "/v1/speakers"},
       {"GET", "/v1/speakers/{id}"},
@@ -463,6 +474,54 @@ void travel_document_body(std::string_view input) {
     auto draft = http::dto::read_travel_document(*body);
     if (!draft.errors.empty() || !domain::check_travel_document(draft.document).empty()) return;
     (void)http::dto::travel_document_json({draft.document, domain::now()}).dump();
+  });
+}
+
+// ---- rooms ----------------------------------------------------------------------------------
+
+domain::Room stored_room() {
+  domain::Room room;
+  room.id = "9a1f3c5e-7b2d-4e8f-a6c4-3d2e1f0a9b8c";
+  room.event_id = stored_event().id;
+  room.name = "412";
+  room.hotel = "Clarion Hotel Grand Östersund";
+  room.beds = 2;
+  room.first_night = domain::Date{std::chrono::year{2035}, std::chrono::September, std::chrono::day{3}};
+  room.last_night = domain::Date{std::chrono::year{2035}, std::chrono::September, std::chrono::day{4}};
+  return room;
+}
+
+// A valid room goes out as JSON, and its texts as a rooming list's CSV row (the occupant's
+// name and needs are the same kind of free text).
+void check_room_draft(const services::RoomDraft& draft) {
+  if (!draft.errors.empty()) return;
+  if (!domain::check_room(draft.room).empty()) return;
+  (void)http::dto::room_json(draft.room).dump();
+  domain::RoomNight night{
+      draft.room.first_night, draft.room.id,
+      draft.room.hotel,       draft.room.name,
+      draft.room.beds,        {domain::RoomOccupant{"r", draft.room.name, draft.room.hotel, draft.room.name}}};
+  const services::RoomingList list{draft.room.event_id, {night}};
+  (void)http::dto::rooming_list_json(list).dump();
+  check_csv_cells(http::dto::rooming_list_csv(list), ',');
+}
+
+void room_body(std::string_view input) {
+  auto body = parse_body(input);
+  if (!body) return;
+  as_request([&] { check_room_draft(http::dto::read_room(*body)); });
+  as_request([&] {
+    http::dto::require_object(*body);
+    json document = http::dto::room_request_json(stored_room());
+    document.merge_patch(*body);
+    check_room_draft(http::dto::read_room(document));
+  });
+  as_request([&] {
+    const services::AssignmentDraft draft = http::dto::read_room_assignment(*body);
+    if (!draft.errors.empty()) return;
+    const domain::Room room = stored_room();
+    (void)domain::check_assignment_nights(room, draft.first_night.value_or(room.first_night),
+                                          draft.last_night.value_or(room.last_night));
   });
 }
 

@@ -25,6 +25,7 @@ void session_body(std::string_view input);
 void delegation_body(std::string_view input);
 void task_body(std::string_view input);
 void travel_document_body(std::string_view input);
+void room_body(std::string_view input);  // also as an assignment, and as a rooming list's CSV row
 void speaker_body(std::string_view input);
 void api_key_body(std::string_view input);
 void registration_body(std::string_view input);   // also as a merge patch, and as a CSV row
