@@ -134,16 +134,14 @@ struct Trip {
 
   std::string id_of(const std::string& title) { return items.at(title)["id"]; }
 
-  // A registration, then put in `delegation` the way the delegations work will (SQL here).
+  // A registration in `delegation` (none when empty).
   json register_in(const std::string& name, const std::string& email, const std::string& delegation) {
     json body = {{"name", name}, {"email", email}, {"consent", true}};
+    if (!delegation.empty()) body["delegation_id"] = delegation;
     auto r = p.server.request("POST", kTrip + "/registrations", body.dump(), {{"Content-Type", "application/json"}});
     REQUIRE_MESSAGE(r.status == 201, r.body);
     const json registration = r.json();
-    if (!delegation.empty()) {
-      p.server.database().exec("UPDATE registrations SET delegation_id = '" + delegation + "' WHERE id = '" +
-                               registration["id"].get<std::string>() + "'");
-    }
+    CHECK(registration["delegation_id"] == (delegation.empty() ? json(nullptr) : json(delegation)));
     return registration;
   }
 
@@ -473,6 +471,52 @@ TEST_CASE("trip sessions: a participant's itinerary is everyone's items and thei
   CHECK(cancelled.find("INSTÄLLD: Flyg Wien–Stockholm") != std::string::npos);
   CHECK(cancelled.find("STATUS:CANCELLED") != std::string::npos);
   CHECK(t.feed_of(austrian).body.find(uid_of(t.id_of("Flyg Wien–Stockholm"))) == std::string::npos);
+}
+
+TEST_CASE("trip sessions: the itinerary carries the traveller's tasks as VTODOs, due a day after their alarm") {
+  Trip t;
+  t.seed();
+  const json cypriot = t.register_in("Eleni Georgiou", "eleni@example.cy", t.cyprus);
+  const json austrian = t.register_in("Lukas Huber", "lukas@example.at", t.austria);
+  auto task = [&](const json& body) {
+    auto created =
+        t.p.server.request("POST", kTrip + "/tasks", body.dump(),
+                           {{"Authorization", "Bearer " + t.p.forum_key}, {"Content-Type", "application/json"}});
+    REQUIRE_MESSAGE(created.status == 201, created.body);
+    return created.json()["id"].get<std::string>();
+  };
+  // 23:59 Stockholm summer time, 12:00 Stockholm: 21:59 and 10:00 UTC.
+  const std::string passport =
+      task({{"title", "Skicka passuppgifter"}, {"due_at", "2035-08-20T23:59:00"}, {"delegation_ids", {t.cyprus}}});
+  const std::string diet = task({{"title", "Kostönskemål"}, {"due_at", "2035-08-25T12:00:00"}});
+  auto done = t.p.server.request("PUT", "/v1/registrations/" + cypriot["id"].get<std::string>() + "/tasks/" + diet,
+                                 R"({"status": "done"})",
+                                 {{"Authorization", "Bearer " + cypriot["manage_token"].get<std::string>()},
+                                  {"Content-Type", "application/json"}});
+  REQUIRE_MESSAGE(done.status == 200, done.body);
+
+  auto feed = t.feed_of(cypriot);
+  REQUIRE(feed.status == 200);
+  // Both parsers read the same due instants (and agree on every VEVENT and VTODO).
+  const auto check = run_ics_checker(feed.body, /*details=*/true);
+  REQUIRE_MESSAGE(check.status == 0, check.output);
+  CHECK(check.output.find("task-" + passport + "@127.0.0.1") != std::string::npos);
+  CHECK(check.output.find(" - 20350820T215900Z 0 NEEDS-ACTION") != std::string::npos);
+  CHECK(check.output.find(" - 20350825T100000Z 0 COMPLETED") != std::string::npos);
+  // An open task has its alarm a day before it is due; a done one has none.
+  const auto lines = lines_of(feed.body);
+  CHECK(std::count(lines.begin(), lines.end(), "BEGIN:VTODO") == 2);
+  CHECK(std::count(lines.begin(), lines.end(), "BEGIN:VALARM") == 1);
+  CHECK(has_line(feed.body, "TRIGGER;RELATED=END:-P1D"));
+  CHECK(std::count(lines.begin(), lines.end(), "STATUS:COMPLETED") == 1);
+
+  // The Austrian has the task for everyone, open, and not the Cypriots' passport task.
+  const auto other = run_ics_checker(t.feed_of(austrian).body, true);
+  REQUIRE_MESSAGE(other.status == 0, other.output);
+  CHECK(other.output.find("task-" + passport) == std::string::npos);
+  CHECK(other.output.find(" - 20350825T100000Z 0 NEEDS-ACTION") != std::string::npos);
+  // The public feed carries no task.
+  CHECK(t.p.server.get(kTrip + "/calendar.ics").body.find("VTODO") == std::string::npos);
 }
 
 TEST_CASE("trip sessions: a registration cannot choose another delegation's leg") {

@@ -6,6 +6,10 @@ two agree, and prints one line per VEVENT:
 
     <UID> <DTSTART> <DTEND>
 
+and per VTODO (a study trip's task in a personal feed), its DUE where a VEVENT has DTEND:
+
+    <UID> - <DUE>
+
 with date-times converted to UTC (20201126T080000Z) and dates as they are (20190904); with
 --details also the SEQUENCE (0 when absent) and STATUS ("-" when absent) each parser read:
 
@@ -39,6 +43,9 @@ def with_icalendar(data):
         end = comp.decoded("DTEND") if "DTEND" in comp else None
         rows.append((str(comp["UID"]), utc_text(start), utc_text(end) if end is not None else "-",
                      str(int(comp.get("SEQUENCE", 0))), str(comp.get("STATUS", "-"))))
+    for comp in cal.walk("VTODO"):
+        rows.append((str(comp["UID"]), "-", utc_text(comp.decoded("DUE")), str(int(comp.get("SEQUENCE", 0))),
+                     str(comp.get("STATUS", "-"))))
     return rows
 
 
@@ -53,6 +60,10 @@ def with_vobject(data):
         sequence = str(int(ev.sequence.value)) if hasattr(ev, "sequence") else "0"
         status = ev.status.value if hasattr(ev, "status") else "-"
         rows.append((ev.uid.value, utc_text(start), utc_text(end) if end is not None else "-", sequence, status))
+    for todo in getattr(cal, "vtodo_list", []):
+        sequence = str(int(todo.sequence.value)) if hasattr(todo, "sequence") else "0"
+        status = todo.status.value if hasattr(todo, "status") else "-"
+        rows.append((todo.uid.value, "-", utc_text(todo.due.value), sequence, status))
     return rows
 
 
