@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -329,6 +330,43 @@ const nlohmann::json& demo_file(const std::vector<DemoFile>& files, std::string_
 
 }  // namespace
 
+namespace {
+
+// The year after this one: a seed event copied there is still to come.
+int next_year() {
+  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  return static_cast<int>(std::chrono::year_month_day{today}.year()) + 1;
+}
+
+// "2019-09-04T09:00:00+02:00" in `year`, as a wall-clock time (offset dropped): read in the
+// event's or the session's zone, it is right whatever that year's offset is. A date stays a date.
+std::string moved_to(const std::string& time, int year) {
+  std::string out = std::to_string(year) + time.substr(4);
+  if (out.size() > 19) out.resize(19);
+  return out;
+}
+
+// A seed event file copied to `year`: its slug and dates, its sessions' and tasks' times.
+nlohmann::json future_copy(nlohmann::json file, int year) {
+  auto& event = file["event"];
+  const std::string slug = event.value("slug", "");
+  event["slug"] = slug.substr(0, slug.rfind('-') + 1) + std::to_string(year);
+  for (const char* day : {"starts_on", "ends_on"}) {
+    if (event.contains(day)) event[day] = std::to_string(year) + event[day].get<std::string>().substr(4);
+  }
+  for (const char* time : {"starts_at", "ends_at"}) {
+    if (event.contains(time)) event[time] = moved_to(event[time].get<std::string>(), year);
+  }
+  for (auto& session : file["sessions"]) {
+    session["starts_at"] = moved_to(session["starts_at"].get<std::string>(), year);
+    session["ends_at"] = moved_to(session["ends_at"].get<std::string>(), year);
+  }
+  for (auto& task : file["tasks"]) task["due_at"] = moved_to(task["due_at"].get<std::string>(), year);
+  return file;
+}
+
+}  // namespace
+
 DemoReport App::load_demo() {
   if (!parts_->config.admin_key) throw std::runtime_error("the demo needs an admin key");
   DemoReport report;
@@ -364,6 +402,33 @@ DemoReport App::load_demo() {
     ++report.created;
     co_return true;
   };
+  // A trip's delegations (the files name them), then its sessions and tasks, whose
+  // delegation_ids name delegations too: the ids the service gave are put in their place.
+  auto load_programme = [&](const std::string& slug, const nlohmann::json& file) -> boost::asio::awaitable<void> {
+    std::map<std::string, std::string> delegations;
+    for (const auto& delegation : file.value("delegations", nlohmann::json::array())) {
+      auto created = co_await call(http::Method::post, "/v1/events/" + slug + "/delegations", &delegation);
+      if (created.status != 201) {
+        report.failures.push_back("POST delegation " + slug + ": " + std::to_string(created.status) + " " +
+                                  created.body);
+        continue;
+      }
+      ++report.created;
+      delegations[delegation.value("name", "")] = nlohmann::json::parse(created.body).value("id", "");
+    }
+    auto with_ids = [&delegations](nlohmann::json body) {
+      if (body.contains("delegation_ids")) {
+        for (auto& name : body["delegation_ids"]) name = delegations[name.get<std::string>()];
+      }
+      return body;
+    };
+    for (const auto& session : file.value("sessions", nlohmann::json::array())) {
+      co_await ensure("/v1/events/" + slug + "/sessions", with_ids(session));
+    }
+    for (const auto& task : file.value("tasks", nlohmann::json::array())) {
+      co_await ensure("/v1/events/" + slug + "/tasks", with_ids(task));
+    }
+  };
   auto load = [&]() -> boost::asio::awaitable<void> {
     for (const auto& organisation : demo_file(files, "organisations.json")) {
       co_await ensure("/v1/organisations", organisation);
@@ -384,10 +449,12 @@ DemoReport App::load_demo() {
           report.failures.push_back("PATCH " + path + ": " + std::to_string(answered.status) + " " + answered.body);
         }
       }
-      for (const auto& session : file.body.value("sessions", nlohmann::json::array())) {
-        co_await ensure("/v1/events/" + event.value("slug", "") + "/sessions", session);
-      }
+      co_await load_programme(slug, file.body);
     }
+    // The study trip again, in the year to come, so that a visitor can register for it, join
+    // a delegation and subscribe to a live itinerary.
+    const nlohmann::json trip = future_copy(demo_file(files, "ostersund-2019.json"), next_year());
+    if (co_await ensure("/v1/events", trip["event"])) co_await load_programme(trip["event"]["slug"], trip);
   };
   boost::asio::co_spawn(io, load(), [](std::exception_ptr error) {
     if (error) std::rethrow_exception(error);

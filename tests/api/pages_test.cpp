@@ -506,3 +506,29 @@ TEST_CASE("page: a journalist's request: its status, and withdrawing it") {
   CHECK(contains(withdrawn.body, "Förfrågan är tillbakadragen."));
   CHECK(w.sql("SELECT status FROM media_requests WHERE id = '" + id + "'") == "withdrawn");
 }
+
+TEST_CASE("page: a study trip's tasks are listed on the registration's page and marked done there") {
+  PageWorld w;
+  const std::string id = w.register_by_form("goran@example.se");
+  w.sql("INSERT INTO tasks (event_id, title, due_at) VALUES ('" + w.event_id +
+        "', 'Skicka passuppgifter', '2035-10-20T21:59:00Z') RETURNING id::text");
+  const std::string task = w.sql("SELECT id::text FROM tasks");
+  const std::string cookie = w.sign_in("goran@example.se", "/registrations/" + id);
+  auto page = w.server.get("/registrations/" + id, {{"Cookie", cookie}, {"Accept-Language", "sv"}});
+  REQUIRE(page.status == 200);
+  CHECK(contains(page.body, "Att göra före resan"));
+  CHECK(contains(page.body, "Skicka passuppgifter"));
+  CHECK(contains(page.body, "senast 2035-10-20 23:59"));  // the event's zone, summer time
+  CHECK(contains(page.body, "value=\"task_done\""));
+
+  const std::string path = "/registrations/" + id;
+  auto done = w.post_form(path, {{"csrf", csrf_of(page.body)}, {"action", "task_done"}, {"task_id", task}},
+                          {{"Cookie", cookie}, {"Origin", "http://127.0.0.1:8080"}});
+  REQUIRE(done.status == 200);
+  CHECK(contains(done.body, "value=\"task_open\""));
+  CHECK(w.sql("SELECT status || ' ' || changed_by FROM task_progress") == "done participant");
+  // Without the form's token nothing changes.
+  auto forged = w.post_form(path, {{"action", "task_open"}, {"task_id", task}}, {{"Cookie", cookie}});
+  CHECK(forged.status == 403);
+  CHECK(w.sql("SELECT status FROM task_progress") == "done");
+}

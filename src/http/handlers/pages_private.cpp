@@ -24,6 +24,7 @@
 #include "services/person_service.hpp"
 #include "services/personal_feed_service.hpp"
 #include "services/registration_service.hpp"
+#include "services/task_service.hpp"
 
 namespace eventd::http::handlers {
 
@@ -184,9 +185,27 @@ std::string registration_status_text(const domain::Registration& r, Language lan
   return {};
 }
 
+// A study trip's tasks for this registration, each with its deadline in the event's zone and
+// a button that marks it done (or open again).
+TemplateData task_list(const services::RegistrationTasks& tasks, Language language) {
+  const auto& texts = pages::catalogue(language);
+  TemplateData list(TemplateData::type::list);
+  for (const auto& t : tasks.items) {
+    TemplateData item;
+    item.set("id", t.task.id);
+    item.set("title", t.task.title);
+    item.set("description", t.task.description.value_or(""));
+    const std::string due = domain::format_in_zone(t.task.due_at, tasks.timezone);
+    item.set("due", texts.format("task_due", {{"when", due.substr(0, 10) + " " + due.substr(11, 5)}}));
+    item.set("done", t.progress.status == domain::TaskStatus::done);
+    list.push_back(item);
+  }
+  return list;
+}
+
 Response render_registration(int status, const RequestContext& context, const services::RegistrationView& view,
                              const EventForPage& loaded, Language language, const std::string& token,
-                             const RegistrationPageState& state) {
+                             const RegistrationPageState& state, const services::RegistrationTasks& tasks) {
   const auto& texts = pages::catalogue(language);
   const domain::Registration& r = view.registration;
   TemplateData data;
@@ -222,6 +241,9 @@ Response render_registration(int status, const RequestContext& context, const se
   data.set("feed", feed_data(context, state.feed_token, language));
   data.set("cancel_error", state.cancel_error);
   data.set("erase_error", state.erase_error);
+  const TemplateData task_items = task_list(tasks, language);
+  data.set("has_tasks", r.is_active() && !task_items.is_empty_list());
+  data.set("tasks", task_items);
   Response response =
       page_response(status, language, "registration", texts.text("registration_title"), std::move(data));
   return response;
@@ -336,7 +358,8 @@ boost::asio::awaitable<Response> registration_page(RequestContext& context) {
     services::RegistrationView view = co_await services::get_registration(context.backend.db, id, access);
     EventForPage loaded = co_await load_page_event(context.backend, view.registration.event_id);
     language = page_language(context, loaded.event.language);
-    co_return render_registration(200, context, view, loaded, language, token, {});
+    services::RegistrationTasks tasks = co_await services::registration_tasks(context.backend.db, id, access);
+    co_return render_registration(200, context, view, loaded, language, token, {}, tasks);
   } catch (const Error& error) {
     answer = private_error_page(context, error, language);
   } catch (const std::exception& error) {
@@ -407,6 +430,13 @@ boost::asio::awaitable<Response> registration_page_action(RequestContext& contex
         if (erase) co_return message_page(200, language, "erased_title", {"erased_text"});
         state.notice = pages::catalogue(language).text("cancelled_notice");
       }
+    } else if (action == "task_done" || action == "task_open") {
+      // A study trip's task (the reminder's link leads here).
+      const auto task_status = action == "task_done" ? domain::TaskStatus::done : domain::TaskStatus::open;
+      services::RegistrationTasks updated =
+          co_await services::set_task_status(context.backend.db, id, form.text("task_id"), task_status, access);
+      (void)updated;
+      state.notice = pages::catalogue(language).text("saved");
     } else if (action == "feed") {
       // Registrations' own feed links derive from their manage token, which a person session
       // does not hold: the person's calendar of everything is the one offered here.
@@ -428,7 +458,8 @@ boost::asio::awaitable<Response> registration_page_action(RequestContext& contex
     services::RegistrationView view = co_await services::get_registration(context.backend.db, id, access);
     EventForPage loaded = co_await load_page_event(context.backend, view.registration.event_id);
     language = page_language(context, loaded.event.language);
-    answer = render_registration(status, context, view, loaded, language, token, state);
+    services::RegistrationTasks tasks = co_await services::registration_tasks(context.backend.db, id, access);
+    answer = render_registration(status, context, view, loaded, language, token, state, tasks);
   } catch (const Error& error) {
     answer = private_error_page(context, error, language);
   } catch (const std::exception& error) {
