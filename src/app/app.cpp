@@ -357,9 +357,11 @@ nlohmann::json future_copy(nlohmann::json file, int year) {
   for (const char* time : {"starts_at", "ends_at"}) {
     if (event.contains(time)) event[time] = moved_to(event[time].get<std::string>(), year);
   }
-  for (auto& session : file["sessions"]) {
-    session["starts_at"] = moved_to(session["starts_at"].get<std::string>(), year);
-    session["ends_at"] = moved_to(session["ends_at"].get<std::string>(), year);
+  for (const char* part : {"sessions", "itinerary"}) {
+    for (auto& session : file[part]) {
+      session["starts_at"] = moved_to(session["starts_at"].get<std::string>(), year);
+      session["ends_at"] = moved_to(session["ends_at"].get<std::string>(), year);
+    }
   }
   for (auto& task : file["tasks"]) task["due_at"] = moved_to(task["due_at"].get<std::string>(), year);
   return file;
@@ -402,8 +404,8 @@ DemoReport App::load_demo() {
     ++report.created;
     co_return true;
   };
-  // A trip's delegations (the files name them), then its sessions and tasks, whose
-  // delegation_ids name delegations too: the ids the service gave are put in their place.
+  // A trip's delegations (the files name them), then its sessions, itinerary and tasks, whose
+  // delegation_ids name delegations: the ids the service gave are put in their place.
   auto load_programme = [&](const std::string& slug, const nlohmann::json& file) -> boost::asio::awaitable<void> {
     std::map<std::string, std::string> delegations;
     for (const auto& delegation : file.value("delegations", nlohmann::json::array())) {
@@ -422,8 +424,12 @@ DemoReport App::load_demo() {
       }
       return body;
     };
-    for (const auto& session : file.value("sessions", nlohmann::json::array())) {
-      co_await ensure("/v1/events/" + slug + "/sessions", with_ids(session));
+    // The programme, then a trip's itinerary (legs, meals, nights: the demo's own, see
+    // api/examples/README.md).
+    for (const char* part : {"sessions", "itinerary"}) {
+      for (const auto& session : file.value(part, nlohmann::json::array())) {
+        co_await ensure("/v1/events/" + slug + "/sessions", with_ids(session));
+      }
     }
     for (const auto& task : file.value("tasks", nlohmann::json::array())) {
       co_await ensure("/v1/events/" + slug + "/tasks", with_ids(task));

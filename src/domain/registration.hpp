@@ -41,9 +41,9 @@ struct Registration {
   std::string id{};  // UUID
   std::string event_id{};
   RegistrationStatus status = RegistrationStatus::confirmed;
-  std::optional<int> waitlist_position{};    // 1-based, while waitlisted
-  std::optional<Participant> participant{};  // nullopt once erased
-  std::vector<std::string> session_ids{};    // chosen programme items; empty = the whole event
+  std::optional<int> waitlist_position{};      // 1-based, while waitlisted
+  std::optional<Participant> participant{};    // nullopt once erased
+  std::vector<std::string> session_ids{};      // chosen programme items; empty = the whole event
   std::optional<std::string> delegation_id{};  // the delegation of a study trip it belongs to
   Instant consent_at{};
   std::optional<Instant> confirmed_at{};

@@ -65,8 +65,7 @@ void validate(soci::session& s, const std::string& event_id, const RegistrationD
     if (!foreign.empty()) {
       v.add("session_ids", domain::FieldCode("foreign_programme_item"), {{"value", foreign.front()}});
     }
-    v.append_unreported(
-        chosen_sessions_not_for(s, event_id, draft.delegation_id, draft.session_ids));
+    v.append_unreported(chosen_sessions_not_for(s, event_id, draft.delegation_id, draft.session_ids));
   }
   if (creating && draft.delegation_id && !db::find_delegation(s, event_id, *draft.delegation_id)) {
     v.add("delegation_id", domain::FieldCode("unknown_delegation"));

@@ -9,6 +9,7 @@
 #include "domain/event_rules.hpp"
 #include "domain/validation.hpp"
 #include "services/database.hpp"
+#include "services/managed_event.hpp"
 
 namespace eventd::services {
 
@@ -17,17 +18,6 @@ namespace {
 using domain::detail;
 using domain::Error;
 using domain::Problem;
-
-// The event, for one of its organisers (or an admin): 404 when the caller may not see it,
-// 403 when they may but not manage it (as delegation_service.cpp).
-domain::Event managed_event(soci::session& s, const domain::Caller& caller, const std::string& event_ref) {
-  auto event = db::find_event(s, event_ref);
-  if (!event || !domain::is_visible_to(*event, caller)) throw domain::not_found("event");
-  if (!caller.can_manage(event->organiser_id)) {
-    throw Error(Problem::forbidden, detail("key_not_for_event_organiser"));
-  }
-  return std::move(*event);
-}
 
 domain::Room existing(soci::session& s, const std::string& event_id, const std::string& room_id, bool lock = false) {
   auto found = db::find_room(s, event_id, room_id, lock);

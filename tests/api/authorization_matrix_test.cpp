@@ -183,27 +183,27 @@ Expected person_only(int ok) {
 
 enum class Target {
   none,
-  organisation,        // {id}: the owner organisation
-  draft_event,         // {id}: a draft event of the owner
-  published_event,     // {id}: a published event of the owner
-  draft_event_page,    // {id}: a draft event of the owner with a session of its private speaker
-  event_page,          // {id}: a published event of the owner with a session of its speaker
-  draft_session,       // {id}, {session_id}: a session of a draft event
-  published_session,   // {id}, {session_id}: a session of a published event
-  speaker,             // {id}: a speaker of the owner organisation, in no public event
-  public_speaker,      // {id}: a speaker of the owner organisation who speaks at its published event
-  organiser_key,       // {id}: an organiser key of the owner organisation
-  registration,        // {id}: a registration for a published event of the owner
-  media_request,       // {id}: a pending media request for a published event of the owner
-  personal_feed,       // {token}: the feed token of a registration for the owner's event
-  partner_invitation,  // {id}, {organisation_id}: the other organisation's draft, inviting the owner as partner
-  delegation,          // {id}, {delegation_id}: a delegation (with a leader token) of a published event of the owner
+  organisation,           // {id}: the owner organisation
+  draft_event,            // {id}: a draft event of the owner
+  published_event,        // {id}: a published event of the owner
+  draft_event_page,       // {id}: a draft event of the owner with a session of its private speaker
+  event_page,             // {id}: a published event of the owner with a session of its speaker
+  draft_session,          // {id}, {session_id}: a session of a draft event
+  published_session,      // {id}, {session_id}: a session of a published event
+  speaker,                // {id}: a speaker of the owner organisation, in no public event
+  public_speaker,         // {id}: a speaker of the owner organisation who speaks at its published event
+  organiser_key,          // {id}: an organiser key of the owner organisation
+  registration,           // {id}: a registration for a published event of the owner
+  media_request,          // {id}: a pending media request for a published event of the owner
+  personal_feed,          // {token}: the feed token of a registration for the owner's event
+  partner_invitation,     // {id}, {organisation_id}: the other organisation's draft, inviting the owner as partner
+  delegation,             // {id}, {delegation_id}: a delegation (with a leader token) of a published event of the owner
   delegate_registration,  // {id}: a registration for a published event of the owner, in one of its delegations
   task,                   // {id}, {task_id}: a task of a published event of the owner
   registration_task,      // {id}, {task_id}: a registration for a published event of the owner, and a task of it
   traveller,              // {id}: a registration for a published event of the owner, with passport details kept
-  room,             // {id}, {room_id}: a room of a published event of the owner, and a participant with no bed
-  room_assignment,  // {id}, {room_id}, {assignment_id}: a room with the owner's participant in one of its beds
+  room,                   // {id}, {room_id}: a room of a published event of the owner, and a participant with no bed
+  room_assignment,        // {id}, {room_id}, {assignment_id}: a room with the owner's participant in one of its beds
 };
 
 enum class Body {
@@ -213,16 +213,16 @@ enum class Body {
   event,         // a new draft event of the owner
   delegation,    // a new delegation
   delegation_patch,
-  task,         // a new task
+  task,  // a new task
   task_patch,
   task_status,  // {"status": "done"}
   travel_document,
-  room,             // a new room
+  room,  // a new room
   room_patch,
   room_assignment,  // a bed in the target room for the target's participant
-  session,       // a new session within the target event
-  speaker,       // a new speaker of the owner organisation
-  registration,  // a new participant
+  session,          // a new session within the target event
+  speaker,          // a new speaker of the owner organisation
+  registration,     // a new participant
   media_request,
   calendar,  // text/calendar with one VEVENT
   personal_data_query,
@@ -909,15 +909,14 @@ void check_no_leak(const Row& row, Caller caller, const HttpResponse& response, 
   INFO(describe(row), " as ", caller_name(caller), " (", response.status, ")");
   if (row.target == Target::personal_feed) return;  // the URL is the credential: all of it is the holder's
   // A delegation's leader sees their delegation and its registrations as its organiser would.
-  const bool leader = caller == Caller::leader_own &&
-                      (row.target == Target::delegation || row.target == Target::delegate_registration);
+  const bool leader =
+      caller == Caller::leader_own && (row.target == Target::delegation || row.target == Target::delegate_registration);
   const bool manager = caller == Caller::organiser_own || caller == Caller::admin || leader;
   // A new registration's answer goes to its participant: their access block shows the stream.
-  const bool participant =
-      ((caller == Caller::manage_token_own || caller == Caller::person_own) &&
-       (row.target == Target::registration || row.target == Target::delegate_registration ||
-        row.target == Target::registration_task || row.target == Target::traveller)) ||
-      (row.body == Body::registration && response.status == 201);
+  const bool participant = ((caller == Caller::manage_token_own || caller == Caller::person_own) &&
+                            (row.target == Target::registration || row.target == Target::delegate_registration ||
+                             row.target == Target::registration_task || row.target == Target::traveller)) ||
+                           (row.body == Body::registration && response.status == 201);
   const bool requester =
       (caller == Caller::status_token_own || caller == Caller::person_own) && row.target == Target::media_request;
   if (!manager && !participant) CHECK(response.body.find(World::of(World::kStreamUrl, owner)) == std::string::npos);

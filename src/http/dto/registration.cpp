@@ -1,5 +1,6 @@
 #include "http/dto/registration.hpp"
 
+#include "http/dto/csv.hpp"
 #include "http/dto/reader.hpp"
 
 namespace eventd::http::dto {
@@ -11,21 +12,6 @@ nlohmann::json optional_json(const std::optional<std::string>& value) {
 }
 nlohmann::json optional_time(const std::optional<domain::Instant>& t) {
   return t ? nlohmann::json(domain::format_utc(*t)) : nlohmann::json(nullptr);
-}
-
-// A cell as a spreadsheet should show it, never as a formula to run.
-std::string csv_cell(std::string text, char delimiter) {
-  if (!text.empty() && (text.front() == '=' || text.front() == '+' || text.front() == '-' || text.front() == '@' ||
-                        text.front() == '\t' || text.front() == '\r')) {
-    text.insert(text.begin(), '\'');
-  }
-  if (text.find_first_of(std::string{delimiter, '"', '\r', '\n'}) == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + '"';
 }
 
 }  // namespace

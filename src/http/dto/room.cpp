@@ -1,6 +1,7 @@
 #include "http/dto/room.hpp"
 
 #include "domain/time.hpp"
+#include "http/dto/csv.hpp"
 #include "http/dto/reader.hpp"
 
 namespace eventd::http::dto {
@@ -9,22 +10,6 @@ namespace {
 
 nlohmann::json optional_json(const std::optional<std::string>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
-
-// A cell as a spreadsheet should show it, never as a formula to run (the rule of
-// registrations_csv: = + - @, tab and CR lead with ').
-std::string csv_cell(std::string text) {
-  if (!text.empty() && (text.front() == '=' || text.front() == '+' || text.front() == '-' || text.front() == '@' ||
-                        text.front() == '\t' || text.front() == '\r')) {
-    text.insert(text.begin(), '\'');
-  }
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + '"';
 }
 
 }  // namespace
