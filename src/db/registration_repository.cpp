@@ -362,7 +362,14 @@ std::vector<std::string> promote_waitlisted(soci::session& session, const std::s
       "(SELECT count(*) FROM registrations c WHERE c.delegation_id = r.delegation_id AND c.status = 'confirmed') "
       "FROM registrations r LEFT JOIN delegations d ON d.id = r.delegation_id "
       "WHERE r.event_id = " +
-      event + " AND r.status = 'waitlisted' ORDER BY r.seq FOR UPDATE OF r";
+      event +
+      " AND r.status = 'waitlisted' ORDER BY r.seq "
+      // Only a delegation's member is ever passed over, so the first n plus those hold every
+      // registration this may promote: an event without delegations reads n rows, as before.
+      "LIMIT CAST(" +
+      p.add(std::to_string(n)) +
+      " AS bigint) + (SELECT count(*) FROM registrations w WHERE w.event_id = " + p.add_uuid(event_id) +
+      " AND w.status = 'waitlisted' AND w.delegation_id IS NOT NULL) FOR UPDATE OF r";
   std::map<std::string, domain::DelegationSeats> seats;
   for_each_row(session, sql, p, [&](const soci::row& row) {
     if (static_cast<int>(ids.size()) >= n) return;

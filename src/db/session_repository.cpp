@@ -301,14 +301,18 @@ std::vector<std::optional<std::string>> resolve_delegation_refs(soci::session& s
   return out;
 }
 
-std::optional<std::string> registration_delegation_id(soci::session& session, const std::string& registration_id) {
-  std::optional<std::string> found;
-  if (!is_uuid(registration_id)) return found;
+std::vector<std::string> registrations_in_delegations(soci::session& session,
+                                                      const std::vector<std::string>& registration_ids,
+                                                      const std::vector<std::string>& delegation_ids) {
+  std::vector<std::string> out;
+  if (registration_ids.empty() || delegation_ids.empty()) return out;
   Params p;
-  const std::string sql =
-      "SELECT r.delegation_id::text FROM registrations r WHERE r.id = " + p.add_uuid(registration_id);
-  for_each_row(session, sql, p, [&](const soci::row& row) { found = opt_text(row, 0); });
-  return found;
+  const std::string sql = "SELECT r.id::text FROM registrations r WHERE r.id = ANY (CAST(string_to_array(" +
+                          p.add(join_list(registration_ids)) +
+                          ", chr(31)) AS uuid[])) AND r.delegation_id = ANY (CAST(string_to_array(" +
+                          p.add(join_list(delegation_ids)) + ", chr(31)) AS uuid[]))";
+  for_each_row(session, sql, p, [&](const soci::row& row) { out.push_back(row.get<std::string>(0)); });
+  return out;
 }
 
 std::vector<std::string> sessions_not_for_audience(soci::session& session, const std::string& event_id,

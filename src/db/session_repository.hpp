@@ -93,8 +93,10 @@ void replace_session_audience(soci::session& session, const std::string& session
 std::vector<std::optional<std::string>> resolve_delegation_refs(soci::session& session, const std::string& event_id,
                                                                 const std::vector<std::string>& refs);
 
-// The delegation a registration belongs to (registrations.delegation_id, schema/030).
-std::optional<std::string> registration_delegation_id(soci::session& session, const std::string& registration_id);
+// Those of `registration_ids` that belong to one of `delegation_ids` (schema/030), in one statement.
+std::vector<std::string> registrations_in_delegations(soci::session& session,
+                                                      const std::vector<std::string>& registration_ids,
+                                                      const std::vector<std::string>& delegation_ids);
 
 // Of `session_ids` (the event's), those not for a member of `delegation_id` (none: someone of
 // no delegation): sessions whose audience names other delegations only; in id order.

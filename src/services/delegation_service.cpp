@@ -38,12 +38,11 @@ std::optional<std::string> leader_scope(soci::session& s, const DelegationAccess
     event_id = managed_event(s, access.caller, event_ref, false).id;
     return std::nullopt;
   }
-  auto leader = db::find_leader(s, secret_hash(*access.leader_token));
-  if (!leader) throw Error(Problem::unauthorized, detail("unknown_leader_token"));
+  const db::LeaderScope leader = leader_of(s, *access.leader_token);
   auto event = db::find_event(s, event_ref);
-  if (!event || event->id != leader->event_id) throw domain::not_found("event");
+  if (!event || event->id != leader.event_id) throw domain::not_found("event");
   event_id = event->id;
-  return leader->delegation_id;
+  return leader.delegation_id;
 }
 
 domain::Delegation validated(const domain::Delegation& base, const DelegationDraft& draft) {
@@ -58,6 +57,12 @@ domain::Delegation validated(const domain::Delegation& base, const DelegationDra
 }
 
 }  // namespace
+
+db::LeaderScope leader_of(soci::session& s, const std::string& leader_token) {
+  auto leader = db::find_leader(s, secret_hash(leader_token));
+  if (!leader) throw Error(Problem::unauthorized, detail("unknown_leader_token"));
+  return std::move(*leader);
+}
 
 boost::asio::awaitable<domain::Delegation> create_delegation(Database& db, const domain::Caller& caller,
                                                              std::string event_ref, DelegationDraft draft) {

@@ -8,9 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "db/delegation_repository.hpp"
 #include "domain/api_key.hpp"
 #include "domain/delegation.hpp"
 #include "domain/error.hpp"
+
+namespace soci {
+class session;
+}
 
 namespace eventd::services {
 
@@ -24,6 +29,10 @@ struct DelegationDraft {
   domain::Delegation delegation;
   std::vector<domain::FieldError> errors;
 };
+
+// The delegation (and its event) whose leader holds `leader_token`; 401 for a token of none
+// (never issued, or replaced). The one check of a leader token, wherever one is taken.
+db::LeaderScope leader_of(soci::session& s, const std::string& leader_token);
 
 // An organiser's key, or a delegation leader's token.
 struct DelegationAccess {

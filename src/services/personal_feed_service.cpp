@@ -83,7 +83,7 @@ std::vector<ics::FeedTask> tasks_of(soci::session& s, const domain::Registration
 
 Holding load_holding(soci::session& s, db::RegistrationRecord record) {
   EventParts parts = load_event_parts(s, record.registration.event_id);
-  const auto delegation_id = db::registration_delegation_id(s, record.registration.id);
+  const std::optional<std::string> delegation_id = record.registration.delegation_id;
   Holding h = holding_of(std::move(record), std::move(parts), delegation_id);
   h.tasks = tasks_of(s, h.registration);
   return h;
@@ -296,7 +296,7 @@ Invitation invitation_with(db::RegistrationRecord record, EventParts parts,
 Invitation invitation_of(soci::session& s, db::RegistrationRecord record, const FeedLocation& location,
                          ics::InvitationMethod method) {
   EventParts parts = load_event_parts(s, record.registration.event_id);
-  const auto delegation_id = db::registration_delegation_id(s, record.registration.id);
+  const std::optional<std::string> delegation_id = record.registration.delegation_id;
   return invitation_with(std::move(record), std::move(parts), delegation_id, location, method);
 }
 

@@ -19,6 +19,7 @@
 #include "domain/event_rules.hpp"
 #include "domain/validation.hpp"
 #include "services/database.hpp"
+#include "services/delegation_service.hpp"
 #include "services/person_service.hpp"
 #include "services/registration_desk.hpp"
 #include "services/secrets.hpp"
@@ -97,9 +98,9 @@ bool authorise(soci::session& s, const db::RegistrationRecord& record, const Reg
   if (access.leader_token) {
     // A leader reaches the registrations of their own delegation; another one is as if it
     // did not exist (token_access.hpp's rule).
-    auto leader = db::find_leader(s, secret_hash(*access.leader_token));
-    if (!leader) throw Error(Problem::unauthorized, detail("unknown_leader_token"));
-    if (record.registration.delegation_id != leader->delegation_id) throw domain::not_found("registration");
+    if (record.registration.delegation_id != leader_of(s, *access.leader_token).delegation_id) {
+      throw domain::not_found("registration");
+    }
     return false;
   }
   std::optional<std::string> email;
@@ -119,10 +120,10 @@ void resend_link(soci::session& s, const MailContext& mail, const std::string& r
 db::RegistrationRecord load(soci::session& s, const std::string& id, const RegistrationAccess& access,
                             bool for_update) {
   auto record = db::find_registration(s, id, for_update);
-  if (!record && access.leader_token && !db::find_leader(s, secret_hash(*access.leader_token))) {
-    throw Error(Problem::unauthorized, detail("unknown_leader_token"));
+  if (!record && access.leader_token) {
+    leader_of(s, *access.leader_token);  // 401 for a token of no delegation
+    throw domain::not_found("registration");
   }
-  if (!record && access.leader_token) throw domain::not_found("registration");
   if (!record) throw_missing_record(who_of(access), registration_kind(s));
   return std::move(*record);
 }
@@ -581,9 +582,8 @@ boost::asio::awaitable<RegistrationPage> list_registrations(Database& db, const 
     auto event = db::find_event(s, event_ref);
     if (query.leader_token) {
       // The leader of this delegation of this event, nobody else's.
-      auto leader = db::find_leader(s, secret_hash(*query.leader_token));
-      if (!leader) throw Error(Problem::unauthorized, detail("unknown_leader_token"));
-      if (!event || event->id != leader->event_id || query.delegation_id != leader->delegation_id) {
+      const db::LeaderScope leader = leader_of(s, *query.leader_token);
+      if (!event || event->id != leader.event_id || query.delegation_id != leader.delegation_id) {
         throw domain::not_found("delegation");
       }
     } else {

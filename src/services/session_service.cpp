@@ -190,10 +190,7 @@ std::vector<std::string> followers_in_audience(soci::session& s, const std::stri
                                                const domain::Session& session) {
   auto followers = followers_of_session(s, event_id, session.id);
   if (domain::is_for_everyone(session)) return followers;
-  std::erase_if(followers, [&s, &session](const std::string& registration_id) {
-    return !domain::is_for_audience(session, db::registration_delegation_id(s, registration_id));
-  });
-  return followers;
+  return db::registrations_in_delegations(s, followers, session.delegation_ids);
 }
 
 // The event's organisers (and admins) see every session; anybody else only those for
