@@ -134,24 +134,39 @@ void delete_delegation(soci::session& session, const std::string& delegation_id)
   }
 }
 
-void set_leader_token(soci::session& session, const std::string& delegation_id, const std::string& token_hash) {
+void set_leader_token(soci::session& session, const std::string& delegation_id, const std::string& token_hash,
+                      const std::string& feed_hash) {
   Params p;
   execute(session,
           "UPDATE delegations SET leader_token_hash = decode(" + p.add(token_hash) +
+              ", 'hex'), leader_feed_hash = decode(" + p.add(feed_hash) +
               ", 'hex'), updated_at = now() WHERE id = " + p.add_uuid(delegation_id),
           p);
 }
 
-std::optional<LeaderScope> find_leader(soci::session& session, const std::string& token_hash) {
+namespace {
+
+// `column` is one of the two hash columns, named by the callers below.
+std::optional<LeaderScope> find_leader_by(soci::session& session, const char* column, const std::string& hash) {
   Params p;
   std::optional<LeaderScope> found;
-  for_each_row(session,
-               "SELECT id::text, event_id::text FROM delegations WHERE leader_token_hash = decode(" +
-                   p.add(token_hash) + ", 'hex')",
-               p, [&](const soci::row& row) {
-                 found = LeaderScope{row.get<std::string>(0), row.get<std::string>(1)};
-               });
+  const std::string sql = std::string("SELECT id::text, event_id::text FROM delegations WHERE ") +
+                          column +  // sql-safe: a column name of this file
+                          " = decode(" + p.add(hash) + ", 'hex')";
+  for_each_row(session, sql, p, [&](const soci::row& row) {
+    found = LeaderScope{row.get<std::string>(0), row.get<std::string>(1)};
+  });
   return found;
+}
+
+}  // namespace
+
+std::optional<LeaderScope> find_leader(soci::session& session, const std::string& token_hash) {
+  return find_leader_by(session, "leader_token_hash", token_hash);
+}
+
+std::optional<LeaderScope> find_leader_feed(soci::session& session, const std::string& feed_hash) {
+  return find_leader_by(session, "leader_feed_hash", feed_hash);
 }
 
 }  // namespace eventd::db

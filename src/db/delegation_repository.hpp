@@ -29,8 +29,9 @@ void update_delegation(soci::session& session, const domain::Delegation& d);
 // 409 while registrations or programme items name it.
 void delete_delegation(soci::session& session, const std::string& delegation_id);
 
-// The leader's token (hex SHA-256) replaces any earlier one.
-void set_leader_token(soci::session& session, const std::string& delegation_id, const std::string& token_hash);
+// The leader's token and its feed token (hex SHA-256 each) replace any earlier ones.
+void set_leader_token(soci::session& session, const std::string& delegation_id, const std::string& token_hash,
+                      const std::string& feed_hash);
 
 struct LeaderScope {
   std::string delegation_id;
@@ -38,5 +39,7 @@ struct LeaderScope {
 };
 // The delegation whose leader token has this hash.
 std::optional<LeaderScope> find_leader(soci::session& session, const std::string& token_hash);
+// The delegation whose leader's feed token has this hash (schema/035).
+std::optional<LeaderScope> find_leader_feed(soci::session& session, const std::string& feed_hash);
 
 }  // namespace eventd::db

@@ -168,6 +168,33 @@ std::vector<TaskWithProgress> tasks_of_registration(soci::session& session, cons
   return out;
 }
 
+std::vector<TaskWithGroupProgress> tasks_of_delegation(soci::session& session, const std::string& event_id,
+                                                       const std::string& delegation_id) {
+  Params p;
+  // r stands for the delegation in the audience condition; m for its confirmed members.
+  const std::string members =
+      "FROM registrations m WHERE m.delegation_id = r.delegation_id AND m.status = 'confirmed' "
+      "AND m.erased_at IS NULL";
+  const std::string sql =
+      std::string("SELECT ") + task_columns + ", (SELECT count(*) " + members + "), (SELECT count(*) " + members +
+      " AND EXISTS (SELECT 1 FROM task_progress d WHERE d.task_id = t.id AND d.registration_id = m.id "
+      "AND d.status = 'done')), eventd_us(GREATEST(t.updated_at, (SELECT max(GREATEST(m.updated_at, "
+      "(SELECT d.changed_at FROM task_progress d WHERE d.task_id = t.id AND d.registration_id = m.id))) "
+      "FROM registrations m WHERE m.delegation_id = r.delegation_id))) FROM tasks t "
+      "CROSS JOIN (SELECT " +
+      p.add_uuid(delegation_id) + " AS delegation_id) r WHERE t.event_id = " + p.add_uuid(event_id) + " AND " +
+      audience_condition + " ORDER BY t.due_at, t.id";
+  std::vector<TaskWithGroupProgress> out;
+  for_each_row(session, sql, p, [&](const soci::row& row) {
+    TaskWithGroupProgress t{task_from_row(row)};
+    t.members = static_cast<int>(row.get<long long>(9));
+    t.done = static_cast<int>(row.get<long long>(10));
+    t.updated_at = from_us(row.get<long long>(11));
+    out.push_back(std::move(t));
+  });
+  return out;
+}
+
 void set_progress(soci::session& session, const std::string& task_id, const std::string& registration_id,
                   domain::TaskStatus status, const std::string& changed_by) {
   Params p;

@@ -47,6 +47,17 @@ std::vector<TaskWithProgress> tasks_of_registration(soci::session& session, cons
                                                     const std::optional<std::string>& delegation_id,
                                                     const std::string& registration_id);
 
+// The tasks of the event meant for a delegation's members (its own and everyone's), in due
+// order, with how many of its confirmed members have done each: what its leader follows.
+struct TaskWithGroupProgress {
+  domain::Task task;
+  int done = 0;
+  int members = 0;               // the delegation's confirmed members
+  domain::Instant updated_at{};  // the latest of the task and its members' progress and seats
+};
+std::vector<TaskWithGroupProgress> tasks_of_delegation(soci::session& session, const std::string& event_id,
+                                                       const std::string& delegation_id);
+
 void set_progress(soci::session& session, const std::string& task_id, const std::string& registration_id,
                   domain::TaskStatus status, const std::string& changed_by);
 

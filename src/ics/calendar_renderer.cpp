@@ -512,6 +512,12 @@ ComponentPtr task_component(const FeedInfo& feed, const FeedEvent& fe, const Fee
   add_text(v.get(), icalproperty_new_summary, t.title, true);
   std::string description = t.description.value_or("");
   description += (description.empty() ? "" : "\n\n") + std::string(sv ? "Inför " : "For ") + fe.event.title;
+  if (t.group) {
+    const std::string done = std::to_string(t.group->done);
+    const std::string members = std::to_string(t.group->members);
+    description += sv ? "\nKlart för " + done + " av " + members + " i delegationen"
+                      : "\nDone by " + done + " of " + members + " in the delegation";
+  }
   add_text(v.get(), icalproperty_new_description, description);
   add(v.get(), icalproperty_new_due(utc_time(t.due_at)));
   if (!fe.url.empty()) add_uri(v.get(), icalproperty_new_url, fe.url);

@@ -64,8 +64,16 @@ struct FeedInfo {
 // entitled_stream_url says.
 enum class Attendance { none, confirmed, waitlisted, cancelled };
 
-// A task of a study trip as one participant has it (services/task_service.hpp): a VTODO of
-// their personal feed, DUE at its deadline, with a VALARM a day before while it is open.
+// How far a group (a delegation, for its leader) is with a task: its DESCRIPTION says so, and
+// the task shows as done once every member has done it.
+struct GroupProgress {
+  int done = 0;
+  int members = 0;
+};
+
+// A task of a study trip as one participant (or a delegation's leader) has it
+// (services/task_service.hpp): a VTODO of their personal feed, DUE at its deadline, with a
+// VALARM a day before while it is open.
 struct FeedTask {
   std::string id;
   std::string title;
@@ -74,6 +82,7 @@ struct FeedTask {
   bool done = false;
   std::optional<domain::Instant> done_at{};
   domain::Instant updated_at{};  // the later of the task's and the participant's progress
+  std::optional<GroupProgress> group{};
 };
 
 // One event of a feed, with what the feed shows of it.

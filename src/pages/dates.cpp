@@ -45,6 +45,10 @@ std::string format_span(domain::Instant start, domain::Instant end, std::string_
   return human_date_time(from, language) + " – " + human_date_time(to, language);
 }
 
+std::string format_instant(domain::Instant t, std::string_view zone, Language language) {
+  return human_date_time(local_reading(t, zone), language);
+}
+
 std::string format_date(domain::Date date, Language language) {
   return human_date(domain::format_date(date), language);
 }

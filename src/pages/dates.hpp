@@ -15,6 +15,9 @@ namespace eventd::pages {
 // crosses midnight there.
 std::string format_span(domain::Instant start, domain::Instant end, std::string_view zone, Language language);
 
+// One instant in `zone` ("4 december 2035 kl. 23:59"): a task's deadline.
+std::string format_instant(domain::Instant t, std::string_view zone, Language language);
+
 // An event's time: its span, or its dates when all day.
 std::string format_event_time(const domain::Event& event, Language language);
 

@@ -58,6 +58,10 @@ domain::Delegation validated(const domain::Delegation& base, const DelegationDra
 
 }  // namespace
 
+std::string leader_feed_token_for(std::string_view leader_token) {
+  return derive_secret(leader_token, "leader-feed", kLeaderFeedTokenPrefix);
+}
+
 db::LeaderScope leader_of(soci::session& s, const std::string& leader_token) {
   auto leader = db::find_leader(s, secret_hash(leader_token));
   if (!leader) throw Error(Problem::unauthorized, detail("unknown_leader_token"));
@@ -162,8 +166,9 @@ boost::asio::awaitable<LeaderToken> issue_leader_token(Database& db, const domai
     soci::transaction tx(s);
     const domain::Event event = managed_event(s, caller, event_ref, false);
     const domain::Delegation current = existing(s, event.id, delegation_id, true);
-    LeaderToken out{current, new_secret(kLeaderTokenPrefix)};
-    db::set_leader_token(s, current.id, secret_hash(out.token));
+    const std::string token = new_secret(kLeaderTokenPrefix);
+    LeaderToken out{current, token, leader_feed_token_for(token)};
+    db::set_leader_token(s, current.id, secret_hash(out.token), secret_hash(out.feed_token));
     out.delegation = existing(s, event.id, current.id);
     tx.commit();
     return out;

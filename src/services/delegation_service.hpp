@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "db/delegation_repository.hpp"
@@ -23,6 +24,10 @@ class Database;
 struct MailContext;
 
 inline constexpr std::string_view kLeaderTokenPrefix = "evd_";
+// The leader's calendar (/v1/feeds/evl_…/calendar.ics): its token is derived from the leader
+// token, so the leader can be shown it again, and it reads the itinerary and nothing else.
+inline constexpr std::string_view kLeaderFeedTokenPrefix = "evl_";
+std::string leader_feed_token_for(std::string_view leader_token);
 
 // What the client sent, read and type-checked (http/dto).
 struct DelegationDraft {
@@ -61,10 +66,11 @@ boost::asio::awaitable<domain::Delegation> patch_delegation(Database& db, const 
 boost::asio::awaitable<void> delete_delegation(Database& db, const domain::Caller& caller, std::string event_ref,
                                                std::string delegation_id, DelegationPrecondition precondition);
 
-// A new leader token (shown this once; the earlier one stops working).
+// A new leader token (shown this once; the earlier one and its feed stop working).
 struct LeaderToken {
   domain::Delegation delegation;
   std::string token;
+  std::string feed_token;
 };
 boost::asio::awaitable<LeaderToken> issue_leader_token(Database& db, const domain::Caller& caller,
                                                        std::string event_ref, std::string delegation_id);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 
+#include "db/delegation_repository.hpp"
 #include "db/event_repository.hpp"
 #include "db/media_request_repository.hpp"
 #include "db/organisation_repository.hpp"
@@ -17,6 +18,7 @@
 #include "domain/event_rules.hpp"
 #include "ics/calendar_renderer.hpp"
 #include "services/database.hpp"
+#include "services/delegation_service.hpp"
 #include "services/media_request_service.hpp"
 #include "services/person_service.hpp"
 #include "services/secrets.hpp"
@@ -24,6 +26,19 @@
 namespace eventd::services {
 
 namespace {
+
+// `read` in one read-only snapshot: a feed shows one consistent state, however many
+// statements read it.
+template <class Read>
+auto in_snapshot(Database& db, Read read) {
+  return db.run([read = std::move(read)](soci::session& s) mutable {
+    soci::transaction tx(s);
+    s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+    auto out = read(s);
+    tx.commit();
+    return out;
+  });
+}
 
 std::vector<domain::Session> sessions_of(std::vector<db::SessionTombstone> tombstones) {
   std::vector<domain::Session> out;
@@ -153,6 +168,15 @@ ics::FeedEvent media_feed_event(const MediaHolding& h, const FeedLocation& locat
   return fe;
 }
 
+// One person's calendar: never public, never kept by a cache.
+Feed personal(std::shared_ptr<const RenderedFeed> content) {
+  Feed feed;
+  feed.content = std::move(content);
+  feed.is_public = false;
+  feed.is_personal = true;
+  return feed;
+}
+
 ics::FeedInfo feed_info(const domain::Event& event, const FeedLocation& location) {
   ics::FeedInfo info;
   info.name = "eventd – " + event.title;
@@ -170,26 +194,68 @@ ics::FeedInfo feed_info(const domain::Event& event, const FeedLocation& location
 // registration's.
 boost::asio::awaitable<Feed> media_personal_feed(Database& db, const std::string& feed_token,
                                                  const FeedLocation& location) {
-  MediaHolding holding = co_await db.run([&](soci::session& s) {
-    soci::transaction tx(s);
-    s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+  MediaHolding holding = co_await in_snapshot(db, [&](soci::session& s) {
     auto record = db::find_media_request_by_feed_hash(s, secret_hash(feed_token));
     if (!record || record->request.is_erased()) throw domain::not_found("feed");
     EventParts parts = load_event_parts(s, record->request.event_id);
     keep_for_audience(parts, std::nullopt);  // the press sees what the public sees of the programme
     std::vector<domain::Session> cancelled = sessions_of(std::move(parts.cancelled));
     MediaHolding h{std::move(record->request), std::move(parts), std::move(cancelled)};
-    tx.commit();
     return h;
   });
-  Feed feed;
-  feed.content =
+  co_return personal(
       rendered_feed(ics::render_feed(feed_info(holding.parts.event, location), {media_feed_event(holding, location)}),
                     newest(holding.parts.event, holding.parts.sessions, holding.cancelled, holding.request.updated_at),
-                    holding.parts.event.slug);
-  feed.is_public = false;
-  feed.is_personal = true;
-  co_return feed;
+                    holding.parts.event.slug));
+}
+
+// A delegation leader's calendar (evl_ token): its members' itinerary (everyone's items and
+// the delegation's legs) without anyone's standing or stream link, and the tasks meant for
+// them with how many have done each. The token is replaced with the leader token, so a
+// leader who is replaced loses the feed too.
+struct DelegationHolding {
+  EventParts parts;
+  domain::Delegation delegation;
+  std::vector<domain::Session> cancelled;
+  std::vector<ics::FeedTask> tasks;
+};
+
+std::vector<ics::FeedTask> delegation_tasks(soci::session& s, const domain::Delegation& d) {
+  std::vector<ics::FeedTask> out;
+  for (auto& t : db::tasks_of_delegation(s, d.event_id, d.id)) {
+    ics::FeedTask task{t.task.id, t.task.title, t.task.description, t.task.due_at};
+    task.group = ics::GroupProgress{t.done, t.members};
+    task.done = t.members > 0 && t.done == t.members;
+    if (task.done) task.done_at = t.updated_at;
+    task.updated_at = t.updated_at;
+    out.push_back(std::move(task));
+  }
+  return out;
+}
+
+boost::asio::awaitable<Feed> delegation_feed(Database& db, const std::string& feed_token,
+                                             const FeedLocation& location) {
+  DelegationHolding h = co_await in_snapshot(db, [&](soci::session& s) {
+    auto leader = db::find_leader_feed(s, secret_hash(feed_token));
+    if (!leader) throw domain::not_found("feed");
+    auto delegation = db::find_delegation(s, leader->event_id, leader->delegation_id);
+    if (!delegation) throw domain::not_found("feed");
+    EventParts parts = load_event_parts(s, leader->event_id);
+    keep_for_audience(parts, leader->delegation_id);
+    std::vector<domain::Session> cancelled = sessions_of(std::move(parts.cancelled));
+    std::vector<ics::FeedTask> tasks = delegation_tasks(s, *delegation);
+    return DelegationHolding{std::move(parts), std::move(*delegation), std::move(cancelled), std::move(tasks)};
+  });
+  const domain::Event& event = h.parts.event;
+  ics::FeedEvent fe = event_part(event, h.parts.sessions, h.cancelled, h.parts.organiser_name, h.parts.organiser_email,
+                                 h.parts.host_names, location);
+  fe.attendance_updated_at = h.delegation.updated_at;
+  fe.tasks = h.tasks;
+  ics::FeedInfo info = feed_info(event, location);
+  info.name += " – " + h.delegation.name;
+  auto last_modified = newest(event, h.parts.sessions, h.cancelled, h.delegation.updated_at);
+  for (const auto& t : h.tasks) last_modified = std::max(*last_modified, t.updated_at);
+  co_return personal(rendered_feed(ics::render_feed(info, {fe}), last_modified, event.slug));
 }
 
 std::string invitation_text(const Holding& h, const FeedLocation& location, ics::InvitationMethod method) {
@@ -209,9 +275,7 @@ struct Everything {
 
 boost::asio::awaitable<Feed> person_calendar(Database& db, const std::string& feed_token,
                                              const FeedLocation& location) {
-  Everything all = co_await db.run([&](soci::session& s) {
-    soci::transaction tx(s);
-    s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+  Everything all = co_await in_snapshot(db, [&](soci::session& s) {
     auto email = db::find_person_feed_email(s, secret_hash(feed_token));
     if (!email) throw domain::not_found("feed");
     Everything out;
@@ -224,7 +288,6 @@ boost::asio::awaitable<Feed> person_calendar(Database& db, const std::string& fe
       std::vector<domain::Session> cancelled = sessions_of(std::move(parts.cancelled));
       out.media.push_back(MediaHolding{std::move(m.request), std::move(parts), std::move(cancelled)});
     }
-    tx.commit();
     return out;
   });
   std::vector<ics::FeedEvent> events;
@@ -252,24 +315,17 @@ boost::asio::awaitable<Feed> person_calendar(Database& db, const std::string& fe
   info.public_url = location.feed_url;
   if (!events.empty()) info.timezone = events.front().event.timezone;
   info.sender_email = location.sender_email;
-  Feed feed;
-  feed.content = rendered_feed(ics::render_feed(info, events), last, "my-events");
-  feed.is_public = false;
-  feed.is_personal = true;
-  co_return feed;
+  co_return personal(rendered_feed(ics::render_feed(info, events), last, "my-events"));
 }
 
 // The invitation of a registration read with its event: REQUEST while it holds a place,
 // CANCEL once cancelled.
 Feed invitation_feed(const Holding& holding, const FeedLocation& location) {
   const auto method = holding.registration.is_active() ? ics::InvitationMethod::request : ics::InvitationMethod::cancel;
-  Feed feed;
-  feed.content =
+  Feed feed = personal(
       rendered_feed(invitation_text(holding, location, method),
                     newest(holding.event, holding.sessions, holding.cancelled, holding.registration.updated_at),
-                    holding.event.slug + "-invitation");
-  feed.is_public = false;
-  feed.is_personal = true;
+                    holding.event.slug + "-invitation"));
   feed.itip_method = method == ics::InvitationMethod::request ? "REQUEST" : "CANCEL";
   return feed;
 }
@@ -316,24 +372,22 @@ boost::asio::awaitable<Feed> personal_feed(Database& db, std::string feed_token,
     Feed everything = co_await person_calendar(db, feed_token, location);
     co_return everything;
   }
-  Holding holding = co_await db.run([&](soci::session& s) {
-    soci::transaction tx(s);
-    s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+  if (feed_token.starts_with(kLeaderFeedTokenPrefix)) {
+    Feed itinerary = co_await delegation_feed(db, feed_token, location);
+    co_return itinerary;
+  }
+  Holding holding = co_await in_snapshot(db, [&](soci::session& s) {
     auto record = db::find_registration_by_feed_hash(s, secret_hash(feed_token));
     // An erased registration's link is dead: its feed would say who registered.
     if (!record || record->registration.is_erased()) throw domain::not_found("feed");
     Holding h = load_holding(s, std::move(*record));
-    tx.commit();
     return h;
   });
-  Feed feed;
   auto last_modified = newest(holding.event, holding.sessions, holding.cancelled, holding.registration.updated_at);
   for (const auto& t : holding.tasks) last_modified = std::max(*last_modified, t.updated_at);
-  feed.content = rendered_feed(ics::render_feed(feed_info(holding.event, location), {feed_event(holding, location)}),
-                               last_modified, holding.event.slug);
-  feed.is_public = false;
-  feed.is_personal = true;
-  co_return feed;
+  co_return personal(
+      rendered_feed(ics::render_feed(feed_info(holding.event, location), {feed_event(holding, location)}),
+                    last_modified, holding.event.slug));
 }
 
 boost::asio::awaitable<Feed> registration_invitation(Database& db, std::string registration_id,
@@ -343,13 +397,10 @@ boost::asio::awaitable<Feed> registration_invitation(Database& db, std::string r
   if (view.registration.is_erased()) {
     throw domain::Error(domain::Problem::data_erased, domain::detail("registration_erased_nobody_to_invite"));
   }
-  Holding holding = co_await db.run([&](soci::session& s) {
-    soci::transaction tx(s);
-    s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+  Holding holding = co_await in_snapshot(db, [&](soci::session& s) {
     auto record = db::find_registration(s, view.registration.id);
     if (!record) throw domain::not_found("registration");
     Holding h = load_holding(s, std::move(*record));
-    tx.commit();
     return h;
   });
   if (!holding.registration.participant)
@@ -358,15 +409,12 @@ boost::asio::awaitable<Feed> registration_invitation(Database& db, std::string r
 }
 
 boost::asio::awaitable<Feed> feed_invitation(Database& db, std::string feed_token, FeedLocation location) {
-  Holding holding = co_await db.run([&](soci::session& s) {
-    soci::transaction tx(s);
-    s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+  Holding holding = co_await in_snapshot(db, [&](soci::session& s) {
     std::optional<db::RegistrationRecord> record;
     // Only a registration's own feed token: a media request or a person has no invitation.
     if (feed_token.starts_with("evf_")) record = db::find_registration_by_feed_hash(s, secret_hash(feed_token));
     if (!record || record->registration.is_erased()) throw domain::not_found("invitation");
     Holding h = load_holding(s, std::move(*record));
-    tx.commit();
     return h;
   });
   co_return invitation_feed(holding, location);

@@ -4,6 +4,7 @@
 //    programme items they chose (all when none), their standing (waitlisted: TENTATIVE,
 //    cancelled: CANCELLED), and the stream link when the event's online.access is
 //    `registered` and their seat is confirmed;
+//  - /v1/feeds/{evl_…}/calendar.ics: a delegation's itinerary, for its leader;
 //  - /v1/registrations/{id}/invite.ics: an iTIP REQUEST (CANCEL once cancelled) for the
 //    participant's own calendar.
 // The feed token is the only credential of a feed URL: an unknown one is a 404.
@@ -33,9 +34,10 @@ Invitation invitation_of(soci::session& s, db::RegistrationRecord record, const 
 Invitation invitation_of(db::RegistrationRecord record, EventParts parts, const FeedLocation& location,
                          ics::InvitationMethod method);
 
-// Any personal feed token: a registration's (evf_), a media request's (evp_) or a person's
+// Any personal feed token: a registration's (evf_), a media request's (evp_), a person's
 // (evn_: every registration and media request of the address, each as its own feed shows it,
-// the stream link only where that record is entitled to it).
+// the stream link only where that record is entitled to it) or a delegation leader's (evl_:
+// the delegation's itinerary and its tasks, with how many members have done each).
 boost::asio::awaitable<Feed> personal_feed(Database& db, std::string feed_token, FeedLocation location);
 
 // /v1/feeds/{evf_…}/invite.ics: the invitation as a plain link, by the registration's feed

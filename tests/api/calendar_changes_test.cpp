@@ -2,7 +2,7 @@
 // deleted session kept as STATUS:CANCELLED until its event is over, invitations with the
 // organisation's address as ORGANIZER (SENT-BY the sending address) and RSVP=FALSE, and
 // list feeds that keep every upcoming event however many past ones there are. The feeds
-// are read with the byte-level lint and with python3-icalendar and python3-vobject
+// are read with the byte-level lint and with python3-icalendar, python3-vobject and ical.js
 // (tests/tools/check_ics.py --details), which must agree on UID, SEQUENCE and STATUS.
 #include <doctest/doctest.h>
 

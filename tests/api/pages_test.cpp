@@ -518,7 +518,7 @@ TEST_CASE("page: a study trip's tasks are listed on the registration's page and 
   REQUIRE(page.status == 200);
   CHECK(contains(page.body, "Att göra före resan"));
   CHECK(contains(page.body, "Skicka passuppgifter"));
-  CHECK(contains(page.body, "senast 2035-10-20 23:59"));  // the event's zone, summer time
+  CHECK(contains(page.body, "senast 20 oktober 2035 kl. 23:59"));  // the event's zone, summer time
   CHECK(contains(page.body, "value=\"task_done\""));
 
   const std::string path = "/registrations/" + id;

@@ -151,7 +151,7 @@ struct Trip {
   }
 };
 
-// UID → "<DTSTART> <DTEND>" in UTC, as check_ics.py's parsers (python icalendar and vobject,
+// UID → "<DTSTART> <DTEND>" in UTC, as check_ics.py's parsers (python icalendar, vobject and ical.js,
 // which must agree) read them.
 std::map<std::string, std::string> parsed_instants(const std::string& calendar) {
   const auto check = run_ics_checker(calendar);
@@ -443,7 +443,7 @@ TEST_CASE("trip sessions: a participant's itinerary is everyone's items and thei
   CHECK(text.find("Flyg: Larnaca (LCA) → Wien (VIE)\\, Cyprus Airways\\, CY 4321") != std::string::npos);
   CHECK(text.find("Värdar: Hej Främling!\\, Östersunds kommun") != std::string::npos);
 
-  // the same UTC instants in every parser (icalendar and vobject agree, or the check fails)
+  // the same UTC instants in every parser (icalendar, vobject and ical.js agree, or the check fails)
   const auto parsed = parsed_instants(ics);
   CHECK(instants_of(parsed, t.id_of("Flyg Larnaca–Wien")) == "20350904T030000Z 20350904T053000Z");
   CHECK(instants_of(parsed, t.id_of("Flyg Wien–Stockholm")) == "20350904T063000Z 20350904T090000Z");
@@ -517,6 +517,94 @@ TEST_CASE("trip sessions: the itinerary carries the traveller's tasks as VTODOs,
   CHECK(other.output.find(" - 20350825T100000Z 0 NEEDS-ACTION") != std::string::npos);
   // The public feed carries no task.
   CHECK(t.p.server.get(kTrip + "/calendar.ics").body.find("VTODO") == std::string::npos);
+}
+
+TEST_CASE("trip sessions: a delegation's leader follows its itinerary and how far its members are with their tasks") {
+  Trip t;
+  t.seed();
+  const json eleni = t.register_in("Eleni Georgiou", "eleni@example.cy", t.cyprus);
+  const json andreas = t.register_in("Andreas Christou", "andreas@example.cy", t.cyprus);
+  t.register_in("Lukas Huber", "lukas@example.at", t.austria);
+  auto as_organiser = [&](const std::string& method, const std::string& path, const json& body) {
+    return t.p.server.request(method, path, body.is_null() ? "" : body.dump(),
+                              {{"Authorization", "Bearer " + t.p.forum_key}, {"Content-Type", "application/json"}});
+  };
+  auto created = as_organiser(
+      "POST", kTrip + "/tasks",
+      {{"title", "Skicka passuppgifter"}, {"due_at", "2035-08-20T23:59:00"}, {"delegation_ids", {t.cyprus}}});
+  REQUIRE_MESSAGE(created.status == 201, created.body);
+  const std::string passport = created.json()["id"];
+  created = as_organiser("POST", kTrip + "/tasks", {{"title", "Kostönskemål"}, {"due_at", "2035-08-25T12:00:00"}});
+  REQUIRE_MESSAGE(created.status == 201, created.body);
+  const std::string diet = created.json()["id"];
+  auto mark_done = [&](const json& registration, const std::string& task) {
+    auto done = t.p.server.request(
+        "PUT", "/v1/registrations/" + registration["id"].get<std::string>() + "/tasks/" + task, R"({"status": "done"})",
+        {{"Authorization", "Bearer " + registration["manage_token"].get<std::string>()},
+         {"Content-Type", "application/json"}});
+    REQUIRE_MESSAGE(done.status == 200, done.body);
+  };
+  mark_done(eleni, diet);
+  mark_done(eleni, passport);
+
+  auto issued = as_organiser("POST", kTrip + "/delegations/" + t.cyprus + "/leader-token", nullptr);
+  REQUIRE_MESSAGE(issued.status == 201, issued.body);
+  const json leader = issued.json();
+  const std::string feed_url = leader["feed_url"];
+  CHECK(feed_url.find("/v1/feeds/evl_") != std::string::npos);
+  CHECK(leader["webcal_url"] == "webcal" + feed_url.substr(feed_url.find("://")));
+  const std::string feed_path = feed_url.substr(feed_url.find("/v1/feeds/"));
+  // The leader is shown it again with their delegation, and it is no key to anything.
+  const HeaderList as_leader = {{"Authorization", "Bearer " + leader["leader_token"].get<std::string>()}};
+  auto own = t.p.server.request("GET", kTrip + "/delegations/" + t.cyprus, "", as_leader);
+  REQUIRE(own.status == 200);
+  CHECK(own.json()["feed_url"] == feed_url);
+  CHECK(t.p.server.request("GET", kTrip + "/delegations/" + t.cyprus, "", bearer(t.p.forum_key))
+            .json()
+            .contains("feed_url") == false);
+  const std::string feed_token = feed_path.substr(10, feed_path.find("/calendar.ics") - 10);
+  CHECK(t.p.server.request("GET", kTrip + "/delegations/" + t.cyprus, "", bearer(feed_token)).status == 401);
+
+  auto feed = t.p.server.get(feed_path);
+  REQUIRE_MESSAGE(feed.status == 200, feed.body);
+  CHECK(feed.header("cache-control") == "no-store");
+  // The delegation's legs in their zones and everyone's items; never the other delegation's.
+  const auto parsed = parsed_instants(feed.body);
+  CHECK(instants_of(parsed, t.id_of("Flyg Larnaca–Wien")) == "20350904T030000Z 20350904T053000Z");
+  CHECK(instants_of(parsed, t.id_of("Flyg Wien–Stockholm")) == "20350904T063000Z 20350904T090000Z");
+  CHECK(instants_of(parsed, t.id_of("Middag")) == "20350904T170000Z 20350904T193000Z");
+  CHECK(instants_of(parsed, t.id_of("Zug Wien–Flughafen")).empty());
+  // Nobody's standing: no attendee, no waitlist mark.
+  const std::string text = unfold(feed.body);
+  CHECK(text.find("ATTENDEE") == std::string::npos);
+  CHECK(text.find("VÄNTELISTA") == std::string::npos);
+  CHECK(text.find("X-WR-CALNAME:eventd – Studiebesök i Östersund – Cyprus") != std::string::npos);
+  // The tasks with how many of the two have done each; all parsers read the same due instants.
+  const auto check = run_ics_checker(feed.body, /*details=*/true);
+  REQUIRE_MESSAGE(check.status == 0, check.output);
+  CHECK(check.output.find(" - 20350820T215900Z 0 NEEDS-ACTION") != std::string::npos);
+  CHECK(check.output.find(" - 20350825T100000Z 0 NEEDS-ACTION") != std::string::npos);
+  CHECK(text.find("Klart för 1 av 2 i delegationen") != std::string::npos);
+  CHECK(text.find("Klart för 0 av 2") == std::string::npos);
+
+  // Once both have done the diet task, the leader sees it done; the feed's validators move.
+  const std::string etag = feed.header("etag");
+  mark_done(andreas, diet);
+  auto after = t.p.server.request("GET", feed_path, "", {{"If-None-Match", etag}});
+  REQUIRE_MESSAGE(after.status == 200, after.body);
+  const auto done = run_ics_checker(after.body, true);
+  REQUIRE_MESSAGE(done.status == 0, done.output);
+  CHECK(done.output.find(" - 20350825T100000Z 0 COMPLETED") != std::string::npos);
+  CHECK(done.output.find(" - 20350820T215900Z 0 NEEDS-ACTION") != std::string::npos);
+  CHECK(unfold(after.body).find("Klart för 2 av 2 i delegationen") != std::string::npos);
+
+  // A new leader token: the old feed is gone, the new one answers.
+  auto renewed = as_organiser("POST", kTrip + "/delegations/" + t.cyprus + "/leader-token", nullptr);
+  REQUIRE(renewed.status == 201);
+  CHECK(renewed.json()["feed_url"] != feed_url);
+  CHECK(t.p.server.get(feed_path).status == 404);
+  const std::string renewed_url = renewed.json()["feed_url"];
+  CHECK(t.p.server.get(renewed_url.substr(renewed_url.find("/v1/feeds/"))).status == 200);
 }
 
 TEST_CASE("trip sessions: a registration cannot choose another delegation's leg") {

@@ -2,7 +2,9 @@
 // eventd's own pages in a real browser (Debian's Chromium, headless): register on an event's
 // page, open the link of the confirmation e-mail (taken from the outbox) from a "webmail" on
 // another site, and check that the single-use code becomes a SameSite=Strict session cookie
-// there; then change the registration, see the person's page, sign out.
+// there; then change the registration, see the person's page, sign out. Then a study trip's
+// task falls due: its reminder's link opens the registration page, where the task is marked
+// done.
 //
 //   node tests/browser/pages.mjs --eventd BUILD/src/app/eventd --out DIR
 //
@@ -69,7 +71,8 @@ const port = await listen(probe, '127.0.0.1');
 await new Promise((resolve) => probe.close(resolve));
 const eventdUrl = `http://127.0.0.1:${port}`;
 const eventd = spawn(args.eventd, ['serve'], {
-  env: { ...eventdEnv, EVENTD_LISTEN: `127.0.0.1:${port}`, EVENTD_PUBLIC_URL: eventdUrl },
+  // A sweep every second, so that a task's reminder is written as soon as the task exists.
+  env: { ...eventdEnv, EVENTD_LISTEN: `127.0.0.1:${port}`, EVENTD_PUBLIC_URL: eventdUrl, EVENTD_RETENTION_SWEEP_S: '1' },
   stdio: ['ignore', 'ignore', 'pipe'],
 });
 let eventdLog = '';
@@ -209,4 +212,41 @@ test("register on the event's page, open the e-mail's link from another site, ch
   assert.equal((await sessions()).length, 0);
   assert.deepEqual(cspErrors, [], 'the Content-Security-Policy refused nothing');
   assert.ok(!eventdLog.includes('evc_'), 'no code in the log');
+});
+
+test("a task's reminder: its link opens the registration page, where the task is marked done", async () => {
+  psql(
+    databaseUrl,
+    `INSERT INTO tasks (event_id, title, description, due_at)
+     SELECT id, 'Skicka kostönskemål', 'Till hotellet och restaurangen.', now() + interval '1 day' FROM events`,
+  );
+  // The retention sweep (every second here) writes the reminder, once.
+  let reminders = '0';
+  for (let i = 0; i < 100 && reminders === '0'; ++i) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    reminders = psql(databaseUrl, "SELECT count(*) FROM mail_outbox WHERE kind = 'task_reminder'");
+  }
+  assert.equal(reminders, '1', 'one reminder for the one participant');
+  const mail = latestMail('task_reminder');
+  assert.match(mail, /Påminnelse: Skicka kostönskemål/);
+  const link = mail.match(new RegExp(`${eventdUrl}/registrations/[0-9a-f-]+\\?code=evc_[A-Za-z0-9_-]+`));
+  assert.ok(link, `no registration link in the reminder:\n${mail}`);
+
+  webmailLinks = `<a id="link" href="${link[0]}">Din anmälan</a>`;
+  await page.goto(webmailUrl);
+  await Promise.all([page.waitForURL(link[0]), page.click('#link')]);
+  await Promise.all([page.waitForURL(link[0].slice(0, link[0].indexOf('?'))), page.click('form button')]);
+  await page.waitForSelector('h1:text("Din anmälan")');
+  assert.equal(await page.textContent('#tasks-heading'), 'Att göra före resan');
+  assert.match(await page.textContent('ul.tasks li'), /Skicka kostönskemål/);
+  await shot('task-open');
+  await clickAndWait('form:has(input[value=task_done]) button');
+  assert.match(await page.textContent('ul.tasks li'), /: klart/);
+  assert.equal(await page.locator('form:has(input[value=task_open]) button').count(), 1);
+  await shot('task-done');
+  assert.equal(psql(databaseUrl, "SELECT status || ' ' || changed_by FROM task_progress"), 'done participant');
+  // Done is no reason for a second reminder.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  assert.equal(psql(databaseUrl, "SELECT count(*) FROM mail_outbox WHERE kind = 'task_reminder'"), '1');
+  assert.deepEqual(cspErrors, [], 'the Content-Security-Policy refused nothing');
 });

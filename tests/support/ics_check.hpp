@@ -1,13 +1,14 @@
 #pragma once
 // The independent iCalendar check shared by unit and API tests: tests/tools/check_ics.py
-// (python3-icalendar and python3-vobject with validate=True) over a calendar text.
+// (python3-icalendar, python3-vobject with validate=True, and ical.js under node) over a
+// calendar text.
 #include <string>
 #include <vector>
 
 namespace eventd::test {
 
 struct IcsCheck {
-  int status = -1;     // 0: both parsers accept the text and agree
+  int status = -1;     // 0: all three parsers accept the text and agree
   std::string output;  // stdout and stderr: one "<UID> <DTSTART> <DTEND>" line per VEVENT (UTC), or why not
 };
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Independent check of an iCalendar file (a second and third opinion besides libical).
+"""Independent check of an iCalendar file (three more opinions besides libical).
 
-Parses the file with python3-icalendar and with python3-vobject (validate=True), checks the
-two agree, and prints one line per VEVENT:
+Parses the file with python3-icalendar, with python3-vobject (validate=True) and with ical.js
+(tests/tools/check_ics.mjs, under node: the parser of Thunderbird and of many web calendars,
+pinned in tools/contract), checks the three agree, and prints one line per VEVENT:
 
     <UID> <DTSTART> <DTEND>
 
@@ -15,11 +16,15 @@ with date-times converted to UTC (20201126T080000Z) and dates as they are (20190
 
     <UID> <DTSTART> <DTEND> <SEQUENCE> <STATUS>
 
-Exit status 0 when both parsers accept the file and agree; 1 otherwise (the reason on stderr).
+Exit status 0 when all three parsers accept the file and agree; 1 otherwise (the reason on
+stderr), also when node or ical.js is missing (scripts/lib.sh install_contract_tools).
 
 Usage: check_ics.py [--details] FILE
 """
 import datetime
+import json
+import os
+import subprocess
 import sys
 
 
@@ -67,6 +72,15 @@ def with_vobject(data):
     return rows
 
 
+def with_icaljs(path):
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "check_ics.mjs")
+    node = os.environ.get("EVENTD_NODE") or "node"
+    run = subprocess.run([node, script, path], capture_output=True, text=True, timeout=60)
+    if run.returncode != 0:
+        raise ValueError((run.stderr or run.stdout).strip())
+    return [tuple(row) for row in json.loads(run.stdout)]
+
+
 def main(argv):
     details = len(argv) == 3 and argv[1] == "--details"
     if len(argv) != 2 and not details:
@@ -74,19 +88,19 @@ def main(argv):
         return 2
     with open(argv[-1], "rb") as f:
         data = f.read()
-    try:
-        a = with_icalendar(data)
-    except Exception as e:  # noqa: BLE001 - any failure is a finding
-        print("icalendar: %s: %s" % (type(e).__name__, e), file=sys.stderr)
-        return 1
-    try:
-        b = with_vobject(data)
-    except Exception as e:  # noqa: BLE001
-        print("vobject: %s: %s" % (type(e).__name__, e), file=sys.stderr)
-        return 1
-    if a != b:
-        print("the parsers disagree:\n icalendar %r\n vobject   %r" % (a, b), file=sys.stderr)
-        return 1
+    readings = []
+    for name, read in (("icalendar", lambda: with_icalendar(data)), ("vobject", lambda: with_vobject(data)),
+                       ("ical.js", lambda: with_icaljs(argv[-1]))):
+        try:
+            readings.append((name, read()))
+        except Exception as e:  # noqa: BLE001 - any failure is a finding
+            print("%s: %s: %s" % (name, type(e).__name__, e), file=sys.stderr)
+            return 1
+    a = readings[0][1]
+    for name, rows in readings[1:]:
+        if rows != a:
+            print("the parsers disagree:\n icalendar %r\n %-9s %r" % (a, name, rows), file=sys.stderr)
+            return 1
     for row in a:
         print(" ".join(row if details else row[:3]))
     return 0

@@ -266,6 +266,72 @@ export async function organiserFollowsUp(api: Api, key: string, eventId: string)
   return { registrations: registrations.data.items, approved: approved.data };
 }
 
+// --- a study trip: a delegation, its task, its leader; a member does the task ----------------
+export interface Trip {
+  delegation: components['schemas']['Delegation']; // as its leader reads it
+  members: Registration[]; // the delegation's registrations, as its leader lists them
+  tasksOfMember: components['schemas']['RegistrationTaskList']['items'];
+  leaderFeed: string; // the leader's calendar (text/calendar)
+}
+
+export async function studyTrip(api: Api, key: string, eventId: string, dueAt: string): Promise<Trip> {
+  const created = await api.POST('/v1/events/{id}/delegations', {
+    params: { path: { id: eventId } },
+    headers: bearer(key),
+    body: { name: 'Cyprus', country: 'CY', quota: 2, contact: { name: 'Eleni Georgiou', email: 'eleni@example.cy' } },
+  });
+  if (created.error) throw failed('create a delegation', created.response, created.error);
+  const delegationId = created.data.id;
+  const task = await api.POST('/v1/events/{id}/tasks', {
+    params: { path: { id: eventId } },
+    headers: bearer(key),
+    body: { title: 'Skicka passuppgifter', due_at: dueAt, delegation_ids: [delegationId] },
+  });
+  if (task.error) throw failed('create a task', task.response, task.error);
+  // The leader's token is shown only here, with the link to their calendar.
+  const issued = await api.POST('/v1/events/{id}/delegations/{delegation_id}/leader-token', {
+    params: { path: { id: eventId, delegation_id: delegationId } },
+    headers: bearer(key),
+  });
+  if (issued.error) throw failed('give the leader a token', issued.response, issued.error);
+  const leader = bearer(issued.data.leader_token);
+
+  const registered = await api.POST('/v1/events/{id}/registrations', {
+    params: { path: { id: eventId } },
+    body: { name: 'Andreas Christou', email: 'andreas@example.cy', consent: true, delegation_id: delegationId },
+  });
+  if (registered.error) throw failed('register in the delegation', registered.response, registered.error);
+  const member = bearer(registered.data.manage_token);
+  const done = await api.PUT('/v1/registrations/{id}/tasks/{task_id}', {
+    params: { path: { id: registered.data.id, task_id: task.data.id } },
+    headers: member,
+    body: { status: 'done' },
+  });
+  if (done.error) throw failed('mark the task done', done.response, done.error);
+  const tasks = await api.GET('/v1/registrations/{id}/tasks', {
+    params: { path: { id: registered.data.id } },
+    headers: member,
+  });
+  if (tasks.error) throw failed("read the member's tasks", tasks.response, tasks.error);
+
+  const own = await api.GET('/v1/events/{id}/delegations/{delegation_id}', {
+    params: { path: { id: eventId, delegation_id: delegationId } },
+    headers: leader,
+  });
+  if (own.error) throw failed('the leader reads the delegation', own.response, own.error);
+  const members = await api.GET('/v1/events/{id}/delegations/{delegation_id}/registrations', {
+    params: { path: { id: eventId, delegation_id: delegationId } },
+    headers: leader,
+  });
+  if (members.error) throw failed("the leader lists the delegation's registrations", members.response, members.error);
+  // A calendar app fetches the feed by its URL alone.
+  const feedUrl = own.data.feed_url;
+  if (feedUrl === undefined) throw new Error('the leader was not shown the feed link');
+  const feed = await fetch(feedUrl);
+  if (!feed.ok) throw new Error(`the leader's feed: ${feed.status}`);
+  return { delegation: own.data, members: members.data.items, tasksOfMember: tasks.data.items, leaderFeed: await feed.text() };
+}
+
 // `minutes` after an RFC 3339 instant, in the same offset (the sessions stay inside the event).
 function laterBy(instant: string, minutes: number): string {
   const offset = instant.slice(19);

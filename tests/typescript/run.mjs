@@ -193,6 +193,21 @@ async function runJourneys(eventdPath) {
     assert.equal(followUp.approved.status, 'approved');
   });
 
+  test('a study trip: a delegation with a task and a leader; a member does the task', async () => {
+    testCase = 'study trip';
+    const trip = await client.studyTrip(api, key, published.event.id, `${YEAR}-05-10T23:59:00`);
+    assert.equal(trip.delegation.name, 'Cyprus');
+    assert.deepEqual(trip.delegation.counts, { confirmed: 1, waitlisted: 0 });
+    assert.match(trip.delegation.feed_url, /\/v1\/feeds\/evl_/);
+    assert.deepEqual(trip.members.map((r) => r.name), ['Andreas Christou']);
+    assert.equal(trip.tasksOfMember.length, 1);
+    assert.equal(trip.tasksOfMember[0].status, 'done');
+    assert.equal(trip.tasksOfMember[0].task.due_at, `${YEAR}-05-10T23:59:00+02:00`);
+    const calendar = browser.readCalendar(trip.leaderFeed);
+    assert.ok(calendar.length >= 1, 'the leader feed has the event');
+    assert.match(trip.leaderFeed, /BEGIN:VTODO[\s\S]*STATUS:COMPLETED/);
+  });
+
   test("every exchange of the client fits openapi.yaml", () => {
     assert.ok(exchanges.length > 20, `only ${exchanges.length} exchanges were recorded`);
     assert.deepEqual(browser.contractFailures(exchanges), []);

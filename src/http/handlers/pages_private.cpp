@@ -195,8 +195,8 @@ TemplateData task_list(const services::RegistrationTasks& tasks, Language langua
     item.set("id", t.task.id);
     item.set("title", t.task.title);
     item.set("description", t.task.description.value_or(""));
-    const std::string due = domain::format_in_zone(t.task.due_at, tasks.timezone);
-    item.set("due", texts.format("task_due", {{"when", due.substr(0, 10) + " " + due.substr(11, 5)}}));
+    item.set("due",
+             texts.format("task_due", {{"when", pages::format_instant(t.task.due_at, tasks.timezone, language)}}));
     item.set("done", t.progress.status == domain::TaskStatus::done);
     list.push_back(item);
   }
