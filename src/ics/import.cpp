@@ -287,11 +287,18 @@ class Context {
   bool from_eventd_ = false;
 };
 
-// The paragraphs calendar_renderer.cpp appends to a description (description_tail and a
-// session's "Part of"), removed from the end so a re-imported event is not described twice.
+// The paragraphs calendar_renderer.cpp appends to a description (description_tail, a
+// session's "Part of" and a visit's hosts), removed from the end so a re-imported event is
+// not described twice.
 std::string without_eventd_paragraphs(std::string text) {
-  static constexpr std::array<std::string_view, 6> kLabels{
-      "Mer information: ", "More information: ", "Länk till sändningen: ", "Stream: ", "Del av: ", "Part of: "};
+  static constexpr std::array<std::string_view, 8> kLabels{"Mer information: ",
+                                                           "More information: ",
+                                                           "Länk till sändningen: ",
+                                                           "Stream: ",
+                                                           "Del av: ",
+                                                           "Part of: ",
+                                                           "Värdar: ",
+                                                           "Hosts: "};
   for (;;) {
     const auto cut = text.rfind("\n\n");
     const std::string_view last = std::string_view(text).substr(cut == std::string::npos ? 0 : cut + 2);

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "support/http_client.hpp"
+#include "support/ics_check.hpp"
 #include "support/process.hpp"
 #include "support/test_database.hpp"
 
@@ -101,4 +102,9 @@ TEST_CASE("eventd demo loads the seed events once, and a second run changes noth
   CHECK(feed.body.find("DTSTART;TZID=Asia/Nicosia:" + next_year() + "0904T050000") != std::string::npos);
   CHECK(feed.body.find("BEGIN:VTODO") != std::string::npos);
   CHECK(feed.body.find("Wien") == std::string::npos);  // the Austrians' legs are theirs
+  // The visits name their hosts (folded lines joined again).
+  const std::string text = unfold(feed.body);
+  CHECK(text.find("Värdar: Hej Främling!") != std::string::npos);
+  CHECK(text.find("Värdar: The Rocking Pots") != std::string::npos);
+  CHECK(text.find("Värdar: Östersunds kommun") != std::string::npos);
 }
