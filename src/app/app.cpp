@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -19,6 +20,7 @@
 #include "http/metrics.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
+#include "http/webhook_payloads.hpp"
 #include "ics/calendar_renderer.hpp"
 #include "pages/catalogue.hpp"
 #include "services/auth.hpp"
@@ -29,6 +31,7 @@
 #include "services/registration_service.hpp"
 #include "services/shared_rate_limiter.hpp"
 #include "services/task_service.hpp"
+#include "services/webhook_service.hpp"
 
 namespace eventd::app {
 
@@ -84,6 +87,8 @@ struct App::Parts {
     backend.mail_from_address = config.mail_from.email;
     backend.frontend_url = config.frontend_url;
     backend.data_key = config.data_key;
+    backend.webhook_policy = webhook::AddressPolicy::parse(config.webhook_allowed_networks);
+    http::install_webhook_payloads(config.public_url, config.frontend_url);
     backend.default_timezone = config.default_timezone;
     backend.feed_past_days = config.feed_past_days;
     backend.feed_max_events = config.feed_max_events;
@@ -227,14 +232,15 @@ class RetentionSweeper {
   std::thread thread_;
 };
 
-// Delivers the mail outbox over SMTP on a thread of its own (SMTP exchanges block; they must
-// never hold an I/O thread or a database thread). Rounds follow each other at once while
-// there is work, and every `poll` otherwise. Any number of instances may run one each.
-class MailSender {
+// Runs an outbox's delivery rounds on a thread of its own (SMTP and HTTP exchanges block;
+// they must never hold an I/O thread or a database thread). Rounds follow each other at once
+// while there is work, and every `poll` otherwise. Any number of instances may run one each:
+// the outboxes' claims keep them apart. `round` says whether there may be more due at once.
+class OutboxWorker {
  public:
-  MailSender(services::Database& db, services::SenderSettings settings, std::chrono::milliseconds poll)
-      : db_(db), settings_(std::move(settings)), poll_(poll), thread_([this] { loop(); }) {}
-  ~MailSender() {
+  OutboxWorker(std::function<bool()> round, std::chrono::milliseconds poll)
+      : round_(std::move(round)), poll_(poll), thread_([this] { loop(); }) {}
+  ~OutboxWorker() {
     {
       std::lock_guard lock(mutex_);
       stopping_ = true;
@@ -248,30 +254,54 @@ class MailSender {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
       lock.unlock();
-      const bool busy = round();
+      const bool busy = round_();
       lock.lock();
       if (!busy) wake_.wait_for(lock, poll_, [this] { return stopping_; });
     }
   }
-  // True when a full batch was claimed (there may be more due right away).
-  bool round() {
-    try {
-      auto report = services::deliver_due_mail(db_, settings_);
-      return report.sent + report.failed >= settings_.batch && report.failed == 0;
-    } catch (const std::exception& error) {
-      log::warn("mail round failed", {{"reason", error.what()}});  // the next one retries
-      return false;
-    }
-  }
 
-  services::Database& db_;
-  services::SenderSettings settings_;
+  std::function<bool()> round_;
   std::chrono::milliseconds poll_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
   std::thread thread_;
 };
+
+// One round of the mail outbox: true when a full batch went out (there may be more due).
+std::function<bool()> mail_round(services::Database& db, services::SenderSettings settings) {
+  return [&db, settings = std::move(settings)] {
+    try {
+      auto report = services::deliver_due_mail(db, settings);
+      return report.sent + report.failed >= settings.batch && report.failed == 0;
+    } catch (const std::exception& error) {
+      log::warn("mail round failed", {{"reason", error.what()}});  // the next one retries
+      return false;
+    }
+  };
+}
+
+// One round of the webhook deliveries, likewise.
+std::function<bool()> webhook_round(services::Database& db, services::WebhookSenderSettings settings) {
+  return [&db, settings = std::move(settings)] {
+    try {
+      auto report = services::deliver_due_webhooks(db, settings);
+      return report.delivered + report.failed + report.refused >= settings.batch && report.failed == 0;
+    } catch (const std::exception& error) {
+      log::warn("webhook round failed", {{"reason", error.what()}});  // the next one retries
+      return false;
+    }
+  };
+}
+
+services::WebhookSenderSettings webhook_sender_settings(const Config& config) {
+  services::WebhookSenderSettings settings;
+  settings.client.policy = webhook::AddressPolicy::parse(config.webhook_allowed_networks);
+  settings.client.timeout = config.webhook_timeout;
+  settings.data_key = config.data_key;
+  settings.retry_unit = config.webhook_retry_unit;
+  return settings;
+}
 
 std::optional<services::SenderSettings> sender_settings(const Config& config) {
   if (!config.smtp) return std::nullopt;
@@ -291,14 +321,17 @@ void App::run(bool handle_signals) {
     RetentionSweeper sweeper(parts_->db, parts_->config.retention_days, parts_->config.travel_data_days,
                              parts_->config.retention_sweep, http::mail_context_of(parts_->backend),
                              parts_->config.task_reminder_lead);
-    std::optional<MailSender> sender;
+    std::optional<OutboxWorker> mail_sender;
     if (auto settings = sender_settings(parts_->config)) {
       mail::initialise_smtp();
-      sender.emplace(parts_->db, std::move(*settings), parts_->config.mail_poll);
+      mail_sender.emplace(mail_round(parts_->db, std::move(*settings)), parts_->config.mail_poll);
       log::info("mail sender started", {{"from", parts_->config.mail_from.email}});
     } else {
       log::info("no EVENTD_SMTP_URL: messages stay in the outbox");
     }
+    webhook::initialise_client();
+    OutboxWorker webhook_sender(webhook_round(parts_->db, webhook_sender_settings(parts_->config)),
+                                parts_->config.webhook_poll);
     parts_->server.run(handle_signals);
   }
   parts_->feed_notifications.stop();

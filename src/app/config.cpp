@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "domain/time.hpp"
+#include "webhook/address_policy.hpp"
 
 namespace eventd::app {
 
@@ -189,6 +190,18 @@ Config parse_config(const RawConfig& raw, unsigned cores) {
   config.mail_poll = std::chrono::milliseconds(parse_count(raw.mail_poll_ms, "EVENTD_MAIL_POLL_MS", 10, 3600000));
   config.change_notice_delay =
       std::chrono::seconds(parse_count(raw.change_notice_delay_s, "EVENTD_CHANGE_NOTICE_DELAY_S", 0, 86400));
+  try {
+    webhook::AddressPolicy::parse(raw.webhook_allowed_networks);
+  } catch (const std::invalid_argument& error) {
+    throw ConfigError(std::string("EVENTD_WEBHOOK_ALLOWED_NETWORKS: ") + error.what());
+  }
+  config.webhook_allowed_networks = raw.webhook_allowed_networks;
+  config.webhook_timeout =
+      std::chrono::milliseconds(parse_count(raw.webhook_timeout_ms, "EVENTD_WEBHOOK_TIMEOUT_MS", 100, 60000));
+  config.webhook_retry_unit =
+      std::chrono::milliseconds(parse_count(raw.webhook_retry_unit_ms, "EVENTD_WEBHOOK_RETRY_UNIT_MS", 1, 60000));
+  config.webhook_poll =
+      std::chrono::milliseconds(parse_count(raw.webhook_poll_ms, "EVENTD_WEBHOOK_POLL_MS", 10, 3600000));
   return config;
 }
 

@@ -59,6 +59,13 @@ struct Config {
   std::chrono::milliseconds mail_poll{2000};  // how often the sender looks for due messages
   // A change notice waits this long for further changes: a burst of edits makes one message.
   std::chrono::seconds change_notice_delay{300};
+  // Webhooks (services/webhook_service.hpp): networks a target may be in although they are
+  // private or loopback (and where plain http is allowed), the time one POST may take, the
+  // unit of the retry schedule (5 s: about three days in all), how often the sender looks.
+  std::string webhook_allowed_networks;
+  std::chrono::milliseconds webhook_timeout{10000};
+  std::chrono::milliseconds webhook_retry_unit{5000};
+  std::chrono::milliseconds webhook_poll{1000};
 };
 
 // The raw texts as given on the command line or in the environment.
@@ -97,6 +104,10 @@ struct RawConfig {
   std::string mail_max_attempts = "50";
   std::string mail_poll_ms = "2000";
   std::string change_notice_delay_s = "300";
+  std::string webhook_allowed_networks;
+  std::string webhook_timeout_ms = "10000";
+  std::string webhook_retry_unit_ms = "5000";
+  std::string webhook_poll_ms = "1000";
 };
 
 // Throws ConfigError naming the variable and what is wrong, in one line.

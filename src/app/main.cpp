@@ -69,7 +69,7 @@ void add_config_options(CLI::App& cli, RawConfig& raw) {
                  "delete travellers' passport details this many days after their trip ended")
       ->envname("EVENTD_TRAVEL_DATA_DAYS");
   cli.add_option("--data-key", raw.data_key,
-                 "seals travellers' passport details at rest (at least 32 characters); empty: none are kept")
+                 "seals passport details and webhook secrets at rest (at least 32 characters); empty: none are kept")
       ->envname("EVENTD_DATA_KEY");
   cli.add_option("--rate-limit-per-minute", raw.rate_limit_per_minute,
                  "public writes per client address and minute (0: no limit)")
@@ -99,6 +99,16 @@ void add_config_options(CLI::App& cli, RawConfig& raw) {
   cli.add_option("--change-notice-delay-s", raw.change_notice_delay_s,
                  "how long a change notice to participants waits for further changes (0: at once)")
       ->envname("EVENTD_CHANGE_NOTICE_DELAY_S");
+  cli.add_option("--webhook-allowed-networks", raw.webhook_allowed_networks,
+                 "comma-separated networks webhooks may go to although private or loopback (plain http too)")
+      ->envname("EVENTD_WEBHOOK_ALLOWED_NETWORKS");
+  cli.add_option("--webhook-timeout-ms", raw.webhook_timeout_ms, "the longest one webhook POST may take")
+      ->envname("EVENTD_WEBHOOK_TIMEOUT_MS");
+  cli.add_option("--webhook-retry-unit-ms", raw.webhook_retry_unit_ms,
+                 "unit of the webhook retry schedule (5000: retries over about three days)")
+      ->envname("EVENTD_WEBHOOK_RETRY_UNIT_MS");
+  cli.add_option("--webhook-poll-ms", raw.webhook_poll_ms, "how often the webhook sender looks for due deliveries")
+      ->envname("EVENTD_WEBHOOK_POLL_MS");
 }
 
 int serve(const Config& config) {

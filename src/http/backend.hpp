@@ -10,6 +10,7 @@
 
 #include "db/migrations.hpp"
 #include "http/client_address.hpp"
+#include "webhook/address_policy.hpp"
 
 namespace eventd::services {
 class Database;
@@ -42,7 +43,8 @@ struct Backend {
   // ORGANIZER's SENT-BY, or as the ORGANIZER when the organisation has no address.
   std::string mail_from_address{};
   std::string frontend_url{};  // EVENTD_FRONTEND_URL: where people's links lead (empty: eventd's pages)
-  std::string data_key{};      // EVENTD_DATA_KEY: seals travellers' passport details (empty: none kept)
+  std::string data_key{};      // EVENTD_DATA_KEY: seals passport details and webhook secrets (empty: none kept)
+  webhook::AddressPolicy webhook_policy{};            // EVENTD_WEBHOOK_ALLOWED_NETWORKS
   std::string default_timezone = "Europe/Stockholm";  // EVENTD_DEFAULT_TIMEZONE: plain dates in queries
   int feed_past_days = 90;                            // EVENTD_FEED_PAST_DAYS (list feeds)
   std::size_t feed_max_events = 1000;                 // EVENTD_FEED_MAX_EVENTS (list feeds)

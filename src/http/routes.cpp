@@ -17,6 +17,7 @@
 #include "http/handlers/speakers.hpp"
 #include "http/handlers/tasks.hpp"
 #include "http/handlers/travel_documents.hpp"
+#include "http/handlers/webhooks.hpp"
 
 namespace eventd::http {
 
@@ -133,6 +134,19 @@ Router make_router() {
   router.add(delete_, "/v1/media-requests/{id}", h::withdraw_media_request);
   router.add(get, "/v1/media-requests/{id}/history", h::media_request_history);
   router.add(post, "/v1/media-requests/{id}/feed-token", h::rotate_media_feed_link);
+
+  // Webhooks (an organisation's organiser, or admin; docs/WEBHOOKS.md)
+  router.add(post, "/v1/webhooks", h::create_webhook);
+  router.add(get, "/v1/webhooks", h::list_webhooks);
+  router.add(get, "/v1/webhooks/{id}", h::get_webhook);
+  router.add(patch, "/v1/webhooks/{id}", h::patch_webhook);
+  router.add(delete_, "/v1/webhooks/{id}", h::delete_webhook);
+  router.add(post, "/v1/webhooks/{id}/secret", h::rotate_webhook_secret);
+  router.add(get, "/v1/webhooks/{id}/deliveries", h::list_webhook_deliveries);
+  router.add(get, "/v1/webhooks/{id}/deliveries/{delivery_id}", h::get_webhook_delivery);
+  router.add(post, "/v1/webhooks/{id}/deliveries/{delivery_id}/replay", h::replay_webhook_delivery);
+  router.add(post, "/v1/webhooks/{id}/replay", h::replay_webhooks);
+  router.add(get, "/v1/webhook-event-types", h::list_webhook_event_types);
 
   // Calendar feeds (text/calendar; HEAD is answered by the GET route)
   router.add(get, "/v1/calendar.ics", h::public_calendar);

@@ -13,6 +13,7 @@
 #include "services/mail_outbox.hpp"
 #include "services/managed_event.hpp"
 #include "services/secrets.hpp"
+#include "services/webhook_service.hpp"
 
 namespace eventd::services {
 
@@ -82,6 +83,7 @@ boost::asio::awaitable<domain::Delegation> create_delegation(Database& db, const
     }
     const std::string id = db::insert_delegation(s, d);
     domain::Delegation stored = existing(s, event.id, id);
+    record_delegation_change(s, event, stored, "delegation.created");
     tx.commit();
     return stored;
   });
@@ -138,9 +140,11 @@ boost::asio::awaitable<domain::Delegation> patch_delegation(Database& db, const 
       const int free = event.capacity ? *event.capacity - counts.confirmed : counts.waitlisted;
       for (const auto& id : db::promote_waitlisted(s, event.id, std::min(free, counts.waitlisted))) {
         enqueue_registration_message(s, mail, MailKind::registration_promoted, id);
+        record_registration_change(s, id, "registration.confirmed");
       }
     }
     domain::Delegation stored = existing(s, event.id, current.id);
+    record_delegation_change(s, event, stored, "delegation.updated");
     tx.commit();
     return stored;
   });
@@ -154,6 +158,7 @@ boost::asio::awaitable<void> delete_delegation(Database& db, const domain::Calle
     const domain::Event event = managed_event(s, caller, event_ref, false);
     const domain::Delegation current = existing(s, event.id, delegation_id, true);
     precondition(current);
+    record_delegation_change(s, event, current, "delegation.deleted");
     db::delete_delegation(s, current.id);
     tx.commit();
     return 0;
@@ -170,6 +175,7 @@ boost::asio::awaitable<LeaderToken> issue_leader_token(Database& db, const domai
     LeaderToken out{current, token, leader_feed_token_for(token)};
     db::set_leader_token(s, current.id, secret_hash(out.token), secret_hash(out.feed_token));
     out.delegation = existing(s, event.id, current.id);
+    record_delegation_change(s, event, out.delegation, "delegation.updated");
     tx.commit();
     return out;
   });

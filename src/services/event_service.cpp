@@ -16,10 +16,21 @@
 #include "domain/validation.hpp"
 #include "services/database.hpp"
 #include "services/event_filter.hpp"
+#include "services/webhook_service.hpp"
 
 namespace eventd::services {
 
 namespace {
+
+// What an organiser's change of an event was, for webhooks: its publication, its
+// cancellation, or any other change.
+std::string_view event_change_type(const domain::Event& before, const domain::Event& after) {
+  if (after.status != before.status) {
+    if (after.status == domain::EventStatus::published) return "event.published";
+    if (after.status == domain::EventStatus::cancelled) return "event.cancelled";
+  }
+  return "event.updated";
+}
 
 using domain::detail;
 using domain::Error;
@@ -103,6 +114,7 @@ boost::asio::awaitable<domain::Event> create_event(Database& db, const domain::C
     event.sequence = 0;
     validate(event, unreadable, errors);
     domain::Event stored = db::insert_event(s, event);
+    record_event_change(s, stored, "event.created");
     tx.commit();
     return stored;
   });
@@ -258,6 +270,8 @@ boost::asio::awaitable<domain::Event> update_event(Database& db, const domain::C
       stored = *db::find_event(s, stored.id);
     }
 
+    // Written before the last check, which may still roll it back with the change.
+    record_event_change(s, stored, event_change_type(*current, stored));
     // The sessions trigger checks a session only when the session is written; when the
     // event moves, its sessions are checked here, against the stored `during`.
     if (auto outside = db::find_session_outside_event(s, stored.id)) {
@@ -266,7 +280,10 @@ boost::asio::awaitable<domain::Event> update_event(Database& db, const domain::C
     }
     // Participants hear of it in the same transaction: promotions, and a change their
     // calendars show (a new SEQUENCE) or the cancellation.
-    for (const auto& id : promoted) enqueue_registration_message(s, mail, MailKind::registration_promoted, id);
+    for (const auto& id : promoted) {
+      enqueue_registration_message(s, mail, MailKind::registration_promoted, id);
+      record_registration_change(s, id, "registration.confirmed");
+    }
     if (stored.sequence != current->sequence && current->status != domain::EventStatus::draft) {
       enqueue_event_change_messages(s, mail, stored.id, stored.status == domain::EventStatus::cancelled, promoted);
     }
@@ -287,6 +304,7 @@ boost::asio::awaitable<void> delete_event(Database& db, const domain::Caller& ca
     if (!domain::can_delete(*current)) {
       throw Error(Problem::conflict, detail("delete_only_drafts", {{"example", R"(PATCH {"status": "cancelled"})"}}));
     }
+    record_event_change(s, *current, "event.deleted");
     db::delete_event(s, current->id);
     tx.commit();
     return 0;

@@ -13,6 +13,7 @@
 #include "services/mail_outbox.hpp"
 #include "services/person_service.hpp"
 #include "services/secrets.hpp"
+#include "services/webhook_service.hpp"
 
 namespace eventd::services {
 
@@ -157,6 +158,7 @@ boost::asio::awaitable<MediaRequestAnswer> request_media_access(Database& db, st
     // policy's approval to the journalist, with the feed link they are shown here; otherwise
     // the news of the request to the event's press contact.
     const MediaRequestView& v = created.view;
+    record_media_request_change(s, v.event, v.request, "media_request.created");
     if (v.request.status == MediaRequestStatus::approved) {
       const MediaMailLinks links{entitled_stream_url(v.request, v.event), media_feed_token_for(status_token, 0)};
       enqueue_media_message(s, mail, MailKind::media_request_approved, v.event, v.request, links);
@@ -215,10 +217,13 @@ boost::asio::awaitable<MediaRequestView> decide_media_request(Database& db, std:
       const std::string feed_token = new_secret(kMediaFeedTokenPrefix);
       if (db::set_mail_feed_token(s, current.id, secret_hash(feed_token))) links.feed_token = feed_token;
       enqueue_media_message(s, mail, MailKind::media_request_approved, out.event, out.request, links);
+      record_media_request_change(s, out.event, out.request, "media_request.approved");
     } else if (input.to == MediaRequestStatus::rejected) {
+      record_media_request_change(s, out.event, out.request, "media_request.rejected");
       enqueue_media_message(s, mail, MailKind::media_request_rejected, out.event, out.request);
     } else if (input.to == MediaRequestStatus::revoked) {
       enqueue_media_message(s, mail, MailKind::media_request_revoked, out.event, out.request);
+      record_media_request_change(s, out.event, out.request, "media_request.revoked");
     }
     tx.commit();
     return out;
@@ -233,10 +238,14 @@ void withdraw_media_request_in(soci::session& s, const domain::MediaRequest& cur
                                      std::nullopt, std::nullopt});
     // The press contact heard of the request, so they hear it is gone; not when the journalist
     // also has their data erased, since the message would name them.
-    if (!erase)
-      enqueue_media_message(s, mail, MailKind::media_request_withdrawn, event_of(s, current.event_id), current);
+    const domain::Event event = event_of(s, current.event_id);
+    if (!erase) enqueue_media_message(s, mail, MailKind::media_request_withdrawn, event, current);
+    if (auto withdrawn = db::find_media_request(s, current.id)) {
+      record_media_request_change(s, event, withdrawn->request, "media_request.withdrawn");
+    }
   }
   if (erase) {
+    erase_media_request_webhooks(s, current.id);
     db::erase_media_request(s, current.id, "request");
     erase_media_request_mail(s, current.id);
     // The stored first answer holds the name, the address and the status token.

@@ -26,6 +26,7 @@
 #include "services/session_audience.hpp"
 #include "services/token_access.hpp"
 #include "services/travel_document_service.hpp"
+#include "services/webhook_service.hpp"
 
 namespace eventd::services {
 
@@ -292,6 +293,7 @@ void decide_one(soci::session& s, SeatState& seats, RegistrationSignup& signup) 
   db::RegistrationRecord record = db::insert_registration(s, row);
   count_seat(seats, status);
   NewRegistrationResult created = created_of(event, record.registration, signup);
+  record_registration_change(s, record.registration, event.organiser_id, "registration.created");
   enqueue_registration_message(s, signup.mail, message_of(status), std::move(record), seats.parts,
                                RegistrationSecrets{signup.manage_token, signup.feed_token});
   signup.answer.response = signup.render(created);
@@ -377,11 +379,18 @@ void write_run(soci::session& s, SeatState& seats, Run& run) {
     if (records.size() != run.rows.size()) throw AddressTaken();
     std::vector<ComposedMail> messages;
     int position = run.waitlisted_before;
+    std::vector<const domain::Registration*> created;
+    for (auto& record : records) {
+      // New rows come after every waitlisted one of the event (seq, under its lock).
+      if (record.registration.status == domain::RegistrationStatus::waitlisted) {
+        record.registration.waitlist_position = ++position;
+      }
+      created.push_back(&record.registration);
+    }
+    record_registration_changes(s, created, seats.event.organiser_id, "registration.created");
     for (std::size_t i = 0; i < records.size(); ++i) {
       const RegistrationSignup& signup = *run.signups[i];
       domain::Registration& registration = records[i].registration;
-      // New rows come after every waitlisted one of the event (seq, under its lock).
-      if (registration.status == domain::RegistrationStatus::waitlisted) registration.waitlist_position = ++position;
       answers.push_back(signup.render(created_of(seats.event, registration, signup)));
       auto message =
           compose_registration_message(signup.mail, message_of(registration.status), std::move(records[i]), seats.parts,
@@ -489,11 +498,11 @@ boost::asio::awaitable<RegistrationView> patch_registration(Database& db, std::s
     if (!current.is_active()) throw Error(Problem::registration_cancelled);
     RegistrationDraft draft = patch(current);
     validate(s, current.event_id, draft, /*creating=*/false);
-    if (draft.participant != *current.participant || draft.session_ids != current.session_ids) {
-      db::update_participant(s, current.id, draft.participant, draft.session_ids);
-    }
+    const bool changed = draft.participant != *current.participant || draft.session_ids != current.session_ids;
+    if (changed) db::update_participant(s, current.id, draft.participant, draft.session_ids);
     const bool resent = is_resent_token(record, access);
     auto stored = db::find_registration(s, current.id);
+    if (changed) record_registration_change(s, stored->registration, stored->organiser_id, "registration.updated");
     RegistrationView out =
         view_of(s, std::move(stored->registration), std::move(stored->organiser_id), participant, resent);
     tx.commit();
@@ -520,20 +529,25 @@ void cancel_registration_in(soci::session& s, const std::string& id, bool erase,
   if (current.is_active() && !over) {
     db::cancel_registration(s, current.id);
     if (!erase) enqueue_registration_message(s, mail, MailKind::registration_cancelled, current.id);
+    record_registration_change(s, current.id, "registration.cancelled");
     if (current.status == domain::RegistrationStatus::confirmed) {
       const auto counts = db::seat_counts(s, event.id);
       const int free = event.capacity ? *event.capacity - counts.confirmed : counts.waitlisted;
       const auto promoted = db::promote_waitlisted(s, event.id, std::min(free, counts.waitlisted));
       for (const auto& promoted_id : promoted) {
         enqueue_registration_message(s, mail, MailKind::registration_promoted, promoted_id);
+        record_registration_change(s, promoted_id, "registration.confirmed");
       }
     }
   }
   // Passport details do not outlive the seat they were given for.
   if (erase || (current.is_active() && !over)) db::delete_travel_document(s, current.id);
   if (erase) {
+    // What earlier messages carried of the person goes with it; the last one says it went.
+    erase_registration_webhooks(s, current.id);
     db::erase_registration(s, current.id, "request");
     erase_registration_mail(s, current.id);
+    record_registration_change(s, current.id, "registration.erased");
     // The stored first answer holds the name, the address and the manage token.
     erase_stored_answers(s, current.id, kRegistrationScopes);
   }

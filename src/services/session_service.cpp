@@ -14,6 +14,7 @@
 #include "domain/validation.hpp"
 #include "services/database.hpp"
 #include "services/mail_outbox.hpp"
+#include "services/webhook_service.hpp"
 
 namespace eventd::services {
 
@@ -220,6 +221,7 @@ boost::asio::awaitable<SessionInEvent> create_session(Database& db, const domain
         db::throw_if_session_constraint(e);
         throw;
       }
+      record_session_change(s, event, *stored, "session.created");
       tx.commit();
       return {*stored, event.timezone};
     });
@@ -300,6 +302,7 @@ boost::asio::awaitable<SessionInEvent> patch_session(Database& db, const domain:
       if (moves_people(event, *current, session)) {
         enqueue_change_notices(s, mail, followers_in_audience(s, event.id, *current));
       }
+      record_session_change(s, event, *stored, "session.updated");
       tx.commit();
       return {*stored, event.timezone};
     });
@@ -318,6 +321,7 @@ boost::asio::awaitable<void> delete_session(Database& db, const domain::Caller& 
     // Who followed it, read before the deletion takes their choices with it.
     const bool told = is_told_of_changes(event);
     const auto followers = told ? followers_in_audience(s, event.id, *current) : std::vector<std::string>{};
+    record_session_change(s, event, *current, "session.deleted");
     db::delete_session(s, event.id, current->id);
     if (told) enqueue_change_notices(s, mail, followers);
     tx.commit();

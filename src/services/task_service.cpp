@@ -12,6 +12,7 @@
 #include "services/database.hpp"
 #include "services/mail_outbox.hpp"
 #include "services/managed_event.hpp"
+#include "services/webhook_service.hpp"
 
 namespace eventd::services {
 
@@ -87,6 +88,7 @@ boost::asio::awaitable<TaskInEvent> create_task(Database& db, const domain::Call
     }
     const std::string id = db::insert_task(s, task);
     TaskInEvent out{existing(s, event.id, id), event.timezone};
+    record_task_change(s, event, out.task, "task.created");
     tx.commit();
     return out;
   });
@@ -126,6 +128,7 @@ boost::asio::awaitable<TaskInEvent> patch_task(Database& db, const domain::Calle
     next.id = current.id;
     db::update_task(s, next);
     TaskInEvent out{existing(s, event.id, current.id), event.timezone};
+    record_task_change(s, event, out.task, "task.updated");
     tx.commit();
     return out;
   });
@@ -139,6 +142,7 @@ boost::asio::awaitable<void> delete_task(Database& db, const domain::Caller& cal
     const domain::Event event = managed_event(s, caller, event_ref);
     const domain::Task current = existing(s, event.id, task_id, true);
     precondition(current);
+    record_task_change(s, event, current, "task.deleted");
     db::delete_task(s, current.id);
     tx.commit();
     return 0;

@@ -198,6 +198,7 @@ enum class Target {
   personal_feed,          // {token}: the feed token of a registration for the owner's event
   partner_invitation,     // {id}, {organisation_id}: the other organisation's draft, inviting the owner as partner
   delegation,             // {id}, {delegation_id}: a delegation (with a leader token) of a published event of the owner
+  webhook,                // {id}, {delivery_id}: a webhook subscription of the owner and a delivery of it
   delegate_registration,  // {id}: a registration for a published event of the owner, in one of its delegations
   task,                   // {id}, {task_id}: a task of a published event of the owner
   registration_task,      // {id}, {task_id}: a registration for a published event of the owner, and a task of it
@@ -215,7 +216,10 @@ enum class Body {
   delegation_patch,
   task,  // a new task
   task_patch,
-  task_status,  // {"status": "done"}
+  task_status,     // {"status": "done"}
+  webhook,         // a new subscription (of the caller's organisation)
+  webhook_patch,   // {"description": ...}
+  webhook_replay,  // {"since": ...}
   travel_document,
   room,  // a new room
   room_patch,
@@ -249,7 +253,8 @@ struct Row {
   Target target;
   Expected expected;
   Body body = Body::none;
-  // Feeds and the contract may be kept by shared caches; every other answer must be no-store.
+  // Feeds, the contract and the webhooks' type catalogue may be kept by shared caches; every
+  // other answer must be no-store.
   bool publicly_cacheable = false;
   std::string query = "";  // "{owner}" stands for the owner organisation's id
   // Whether each cell gets a fresh owner and records: by default for every method but GET.
@@ -355,6 +360,19 @@ const std::vector<Row> kRows = {
 
     // Delegations of a study trip: the organiser manages them; a leader reads their own.
     {"POST", "/v1/events/{id}/delegations", Target::published_event, manage_published(201), Body::delegation},
+    // Webhooks: an organisation's own (another's is as if there were none); the admin names
+    // the organisation a new one is for (without it, a 422).
+    {"POST", "/v1/webhooks", Target::none, with(any_key(201), {{Caller::admin, 422}}), Body::webhook},
+    {"GET", "/v1/webhooks", Target::none, any_key(200)},
+    {"GET", "/v1/webhooks/{id}", Target::webhook, keys(401, 200, 404, 200)},
+    {"PATCH", "/v1/webhooks/{id}", Target::webhook, keys(401, 200, 404, 200), Body::webhook_patch},
+    {"DELETE", "/v1/webhooks/{id}", Target::webhook, keys(401, 204, 404, 204)},
+    {"POST", "/v1/webhooks/{id}/secret", Target::webhook, keys(401, 200, 404, 200)},
+    {"GET", "/v1/webhooks/{id}/deliveries", Target::webhook, keys(401, 200, 404, 200)},
+    {"GET", "/v1/webhooks/{id}/deliveries/{delivery_id}", Target::webhook, keys(401, 200, 404, 200)},
+    {"POST", "/v1/webhooks/{id}/deliveries/{delivery_id}/replay", Target::webhook, keys(401, 201, 404, 201)},
+    {"POST", "/v1/webhooks/{id}/replay", Target::webhook, keys(401, 202, 404, 202), Body::webhook_replay},
+    {"GET", "/v1/webhook-event-types", Target::none, public_read(), Body::none, true},
     {"GET", "/v1/events/{id}/delegations", Target::delegation, delegation_read()},
     {"GET", "/v1/events/{id}/delegations/{delegation_id}", Target::delegation, delegation_read()},
     {"PATCH", "/v1/events/{id}/delegations/{delegation_id}", Target::delegation, manage_published(200), Body::delegation_patch},
@@ -559,6 +577,7 @@ std::string describe(const Row& row) {
       {Target::registration_task, " [registration and a task]"},
       {Target::traveller, " [registration with passport details]"},
       {Target::room, " [room]"},
+      {Target::webhook, " [webhook]"},
       {Target::room_assignment, " [room with an occupant]"},
   };
   return row.method + " " + row.path + (row.query.empty() ? "" : "?" + row.query) + targets.at(row.target);
@@ -607,6 +626,7 @@ class Cells {
     fill_in("kind", "event-full");
     fill_in("session_id", ids.session_id);
     fill_in("delegation_id", ids.delegation_id);
+    fill_in("delivery_id", ids.delivery_id);
     fill_in("task_id", ids.task_id);
     fill_in("room_id", ids.room_id);
     fill_in("assignment_id", ids.assignment_id);
@@ -647,6 +667,7 @@ class Cells {
     std::string id, session_id, organisation_id, token, manage_token, status_token, delegation_id, leader_token,
         task_id;
     std::string room_id, assignment_id, registration_id;  // the registration a room's body names
+    std::string delivery_id;
   };
 
   const Ids& shared(Target target, const Owner& owner) {
@@ -707,6 +728,12 @@ class Cells {
         ids.id = target == Target::registration ? registration.id : "";
         ids.token = target == Target::personal_feed ? registration.feed_token : "";
         ids.manage_token = registration.manage_token;
+        break;
+      }
+      case Target::webhook: {
+        auto webhook = world_.make_webhook(owner);
+        ids.id = webhook.id;
+        ids.delivery_id = webhook.delivery_id;
         break;
       }
       case Target::delegation: {
@@ -782,6 +809,12 @@ class Cells {
         return json{{"quota", 9}}.dump();
       case Body::task:
         return world_.task_body().dump();
+      case Body::webhook:
+        return R"({"url": "http://127.0.0.1:9/hooks", "event_types": ["registration.created"]})";
+      case Body::webhook_patch:
+        return R"({"description": "Ändrad"})";
+      case Body::webhook_replay:
+        return R"({"since": "2020-01-01T00:00:00Z"})";
       case Body::task_patch:
         return json{{"title", "Skicka passuppgifter senast i morgon"}}.dump();
       case Body::task_status:
@@ -974,7 +1007,9 @@ TEST_CASE("authorization matrix: every operation of the contract and the route t
 }
 
 TEST_CASE("authorization matrix: each caller gets the status of its cell") {
-  TestServer server;
+  ServerSettings settings;
+  settings.webhook_allowed_networks = "127.0.0.1/32";  // the webhooks' target: nothing listens there
+  TestServer server(settings);
   World world(server);
   Cells cells(world);
   int cells_run = 0;

@@ -167,6 +167,19 @@ class World {
     auto issued = send("POST", "/v1/events/" + event_id + "/delegations/" + id + "/leader-token", nullptr);
     return {id, issued["leader_token"]};
   }
+  // A webhook subscription of the owner (to a loopback port nothing listens on: the matrix's
+  // server allows 127.0.0.1), and one delivery of it (a draft event made for the purpose).
+  struct Webhook {
+    std::string id;
+    std::string delivery_id;
+  };
+  Webhook make_webhook(const Owner& owner) {
+    auto created = send("POST", "/v1/webhooks", {{"url", "http://127.0.0.1:9/hooks"}, {"organisation_id", owner.id}});
+    const std::string id = created["id"];
+    make_event(owner, "draft");
+    return {id, server_.database().scalar("SELECT id::text FROM webhook_deliveries WHERE subscription_id = '" + id +
+                                          "' ORDER BY seq LIMIT 1")};
+  }
   // A participant of the owner's event who travels with one of its delegations.
   Registration make_delegate_registration(const Owner& owner, const std::string& event_id,
                                           const std::string& delegation_id) {

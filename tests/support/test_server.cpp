@@ -44,6 +44,10 @@ void TestServer::start() {
   raw.mail_poll_ms = settings_.mail_poll_ms;
   raw.change_notice_delay_s = settings_.change_notice_delay_s;
   raw.frontend_url = settings_.frontend_url;
+  raw.webhook_allowed_networks = settings_.webhook_allowed_networks;
+  raw.webhook_timeout_ms = settings_.webhook_timeout_ms;
+  raw.webhook_retry_unit_ms = settings_.webhook_retry_unit_ms;
+  raw.webhook_poll_ms = settings_.webhook_poll_ms;
   auto config = app::parse_config(raw, 2);
   app_ = std::make_unique<app::App>(config);
   app_->start();

@@ -47,6 +47,11 @@ struct ServerSettings {
   // Change notices go at once unless a test says otherwise.
   std::string change_notice_delay_s = "0";
   std::string frontend_url;  // EVENTD_FRONTEND_URL (empty: eventd's own pages)
+  // Webhooks: none may go to loopback unless a test allows it; retries come quickly.
+  std::string webhook_allowed_networks;
+  std::string webhook_timeout_ms = "2000";
+  std::string webhook_retry_unit_ms = "20";
+  std::string webhook_poll_ms = "200";
 };
 
 class TestServer {

@@ -10,6 +10,7 @@
 #include "services/health.hpp"
 #include "services/registration_desk.hpp"
 #include "services/shared_rate_limiter.hpp"
+#include "services/webhook_service.hpp"
 
 namespace eventd::http::handlers {
 
@@ -81,6 +82,39 @@ std::string rate_limit_metrics(const services::SharedRateLimiter::Stats& stats) 
 
 }  // namespace
 
+namespace {
+
+std::string metric_line(const char* name, const char* type, const char* help, const std::string& value) {
+  return std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " + value +
+         "\n";
+}
+
+// This instance's webhook sender since it started (services/webhook_service.hpp).
+std::string webhook_sender_metrics(const services::WebhookSenderTotals& t) {
+  return metric_line("eventd_webhook_delivered_total", "counter", "Webhook deliveries answered 2xx by this instance.",
+                     std::to_string(t.delivered)) +
+         metric_line("eventd_webhook_failed_total", "counter",
+                     "Webhook attempts of this instance that got no 2xx (each retry counts).",
+                     std::to_string(t.failed)) +
+         metric_line("eventd_webhook_refused_total", "counter",
+                     "Webhook attempts this instance refused: the address connected to is in a refused range.",
+                     std::to_string(t.refused)) +
+         metric_line("eventd_webhook_subscriptions_disabled_total", "counter",
+                     "Subscriptions this instance's sender turned off (410, or failing for days).",
+                     std::to_string(t.disabled));
+}
+
+// Shared by every instance: what waits to be delivered.
+std::string webhook_backlog_metrics(const db::WebhookBacklog& b) {
+  return metric_line("eventd_webhook_pending", "gauge", "Webhook deliveries waiting for their first or next attempt.",
+                     std::to_string(b.pending)) +
+         metric_line("eventd_webhook_oldest_due_seconds", "gauge",
+                     "How long the oldest due webhook delivery has waited (0: none is due).",
+                     std::to_string(b.oldest_pending_seconds));
+}
+
+}  // namespace
+
 boost::asio::awaitable<Response> metrics(RequestContext& context) {
   auto& backend = context.backend;
   Response response;
@@ -90,6 +124,13 @@ boost::asio::awaitable<Response> metrics(RequestContext& context) {
   response.body += feed_cache_metrics(backend.feeds.stats());
   response.body += registration_desk_metrics(backend.registrations);
   response.body += rate_limit_metrics(backend.public_writes.stats());
+  response.body += webhook_sender_metrics(services::webhook_sender_totals());
+  // The shared backlog needs the database; without it the rest still answers.
+  try {
+    response.body += webhook_backlog_metrics(co_await services::webhook_backlog(backend.db));
+  } catch (const std::exception&) {
+    response.body += "# eventd_webhook_backlog: the database did not answer\n";
+  }
   co_return response;
 }
 
